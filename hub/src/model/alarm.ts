@@ -1,0 +1,91 @@
+/**
+ * The alarm object of CONTRACT.md. ISA-18.2 / IEC 62682: condition × acknowledgement, plus
+ * shelved / suppressed / out of service; the closed loop (闭环) open → dispatched → resolved → closed.
+ */
+export type AlarmLevel = 1 | 2 | 3 | 4 // red, orange, yellow, blue (DOMAIN.md)
+export const LEVEL_COLOURS = { 1: 'red', 2: 'orange', 3: 'yellow', 4: 'blue' } as const
+
+export type AlarmCondition = 'active' | 'cleared'
+export type AlarmAck = 'unacked' | 'acked'
+export type AlarmWorkflow = 'open' | 'dispatched' | 'resolved' | 'closed'
+
+export type AlarmAction =
+  | 'raise'
+  | 'escalate'
+  | 'deescalate'
+  | 'clear'
+  | 'reactivate'
+  | 'ack'
+  | 'shelve'
+  | 'unshelve'
+  | 'suppress'
+  | 'unsuppress'
+  | 'out_of_service'
+  | 'in_service'
+  | 'dispatch'
+  | 'resolve'
+  | 'close'
+  | 'chattering'
+  | 'comment'
+
+export interface AlarmStep {
+  ts: number
+  actor: string
+  action: AlarmAction
+  note?: string | undefined
+  level?: AlarmLevel | undefined
+  value?: number | undefined
+}
+
+export interface Alarm {
+  id: string
+  /** Rule that raised it, e.g. `setpoint`, `rate_of_rise`, `event`, `deadman`, `correlation`. */
+  rule: string
+  /** What kind of condition, e.g. `gas_high`, `o2_low`, `fire`, `device_offline`, `emission_exceedance`. */
+  type: string
+  level: AlarmLevel
+  park: string
+  enterprise: string
+  area: string | undefined
+  device: string
+  metric: string | undefined
+  value: number | undefined
+  threshold: number | undefined
+  raisedAt: number
+  updatedAt: number
+  condition: AlarmCondition
+  ack: AlarmAck
+  workflow: AlarmWorkflow
+  shelvedUntil: number | undefined
+  suppressed: boolean
+  outOfService: boolean
+  chattering: boolean
+  assignee: string | undefined
+  incident: string | undefined
+  /** Cause and action, recorded at resolve. */
+  cause: string | undefined
+  action: string | undefined
+  history: AlarmStep[]
+}
+
+/**
+ * What a rule evaluator emits: a condition identified by (device, rule key) became active at a
+ * level, changed level, or returned to normal. Alarms own the state; rules only say this.
+ */
+export interface Transition {
+  /** Stable key of the condition: one alarm per key (ISA-18.2: one alarm per condition). */
+  key: string
+  rule: string
+  type: string
+  kind: 'activate' | 'clear'
+  level: AlarmLevel
+  park: string
+  enterprise: string
+  area: string | undefined
+  device: string
+  metric: string | undefined
+  value: number | undefined
+  threshold: number | undefined
+  ts: number
+  message?: string | undefined
+}

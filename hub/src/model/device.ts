@@ -1,0 +1,76 @@
+import { Type, type Static } from 'typebox'
+import { DATA_FLAGS, DEVICE_KINDS } from './vocabulary.js'
+
+const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })
+export const IdSchema = Id
+
+export const Position = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false })
+export type Position = Static<typeof Position>
+
+/** One alarm level of a set point. `level` 1–4 = red, orange, yellow, blue (DOMAIN.md). */
+export const SetpointLevel = Type.Object(
+  {
+    value: Type.Number(),
+    level: Type.Integer({ minimum: 1, maximum: 4 }),
+    /** Name of this stage, e.g. 'first' (一级) or 'second' (二级) per GB/T 50493. */
+    stage: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+
+/** Per-metric set points: any of high stages and low stages, with deadband and delays. */
+export const MetricSetpoints = Type.Object(
+  {
+    high: Type.Optional(Type.Array(SetpointLevel)),
+    low: Type.Optional(Type.Array(SetpointLevel)),
+    deadband: Type.Optional(Type.Number({ minimum: 0 })),
+    onDelaySec: Type.Optional(Type.Number({ minimum: 0 })),
+    offDelaySec: Type.Optional(Type.Number({ minimum: 0 })),
+    /** Rate of rise, units per minute (e.g. 8 °C/min for heat detectors). */
+    rateOfRisePerMin: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  },
+  { additionalProperties: false },
+)
+export type MetricSetpoints = Static<typeof MetricSetpoints>
+export const Setpoints = Type.Record(Type.String(), MetricSetpoints)
+export type Setpoints = Static<typeof Setpoints>
+
+export const DeviceKindSchema = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)))
+
+/** The device object of CONTRACT.md; the same shape in the zone file, POST and GET. */
+export const Device = Type.Object(
+  {
+    id: Id,
+    kind: DeviceKindSchema,
+    /** Finer type inside a kind: e.g. 'combustible', 'toxic', 'oxygen', 'smoke', 'heat', 'flame', 'call_point', 'panel', 'stack', 'electricity'. */
+    type: Type.Optional(Type.String({ maxLength: 32 })),
+    park: Id,
+    enterprise: Id,
+    area: Type.Optional(Id),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    nameEn: Type.Optional(Type.String({ maxLength: 200 })),
+    metrics: Type.Array(Type.String(), { maxItems: 16 }),
+    position: Position,
+    interval: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }),
+    setpoints: Type.Optional(Setpoints),
+    gateway: Type.Optional(Id),
+    /** CEMS stacks: limit per metric in mg/m³ at reference oxygen. */
+    limits: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }))),
+    referenceO2: Type.Optional(Type.Number({ minimum: 0, maximum: 20.9 })),
+    /** Actuators this device drives in response plans, e.g. ['valve', 'siren']. */
+    actuators: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
+    /** Whether the device counts as a safety device (gas, fire): offline counts toward risk. */
+    safety: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+export type Device = Static<typeof Device>
+
+/** A device record held by the registry: the public device plus its credential hash. */
+export interface DeviceRecord {
+  device: Device
+  secretHash: string | undefined
+  source: 'zone' | 'runtime'
+}
+
+export const DataFlagSchema = Type.Union(DATA_FLAGS.map((f) => Type.Literal(f)))

@@ -1,0 +1,144 @@
+import { Type, type Static } from 'typebox'
+import { Device, IdSchema as Id, Position, Setpoints } from './device.js'
+
+export const GRADES = ['A', 'B', 'C', 'D'] as const
+export type Grade = (typeof GRADES)[number]
+
+/** Rectangle on a park's site plan, metres from the plan's top-left corner. */
+export const Rect = Type.Object(
+  { x: Type.Number(), y: Type.Number(), w: Type.Number({ exclusiveMinimum: 0 }), h: Type.Number({ exclusiveMinimum: 0 }) },
+  { additionalProperties: false },
+)
+export type Rect = Static<typeof Rect>
+
+export const Area = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.Optional(Type.String()),
+    enterprise: Type.Optional(Id),
+    rect: Rect,
+    setpoints: Type.Optional(Setpoints),
+  },
+  { additionalProperties: false },
+)
+export type Area = Static<typeof Area>
+
+export const Building = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.Optional(Type.String()),
+    kind: Type.Optional(Type.Union([Type.Literal('building'), Type.Literal('tank'), Type.Literal('stack'), Type.Literal('unit'), Type.Literal('gate')])),
+    rect: Rect,
+  },
+  { additionalProperties: false },
+)
+export type Building = Static<typeof Building>
+
+export const Enterprise = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.String({ minLength: 1 }),
+    industry: Type.Optional(Type.String()),
+    /** Land area in mu (1 mu = 666.7 m²), for per-mu (亩均) evaluation. */
+    landMu: Type.Number({ minimum: 0 }),
+    /** Annual output value, 万元 (10,000 yuan). */
+    outputValue: Type.Number({ minimum: 0 }),
+    employees: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Whether the enterprise holds a major hazard source (重大危险源). */
+    majorHazard: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
+export type Enterprise = Static<typeof Enterprise>
+
+export const Gateway = Type.Object(
+  {
+    id: Id,
+    park: Id,
+    enterprise: Id,
+    name: Type.Optional(Type.String()),
+    secretHash: Type.Optional(Type.String()),
+  },
+  { additionalProperties: false },
+)
+export type Gateway = Static<typeof Gateway>
+
+export const ParkKind = Type.Union([
+  Type.Literal('chemical'),
+  Type.Literal('industrial'),
+  Type.Literal('logistics'),
+  Type.Literal('education'),
+  Type.Literal('circular'),
+])
+
+export const Park = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.String({ minLength: 1 }),
+    kind: ParkKind,
+    /** Static, assessed safety-risk grade (化工园区安全风险排查治理导则 2023): A < 60, B 60–<70, C 70–<85, D ≥ 85. */
+    grade: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')])),
+    gradeScore: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })),
+    targetGrade: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')])),
+    /** Position of the park's tile on the zone overview map (km). */
+    mapPosition: Type.Optional(Position),
+    site: Type.Object(
+      {
+        width: Type.Number({ exclusiveMinimum: 0 }),
+        height: Type.Number({ exclusiveMinimum: 0 }),
+        buildings: Type.Array(Building),
+      },
+      { additionalProperties: false },
+    ),
+    areas: Type.Array(Area),
+    enterprises: Type.Array(Enterprise),
+    setpoints: Type.Optional(Setpoints),
+  },
+  { additionalProperties: false },
+)
+export type Park = Static<typeof Park>
+
+export const ROLES = ['admin', 'safety', 'responder', 'energy', 'viewer'] as const
+export type Role = (typeof ROLES)[number]
+export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)))
+
+export const UserEntry = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 64 }),
+    displayName: Type.Optional(Type.String()),
+    roles: Type.Array(RoleSchema, { minItems: 1 }),
+    /** scrypt hash: `scrypt$N$r$p$salt$hash` (base64). */
+    passwordHash: Type.String({ pattern: '^scrypt\\$' }),
+  },
+  { additionalProperties: false },
+)
+export type UserEntry = Static<typeof UserEntry>
+
+/** A device as the zone file holds it: the contract's device plus its credential hash. */
+export const ZoneDevice = Type.Object(
+  { ...Device.properties, secretHash: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+)
+export type ZoneDevice = Static<typeof ZoneDevice>
+
+/** Response plans (emergency response, issue on incidents) are kept open-ended here and validated by response/. */
+export const Zone = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.String({ minLength: 1 }),
+    timezone: Type.String({ default: 'Asia/Shanghai' }),
+    parks: Type.Array(Park, { minItems: 1 }),
+    gateways: Type.Array(Gateway),
+    devices: Type.Array(ZoneDevice),
+    users: Type.Array(UserEntry),
+    setpoints: Type.Optional(Setpoints),
+    responsePlans: Type.Optional(Type.Array(Type.Unknown())),
+  },
+  { additionalProperties: false },
+)
+export type Zone = Static<typeof Zone>

@@ -35,7 +35,7 @@ export type MetricSetpoints = Static<typeof MetricSetpoints>
 export const Setpoints = Type.Record(Type.String(), MetricSetpoints)
 export type Setpoints = Static<typeof Setpoints>
 
-export const DeviceKindSchema = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)))
+export const DeviceKindSchema = Type.Enum([...DEVICE_KINDS])
 
 /** The device object of CONTRACT.md; the same shape in the zone file, POST and GET. */
 export const Device = Type.Object(
@@ -73,4 +73,4 @@ export interface DeviceRecord {
   source: 'zone' | 'runtime'
 }
 
-export const DataFlagSchema = Type.Union(DATA_FLAGS.map((f) => Type.Literal(f)))
+export const DataFlagSchema = Type.Enum([...DATA_FLAGS])

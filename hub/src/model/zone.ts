@@ -104,7 +104,7 @@ export type Park = Static<typeof Park>
 
 export const ROLES = ['admin', 'safety', 'responder', 'energy', 'viewer'] as const
 export type Role = (typeof ROLES)[number]
-export const RoleSchema = Type.Union(ROLES.map((r) => Type.Literal(r)))
+export const RoleSchema = Type.Enum([...ROLES])
 
 export const UserEntry = Type.Object(
   {

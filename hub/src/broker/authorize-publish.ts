@@ -1,0 +1,45 @@
+import type { Client, PublishPacket } from 'aedes'
+import type { DeviceRegistry } from '../registry/device-registry.js'
+import type { Ingest } from '../ingest/pipeline.js'
+import { decodeTopic } from './topic-codec.js'
+import { identityOf } from './identity.js'
+
+/**
+ * PUBLISH: a device or gateway may publish only under its own devices' prefixes, and never
+ * to a `cmd` topic. An authorised publish is handed to ingest here, in-process, before the
+ * broker acknowledges it: the PUBACK of a QoS 1 message waits for ingest (and so for the
+ * store's backpressure, and later the journal's durability). A refused publish is counted,
+ * logged, and closes the connection (MQTT-3.3.5-2: no error goes back to the client).
+ */
+export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void) {
+  return (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void => {
+    const who = identityOf(client)
+    const topic = packet.topic
+    const t = decodeTopic(topic)
+    const refuse = (why: string): void => {
+      ingest.countReject('not_authorised', why, topic, t?.device)
+      log('mqtt publish refused', { client: who?.id ?? client?.id ?? null, topic: topic.slice(0, 200), why })
+      done(new Error(why))
+    }
+    if (!who) {
+      // A will message of a client that never authenticated cannot happen; anything else unidentified is refused.
+      return refuse('unidentified client')
+    }
+    if (!t) return refuse('topic is not parks/{park}/{enterprise}/{device}/{telemetry|event|status}')
+    if (t.channel === 'cmd') return refuse('devices may not publish commands')
+    const rec = registry.get(t.device)
+    if (!rec || !registry.mayActFor(who.id, t.device)) return refuse(`${who.id} may not publish for ${t.device}`)
+    if (!topic.startsWith(rec.prefix)) return refuse(`${t.device} belongs under ${rec.prefix}`)
+    // Only the status topic is retained (its will message); telemetry is never kept by the broker.
+    if (t.channel !== 'status') packet.retain = false
+    let pending: void | Promise<void>
+    try {
+      pending = ingest.handle(t, topic, packet.payload as Buffer)
+    } catch (err) {
+      log('ingest failed', { topic, err: (err as Error).message })
+      return done(null)
+    }
+    if (pending) pending.then(() => done(null), (err: Error) => done(err))
+    else done(null)
+  }
+}

@@ -1,0 +1,132 @@
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
+import { readFileSync } from 'node:fs'
+import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { Aedes } from 'aedes'
+import { WebSocketServer, createWebSocketStream } from 'ws'
+import type { DeviceRegistry } from '../registry/device-registry.js'
+import type { Ingest } from '../ingest/pipeline.js'
+import { makeAuthenticate } from './authenticate.js'
+import { makeAuthorizePublish } from './authorize-publish.js'
+import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
+import { identityOf } from './identity.js'
+
+export interface BrokerOptions {
+  registry: DeviceRegistry
+  ingest: Ingest
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void }
+  tls?: { key: string; cert: string; ca: string | undefined; requestCert: boolean } | undefined
+}
+
+export interface Broker {
+  aedes: Aedes
+  /** Listen for MQTT over TCP (and mqtts when TLS is configured). Returns the bound ports. */
+  listen(host: string, port: number, tlsPort?: number): Promise<{ port: number; tlsPort: number | undefined }>
+  /** Serve MQTT over WebSocket at `/mqtt` of an HTTP server. */
+  attachWebSocket(server: HttpServer): void
+  /** Publish from the hub (commands to devices); bypasses authorisation. */
+  publish(topic: string, payload: string | Buffer, qos?: 0 | 1, retain?: boolean): Promise<void>
+  close(): Promise<void>
+  stats(): { clients: number; tcpPort: number | undefined }
+}
+
+export async function createBroker(o: BrokerOptions): Promise<Broker> {
+  const logFn = (msg: string, data: object): void => o.log.warn(data, msg)
+  const aedes = await Aedes.createBroker({
+    authenticate: makeAuthenticate(o.registry, logFn),
+    authorizePublish: makeAuthorizePublish(o.registry, o.ingest, logFn),
+    authorizeSubscribe: makeAuthorizeSubscribe(o.registry, logFn),
+    // Longer client ids than MQTT 3.1's 23 (device ids are up to 64 characters).
+    maxClientsIdLength: 128,
+    maxTopicLevels: 16,
+    drainTimeout: 30_000,
+    heartbeatInterval: 60_000,
+  })
+  aedes.on('clientError', (client, err) => {
+    o.log.info({ client: identityOf(client)?.id ?? client?.id, err: err.message }, 'mqtt client error')
+  })
+  aedes.on('connectionError', (client, err) => {
+    o.log.info({ client: client?.id, err: err.message }, 'mqtt connection error')
+  })
+  const servers: (TcpServer | TlsServer)[] = []
+  const sockets = new Set<Duplex>()
+  let wss: WebSocketServer | undefined
+  let tcpPort: number | undefined
+
+  const track = (s: Duplex): void => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  }
+
+  const listenOn = (server: TcpServer | TlsServer, host: string, port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(port, host, () => {
+        server.off('error', reject)
+        const addr = server.address()
+        resolve(typeof addr === 'object' && addr ? addr.port : port)
+      })
+    })
+
+  return {
+    aedes,
+    async listen(host, port, tlsPort) {
+      const tcp = createTcpServer((socket) => {
+        track(socket)
+        aedes.handle(socket)
+      })
+      servers.push(tcp)
+      tcpPort = await listenOn(tcp, host, port)
+      let boundTls: number | undefined
+      if (o.tls && tlsPort !== undefined) {
+        const tls = createTlsServer(
+          {
+            key: readFileSync(o.tls.key),
+            cert: readFileSync(o.tls.cert),
+            ...(o.tls.ca ? { ca: readFileSync(o.tls.ca) } : {}),
+            requestCert: o.tls.requestCert,
+            rejectUnauthorized: o.tls.requestCert,
+          },
+          (socket) => {
+            track(socket)
+            aedes.handle(socket)
+          },
+        )
+        servers.push(tls)
+        boundTls = await listenOn(tls, host, tlsPort)
+      }
+      return { port: tcpPort, tlsPort: boundTls }
+    },
+    attachWebSocket(server) {
+      wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        const path = (req.url ?? '').split('?')[0]
+        if (path !== '/mqtt') return
+        wss!.handleUpgrade(req, socket, head, (ws) => {
+          const stream = createWebSocketStream(ws)
+          track(stream)
+          aedes.handle(stream, req)
+        })
+      })
+    },
+    publish(topic, payload, qos = 1, retain = false) {
+      return new Promise((resolve, reject) => {
+        aedes.publish(
+          { cmd: 'publish', topic, payload: typeof payload === 'string' ? Buffer.from(payload) : payload, qos, retain, dup: false },
+          (err) => (err ? reject(err) : resolve()),
+        )
+      })
+    },
+    async close() {
+      for (const s of servers) s.close()
+      wss?.close()
+      await new Promise<void>((resolve) => aedes.close(() => resolve()))
+      for (const s of sockets) s.destroy()
+      await Promise.all(servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))))
+    },
+    stats() {
+      return { clients: aedes.connectedClients, tcpPort }
+    },
+  }
+}

@@ -1,0 +1,109 @@
+import { resolve } from 'node:path'
+
+/**
+ * Settings from the environment (CONTRACT.md, "Processes, ports, settings"), validated once
+ * at boot. A bad setting stops start-up with a message that names it.
+ */
+export interface Settings {
+  host: string
+  httpPort: number
+  mqttPort: number
+  /** mqtts on this port when TLS files are given. */
+  mqttTlsPort: number
+  tls: { key: string; cert: string; ca: string | undefined; requestCert: boolean } | undefined
+  influx: { url: string | undefined; db: string; username: string | undefined; password: string | undefined }
+  /** Path of the influxd binary when the hub manages a local InfluxDB. */
+  influxdPath: string
+  configFile: string
+  dataDir: string
+  adminPassword: string | undefined
+  jwtSecret: string | undefined
+  jwtTtlSec: number
+  logLevel: string
+  /** Largest telemetry payload accepted (CONTRACT.md: 64 KiB). */
+  maxPayloadBytes: number
+  /** Largest batch array accepted (CONTRACT.md: 1000). */
+  maxBatch: number
+  /** Points per InfluxDB write (flush on size). */
+  writeBatchPoints: number
+  /** Flush interval when a batch does not fill (ms). */
+  writeFlushMs: number
+  /** Device offline after this many missed intervals (deadman). */
+  deadmanIntervals: number
+}
+
+export class SettingsError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`setting ${setting}: ${message}`)
+    this.name = 'SettingsError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SettingsError(name, `expected a port number 0–65535, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < min || n > max) throw new SettingsError(name, `expected an integer ${min}–${max}, got ${JSON.stringify(raw)}`)
+  return n
+}
+
+function str(env: Env, name: string): string | undefined {
+  const raw = env[name]
+  return raw === undefined || raw === '' ? undefined : raw
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+export const DEFAULT_ZONE_FILE = new URL('../../zones/demo-zone.yaml', import.meta.url).pathname
+
+export function loadSettings(env: Env = process.env): Settings {
+  const influxUrl = str(env, 'INFLUX_URL')
+  if (influxUrl !== undefined) {
+    let u: URL
+    try {
+      u = new URL(influxUrl)
+    } catch {
+      throw new SettingsError('INFLUX_URL', `not a URL: ${JSON.stringify(influxUrl)}`)
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError('INFLUX_URL', 'expected an http:// or https:// URL of the InfluxDB 1.x HTTP API')
+  }
+  const db = str(env, 'INFLUX_DB') ?? 'smartpark'
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(db)) throw new SettingsError('INFLUX_DB', `expected letters, digits, _ or -, got ${JSON.stringify(db)}`)
+  const key = str(env, 'HUB_TLS_KEY')
+  const cert = str(env, 'HUB_TLS_CERT')
+  if ((key === undefined) !== (cert === undefined)) throw new SettingsError(key ? 'HUB_TLS_CERT' : 'HUB_TLS_KEY', 'TLS needs both HUB_TLS_KEY and HUB_TLS_CERT')
+  const logLevel = str(env, 'HUB_LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) throw new SettingsError('HUB_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`)
+  const jwtSecret = str(env, 'HUB_JWT_SECRET')
+  if (jwtSecret !== undefined && jwtSecret.length < 32) throw new SettingsError('HUB_JWT_SECRET', 'must be at least 32 characters')
+  return {
+    host: str(env, 'HUB_HOST') ?? '0.0.0.0',
+    httpPort: port(env, 'HUB_HTTP_PORT', 8080),
+    mqttPort: port(env, 'HUB_MQTT_PORT', 1883),
+    mqttTlsPort: port(env, 'HUB_MQTTS_PORT', 8883),
+    tls: key && cert ? { key, cert, ca: str(env, 'HUB_TLS_CA'), requestCert: env.HUB_TLS_CLIENT_CERTS === 'true' } : undefined,
+    influx: { url: influxUrl, db, username: str(env, 'INFLUX_USERNAME'), password: str(env, 'INFLUX_PASSWORD') },
+    influxdPath: str(env, 'INFLUXD_PATH') ?? 'influxd',
+    configFile: resolve(str(env, 'HUB_CONFIG') ?? DEFAULT_ZONE_FILE),
+    dataDir: resolve(str(env, 'HUB_DATA_DIR') ?? './data'),
+    adminPassword: str(env, 'HUB_ADMIN_PASSWORD'),
+    jwtSecret,
+    jwtTtlSec: int(env, 'HUB_JWT_TTL', 12 * 3600, 60, 30 * 86400),
+    logLevel,
+    maxPayloadBytes: int(env, 'HUB_MAX_PAYLOAD', 64 * 1024, 1024, 16 * 1024 * 1024),
+    maxBatch: int(env, 'HUB_MAX_BATCH', 1000, 1, 100_000),
+    writeBatchPoints: int(env, 'HUB_WRITE_BATCH', 5000, 1, 100_000),
+    writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
+    deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
+  }
+}

@@ -1,0 +1,85 @@
+import { readFile } from 'node:fs/promises'
+import YAML from 'yaml'
+import { firstSchemaError } from '../model/schema-errors.js'
+import { Zone } from '../model/zone.js'
+import { isMetricOfKind } from '../model/vocabulary.js'
+
+/**
+ * The zone file (YAML or JSON): parks, enterprises, areas, devices, gateways, users.
+ * Validated once at boot; an error names the file, the path inside it and the problem.
+ */
+export class ZoneFileError extends Error {
+  constructor(readonly file: string, readonly path: string, readonly problem: string) {
+    super(`${file}: ${path || '(root)'}: ${problem}`)
+    this.name = 'ZoneFileError'
+  }
+}
+
+export async function loadZoneFile(file: string): Promise<Zone> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new ZoneFileError(file, '', `cannot read: ${(err as Error).message}`)
+  }
+  return parseZone(text, file)
+}
+
+export function parseZone(text: string, file = '(zone)'): Zone {
+  let raw: unknown
+  try {
+    raw = YAML.parse(text, { maxAliasCount: 100 })
+  } catch (err) {
+    throw new ZoneFileError(file, '', `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`)
+  }
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+    const r = raw as Record<string, unknown>
+    r.gateways ??= []
+    r.users ??= []
+    r.timezone ??= 'Asia/Shanghai'
+  }
+  const first = firstSchemaError(Zone, raw)
+  if (first) throw new ZoneFileError(file, first.path, first.problem)
+  const zone = raw as Zone
+  checkReferences(zone, file)
+  return zone
+}
+
+/** Cross-references the schema cannot express: unique ids, known parks, enterprises, areas, gateways, metrics. */
+function checkReferences(zone: Zone, file: string): void {
+  const parks = new Map(zone.parks.map((p) => [p.id, p]))
+  if (parks.size !== zone.parks.length) throw new ZoneFileError(file, '/parks', 'duplicate park id')
+  const enterprises = new Map<string, string>()
+  const areas = new Map<string, string>()
+  zone.parks.forEach((p, pi) => {
+    p.enterprises.forEach((e, ei) => {
+      if (enterprises.has(e.id)) throw new ZoneFileError(file, `/parks/${pi}/enterprises/${ei}/id`, `duplicate enterprise id ${e.id}`)
+      enterprises.set(e.id, p.id)
+    })
+    p.areas.forEach((a, ai) => {
+      if (areas.has(a.id)) throw new ZoneFileError(file, `/parks/${pi}/areas/${ai}/id`, `duplicate area id ${a.id}`)
+      if (a.enterprise !== undefined && enterprises.get(a.enterprise) !== p.id)
+        throw new ZoneFileError(file, `/parks/${pi}/areas/${ai}/enterprise`, `unknown enterprise ${a.enterprise} in park ${p.id}`)
+      areas.set(a.id, p.id)
+    })
+  })
+  const gateways = new Map<string, string>()
+  zone.gateways.forEach((g, gi) => {
+    if (gateways.has(g.id)) throw new ZoneFileError(file, `/gateways/${gi}/id`, `duplicate gateway id ${g.id}`)
+    if (!parks.has(g.park)) throw new ZoneFileError(file, `/gateways/${gi}/park`, `unknown park ${g.park}`)
+    gateways.set(g.id, g.park)
+  })
+  const ids = new Set<string>()
+  zone.devices.forEach((d, di) => {
+    const at = `/devices/${di}`
+    if (ids.has(d.id) || gateways.has(d.id)) throw new ZoneFileError(file, `${at}/id`, `duplicate device id ${d.id}`)
+    ids.add(d.id)
+    if (!parks.has(d.park)) throw new ZoneFileError(file, `${at}/park`, `unknown park ${d.park}`)
+    if (enterprises.get(d.enterprise) !== d.park) throw new ZoneFileError(file, `${at}/enterprise`, `unknown enterprise ${d.enterprise} in park ${d.park}`)
+    if (d.area !== undefined && areas.get(d.area) !== d.park) throw new ZoneFileError(file, `${at}/area`, `unknown area ${d.area} in park ${d.park}`)
+    if (d.gateway !== undefined && gateways.get(d.gateway) !== d.park) throw new ZoneFileError(file, `${at}/gateway`, `unknown gateway ${d.gateway} in park ${d.park}`)
+    d.metrics.forEach((m, mi) => {
+      if (!isMetricOfKind(d.kind, m)) throw new ZoneFileError(file, `${at}/metrics/${mi}`, `metric ${m} is not one of a ${d.kind} device's metrics`)
+    })
+  })
+}

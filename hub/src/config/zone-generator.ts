@@ -1,0 +1,358 @@
+import type { Area, Building, Enterprise, Gateway, Park, UserEntry, Zone, ZoneDevice } from '../model/zone.js'
+import type { ToxicGas } from '../model/vocabulary.js'
+import { hashSecret } from './credentials.js'
+import { createPrng, type Prng } from './prng.js'
+import {
+  CONTROL_AREA, INDUSTRIES, NAME_HEADS, NAME_TAILS, PARKS, STACK_LIMITS, TOXIC_NAMES, ZONE_INFO,
+  type AreaTemplate, type EnergyType, type GasMetric, type IndustryTemplate, type ParkTemplate,
+} from './zone-catalogue.js'
+
+/**
+ * Generates a demo zone modelled on the Panzhihua vanadium-titanium high-tech zone: real
+ * park names, invented enterprises, hazardous areas with gas and fire detection, CEMS
+ * stacks and energy meters. Pure and deterministic: the same options give the same zone
+ * and the same plain secrets (only the salted hashes differ between runs, since
+ * `hashSecret` salts with fresh random bytes).
+ */
+
+/** Plain secrets for simulators; the zone itself holds only hashes. */
+export interface Credentials {
+  zone: string
+  devices: Record<string, string>
+  gateways: Record<string, string>
+}
+
+export interface GenerateZoneOptions {
+  /** Wanted device count. Never fewer than the minimum set the parks need (about 200). */
+  devices: number
+  seed?: number
+  users?: UserEntry[]
+}
+
+/** Seconds between readings. */
+export const INTERVALS = {
+  /** Gas detectors: continuous detection, reported every 5 s. */
+  gas: 5,
+  /** Fire detectors report state every 10 s; alarms come as events at once. */
+  fire: 10,
+  /** HJ 75-2017: CEMS real-time samples at least every 5 s. */
+  emission: 5,
+  /** Energy meters: cumulative counters, one reading a minute. */
+  energy: 60,
+} as const
+
+/** How much denser detection is, per park kind, when devices are added beyond the minimum. */
+const PARK_DENSITY: Readonly<Record<ParkTemplate['kind'], number>> = {
+  chemical: 3, circular: 1.5, industrial: 1.5, logistics: 1, education: 1,
+}
+
+/** Devices per enterprise copy, relative to the minimum set, before more enterprises are added. */
+const DENSITY_BEFORE_MORE_ENTERPRISES = 3
+/** One enterprise in this many reports its meters through a gateway. */
+const GATEWAY_EVERY = 3
+
+type Spec =
+  | { kind: 'gas'; gas: GasMetric }
+  | { kind: 'fire'; type: 'smoke' | 'heat' | 'flame' | 'call_point' | 'panel' }
+  | { kind: 'emission' }
+  | { kind: 'energy'; type: EnergyType; main: boolean }
+
+interface PlannedArea { tpl: AreaTemplate; control: boolean; specs: { spec: Spec; count: number; weight: number }[] }
+interface PlannedEnterprise { park: ParkTemplate; industry: IndustryTemplate; code: string; areas: PlannedArea[] }
+
+/** The minimum device set of one area (call points and correlation pairs), plus weights for extra devices. */
+function planArea(park: ParkTemplate, industry: IndustryTemplate, tpl: AreaTemplate, control: boolean): PlannedArea {
+  const pf = PARK_DENSITY[park.kind]
+  const chemical = park.kind === 'chemical'
+  const specs: PlannedArea['specs'] = []
+  if (control) {
+    specs.push({ spec: { kind: 'fire', type: 'smoke' }, count: 1, weight: 0.3 })
+    specs.push({ spec: { kind: 'fire', type: 'call_point' }, count: 1, weight: 0 })
+    specs.push({ spec: { kind: 'fire', type: 'panel' }, count: 1, weight: 0 })
+    for (const type of industry.energy) specs.push({ spec: { kind: 'energy', type, main: true }, count: 1, weight: 0 })
+    return { tpl, control, specs }
+  }
+  // Fire: a single detector raises an alarm; two detectors in one area, or a detector and a
+  // call point, confirm it (DOMAIN.md, Fire). Chemical parks' hazardous areas get both.
+  const pair = chemical && tpl.hazardous
+  tpl.gases.forEach((gas, i) => {
+    specs.push({ spec: { kind: 'gas', gas }, count: pair && i === 0 ? 2 : 1, weight: pf * (tpl.hazardous ? 2 : 1) * (i === 0 ? 1.5 : 1) })
+  })
+  tpl.fire.forEach((type, i) => {
+    const count = i === 0 ? 1 : pair ? 1 : 0
+    specs.push({ spec: { kind: 'fire', type }, count: pair && tpl.fire.length === 1 ? 2 : count, weight: pf * (tpl.hazardous ? 1.2 : 0.8) })
+  })
+  if (tpl.hazardous) specs.push({ spec: { kind: 'fire', type: 'call_point' }, count: 1, weight: pf * 0.2 })
+  if (tpl.stack) specs.push({ spec: { kind: 'emission' }, count: 1, weight: 0 })
+  specs.push({ spec: { kind: 'energy', type: 'electricity', main: false }, count: 0, weight: 0.3 })
+  return { tpl, control, specs }
+}
+
+function industryByCode(code: string): IndustryTemplate {
+  const found = INDUSTRIES.find((i) => i.code === code)
+  if (!found) throw new Error(`zone catalogue: unknown industry ${code}`)
+  return found
+}
+
+/** Enterprises of every park, `copies` times the park's industry list. */
+function planEnterprises(copies: number): PlannedEnterprise[] {
+  const out: PlannedEnterprise[] = []
+  for (const park of PARKS) {
+    let n = 0
+    for (let c = 0; c < copies; c++) {
+      for (const code of park.industries) {
+        n++
+        const industry = industryByCode(code)
+        const areas = [planArea(park, industry, CONTROL_AREA, true), ...industry.areas.map((a) => planArea(park, industry, a, false))]
+        out.push({ park, industry, code: `${industry.code}${String(n).padStart(2, '0')}`, areas })
+      }
+    }
+  }
+  return out
+}
+
+const countPlanned = (plan: PlannedEnterprise[]): number =>
+  plan.reduce((s, e) => s + e.areas.reduce((t, a) => t + a.specs.reduce((u, x) => u + x.count, 0), 0), 0)
+
+/** Adds `extra` devices over the weighted cells by largest remainder (deterministic). */
+function distributeExtras(plan: PlannedEnterprise[], extra: number): void {
+  if (extra <= 0) return
+  const cells = plan.flatMap((e) => e.areas.flatMap((a) => a.specs.filter((s) => s.weight > 0)))
+  const total = cells.reduce((s, c) => s + c.weight, 0)
+  const shares = cells.map((c, i) => ({ i, exact: (extra * c.weight) / total }))
+  let given = 0
+  for (const s of shares) {
+    const whole = Math.floor(s.exact)
+    cells[s.i]!.count += whole
+    given += whole
+  }
+  shares.sort((a, b) => (b.exact - Math.floor(b.exact)) - (a.exact - Math.floor(a.exact)) || a.i - b.i)
+  for (let k = 0; given < extra; k++, given++) cells[shares[k % shares.length]!.i]!.count += 1
+}
+
+/** Chooses how many copies of each park's enterprises to build, then spreads the rest as extra detectors. */
+function plan(devices: number): PlannedEnterprise[] {
+  const minimum = countPlanned(planEnterprises(1))
+  const copies = Math.max(1, Math.ceil(devices / (minimum * DENSITY_BEFORE_MORE_ENTERPRISES)))
+  const planned = planEnterprises(copies)
+  distributeExtras(planned, devices - countPlanned(planned))
+  return planned
+}
+
+const round1 = (v: number): number => Math.round(v * 10) / 10
+
+interface Layout { rects: Map<PlannedArea, { x: number; y: number; w: number; h: number }>; width: number; height: number }
+
+/** Lays each enterprise's areas out in a row (its plot) and the plots in rows with roads between. */
+function layoutPark(enterprises: PlannedEnterprise[]): Layout {
+  const MARGIN = 60, ROAD = 30, PAD = 10, GAP = 14
+  const plots = enterprises.map((e) => {
+    const w = PAD * 2 + e.areas.reduce((s, a) => s + a.tpl.size[0], 0) + GAP * (e.areas.length - 1)
+    const h = PAD * 2 + Math.max(...e.areas.map((a) => a.tpl.size[1]))
+    return { e, w, h }
+  })
+  const area = plots.reduce((s, p) => s + (p.w + ROAD) * (p.h + ROAD), 0)
+  const rowLimit = Math.max(1080, Math.sqrt(area * 1.5))
+  const rects: Layout['rects'] = new Map()
+  let x = MARGIN, y = MARGIN, rowH = 0, maxX = 0
+  for (const p of plots) {
+    if (x > MARGIN && x + p.w > MARGIN + rowLimit) { x = MARGIN; y += rowH + ROAD; rowH = 0 }
+    let ax = x + PAD
+    for (const a of p.e.areas) {
+      rects.set(a, { x: ax, y: y + PAD, w: a.tpl.size[0], h: a.tpl.size[1] })
+      ax += a.tpl.size[0] + GAP
+    }
+    x += p.w + ROAD
+    maxX = Math.max(maxX, x - ROAD)
+    rowH = Math.max(rowH, p.h)
+  }
+  const up50 = (v: number): number => Math.ceil(v / 50) * 50
+  return { rects, width: Math.max(1200, up50(maxX + MARGIN)), height: Math.max(800, up50(y + rowH + MARGIN)) }
+}
+
+function structures(areaId: string, tpl: AreaTemplate, r: Area['rect']): Building[] {
+  const out: Building[] = []
+  const s = tpl.structure
+  const mainW = tpl.stack ? r.w - 34 : r.w - 12
+  if (s.kind === 'tank') {
+    const count = s.count ?? 1
+    const cols = Math.max(1, Math.round(Math.sqrt((count * mainW) / (r.h - 12))))
+    const rows = Math.ceil(count / cols)
+    const cw = mainW / cols, ch = (r.h - 12) / rows
+    const side = round1(Math.min(cw, ch, 24) * 0.75)
+    for (let i = 0; i < count; i++) {
+      const cx = r.x + 6 + cw * ((i % cols) + 0.5), cy = r.y + 6 + ch * (Math.floor(i / cols) + 0.5)
+      out.push({ id: `${areaId}-t${i + 1}`, name: `${s.name}${i + 1}`, nameEn: `${s.nameEn} ${i + 1}`, kind: 'tank',
+        rect: { x: round1(cx - side / 2), y: round1(cy - side / 2), w: side, h: side } })
+    }
+  } else {
+    out.push({ id: `${areaId}-b1`, name: s.name, nameEn: s.nameEn, kind: s.kind, rect: { x: r.x + 6, y: r.y + 6, w: mainW, h: r.h - 12 } })
+  }
+  if (tpl.stack) {
+    out.push({ id: `${areaId}-stk`, name: tpl.stack.name, nameEn: tpl.stack.nameEn, kind: 'stack', rect: { x: r.x + r.w - 20, y: r.y + 8, w: 10, h: 10 } })
+  }
+  return out
+}
+
+const FIRE_NAMES = {
+  smoke: ['点型感烟火灾探测器', 'point smoke detector'],
+  heat: ['点型感温火灾探测器', 'point heat detector'],
+  flame: ['火焰探测器', 'flame detector'],
+  call_point: ['手动火灾报警按钮', 'manual call point'],
+} as const
+const METER_NAMES: Readonly<Record<EnergyType, readonly [string, string, readonly string[]]>> = {
+  electricity: ['总进线电能表', 'Main incoming electricity meter', ['kwh', 'kw']],
+  gas: ['天然气流量计', 'Natural gas meter', ['gas_m3']],
+  steam: ['蒸汽流量计', 'Steam meter', ['steam_t']],
+  water: ['总水表', 'Main water meter', ['water_m3']],
+}
+
+/** One device of a spec: kind, type, metrics, name, and what else the kind carries. */
+function describe(spec: Spec, tpl: AreaTemplate, n: number): Omit<ZoneDevice, 'id' | 'park' | 'enterprise' | 'area' | 'position'> {
+  switch (spec.kind) {
+    case 'gas': {
+      const g = spec.gas
+      const base = { kind: 'gas' as const, metrics: [g], interval: INTERVALS.gas, safety: true }
+      if (g === 'lel') return { ...base, type: 'combustible', name: `${tpl.name}可燃气体探测器${n}号`, nameEn: `${tpl.nameEn} combustible gas detector ${n}` }
+      if (g === 'o2') return { ...base, type: 'oxygen', name: `${tpl.name}氧气探测器${n}号`, nameEn: `${tpl.nameEn} oxygen detector ${n}` }
+      const [zh, en] = TOXIC_NAMES[g as ToxicGas]
+      return { ...base, type: 'toxic', name: `${tpl.name}${zh}探测器${n}号`, nameEn: `${tpl.nameEn} ${en} detector ${n}` }
+    }
+    case 'fire': {
+      const base = { kind: 'fire' as const, type: spec.type, interval: INTERVALS.fire, safety: true }
+      if (spec.type === 'panel') return { ...base, metrics: [], name: '火灾报警控制器', nameEn: 'Fire alarm control panel', actuators: ['siren'] }
+      const [zh, en] = FIRE_NAMES[spec.type]
+      const metrics = spec.type === 'smoke' ? ['smoke'] : spec.type === 'heat' ? ['temp'] : []
+      return { ...base, metrics, name: `${tpl.name}${zh}${n}号`, nameEn: `${tpl.nameEn} ${en} ${n}` }
+    }
+    case 'emission': {
+      const stack = tpl.stack!
+      const { referenceO2, ...limits } = STACK_LIMITS[stack.source]
+      return { kind: 'emission', type: 'stack', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], interval: INTERVALS.emission,
+        safety: false, name: `${stack.name}烟气排放连续监测系统（CEMS）`, nameEn: `${stack.nameEn} CEMS`, limits, referenceO2 }
+    }
+    case 'energy': {
+      const [zh, en, metrics] = METER_NAMES[spec.type]
+      const base = { kind: 'energy' as const, type: spec.type, metrics: [...metrics], interval: INTERVALS.energy, safety: false }
+      if (spec.main) return { ...base, name: zh, nameEn: en }
+      return { ...base, name: `${tpl.name}分项电能表${n}号`, nameEn: `${tpl.nameEn} electricity sub-meter ${n}` }
+    }
+  }
+}
+
+const specKey = (s: Spec): string => (s.kind === 'gas' ? `gas:${s.gas}` : s.kind === 'fire' ? `fire:${s.type}` : s.kind === 'energy' ? `energy:${s.type}:${s.main}` : 'emission')
+const ID_PART: Readonly<Record<Spec['kind'], string>> = { gas: 'gas', fire: 'fire', emission: 'cems', energy: 'meter' }
+
+function enterpriseName(prng: Prng, industry: IndustryTemplate, used: Set<string>): [string, string] {
+  for (let attempt = 0; ; attempt++) {
+    const [h, he] = prng.pick(NAME_HEADS)
+    const [t, te] = prng.pick(NAME_TAILS)
+    const extra = attempt < 40 ? '' : String(attempt)
+    const zh = `${h}${t}${extra}${industry.suffix}`
+    if (!used.has(zh)) {
+      used.add(zh)
+      return [zh, `${he}${te}${extra} ${industry.suffixEn}`]
+    }
+  }
+}
+
+export function generateZone(options: GenerateZoneOptions): { zone: Zone; credentials: Credentials } {
+  if (!Number.isInteger(options.devices) || options.devices < 1) throw new RangeError('devices must be a positive integer')
+  const seed = options.seed ?? 1
+  const prng = createPrng(seed)
+  // A separate stream for secrets, so that they are reproducible but not the layout's numbers.
+  const secretPrng = createPrng((seed ^ 0x5ec2e75) >>> 0)
+  const newSecret = (): string => secretPrng.bytes(16).toString('base64url')
+  const credentials: Credentials = { zone: ZONE_INFO.id, devices: {}, gateways: {} }
+  const planned = plan(options.devices)
+  const parks: Park[] = []
+  const gateways: Gateway[] = []
+  const devices: ZoneDevice[] = []
+  const usedNames = new Set<string>()
+  let enterpriseCount = 0
+
+  for (const pt of PARKS) {
+    const mine = planned.filter((e) => e.park === pt)
+    const layout = layoutPark(mine)
+    const park: Park = {
+      id: pt.id, name: pt.name, nameEn: pt.nameEn, kind: pt.kind,
+      ...(pt.grade ? { grade: pt.grade, gradeScore: pt.gradeScore, targetGrade: pt.targetGrade } : {}),
+      mapPosition: pt.mapPosition,
+      site: { width: layout.width, height: layout.height, buildings: [] },
+      areas: [], enterprises: [],
+    }
+    park.site.buildings.push({ id: `${pt.id}-gate-main`, name: '园区主大门', nameEn: 'Main gate', kind: 'gate',
+      rect: { x: layout.width / 2 - 15, y: layout.height - 12, w: 30, h: 10 } })
+    if (pt.kind === 'chemical') {
+      // Closed-park management: hazardous-goods vehicles use their own gate (2022 platform guideline).
+      park.site.buildings.push({ id: `${pt.id}-gate-hazmat`, name: '危化品车辆专用出入口', nameEn: 'Hazardous-goods vehicle gate', kind: 'gate',
+        rect: { x: 2, y: layout.height / 2 - 15, w: 10, h: 30 } })
+    }
+    for (const pe of mine) {
+      const entId = `${pt.id}-${pe.code}`
+      const ind = pe.industry
+      const [name, nameEn] = enterpriseName(prng, ind, usedNames)
+      const enterprise: Enterprise = {
+        id: entId, name, nameEn, industry: ind.industry,
+        landMu: prng.int(ind.landMu[0], ind.landMu[1]),
+        outputValue: Math.round(prng.range(ind.outputValue[0], ind.outputValue[1]) / 100) * 100,
+        employees: prng.int(ind.employees[0], ind.employees[1]),
+        majorHazard: ind.majorHazard,
+      }
+      park.enterprises.push(enterprise)
+      let gatewayId: string | undefined
+      if (enterpriseCount++ % GATEWAY_EVERY === 1) {
+        gatewayId = `${entId}-gw1`
+        const secret = newSecret()
+        credentials.gateways[gatewayId] = secret
+        gateways.push({ id: gatewayId, park: pt.id, enterprise: entId, name: `${name}能源数据采集网关`, secretHash: hashSecret(secret) })
+      }
+      const counters = new Map<string, number>()
+      for (const pa of pe.areas) {
+        const rect = layout.rects.get(pa)!
+        const areaId = `${entId}-${pa.tpl.code}`
+        park.areas.push({ id: areaId, name: pa.tpl.name, nameEn: pa.tpl.nameEn, enterprise: entId, rect })
+        const buildings = structures(areaId, pa.tpl, rect)
+        park.site.buildings.push(...buildings)
+        const stack = buildings.find((b) => b.kind === 'stack')
+        const perArea = new Map<string, number>()
+        for (const { spec, count } of pa.specs) {
+          for (let i = 0; i < count; i++) {
+            const key = specKey(spec)
+            const n = (perArea.get(key) ?? 0) + 1
+            perArea.set(key, n)
+            const part = ID_PART[spec.kind]
+            const seq = (counters.get(part) ?? 0) + 1
+            counters.set(part, seq)
+            const id = `${entId}-${part}-${String(seq).padStart(3, '0')}`
+            const position = spec.kind === 'emission' && stack
+              ? { x: stack.rect.x + stack.rect.w / 2, y: stack.rect.y + stack.rect.h / 2 }
+              : { x: round1(prng.range(rect.x + 2, rect.x + rect.w - 2)), y: round1(prng.range(rect.y + 2, rect.y + rect.h - 2)) }
+            const d = describe(spec, pa.tpl, n)
+            const device: ZoneDevice = { id, kind: d.kind, ...(d.type ? { type: d.type } : {}), park: pt.id, enterprise: entId, area: areaId,
+              name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), metrics: d.metrics, position, interval: d.interval, safety: d.safety!,
+              ...(d.actuators ? { actuators: d.actuators } : {}), ...(d.limits ? { limits: d.limits, referenceO2: d.referenceO2! } : {}) }
+            // Emergency shut-off valve interlock on the first two detectors of the area's primary gas.
+            if (spec.kind === 'gas' && pa.tpl.valve && spec.gas !== 'o2' && spec.gas === pa.tpl.gases[0] && n <= 2) device.actuators = ['valve']
+            if (spec.kind === 'energy' && gatewayId) {
+              // Meters on a gateway's field bus have no network credential of their own.
+              device.gateway = gatewayId
+            } else {
+              const secret = newSecret()
+              credentials.devices[id] = secret
+              device.secretHash = hashSecret(secret)
+            }
+            devices.push(device)
+          }
+        }
+      }
+    }
+    parks.push(park)
+  }
+
+  const zone: Zone = {
+    id: ZONE_INFO.id, name: ZONE_INFO.name, nameEn: ZONE_INFO.nameEn, timezone: ZONE_INFO.timezone,
+    parks, gateways, devices, users: options.users ?? [],
+  }
+  return { zone, credentials }
+}

@@ -1,0 +1,119 @@
+import type { Device } from '../model/device.js'
+import type { DeviceStatus, Place, Reading, RejectReason } from '../model/reading.js'
+import type { DeviceTopic } from '../broker/topic-codec.js'
+import { RejectCounter } from './reject-counter.js'
+import { checkEvent, checkTelemetry, type CheckedEvent } from './validate.js'
+
+/**
+ * The ingest pipeline (ARCHITECTURE.md): decode → validate → normalise → hand on.
+ * Each step is a small function; a bad message is counted by reason and never disturbs good
+ * ones — in a batch, each element stands or falls alone.
+ */
+export interface IngestSink {
+  /** Accepted readings. A returned promise holds the publisher (backpressure, durability). */
+  readings(readings: Reading[]): void | Promise<void>
+  event(event: CheckedEvent): void | Promise<void>
+  status(status: DeviceStatus): void | Promise<void>
+  reject(reject: { reason: RejectReason; detail: string; topic: string; device: string | undefined; ts: number; sample: string }): void
+}
+
+export interface IngestOptions {
+  devices: { get(id: string): { device: Device } | undefined }
+  sink: IngestSink
+  clock: () => number
+  maxPayloadBytes: number
+  maxBatch: number
+}
+
+export class Ingest {
+  readonly rejects = new RejectCounter()
+  accepted = 0
+  messages = 0
+
+  constructor(private readonly o: IngestOptions) {}
+
+  /** One publish on an authorised device topic. */
+  handle(topic: DeviceTopic, rawTopic: string, payload: Buffer): void | Promise<void> {
+    this.messages++
+    const rec = this.o.devices.get(topic.device)
+    if (!rec) return this.reject('unknown_device', `no device ${topic.device}`, rawTopic, undefined, payload)
+    const device = rec.device
+    if (payload.length > this.o.maxPayloadBytes)
+      return this.reject('payload_too_large', `${payload.length} bytes > ${this.o.maxPayloadBytes}`, rawTopic, device.id, payload)
+    const place: Place = { park: device.park, enterprise: device.enterprise, area: device.area, device: device.id, kind: device.kind }
+    const now = this.o.clock()
+    switch (topic.channel) {
+      case 'telemetry':
+        return this.telemetry(payload, device, place, now, rawTopic)
+      case 'event':
+        return this.event(payload, place, now, rawTopic)
+      case 'status':
+        return this.status(payload, place, now, rawTopic)
+      case 'cmd':
+        // Devices never publish commands (the broker refuses it); the hub's own go straight out.
+        return undefined
+    }
+  }
+
+  private telemetry(payload: Buffer, device: Device, place: Place, now: number, rawTopic: string): void | Promise<void> {
+    const parsed = parseJson(payload)
+    if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, device.id, payload)
+    if (Array.isArray(parsed)) {
+      if (parsed.length === 0) return this.reject('batch_empty', 'batch array is empty', rawTopic, device.id, payload)
+      if (parsed.length > this.o.maxBatch)
+        return this.reject('batch_too_large', `batch of ${parsed.length} > ${this.o.maxBatch}`, rawTopic, device.id, payload)
+      const good: Reading[] = []
+      for (const item of parsed) {
+        const r = checkTelemetry(item, device, place, now)
+        if (r.ok) good.push(r.value)
+        else this.reject(r.reason, r.detail, rawTopic, device.id, payload)
+      }
+      if (good.length === 0) return undefined
+      this.accepted += good.length
+      return this.o.sink.readings(good)
+    }
+    const r = checkTelemetry(parsed, device, place, now)
+    if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, device.id, payload)
+    this.accepted++
+    return this.o.sink.readings([r.value])
+  }
+
+  private event(payload: Buffer, place: Place, now: number, rawTopic: string): void | Promise<void> {
+    const parsed = parseJson(payload)
+    if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, place.device, payload)
+    const r = checkEvent(parsed, place, now)
+    if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, place.device, payload)
+    this.accepted++
+    return this.o.sink.event(r.value)
+  }
+
+  private status(payload: Buffer, place: Place, now: number, rawTopic: string): void | Promise<void> {
+    const text = payload.length <= 64 ? payload.toString('utf8').trim() : ''
+    if (text !== 'online' && text !== 'offline')
+      return this.reject('status_invalid', 'status payload must be online or offline', rawTopic, place.device, payload)
+    return this.o.sink.status({ ...place, ts: now, online: text === 'online' })
+  }
+
+  private reject(reason: RejectReason, detail: string, topic: string, device: string | undefined, payload: Buffer | undefined): undefined {
+    this.rejects.add(reason)
+    const sample = payload ? payload.subarray(0, 256).toString('utf8') : ''
+    this.o.sink.reject({ reason, detail, topic: topic.slice(0, 256), device, ts: this.o.clock(), sample })
+    return undefined
+  }
+
+  /** Count a reject decided before ingest (by the broker's authorisation hook). */
+  countReject(reason: RejectReason, detail: string, topic: string, device: string | undefined): void {
+    this.reject(reason, detail, topic, device, undefined)
+  }
+}
+
+const PARSE_ERROR = Symbol('parse error')
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+function parseJson(payload: Buffer): unknown {
+  try {
+    return JSON.parse(decoder.decode(payload))
+  } catch {
+    return PARSE_ERROR
+  }
+}

@@ -1,0 +1,154 @@
+import type { Device } from '../model/device.js'
+import type { Gateway, Zone } from '../model/zone.js'
+import { generateSecret, hashSecret, verifySecret } from '../config/credentials.js'
+import type { RegistryFile, RegistryStore } from './registry-store.js'
+
+/**
+ * Devices and gateways: those of the zone file plus those provisioned at run time.
+ * Run-time changes (new devices, retirements) are saved through a RegistryStore so they
+ * survive a restart. Only secret hashes are held.
+ */
+export interface DeviceState {
+  online: boolean
+  lastSeen: number | null
+}
+
+export interface RegisteredDevice {
+  device: Device
+  secretHash: string | undefined
+  source: 'zone' | 'runtime'
+  state: DeviceState
+  /** Topic prefix `parks/{park}/{enterprise}/{device}/`. */
+  prefix: string
+}
+
+export type RegistryListener = (event: { type: 'added' | 'removed'; device: Device }) => void
+
+export class RegistryError extends Error {
+  constructor(readonly code: 'exists' | 'not_found' | 'invalid', message: string) {
+    super(message)
+    this.name = 'RegistryError'
+  }
+}
+
+export function topicPrefix(d: Pick<Device, 'park' | 'enterprise' | 'id'>): string {
+  return `parks/${d.park}/${d.enterprise}/${d.id}/`
+}
+
+export class DeviceRegistry {
+  private readonly devices = new Map<string, RegisteredDevice>()
+  private readonly gateways = new Map<string, Gateway>()
+  private readonly byGateway = new Map<string, Set<string>>()
+  private readonly listeners: RegistryListener[] = []
+  private saved: RegistryFile = { version: 1, devices: [], retired: [] }
+
+  constructor(private readonly zone: Zone, private readonly store: RegistryStore) {}
+
+  /** Load the zone's devices, then the run-time changes on top. */
+  async open(): Promise<void> {
+    for (const g of this.zone.gateways) this.gateways.set(g.id, g)
+    for (const { secretHash, ...device } of this.zone.devices) this.put(device, secretHash, 'zone')
+    this.saved = await this.store.load()
+    for (const id of this.saved.retired) this.drop(id)
+    for (const r of this.saved.devices) this.put(r.device, r.secretHash, 'runtime')
+  }
+
+  get(id: string): RegisteredDevice | undefined {
+    return this.devices.get(id)
+  }
+
+  gateway(id: string): Gateway | undefined {
+    return this.gateways.get(id)
+  }
+
+  all(): IterableIterator<RegisteredDevice> {
+    return this.devices.values()
+  }
+
+  get size(): number {
+    return this.devices.size
+  }
+
+  onChange(listener: RegistryListener): void {
+    this.listeners.push(listener)
+  }
+
+  /** Constant-time check of a device's or gateway's secret. */
+  authenticate(id: string, secret: Buffer | string): 'device' | 'gateway' | undefined {
+    const dev = this.devices.get(id)
+    if (dev) return verifySecret(secret, dev.secretHash) ? 'device' : undefined
+    const gw = this.gateways.get(id)
+    if (gw) return verifySecret(secret, gw.secretHash) ? 'gateway' : undefined
+    // Spend the same work on an unknown id, so timing does not tell which ids exist.
+    verifySecret(secret, 'sha256$AAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=')
+    return undefined
+  }
+
+  /** May `client` (a device or gateway id) publish for `deviceId`? Own device, or a device configured behind the gateway. */
+  mayActFor(client: string, deviceId: string): boolean {
+    if (client === deviceId) return this.devices.has(deviceId)
+    return this.byGateway.get(client)?.has(deviceId) ?? false
+  }
+
+  /** Provision a device at run time; returns the secret, shown once. */
+  async provision(device: Device): Promise<{ device: Device; secret: string }> {
+    if (this.devices.has(device.id) || this.gateways.has(device.id)) throw new RegistryError('exists', `device ${device.id} already exists`)
+    if (device.gateway !== undefined && !this.gateways.has(device.gateway)) throw new RegistryError('invalid', `unknown gateway ${device.gateway}`)
+    const secret = generateSecret()
+    const secretHash = hashSecret(secret)
+    this.put(device, secretHash, 'runtime')
+    this.saved.devices.push({ device, secretHash })
+    this.saved.retired = this.saved.retired.filter((id) => id !== device.id)
+    await this.store.save(this.saved)
+    this.emit({ type: 'added', device })
+    return { device, secret }
+  }
+
+  /** Retire a device: it can no longer connect or publish; its history stays in InfluxDB. */
+  async retire(id: string): Promise<Device> {
+    const rec = this.devices.get(id)
+    if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
+    this.drop(id)
+    this.saved.devices = this.saved.devices.filter((r) => r.device.id !== id)
+    if (rec.source === 'zone' && !this.saved.retired.includes(id)) this.saved.retired.push(id)
+    await this.store.save(this.saved)
+    this.emit({ type: 'removed', device: rec.device })
+    return rec.device
+  }
+
+  /** Mark a device heard from at `ts` (a reading or event arrived). */
+  touch(id: string, ts: number): void {
+    const rec = this.devices.get(id)
+    if (!rec) return
+    if (rec.state.lastSeen === null || ts > rec.state.lastSeen) rec.state.lastSeen = ts
+    rec.state.online = true
+  }
+
+  setOnline(id: string, online: boolean, ts: number): void {
+    const rec = this.devices.get(id)
+    if (!rec) return
+    rec.state.online = online
+    if (online) this.touch(id, ts)
+  }
+
+  private put(device: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {
+    this.drop(device.id)
+    this.devices.set(device.id, { device, secretHash, source, state: { online: false, lastSeen: null }, prefix: topicPrefix(device) })
+    if (device.gateway !== undefined) {
+      let set = this.byGateway.get(device.gateway)
+      if (!set) this.byGateway.set(device.gateway, (set = new Set()))
+      set.add(device.id)
+    }
+  }
+
+  private drop(id: string): void {
+    const rec = this.devices.get(id)
+    if (!rec) return
+    this.devices.delete(id)
+    if (rec.device.gateway !== undefined) this.byGateway.get(rec.device.gateway)?.delete(id)
+  }
+
+  private emit(event: { type: 'added' | 'removed'; device: Device }): void {
+    for (const l of this.listeners) l(event)
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import type { Device } from '../model/device.js'
+
+/** Run-time registry changes as kept on disk (`registry.json` in the data dir). */
+export interface RegistryFile {
+  version: 1
+  devices: { device: Device; secretHash: string }[]
+  retired: string[]
+}
+
+export interface RegistryStore {
+  load(): Promise<RegistryFile>
+  save(file: RegistryFile): Promise<void>
+}
+
+/** Atomic JSON file: write a temporary file, fsync it, rename over the old one. */
+export class JsonRegistryStore implements RegistryStore {
+  constructor(private readonly path: string) {}
+
+  async load(): Promise<RegistryFile> {
+    let text: string
+    try {
+      text = await readFile(this.path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, devices: [], retired: [] }
+      throw err
+    }
+    const parsed = JSON.parse(text) as RegistryFile
+    if (parsed.version !== 1 || !Array.isArray(parsed.devices) || !Array.isArray(parsed.retired)) {
+      throw new Error(`${this.path}: not a registry file of version 1`)
+    }
+    return parsed
+  }
+
+  async save(file: RegistryFile): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true })
+    const tmp = `${this.path}.tmp`
+    await writeFile(tmp, JSON.stringify(file, null, 1))
+    const fh = await open(tmp, 'r')
+    try {
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, this.path)
+  }
+}

@@ -1,0 +1,147 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+
+/**
+ * A local `influxd` (InfluxDB 1.x) managed by the hub when INFLUX_URL is unset: its own
+ * config file, loopback ports, data under the data dir, restarted if it dies, stopped with
+ * the hub.
+ */
+export interface SupervisorOptions {
+  binary: string
+  dataDir: string
+  /** HTTP API port on 127.0.0.1; 0 picks a free one. */
+  httpPort?: number
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+}
+
+export class InfluxdSupervisor {
+  private child: ChildProcess | undefined
+  private stopping = false
+  private restartTimer: NodeJS.Timeout | undefined
+  restarts = 0
+  port = 0
+  readonly dir: string
+
+  constructor(private readonly o: SupervisorOptions) {
+    this.dir = join(o.dataDir, 'influxdb')
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid
+  }
+
+  async start(): Promise<void> {
+    this.port = this.o.httpPort || (await freePort())
+    const rpcPort = await freePort()
+    await mkdir(join(this.dir, 'meta'), { recursive: true })
+    const conf = configText(this.dir, this.port, rpcPort)
+    await writeFile(join(this.dir, 'influxdb.conf'), conf)
+    this.spawnChild()
+    await this.waitReady(60_000)
+  }
+
+  private spawnChild(): void {
+    const child = spawn(this.o.binary, ['-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
+    this.child = child
+    let tail = ''
+    child.stderr?.on('data', (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-2000)
+    })
+    child.on('error', (err) => {
+      this.o.log.error({ err: err.message, binary: this.o.binary }, 'cannot start influxd (install Debian package influxdb, or set INFLUX_URL)')
+    })
+    child.on('exit', (code, signal) => {
+      if (this.child !== child) return
+      this.child = undefined
+      if (this.stopping) return
+      this.restarts++
+      this.o.log.warn({ code, signal, restarts: this.restarts, stderr: tail.split('\n').slice(-5).join('\n') }, 'influxd exited; restarting')
+      const delay = Math.min(5000, 250 * 2 ** Math.min(this.restarts, 5))
+      this.restartTimer = setTimeout(() => {
+        if (!this.stopping) this.spawnChild()
+      }, delay)
+    })
+  }
+
+  /** Resolves when /ping answers 204. */
+  async waitReady(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs
+    while (Date.now() < until) {
+      if (await ping(this.url)) return
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error(`influxd did not answer on ${this.url} within ${timeoutMs} ms`)
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    if (this.restartTimer) clearTimeout(this.restartTimer)
+    const child = this.child
+    if (!child || child.exitCode !== null) return
+    await new Promise<void>((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      child.once('exit', () => {
+        clearTimeout(kill)
+        resolve()
+      })
+      child.kill('SIGTERM')
+    })
+  }
+}
+
+export async function ping(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/ping`, { signal: AbortSignal.timeout(1000) })
+    return res.status === 204
+  } catch {
+    return false
+  }
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+function configText(dir: string, httpPort: number, rpcPort: number): string {
+  return `# Written by the smart-park hub for its managed local InfluxDB; rewritten at every start.
+reporting-disabled = true
+bind-address = "127.0.0.1:${rpcPort}"
+
+[meta]
+  dir = "${join(dir, 'meta')}"
+
+[data]
+  dir = "${join(dir, 'data')}"
+  wal-dir = "${join(dir, 'wal')}"
+  query-log-enabled = false
+  cache-max-memory-size = "1g"
+  max-series-per-database = 0
+  max-values-per-tag = 0
+
+[http]
+  enabled = true
+  bind-address = "127.0.0.1:${httpPort}"
+  log-enabled = false
+  max-body-size = 0
+
+[monitor]
+  store-enabled = false
+
+[continuous_queries]
+  enabled = true
+`
+}

@@ -1,0 +1,37 @@
+import type { Reading } from '../model/reading.js'
+
+/** The last value of every metric of every device, for `/latest` and the live snapshot. */
+export interface LatestValue {
+  value: number
+  ts: number
+}
+
+export class LatestCache {
+  private readonly byDevice = new Map<string, Record<string, LatestValue>>()
+
+  update(r: Reading): void {
+    let m = this.byDevice.get(r.device)
+    if (!m) this.byDevice.set(r.device, (m = {}))
+    for (const metric in r.values) {
+      const prev = m[metric]
+      // Backfilled or out-of-order readings never overwrite a newer value.
+      if (!prev || r.ts >= prev.ts) m[metric] = { value: r.values[metric]!, ts: r.ts }
+    }
+  }
+
+  get(device: string): Readonly<Record<string, LatestValue>> | undefined {
+    return this.byDevice.get(device)
+  }
+
+  delete(device: string): void {
+    this.byDevice.delete(device)
+  }
+
+  /** Seed from stored last values at start (so /latest answers after a restart). */
+  seed(device: string, metric: string, v: LatestValue): void {
+    let m = this.byDevice.get(device)
+    if (!m) this.byDevice.set(device, (m = {}))
+    const prev = m[metric]
+    if (!prev || v.ts > prev.ts) m[metric] = v
+  }
+}

@@ -42,6 +42,8 @@ export interface AreaTemplate {
   gases: readonly GasMetric[]
   /** Fire detector types suited to the area; at least one. */
   fire: readonly FireType[]
+  /** Built only when the zone is scaled past its smallest size (secondary, lower-risk areas). */
+  extended?: boolean
   /** Gas detectors interlocked with an emergency shut-off valve (GB/T 50493 interlock). */
   valve?: boolean
   stack?: { source: StackSource; name: string; nameEn: string }
@@ -149,7 +151,7 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
     areas: [
       { code: 'mlt', name: '真空熔炼车间', nameEn: 'Vacuum melting shop', size: [120, 70], hazardous: true,
         gases: ['o2', 'co'], fire: ['heat', 'flame'], structure: unit('真空自耗电弧炉', 'Vacuum arc furnaces') },
-      { code: 'ar', name: '氩气站', nameEn: 'Argon station', size: [50, 40], hazardous: false,
+      { code: 'ar', extended: true, name: '氩气站', nameEn: 'Argon station', size: [50, 40], hazardous: false,
         gases: ['o2'], fire: ['smoke'], structure: tanks('液氩储罐', 'Liquid argon tank', 2) },
       { code: 'frg', name: '锻造车间', nameEn: 'Forging shop', size: [120, 60], hazardous: true,
         gases: ['lel', 'co'], fire: ['heat'], valve: true, structure: building('锻造厂房', 'Forging hall') },
@@ -162,7 +164,7 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
     areas: [
       { code: 'mlt', name: '熔炼车间', nameEn: 'Melting shop', size: [110, 60], hazardous: true,
         gases: ['co'], fire: ['heat', 'flame'], structure: unit('中频感应炉', 'Induction furnaces') },
-      { code: 'ht', name: '热处理车间', nameEn: 'Heat-treatment shop', size: [90, 60], hazardous: true,
+      { code: 'ht', extended: true, name: '热处理车间', nameEn: 'Heat-treatment shop', size: [90, 60], hazardous: true,
         gases: ['lel', 'co'], fire: ['heat'], structure: building('热处理厂房', 'Heat-treatment hall') },
       { code: 'grs', name: '燃气调压站', nameEn: 'Gas pressure-regulating station', size: [40, 30], hazardous: true,
         gases: ['lel'], fire: ['flame'], valve: true, structure: unit('调压撬', 'Regulator skid') },
@@ -190,7 +192,7 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
         stack: { source: 'coal_power', name: '电厂烟囱', nameEn: 'Power plant stack' }, structure: unit('循环流化床锅炉', 'CFB boiler') },
       { code: 'nh3', name: '脱硝氨区', nameEn: 'SCR ammonia area', size: [60, 40], hazardous: true,
         gases: ['nh3'], fire: ['heat'], valve: true, structure: tanks('液氨储罐', 'Liquid ammonia tank', 2) },
-      { code: 'coal', name: '输煤栈桥', nameEn: 'Coal conveyor gallery', size: [140, 30], hazardous: false,
+      { code: 'coal', extended: true, name: '输煤栈桥', nameEn: 'Coal conveyor gallery', size: [140, 30], hazardous: false,
         gases: ['co'], fire: ['heat', 'smoke'], structure: unit('输煤皮带', 'Coal belt conveyor') },
     ],
   },
@@ -199,7 +201,7 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
     landMu: [80, 220], outputValue: [20_000, 100_000], employees: [200, 800], majorHazard: false,
     energy: ['electricity', 'water'],
     areas: [
-      { code: 'fab', name: '洁净厂房', nameEn: 'Cleanroom fab', size: [130, 70], hazardous: false,
+      { code: 'fab', extended: true, name: '洁净厂房', nameEn: 'Cleanroom fab', size: [130, 70], hazardous: false,
         gases: ['nh3'], fire: ['smoke'], structure: building('洁净厂房', 'Cleanroom building') },
       { code: 'sgs', name: '特气站', nameEn: 'Specialty gas station', size: [50, 40], hazardous: true,
         gases: ['nh3', 'lel'], fire: ['flame', 'smoke'], valve: true, structure: unit('特气柜', 'Gas cabinets') },
@@ -216,7 +218,7 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
         gases: ['lel', 'nh3'], fire: ['flame', 'heat'], valve: true, structure: unit('装卸鹤位', 'Loading arms') },
       { code: 'pkg', name: '危化品车辆停车场', nameEn: 'Hazmat vehicle parking', size: [140, 80], hazardous: true,
         gases: ['lel', 'h2s'], fire: ['flame'], structure: unit('停车位', 'Parking bays') },
-      { code: 'wh', name: '仓库', nameEn: 'Warehouse', size: [120, 70], hazardous: false,
+      { code: 'wh', extended: true, name: '仓库', nameEn: 'Warehouse', size: [120, 70], hazardous: false,
         gases: ['co'], fire: ['smoke', 'heat'], structure: building('丙类仓库', 'Class C warehouse') },
     ],
   },
@@ -238,13 +240,13 @@ export const ZONE_INFO = {
 /** Parks named by the plans; map positions are schematic (km). */
 export const PARKS: readonly ParkTemplate[] = [
   { id: 'vtc', name: '钒钛化工园区', nameEn: 'Vanadium-Titanium Chemical Park', kind: 'chemical',
-    grade: 'C', gradeScore: 78, targetGrade: 'D', mapPosition: { x: 26, y: 48 }, industries: ['ti', 'v', 'gc', 'ti'] },
+    grade: 'C', gradeScore: 78, targetGrade: 'D', mapPosition: { x: 26, y: 48 }, industries: ['ti', 'v', 'gc'] },
   { id: 'glc', name: '格里坪化工园区', nameEn: 'Geliping Chemical Park', kind: 'chemical',
     grade: 'C', gradeScore: 73.5, targetGrade: 'D', mapPosition: { x: 6, y: 38 }, industries: ['ca', 'h', 'gc'] },
   { id: 'nsc', name: '南山循环经济开发区', nameEn: 'Nanshan Circular Economy Development Zone', kind: 'circular',
     mapPosition: { x: 22, y: 58 }, industries: ['rc', 'pw'] },
   { id: 'ybv', name: '盐边县钒钛产业开发区', nameEn: 'Yanbian County Vanadium-Titanium Industrial Development Zone', kind: 'industrial',
-    mapPosition: { x: 12, y: 26 }, industries: ['v', 'ta'] },
+    mapPosition: { x: 12, y: 26 }, industries: ['v'] },
   { id: 'xgi', name: '西区格里坪工业园区', nameEn: 'Xiqu Geliping Industrial Park', kind: 'industrial',
     mapPosition: { x: 10, y: 44 }, industries: ['wc', 'ta'] },
   { id: 'mbi', name: '米易县白马工业园区', nameEn: 'Miyi County Baima Industrial Park', kind: 'industrial',

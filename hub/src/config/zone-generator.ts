@@ -84,7 +84,7 @@ function planArea(park: ParkTemplate, industry: IndustryTemplate, tpl: AreaTempl
   })
   if (tpl.hazardous) specs.push({ spec: { kind: 'fire', type: 'call_point' }, count: 1, weight: pf * 0.2 })
   if (tpl.stack) specs.push({ spec: { kind: 'emission' }, count: 1, weight: 0 })
-  specs.push({ spec: { kind: 'energy', type: 'electricity', main: false }, count: 0, weight: 0.3 })
+  specs.push({ spec: { kind: 'energy', type: 'electricity', main: false }, count: 0, weight: 1 })
   return { tpl, control, specs }
 }
 
@@ -103,7 +103,7 @@ function planEnterprises(copies: number): PlannedEnterprise[] {
       for (const code of park.industries) {
         n++
         const industry = industryByCode(code)
-        const areas = [planArea(park, industry, CONTROL_AREA, true), ...industry.areas.map((a) => planArea(park, industry, a, false))]
+        const areas = [planArea(park, industry, CONTROL_AREA, true), ...industry.areas.filter((a) => copies > 1 || !a.extended).map((a) => planArea(park, industry, a, false))]
         out.push({ park, industry, code: `${industry.code}${String(n).padStart(2, '0')}`, areas })
       }
     }

@@ -1,0 +1,161 @@
+/**
+ * Operator actions on one alarm: ISA-18.2 / IEC 62682 acknowledgement, shelving, suppression
+ * by design and out of service, and the closed loop (闭环) open → dispatched → resolved → closed.
+ *
+ * Each function checks its input first (missing_field / invalid_field, HTTP 400), then the
+ * alarm's state (invalid_state, 409), and only then changes the alarm in place and returns the
+ * steps to record, so a refused action leaves the alarm untouched.
+ *
+ *   action          | allowed when                               | needs
+ *   ----------------+--------------------------------------------+-------------------------
+ *   ack             | unacknowledged                             | –
+ *   shelve          | any live alarm (re-shelve sets a new end)  | minutes, 1 … max
+ *   unshelve        | shelved                                    | –
+ *   suppress        | not suppressed                             | note (the reason)
+ *   unsuppress      | suppressed                                 | –
+ *   outOfService    | not out of service                         | note (the reason)
+ *   inService       | out of service                             | –
+ *   dispatch        | workflow open or dispatched (re-dispatch)  | assignee
+ *   resolve         | workflow open or dispatched                | cause and action
+ *   close           | condition cleared and workflow resolved    | note (the review)
+ *   comment         | any live alarm                             | note
+ *
+ * No action applies to a closed alarm. Closing an unacknowledged alarm records an `ack` step by
+ * the same actor first, so every closed alarm is acknowledged.
+ */
+import type { Alarm, AlarmStep } from '../model/alarm.js'
+import { AlarmActionError } from './errors.js'
+import type { ActionInput, DispatchInput, ResolveInput, ShelveInput } from './types.js'
+
+export interface ActionContext {
+  actor: string
+  now: number
+  maxShelveMinutes: number
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined
+  const t = value.trim()
+  return t === '' ? undefined : t
+}
+
+function required(value: unknown, field: string, alarm: Alarm): string {
+  const t = text(value)
+  if (t === undefined) throw new AlarmActionError('missing_field', `${field} is required`, { field, alarm: alarm.id })
+  return t
+}
+
+function refuse(alarm: Alarm, why: string): never {
+  throw new AlarmActionError('invalid_state', `alarm ${alarm.id}: ${why}`, { alarm: alarm.id })
+}
+
+function live(alarm: Alarm): void {
+  if (alarm.workflow === 'closed') refuse(alarm, 'is closed')
+}
+
+function join(...parts: Array<string | undefined>): string | undefined {
+  const kept = parts.filter((p): p is string => p !== undefined)
+  return kept.length > 0 ? kept.join(' | ') : undefined
+}
+
+function stepOf(ctx: ActionContext, action: AlarmStep['action'], note: string | undefined): AlarmStep {
+  return { ts: ctx.now, actor: ctx.actor, action, note, level: undefined, value: undefined }
+}
+
+export function ack(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  live(a)
+  if (a.ack === 'acked') refuse(a, 'is already acknowledged')
+  a.ack = 'acked'
+  return [stepOf(ctx, 'ack', text(input.note))]
+}
+
+export function shelve(a: Alarm, ctx: ActionContext, input: ShelveInput): AlarmStep[] {
+  const minutes = input.minutes
+  if (minutes == null) {
+    throw new AlarmActionError('missing_field', 'minutes is required', { field: 'minutes', alarm: a.id })
+  }
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes > ctx.maxShelveMinutes) {
+    throw new AlarmActionError('invalid_field', `minutes must be > 0 and ≤ ${ctx.maxShelveMinutes}`, { field: 'minutes', alarm: a.id })
+  }
+  live(a)
+  a.shelvedUntil = ctx.now + Math.round(minutes * 60_000)
+  return [stepOf(ctx, 'shelve', join(`${minutes} min`, text(input.note)))]
+}
+
+export function unshelve(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  live(a)
+  if (a.shelvedUntil === undefined) refuse(a, 'is not shelved')
+  a.shelvedUntil = undefined
+  return [stepOf(ctx, 'unshelve', text(input.note))]
+}
+
+export function suppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  const note = required(input.note, 'note', a)
+  live(a)
+  if (a.suppressed) refuse(a, 'is already suppressed')
+  a.suppressed = true
+  return [stepOf(ctx, 'suppress', note)]
+}
+
+export function unsuppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  live(a)
+  if (!a.suppressed) refuse(a, 'is not suppressed')
+  a.suppressed = false
+  return [stepOf(ctx, 'unsuppress', text(input.note))]
+}
+
+export function outOfService(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  const note = required(input.note, 'note', a)
+  live(a)
+  if (a.outOfService) refuse(a, 'is already out of service')
+  a.outOfService = true
+  return [stepOf(ctx, 'out_of_service', note)]
+}
+
+export function inService(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  live(a)
+  if (!a.outOfService) refuse(a, 'is not out of service')
+  a.outOfService = false
+  return [stepOf(ctx, 'in_service', text(input.note))]
+}
+
+export function dispatch(a: Alarm, ctx: ActionContext, input: DispatchInput): AlarmStep[] {
+  const assignee = required(input.assignee, 'assignee', a)
+  live(a)
+  if (a.workflow !== 'open' && a.workflow !== 'dispatched') refuse(a, `cannot dispatch when ${a.workflow}`)
+  a.workflow = 'dispatched'
+  a.assignee = assignee
+  return [stepOf(ctx, 'dispatch', join(`assignee: ${assignee}`, text(input.note)))]
+}
+
+export function resolve(a: Alarm, ctx: ActionContext, input: ResolveInput): AlarmStep[] {
+  const cause = required(input.cause, 'cause', a)
+  const action = required(input.action, 'action', a)
+  live(a)
+  if (a.workflow !== 'open' && a.workflow !== 'dispatched') refuse(a, `cannot resolve when ${a.workflow}`)
+  a.workflow = 'resolved'
+  a.cause = cause
+  a.action = action
+  return [stepOf(ctx, 'resolve', join(`cause: ${cause}`, `action: ${action}`, text(input.note)))]
+}
+
+export function close(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  const note = required(input.note, 'note', a)
+  live(a)
+  if (a.condition !== 'cleared') refuse(a, 'condition is still active; close needs it cleared')
+  if (a.workflow !== 'resolved') refuse(a, `cannot close when ${a.workflow}; resolve it first`)
+  const steps: AlarmStep[] = []
+  if (a.ack === 'unacked') {
+    a.ack = 'acked'
+    steps.push(stepOf(ctx, 'ack', 'acknowledged at close'))
+  }
+  a.workflow = 'closed'
+  steps.push(stepOf(ctx, 'close', note))
+  return steps
+}
+
+export function comment(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  const note = required(input.note, 'note', a)
+  live(a)
+  return [stepOf(ctx, 'comment', note)]
+}

@@ -1,0 +1,29 @@
+import type { HealthReport } from './services.js'
+
+/** Prometheus text exposition (format 0.0.4) of the hub's counters and gauges. */
+export function prometheusText(h: HealthReport, extra: { name: string; help: string; type: 'counter' | 'gauge'; value: number; labels?: Record<string, string> }[] = []): string {
+  const out: string[] = []
+  const metric = (name: string, help: string, type: 'counter' | 'gauge', samples: [Record<string, string> | undefined, number][]): void => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`)
+    for (const [labels, v] of samples) {
+      const l = labels ? `{${Object.entries(labels).map(([k, x]) => `${k}="${x.replace(/["\\\n]/g, '_')}"`).join(',')}}` : ''
+      out.push(`${name}${l} ${v}`)
+    }
+  }
+  metric('smartpark_uptime_seconds', 'Seconds since the hub started', 'gauge', [[undefined, h.uptimeSec]])
+  metric('smartpark_mqtt_clients', 'Connected MQTT clients', 'gauge', [[undefined, h.broker.clients]])
+  metric('smartpark_ingest_messages_total', 'MQTT messages handed to ingest', 'counter', [[undefined, h.ingest.messages]])
+  metric('smartpark_ingest_accepted_total', 'Readings and events accepted', 'counter', [[undefined, h.ingest.accepted]])
+  metric('smartpark_ingest_rejected_total', 'Rejected inputs by reason', 'counter', Object.entries(h.ingest.rejectsByReason).map(([reason, n]) => [{ reason }, n]))
+  metric('smartpark_store_points_written_total', 'Points written to InfluxDB', 'counter', [[undefined, h.store.pointsWritten]])
+  metric('smartpark_store_batches_written_total', 'Batches written to InfluxDB', 'counter', [[undefined, h.store.batchesWritten]])
+  metric('smartpark_store_queue_depth', 'Points waiting to be written', 'gauge', [[undefined, h.store.queueDepth]])
+  metric('smartpark_influx_write_errors_total', 'Failed InfluxDB writes', 'counter', [[undefined, h.influx.writeErrors]])
+  metric('smartpark_influx_up', 'InfluxDB answers /ping', 'gauge', [[undefined, h.influx.reachable ? 1 : 0]])
+  metric('smartpark_influxd_restarts_total', 'Restarts of the managed influxd', 'counter', [[undefined, h.influx.restarts]])
+  metric('smartpark_journal_backlog', 'Journal entries not yet in InfluxDB', 'gauge', [[undefined, h.journal.backlog]])
+  metric('smartpark_devices', 'Registered devices', 'gauge', [[undefined, h.devices.total]])
+  metric('smartpark_devices_online', 'Devices online', 'gauge', [[undefined, h.devices.online]])
+  for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
+  return `${out.join('\n')}\n`
+}

@@ -1,0 +1,117 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { Device } from '../../model/device.js'
+import { isMetricOfKind } from '../../model/vocabulary.js'
+import { RegistryError, type RegisteredDevice } from '../../registry/device-registry.js'
+import { EVERY_PATTERN } from '../../store/queries.js'
+import type { ApiServices } from '../services.js'
+import { badRequest, conflict, ErrorSchema, notFound } from '../errors.js'
+import { parseTime } from '../time.js'
+
+const DeviceView = Type.Object({ ...Device.properties, online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]) })
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+const ListQuery = Type.Object({
+  park: Type.Optional(Type.String({ maxLength: 64 })),
+  enterprise: Type.Optional(Type.String({ maxLength: 64 })),
+  kind: Type.Optional(Type.String({ maxLength: 16 })),
+}, { additionalProperties: false })
+const SeriesQuery = Type.Object({
+  metric: Type.String({ maxLength: 32 }),
+  from: Type.Optional(Type.String({ maxLength: 40 })),
+  to: Type.Optional(Type.String({ maxLength: 40 })),
+  every: Type.Optional(Type.String({ pattern: EVERY_PATTERN })),
+}, { additionalProperties: false })
+
+function view(r: RegisteredDevice): Record<string, unknown> {
+  return { ...r.device, online: r.state.online, lastSeen: r.state.lastSeen }
+}
+
+export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+  const { registry } = services
+  const sec = [{ bearer: [] }]
+
+  app.get<{ Querystring: { park?: string; enterprise?: string; kind?: string } }>('/api/v1/devices', {
+    preHandler: app.signedIn,
+    schema: { tags: ['devices'], summary: 'Devices with kind, place, online and last seen', security: sec, querystring: ListQuery, response: { 200: Type.Object({ devices: Type.Array(DeviceView) }) } },
+  }, async (req) => {
+    const { park, enterprise, kind } = req.query
+    const devices = []
+    for (const r of registry.all()) {
+      const d = r.device
+      if ((park && d.park !== park) || (enterprise && d.enterprise !== enterprise) || (kind && d.kind !== kind)) continue
+      devices.push(view(r))
+    }
+    return { devices }
+  })
+
+  app.post<{ Body: Device }>('/api/v1/devices', {
+    preHandler: app.requireRole(),
+    schema: {
+      tags: ['devices'], summary: 'Provision a device; its secret is returned once', security: sec, body: Device,
+      response: { 201: Type.Object({ device: Device, secret: Type.String() }), 400: ErrorSchema, 409: ErrorSchema },
+    },
+  }, async (req, reply) => {
+    const d = req.body
+    const park = services.zone.parks.find((p) => p.id === d.park)
+    if (!park) throw badRequest(`unknown park ${d.park}`)
+    if (!park.enterprises.some((e) => e.id === d.enterprise)) throw badRequest(`unknown enterprise ${d.enterprise} in park ${d.park}`)
+    if (d.area !== undefined && !park.areas.some((a) => a.id === d.area)) throw badRequest(`unknown area ${d.area} in park ${d.park}`)
+    const wrong = d.metrics.find((m) => !isMetricOfKind(d.kind, m))
+    if (wrong) throw badRequest(`metric ${wrong} is not one of a ${d.kind} device's metrics`)
+    try {
+      const created = await registry.provision(d)
+      req.log.info({ device: d.id, by: req.user.name }, 'device provisioned')
+      return reply.status(201).send(created)
+    } catch (err) {
+      if (err instanceof RegistryError && err.code === 'exists') throw conflict(err.message)
+      if (err instanceof RegistryError) throw badRequest(err.message)
+      throw err
+    }
+  })
+
+  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', {
+    preHandler: app.requireRole(),
+    schema: { tags: ['devices'], summary: 'Retire a device (its history stays)', security: sec, params: IdParams, response: { 200: Type.Object({ retired: Device }), 404: ErrorSchema } },
+  }, async (req) => {
+    try {
+      const d = await registry.retire(req.params.id)
+      services.latest.delete(d.id)
+      req.log.info({ device: d.id, by: req.user.name }, 'device retired')
+      return { retired: d }
+    } catch (err) {
+      if (err instanceof RegistryError && err.code === 'not_found') throw notFound(err.message)
+      throw err
+    }
+  })
+
+  app.get<{ Params: { id: string } }>('/api/v1/devices/:id/latest', {
+    preHandler: app.signedIn,
+    schema: {
+      tags: ['devices'], summary: 'Last value of each metric, with its time', security: sec, params: IdParams,
+      response: { 200: Type.Object({ device: Type.String(), online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]), values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number() })) }), 404: ErrorSchema },
+    },
+  }, async (req) => {
+    const r = registry.get(req.params.id)
+    if (!r) throw notFound(`device ${req.params.id} not found`)
+    return { device: r.device.id, online: r.state.online, lastSeen: r.state.lastSeen, values: services.latest.get(r.device.id) ?? {} }
+  })
+
+  app.get<{ Params: { id: string }; Querystring: { metric: string; from?: string; to?: string; every?: string } }>('/api/v1/devices/:id/series', {
+    preHandler: app.signedIn,
+    schema: {
+      tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets', security: sec, params: IdParams, querystring: SeriesQuery,
+      response: { 200: Type.Object({ device: Type.String(), metric: Type.String(), from: Type.Number(), to: Type.Number(), every: Type.Union([Type.String(), Type.Null()]), points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))) }), 400: ErrorSchema, 404: ErrorSchema },
+    },
+  }, async (req) => {
+    const r = registry.get(req.params.id)
+    if (!r) throw notFound(`device ${req.params.id} not found`)
+    const { metric, every } = req.query
+    if (!r.device.metrics.includes(metric)) throw badRequest(`device ${r.device.id} has no metric ${metric}; it has ${r.device.metrics.join(', ') || 'none'}`)
+    const now = Date.now()
+    const to = req.query.to !== undefined ? parseTime(req.query.to, 'to') : now
+    const from = req.query.from !== undefined ? parseTime(req.query.from, 'from') : to - 3600_000
+    if (from > to) throw badRequest('from is after to')
+    const points = await services.series({ measurement: r.device.kind, device: r.device.id, metric, from, to, every })
+    return { device: r.device.id, metric, from, to, every: every ?? null, points }
+  })
+}

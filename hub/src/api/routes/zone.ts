@@ -1,0 +1,15 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ApiServices } from '../services.js'
+
+/** The zone and its parks (names zh/en, kind, static grade A–D, site plan, areas, enterprises). */
+export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+  const z = services.zone
+  const body = {
+    zone: { id: z.id, name: z.name, nameEn: z.nameEn, timezone: z.timezone },
+    parks: z.parks.map(({ setpoints: _s, ...p }) => p),
+  }
+  app.get('/api/v1/zone', {
+    preHandler: app.signedIn,
+    schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }] },
+  }, async () => body)
+}

@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance } from 'fastify'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import fastifyStatic from '@fastify/static'
+import { existsSync } from 'node:fs'
+import auth, { type AuthOptions } from './auth.js'
+import { installErrorHandler } from './errors.js'
+import type { ApiServices } from './services.js'
+import { healthRoutes } from './routes/health.js'
+import { authRoutes } from './routes/auth.js'
+import { zoneRoutes } from './routes/zone.js'
+import { deviceRoutes } from './routes/devices.js'
+
+export interface ApiOptions {
+  services: ApiServices
+  auth: AuthOptions
+  logLevel: string
+  /** Built dashboard to serve at `/` when present. */
+  dashboardDir: string | undefined
+  /** Further route plugins (alarms, risk, incidents…) registered by the app. */
+  plugins?: ((app: FastifyInstance) => Promise<void>)[]
+}
+
+export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: o.logLevel,
+      redact: { paths: ['req.headers.authorization', 'password', 'secret', 'body.password'], censor: '[redacted]' },
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  })
+  installErrorHandler(app)
+  app.addHook('onSend', async (_req, reply) => {
+    reply.header('x-content-type-options', 'nosniff')
+    reply.header('x-frame-options', 'DENY')
+    reply.header('referrer-policy', 'no-referrer')
+  })
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Smart-park hub API', version: '1', description: 'REST API of the smart-park data hub (CONTRACT.md). Sign in at /api/v1/auth/login and send `Authorization: Bearer <token>`.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(auth, o.auth)
+  const s = { services: o.services }
+  await app.register(healthRoutes, s)
+  await app.register(authRoutes, s)
+  await app.register(zoneRoutes, s)
+  await app.register(deviceRoutes, s)
+  for (const p of o.plugins ?? []) await p(app)
+  if (o.dashboardDir && existsSync(o.dashboardDir)) {
+    await app.register(fastifyStatic, { root: o.dashboardDir, prefix: '/', wildcard: false, index: ['index.html'] })
+  } else {
+    app.get('/', async (_req, reply) =>
+      reply.type('text/html; charset=utf-8').send('<!doctype html><meta charset="utf-8"><title>Smart-park hub</title><p>The dashboard is not built yet: run <code>npm run build</code>. API description at <a href="/docs">/docs</a>.</p>'),
+    )
+  }
+  return app
+}

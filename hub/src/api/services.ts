@@ -1,0 +1,27 @@
+import type { Zone } from '../model/zone.js'
+import type { DeviceRegistry } from '../registry/device-registry.js'
+import type { UserDirectory } from '../config/users.js'
+import type { LatestCache } from '../store/latest-cache.js'
+import type { SeriesQuery } from '../store/queries.js'
+
+/** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
+export interface HealthReport {
+  status: 'ok' | 'degraded'
+  uptimeSec: number
+  broker: { clients: number; mqttPort: number | undefined }
+  influx: { url: string; managed: boolean; reachable: boolean; restarts: number; writeErrors: number; lastError: string }
+  ingest: { messages: number; accepted: number; rejected: number; rejectsByReason: Record<string, number> }
+  store: { queueDepth: number; pointsWritten: number; batchesWritten: number }
+  journal: { backlog: number }
+  devices: { total: number; online: number }
+}
+
+export interface ApiServices {
+  zone: Zone
+  registry: DeviceRegistry
+  users: UserDirectory
+  latest: LatestCache
+  series(q: SeriesQuery): Promise<[number, number | null][]>
+  health(): Promise<HealthReport>
+  metricsText(): Promise<string>
+}

@@ -1,0 +1,198 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import type { InfluxDB } from 'influx'
+import type { Settings } from './config/settings.js'
+import { loadZoneFile } from './config/zone-file.js'
+import { UserDirectory } from './config/users.js'
+import type { Zone } from './model/zone.js'
+import { METRICS_BY_KIND, DEVICE_KINDS } from './model/vocabulary.js'
+import { DeviceRegistry } from './registry/device-registry.js'
+import { JsonRegistryStore } from './registry/registry-store.js'
+import { Ingest, type IngestSink } from './ingest/pipeline.js'
+import { createBroker, type Broker } from './broker/broker.js'
+import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
+import { ensureDatabase, influxClient } from './store/influx-client.js'
+import { BatchWriter } from './store/batch-writer.js'
+import { LatestCache } from './store/latest-cache.js'
+import { lastValues, series } from './store/queries.js'
+import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
+import { createApi } from './api/server.js'
+import type { ApiServices, HealthReport } from './api/services.js'
+import { prometheusText } from './api/metrics-text.js'
+
+/**
+ * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
+ * Exported so tests build a whole hub in-process on random ports and close it after.
+ */
+export interface HubAddresses {
+  httpPort: number
+  mqttPort: number
+  mqttTlsPort: number | undefined
+  influxUrl: string
+}
+
+export interface Hub {
+  readonly settings: Settings
+  readonly zone: Zone
+  readonly registry: DeviceRegistry
+  readonly ingest: Ingest
+  readonly broker: Broker
+  readonly api: FastifyInstance
+  readonly influx: InfluxDB
+  readonly writer: BatchWriter
+  readonly latest: LatestCache
+  readonly supervisor: InfluxdSupervisor | undefined
+  readonly addresses: HubAddresses
+  close(): Promise<void>
+}
+
+export interface HubOptions {
+  /** Called once with a generated admin password (first start, no HUB_ADMIN_PASSWORD). */
+  announceAdminPassword?: (password: string) => void
+  clock?: () => number
+  /** Built dashboard directory to serve at `/`. */
+  dashboardDir?: string
+}
+
+export async function startHub(settings: Settings, options: HubOptions = {}): Promise<Hub> {
+  const clock = options.clock ?? Date.now
+  const started = clock()
+  const zone = await loadZoneFile(settings.configFile)
+  await mkdir(settings.dataDir, { recursive: true })
+  const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')))
+  await registry.open()
+  const users = await UserDirectory.open({
+    zoneUsers: zone.users,
+    dataDir: settings.dataDir,
+    adminPassword: settings.adminPassword,
+    announce: options.announceAdminPassword ?? ((p) => process.stdout.write(`\n  First start: the admin password is ${p}\n  (printed once; set HUB_ADMIN_PASSWORD to choose it)\n\n`)),
+  })
+  const jwtSecret = settings.jwtSecret ?? (await persistentSecret(join(settings.dataDir, 'jwt-secret')))
+
+  // The API comes first for its logger; routes are registered before listening.
+  const services: ApiServices = {
+    zone, registry, users,
+    latest: new LatestCache(),
+    series: (q) => series(influx, q),
+    health: () => health(),
+    metricsText: async () => prometheusText(await health()),
+  }
+  const api = await createApi({ services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, dashboardDir: options.dashboardDir })
+  const log = api.log
+
+  let supervisor: InfluxdSupervisor | undefined
+  let influxUrl = settings.influx.url
+  if (influxUrl === undefined) {
+    supervisor = new InfluxdSupervisor({ binary: settings.influxdPath, dataDir: settings.dataDir, log })
+    await supervisor.start()
+    influxUrl = supervisor.url
+    log.info({ url: influxUrl, pid: supervisor.pid }, 'managed influxd is up')
+  }
+  const conn = { url: influxUrl, db: settings.influx.db, username: settings.influx.username, password: settings.influx.password }
+  const influx = influxClient(conn)
+  await untilReady(() => ensureDatabase(influx, conn.db), 60_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))
+  const writer = new BatchWriter({ ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 200_000, log })
+  const latest = services.latest
+  await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
+
+  const rejectSampler = new Sampler(5)
+  const sink: IngestSink = {
+    readings(readings) {
+      const lines = new Array<string>(readings.length)
+      for (let i = 0; i < readings.length; i++) {
+        const r = readings[i]!
+        latest.update(r)
+        registry.touch(r.device, r.ts)
+        lines[i] = readingLine(r)
+      }
+      return writer.push(lines)
+    },
+    event(e) {
+      registry.touch(e.device, e.ts)
+      return writer.push([eventLine(e)])
+    },
+    status(s) {
+      registry.setOnline(s.device, s.online, s.ts)
+      return writer.push([statusLine(s)])
+    },
+    reject(r) {
+      if (rejectSampler.take(r.reason, r.ts)) void writer.push([rejectLine(r)])
+    },
+  }
+  const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls })
+
+  let influxReachable = true
+  const health = async (): Promise<HealthReport> => {
+    influxReachable = await ping(influxUrl)
+    let online = 0
+    for (const r of registry.all()) if (r.state.online) online++
+    const degraded = !influxReachable || !writer.healthy
+    return {
+      status: degraded ? 'degraded' : 'ok',
+      uptimeSec: Math.round((clock() - started) / 1000),
+      broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort },
+      influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
+      ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
+      store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
+      journal: { backlog: writer.depth },
+      devices: { total: registry.size, online },
+    }
+  }
+
+  broker.attachWebSocket(api.server)
+  await api.listen({ host: settings.host, port: settings.httpPort })
+  const httpAddr = api.server.address()
+  const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : settings.httpPort
+  const mqtt = await broker.listen(settings.host, settings.mqttPort, settings.tls ? settings.mqttTlsPort : undefined)
+  log.info({ http: httpPort, mqtt: mqtt.port, mqtts: mqtt.tlsPort, influx: influxUrl, devices: registry.size }, 'hub listening')
+
+  let closing: Promise<void> | undefined
+  return {
+    settings, zone, registry, ingest, broker, api, influx, writer, latest, supervisor,
+    addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
+    close() {
+      closing ??= (async () => {
+        await broker.close().catch(() => undefined)
+        await api.close().catch(() => undefined)
+        await writer.close(10_000)
+        await supervisor?.stop()
+      })()
+      return closing
+    },
+  }
+}
+
+async function persistentSecret(file: string): Promise<string> {
+  try {
+    const s = (await readFile(file, 'utf8')).trim()
+    if (s.length >= 32) return s
+  } catch {
+    /* first start */
+  }
+  const s = randomBytes(48).toString('base64url')
+  await writeFile(file, s, { mode: 0o600 })
+  return s
+}
+
+async function untilReady(fn: () => Promise<void>, timeoutMs: number, onRetry: (err: Error) => void): Promise<void> {
+  const until = Date.now() + timeoutMs
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn()
+    } catch (err) {
+      if (Date.now() > until) throw err
+      if (attempt % 10 === 0) onRetry(err as Error)
+      await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+}
+
+async function seedLatest(influx: InfluxDB, latest: LatestCache): Promise<void> {
+  for (const kind of DEVICE_KINDS) {
+    const metrics = [...new Set(METRICS_BY_KIND[kind])]
+    for (const v of await lastValues(influx, kind, metrics)) latest.seed(v.device, v.metric, { value: v.value, ts: v.ts })
+  }
+}

@@ -1,0 +1,40 @@
+import { loadSettings, SettingsError } from './config/settings.js'
+import { ZoneFileError } from './config/zone-file.js'
+import { startHub, type Hub } from './app.js'
+
+/** The process: read settings, start the hub, close it gracefully on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let settings
+  try {
+    settings = loadSettings()
+  } catch (err) {
+    if (err instanceof SettingsError) {
+      process.stderr.write(`smartpark hub: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  let hub: Hub
+  try {
+    hub = await startHub(settings, { dashboardDir: process.env.HUB_DASHBOARD_DIR ?? new URL('../../dashboard/dist', import.meta.url).pathname })
+  } catch (err) {
+    if (err instanceof ZoneFileError) process.stderr.write(`smartpark hub: zone file error: ${err.message}\n`)
+    else process.stderr.write(`smartpark hub: cannot start: ${(err as Error).message}\n`)
+    process.exit(1)
+  }
+  const { httpPort, mqttPort } = hub.addresses
+  process.stdout.write(`smartpark hub ready: http://localhost:${httpPort}/  mqtt://localhost:${mqttPort}  ws://localhost:${httpPort}/mqtt\n`)
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    hub.api.log.info({ signal }, 'stopping')
+    const force = setTimeout(() => process.exit(1), 20_000)
+    force.unref()
+    hub.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+void main()

@@ -1,0 +1,7 @@
+/** The risk room: live four-colour level per enterprise and park (formula in risk-model.ts and docs/risk.md). */
+export {
+  alarmCounts, compareReasons, computeParkRisk, computeRisk, isSafetyDevice, RISK_DEFAULTS,
+  type DeviceState, type RiskInput, type RiskOptions,
+} from './risk-model.js'
+export { RiskTracker, type RiskTrackerDeps } from './risk-tracker.js'
+export { describeAlarmKind, type Bilingual } from './risk-text.js'

@@ -1,0 +1,199 @@
+/**
+ * Live four-colour risk level (四色分级: 1 red 重大, 2 orange 较大, 3 yellow 一般, 4 blue 低)
+ * per enterprise and per park, computed from what the sensors say now. The park's static,
+ * assessed grade A–D (化工园区安全风险排查治理导则 2023) is reported beside it, unchanged.
+ *
+ * The formula (docs/risk.md says the same):
+ *
+ *   1. An alarm counts when it is live and presented: condition active, workflow not closed,
+ *      not shelved, not suppressed by design, not out of service (ISA-18.2 / IEC 62682).
+ *      A cleared alarm never counts, even an unacknowledged red one: the condition is gone.
+ *      Its reason's level is the alarm's level; a confirmed hazard (type `fire_confirmed`,
+ *      `gas_confirmed` or `gas_fire`: two detectors in one area, or gas and fire together)
+ *      is red (1) whatever its configured level. Level-4 alarms (energy budgets, demand
+ *      limits, advisories) give blue.
+ *   2. Safety devices are those with `safety: true`, or of kind `gas` / `fire` unless marked
+ *      `safety: false`. Each offline safety device gives yellow (3) (DOMAIN.md: a safety
+ *      device offline or faulty → yellow), unless a counted `device_offline` / `deadman`
+ *      alarm of that device already says so.
+ *   3. If ≥ 20 % (`blindSpotShare`) of an enterprise's safety devices are offline, that is a
+ *      monitoring blind spot (监测盲区): orange (2).
+ *   4. An enterprise's level is the most severe (lowest number) of its reasons; none → null
+ *      (normal, no colour). Alarms and devices of an enterprise the park does not list are
+ *      park-wide reasons (rules 2 and 3 apply to them as one group).
+ *   5. A park's level is the most severe of its enterprises' reasons and its park-wide ones;
+ *      its `reasons` list them all, most severe first.
+ *
+ * Pure: no clock of its own, no I/O; `risk-tracker.ts` keeps it up to date incrementally.
+ */
+import type { Alarm, AlarmLevel } from '../model/alarm.js'
+import type { Device } from '../model/device.js'
+import type { EnterpriseRisk, ParkRisk, RiskLevel, RiskReason } from '../model/risk.js'
+import type { Park, Zone } from '../model/zone.js'
+import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, placeOf, type Bilingual } from './risk-text.js'
+
+export interface DeviceState {
+  device: Device
+  online: boolean
+}
+
+export interface RiskOptions {
+  /** Share of an enterprise's safety devices offline that makes a blind spot (orange). Default 0.2. */
+  blindSpotShare?: number
+  /** Alarm types that are red whatever their level, with the reason code each gives. */
+  confirmedTypes?: Readonly<Record<string, string>>
+  /** Override the "what" of an alarm reason (the place is added after ` · `). */
+  describeAlarm?: (alarm: Alarm) => Bilingual
+}
+
+export interface RiskInput {
+  zone: Pick<Zone, 'parks'>
+  alarms: Iterable<Alarm>
+  devices: Iterable<DeviceState>
+  now: number
+}
+
+export const RISK_DEFAULTS = {
+  blindSpotShare: 0.2,
+  confirmedTypes: { fire_confirmed: 'confirmed_fire', gas_confirmed: 'confirmed_gas', gas_fire: 'gas_fire' },
+} as const
+
+/** Alarm types that already report a device as offline (rule 2 does not repeat them). */
+const OFFLINE_ALARM_TYPES: ReadonlySet<string> = new Set(['device_offline', 'deadman'])
+
+/** Order of reasons within one level: confirmed hazards, alarms, blind spots, offline devices. */
+const CODE_RANK: Readonly<Record<string, number>> = { alarm: 1, monitoring_blind_spot: 2, safety_device_offline: 3 }
+
+export function isSafetyDevice(d: Device): boolean {
+  return d.safety ?? (d.kind === 'gas' || d.kind === 'fire')
+}
+
+/** Rule 1: live, condition active, and presented to the operator. */
+export function alarmCounts(a: Alarm, now: number): boolean {
+  if (a.workflow === 'closed' || a.condition !== 'active') return false
+  if (a.shelvedUntil !== undefined && a.shelvedUntil > now) return false
+  return !a.suppressed && !a.outOfService
+}
+
+export function compareReasons(x: RiskReason, y: RiskReason): number {
+  const rx = CODE_RANK[x.code] ?? 0
+  const ry = CODE_RANK[y.code] ?? 0
+  const ix = x.alarm ?? x.device ?? ''
+  const iy = y.alarm ?? y.device ?? ''
+  return x.level - y.level || rx - ry || (x.text < y.text ? -1 : x.text > y.text ? 1 : 0) || (ix < iy ? -1 : ix > iy ? 1 : 0)
+}
+
+function worst(reasons: readonly RiskReason[]): RiskLevel {
+  let level: RiskLevel = null
+  for (const r of reasons) if (level === null || r.level < level) level = r.level
+  return level
+}
+
+interface Group {
+  reasons: RiskReason[]
+  safetyTotal: number
+  offline: Device[]
+  /** Devices already reported offline by a counted alarm. */
+  offlineAlarmed: Set<string>
+}
+
+/** The live level of one park, from the alarms and devices given (others' parks are ignored). */
+export function computeParkRisk(
+  park: Park,
+  alarms: Iterable<Alarm>,
+  devices: Iterable<DeviceState>,
+  now: number,
+  options: RiskOptions = {},
+): ParkRisk {
+  const share = options.blindSpotShare ?? RISK_DEFAULTS.blindSpotShare
+  const confirmed: Readonly<Record<string, string>> = options.confirmedTypes ?? RISK_DEFAULTS.confirmedTypes
+  const listed = new Set(park.enterprises.map((e) => e.id))
+  const groups = new Map<string, Group>()
+  const groupOf = (enterprise: string): Group => {
+    const id = listed.has(enterprise) ? enterprise : ''
+    let g = groups.get(id)
+    if (!g) {
+      g = { reasons: [], safetyTotal: 0, offline: [], offlineAlarmed: new Set() }
+      groups.set(id, g)
+    }
+    return g
+  }
+
+  const deviceById = new Map<string, Device>()
+  let devicesTotal = 0
+  let devicesOnline = 0
+  for (const { device, online } of devices) {
+    if (device.park !== park.id) continue
+    deviceById.set(device.id, device)
+    devicesTotal++
+    if (online) devicesOnline++
+    if (!isSafetyDevice(device)) continue
+    const g = groupOf(device.enterprise)
+    g.safetyTotal++
+    if (!online) g.offline.push(device)
+  }
+
+  const activeAlarms = { 1: 0, 2: 0, 3: 0, 4: 0 }
+  for (const a of alarms) {
+    if (a.park !== park.id || !alarmCounts(a, now)) continue
+    const code = Object.hasOwn(confirmed, a.type) ? confirmed[a.type]! : 'alarm'
+    const level: AlarmLevel = code === 'alarm' ? a.level : 1
+    activeAlarms[level]++
+    const what = options.describeAlarm ? options.describeAlarm(a) : describeAlarmKind(a)
+    const text = joinPlace(what, placeOf(park, a, deviceById.get(a.device)))
+    const g = groupOf(a.enterprise)
+    if (OFFLINE_ALARM_TYPES.has(a.type)) g.offlineAlarmed.add(a.device)
+    g.reasons.push({ level, code, ...text, alarm: a.id, device: a.device })
+  }
+
+  for (const [id, g] of groups) {
+    for (const d of g.offline) {
+      if (g.offlineAlarmed.has(d.id)) continue
+      g.reasons.push({ level: 3, code: 'safety_device_offline', ...deviceOfflineText(d), alarm: undefined, device: d.id })
+    }
+    if (g.safetyTotal > 0 && g.offline.length > 0 && g.offline.length >= g.safetyTotal * share - 1e-9) {
+      const where = id === '' ? { text: park.name, textEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
+      g.reasons.push({
+        level: 2, code: 'monitoring_blind_spot', ...blindSpotText(g.offline.length, g.safetyTotal, where),
+        alarm: undefined, device: undefined,
+      })
+    }
+    g.reasons.sort(compareReasons)
+  }
+
+  const enterprises: EnterpriseRisk[] = park.enterprises.map((e) => {
+    const reasons = groups.get(e.id)?.reasons ?? []
+    return { enterprise: e.id, park: park.id, level: worst(reasons), reasons }
+  })
+  const reasons = [...groups.values()].flatMap((g) => g.reasons).sort(compareReasons)
+  return {
+    park: park.id,
+    level: worst(reasons),
+    grade: park.grade,
+    reasons,
+    enterprises,
+    activeAlarms,
+    devicesOnline,
+    devicesTotal,
+    updatedAt: now,
+  }
+}
+
+/** The live level of every park of the zone, in the zone's order. */
+export function computeRisk(input: RiskInput, options: RiskOptions = {}): ParkRisk[] {
+  const alarms = groupByPark(input.alarms, (a) => a.park)
+  const devices = groupByPark(input.devices, (d) => d.device.park)
+  return input.zone.parks.map((park) =>
+    computeParkRisk(park, alarms.get(park.id) ?? [], devices.get(park.id) ?? [], input.now, options))
+}
+
+function groupByPark<T>(items: Iterable<T>, parkOf: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const item of items) {
+    const park = parkOf(item)
+    const list = out.get(park)
+    if (list) list.push(item)
+    else out.set(park, [item])
+  }
+  return out
+}

@@ -1,0 +1,156 @@
+/**
+ * Keeps the live four-colour level of every park up to date as alarms and devices change,
+ * recomputing only the park concerned (the park is the unit of partitioning) and reporting
+ * only parks whose level, reasons or counts actually changed, so the hub emits `risk` on
+ * change only. The formula is risk-model.ts's.
+ */
+import type { Alarm } from '../model/alarm.js'
+import type { Device } from '../model/device.js'
+import type { ParkRisk } from '../model/risk.js'
+import type { Park, Zone } from '../model/zone.js'
+import { computeParkRisk, type DeviceState, type RiskOptions } from './risk-model.js'
+
+export interface RiskTrackerDeps {
+  zone: Pick<Zone, 'parks'>
+  clock: () => number
+  options?: RiskOptions
+  /** Initial state (e.g. the alarm book's live alarms and the registry's devices). */
+  alarms?: Iterable<Alarm>
+  devices?: Iterable<DeviceState>
+}
+
+interface ParkSlot {
+  park: Park
+  alarms: Map<string, Alarm>
+  devices: Map<string, DeviceState>
+  risk: ParkRisk
+  /** The risk without `updatedAt`, to tell a real change from a recomputation. */
+  signature: string
+}
+
+function signatureOf(risk: ParkRisk): string {
+  return JSON.stringify({ ...risk, updatedAt: 0 })
+}
+
+export class RiskTracker {
+  readonly #clock: () => number
+  readonly #options: RiskOptions
+  #slots = new Map<string, ParkSlot>()
+  /** Where each alarm and device sits now, to recompute the old park when one moves. */
+  readonly #alarmPark = new Map<string, string>()
+  readonly #devicePark = new Map<string, string>()
+
+  constructor(deps: RiskTrackerDeps) {
+    this.#clock = deps.clock
+    this.#options = deps.options ?? {}
+    this.#build(deps.zone, deps.alarms ?? [], deps.devices ?? [])
+  }
+
+  #build(zone: Pick<Zone, 'parks'>, alarms: Iterable<Alarm>, devices: Iterable<DeviceState>): void {
+    const now = this.#clock()
+    this.#slots = new Map()
+    for (const park of zone.parks) {
+      const placeholder = computeParkRisk(park, [], [], now, this.#options)
+      this.#slots.set(park.id, { park, alarms: new Map(), devices: new Map(), risk: placeholder, signature: '' })
+    }
+    this.#alarmPark.clear()
+    this.#devicePark.clear()
+    for (const a of alarms) this.#putAlarm(a)
+    for (const d of devices) this.#putDevice(d)
+    for (const slot of this.#slots.values()) this.#recompute(slot, now)
+  }
+
+  /** Every park's current risk, in the zone's order. */
+  all(): ParkRisk[] {
+    return [...this.#slots.values()].map((s) => s.risk)
+  }
+
+  get(park: string): ParkRisk | undefined {
+    return this.#slots.get(park)?.risk
+  }
+
+  /** An alarm was raised or changed (closed alarms are dropped). Returns the parks that changed. */
+  updateAlarm(alarm: Alarm): ParkRisk[] {
+    const before = this.#alarmPark.get(alarm.id)
+    this.#putAlarm(alarm)
+    return this.#recomputeParks([before, alarm.park])
+  }
+
+  removeAlarm(id: string): ParkRisk[] {
+    const before = this.#alarmPark.get(id)
+    if (before === undefined) return []
+    this.#slots.get(before)?.alarms.delete(id)
+    this.#alarmPark.delete(id)
+    return this.#recomputeParks([before])
+  }
+
+  /** A device was added, changed, or went online/offline. Returns the parks that changed. */
+  updateDevice(device: Device, online: boolean): ParkRisk[] {
+    const before = this.#devicePark.get(device.id)
+    this.#putDevice({ device, online })
+    return this.#recomputeParks([before, device.park])
+  }
+
+  removeDevice(id: string): ParkRisk[] {
+    const before = this.#devicePark.get(id)
+    if (before === undefined) return []
+    this.#slots.get(before)?.devices.delete(id)
+    this.#devicePark.delete(id)
+    return this.#recomputeParks([before])
+  }
+
+  /** Recompute every park (e.g. periodically, for shelves that expired). Returns the parks that changed. */
+  refresh(): ParkRisk[] {
+    return this.#recomputeParks([...this.#slots.keys()])
+  }
+
+  /** The zone changed (parks, enterprises, areas, grades): rebuild, keeping alarms and devices. */
+  setZone(zone: Pick<Zone, 'parks'>): ParkRisk[] {
+    const previous = new Map([...this.#slots].map(([id, s]) => [id, s.signature]))
+    const alarms = [...this.#slots.values()].flatMap((s) => [...s.alarms.values()])
+    const devices = [...this.#slots.values()].flatMap((s) => [...s.devices.values()])
+    this.#build(zone, alarms, devices)
+    return [...this.#slots.values()].filter((s) => previous.get(s.park.id) !== s.signature).map((s) => s.risk)
+  }
+
+  #putAlarm(alarm: Alarm): void {
+    const before = this.#alarmPark.get(alarm.id)
+    if (before !== undefined) this.#slots.get(before)?.alarms.delete(alarm.id)
+    this.#alarmPark.delete(alarm.id)
+    const slot = this.#slots.get(alarm.park)
+    if (!slot || alarm.workflow === 'closed') return
+    slot.alarms.set(alarm.id, alarm)
+    this.#alarmPark.set(alarm.id, alarm.park)
+  }
+
+  #putDevice(state: DeviceState): void {
+    const id = state.device.id
+    const before = this.#devicePark.get(id)
+    if (before !== undefined) this.#slots.get(before)?.devices.delete(id)
+    this.#devicePark.delete(id)
+    const slot = this.#slots.get(state.device.park)
+    if (!slot) return
+    slot.devices.set(id, state)
+    this.#devicePark.set(id, state.device.park)
+  }
+
+  #recomputeParks(parks: Array<string | undefined>): ParkRisk[] {
+    const now = this.#clock()
+    const changed: ParkRisk[] = []
+    for (const id of new Set(parks)) {
+      const slot = id === undefined ? undefined : this.#slots.get(id)
+      if (slot && this.#recompute(slot, now)) changed.push(slot.risk)
+    }
+    return changed
+  }
+
+  /** True when the park's risk changed; its `updatedAt` then moves to `now`. */
+  #recompute(slot: ParkSlot, now: number): boolean {
+    const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options)
+    const signature = signatureOf(risk)
+    if (signature === slot.signature) return false
+    slot.risk = risk
+    slot.signature = signature
+    return true
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The stage states of one rule, keyed by condition key, plus the index of conditions with a
+ * running timer so that `tick` visits only those (not every device). Only conditions that
+ * are active or timing are kept: a normal condition has no entry.
+ */
+import { advance, isPending, observe, type StageConfig, type StageState, type StageStep } from './stages.js'
+
+/** A stage state with the device and metric it belongs to (plain JSON). */
+export interface Condition extends StageState {
+  d: string
+  m: string
+}
+
+export type ConditionMap = Record<string, Condition>
+
+/** The active stage of a condition moved from `from` to `to` (−1 = normal) at `t`, on value `v`. */
+export interface ConditionChange {
+  key: string
+  device: string
+  metric: string
+  from: number
+  to: number
+  t: number
+  v: number
+}
+
+export class ConditionBook {
+  private conds: ConditionMap = Object.create(null) as ConditionMap
+  private readonly pending = new Set<string>()
+
+  get(key: string): Condition | undefined {
+    return this.conds[key]
+  }
+
+  /** Feed a sample; returns the change, if the active stage moved. */
+  observe(key: string, device: string, metric: string, value: number, at: number, cfg: StageConfig): ConditionChange | undefined {
+    const prev = this.conds[key]
+    const step = observe(prev, value, at, cfg)
+    if (!prev && !step.state) return undefined
+    return this.store(key, device, metric, step)
+  }
+
+  /**
+   * Run out timers at `now`. `configOf` gives the current config of a condition, or
+   * undefined when its device or metric is gone (the condition is then dropped silently:
+   * whoever removed it emitted the clear).
+   */
+  tick(now: number, configOf: (cond: Condition) => StageConfig | undefined): ConditionChange[] {
+    const out: ConditionChange[] = []
+    for (const key of [...this.pending]) {
+      const cond = this.conds[key]
+      const cfg = cond && configOf(cond)
+      if (!cond || !cfg) {
+        this.drop(key)
+        continue
+      }
+      const change = this.store(key, cond.d, cond.m, advance(cond, now, cfg))
+      if (change) out.push(change)
+    }
+    return out
+  }
+
+  drop(key: string): Condition | undefined {
+    const cond = this.conds[key]
+    delete this.conds[key]
+    this.pending.delete(key)
+    return cond
+  }
+
+  snapshot(): ConditionMap {
+    return structuredClone(this.conds)
+  }
+
+  restore(state: ConditionMap, keep: (cond: Condition) => boolean): void {
+    this.conds = Object.create(null) as ConditionMap
+    this.pending.clear()
+    for (const [key, cond] of Object.entries(state)) {
+      if (!keep(cond)) continue
+      const copy = structuredClone(cond)
+      this.conds[key] = copy
+      if (isPending(copy)) this.pending.add(key)
+    }
+  }
+
+  private store(key: string, device: string, metric: string, step: StageStep): ConditionChange | undefined {
+    const state = step.state
+    let cond: Condition | undefined
+    if (state) {
+      cond = { ...state, d: device, m: metric }
+      this.conds[key] = cond
+      if (isPending(state)) this.pending.add(key)
+      else this.pending.delete(key)
+    } else {
+      this.drop(key)
+    }
+    if (step.from === step.to) return undefined
+    return { key, device, metric, from: step.from, to: step.to, t: step.t, v: step.v }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The multi-stage alarm machine shared by set points and rate of rise: pure functions over a
+ * plain-JSON state. ISA-18.2 / EEMUA 191 good practice: deadband (hysteresis) on clear,
+ * on-delay and off-delay, one condition whose level moves between stages.
+ *
+ * For a high condition with stages v0 < v1 < … (mildest first) and deadband d:
+ *
+ * | stage k is …  | when                                                            |
+ * |---------------|-----------------------------------------------------------------|
+ * | entered       | value ≥ vk (GB/T 50493: alarm AT the set point) for onDelay      |
+ * | held          | once entered, until value < vk − d has lasted offDelay           |
+ *
+ * The active stage is the highest entered-or-held one; −1 is normal. A low condition is the
+ * mirror image (value ≤ vk enters, value > vk + d releases). Times are milliseconds; the
+ * machine's clock never runs backwards (an older sample is evaluated at the latest time).
+ */
+
+export type Direction = 'high' | 'low'
+
+export interface StageConfig {
+  direction: Direction
+  /** Set points, mildest first: ascending for high, descending for low. */
+  thresholds: readonly number[]
+  deadband: number
+  onDelayMs: number
+  offDelayMs: number
+}
+
+/** Plain JSON; absent (undefined) means normal with no timer running. */
+export interface StageState {
+  /** Active stage index, −1 = normal. */
+  s: number
+  /** Per stage above the active one: since when the value has been at or beyond its set point. */
+  on: (number | null)[]
+  /** Per stage up to the active one: since when the value has been back past its clear point. */
+  off: (number | null)[]
+  /** Latest evaluation time, ms. */
+  t: number
+  /** Latest value. */
+  v: number
+}
+
+export interface StageStep {
+  state: StageState | undefined
+  /** Active stage before and after; equal when nothing changed. */
+  from: number
+  to: number
+  /** Evaluation time and the value the step saw. */
+  t: number
+  v: number
+}
+
+function beyond(cfg: StageConfig, value: number, th: number): boolean {
+  return cfg.direction === 'high' ? value >= th : value <= th
+}
+
+function backPast(cfg: StageConfig, value: number, th: number): boolean {
+  return cfg.direction === 'high' ? value < th - cfg.deadband : value > th + cfg.deadband
+}
+
+/** Feed one sample taken at `at` (ms). */
+export function observe(prev: StageState | undefined, value: number, at: number, cfg: StageConfig): StageStep {
+  const n = cfg.thresholds.length
+  const first = cfg.thresholds[0]
+  // Hot path: normal and not at the mildest set point: nothing to keep.
+  if (!prev && (first === undefined || !beyond(cfg, value, first))) return { state: undefined, from: -1, to: -1, t: at, v: value }
+  const from = prev ? Math.min(prev.s, n - 1) : -1
+  const t = prev ? Math.max(at, prev.t) : at
+  const on: (number | null)[] = new Array<number | null>(n)
+  const off: (number | null)[] = new Array<number | null>(n)
+  for (let k = 0; k < n; k++) {
+    const th = cfg.thresholds[k] as number
+    on[k] = beyond(cfg, value, th) ? (prev?.on[k] ?? t) : null
+    off[k] = k <= from && backPast(cfg, value, th) ? (prev?.off[k] ?? t) : null
+  }
+  return settle({ s: from, on, off, t, v: value }, from, cfg)
+}
+
+/** Let time pass to `now` without a new sample (on-delays and off-delays run out). */
+export function advance(prev: StageState, now: number, cfg: StageConfig): StageStep {
+  const from = Math.min(prev.s, cfg.thresholds.length - 1)
+  const state: StageState = { s: from, on: [...prev.on], off: [...prev.off], t: Math.max(now, prev.t), v: prev.v }
+  return settle(state, from, cfg)
+}
+
+function settle(state: StageState, from: number, cfg: StageConfig): StageStep {
+  const n = cfg.thresholds.length
+  let to = -1
+  for (let k = n - 1; k >= 0; k--) {
+    if (k > from) {
+      const since = state.on[k] ?? null
+      if (since !== null && state.t - since >= cfg.onDelayMs) {
+        to = k
+        break
+      }
+    } else {
+      const since = state.off[k] ?? null
+      const released = since !== null && state.t - since >= cfg.offDelayMs
+      if (!released) {
+        to = k
+        break
+      }
+    }
+  }
+  state.s = to
+  // Keep only the timers that still mean something: `on` above the active stage, `off` up to it.
+  for (let k = 0; k < n; k++) {
+    if (k <= to) state.on[k] = null
+    else state.off[k] = null
+  }
+  const idle = to === -1 && state.on.every((x) => x === null)
+  return { state: idle ? undefined : state, from, to, t: state.t, v: state.v }
+}
+
+/** Whether a timer is running, so that a later `advance` could change the stage. */
+export function isPending(state: StageState): boolean {
+  return state.on.some((x) => x !== null) || state.off.some((x) => x !== null)
+}

@@ -6,6 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    globalSetup: ['tests/support/influx-global-setup.ts'],
+    maxWorkers: 2,
     reporters: ['default'],
   },
 })

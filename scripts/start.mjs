@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// `npm start`: the whole system — broker, supervised local InfluxDB, hub, dashboard and the
+// park simulators at demo scale. `npm run hub` (--hub-only): the hub alone.
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { ensureInfluxd, ensureNpm } from './ensure.mjs'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const hubOnly = process.argv.includes('--hub-only')
+ensureNpm()
+if (!ensureInfluxd()) process.exit(1)
+
+function newest(dir) {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+const dash = join(root, 'dashboard')
+if (existsSync(join(dash, 'vite.config.ts'))) {
+  const built = join(dash, 'dist', 'index.html')
+  if (!existsSync(built) || statSync(built).mtimeMs < newest(join(dash, 'src'))) {
+    process.stderr.write('[start] building the dashboard…\n')
+    const b = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+    if (b.status !== 0) process.exit(b.status ?? 1)
+  }
+}
+
+const children = []
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const hub = spawn(tsx, [join(root, 'hub/src/main.ts')], { cwd: root, stdio: 'inherit', env: process.env })
+children.push(hub)
+hub.on('exit', (code) => {
+  stopAll()
+  process.exit(code ?? 0)
+})
+
+const httpPort = Number(process.env.HUB_HTTP_PORT || 8080)
+const mqttPort = Number(process.env.HUB_MQTT_PORT || 1883)
+
+async function waitForHub() {
+  for (let i = 0; i < 240; i++) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${httpPort}/api/v1/health`)
+      if (r.ok) return true
+    } catch {}
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return false
+}
+
+const simCli = join(root, 'simulators/src/cli.ts')
+if (!hubOnly && existsSync(simCli) && !process.env.HUB_CONFIG) {
+  if (await waitForHub()) {
+    const sim = spawn(tsx, [simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--quiet-progress'], { cwd: root, stdio: 'inherit' })
+    children.push(sim)
+    process.stderr.write(`[start] simulators running the demo scenario; dashboard at http://localhost:${httpPort}/\n`)
+  }
+}
+
+function stopAll() {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+}
+process.on('SIGINT', stopAll)
+process.on('SIGTERM', stopAll)

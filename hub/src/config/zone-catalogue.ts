@@ -44,7 +44,7 @@ export interface AreaTemplate {
   fire: readonly FireType[]
   /** Built only when the zone is scaled past its smallest size (secondary, lower-risk areas). */
   extended?: boolean
-  /** Gas detectors interlocked with an emergency shut-off valve (GB/T 50493 interlock). */
+  /** The primary gas's first detectors drive an emergency shut-off valve interlock (紧急切断阀联锁). */
   valve?: boolean
   stack?: { source: StackSource; name: string; nameEn: string }
   structure: { kind: 'unit' | 'building' | 'tank'; name: string; nameEn: string; count?: number }
@@ -69,6 +69,7 @@ export interface ParkTemplate {
   name: string
   nameEn: string
   kind: ParkKind
+  /** Assessed grade and score out of 100, 化工园区安全风险排查治理导则 (2023): C is 70–<85, D is ≥ 85. */
   grade?: 'A' | 'B' | 'C' | 'D'
   gradeScore?: number
   targetGrade?: 'A' | 'B' | 'C' | 'D'

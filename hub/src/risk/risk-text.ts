@@ -28,6 +28,8 @@ const SUBSTANCES: Readonly<Record<string, readonly [string, string]>> = {
   pm: ['颗粒物', 'Particulate matter'],
   temp: ['温度', 'Temperature'],
   smoke: ['烟雾', 'Smoke'],
+  flow: ['流量', 'Flow'],
+  kw: ['有功功率', 'Active power'],
 }
 
 const TYPES: Readonly<Record<string, readonly [string, string]>> = {
@@ -62,11 +64,22 @@ export function describeAlarmKind(a: Pick<Alarm, 'type' | 'metric' | 'level'>): 
     if (a.level === 2) return { text: `${zh}一级报警`, textEn: `${en} level-1 alarm` }
     return { text: `${zh}报警`, textEn: `${en} alarm` }
   }
+  if (a.type === 'gas_low' && substance) {
+    return { text: `${substance[0]}低限报警`, textEn: `${substance[1]} low alarm` }
+  }
   if (a.type === 'emission_exceedance' && substance) {
     return { text: `${substance[0]}排放超标`, textEn: `${substance[1]} emission limit exceeded` }
   }
   const known = TYPES[a.type]
   if (known) return { text: known[0], textEn: known[1] }
+  // The rules' generic types: `${metric}_high`, `${metric}_low`, `${metric}_rate_of_rise`.
+  const generic = /^([a-z0-9]+)_(high|low|rate_of_rise)$/.exec(a.type)
+  const named = generic ? SUBSTANCES[generic[1]!] : undefined
+  if (generic && named) {
+    if (generic[2] === 'high') return { text: `${named[0]}过高`, textEn: `${named[1]} high` }
+    if (generic[2] === 'low') return { text: `${named[0]}过低`, textEn: `${named[1]} low` }
+    return { text: `${named[0]}上升速率报警`, textEn: `${named[1]} rate-of-rise alarm` }
+  }
   return { text: `${a.type}报警`, textEn: `${a.type} alarm` }
 }
 

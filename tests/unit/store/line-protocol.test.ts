@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest'
+import { line } from '../../../hub/src/store/line-protocol.js'
+import { readingLine } from '../../../hub/src/store/points.js'
+
+describe('line protocol', () => {
+  it('escapes tags, measurements and string fields as InfluxDB 1.x expects', () => {
+    expect(line('gas', { park: 'a b', device: 'x,y=z' }, { lel: 1.5 }, 1000)).toBe('gas,device=x\\,y\\=z,park=a\\ b lel=1.5 1000')
+    expect(line('events', { type: 'smoke' }, { state: 'on "now"', on: true }, 5)).toBe('events,type=smoke state="on \\"now\\"",on=true 5')
+    expect(line('m', { area: undefined, device: 'd' }, { v: 2 }, 7)).toBe('m,device=d v=2 7')
+  })
+  it('writes a reading with its HJ 212 flags', () => {
+    expect(readingLine({ park: 'p', enterprise: 'e', area: undefined, device: 's', kind: 'emission', ts: 9, values: { so2: 30, o2: 8 }, flags: { so2: 'M' } }))
+      .toBe('emission,device=s,enterprise=e,park=p so2=30,o2=8,so2_flag="M" 9')
+  })
+})

@@ -1,0 +1,11 @@
+# The hub (broker, REST, socket.io, dashboard) on Node 22; InfluxDB runs as its own container.
+FROM node:22-bookworm-slim
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npx vite build --config dashboard/vite.config.ts || true
+ENV HUB_HOST=0.0.0.0 HUB_HTTP_PORT=8080 HUB_MQTT_PORT=1883 HUB_DATA_DIR=/data
+VOLUME /data
+EXPOSE 8080 1883
+CMD ["node_modules/.bin/tsx", "hub/src/main.ts"]

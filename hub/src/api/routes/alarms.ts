@@ -1,0 +1,108 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import { ALARM_LIST_STATES, computeKpis, isAlarmActionError, type AlarmBook, type AlarmListState } from '../../alarms/index.js'
+import type { Alarm } from '../../model/alarm.js'
+import { ErrorSchema, HttpError } from '../errors.js'
+import { parseTime } from '../time.js'
+import { OPERATOR_ROLES } from '../auth.js'
+
+/** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
+export interface AlarmServices {
+  alarms: AlarmBook
+  /** Resolves when the alarm state is durable (answer an operator only then). */
+  alarmsDurable(): Promise<void>
+}
+
+const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+const ListQuery = Type.Object({
+  state: Type.Optional(Type.Enum([...ALARM_LIST_STATES])),
+  park: Type.Optional(Type.String({ maxLength: 64 })),
+  enterprise: Type.Optional(Type.String({ maxLength: 64 })),
+  device: Type.Optional(Type.String({ maxLength: 64 })),
+  from: Type.Optional(Type.String({ maxLength: 40 })),
+  to: Type.Optional(Type.String({ maxLength: 40 })),
+}, { additionalProperties: false })
+const ActionBody = Type.Object({
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  assignee: Type.Optional(Type.String({ maxLength: 200 })),
+  minutes: Type.Optional(Type.Number()),
+  cause: Type.Optional(Type.String({ maxLength: 2000 })),
+  action: Type.Optional(Type.String({ maxLength: 2000 })),
+}, { additionalProperties: false })
+type Body = { note?: string; assignee?: string; minutes?: number; cause?: string; action?: string }
+
+const ACTIONS = ['ack', 'shelve', 'unshelve', 'dispatch', 'resolve', 'close', 'suppress', 'unsuppress', 'out_of_service', 'in_service', 'comment'] as const
+type ActionName = (typeof ACTIONS)[number]
+
+function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b: Body): Alarm {
+  switch (name) {
+    case 'ack': return book.ack(id, actor, b)
+    case 'shelve': return book.shelve(id, actor, b)
+    case 'unshelve': return book.unshelve(id, actor, b)
+    case 'dispatch': return book.dispatch(id, actor, b)
+    case 'resolve': return book.resolve(id, actor, b)
+    case 'close': return book.close(id, actor, { note: b.note ?? '' })
+    case 'suppress': return book.suppress(id, actor, { note: b.note ?? '' })
+    case 'unsuppress': return book.unsuppress(id, actor, b)
+    case 'out_of_service': return book.outOfService(id, actor, { note: b.note ?? '' })
+    case 'in_service': return book.inService(id, actor, b)
+    case 'comment': return book.comment(id, actor, { note: b.note ?? '' })
+  }
+}
+
+export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
+  return async (app) => {
+    const sec = [{ bearer: [] }]
+    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; from?: string; to?: string } }>('/api/v1/alarms', {
+      preHandler: app.signedIn,
+      schema: { tags: ['alarms'], summary: 'Alarms, newest first; state: active, unacked, cleared, open, closed, shelved, suppressed, all (default open)', security: sec, querystring: ListQuery },
+    }, async (req) => {
+      const q = req.query
+      const alarms = services.alarms.list({
+        state: q.state ?? 'open', park: q.park, enterprise: q.enterprise, device: q.device,
+        from: q.from !== undefined ? parseTime(q.from, 'from') : undefined,
+        to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
+      })
+      return { alarms }
+    })
+
+    app.get<{ Querystring: { window?: string } }>('/api/v1/alarms/kpi', {
+      preHandler: app.signedIn,
+      schema: { tags: ['alarms'], summary: 'ISA-18.2 / EEMUA 191 alarm performance over a window (e.g. 24h, 7d)', security: sec, querystring: Type.Object({ window: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}(h|d)$' })) }) },
+    }, async (req) => {
+      const w = req.query.window ?? '24h'
+      const ms = Number(w.slice(0, -1)) * (w.endsWith('d') ? 86_400_000 : 3_600_000)
+      return { windowName: w, ...computeKpis(services.alarms.list({ state: 'all' }), Date.now(), ms) }
+    })
+
+    app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', {
+      preHandler: app.signedIn,
+      schema: { tags: ['alarms'], summary: 'One alarm with its full history', security: sec, params: IdParams, response: { 404: ErrorSchema } },
+    }, async (req) => {
+      const a = services.alarms.get(req.params.id)
+      if (!a) throw new HttpError(404, `alarm ${req.params.id} not found`)
+      return a
+    })
+
+    for (const name of ACTIONS) {
+      const path = name.replace(/_/g, '-')
+      app.post<{ Params: { id: string }; Body: Body }>(`/api/v1/alarms/:id/${path}`, {
+        preHandler: app.requireRole(...OPERATOR_ROLES),
+        schema: {
+          tags: ['alarms'], summary: `Alarm action: ${name}`, security: sec, params: IdParams, body: Type.Union([ActionBody, Type.Null()]),
+          response: { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },
+        },
+      }, async (req) => {
+        try {
+          const alarm = perform(services.alarms, name, req.params.id, req.user.name, req.body ?? {})
+          await services.alarmsDurable()
+          req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: alarm.id }, 'operator action')
+          return alarm
+        } catch (err) {
+          if (isAlarmActionError(err)) throw new HttpError(err.statusCode, err.message)
+          throw err
+        }
+      })
+    }
+  }
+}

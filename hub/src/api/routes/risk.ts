@@ -1,0 +1,12 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { ParkRisk } from '../../model/risk.js'
+
+/** Live four-colour level per park and enterprise, with reasons, beside the static grade (docs/risk.md). */
+export function riskRoutes(risk: () => ParkRisk[]): FastifyPluginAsync {
+  return async (app) => {
+    app.get('/api/v1/risk', {
+      preHandler: app.signedIn,
+      schema: { tags: ['risk'], summary: 'Live four-colour level per park and enterprise, with reasons', security: [{ bearer: [] }] },
+    }, async () => ({ parks: risk() }))
+  }
+}

@@ -1,0 +1,40 @@
+import type { TelemetryUpdate } from '../model/live-events.js'
+
+/**
+ * Keeps only the latest values per device between flushes and sends them grouped by park:
+ * a device publishing at 100 Hz reaches the dashboard at most once per flush period.
+ */
+export class TelemetryBatcher {
+  private pending = new Map<string, TelemetryUpdate>()
+  private readonly timer: NodeJS.Timeout
+
+  constructor(periodMs: number, private readonly emit: (park: string, batch: TelemetryUpdate[]) => void) {
+    this.timer = setInterval(() => this.flush(), periodMs)
+    this.timer.unref()
+  }
+
+  add(u: TelemetryUpdate): void {
+    const prev = this.pending.get(u.device)
+    if (prev && prev.ts > u.ts) return
+    if (prev) {
+      prev.ts = u.ts
+      Object.assign(prev.values, u.values)
+    } else this.pending.set(u.device, { device: u.device, park: u.park, ts: u.ts, values: { ...u.values } })
+  }
+
+  flush(): void {
+    if (this.pending.size === 0) return
+    const byPark = new Map<string, TelemetryUpdate[]>()
+    for (const u of this.pending.values()) {
+      let list = byPark.get(u.park)
+      if (!list) byPark.set(u.park, (list = []))
+      list.push(u)
+    }
+    this.pending = new Map()
+    for (const [park, batch] of byPark) this.emit(park, batch)
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+  }
+}

@@ -21,6 +21,11 @@ import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store
 import { createApi } from './api/server.js'
 import type { ApiServices, HealthReport } from './api/services.js'
 import { prometheusText } from './api/metrics-text.js'
+import { alarmRoutes } from './api/routes/alarms.js'
+import { riskRoutes } from './api/routes/risk.js'
+import { setpointRoutes } from './api/routes/setpoints.js'
+import { SafetyLoop } from './safety-loop.js'
+import { LiveServer } from './live/live-server.js'
 
 /**
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
@@ -44,6 +49,8 @@ export interface Hub {
   readonly writer: BatchWriter
   readonly latest: LatestCache
   readonly supervisor: InfluxdSupervisor | undefined
+  readonly safety: SafetyLoop
+  readonly live: LiveServer
   readonly addresses: HubAddresses
   close(): Promise<void>
 }
@@ -79,7 +86,16 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     health: () => health(),
     metricsText: async () => prometheusText(await health()),
   }
-  const api = await createApi({ services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, dashboardDir: options.dashboardDir })
+  // Routes of the safety loop are registered now and find the loop once it exists.
+  let safety!: SafetyLoop
+  const api = await createApi({
+    services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, dashboardDir: options.dashboardDir,
+    plugins: [
+      async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
+      async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
+      async (app) => void (await app.register(setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device))),
+    ],
+  })
   const log = api.log
 
   let supervisor: InfluxdSupervisor | undefined
@@ -97,6 +113,17 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const latest = services.latest
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
+  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void writer.push(l), log })
+  const live = new LiveServer(api.server, {
+    verifyToken: (t) => api.verifyToken(t),
+    snapshot: (parks) => safety.snapshotFor(parks, []),
+    parkIds: () => zone.parks.map((p) => p.id),
+  })
+  safety.attachLive(live)
+  const heard = (id: string, ts: number): void => {
+    if (registry.touch(id, ts)) safety.deviceOnline(registry.get(id)!.device, true, ts)
+  }
+
   const rejectSampler = new Sampler(5)
   const sink: IngestSink = {
     readings(readings) {
@@ -104,18 +131,24 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       for (let i = 0; i < readings.length; i++) {
         const r = readings[i]!
         latest.update(r)
-        registry.touch(r.device, r.ts)
+        heard(r.device, r.ts)
         lines[i] = readingLine(r)
       }
-      return writer.push(lines)
+      const pending = writer.push(lines)
+      safety.onReadings(readings)
+      return pending
     },
     event(e) {
-      registry.touch(e.device, e.ts)
-      return writer.push([eventLine(e)])
+      heard(e.device, e.ts)
+      const pending = writer.push([eventLine(e)])
+      safety.onEvent(e)
+      return pending
     },
     status(s) {
-      registry.setOnline(s.device, s.online, s.ts)
-      return writer.push([statusLine(s)])
+      if (registry.setOnline(s.device, s.online, s.ts)) safety.deviceOnline(registry.get(s.device)!.device, s.online, s.ts)
+      const pending = writer.push([statusLine(s)])
+      safety.onStatus(s)
+      return pending
     },
     reject(r) {
       if (rejectSampler.take(r.reason, r.ts)) void writer.push([rejectLine(r)])
@@ -143,6 +176,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
 
   broker.attachWebSocket(api.server)
+  safety.start()
   await api.listen({ host: settings.host, port: settings.httpPort })
   const httpAddr = api.server.address()
   const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : settings.httpPort
@@ -151,12 +185,14 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, latest, supervisor,
+    settings, zone, registry, ingest, broker, api, influx, writer, latest, supervisor, safety, live,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
     close() {
       closing ??= (async () => {
         await broker.close().catch(() => undefined)
+        await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)
+        safety.close()
         await writer.close(10_000)
         await supervisor?.stop()
       })()

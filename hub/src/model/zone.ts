@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { Device, IdSchema as Id, Position, Setpoints } from './device.js'
+import { ResponsePlan } from './response-plan.js'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export type Grade = (typeof GRADES)[number]
@@ -125,7 +126,7 @@ export const ZoneDevice = Type.Object(
 )
 export type ZoneDevice = Static<typeof ZoneDevice>
 
-/** Response plans (emergency response, issue on incidents) are kept open-ended here and validated by response/. */
+/** `responsePlans`: the zone's emergency-response plans (response-plan.ts); none → the hub's defaults. */
 export const Zone = Type.Object(
   {
     id: Id,
@@ -137,7 +138,7 @@ export const Zone = Type.Object(
     devices: Type.Array(ZoneDevice),
     users: Type.Array(UserEntry),
     setpoints: Type.Optional(Setpoints),
-    responsePlans: Type.Optional(Type.Array(Type.Unknown())),
+    responsePlans: Type.Optional(Type.Array(ResponsePlan)),
   },
   { additionalProperties: false },
 )

@@ -116,19 +116,24 @@ export class DeviceRegistry {
     return rec.device
   }
 
-  /** Mark a device heard from at `ts` (a reading or event arrived). */
-  touch(id: string, ts: number): void {
+  /** Mark a device heard from at `ts` (a reading or event arrived). Returns true when it came back online. */
+  touch(id: string, ts: number): boolean {
     const rec = this.devices.get(id)
-    if (!rec) return
+    if (!rec) return false
     if (rec.state.lastSeen === null || ts > rec.state.lastSeen) rec.state.lastSeen = ts
+    if (rec.state.online) return false
     rec.state.online = true
+    return true
   }
 
-  setOnline(id: string, online: boolean, ts: number): void {
+  /** Set a device's online state; returns true when it changed. */
+  setOnline(id: string, online: boolean, ts: number): boolean {
     const rec = this.devices.get(id)
-    if (!rec) return
-    rec.state.online = online
-    if (online) this.touch(id, ts)
+    if (!rec) return false
+    if (online) return this.touch(id, ts)
+    if (!rec.state.online) return false
+    rec.state.online = false
+    return true
   }
 
   private put(device: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {

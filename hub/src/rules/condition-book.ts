@@ -45,11 +45,11 @@ export class ConditionBook {
    * undefined when its device or metric is gone (the condition is then dropped silently:
    * whoever removed it emitted the clear).
    */
-  tick(now: number, configOf: (cond: Condition) => StageConfig | undefined): ConditionChange[] {
+  tick(now: number, configOf: (cond: Condition, key: string) => StageConfig | undefined): ConditionChange[] {
     const out: ConditionChange[] = []
     for (const key of [...this.pending]) {
       const cond = this.conds[key]
-      const cfg = cond && configOf(cond)
+      const cfg = cond && configOf(cond, key)
       if (!cond || !cfg) {
         this.drop(key)
         continue
@@ -71,11 +71,11 @@ export class ConditionBook {
     return structuredClone(this.conds)
   }
 
-  restore(state: ConditionMap, keep: (cond: Condition) => boolean): void {
+  restore(state: ConditionMap, keep: (cond: Condition, key: string) => boolean): void {
     this.conds = Object.create(null) as ConditionMap
     this.pending.clear()
     for (const [key, cond] of Object.entries(state)) {
-      if (!keep(cond)) continue
+      if (!keep(cond, key)) continue
       const copy = structuredClone(cond)
       this.conds[key] = copy
       if (isPending(copy)) this.pending.add(key)

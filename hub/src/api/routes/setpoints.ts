@@ -1,0 +1,20 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import type { Device } from '../../model/device.js'
+import type { ResolvedSetpoints } from '../../rules/index.js'
+import { ErrorSchema, notFound } from '../errors.js'
+
+/** The effective set points of a device (GB/T 50493 defaults with zone/park/area/device overrides), for drawing on trends. */
+export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, ResolvedSetpoints> | undefined, device: (id: string) => Device | undefined): FastifyPluginAsync {
+  return async (app) => {
+    app.get<{ Params: { id: string } }>('/api/v1/devices/:id/setpoints', {
+      preHandler: app.signedIn,
+      schema: { tags: ['devices'], summary: 'Effective set points per metric', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 404: ErrorSchema } },
+    }, async (req) => {
+      if (!device(req.params.id)) throw notFound(`device ${req.params.id} not found`)
+      const metrics: Record<string, ResolvedSetpoints> = {}
+      for (const [m, sp] of effective(req.params.id) ?? []) metrics[m] = sp
+      return { device: req.params.id, metrics }
+    })
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Deadman: a device that sends nothing for N × its interval (N = 3 by default) is offline;
+ * a `DeviceStatus` with online = false (its retained status or MQTT will message) makes it
+ * offline at once. Data again, or status online, clears it. Key `${device}:offline`.
+ *
+ * Level (DOMAIN.md): a safety device offline → yellow (3); a non-safety device (emission,
+ * energy) → blue (4), an advisory. Both configurable.
+ *
+ * Cost for 10,000 devices: a reading only writes the device's last-seen time (O(1)). Each
+ * device has one entry in a min-heap of deadlines; `tick` pops only entries that are due
+ * and re-checks them against the real last-seen time, re-scheduling the ones that have had
+ * data since (lazy deadlines: O(log n) per device per timeout, never a scan of all devices).
+ *
+ * State (plain JSON): last seen per device (hub receive time, ms; a gateway flushing an old
+ * buffer still proves the device alive now) and the offline devices with their cause. The
+ * heap is rebuilt from it on restore.
+ */
+import type { Transition } from '../model/alarm.js'
+import { DeadlineHeap } from './deadline-heap.js'
+import type { DeviceEntry } from './device-entry.js'
+import type { AlarmLevels } from './options.js'
+import { toLevel, transition } from './transition.js'
+
+export const DEADMAN_RULE = 'deadman'
+
+export type OfflineCause = 'timeout' | 'status'
+
+export interface DeadmanState {
+  seen: Record<string, number>
+  offline: Record<string, OfflineCause>
+}
+
+export function offlineKey(device: string): string {
+  return `${device}:offline`
+}
+
+export class DeadmanRule {
+  private seen: Record<string, number> = Object.create(null) as Record<string, number>
+  private offline: Record<string, OfflineCause> = Object.create(null) as Record<string, OfflineCause>
+  private readonly heap = new DeadlineHeap()
+  /** The live heap entry per device; other entries for it are stale and skipped. */
+  private readonly scheduled = new Map<string, number>()
+
+  constructor(
+    private readonly intervals: number,
+    private readonly levels: AlarmLevels,
+    private readonly lookup: (id: string) => DeviceEntry | undefined,
+  ) {}
+
+  /** Start (or re-schedule after an interval change) watching a device; baseline = now. */
+  watch(entry: DeviceEntry, now: number): void {
+    const id = entry.place.device
+    this.seen[id] ??= now
+    if (!(id in this.offline)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+  }
+
+  /** Stop watching; an offline device is cleared. */
+  unwatch(entry: DeviceEntry, now: number, out: Transition[]): void {
+    const id = entry.place.device
+    if (id in this.offline) out.push(this.toTransition(entry, 'clear', now, this.offline[id] as OfflineCause))
+    delete this.offline[id]
+    delete this.seen[id]
+    this.scheduled.delete(id)
+  }
+
+  /** Data or status online from the device at hub time `now`. */
+  alive(entry: DeviceEntry, now: number, out: Transition[]): void {
+    const id = entry.place.device
+    const cause = this.offline[id]
+    if (cause !== undefined) {
+      out.push(this.toTransition(entry, 'clear', now, cause))
+      delete this.offline[id]
+    }
+    const prev = this.seen[id]
+    this.seen[id] = prev === undefined ? now : Math.max(prev, now)
+    if (!this.scheduled.has(id)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+  }
+
+  /** Status offline (will message): offline at once. */
+  dead(entry: DeviceEntry, now: number, out: Transition[]): void {
+    const id = entry.place.device
+    if (id in this.offline) return
+    this.offline[id] = 'status'
+    this.scheduled.delete(id)
+    out.push(this.toTransition(entry, 'activate', now, 'status'))
+  }
+
+  isOffline(id: string): boolean {
+    return id in this.offline
+  }
+
+  tick(now: number, out: Transition[]): void {
+    for (let next = this.heap.peek(); next !== undefined && next <= now; next = this.heap.peek()) {
+      const { at, id } = this.heap.pop() as { at: number; id: string }
+      if (this.scheduled.get(id) !== at) continue // stale entry
+      this.scheduled.delete(id)
+      const entry = this.lookup(id)
+      const last = this.seen[id]
+      if (!entry || last === undefined || id in this.offline) continue
+      const deadline = last + this.timeout(entry)
+      if (deadline < now) {
+        this.offline[id] = 'timeout'
+        out.push(this.toTransition(entry, 'activate', now, 'timeout'))
+      } else {
+        this.schedule(id, deadline)
+      }
+    }
+  }
+
+  snapshot(): DeadmanState {
+    return { seen: { ...this.seen }, offline: { ...this.offline } }
+  }
+
+  /**
+   * Restore last-seen times and offline devices for the watched `entries`. With `graceFrom`,
+   * devices not offline count as seen at that time: the hub was down, not the devices.
+   */
+  restore(state: DeadmanState, entries: Iterable<DeviceEntry>, graceFrom?: number): void {
+    const baseline = this.seen
+    this.seen = Object.create(null) as Record<string, number>
+    this.offline = Object.create(null) as Record<string, OfflineCause>
+    this.heap.clear()
+    this.scheduled.clear()
+    for (const entry of entries) {
+      const id = entry.place.device
+      const cause = state.offline[id]
+      let seen = state.seen[id] ?? baseline[id] ?? graceFrom
+      if (cause !== undefined) this.offline[id] = cause
+      else if (graceFrom !== undefined) seen = Math.max(seen ?? graceFrom, graceFrom)
+      if (seen === undefined) continue
+      this.seen[id] = seen
+      if (cause === undefined) this.schedule(id, seen + this.timeout(entry))
+    }
+  }
+
+  private timeout(entry: DeviceEntry): number {
+    return this.intervals * entry.intervalMs
+  }
+
+  private schedule(id: string, deadline: number): void {
+    const current = this.scheduled.get(id)
+    if (current !== undefined && current <= deadline) return // the live entry re-checks lazily
+    this.scheduled.set(id, deadline)
+    this.heap.push(deadline, id)
+  }
+
+  private toTransition(entry: DeviceEntry, kind: Transition['kind'], now: number, cause: OfflineCause): Transition {
+    const id = entry.place.device
+    const timeoutSec = this.timeout(entry) / 1000
+    const last = this.seen[id]
+    const silentSec = last === undefined ? undefined : Math.max(0, (now - last) / 1000)
+    return transition(entry.place, {
+      key: offlineKey(id),
+      rule: DEADMAN_RULE,
+      type: 'device_offline',
+      kind,
+      level: toLevel(entry.safety ? this.levels.offlineSafety : this.levels.offlineOther),
+      metric: undefined,
+      value: cause === 'timeout' ? silentSec : undefined,
+      threshold: cause === 'timeout' ? timeoutSec : undefined,
+      ts: now,
+      message:
+        kind === 'clear'
+          ? undefined
+          : cause === 'status'
+            ? 'device reported offline (status or will message)'
+            : `no data for ${silentSec} s (${this.intervals} × ${entry.intervalMs / 1000} s interval)`,
+    })
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * Multi-level high and low set points with hysteresis, on-delay and off-delay.
+ *
+ * One condition per (device, metric, direction): key `${device}:${metric}:high` or `…:low`.
+ * Its level moves between stages (GB/T 50493-2019 first level 一级 → second level 二级 and
+ * back), so an alarm escalates rather than duplicates (ISA-18.2: one alarm per condition).
+ *
+ * Emits `activate` (level, value, threshold = the stage's set point) when the condition
+ * becomes active or changes level, and `clear` when it returns to normal.
+ */
+import type { Transition } from '../model/alarm.js'
+import { UNITS, type DeviceKind } from '../model/vocabulary.js'
+import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
+import type { CompiledMetric, DeviceEntry } from './device-entry.js'
+import type { Stage } from './setpoint-resolver.js'
+import type { Direction, StageConfig } from './stages.js'
+import { toLevel, transition } from './transition.js'
+
+export const SETPOINT_RULE = 'setpoint'
+const DIRECTIONS: readonly Direction[] = ['high', 'low']
+
+export function setpointKey(device: string, metric: string, dir: Direction): string {
+  return `${device}:${metric}:${dir}`
+}
+
+/** Alarm type: `gas_high`, `o2_low`, `fire`; other kinds `${metric}_${dir}`. */
+export function setpointType(kind: DeviceKind, metric: string, dir: Direction): string {
+  if (kind === 'gas') return metric === 'o2' ? `o2_${dir}` : `gas_${dir}`
+  if (kind === 'fire' && dir === 'high') return 'fire'
+  return `${metric}_${dir}`
+}
+
+function dirOf(key: string): Direction {
+  return key.endsWith(':low') ? 'low' : 'high'
+}
+
+function configOf(cm: CompiledMetric, dir: Direction): StageConfig | undefined {
+  return dir === 'high' ? cm.high : cm.low
+}
+
+function stagesOf(cm: CompiledMetric, dir: Direction): Stage[] {
+  return dir === 'high' ? cm.setpoints.high : cm.setpoints.low
+}
+
+export class SetpointRule {
+  private readonly book = new ConditionBook()
+
+  /** Feed one value of one metric; transitions are appended to `out`. */
+  evaluate(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[]): void {
+    const cm = entry.metrics.get(metric)
+    if (!cm) return
+    for (const dir of DIRECTIONS) {
+      const cfg = configOf(cm, dir)
+      if (!cfg) continue
+      const change = this.book.observe(setpointKey(entry.place.device, metric, dir), entry.place.device, metric, value, at, cfg)
+      if (change) out.push(this.toTransition(entry, cm, dir, change))
+    }
+  }
+
+  /** Run out on-delays and off-delays at `now`. */
+  tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {
+    const changes = this.book.tick(now, (c, key) => {
+      const cm = lookup(c.d)?.metrics.get(c.m)
+      return cm && configOf(cm, dirOf(key))
+    })
+    for (const change of changes) {
+      const entry = lookup(change.device)
+      const cm = entry?.metrics.get(change.metric)
+      if (entry && cm) out.push(this.toTransition(entry, cm, dirOf(change.key), change))
+    }
+  }
+
+  /**
+   * Clear the device's conditions (removal, or a metric that lost its set points): an active
+   * one emits `clear`; timers are dropped. `keep(metric, dir)` spares a condition.
+   */
+  clearDevice(entry: DeviceEntry, at: number, out: Transition[], keep?: (metric: string, dir: Direction) => boolean): void {
+    for (const [metric, cm] of entry.metrics) {
+      for (const dir of DIRECTIONS) {
+        if (!configOf(cm, dir) || keep?.(metric, dir)) continue
+        const key = setpointKey(entry.place.device, metric, dir)
+        const cond = this.book.drop(key)
+        if (cond && cond.s >= 0) {
+          const change: ConditionChange = { key, device: cond.d, metric, from: cond.s, to: -1, t: Math.max(at, cond.t), v: cond.v }
+          out.push(this.toTransition(entry, cm, dir, change))
+        }
+      }
+    }
+  }
+
+  snapshot(): ConditionMap {
+    return this.book.snapshot()
+  }
+
+  restore(state: ConditionMap, lookup: (id: string) => DeviceEntry | undefined): void {
+    this.book.restore(state, (c, key) => {
+      const cm = lookup(c.d)?.metrics.get(c.m)
+      return cm !== undefined && configOf(cm, dirOf(key)) !== undefined
+    })
+  }
+
+  private toTransition(entry: DeviceEntry, cm: CompiledMetric, dir: Direction, change: ConditionChange): Transition {
+    const stages = stagesOf(cm, dir)
+    const active = change.to >= 0
+    const stage = stages[active ? change.to : Math.min(change.from, stages.length - 1)]
+    const unit = UNITS[change.metric] ?? ''
+    const sign = dir === 'high' ? '≥' : '≤'
+    return transition(entry.place, {
+      key: change.key,
+      rule: SETPOINT_RULE,
+      type: setpointType(entry.place.kind, change.metric, dir),
+      kind: active ? 'activate' : 'clear',
+      level: toLevel(stage?.level ?? 4),
+      metric: change.metric,
+      value: change.v,
+      threshold: stage?.value,
+      ts: change.t,
+      message: active && stage ? `${stage.stage ?? `stage ${change.to + 1}`}: ${change.metric} ${sign} ${stage.value} ${unit} (now ${change.v})` : undefined,
+    })
+  }
+}

@@ -1,0 +1,218 @@
+import { join } from 'node:path'
+import type { Alarm, AlarmStep, Transition } from './model/alarm.js'
+import type { Device } from './model/device.js'
+import type { DeviceEvent, DeviceStatus, Reading } from './model/reading.js'
+import type { Zone } from './model/zone.js'
+import type { Snapshot } from './model/live-events.js'
+import { RulesEngine, type RulesState } from './rules/index.js'
+import { AlarmBook, type AlarmBookState } from './alarms/index.js'
+import { RiskTracker } from './risk/index.js'
+import { StateLog } from './journal/state-log.js'
+import type { DeviceRegistry } from './registry/device-registry.js'
+import type { LiveServer } from './live/live-server.js'
+import { line } from './store/line-protocol.js'
+
+/**
+ * The safety loop, composed: readings → rules → alarm book → (journal, InfluxDB
+ * `alarm_events`, socket.io, risk, response). Part of the app's composition: it owns no
+ * domain logic, only the wiring and the persistence of rules and alarm state (so the whole
+ * state is back after `kill -9`).
+ */
+export interface SafetyLoopDeps {
+  zone: Zone
+  registry: DeviceRegistry
+  dataDir: string
+  clock: () => number
+  deadmanIntervals: number
+  writeLines: (lines: string[]) => void
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+}
+
+export interface AlarmListener {
+  onAlarm(alarm: Alarm, step: AlarmStep): void
+}
+
+type AlarmRecord = { key: string; alarm: Alarm }
+
+export class SafetyLoop {
+  readonly rules: RulesEngine
+  readonly alarms: AlarmBook
+  readonly risk: RiskTracker
+  private live: LiveServer | undefined
+  private readonly listeners: AlarmListener[] = []
+  private readonly alarmLog: StateLog<AlarmBookState, AlarmRecord>
+  private readonly rulesLog: StateLog<RulesState, never>
+  private timers: NodeJS.Timeout[] = []
+  transitions = 0
+
+  constructor(private readonly d: SafetyLoopDeps) {
+    const now = d.clock()
+    const devices = [...d.registry.all()].map((r) => r.device)
+    this.rules = new RulesEngine({ zone: d.zone, devices, now, options: { deadmanIntervals: d.deadmanIntervals } })
+    this.rulesLog = new StateLog(join(d.dataDir, 'state', 'rules'))
+    const savedRules = this.rulesLog.load().snapshot
+    if (savedRules) {
+      try {
+        // Devices not offline count as seen now: a hub outage is not a flood of offline alarms.
+        this.rules.restore(savedRules, now)
+      } catch (err) {
+        d.log.warn({ err: (err as Error).message }, 'rules state not restored')
+      }
+    }
+    this.alarmLog = new StateLog(join(d.dataDir, 'state', 'alarms'))
+    const { snapshot, records } = this.alarmLog.load()
+    const state = mergeAlarmRecords(snapshot, records)
+    const sink = { onChange: (alarm: Alarm, step: AlarmStep) => this.onAlarmChange(alarm, step) }
+    this.alarms = AlarmBook.restore(state, { clock: d.clock, sink })
+    this.risk = new RiskTracker({
+      zone: d.zone,
+      clock: d.clock,
+      alarms: this.alarms.active(),
+      devices: [...d.registry.all()].map((r) => ({ device: r.device, online: r.state.online || !this.rules.isOffline(r.device.id) })),
+    })
+    d.registry.onChange((e) => {
+      const t = this.d.clock()
+      if (e.type === 'added') {
+        this.apply(this.rules.addDevice(e.device, t))
+        this.emitRisk(this.risk.updateDevice(e.device, false))
+      } else {
+        this.apply(this.rules.removeDevice(e.device.id, t))
+        this.emitRisk(this.risk.removeDevice(e.device.id))
+      }
+    })
+    // Compact at start so the log holds only what happens from now on.
+    this.alarmLog.compact(this.alarms.snapshot())
+  }
+
+  attachLive(live: LiveServer): void {
+    this.live = live
+  }
+
+  addListener(l: AlarmListener): void {
+    this.listeners.push(l)
+  }
+
+  start(): void {
+    this.timers.push(setInterval(() => this.tick(), 1000))
+    this.timers.push(setInterval(() => this.persistRules(), 10_000))
+    for (const t of this.timers) t.unref()
+  }
+
+  onReadings(readings: Reading[]): void {
+    const now = this.d.clock()
+    for (const r of readings) {
+      const tr = this.rules.onReading(r, now)
+      if (tr.length > 0) this.apply(tr)
+      this.live?.telemetry({ device: r.device, park: r.park, ts: r.ts, values: r.values })
+    }
+  }
+
+  onEvent(e: DeviceEvent): void {
+    const tr = this.rules.onEvent(e, this.d.clock())
+    if (tr.length > 0) this.apply(tr)
+  }
+
+  onStatus(s: DeviceStatus): void {
+    const tr = this.rules.onStatus(s, this.d.clock())
+    if (tr.length > 0) this.apply(tr)
+  }
+
+  /** A device's online state changed in the registry. */
+  deviceOnline(device: Device, online: boolean, ts: number): void {
+    this.live?.device({ device: device.id, park: device.park, online, ts })
+    this.emitRisk(this.risk.updateDevice(device, online))
+  }
+
+  private tick(): void {
+    const now = this.d.clock()
+    try {
+      this.apply(this.rules.tick(now))
+      this.alarms.tick(now)
+      this.emitRisk(this.risk.refresh())
+      if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
+    } catch (err) {
+      this.d.log.error({ err: (err as Error).message }, 'safety tick failed')
+    }
+  }
+
+  apply(transitions: Transition[]): void {
+    for (const t of transitions) {
+      this.transitions++
+      if (t.type === 'device_offline') {
+        const rec = this.d.registry.get(t.device)
+        if (rec && this.d.registry.setOnline(t.device, t.kind === 'clear', t.ts)) this.deviceOnline(rec.device, t.kind === 'clear', t.ts)
+      }
+      this.alarms.apply(t)
+    }
+  }
+
+  private onAlarmChange(alarm: Alarm, step: AlarmStep): void {
+    const key = this.alarms.keyOf(alarm.id)
+    if (key !== undefined) this.alarmLog.append({ key, alarm })
+    this.d.writeLines([
+      line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action }, {
+        actor: step.actor, note: step.note ?? '', level: alarm.level, rule: alarm.rule, type: alarm.type, metric: alarm.metric ?? '',
+        value: step.value ?? alarm.value ?? 0, condition: alarm.condition, ack: alarm.ack, workflow: alarm.workflow,
+      }, step.ts),
+    ])
+    this.live?.alarm(alarm)
+    this.emitRisk(this.risk.updateAlarm(alarm))
+    for (const l of this.listeners) {
+      try {
+        l.onAlarm(alarm, step)
+      } catch (err) {
+        this.d.log.error({ err: (err as Error).message, alarm: alarm.id }, 'alarm listener failed')
+      }
+    }
+  }
+
+  private emitRisk(changed: { park: string }[]): void {
+    if (!this.live) return
+    for (const r of changed) this.live.risk(r as never)
+  }
+
+  /** Resolves when every alarm change so far is on disk. */
+  durable(): Promise<void> {
+    return this.alarmLog.flushed()
+  }
+
+  snapshotFor(parks: string[] | undefined, incidents: Snapshot['incidents']): Snapshot {
+    const inPark = (p: string): boolean => parks === undefined || parks.includes(p)
+    return {
+      alarms: this.alarms.list({ state: 'open' }).filter((a) => inPark(a.park)),
+      risk: this.risk.all().filter((r) => inPark(r.park)),
+      incidents: incidents.filter((i) => inPark(i.park)),
+      serverTime: this.d.clock(),
+    }
+  }
+
+  private persistRules(): void {
+    try {
+      this.rulesLog.compact(this.rules.snapshot())
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')
+    }
+  }
+
+  close(): void {
+    for (const t of this.timers) clearInterval(t)
+    this.persistRules()
+    this.alarmLog.compact(this.alarms.snapshot())
+    this.alarmLog.close()
+    this.rulesLog.close()
+  }
+}
+
+/** The snapshot with every logged alarm version after it applied in order (latest wins). */
+function mergeAlarmRecords(snapshot: AlarmBookState | undefined, records: AlarmRecord[]): AlarmBookState {
+  const state: AlarmBookState = snapshot ?? { version: 1, alarms: [], activations: {} }
+  const index = new Map(state.alarms.map((e, i) => [e.alarm.id, i]))
+  for (const r of records) {
+    const i = index.get(r.alarm.id)
+    if (i === undefined) {
+      index.set(r.alarm.id, state.alarms.length)
+      state.alarms.push(r)
+    } else state.alarms[i] = r
+  }
+  return state
+}

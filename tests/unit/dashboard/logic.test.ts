@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { commandsFor, hazardOf } from '../../../dashboard/src/lib/actions-logic.js'
+import { isolatedPoints, linePath, niceTicks, rangeQuery, setpointLines, timeTicks, valueExtent, yTicksFor } from '../../../dashboard/src/lib/chart.js'
+import { connectivity, deviceLook } from '../../../dashboard/src/lib/device-state.js'
+import { bucketCounts, loadBand, windowSpec } from '../../../dashboard/src/lib/kpi.js'
+import { allowedActions, canSeeKpi, isOperator } from '../../../dashboard/src/lib/roles.js'
+import { alarm } from './fixtures.js'
+
+describe('roles', () => {
+  it('let safety, responder and admin act; viewer and energy only read', () => {
+    expect(isOperator(['responder'])).toBe(true)
+    expect(isOperator(['viewer', 'energy'])).toBe(false)
+    expect(allowedActions(alarm({ id: 'a' }), ['viewer'], 0)).toEqual([])
+  })
+  it('offer the closed-loop steps that fit the alarm', () => {
+    expect(allowedActions(alarm({ id: 'a' }), ['safety'], 0)).toEqual(['ack', 'shelve', 'dispatch', 'resolve'])
+    expect(allowedActions(alarm({ id: 'a', ack: 'acked', workflow: 'dispatched' }), ['responder'], 0)).toEqual(['shelve', 'resolve'])
+    expect(allowedActions(alarm({ id: 'a', ack: 'acked', workflow: 'resolved', shelvedUntil: 10 }), ['admin'], 0)).toEqual(['close'])
+    expect(allowedActions(alarm({ id: 'a', workflow: 'closed' }), ['admin'], 0)).toEqual([])
+  })
+  it('show alarm performance to safety managers', () => {
+    expect(canSeeKpi(['safety'])).toBe(true)
+    expect(canSeeKpi(['responder'])).toBe(false)
+  })
+})
+
+describe('device look on the plan', () => {
+  const base = { online: true, lastSeen: 1_000, intervalSec: 5, alarm: undefined }
+  it('tells offline, stale, fresh and never-seen apart', () => {
+    expect(connectivity(base, 2_000)).toBe('fresh')
+    expect(connectivity(base, 100_000)).toBe('stale')
+    expect(connectivity({ ...base, online: false }, 2_000)).toBe('offline')
+    expect(connectivity({ ...base, online: undefined, lastSeen: null }, 2_000)).toBe('nodata')
+  })
+  it('pulses only for an unacknowledged alarm', () => {
+    expect(deviceLook({ ...base, alarm: { level: 1, unacked: true } }, 2_000)).toEqual({ connectivity: 'fresh', level: 1, pulse: true })
+    expect(deviceLook({ ...base, alarm: { level: 2, unacked: false } }, 2_000).pulse).toBe(false)
+  })
+})
+
+describe('chart helpers', () => {
+  it('make nice ticks', () => {
+    expect(niceTicks(0, 47, 4)).toEqual([0, 10, 20, 30, 40, 50])
+    expect(niceTicks(19.5, 23.5, 4)).toEqual([19, 20, 21, 22, 23, 24])
+    expect(niceTicks(5, 5, 4).length).toBeGreaterThan(1)
+  })
+  it('include zero only when the data sit near it', () => {
+    expect(yTicksFor([2, 30])[0]).toBe(0)
+    expect(yTicksFor([20.5, 21])[0]).toBeGreaterThan(15)
+  })
+  it('break the line at gaps instead of drawing zero', () => {
+    const pts = [[0, 1], [1, 2], [2, null], [3, 4], [4, 5]] as const
+    const d = linePath(pts, (t) => t, (v) => v)
+    expect(d).toBe('M0.0,1.0L1.0,2.0M3.0,4.0L4.0,5.0')
+    expect(isolatedPoints([[0, 1], [1, null], [2, 3], [3, null]])).toEqual([[0, 1], [2, 3]])
+  })
+  it('keep set points in view', () => {
+    expect(valueExtent([[0, 3], [1, null]], [25])).toEqual([3, 25])
+    expect(valueExtent([[0, null]])).toBeNull()
+    expect(setpointLines({ high: [{ value: 25, level: 2 }, { value: 50, level: 1 }], low: [{ value: 19.5, level: 2 }] })).toEqual([
+      { value: 25, level: 2, dir: 'high' },
+      { value: 50, level: 1, dir: 'high' },
+      { value: 19.5, level: 2, dir: 'low' },
+    ])
+  })
+  it('map ranges to series queries', () => {
+    expect(rangeQuery('1h', 3_600_000)).toEqual({ from: 0, to: 3_600_000, every: '15s' })
+    expect(rangeQuery('7d', 0).every).toBe('30m')
+  })
+  it('put time ticks on round local hours', () => {
+    const from = Date.UTC(2025, 0, 1, 0, 10) // 08:10 in Shanghai
+    const ticks = timeTicks(from, from + 6 * 3_600_000, 6)
+    expect(ticks[0]).toBe(Date.UTC(2025, 0, 1, 1, 0)) // 09:00 local
+  })
+})
+
+describe('alarm performance (ISA-18.2)', () => {
+  it('bands the alarm rate per 10 minutes', () => {
+    expect([0.5, 1, 1.5, 2, 5, 10, 11].map(loadBand)).toEqual(['acceptable', 'acceptable', 'manageable', 'manageable', 'demanding', 'demanding', 'overloaded'])
+  })
+  it('buckets timestamps', () => {
+    expect(bucketCounts([0, 5, 10, 19, 20, 35, -1], 0, 30, 10)).toEqual([2, 2, 1])
+    expect(windowSpec('24h')).toEqual({ ms: 86_400_000, bucketMs: 3_600_000 })
+  })
+})
+
+describe('incident helpers', () => {
+  it('guess the hazard from the alarm', () => {
+    expect(hazardOf('gas_high', 'lel')).toBe('gas_leak')
+    expect(hazardOf('gas_high', 'cl2')).toBe('toxic_release')
+    expect(hazardOf('smoke_alarm', undefined)).toBe('fire')
+    expect(hazardOf('emission_exceedance', 'so2')).toBe('emission')
+    expect(hazardOf('o2_low', 'o2')).toBe('other')
+  })
+  it('offer commands for actuators', () => {
+    expect(commandsFor(['valve', 'siren'])).toEqual(['close_valve', 'open_valve', 'siren_on', 'siren_off'])
+    expect(commandsFor(['door'])).toEqual(['door'])
+    expect(commandsFor(undefined)).toEqual([])
+  })
+})

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest'
+import { mergeSetpoints } from '../../../hub/src/rules/setpoint-resolver.js'
+import { brief, device, engineWith, feed } from './fixtures.js'
+
+describe('set-point layers: defaults ← zone ← park ← area ← device, per field', () => {
+  const layers = {
+    zone: { h2s: { high: [{ value: 9, level: 2 }, { value: 18, level: 1 }], offDelaySec: 7 } },
+    park: { h2s: { high: [{ value: 8, level: 2 }, { value: 16, level: 1 }] } },
+    area: { h2s: { high: [{ value: 6, level: 2 }, { value: 12, level: 1 }], deadband: 1 } },
+  }
+
+  it('area beats park beats zone; fields not overridden come from earlier layers', () => {
+    const d = device('h2s-1', 'gas', ['h2s'])
+    const engine = engineWith([d], undefined, layers)
+    expect(engine.effectiveSetpoints('h2s-1')?.get('h2s')).toEqual({
+      metric: 'h2s',
+      high: [{ value: 6, level: 2 }, { value: 12, level: 1 }],
+      low: [],
+      deadband: 1, // area
+      onDelaySec: 0, // default
+      offDelaySec: 7, // zone
+      rateOfRisePerMin: undefined,
+    })
+    expect(feed(engine, d, [[0, 5.9]], 'h2s')).toEqual([])
+    expect(feed(engine, d, [[1, 6]], 'h2s').map(brief)).toEqual([{ key: 'h2s-1:h2s:high', kind: 'activate', level: 2, threshold: 6, value: 6 }])
+  })
+
+  it('the device beats the area, field by field', () => {
+    const d = device('h2s-2', 'gas', ['h2s'], { setpoints: { h2s: { high: [{ value: 15, level: 1, stage: 'second' }] } } })
+    const engine = engineWith([d], undefined, layers)
+    const sp = engine.effectiveSetpoints('h2s-2')?.get('h2s')
+    expect(sp?.high).toEqual([{ value: 15, level: 1, stage: 'second' }])
+    expect(sp?.deadband).toBe(1)
+    expect(sp?.offDelaySec).toBe(7)
+    expect(feed(engine, d, [[0, 14.9]], 'h2s')).toEqual([])
+    expect(feed(engine, d, [[1, 15]], 'h2s').map(brief)).toEqual([{ key: 'h2s-2:h2s:high', kind: 'activate', level: 1, threshold: 15, value: 15 }])
+  })
+
+  it('a device outside the overridden area takes the park layer', () => {
+    const d = device('h2s-3', 'gas', ['h2s'], { area: 'roasting' })
+    const engine = engineWith([d], undefined, layers)
+    expect(engine.effectiveSetpoints('h2s-3')?.get('h2s')?.high.map((x) => x.value)).toEqual([8, 16])
+    expect(engine.effectiveSetpoints('h2s-3')?.get('h2s')?.deadband).toBe(0.5) // default 5 % of 10
+  })
+
+  it('stages given out of order are sorted mildest first', () => {
+    const d = device('nh3-1', 'gas', ['nh3'], { setpoints: { nh3: { high: [{ value: 60, level: 1 }, { value: 30, level: 2 }] } } })
+    const engine = engineWith([d])
+    expect(engine.effectiveSetpoints('nh3-1')?.get('nh3')?.high.map((x) => x.value)).toEqual([30, 60])
+  })
+
+  it('mergeSetpoints replaces a stage list whole and keeps other fields', () => {
+    expect(mergeSetpoints({ high: [{ value: 1, level: 2 }], deadband: 0.1 }, undefined, { high: [{ value: 2, level: 1 }] })).toEqual({
+      high: [{ value: 2, level: 1 }],
+      deadband: 0.1,
+    })
+  })
+})

@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+
+/** A hub as its own process (`tsx hub/src/main.ts`), for crash tests: kill -9 and start again. */
+export interface HubProcess {
+  child: ChildProcess
+  http: string
+  mqttUrl: string
+  kill9(): Promise<void>
+  stop(): Promise<void>
+}
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+export function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}hub/src/main.ts`], {
+      cwd: root,
+      env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL')
+      reject(new Error(`hub did not start: ${out.slice(-2000)}`))
+    }, 60_000)
+    const exited = new Promise<void>((r) => child.once('exit', () => r()))
+    const onData = (d: Buffer): void => {
+      out += d.toString()
+      const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        child.stdout?.off('data', onData)
+        child.stdout?.resume()
+        resolve({
+          child,
+          http: `http://127.0.0.1:${m[1]}`,
+          mqttUrl: `mqtt://127.0.0.1:${m[2]}`,
+          async kill9() {
+            child.kill('SIGKILL')
+            await exited
+          },
+          async stop() {
+            if (child.exitCode === null) child.kill('SIGTERM')
+            await exited
+          },
+        })
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`hub exited with ${code}: ${out.slice(-2000)}`))
+    })
+  })
+}

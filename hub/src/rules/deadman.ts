@@ -98,7 +98,7 @@ export class DeadmanRule {
       const last = this.seen[id]
       if (!entry || last === undefined || id in this.offline) continue
       const deadline = last + this.timeout(entry)
-      if (deadline < now) {
+      if (deadline <= now) {
         this.offline[id] = 'timeout'
         out.push(this.toTransition(entry, 'activate', now, 'timeout'))
       } else {

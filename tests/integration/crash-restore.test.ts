@@ -49,7 +49,10 @@ describe('a hub killed with kill -9 comes back with the same alarms in the same 
     await hub.kill9()
     hub = await startHubProcess(env())
     const token2 = await login(hub.http, 'safety', 'safety-demo')
-    const after = (await alarms(hub.http, token2)).sort((a, b) => a.id.localeCompare(b.id))
+    // Every alarm held before the crash is back, in the same state. (Devices of the demo zone that never
+    // reported may go offline meanwhile and raise new deadman alarms: those are new, not restored.)
+    const beforeIds = new Set(before.map((a) => a.id))
+    const after = (await alarms(hub.http, token2)).filter((a) => beforeIds.has(a.id)).sort((a, b) => a.id.localeCompare(b.id))
     expect(after.map((a) => [a.id, a.level, a.condition, a.ack, a.workflow, a.assignee, a.history.length])).toEqual(
       before.map((a) => [a.id, a.level, a.condition, a.ack, a.workflow, a.assignee, a.history.length]),
     )

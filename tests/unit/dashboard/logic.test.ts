@@ -98,3 +98,15 @@ describe('incident helpers', () => {
     expect(commandsFor(undefined)).toEqual([])
   })
 })
+
+describe('KPI windows', () => {
+  it('end with the bucket holding now and start on round local hours', async () => {
+    const { alignedWindow } = await import('../../../dashboard/src/lib/kpi.js')
+    const now = Date.UTC(2025, 0, 1, 6, 29) // 14:29 in Shanghai
+    const w = alignedWindow(now, 24 * 3_600_000, 3_600_000)
+    expect(w.to).toBe(Date.UTC(2025, 0, 1, 7, 0)) // 15:00 local
+    expect(w.to - w.from).toBe(24 * 3_600_000)
+    const d = alignedWindow(now, 30 * 86_400_000, 86_400_000)
+    expect(d.to).toBe(Date.UTC(2025, 0, 1, 16, 0)) // next local midnight
+  })
+})

@@ -1,0 +1,95 @@
+/**
+ * What an alarm means to emergency response: its hazard, whether it opens an incident by
+ * itself, and how two hazards in one incident combine.
+ *
+ * | alarm                                                                      | hazard     |
+ * |----------------------------------------------------------------------------|------------|
+ * | type `gas_fire` (the rules' correlation of gas and fire in one area)       | `gas_fire` |
+ * | type `emission_exceedance`, or any alarm of a CEMS (`emission`) device    | `emission` |
+ * | fire types: `fire`, `fire_confirmed`, smoke/heat/flame/manual call point   | `fire`     |
+ * |   events, `temp`/`smoke` rate of rise                                      |            |
+ * | `gas_*` or `*_rate_of_rise` with metric `lel`                              | `gas`      |
+ * | … with metric `h2s`, `co`, `no2`, `cl2`, `so2`, `nh3`, `c6h6`, `hcl`       | `toxic`    |
+ * | `gas_confirmed` (no metric): the raising device's metric decides          | gas/toxic  |
+ * | anything else (oxygen, device faults, energy)                              | `other`    |
+ */
+import type { Alarm, AlarmLevel } from '../model/alarm.js'
+import type { Device } from '../model/device.js'
+import type { Hazard } from '../model/response-plan.js'
+import { EVENT_TYPES, TOXIC_GASES } from '../model/vocabulary.js'
+
+const FIRE_TYPES: ReadonlySet<string> = new Set([
+  'fire',
+  'fire_confirmed',
+  'temp_rate_of_rise',
+  'smoke_rate_of_rise',
+  'rate_of_rise',
+  ...EVENT_TYPES.filter((t) => t !== 'panel_fault'),
+])
+const TOXIC: ReadonlySet<string> = new Set(TOXIC_GASES)
+
+function gasHazardOfMetric(metric: string | undefined): Hazard | undefined {
+  if (metric === 'lel') return 'gas'
+  if (metric !== undefined && TOXIC.has(metric)) return 'toxic'
+  return undefined
+}
+
+/** The hazard of an alarm; `device` is the alarm's device when known (for `gas_confirmed` and CEMS). */
+export function hazardOfAlarm(alarm: Pick<Alarm, 'type' | 'metric'>, device?: Pick<Device, 'kind' | 'metrics'>): Hazard {
+  const type = alarm.type
+  if (type === 'gas_fire') return 'gas_fire'
+  if (type === 'emission_exceedance' || device?.kind === 'emission') return 'emission'
+  if (FIRE_TYPES.has(type)) return 'fire'
+  if (type === 'gas_confirmed') {
+    for (const m of device?.metrics ?? []) {
+      const h = gasHazardOfMetric(m)
+      if (h) return h
+    }
+    return 'gas'
+  }
+  if (type.startsWith('gas_') || type.endsWith('_rate_of_rise')) return gasHazardOfMetric(alarm.metric) ?? 'other'
+  return 'other'
+}
+
+/**
+ * An alarm opens (or joins) an incident by itself when it is live, active and annunciated
+ * (ISA-18.2: not shelved, suppressed by design or out of service) and either red (level 1,
+ * DOMAIN.md: a second-level gas alarm, a confirmed fire, gas and fire together) or of type
+ * `gas_fire`, which the correlation rule raises with "an incident is required".
+ */
+export function opensIncident(alarm: Alarm, now: number): boolean {
+  if (alarm.condition !== 'active' || alarm.workflow === 'closed') return false
+  if (alarm.suppressed || alarm.outOfService) return false
+  if (alarm.shelvedUntil !== undefined && alarm.shelvedUntil > now) return false
+  return alarm.level === 1 || alarm.type === 'gas_fire'
+}
+
+/** Rank used when two hazards meet in one incident: the higher one names the incident. */
+const RANK: Readonly<Record<Hazard, number>> = { other: 0, emission: 1, toxic: 2, gas: 2, fire: 3, gas_fire: 4 }
+
+/**
+ * The hazard of an incident that has both. Gas and fire in one incident is `gas_fire` (the
+ * rules' correlation says the same of one area); otherwise the higher rank wins and a tie
+ * keeps the incident's own hazard. Steps of the earlier plan stay in the incident.
+ */
+export function combineHazards(current: Hazard, added: Hazard): Hazard {
+  if (current === added) return current
+  const pair = new Set([current, added])
+  if (pair.has('gas_fire') || (pair.has('gas') && pair.has('fire'))) return 'gas_fire'
+  return RANK[added] > RANK[current] ? added : current
+}
+
+/** The more severe of two levels (1 red is the most severe). */
+export function moreSevere(a: AlarmLevel, b: AlarmLevel): AlarmLevel {
+  return a <= b ? a : b
+}
+
+/** Incident names of the hazards, zh-CN and en. */
+export const HAZARD_TEXT: Readonly<Record<Hazard, readonly [string, string]>> = {
+  gas: ['可燃气体泄漏', 'Combustible gas leak'],
+  toxic: ['有毒气体泄漏', 'Toxic gas release'],
+  fire: ['火灾', 'Fire'],
+  gas_fire: ['可燃气体泄漏并发火灾', 'Gas leak with fire'],
+  emission: ['污染物排放超标', 'Emission limit exceeded'],
+  other: ['突发事件', 'Emergency'],
+}

@@ -1,0 +1,271 @@
+/**
+ * `npm run bench`: the hub's figures on this machine, in one run (docs/performance.md).
+ *
+ *  1. raw InfluxDB write ceiling (line-protocol batches straight to a fresh influxd);
+ *  2. the hub (its own process, managed InfluxDB, the 10,000-device zone) under load from a
+ *     separate generator process over TCP: sustained ingest at QoS 0 and at QoS 1, with loss
+ *     counted in InfluxDB afterwards;
+ *  3. alarm latency, publish → socket.io `alarm` event, p50 / p99, while load runs;
+ *  4. the hub's peak RSS and CPU.
+ * A table, then one JSON line with every figure. `--quick` finishes in about a minute.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import YAML from 'yaml'
+import { io } from 'socket.io-client'
+import mqtt from 'mqtt'
+import { generateZone } from '../../hub/src/config/zone-generator.js'
+import { InfluxdSupervisor } from '../../hub/src/store/influxd-supervisor.js'
+import type { Alarm } from '../../hub/src/model/alarm.js'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const quick = process.argv.includes('--quick')
+const arg = (name: string, dflt: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? Number(process.argv[i + 1]) : dflt
+}
+const P = {
+  ceilingSec: quick ? 4 : 10,
+  ingestSec: arg('seconds', quick ? 8 : 30),
+  qos0Rate: arg('qos0-rate', 100_000),
+  qos1Rate: arg('qos1-rate', 40_000),
+  latencyLoad: arg('latency-load', 20_000),
+  latencySec: quick ? 8 : 20,
+  clients: arg('clients', 200),
+  generators: arg('generators', 2),
+}
+const say = (m: string): void => void process.stderr.write(`[bench] ${m}\n`)
+const quiet = { info() {}, warn() {}, error() {} }
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function influxCeiling(dir: string): Promise<number> {
+  const sup = new InfluxdSupervisor({ binary: 'influxd', dataDir: join(dir, 'ceiling'), log: quiet })
+  await sup.start()
+  await fetch(`${sup.url}/query?q=${encodeURIComponent('CREATE DATABASE ceiling')}`, { method: 'POST' })
+  const batch = 5000
+  let written = 0
+  let seq = 0
+  const start = Date.now()
+  const end = start + P.ceilingSec * 1000
+  const worker = async (w: number): Promise<void> => {
+    while (Date.now() < end) {
+      const lines: string[] = []
+      const base = Date.now() - 3_600_000
+      for (let i = 0; i < batch; i++) lines.push(`gas,park=p${w},enterprise=e${i % 50},device=d${w}-${i % 2000} lel=${i % 20} ${base + seq++}`)
+      const res = await fetch(`${sup.url}/write?db=ceiling&precision=ms`, { method: 'POST', body: lines.join('\n') })
+      if (res.status === 204) written += batch
+    }
+  }
+  await Promise.all([0, 1, 2, 3].map(worker))
+  const rate = written / ((Date.now() - start) / 1000)
+  await sup.stop()
+  return rate
+}
+
+interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number }
+
+function startHub(env: Record<string, string>): Promise<HubProc> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'hub/src/main.ts')], {
+      cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
+      if (m) resolve({ child, http: `http://127.0.0.1:${m[1]}`, mqtt: `mqtt://127.0.0.1:${m[2]}`, pid: child.pid! })
+    })
+    child.once('exit', (c) => reject(new Error(`hub exited ${c}: ${out.slice(-1000)}`)))
+  })
+}
+
+function cpuSeconds(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/stat`, 'utf8').then((s) => {
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100
+  })
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const s = await readFile(`/proc/${pid}/status`, 'utf8')
+  return Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024
+}
+
+interface GenResult { sent: number; acked: number; errors: number; elapsed: number; drained: number; perDevice: number[] }
+
+function generate(devices: { id: string; secret: string; topic: string; metric: string }[], o: { url: string; rate: number; seconds: number; qos: 0 | 1; tsBase: number }): Promise<GenResult[]> {
+  const parts = P.generators
+  const runs = Array.from({ length: parts }, (_, g) => {
+    const mine = devices.filter((_, i) => i % parts === g)
+    const spec = { url: o.url, devices: mine, rate: o.rate / parts, seconds: o.seconds, qos: o.qos, window: 200, tsBase: o.tsBase }
+    return new Promise<GenResult>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/bench/load-generator.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+      let out = ''
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      child.once('exit', () => {
+        const last = out.trim().split('\n').pop() ?? '{}'
+        const r = JSON.parse(last) as GenResult & { error?: string }
+        if (r.error) reject(new Error(r.error))
+        else resolve(r)
+      })
+    })
+  })
+  return Promise.all(runs)
+}
+
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number }; store: { queueDepth: number; pointsWritten: number } }> {
+  return (await fetch(`${http}/api/v1/health`)).json() as never
+}
+
+async function countStored(influxUrl: string, from: number, to: number, devices: string[]): Promise<number> {
+  const q = `SELECT count("lel") FROM "gas" WHERE time >= ${from}ms AND time <= ${to}ms AND (${devices.map((d) => `"device" = '${d}'`).join(' OR ')})`
+  const res = await fetch(`${influxUrl}/query?${new URLSearchParams({ db: 'smartpark', q })}`)
+  const j = (await res.json()) as { results: { series?: { values: [string, number][] }[] }[] }
+  return j.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
+}
+
+async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: string; secret: string; topic: string; metric: string }[], qos: 0 | 1, rate: number, tsBase: number) {
+  say(`ingest QoS ${qos}: ${rate} msgs/s offered for ${P.ingestSec} s from ${devices.length} clients in ${P.generators} processes…`)
+  const cpu0 = await cpuSeconds(hub.pid)
+  const h0 = await health(hub.http)
+  const t0 = Date.now()
+  const progress = setInterval(async () => {
+    const h = await health(hub.http).catch(() => undefined)
+    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, queue ${h.store.queueDepth}`)
+  }, 5000)
+  const gens = await generate(devices, { url: hub.mqtt, rate, seconds: P.ingestSec, qos, tsBase })
+  clearInterval(progress)
+  const sent = gens.reduce((s, g) => s + g.sent, 0)
+  const elapsed = Math.max(...gens.map((g) => g.drained))
+  // Wait for the hub to take in and write everything.
+  let h = await health(hub.http)
+  for (let i = 0; i < 600 && (h.store.queueDepth > 0 || h.ingest.accepted - h0.ingest.accepted < sent); i++) {
+    await sleep(100)
+    const next = await health(hub.http)
+    if (next.ingest.accepted === h.ingest.accepted && next.store.queueDepth === 0 && i > 20) break
+    h = next
+  }
+  const accepted = h.ingest.accepted - h0.ingest.accepted
+  const wall = (Date.now() - t0) / 1000
+  const cpu = ((await cpuSeconds(hub.pid)) - cpu0) / wall
+  const maxSeq = Math.max(...gens.flatMap((g) => g.perDevice))
+  const stored = await countStored(influxUrl, tsBase, tsBase + maxSeq, devices.map((d) => d.id))
+  const rateOut = accepted / elapsed
+  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %`)
+  return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0) }
+}
+
+async function latencyPhase(hub: HubProc, load: { id: string; secret: string; topic: string; metric: string }[], probes: { id: string; secret: string; topic: string; metric: string }[]): Promise<number[]> {
+  say(`alarm latency: ${probes.length} probes while ${P.latencyLoad} msgs/s of other traffic flow…`)
+  const login = await fetch(`${hub.http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
+  const { token } = (await login.json()) as { token: string }
+  const socket = io(hub.http, { auth: { token }, transports: ['websocket'] })
+  await new Promise((r) => socket.once('snapshot', r))
+  const sentAt = new Map<string, number>()
+  const latencies: number[] = []
+  socket.on('alarm', (a: Alarm) => {
+    const t = sentAt.get(a.device)
+    if (t !== undefined && a.history.at(-1)?.action === 'raise') {
+      latencies.push(performance.now() - t)
+      sentAt.delete(a.device)
+    }
+  })
+  const clients = await Promise.all(probes.map((d) => mqtt.connectAsync(hub.mqtt, { username: d.id, password: d.secret, clientId: d.id, reconnectPeriod: 0 })))
+  const gen = generate(load, { url: hub.mqtt, rate: P.latencyLoad, seconds: P.latencySec, qos: 0, tsBase: Date.now() - 3 * 3_600_000 })
+  await sleep(1500)
+  const gap = ((P.latencySec - 3) * 1000) / probes.length
+  for (let i = 0; i < probes.length; i++) {
+    const d = probes[i]!
+    sentAt.set(d.id, performance.now())
+    clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: 500 } }), { qos: 0 })
+    await sleep(gap)
+  }
+  await gen
+  await sleep(1000)
+  socket.close()
+  await Promise.all(clients.map((c) => c.endAsync()))
+  return latencies.sort((a, b) => a - b)
+}
+
+const pct = (xs: number[], p: number): number => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN)
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'smartpark-bench-'))
+  let hub: HubProc | undefined
+  try {
+    say('raw InfluxDB write ceiling…')
+    const ceiling = await influxCeiling(dir)
+    say(`  ${Math.round(ceiling)} points/s`)
+
+    say('generating the 10,000-device zone…')
+    const { zone, credentials } = generateZone({ devices: 10_000, seed: 7 })
+    await writeFile(join(dir, 'zone.yaml'), YAML.stringify(zone))
+    const withSecret = zone.devices.filter((d) => credentials.devices[d.id])
+    const lel = withSecret.filter((d) => d.metrics[0] === 'lel').map((d) => ({ id: d.id, secret: credentials.devices[d.id]!, topic: `parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, metric: 'lel' }))
+    const toxic = withSecret.filter((d) => d.type === 'toxic').map((d) => ({ id: d.id, secret: credentials.devices[d.id]!, topic: `parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, metric: d.metrics[0]! }))
+    const loadDevices = lel.slice(0, P.clients)
+    const probes = toxic.slice(0, quick ? 40 : 150)
+    say(`  ${zone.devices.length} devices; load from ${loadDevices.length} combustible detectors, ${probes.length} toxic detectors as alarm probes`)
+
+    say('starting the hub (managed InfluxDB)…')
+    hub = await startHub({ HUB_CONFIG: join(dir, 'zone.yaml'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '100000' })
+    const h = (await (await fetch(`${hub.http}/api/v1/health`)).json()) as { influx: { url: string } }
+    const influxUrl = h.influx.url
+    const rssIdle = await peakRssMb(hub.pid)
+
+    const q0 = await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000)
+    const q1 = await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000)
+    const lat = await latencyPhase(hub, loadDevices, probes)
+    const rss = await peakRssMb(hub.pid)
+
+    const figures = {
+      influxCeilingPointsPerSec: Math.round(ceiling),
+      ingestQos0MsgsPerSec: Math.round(q0.rate),
+      ingestQos0Sent: q0.sent,
+      ingestQos0Stored: q0.stored,
+      ingestQos1MsgsPerSec: Math.round(q1.rate),
+      ingestQos1Sent: q1.sent,
+      ingestQos1Acked: q1.acked,
+      ingestQos1Stored: q1.stored,
+      lost: q0.lost + q1.lost,
+      lostQos0: q0.lost,
+      lostQos1: q1.lost,
+      alarmLatencyP50Ms: Number(pct(lat, 50).toFixed(1)),
+      alarmLatencyP99Ms: Number(pct(lat, 99).toFixed(1)),
+      alarmLatencyMaxMs: Number((lat.at(-1) ?? NaN).toFixed(1)),
+      alarmProbes: probes.length,
+      alarmsReceived: lat.length,
+      alarmLoadMsgsPerSec: P.latencyLoad,
+      hubRssMb: Math.round(rss),
+      hubRssIdleMb: Math.round(rssIdle),
+      hubCpuQos0: Number(q0.cpu.toFixed(2)),
+      hubCpuQos1: Number(q1.cpu.toFixed(2)),
+      zoneDevices: zone.devices.length,
+      quick,
+    }
+    const rows: [string, string][] = [
+      ['InfluxDB raw write ceiling', `${figures.influxCeilingPointsPerSec.toLocaleString('en')} points/s`],
+      ['ingest QoS 0 (sustained)', `${figures.ingestQos0MsgsPerSec.toLocaleString('en')} msgs/s; sent ${q0.sent}, stored ${q0.stored}, lost ${q0.lost}`],
+      ['ingest QoS 1 (acked)', `${figures.ingestQos1MsgsPerSec.toLocaleString('en')} msgs/s; sent ${q1.sent}, acked ${q1.acked}, stored ${q1.stored}, lost ${q1.lost}`],
+      [`alarm latency at ${P.latencyLoad} msgs/s`, `p50 ${figures.alarmLatencyP50Ms} ms, p99 ${figures.alarmLatencyP99Ms} ms, max ${figures.alarmLatencyMaxMs} ms (${lat.length}/${probes.length} probes)`],
+      ['hub peak RSS', `${figures.hubRssMb} MB (idle ${figures.hubRssIdleMb} MB) with ${zone.devices.length} devices`],
+      ['hub CPU', `${(q0.cpu * 100).toFixed(0)} % at QoS 0, ${(q1.cpu * 100).toFixed(0)} % at QoS 1 (100 % = one core)`],
+    ]
+    const w = Math.max(...rows.map((r) => r[0].length))
+    process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n\n${JSON.stringify(figures)}\n`)
+  } finally {
+    if (hub) {
+      hub.child.kill('SIGTERM')
+      await new Promise((r) => hub!.child.once('exit', r))
+    }
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`)
+  process.exit(1)
+})

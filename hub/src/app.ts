@@ -24,6 +24,7 @@ import { prometheusText } from './api/metrics-text.js'
 import { alarmRoutes } from './api/routes/alarms.js'
 import { riskRoutes } from './api/routes/risk.js'
 import { setpointRoutes } from './api/routes/setpoints.js'
+import { incidentRoutes } from './api/routes/incidents.js'
 import { SafetyLoop } from './safety-loop.js'
 import { LiveServer } from './live/live-server.js'
 
@@ -93,6 +94,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     plugins: [
       async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
       async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
+      async (app) => void (await app.register(incidentRoutes({ get incidents() { return safety.incidents }, incidentsDurable: () => safety.incidentsDurable() }))),
       async (app) => void (await app.register(setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device))),
     ],
   })
@@ -116,7 +118,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void writer.push(l), log })
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
-    snapshot: (parks) => safety.snapshotFor(parks, []),
+    snapshot: (parks) => safety.snapshotFor(parks),
     parkIds: () => zone.parks.map((p) => p.id),
   })
   safety.attachLive(live)
@@ -176,6 +178,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
 
   broker.attachWebSocket(api.server)
+  safety.attachCommands((topic, payload) => broker.publish(topic, payload, 1, false))
   safety.start()
   await api.listen({ host: settings.host, port: settings.httpPort })
   const httpAddr = api.server.address()

@@ -11,6 +11,9 @@ import { StateLog } from './journal/state-log.js'
 import type { DeviceRegistry } from './registry/device-registry.js'
 import type { LiveServer } from './live/live-server.js'
 import { line } from './store/line-protocol.js'
+import { IncidentManager, type IncidentManagerState } from './response/index.js'
+import type { Incident } from './model/incident.js'
+import type { CheckedEvent } from './ingest/validate.js'
 
 /**
  * The safety loop, composed: readings → rules → alarm book → (journal, InfluxDB
@@ -38,6 +41,9 @@ export class SafetyLoop {
   readonly rules: RulesEngine
   readonly alarms: AlarmBook
   readonly risk: RiskTracker
+  readonly incidents: IncidentManager
+  private publishCommand: ((topic: string, payload: string) => Promise<void>) | undefined
+  private readonly incidentLog: StateLog<IncidentManagerState, Incident>
   private live: LiveServer | undefined
   private readonly listeners: AlarmListener[] = []
   private readonly alarmLog: StateLog<AlarmBookState, AlarmRecord>
@@ -70,6 +76,32 @@ export class SafetyLoop {
       alarms: this.alarms.active(),
       devices: [...d.registry.all()].map((r) => ({ device: r.device, online: r.state.online || !this.rules.isOffline(r.device.id) })),
     })
+    this.incidentLog = new StateLog(join(d.dataDir, 'state', 'incidents'))
+    const saved = this.incidentLog.load()
+    const incidentState: IncidentManagerState = saved.snapshot ?? { version: 1, incidents: [] }
+    for (const inc of saved.records) {
+      const i = incidentState.incidents.findIndex((x) => x.id === inc.id)
+      if (i >= 0) incidentState.incidents[i] = inc
+      else incidentState.incidents.push(inc)
+    }
+    this.incidents = IncidentManager.restore(incidentState, {
+      zone: d.zone,
+      devices: () => [...d.registry.all()].map((r) => r.device),
+      clock: d.clock,
+      alarms: (id) => this.alarms.get(id),
+      commands: {
+        send: (_device, topic, payload) => (this.publishCommand ? this.publishCommand(topic, JSON.stringify(payload)) : Promise.reject(new Error('broker not ready'))),
+      },
+      sink: {
+        onChange: (incident) => {
+          this.incidentLog.append(incident)
+          this.live?.incident(incident)
+        },
+      },
+      onError: (err) => d.log.error({ err: (err as Error).message }, 'incident sink failed'),
+    })
+    this.incidentLog.compact(this.incidents.snapshot())
+    this.listeners.push({ onAlarm: (alarm) => void this.incidents.onAlarm(alarm) })
     d.registry.onChange((e) => {
       const t = this.d.clock()
       if (e.type === 'added') {
@@ -86,6 +118,11 @@ export class SafetyLoop {
 
   attachLive(live: LiveServer): void {
     this.live = live
+  }
+
+  /** How commands reach devices (the broker, QoS 1, not retained). */
+  attachCommands(publish: (topic: string, payload: string) => Promise<void>): void {
+    this.publishCommand = publish
   }
 
   addListener(l: AlarmListener): void {
@@ -107,7 +144,11 @@ export class SafetyLoop {
     }
   }
 
-  onEvent(e: DeviceEvent): void {
+  onEvent(e: DeviceEvent & Partial<Pick<CheckedEvent, 'commandId' | 'result'>>): void {
+    if (e.type === ('command_ack' as string)) {
+      if (e.commandId) this.incidents.onCommandAck(e.device, e.commandId, e.ts, e.result)
+      return
+    }
     const tr = this.rules.onEvent(e, this.d.clock())
     if (tr.length > 0) this.apply(tr)
   }
@@ -176,7 +217,11 @@ export class SafetyLoop {
     return this.alarmLog.flushed()
   }
 
-  snapshotFor(parks: string[] | undefined, incidents: Snapshot['incidents']): Snapshot {
+  incidentsDurable(): Promise<void> {
+    return Promise.all([this.incidentLog.flushed(), this.alarmLog.flushed()]).then(() => undefined)
+  }
+
+  snapshotFor(parks: string[] | undefined, incidents: Snapshot['incidents'] = this.incidents.list({ state: 'open' })): Snapshot {
     const inPark = (p: string): boolean => parks === undefined || parks.includes(p)
     return {
       alarms: this.alarms.list({ state: 'open' }).filter((a) => inPark(a.park)),
@@ -200,6 +245,8 @@ export class SafetyLoop {
     this.alarmLog.compact(this.alarms.snapshot())
     this.alarmLog.close()
     this.rulesLog.close()
+    this.incidentLog.compact(this.incidents.snapshot())
+    this.incidentLog.close()
   }
 }
 

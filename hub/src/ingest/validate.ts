@@ -57,6 +57,8 @@ export interface CheckedEvent extends DeviceEvent {
   /** For `command_ack`: the command id and name. */
   command?: string | undefined
   commandId?: string | undefined
+  /** For `command_ack`: what the device reports, e.g. `ok` or an error. */
+  result?: string | undefined
 }
 
 /** One event `{ts?, type, state}`. */
@@ -72,7 +74,8 @@ export function checkEvent(obj: unknown, place: Place, now: number): Checked<Che
   const ev: CheckedEvent = { ...place, ts, type: type as EventType, state }
   if (type === 'command_ack') {
     ev.command = typeof obj.command === 'string' ? obj.command.slice(0, 64) : undefined
-    ev.commandId = typeof obj.id === 'string' ? obj.id.slice(0, 64) : undefined
+    ev.commandId = typeof obj.id === 'string' ? obj.id.slice(0, 80) : undefined
+    ev.result = typeof obj.result === 'string' ? obj.result.slice(0, 200) : undefined
   }
   return { ok: true, value: ev }
 }

@@ -44,3 +44,30 @@ describe('translate', () => {
     expect(translate(zhCN, 'nope')).toBe('nope')
   })
 })
+
+describe('keys used in the dashboard sources', () => {
+  it('all exist in the dictionaries', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs')
+    const { join } = await import('node:path')
+    const root = join(import.meta.dirname, '../../../dashboard/src')
+    const files: string[] = []
+    const walk = (dir: string): void => {
+      for (const name of readdirSync(dir)) {
+        const p = join(dir, name)
+        if (statSync(p).isDirectory()) walk(p)
+        else if (/\.(svelte|ts)$/.test(name) && !p.includes(`${join('lib', 'i18n')}`)) files.push(p)
+      }
+    }
+    walk(root)
+    const keys = new Set(Object.keys(zhCN))
+    const missing: string[] = []
+    for (const file of files) {
+      const src = readFileSync(file, 'utf8')
+      // Literal keys: t('a.b') and tr('a.b').
+      for (const m of src.matchAll(/\b(?:t|tr)\('([\w.]+)'/g)) if (!keys.has(m[1]!)) missing.push(`${m[1]} in ${file}`)
+      // Keys built at run time: t(`prefix.${…}`) needs at least one key under the prefix.
+      for (const m of src.matchAll(/\b(?:t|tx)\(`([\w.]+)\$\{/g)) if (![...keys].some((k) => k.startsWith(m[1]!))) missing.push(`${m[1]}* in ${file}`)
+    }
+    expect(missing).toEqual([])
+  })
+})

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { commandsFor, hazardOf } from '../../../dashboard/src/lib/actions-logic.js'
+import { commandsFor, commandStatus, hazardOf } from '../../../dashboard/src/lib/actions-logic.js'
 import { isolatedPoints, linePath, niceTicks, rangeQuery, setpointLines, timeTicks, valueExtent, yTicksFor } from '../../../dashboard/src/lib/chart.js'
 import { connectivity, deviceLook } from '../../../dashboard/src/lib/device-state.js'
-import { bucketCounts, loadBand, windowSpec } from '../../../dashboard/src/lib/kpi.js'
+import { bucketCounts, loadBand, normaliseKpi, windowSpec } from '../../../dashboard/src/lib/kpi.js'
 import { allowedActions, canSeeKpi, isOperator } from '../../../dashboard/src/lib/roles.js'
 import { alarm } from './fixtures.js'
 
@@ -85,17 +85,52 @@ describe('alarm performance (ISA-18.2)', () => {
 })
 
 describe('incident helpers', () => {
-  it('guess the hazard from the alarm', () => {
-    expect(hazardOf('gas_high', 'lel')).toBe('gas_leak')
-    expect(hazardOf('gas_high', 'cl2')).toBe('toxic_release')
-    expect(hazardOf('smoke_alarm', undefined)).toBe('fire')
-    expect(hazardOf('emission_exceedance', 'so2')).toBe('emission')
-    expect(hazardOf('o2_low', 'o2')).toBe('other')
+  it('guess the hazard from the alarm as the hub does', () => {
+    expect(hazardOf({ type: 'gas_high', metric: 'lel' })).toBe('gas')
+    expect(hazardOf({ type: 'gas_high', metric: 'cl2' })).toBe('toxic')
+    expect(hazardOf({ type: 'smoke_alarm', metric: undefined })).toBe('fire')
+    expect(hazardOf({ type: 'temp_rate_of_rise', metric: 'temp' })).toBe('fire')
+    expect(hazardOf({ type: 'gas_fire', metric: undefined })).toBe('gas_fire')
+    expect(hazardOf({ type: 'emission_exceedance', metric: 'so2' })).toBe('emission')
+    expect(hazardOf({ type: 'gas_high', metric: 'so2' }, 'emission')).toBe('emission')
+    expect(hazardOf({ type: 'o2_low', metric: 'o2' })).toBe('other')
+    expect(hazardOf({ type: 'device_offline', metric: undefined })).toBe('other')
   })
-  it('offer commands for actuators', () => {
-    expect(commandsFor(['valve', 'siren'])).toEqual(['close_valve', 'open_valve', 'siren_on', 'siren_off'])
-    expect(commandsFor(['door'])).toEqual(['door'])
+  it("offer the hub's commands for actuators", () => {
+    expect(commandsFor(['valve', 'siren'])).toEqual(['close_valve', 'open_valve', 'sound_siren', 'silence_siren'])
+    expect(commandsFor(['door'])).toEqual([])
     expect(commandsFor(undefined)).toEqual([])
+  })
+  it('tell acknowledged, failed and waiting commands apart', () => {
+    expect(commandStatus({ ackedAt: 5, result: 'ok' })).toBe('acked')
+    expect(commandStatus({ ackedAt: undefined, result: 'failed: not connected' })).toBe('failed')
+    expect(commandStatus({ ackedAt: undefined, result: undefined })).toBe('waiting')
+  })
+})
+
+describe('KPI answers', () => {
+  it("read the hub's shape", () => {
+    const v = normaliseKpi({
+      windowName: '24h',
+      window: { from: 0, to: 1, ms: 1 },
+      annunciations: 42,
+      byLevel: { 1: 1, 2: 2, 3: 3, 4: 4 },
+      ratePer10Min: { average: 0.4, peak: 12, peakFrom: 5, rating: 'acceptable' },
+      flood: { buckets: 3, share: 0.02 },
+      standing: { count: 2, alarms: ['a', 'b'] },
+      chattering: { count: 0, alarms: [] },
+      top: [{ device: 'd1', type: 'gas_high', metric: 'lel', park: 'p', count: 9, share: 0.2, alarms: [] }],
+    })
+    expect(v).toMatchObject({ average: 0.4, peak: 12, rating: 'acceptable', floodShare: 0.02, annunciations: 42, byLevel: { 1: 1, 2: 2, 3: 3, 4: 4 } })
+    expect(v.standing).toEqual({ count: 2, ids: ['a', 'b'], items: [] })
+    expect(v.top[0]).toMatchObject({ device: 'd1', type: 'gas_high', count: 9 })
+  })
+  it('read the simple shape, and survive nonsense', () => {
+    const v = normaliseKpi({ alarmsPer10Min: { average: 3, peak: 20 }, floodShare: 0.1, standing: [{ id: 'x', level: 1 }], chattering: [], top10: [{ key: 'k', device: 'd', type: 't', count: 2 }] })
+    expect(v).toMatchObject({ average: 3, rating: 'demanding', floodShare: 0.1, byLevel: undefined })
+    expect(v.standing.count).toBe(1)
+    expect(v.top).toEqual([{ key: 'k', device: 'd', type: 't', count: 2 }])
+    expect(normaliseKpi(null)).toMatchObject({ average: 0, peak: 0, floodShare: 0, top: [] })
   })
 })
 

@@ -1,0 +1,140 @@
+/**
+ * Pure alarm-board logic: order, filters, counts, and when a change deserves a sound.
+ * ISA-18.2: a shelved, suppressed or out-of-service alarm leaves the operator's active list.
+ */
+import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
+
+/** Highest level first (1 = red), then newest first; id breaks ties so the order is stable. */
+export function compareAlarms(a: Alarm, b: Alarm): number {
+  if (a.level !== b.level) return a.level - b.level
+  if (a.raisedAt !== b.raisedAt) return b.raisedAt - a.raisedAt
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
+}
+
+export function sortAlarms(alarms: Iterable<Alarm>): Alarm[] {
+  return [...alarms].sort(compareAlarms)
+}
+
+export function isShelved(alarm: Alarm, now: number): boolean {
+  return alarm.shelvedUntil !== undefined && alarm.shelvedUntil !== null && alarm.shelvedUntil > now
+}
+
+/** Hidden from the operator's working list (ISA-18.2 shelved / suppressed by design / out of service). */
+export function isHidden(alarm: Alarm, now: number): boolean {
+  return isShelved(alarm, now) || alarm.suppressed || alarm.outOfService
+}
+
+export const STATE_FILTERS = ['open', 'active', 'unacked', 'shelved', 'closed', 'all'] as const
+export type StateFilter = (typeof STATE_FILTERS)[number]
+
+export interface AlarmFilter {
+  park: string | null
+  /** Levels shown; empty means all. */
+  levels: readonly AlarmLevel[]
+  state: StateFilter
+}
+
+export const DEFAULT_FILTER: AlarmFilter = { park: null, levels: [], state: 'open' }
+
+export function matchesState(alarm: Alarm, state: StateFilter, now: number): boolean {
+  switch (state) {
+    case 'open':
+      return alarm.workflow !== 'closed' && !isHidden(alarm, now)
+    case 'active':
+      return alarm.condition === 'active' && alarm.workflow !== 'closed' && !isHidden(alarm, now)
+    case 'unacked':
+      return alarm.ack === 'unacked' && alarm.workflow !== 'closed' && !isHidden(alarm, now)
+    case 'shelved':
+      return isHidden(alarm, now) && alarm.workflow !== 'closed'
+    case 'closed':
+      return alarm.workflow === 'closed'
+    case 'all':
+      return true
+  }
+}
+
+export function filterAlarms(alarms: Iterable<Alarm>, filter: AlarmFilter, now: number): Alarm[] {
+  const out: Alarm[] = []
+  for (const a of alarms) {
+    if (filter.park !== null && a.park !== filter.park) continue
+    if (filter.levels.length > 0 && !filter.levels.includes(a.level)) continue
+    if (!matchesState(a, filter.state, now)) continue
+    out.push(a)
+  }
+  return out.sort(compareAlarms)
+}
+
+/** Alarms still waiting for an operator: unacknowledged, not closed, not shelved. */
+export function countUnacked(alarms: Iterable<Alarm>, now: number): number {
+  let n = 0
+  for (const a of alarms) if (a.ack === 'unacked' && a.workflow !== 'closed' && !isHidden(a, now)) n++
+  return n
+}
+
+export type LevelCounts = { 1: number; 2: number; 3: number; 4: number }
+
+/** Active (standing) alarms per level, optionally for one park. */
+export function countActiveByLevel(alarms: Iterable<Alarm>, now: number, park?: string): LevelCounts {
+  const counts: LevelCounts = { 1: 0, 2: 0, 3: 0, 4: 0 }
+  for (const a of alarms) {
+    if (park !== undefined && a.park !== park) continue
+    if (a.condition !== 'active' || a.workflow === 'closed' || isHidden(a, now)) continue
+    counts[a.level]++
+  }
+  return counts
+}
+
+/** Alarms per level, whatever their state (e.g. all raised in a window). */
+export function countByLevel(alarms: Iterable<{ level: AlarmLevel }>): LevelCounts {
+  const counts: LevelCounts = { 1: 0, 2: 0, 3: 0, 4: 0 }
+  for (const a of alarms) if (a.level >= 1 && a.level <= 4) counts[a.level]++
+  return counts
+}
+
+/** Urgent = red or orange (levels I and II). */
+export function isUrgent(level: AlarmLevel): boolean {
+  return level <= 2
+}
+
+/**
+ * A sound for a new red or orange alarm: one that appears unacknowledged and active, or an
+ * existing one that escalates into red/orange (or returns while unacknowledged).
+ */
+export function shouldSound(prev: Alarm | undefined, next: Alarm, now: number): boolean {
+  if (!isUrgent(next.level) || next.condition !== 'active' || next.ack !== 'unacked') return false
+  if (next.workflow === 'closed' || isHidden(next, now)) return false
+  if (prev === undefined) return true
+  if (next.level < prev.level) return true
+  return prev.condition === 'cleared' || prev.ack === 'acked'
+}
+
+/** `(3) 园区应急指挥`; the bare title when nothing waits. */
+export function titleWithCount(base: string, unacked: number): string {
+  return unacked > 0 ? `(${unacked}) ${base}` : base
+}
+
+/** The alarms of one device, newest first. */
+export function alarmsOfDevice(alarms: Iterable<Alarm>, device: string): Alarm[] {
+  const out: Alarm[] = []
+  for (const a of alarms) if (a.device === device) out.push(a)
+  return out.sort((a, b) => b.raisedAt - a.raisedAt)
+}
+
+/** The most severe standing alarm per device, and whether any of its alarms waits for an ack. */
+export interface DeviceAlarmState {
+  level: AlarmLevel
+  unacked: boolean
+}
+
+export function alarmStateByDevice(alarms: Iterable<Alarm>, now: number): Map<string, DeviceAlarmState> {
+  const out = new Map<string, DeviceAlarmState>()
+  for (const a of alarms) {
+    if (a.workflow === 'closed' || isHidden(a, now)) continue
+    if (a.condition !== 'active') continue
+    const cur = out.get(a.device)
+    const unacked = a.ack === 'unacked'
+    if (cur === undefined) out.set(a.device, { level: a.level, unacked })
+    else out.set(a.device, { level: a.level < cur.level ? a.level : cur.level, unacked: cur.unacked || unacked })
+  }
+  return out
+}

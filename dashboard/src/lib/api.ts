@@ -1,0 +1,168 @@
+/**
+ * The typed REST client of the hub (CONTRACT.md, /api/v1). The only place that calls fetch.
+ * The token lives in memory and in sessionStorage (gone when the tab closes); a 401 sends the
+ * user back to the sign-in page.
+ */
+import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
+import type { Device, MetricSetpoints } from '../../../hub/src/model/device.js'
+import type { Incident } from '../../../hub/src/model/incident.js'
+import type { ParkRisk } from '../../../hub/src/model/risk.js'
+import type { Park } from '../../../hub/src/model/zone.js'
+import type { AlarmActionName } from './roles.js'
+
+const BASE = '/api/v1'
+const TOKEN_KEY = 'smartpark.token'
+
+export interface User {
+  name: string
+  roles: string[]
+}
+export interface ZoneInfo {
+  id: string
+  name: string
+  nameEn: string
+  timezone: string
+}
+export type DeviceWithState = Device & { online: boolean; lastSeen: number | null }
+export interface LatestValues {
+  device: string
+  values: Record<string, { value: number; ts: number }>
+}
+export interface Series {
+  device: string
+  metric: string
+  every: string
+  points: [number, number | null][]
+}
+export type AlarmStateQuery = 'active' | 'unacked' | 'cleared' | 'open' | 'closed' | 'shelved' | 'suppressed' | 'all'
+export interface AlarmActionBody {
+  note?: string
+  assignee?: string
+  minutes?: number
+  cause?: string
+  action?: string
+}
+export interface NewIncident {
+  park: string
+  area?: string
+  hazard: string
+  level: AlarmLevel
+  title?: string
+  alarms?: string[]
+}
+
+/** An HTTP error with the hub's `{statusCode, error, message}` body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+let token: string | null = readToken()
+let onUnauthorized: () => void = () => {}
+
+function readToken(): string | null {
+  try {
+    return sessionStorage.getItem(TOKEN_KEY)
+  } catch {
+    return null
+  }
+}
+
+export function getToken(): string | null {
+  return token
+}
+
+export function setToken(value: string | null): void {
+  token = value
+  try {
+    if (value === null) sessionStorage.removeItem(TOKEN_KEY)
+    else sessionStorage.setItem(TOKEN_KEY, value)
+  } catch {
+    /* storage unavailable: memory only */
+  }
+}
+
+/** Called once by the session: what to do when the hub answers 401. */
+export function setUnauthorizedHandler(handler: () => void): void {
+  onUnauthorized = handler
+}
+
+type Query = Record<string, string | number | undefined | null>
+
+function qs(query: Query | undefined): string {
+  if (!query) return ''
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v))
+  const s = p.toString()
+  return s ? `?${s}` : ''
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (opts.auth !== false && token !== null) headers.Authorization = `Bearer ${token}`
+  let res: Response
+  try {
+    res = await fetch(`${BASE}${path}${qs(opts.query)}`, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    })
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err))
+  }
+  const text = await res.text()
+  let data: unknown = undefined
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = undefined
+    }
+  }
+  if (!res.ok) {
+    const body = (data ?? {}) as { error?: string; message?: string }
+    if (res.status === 401 && opts.auth !== false) {
+      setToken(null)
+      onUnauthorized()
+    }
+    throw new ApiError(res.status, body.error ?? res.statusText, body.message ?? res.statusText)
+  }
+  return data as T
+}
+
+const enc = encodeURIComponent
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; user: User }>('POST', '/auth/login', { body: { username, password }, auth: false }),
+  zone: () => request<{ zone: ZoneInfo; parks: Park[] }>('GET', '/zone'),
+  devices: (q: { park?: string; enterprise?: string; kind?: string } = {}) =>
+    request<{ devices: DeviceWithState[] }>('GET', '/devices', { query: q }),
+  latest: (id: string) => request<LatestValues>('GET', `/devices/${enc(id)}/latest`),
+  series: (id: string, q: { metric: string; from: number; to: number; every: string }) =>
+    request<Series>('GET', `/devices/${enc(id)}/series`, { query: q }),
+  setpoints: (id: string) => request<{ metrics: Record<string, MetricSetpoints> }>('GET', `/devices/${enc(id)}/setpoints`),
+  alarms: (q: { state?: AlarmStateQuery; park?: string; enterprise?: string; device?: string; from?: number; to?: number } = {}) =>
+    request<{ alarms: Alarm[] }>('GET', '/alarms', {
+      query: { ...q, from: q.from === undefined ? undefined : new Date(q.from).toISOString(), to: q.to === undefined ? undefined : new Date(q.to).toISOString() },
+    }),
+  alarm: (id: string) => request<Alarm>('GET', `/alarms/${enc(id)}`),
+  alarmAction: (id: string, action: AlarmActionName, body: AlarmActionBody = {}) =>
+    request<Alarm>('POST', `/alarms/${enc(id)}/${action}`, { body }),
+  /** Alarm KPIs; the shape is normalised by kpi.ts. */
+  kpi: (window: string) => request<unknown>('GET', '/alarms/kpi', { query: { window } }),
+  risk: () => request<{ parks: ParkRisk[] }>('GET', '/risk'),
+  incidents: () => request<{ incidents: Incident[] }>('GET', '/incidents'),
+  openIncident: (body: NewIncident) => request<Incident>('POST', '/incidents', { body }),
+  completeStep: (id: string, stepId: string, note?: string) =>
+    request<Incident>('POST', `/incidents/${enc(id)}/steps/${enc(stepId)}`, { body: { done: true, note } }),
+  sendCommand: (id: string, device: string, command: string, params?: Record<string, unknown>) =>
+    request<Incident>('POST', `/incidents/${enc(id)}/commands`, { body: { device, command, params } }),
+  closeIncident: (id: string, summary: string) => request<Incident>('POST', `/incidents/${enc(id)}/close`, { body: { summary } }),
+}

@@ -1,0 +1,221 @@
+/**
+ * The one socket.io connection (CONTRACT.md, socket.io) feeding rune stores: alarms by id,
+ * risk by park, incidents, latest telemetry per device, device online states, and the
+ * connection state. On every (re)connect the `snapshot` replaces alarms, risk and incidents.
+ */
+import { io, type Socket } from 'socket.io-client'
+import { SvelteMap } from 'svelte/reactivity'
+import type { Alarm } from '../../../hub/src/model/alarm.js'
+import type { Incident } from '../../../hub/src/model/incident.js'
+import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, Snapshot, TelemetryUpdate } from '../../../hub/src/model/live-events.js'
+import type { ParkRisk } from '../../../hub/src/model/risk.js'
+import { clock } from './clock.svelte.js'
+
+export type ConnectionState = 'live' | 'reconnecting' | 'offline'
+export type MetricValue = { value: number; ts: number }
+export type DeviceOnline = { online: boolean; lastSeen: number | null }
+type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
+type AlarmListener = (prev: Alarm | undefined, next: Alarm) => void
+
+/** How long a lost connection may keep retrying before the screen says "offline". */
+const OFFLINE_AFTER_MS = 20_000
+const AUTH_ERROR = /unauthori[sz]ed|forbidden|invalid token|jwt|token|401|403/i
+
+function looksLikeIncident(x: unknown): x is Incident {
+  const i = x as Partial<Incident> | null
+  return typeof i === 'object' && i !== null && typeof i.id === 'string' && Array.isArray(i.steps)
+}
+
+class LiveStore {
+  connection = $state<ConnectionState>('offline')
+  /** When the connection state last changed (hub time). */
+  since = $state(Date.now())
+  /** When data last arrived over the socket (hub time). */
+  lastMessage = $state<number | null>(null)
+  /** Increments on every snapshot, so pages can refresh what the snapshot does not carry. */
+  snapshots = $state(0)
+
+  alarms = new SvelteMap<string, Alarm>()
+  risk = new SvelteMap<string, ParkRisk>()
+  incidents = new SvelteMap<string, Incident>()
+  latest = new SvelteMap<string, Readonly<Record<string, MetricValue>>>()
+  devices = new SvelteMap<string, DeviceOnline>()
+
+  #socket: LiveSocket | undefined
+  #offlineTimer: ReturnType<typeof setTimeout> | undefined
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
+  #listeners = new Set<AlarmListener>()
+  #onUnauthorized: () => void = () => {}
+
+  connect(token: string, onUnauthorized: () => void): void {
+    this.disconnect()
+    this.#onUnauthorized = onUnauthorized
+    const socket: LiveSocket = io({ path: '/socket.io', auth: { token } })
+    this.#socket = socket
+    this.#setState('reconnecting')
+
+    socket.on('connect', () => this.#setState('live'))
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return this.#setState('offline')
+      this.#lost()
+      // The server closed us: socket.io does not retry on its own in that case.
+      if (reason === 'io server disconnect') this.#retryLater()
+    })
+    socket.on('connect_error', (err) => {
+      if (!socket.active) {
+        // Refused by the server's middleware: a bad or expired token, or a refusal to retry later.
+        if (AUTH_ERROR.test(err.message)) {
+          this.disconnect()
+          this.#onUnauthorized()
+          return
+        }
+        this.#retryLater()
+      }
+      this.#lost()
+    })
+    socket.io.on('reconnect_attempt', () => {
+      if (this.connection === 'live') this.#lost()
+    })
+
+    socket.on('snapshot', (s) => this.applySnapshot(s))
+    socket.on('alarm', (a) => this.upsertAlarm(a))
+    socket.on('risk', (r) => this.#touch(() => this.risk.set(r.park, r)))
+    socket.on('incident', (i) => this.#touch(() => this.upsertIncident(i)))
+    socket.on('telemetry', (batch) => this.#touch(() => this.applyTelemetry(batch)))
+    socket.on('device', (u) => this.#touch(() => this.applyDevice(u)))
+  }
+
+  disconnect(): void {
+    clearTimeout(this.#retryTimer)
+    if (this.#socket) {
+      this.#socket.removeAllListeners()
+      this.#socket.io.removeAllListeners()
+      this.#socket.disconnect()
+      this.#socket = undefined
+    }
+    this.#setState('offline')
+  }
+
+  /** Forget everything (sign-out). */
+  reset(): void {
+    this.disconnect()
+    this.alarms.clear()
+    this.risk.clear()
+    this.incidents.clear()
+    this.latest.clear()
+    this.devices.clear()
+    this.lastMessage = null
+  }
+
+  /** New red/orange alarms make a sound; listeners see every alarm change. */
+  onAlarm(listener: AlarmListener): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  applySnapshot(s: Snapshot): void {
+    if (Number.isFinite(s.serverTime)) clock.offset = s.serverTime - Date.now()
+    this.alarms.clear()
+    for (const a of s.alarms) this.alarms.set(a.id, a)
+    this.risk.clear()
+    for (const r of s.risk) this.risk.set(r.park, r)
+    this.incidents.clear()
+    for (const i of s.incidents ?? []) this.incidents.set(i.id, i)
+    this.lastMessage = clock.read()
+    this.snapshots++
+  }
+
+  upsertAlarm(a: Alarm): void {
+    const prev = this.alarms.get(a.id)
+    // An older copy (e.g. a REST answer racing the socket) must not overwrite a newer one.
+    if (prev !== undefined && prev.updatedAt > a.updatedAt) return
+    this.alarms.set(a.id, a)
+    this.lastMessage = clock.read()
+    for (const l of this.#listeners) l(prev, a)
+  }
+
+  /** Alarms fetched over REST (e.g. closed ones for the board's filter). */
+  mergeAlarms(list: readonly Alarm[]): void {
+    for (const a of list) {
+      const prev = this.alarms.get(a.id)
+      if (prev === undefined || prev.updatedAt <= a.updatedAt) this.alarms.set(a.id, a)
+    }
+  }
+
+  upsertIncident(i: unknown): void {
+    if (looksLikeIncident(i)) this.incidents.set(i.id, i)
+  }
+
+  applyTelemetry(batch: readonly TelemetryUpdate[]): void {
+    for (const u of batch) {
+      this.mergeLatest(u.device, Object.fromEntries(Object.entries(u.values).map(([m, v]) => [m, { value: v, ts: u.ts }])))
+      const d = this.devices.get(u.device)
+      if (d === undefined || d.lastSeen === null || d.lastSeen < u.ts) this.devices.set(u.device, { online: true, lastSeen: u.ts })
+    }
+  }
+
+  /** Merge values per metric, keeping the newer of old and new. */
+  mergeLatest(device: string, values: Readonly<Record<string, MetricValue>>): void {
+    const cur = this.latest.get(device) ?? {}
+    const next: Record<string, MetricValue> = { ...cur }
+    let changed = false
+    for (const [m, v] of Object.entries(values)) {
+      const old = next[m]
+      if (old === undefined || old.ts <= v.ts) {
+        next[m] = v
+        changed = true
+      }
+    }
+    if (changed) this.latest.set(device, next)
+  }
+
+  applyDevice(u: DeviceStateUpdate): void {
+    const d = this.devices.get(u.device)
+    this.devices.set(u.device, { online: u.online, lastSeen: d?.lastSeen ?? null })
+  }
+
+  /** Online states from GET /devices (the snapshot does not carry them). */
+  seedDevices(list: readonly { id: string; online: boolean; lastSeen: number | null }[]): void {
+    for (const d of list) {
+      const cur = this.devices.get(d.id)
+      const lastSeen = Math.max(cur?.lastSeen ?? 0, d.lastSeen ?? 0) || null
+      this.devices.set(d.id, { online: d.online, lastSeen })
+    }
+  }
+
+  #touch(fn: () => void): void {
+    fn()
+    this.lastMessage = clock.read()
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state !== 'reconnecting') {
+      clearTimeout(this.#offlineTimer)
+      this.#offlineTimer = undefined
+    }
+    if (this.connection !== state) {
+      // "Since" counts from the moment the live connection was lost (or regained), so
+      // reconnecting → offline does not reset it.
+      if (state === 'live' || this.connection === 'live') this.since = clock.read()
+      this.connection = state
+    }
+  }
+
+  #lost(): void {
+    if (this.connection === 'offline') return
+    if (this.connection === 'live') this.#setState('reconnecting')
+    // Started once per outage: repeated retries must not postpone "offline" for ever.
+    if (this.#offlineTimer !== undefined) return
+    this.#offlineTimer = setTimeout(() => {
+      this.#offlineTimer = undefined
+      if (this.connection === 'reconnecting') this.#setState('offline')
+    }, OFFLINE_AFTER_MS)
+  }
+
+  #retryLater(): void {
+    clearTimeout(this.#retryTimer)
+    this.#retryTimer = setTimeout(() => this.#socket?.connect(), 5_000)
+  }
+}
+
+export const live = new LiveStore()

@@ -1,0 +1,24 @@
+/** Hash routes: the command screen, alarm performance, and the coming energy and emissions pages. */
+export const ROUTES = ['command', 'kpi', 'energy', 'emissions'] as const
+export type Route = (typeof ROUTES)[number]
+
+function parse(hash: string): Route {
+  const name = hash.replace(/^#\/?/, '')
+  return (ROUTES as readonly string[]).includes(name) ? (name as Route) : 'command'
+}
+
+class Router {
+  current = $state<Route>(parse(location.hash))
+
+  constructor() {
+    addEventListener('hashchange', () => {
+      this.current = parse(location.hash)
+    })
+  }
+
+  href(route: Route): string {
+    return `#/${route}`
+  }
+}
+
+export const router = new Router()

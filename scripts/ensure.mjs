@@ -59,7 +59,21 @@ export function ensureMosquittoClients() {
 }
 
 export function ensureChromium() {
-  return apt('chromium', 'chromium', 'the browser of the end-to-end tests')
+  const ok = apt('chromium', 'chromium', 'the browser of the end-to-end tests')
+  // Chinese glyphs for the dashboard's screenshots.
+  if (ok && !existsSync('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc')) apt('fonts-noto-cjk', 'fc-list', 'CJK fonts') && aptInstall('fonts-noto-cjk')
+  return ok
+}
+
+function aptInstall(pkg) {
+  const root = typeof process.getuid === 'function' && process.getuid() === 0
+  if (!root || !has('apt-get')) return false
+  if (!aptUpdated) {
+    run('apt-get', ['update', '-qq'], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+    aptUpdated = true
+  }
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
+  return true
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

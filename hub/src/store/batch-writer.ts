@@ -29,7 +29,9 @@ interface Chunk {
 }
 
 export class BatchWriter {
+  /** Chunks waiting, from `head` on (an index, not shift(): the queue can hold 100,000s). */
   private queue: Chunk[] = []
+  private head = 0
   private queued = 0
   private inflight = 0
   private timer: NodeJS.Timeout | undefined
@@ -85,10 +87,14 @@ export class BatchWriter {
   private take(): Chunk[] {
     const out: Chunk[] = []
     let n = 0
-    while (this.queue.length > 0 && n < this.o.batchPoints) {
-      const c = this.queue.shift()!
+    while (this.head < this.queue.length && n < this.o.batchPoints) {
+      const c = this.queue[this.head++]!
       out.push(c)
       n += c.lines.length
+    }
+    if (this.head > 4096 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head)
+      this.head = 0
     }
     return out
   }
@@ -115,7 +121,8 @@ export class BatchWriter {
     } catch (err) {
       this.stats.writeErrors++
       this.stats.lastError = (err as Error).message
-      this.queue.unshift(...chunks)
+      this.queue = [...chunks, ...this.queue.slice(this.head)]
+      this.head = 0
       this.retryDelay = Math.min(5000, Math.max(100, this.retryDelay * 2))
       this.paused = true
       if (this.stats.writeErrors % 20 === 1) this.o.log.warn({ err: this.stats.lastError, queued: this.queued, retryMs: this.retryDelay }, 'influx write failed; will retry')

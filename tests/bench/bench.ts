@@ -211,7 +211,7 @@ async function main(): Promise<void> {
     say(`  ${zone.devices.length} devices; load from ${loadDevices.length} combustible detectors, ${probes.length} toxic detectors as alarm probes`)
 
     say('starting the hub (managed InfluxDB)…')
-    hub = await startHub({ HUB_CONFIG: join(dir, 'zone.yaml'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '100000' })
+    hub = await startHub({ HUB_CONFIG: join(dir, 'zone.yaml'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '1000' })
     const h = (await (await fetch(`${hub.http}/api/v1/health`)).json()) as { influx: { url: string } }
     const influxUrl = h.influx.url
     const rssIdle = await peakRssMb(hub.pid)

@@ -15,6 +15,7 @@ import { createBroker, type Broker } from './broker/broker.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
+import { Journal } from './journal/journal.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
 import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
@@ -48,6 +49,7 @@ export interface Hub {
   readonly api: FastifyInstance
   readonly influx: InfluxDB
   readonly writer: BatchWriter
+  readonly journal: Journal
   readonly latest: LatestCache
   readonly supervisor: InfluxdSupervisor | undefined
   readonly safety: SafetyLoop
@@ -110,12 +112,41 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
   const conn = { url: influxUrl, db: settings.influx.db, username: settings.influx.username, password: settings.influx.password }
   const influx = influxClient(conn)
-  await untilReady(() => ensureDatabase(influx, conn.db), 60_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))
-  const writer = new BatchWriter({ ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 200_000, log })
+  // An unreachable InfluxDB does not stop the hub: readings wait in the journal until it answers.
+  const dbReady = untilReady(() => ensureDatabase(influx, conn.db), 24 * 3600_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))
+  await Promise.race([dbReady, new Promise((r) => setTimeout(r, 15_000))])
+  const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
+  const writer = new BatchWriter({
+    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 200_000, log,
+    onWritten: (segment, count) => journal.written(segment, count),
+  })
+  const replay = journal.open()
+  if (replay.length > 0) {
+    let n = 0
+    for (const { segment, lines } of replay) {
+      for (let i = 0; i < lines.length; i += settings.writeBatchPoints) {
+        const chunk = lines.slice(i, i + settings.writeBatchPoints)
+        n += chunk.length
+        await writer.push(chunk, segment)
+      }
+    }
+    log.warn({ points: n, segments: replay.length }, 'replaying the journal into InfluxDB')
+  }
+  /**
+   * Every point goes to the journal first, then to the writer. QoS 1 publishers wait for the
+   * journal's fdatasync (durable acknowledgement); everyone waits for the writer's backpressure.
+   */
+  const store = (lines: string[], qos: number): void | Promise<void> | 'full' => {
+    const j = journal.append(lines)
+    if (!j) return 'full'
+    const held = writer.push(lines, j.segment)
+    if (qos < 1) return held
+    return held ? Promise.all([held, j.durable]).then(() => undefined) : j.durable
+  }
   const latest = services.latest
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
-  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void writer.push(l), log })
+  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void store(l, 0), log })
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
     snapshot: (parks) => safety.snapshotFor(parks),
@@ -128,33 +159,40 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   const rejectSampler = new Sampler(5)
   const sink: IngestSink = {
-    readings(readings) {
+    readings(readings, qos) {
       const lines = new Array<string>(readings.length)
-      for (let i = 0; i < readings.length; i++) {
-        const r = readings[i]!
+      for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
+      const pending = store(lines, qos)
+      if (pending === 'full') return refuseFull(readings[0]!.device, readings.length)
+      for (const r of readings) {
         latest.update(r)
         heard(r.device, r.ts)
-        lines[i] = readingLine(r)
       }
-      const pending = writer.push(lines)
       safety.onReadings(readings)
       return pending
     },
-    event(e) {
+    event(e, qos) {
+      const pending = store([eventLine(e)], qos)
+      if (pending === 'full') return refuseFull(e.device, 1)
       heard(e.device, e.ts)
-      const pending = writer.push([eventLine(e)])
       safety.onEvent(e)
       return pending
     },
     status(s) {
+      const pending = store([statusLine(s)], 1)
+      if (pending === 'full') return refuseFull(s.device, 1)
       if (registry.setOnline(s.device, s.online, s.ts)) safety.deviceOnline(registry.get(s.device)!.device, s.online, s.ts)
-      const pending = writer.push([statusLine(s)])
       safety.onStatus(s)
       return pending
     },
     reject(r) {
-      if (rejectSampler.take(r.reason, r.ts)) void writer.push([rejectLine(r)])
+      if (r.reason !== 'journal_full' && rejectSampler.take(r.reason, r.ts)) void store([rejectLine(r)], 0)
     },
+  }
+  const refuseFull = (device: string, n: number): undefined => {
+    for (let i = 0; i < n; i++) ingest.countReject('journal_full', 'the journal is full: InfluxDB has been unreachable too long', '', device)
+    ingest.accepted -= n
+    return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
   const broker = await createBroker({ registry, ingest, log, tls: settings.tls })
@@ -172,7 +210,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
       ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
-      journal: { backlog: writer.depth },
+      journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed },
       devices: { total: registry.size, online },
     }
   }
@@ -180,6 +218,9 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   broker.attachWebSocket(api.server)
   safety.attachCommands((topic, payload) => broker.publish(topic, payload, 1, false))
   safety.start()
+  const watchJournal = journalWatcher(journal, safety)
+  const journalWatch = setInterval(() => watchJournal(clock()), 5000)
+  journalWatch.unref()
   await api.listen({ host: settings.host, port: settings.httpPort })
   const httpAddr = api.server.address()
   const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : settings.httpPort
@@ -188,15 +229,17 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, latest, supervisor, safety, live,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
     close() {
       closing ??= (async () => {
+        clearInterval(journalWatch)
         await broker.close().catch(() => undefined)
         await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)
         safety.close()
         await writer.close(10_000)
+        journal.close()
         await supervisor?.stop()
       })()
       return closing
@@ -233,5 +276,21 @@ async function seedLatest(influx: InfluxDB, latest: LatestCache): Promise<void> 
   for (const kind of DEVICE_KINDS) {
     const metrics = [...new Set(METRICS_BY_KIND[kind])]
     for (const v of await lastValues(influx, kind, metrics)) latest.seed(v.device, v.metric, { value: v.value, ts: v.ts })
+  }
+}
+
+/**
+ * The journal fills only while InfluxDB cannot take points. Warn well before it is full:
+ * yellow at 80 %, orange at 95 %; at 100 % new points are refused (`journal_full`).
+ */
+function journalWatcher(journal: Journal, safety: SafetyLoop): (now: number) => void {
+  let current: 0 | 2 | 3 = 0
+  return (now) => {
+    const u = journal.usage()
+    const level: 0 | 2 | 3 = u >= 0.95 ? 2 : u >= 0.8 ? 3 : u < 0.7 ? 0 : current
+    if (level === current) return
+    current = level
+    const base = { key: 'hub:journal', rule: 'journal', type: 'journal_filling', park: '_hub', enterprise: '_hub', area: undefined, device: 'hub', metric: 'journal_usage', value: Number((u * 100).toFixed(1)), ts: now }
+    safety.apply([level === 0 ? { ...base, kind: 'clear', level: 3, threshold: 80 } : { ...base, kind: 'activate', level, threshold: level === 2 ? 95 : 80, message: 'journal filling: InfluxDB is not taking points' }])
   }
 }

@@ -12,7 +12,7 @@ export interface HealthReport {
   influx: { url: string; managed: boolean; reachable: boolean; restarts: number; writeErrors: number; lastError: string }
   ingest: { messages: number; accepted: number; rejected: number; rejectsByReason: Record<string, number> }
   store: { queueDepth: number; pointsWritten: number; batchesWritten: number }
-  journal: { backlog: number }
+  journal: { backlog: number; bytes: number; usage: number; replayed: number }
   devices: { total: number; online: number }
 }
 

@@ -34,7 +34,7 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
     if (t.channel !== 'status') packet.retain = false
     let pending: void | Promise<void>
     try {
-      pending = ingest.handle(t, topic, packet.payload as Buffer)
+      pending = ingest.handle(t, topic, packet.payload as Buffer, packet.qos)
     } catch (err) {
       log('ingest failed', { topic, err: (err as Error).message })
       return done(null)

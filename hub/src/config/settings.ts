@@ -30,6 +30,8 @@ export interface Settings {
   writeFlushMs: number
   /** Device offline after this many missed intervals (deadman). */
   deadmanIntervals: number
+  /** Largest size of the durable journal on disk. */
+  journalMaxBytes: number
 }
 
 export class SettingsError extends Error {
@@ -105,5 +107,6 @@ export function loadSettings(env: Env = process.env): Settings {
     writeBatchPoints: int(env, 'HUB_WRITE_BATCH', 5000, 1, 100_000),
     writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
+    journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }
 }

@@ -11,8 +11,8 @@ import { checkEvent, checkTelemetry, type CheckedEvent } from './validate.js'
  */
 export interface IngestSink {
   /** Accepted readings. A returned promise holds the publisher (backpressure, durability). */
-  readings(readings: Reading[]): void | Promise<void>
-  event(event: CheckedEvent): void | Promise<void>
+  readings(readings: Reading[], qos: number): void | Promise<void>
+  event(event: CheckedEvent, qos: number): void | Promise<void>
   status(status: DeviceStatus): void | Promise<void>
   reject(reject: { reason: RejectReason; detail: string; topic: string; device: string | undefined; ts: number; sample: string }): void
 }
@@ -33,7 +33,7 @@ export class Ingest {
   constructor(private readonly o: IngestOptions) {}
 
   /** One publish on an authorised device topic. */
-  handle(topic: DeviceTopic, rawTopic: string, payload: Buffer): void | Promise<void> {
+  handle(topic: DeviceTopic, rawTopic: string, payload: Buffer, qos = 0): void | Promise<void> {
     this.messages++
     const rec = this.o.devices.get(topic.device)
     if (!rec) return this.reject('unknown_device', `no device ${topic.device}`, rawTopic, undefined, payload)
@@ -44,9 +44,9 @@ export class Ingest {
     const now = this.o.clock()
     switch (topic.channel) {
       case 'telemetry':
-        return this.telemetry(payload, device, place, now, rawTopic)
+        return this.telemetry(payload, device, place, now, rawTopic, qos)
       case 'event':
-        return this.event(payload, place, now, rawTopic)
+        return this.event(payload, place, now, rawTopic, qos)
       case 'status':
         return this.status(payload, place, now, rawTopic)
       case 'cmd':
@@ -55,7 +55,7 @@ export class Ingest {
     }
   }
 
-  private telemetry(payload: Buffer, device: Device, place: Place, now: number, rawTopic: string): void | Promise<void> {
+  private telemetry(payload: Buffer, device: Device, place: Place, now: number, rawTopic: string, qos: number): void | Promise<void> {
     const parsed = parseJson(payload)
     if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, device.id, payload)
     if (Array.isArray(parsed)) {
@@ -70,21 +70,21 @@ export class Ingest {
       }
       if (good.length === 0) return undefined
       this.accepted += good.length
-      return this.o.sink.readings(good)
+      return this.o.sink.readings(good, qos)
     }
     const r = checkTelemetry(parsed, device, place, now)
     if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, device.id, payload)
     this.accepted++
-    return this.o.sink.readings([r.value])
+    return this.o.sink.readings([r.value], qos)
   }
 
-  private event(payload: Buffer, place: Place, now: number, rawTopic: string): void | Promise<void> {
+  private event(payload: Buffer, place: Place, now: number, rawTopic: string, qos: number): void | Promise<void> {
     const parsed = parseJson(payload)
     if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, place.device, payload)
     const r = checkEvent(parsed, place, now)
     if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, place.device, payload)
     this.accepted++
-    return this.o.sink.event(r.value)
+    return this.o.sink.event(r.value, qos)
   }
 
   private status(payload: Buffer, place: Place, now: number, rawTopic: string): void | Promise<void> {

@@ -50,6 +50,7 @@ export const REJECT_REASONS = [
   'flag_invalid',
   'event_invalid',
   'status_invalid',
+  'journal_full',
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
 

@@ -19,7 +19,7 @@ export interface WriterOptions {
   highWater: number
   /** Concurrent write requests. */
   concurrency?: number
-  onWritten?: (seq: number) => void
+  onWritten?: (seq: number, count: number) => void
   log: { warn(o: object, m: string): void; info(o: object, m: string): void }
 }
 
@@ -146,7 +146,7 @@ export class BatchWriter {
     this.stats.batchesWritten++
     this.stats.lastWriteAt = Date.now()
     this.retryDelay = 0
-    for (const c of chunks) if (c.seq !== undefined) this.o.onWritten?.(c.seq)
+    for (const c of chunks) if (c.seq !== undefined) this.o.onWritten?.(c.seq, c.lines.length)
     if (this.queued < this.o.highWater / 2 && this.waiters.length > 0) {
       const w = this.waiters
       this.waiters = []

@@ -22,6 +22,7 @@ import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store
 import { createApi } from './api/server.js'
 import type { ApiServices, HealthReport } from './api/services.js'
 import { prometheusText } from './api/metrics-text.js'
+import { AuditLog } from './api/audit.js'
 import { alarmRoutes } from './api/routes/alarms.js'
 import { riskRoutes } from './api/routes/risk.js'
 import { setpointRoutes } from './api/routes/setpoints.js'
@@ -85,6 +86,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const services: ApiServices = {
     zone, registry, users,
     latest: new LatestCache(),
+    audit: new AuditLog(join(settings.dataDir, 'audit.jsonl')),
     series: (q) => series(influx, q),
     health: () => health(),
     metricsText: async () => prometheusText(await health()),

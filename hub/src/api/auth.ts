@@ -18,9 +18,9 @@ declare module '@fastify/jwt' {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** preHandler: a valid token of any role. */
+    /** onRequest hook: a valid token of any role. */
     signedIn: (req: FastifyRequest, reply: FastifyReply) => Promise<void>
-    /** preHandler factory: a valid token with one of these roles (admin always passes). */
+    /** onRequest hook factory: a valid token with one of these roles (admin always passes). */
     requireRole: (...roles: Role[]) => (req: FastifyRequest, reply: FastifyReply) => Promise<void>
     /** Verify a bearer token outside a route (socket.io handshake). */
     verifyToken: (token: string) => User | undefined

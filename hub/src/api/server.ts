@@ -7,7 +7,7 @@ import auth, { type AuthOptions } from './auth.js'
 import { installErrorHandler } from './errors.js'
 import type { ApiServices } from './services.js'
 import { healthRoutes } from './routes/health.js'
-import { authRoutes } from './routes/auth.js'
+import { auditRoutes, authRoutes } from './routes/auth.js'
 import { zoneRoutes } from './routes/zone.js'
 import { deviceRoutes } from './routes/devices.js'
 
@@ -32,6 +32,13 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   })
   installErrorHandler(app)
+  // Every state-changing request by a signed-in person goes to the audit log, refused ones too.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.url.startsWith('/api/v1/auth/')) return
+    const user = (req as { user?: { name?: string } }).user?.name
+    if (!user) return
+    o.services.audit.record({ ts: Date.now(), user, ip: req.ip, action: `${req.method} ${req.routeOptions.url ?? req.url}`, target: req.url.split('?')[0], ok: reply.statusCode < 400, detail: String(reply.statusCode) })
+  })
   app.addHook('onSend', async (_req, reply) => {
     reply.header('x-content-type-options', 'nosniff')
     reply.header('x-frame-options', 'DENY')
@@ -48,6 +55,7 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
   const s = { services: o.services }
   await app.register(healthRoutes, s)
   await app.register(authRoutes, s)
+  await app.register(auditRoutes, s)
   await app.register(zoneRoutes, s)
   await app.register(deviceRoutes, s)
   for (const p of o.plugins ?? []) await p(app)

@@ -3,6 +3,7 @@ import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { UserDirectory } from '../config/users.js'
 import type { LatestCache } from '../store/latest-cache.js'
 import type { SeriesQuery } from '../store/queries.js'
+import type { AuditLog } from './audit.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
 export interface HealthReport {
@@ -21,6 +22,7 @@ export interface ApiServices {
   registry: DeviceRegistry
   users: UserDirectory
   latest: LatestCache
+  audit: AuditLog
   series(q: SeriesQuery): Promise<[number, number | null][]>
   health(): Promise<HealthReport>
   metricsText(): Promise<string>

@@ -54,7 +54,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
     app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; from?: string; to?: string } }>('/api/v1/alarms', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'Alarms, newest first; state: active, unacked, cleared, open, closed, shelved, suppressed, all (default open)', security: sec, querystring: ListQuery },
     }, async (req) => {
       const q = req.query
@@ -67,7 +67,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     })
 
     app.get<{ Querystring: { window?: string } }>('/api/v1/alarms/kpi', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'ISA-18.2 / EEMUA 191 alarm performance over a window (e.g. 24h, 7d)', security: sec, querystring: Type.Object({ window: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}(h|d)$' })) }) },
     }, async (req) => {
       const w = req.query.window ?? '24h'
@@ -76,7 +76,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     })
 
     app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'One alarm with its full history', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
       const a = services.alarms.get(req.params.id)
@@ -87,7 +87,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     for (const name of ACTIONS) {
       const path = name.replace(/_/g, '-')
       app.post<{ Params: { id: string }; Body: Body }>(`/api/v1/alarms/:id/${path}`, {
-        preHandler: app.requireRole(...OPERATOR_ROLES),
+        onRequest: app.requireRole(...OPERATOR_ROLES),
         schema: {
           tags: ['alarms'], summary: `Alarm action: ${name}`, security: sec, params: IdParams, body: Type.Union([ActionBody, Type.Null()]),
           response: { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema },

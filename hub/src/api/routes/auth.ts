@@ -1,22 +1,45 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import type { ApiServices } from '../services.js'
-import { ErrorSchema, unauthorized } from '../errors.js'
+import { ErrorSchema, HttpError, unauthorized } from '../errors.js'
+import { LoginLimiter } from '../login-limiter.js'
 
 const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
 const LoginReply = Type.Object({ token: Type.String(), user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()) }) })
 
 export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+  const limiter = new LoginLimiter()
   app.post<{ Body: { username: string; password: string } }>('/api/v1/auth/login', {
-    schema: { tags: ['auth'], summary: 'Sign in: a bearer token for the API and socket.io', body: LoginBody, response: { 200: LoginReply, 401: ErrorSchema } },
-  }, async (req) => {
+    schema: { tags: ['auth'], summary: 'Sign in: a bearer token for the API and socket.io', body: LoginBody, response: { 200: LoginReply, 401: ErrorSchema, 429: ErrorSchema } },
+  }, async (req, reply) => {
+    const keys = [`ip:${req.ip}`, `user:${req.body.username}`]
+    const now = Date.now()
+    const wait = limiter.retryAfter(keys, now)
+    if (wait > 0) {
+      void reply.header('retry-after', Math.ceil(wait / 1000))
+      throw new HttpError(429, `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`)
+    }
     const user = await services.users.verify(req.body.username, req.body.password)
     if (!user) {
+      limiter.fail(keys, now)
+      services.audit.record({ ts: now, user: req.body.username.slice(0, 64), ip: req.ip, action: 'auth.login', ok: false })
       req.log.warn({ username: req.body.username.slice(0, 64), ip: req.ip }, 'sign-in refused')
       throw unauthorized('wrong username or password')
     }
+    limiter.succeed([`user:${req.body.username}`])
+    services.audit.record({ ts: now, user: user.name, ip: req.ip, action: 'auth.login', ok: true })
     const token = app.jwt.sign({ sub: user.name, roles: user.roles })
     req.log.info({ user: user.name, ip: req.ip }, 'signed in')
     return { token, user }
   })
+}
+
+export const auditRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+  app.get<{ Querystring: { user?: string; action?: string; from?: number; to?: number; limit?: number } }>('/api/v1/audit', {
+    onRequest: app.requireRole(),
+    schema: {
+      tags: ['auth'], summary: 'Audit log of operator actions and sign-ins, newest first (admin)', security: [{ bearer: [] }],
+      querystring: Type.Object({ user: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), from: Type.Optional(Type.Integer()), to: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }, { additionalProperties: false }),
+    },
+  }, async (req) => ({ entries: services.audit.query(req.query) }))
 }

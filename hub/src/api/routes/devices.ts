@@ -31,7 +31,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   const sec = [{ bearer: [] }]
 
   app.get<{ Querystring: { park?: string; enterprise?: string; kind?: string } }>('/api/v1/devices', {
-    preHandler: app.signedIn,
+    onRequest: app.signedIn,
     schema: { tags: ['devices'], summary: 'Devices with kind, place, online and last seen', security: sec, querystring: ListQuery, response: { 200: Type.Object({ devices: Type.Array(DeviceView) }) } },
   }, async (req) => {
     const { park, enterprise, kind } = req.query
@@ -45,7 +45,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   })
 
   app.post<{ Body: Device }>('/api/v1/devices', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: {
       tags: ['devices'], summary: 'Provision a device; its secret is returned once', security: sec, body: Device,
       response: { 201: Type.Object({ device: Device, secret: Type.String() }), 400: ErrorSchema, 409: ErrorSchema },
@@ -70,7 +70,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   })
 
   app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', {
-    preHandler: app.requireRole(),
+    onRequest: app.requireRole(),
     schema: { tags: ['devices'], summary: 'Retire a device (its history stays)', security: sec, params: IdParams, response: { 200: Type.Object({ retired: Device }), 404: ErrorSchema } },
   }, async (req) => {
     try {
@@ -85,7 +85,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   })
 
   app.get<{ Params: { id: string } }>('/api/v1/devices/:id/latest', {
-    preHandler: app.signedIn,
+    onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Last value of each metric, with its time', security: sec, params: IdParams,
       response: { 200: Type.Object({ device: Type.String(), online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]), values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number() })) }), 404: ErrorSchema },
@@ -97,7 +97,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   })
 
   app.get<{ Params: { id: string }; Querystring: { metric: string; from?: string; to?: string; every?: string } }>('/api/v1/devices/:id/series', {
-    preHandler: app.signedIn,
+    onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets', security: sec, params: IdParams, querystring: SeriesQuery,
       response: { 200: Type.Object({ device: Type.String(), metric: Type.String(), from: Type.Number(), to: Type.Number(), every: Type.Union([Type.String(), Type.Null()]), points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))) }), 400: ErrorSchema, 404: ErrorSchema },

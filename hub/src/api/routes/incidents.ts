@@ -45,12 +45,12 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     }
 
     app.get<{ Querystring: { state?: 'open' | 'closed' | 'all'; park?: string } }>('/api/v1/incidents', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: 'Incidents (default: open ones first, then the rest)', security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }) },
     }, async (req) => ({ incidents: s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park }) }))
 
     app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: 'One incident with steps, commands and timeline', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
       const i = s.incidents.get(req.params.id)
@@ -59,32 +59,32 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     })
 
     app.post<{ Body: { park: string; area?: string; enterprise?: string; hazard: string; level: number; title?: string; titleEn?: string; alarms?: string[] } }>('/api/v1/incidents', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Open an incident by hand', security: sec, body: OpenBody, response: { 400: ErrorSchema, 404: ErrorSchema } },
     }, async (req, reply) => reply.status(201).send(await act(req, 'open', () => s.incidents.open(req.user.name, req.body))))
 
     app.post<{ Params: { id: string; step: string }; Body: { done?: boolean; note?: string } }>('/api/v1/incidents/:id/steps/:step', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Mark a checklist step done (or not done)', security: sec, params: Type.Object({ id: Type.String({ maxLength: 80 }), step: Type.String({ maxLength: 64 }) }), body: Type.Union([StepBody, Type.Null()]) },
     }, async (req) => act(req, 'step', () => s.incidents.completeStep(req.params.id, req.params.step, req.user.name, req.body ?? {})))
 
     app.post<{ Params: { id: string }; Body: { device: string; command: string; params?: Record<string, unknown> } }>('/api/v1/incidents/:id/commands', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Send a command to a device (close_valve, open_valve, sound_siren, silence_siren)', security: sec, params: IdParams, body: CommandBody },
     }, async (req) => act(req, 'command', () => s.incidents.sendCommand(req.params.id, req.user.name, req.body)))
 
     app.post<{ Params: { id: string }; Body: { alarm: string } }>('/api/v1/incidents/:id/alarms', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Add an alarm to an incident', security: sec, params: IdParams, body: Type.Object({ alarm: Type.String({ maxLength: 64 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'add_alarm', () => s.incidents.addAlarm(req.params.id, req.body.alarm, req.user.name)))
 
     app.post<{ Params: { id: string }; Body: { note: string } }>('/api/v1/incidents/:id/comment', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Add a note to the timeline', security: sec, params: IdParams, body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'comment', () => s.incidents.comment(req.params.id, req.user.name, req.body.note)))
 
     app.post<{ Params: { id: string }; Body: { summary: string } }>('/api/v1/incidents/:id/close', {
-      preHandler: app.requireRole(...OPERATOR_ROLES),
+      onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Close with a summary (required)', security: sec, params: IdParams, body: Type.Object({ summary: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'close', () => s.incidents.close(req.params.id, req.user.name, req.body.summary)))
   }

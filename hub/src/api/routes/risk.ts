@@ -5,7 +5,7 @@ import type { ParkRisk } from '../../model/risk.js'
 export function riskRoutes(risk: () => ParkRisk[]): FastifyPluginAsync {
   return async (app) => {
     app.get('/api/v1/risk', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['risk'], summary: 'Live four-colour level per park and enterprise, with reasons', security: [{ bearer: [] }] },
     }, async () => ({ parks: risk() }))
   }

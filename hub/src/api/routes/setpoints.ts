@@ -8,7 +8,7 @@ import { ErrorSchema, notFound } from '../errors.js'
 export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, ResolvedSetpoints> | undefined, device: (id: string) => Device | undefined): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: { id: string } }>('/api/v1/devices/:id/setpoints', {
-      preHandler: app.signedIn,
+      onRequest: app.signedIn,
       schema: { tags: ['devices'], summary: 'Effective set points per metric', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 404: ErrorSchema } },
     }, async (req) => {
       if (!device(req.params.id)) throw notFound(`device ${req.params.id} not found`)

@@ -9,7 +9,7 @@ export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
     parks: z.parks.map(({ setpoints: _s, ...p }) => p),
   }
   app.get('/api/v1/zone', {
-    preHandler: app.signedIn,
+    onRequest: app.signedIn,
     schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }] },
   }, async () => body)
 }

@@ -214,6 +214,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed },
       devices: { total: registry.size, online },
+      process: memory(),
     }
   }
 
@@ -295,4 +296,10 @@ function journalWatcher(journal: Journal, safety: SafetyLoop): (now: number) => 
     const base = { key: 'hub:journal', rule: 'journal', type: 'journal_filling', park: '_hub', enterprise: '_hub', area: undefined, device: 'hub', metric: 'journal_usage', value: Number((u * 100).toFixed(1)), ts: now }
     safety.apply([level === 0 ? { ...base, kind: 'clear', level: 3, threshold: 80 } : { ...base, kind: 'activate', level, threshold: level === 2 ? 95 : 80, message: 'journal filling: InfluxDB is not taking points' }])
   }
+}
+
+function memory(): { rssMb: number; heapUsedMb: number; heapTotalMb: number } {
+  const m = process.memoryUsage()
+  const mb = (n: number): number => Math.round(n / 1048576)
+  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal) }
 }

@@ -14,7 +14,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import YAML from 'yaml'
 import { io } from 'socket.io-client'
 import mqtt from 'mqtt'
 import { generateZone } from '../../hub/src/config/zone-generator.js'
@@ -69,7 +68,7 @@ interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number
 
 function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'hub/src/main.ts')], {
+    const child = spawn(process.execPath, [`--max-old-space-size=${arg('heap-mb', 256)}`, '--import', 'tsx', join(root, 'hub/src/main.ts')], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -202,7 +201,7 @@ async function main(): Promise<void> {
 
     say('generating the 10,000-device zone…')
     const { zone, credentials } = generateZone({ devices: 10_000, seed: 7 })
-    await writeFile(join(dir, 'zone.yaml'), YAML.stringify(zone))
+    await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
     const withSecret = zone.devices.filter((d) => credentials.devices[d.id])
     const lel = withSecret.filter((d) => d.metrics[0] === 'lel').map((d) => ({ id: d.id, secret: credentials.devices[d.id]!, topic: `parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, metric: 'lel' }))
     const toxic = withSecret.filter((d) => d.type === 'toxic').map((d) => ({ id: d.id, secret: credentials.devices[d.id]!, topic: `parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, metric: d.metrics[0]! }))
@@ -211,7 +210,7 @@ async function main(): Promise<void> {
     say(`  ${zone.devices.length} devices; load from ${loadDevices.length} combustible detectors, ${probes.length} toxic detectors as alarm probes`)
 
     say('starting the hub (managed InfluxDB)…')
-    hub = await startHub({ HUB_CONFIG: join(dir, 'zone.yaml'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '1000' })
+    hub = await startHub({ HUB_CONFIG: join(dir, 'zone.json'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '1000' })
     const h = (await (await fetch(`${hub.http}/api/v1/health`)).json()) as { influx: { url: string } }
     const influxUrl = h.influx.url
     const rssIdle = await peakRssMb(hub.pid)

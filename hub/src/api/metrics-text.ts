@@ -24,6 +24,8 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   metric('smartpark_journal_backlog', 'Journal entries not yet in InfluxDB', 'gauge', [[undefined, h.journal.backlog]])
   metric('smartpark_devices', 'Registered devices', 'gauge', [[undefined, h.devices.total]])
   metric('smartpark_devices_online', 'Devices online', 'gauge', [[undefined, h.devices.online]])
+  metric('process_resident_memory_bytes', 'Resident memory of the hub process', 'gauge', [[undefined, h.process.rssMb * 1048576]])
+  metric('nodejs_heap_used_bytes', 'V8 heap in use', 'gauge', [[undefined, h.process.heapUsedMb * 1048576]])
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`
 }

@@ -28,9 +28,10 @@ export async function loadZoneFile(file: string): Promise<Zone> {
 export function parseZone(text: string, file = '(zone)'): Zone {
   let raw: unknown
   try {
-    raw = YAML.parse(text, { maxAliasCount: 100 })
+    // Large generated zones are JSON: parsed natively, far faster and leaner than YAML.
+    raw = file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text, { maxAliasCount: 100 })
   } catch (err) {
-    throw new ZoneFileError(file, '', `not valid YAML/JSON: ${(err as Error).message.split('\n')[0]}`)
+    throw new ZoneFileError(file, '', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML/JSON'}: ${(err as Error).message.split('\n')[0]}`)
   }
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
     const r = raw as Record<string, unknown>

@@ -57,6 +57,10 @@ export const Device = Type.Object(
     /** CEMS stacks: limit per metric in mg/m³ at reference oxygen. */
     limits: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0 }))),
     referenceO2: Type.Optional(Type.Number({ minimum: 0, maximum: 20.9 })),
+    /** CEMS stacks: what the analyser's `nox` is expressed as; reports give NOx as NO2 (HJ 75-2017), so NO is converted × 46/30. Default NO2. */
+    noxAs: Type.Optional(Type.Enum(['NO2', 'NO'])),
+    /** Energy meters: a sub-meter downstream of another meter of the enterprise; shown per meter, left out of enterprise totals. */
+    submeter: Type.Optional(Type.Boolean()),
     /** Actuators this device drives in response plans, e.g. ['valve', 'siren']. */
     actuators: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** Whether the device counts as a safety device (gas, fire): offline counts toward risk. */

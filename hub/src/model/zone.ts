@@ -37,6 +37,70 @@ export const Building = Type.Object(
 )
 export type Building = Static<typeof Building>
 
+/**
+ * Energy budgets of an enterprise or a park (能耗双控: total energy use, in tce of standard
+ * coal, GB/T 2589-2020) and the contracted maximum demand (kW, two-part tariff 最大需量).
+ * Optional: docs/energy.md says what applies when they are absent.
+ */
+export const EnergyBudgets = Type.Object(
+  {
+    dailyTce: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    monthlyTce: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    maxDemandKw: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+  },
+  { additionalProperties: false },
+)
+export type EnergyBudgets = Static<typeof EnergyBudgets>
+
+/** One time-of-use tariff period, local time `HH:MM` to `HH:MM` (to may wrap past midnight). */
+export const TariffPeriod = Type.Object(
+  {
+    kind: Type.Enum(['peak', 'flat', 'valley']),
+    from: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }),
+    to: Type.String({ pattern: '^([01][0-9]|2[0-4]):[0-5][0-9]$' }),
+  },
+  { additionalProperties: false },
+)
+export type TariffPeriod = Static<typeof TariffPeriod>
+
+/** Time-of-use electricity tariff (分时电价): periods, flat price (yuan/kWh) and factors per period kind. */
+export const Tariff = Type.Object(
+  {
+    periods: Type.Array(TariffPeriod, { minItems: 1, maxItems: 24 }),
+    flatPrice: Type.Optional(Type.Number({ minimum: 0 })),
+    factors: Type.Optional(Type.Object(
+      { peak: Type.Number({ minimum: 0 }), flat: Type.Number({ minimum: 0 }), valley: Type.Number({ minimum: 0 }) },
+      { additionalProperties: false },
+    )),
+  },
+  { additionalProperties: false },
+)
+export type Tariff = Static<typeof Tariff>
+
+/**
+ * Zone-wide energy settings (docs/energy.md): conversion coefficients to standard coal in
+ * kgce per unit (GB/T 2589-2020), which electricity basis totals use, the default tariff,
+ * the intensity (tce per 万元 of annual output) that demo budgets are derived from (0: none).
+ */
+export const EnergySettings = Type.Object(
+  {
+    coefficients: Type.Optional(Type.Object(
+      {
+        kwh: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        kwhEquivalent: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        gas_m3: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+        steam_t: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+      },
+      { additionalProperties: false },
+    )),
+    electricityBasis: Type.Optional(Type.Enum(['calorific', 'equivalent'])),
+    tariff: Type.Optional(Tariff),
+    demoBudgetIntensity: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+)
+export type EnergySettings = Static<typeof EnergySettings>
+
 export const Enterprise = Type.Object(
   {
     id: Id,
@@ -50,6 +114,8 @@ export const Enterprise = Type.Object(
     employees: Type.Optional(Type.Integer({ minimum: 0 })),
     /** Whether the enterprise holds a major hazard source (重大危险源). */
     majorHazard: Type.Optional(Type.Boolean()),
+    /** Energy budgets and contracted maximum demand (docs/energy.md). */
+    budgets: Type.Optional(EnergyBudgets),
   },
   { additionalProperties: false },
 )
@@ -98,6 +164,10 @@ export const Park = Type.Object(
     areas: Type.Array(Area),
     enterprises: Type.Array(Enterprise),
     setpoints: Type.Optional(Setpoints),
+    /** Park-wide energy budgets and contracted maximum demand (docs/energy.md). */
+    budgets: Type.Optional(EnergyBudgets),
+    /** Time-of-use tariff of the park, when it differs from the zone's. */
+    tariff: Type.Optional(Tariff),
   },
   { additionalProperties: false },
 )
@@ -139,6 +209,8 @@ export const Zone = Type.Object(
     users: Type.Array(UserEntry),
     setpoints: Type.Optional(Setpoints),
     responsePlans: Type.Optional(Type.Array(ResponsePlan)),
+    /** Energy coefficients, tariff and demo budgets (docs/energy.md). */
+    energy: Type.Optional(EnergySettings),
   },
   { additionalProperties: false },
 )

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Engine, type Output } from '../../../simulators/src/engine.js'
 import { indexZone } from '../../../simulators/src/scenarios/locate.js'
 import { buildScenario } from '../../../simulators/src/scenarios/index.js'
-import { T0 } from './helpers.js'
+import { T0 } from './scenario-run.js'
 import { smallZone } from './small-zone.js'
 
 function drive(seed: number, seconds: number, chunks = 1): Output[] {

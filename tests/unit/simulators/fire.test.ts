@@ -5,7 +5,7 @@ import { FireDetectorModel, HEAT_FIXED_C, SMOKE_ALARM_OBS } from '../../../simul
 import type { EventOut } from '../../../simulators/src/models/types.js'
 import { createRng } from '../../../simulators/src/prng.js'
 import { World } from '../../../simulators/src/world.js'
-import { T0 } from './helpers.js'
+import { T0 } from './scenario-run.js'
 
 function detector(id: string, type: string, x: number, metrics: string[]): Device {
   return { id, kind: 'fire', type, park: 'p', enterprise: 'e', area: 'a', name: id, metrics, position: { x, y: 0 }, interval: 10 }

@@ -5,7 +5,7 @@ import { EnergyMeterModel, loadProfile } from '../../../simulators/src/models/en
 import type { Sample } from '../../../simulators/src/models/types.js'
 import { createRng } from '../../../simulators/src/prng.js'
 import { World } from '../../../simulators/src/world.js'
-import { T0 } from './helpers.js'
+import { T0 } from './scenario-run.js'
 
 const stack: Device = {
   id: 's', kind: 'emission', type: 'stack', park: 'p', enterprise: 'e', name: 's',

@@ -1,0 +1,275 @@
+/**
+ * Live energy budgets (能耗双控) and contracted maximum demand, from meter readings as they
+ * arrive. Pure: the clock comes in as `now`, transitions go out as values.
+ *
+ * Budgets (level 4, blue — DOMAIN.md): each enterprise and park with a daily or monthly budget
+ * (tce, GB/T 2589-2020) has two conditions per period, at 90 % and at 100 % of the budget,
+ * each its own alarm (rule `energy_budget`, type `energy_budget_exceeded`, metric `tce_day` /
+ * `tce_month`, threshold = that share of the budget). Use counts by the local day and month
+ * of each interval's end (counter.ts); only the current period (by the clock) raises; when
+ * the period rolls over, its conditions clear.
+ *
+ * Maximum demand (level 3, yellow): the mean active power over fixed 15-minute windows, the
+ * demand interval of Chinese two-part tariff meters (最大需量, check the supply contract), of
+ * the main electricity meters (not sub-meters) of an enterprise or a park, against the
+ * contracted maximum demand (rule `max_demand`, type `max_demand_exceeded`, metric `kw`).
+ * A meter's window demand is the mean of its `kw` readings, or else its kWh over the time its
+ * intervals cover (gaps left out). A window is judged once, when every meter in it has
+ * reported past its end or at `tick` a minute after it ends; a later window at or below
+ * the limit clears the condition.
+ */
+import type { Transition } from '../model/alarm.js'
+import type { Reading } from '../model/reading.js'
+import type { LocalCalendar } from './calendar.js'
+import { ENERGY_CARRIERS, isCarrier, round, toKgce, type Carrier } from './coefficients.js'
+import { step } from './counter.js'
+import type { EnergySettingsResolved, ScopeInfo } from './settings.js'
+
+export const DEMAND_WINDOW_MS = 15 * 60_000
+export const DEMAND_GRACE_MS = 60_000
+export const BUDGET_STAGES = [0.9, 1] as const
+
+export interface MeterInfo {
+  id: string
+  park: string
+  enterprise: string
+  interval: number
+  submeter: boolean
+}
+
+interface MeterState {
+  baseline: Partial<Record<Carrier, { ts: number; value: number }>>
+  /** Start of the latest demand window this meter reported in. */
+  window: number
+}
+
+interface WindowPart {
+  kwSum: number
+  kwN: number
+  kwh: number
+  coveredMs: number
+}
+
+interface DemandGroup {
+  scope: ScopeInfo
+  kind: 'e' | 'p'
+  windows: Map<number, Map<string, WindowPart>>
+  judgedUntil: number
+}
+
+export interface BudgetMonitorDeps {
+  settings: EnergySettingsResolved
+  calendar: LocalCalendar
+  /** The device an enterprise's alarms name: its main meter, or undefined for the enterprise id. */
+  mainMeter: (enterprise: string) => string | undefined
+}
+
+export class BudgetMonitor {
+  private readonly meters = new Map<string, MeterState>()
+  /** `e:<id>` / `p:<id>` → `d:YYYY-MM-DD` / `m:YYYY-MM` → kgce. */
+  private readonly usage = new Map<string, Map<string, number>>()
+  private readonly groups = new Map<string, DemandGroup>()
+  /** Condition key → whether active (absent: unknown, e.g. after a restart). */
+  private readonly state = new Map<string, boolean>()
+
+  constructor(private readonly d: BudgetMonitorDeps) {}
+
+  /** Fold one energy reading in; returns the transitions it causes. */
+  onReading(r: Reading, meter: MeterInfo, now: number): Transition[] {
+    const out: Transition[] = []
+    const m = this.meterState(meter.id)
+    const s = this.d.settings
+    const counted = !meter.submeter
+    const win = Math.floor(r.ts / DEMAND_WINDOW_MS) * DEMAND_WINDOW_MS
+    let kgce = 0
+    for (const [metric, value] of Object.entries(r.values)) {
+      if (!isCarrier(metric)) continue
+      const base = m.baseline[metric]
+      if (base && r.ts <= base.ts) continue // older than what the meter already said: history
+      m.baseline[metric] = { ts: r.ts, value }
+      if (!base) continue
+      const st = step(base.value, value)
+      m.baseline[metric].value = st.baseline
+      const gap = r.ts - base.ts > s.gapFactor * meter.interval * 1000
+      if (counted && ENERGY_CARRIERS.includes(metric)) kgce += toKgce(metric, st.usage, s.coefficients, s.basis) ?? 0
+      if (metric === 'kwh' && counted && st.kind === 'normal' && !gap) {
+        for (const g of this.demandGroups(meter)) {
+          const part = this.part(g, win, meter.id)
+          part.kwh += st.usage
+          part.coveredMs += r.ts - base.ts
+        }
+      }
+    }
+    if (counted && r.values.kw !== undefined) {
+      for (const g of this.demandGroups(meter)) {
+        const part = this.part(g, win, meter.id)
+        part.kwSum += r.values.kw
+        part.kwN++
+      }
+    }
+    if (kgce > 0) {
+      const day = `d:${this.d.calendar.dayKey(r.ts)}`
+      const month = `m:${this.d.calendar.monthKey(r.ts)}`
+      for (const scope of [`e:${meter.enterprise}`, `p:${meter.park}`]) {
+        const u = this.usageOf(scope)
+        u.set(day, (u.get(day) ?? 0) + kgce)
+        u.set(month, (u.get(month) ?? 0) + kgce)
+      }
+      out.push(...this.judgeBudgets(meter.enterprise, meter.park, r.ts, now))
+    }
+    if (counted && win > m.window) {
+      m.window = win
+      for (const g of this.demandGroups(meter)) out.push(...this.judgeDemand(g, (w, parts) => [...parts.keys()].every((id) => (this.meters.get(id)?.window ?? 0) > w)))
+    }
+    return out
+  }
+
+  /** Period rollover and windows left open by silent meters. */
+  tick(now: number): Transition[] {
+    const out: Transition[] = []
+    const cal = this.d.calendar
+    for (const e of this.d.settings.enterprises.values()) out.push(...this.judgeScope('e', e, now, now, false))
+    for (const p of this.d.settings.parks.values()) out.push(...this.judgeScope('p', p, now, now, false))
+    for (const g of this.groups.values()) out.push(...this.judgeDemand(g, (w) => w + DEMAND_WINDOW_MS + DEMAND_GRACE_MS <= now))
+    // Keep the current and the previous day and month only.
+    const keep = new Set([`d:${cal.dayKey(now)}`, `d:${cal.dayKey(cal.startOf('day', now) - 1)}`, `m:${cal.monthKey(now)}`, `m:${cal.monthKey(cal.startOf('month', now) - 1)}`])
+    for (const u of this.usage.values()) for (const k of u.keys()) if (!keep.has(k)) u.delete(k)
+    return out
+  }
+
+  /**
+   * Start-up: use so far this day and month (kgce, from InfluxDB), the meters' last counter
+   * readings; then every budget condition is stated once (raised or cleared), so alarms left
+   * from before a restart follow the current figures.
+   */
+  seed(seed: { usage: { scope: 'e' | 'p'; id: string; dayKgce: number; monthKgce: number }[]; baselines: { device: string; carrier: Carrier; ts: number; value: number }[] }, now: number): Transition[] {
+    const day = `d:${this.d.calendar.dayKey(now)}`
+    const month = `m:${this.d.calendar.monthKey(now)}`
+    for (const x of seed.usage) {
+      const u = this.usageOf(`${x.scope}:${x.id}`)
+      u.set(day, Math.max(u.get(day) ?? 0, x.dayKgce))
+      u.set(month, Math.max(u.get(month) ?? 0, x.monthKgce))
+    }
+    for (const b of seed.baselines) {
+      const m = this.meterState(b.device)
+      const cur = m.baseline[b.carrier]
+      if (!cur || cur.ts < b.ts) m.baseline[b.carrier] = { ts: b.ts, value: b.value }
+    }
+    const out: Transition[] = []
+    for (const e of this.d.settings.enterprises.values()) out.push(...this.judgeScope('e', e, now, now, true))
+    for (const p of this.d.settings.parks.values()) out.push(...this.judgeScope('p', p, now, now, true))
+    return out
+  }
+
+  /** Use so far in the current day and month of a scope, tce. */
+  used(scope: 'e' | 'p', id: string, now: number): { dayTce: number; monthTce: number } {
+    const u = this.usage.get(`${scope}:${id}`)
+    return {
+      dayTce: (u?.get(`d:${this.d.calendar.dayKey(now)}`) ?? 0) / 1000,
+      monthTce: (u?.get(`m:${this.d.calendar.monthKey(now)}`) ?? 0) / 1000,
+    }
+  }
+
+  private judgeBudgets(enterprise: string, park: string, ts: number, now: number): Transition[] {
+    const out: Transition[] = []
+    const e = this.d.settings.enterprises.get(enterprise)
+    if (e) out.push(...this.judgeScope('e', e, ts, now, false))
+    const p = this.d.settings.parks.get(park)
+    if (p) out.push(...this.judgeScope('p', p, ts, now, false))
+    return out
+  }
+
+  private judgeScope(kind: 'e' | 'p', scope: ScopeInfo, ts: number, now: number, force: boolean): Transition[] {
+    const out: Transition[] = []
+    const used = this.used(kind, scope.id, now)
+    const periods = [
+      { period: 'day', budget: scope.budgets.dailyTce, value: used.dayTce, zh: '日', en: 'daily' },
+      { period: 'month', budget: scope.budgets.monthlyTce, value: used.monthTce, zh: '月', en: 'monthly' },
+    ] as const
+    for (const p of periods) {
+      if (p.budget === undefined) continue
+      for (const stage of BUDGET_STAGES) {
+        const key = `energy_budget:${kind}:${scope.id}:${p.period}:${stage * 100}`
+        const active = p.value >= stage * p.budget
+        if (!force && this.state.get(key) === active) continue
+        this.state.set(key, active)
+        const pct = stage * 100
+        const message = active
+          ? `${p.zh}综合能耗 ${round(p.value, 3)} tce，已达${p.zh}预算 ${round(p.budget, 3)} tce 的 ${pct}% / ${p.en} energy use ${round(p.value, 3)} tce reached ${pct} % of the ${round(p.budget, 3)} tce budget`
+          : undefined
+        out.push(this.transition(kind, scope, key, active, 4, 'energy_budget', 'energy_budget_exceeded', `tce_${p.period}`, round(p.value, 6), round(stage * p.budget, 6), active ? ts : now, message))
+      }
+    }
+    return out
+  }
+
+  private judgeDemand(g: DemandGroup, complete: (w: number, parts: Map<string, WindowPart>) => boolean): Transition[] {
+    const out: Transition[] = []
+    for (const w of [...g.windows.keys()].sort((a, b) => a - b)) {
+      const parts = g.windows.get(w)!
+      if (w < g.judgedUntil) {
+        g.windows.delete(w) // arrived after a later window was judged: too late to alarm on
+        continue
+      }
+      if (!complete(w, parts)) break
+      g.windows.delete(w)
+      g.judgedUntil = w + DEMAND_WINDOW_MS
+      const limit = g.scope.budgets.maxDemandKw
+      if (limit === undefined) continue
+      let kw = 0
+      for (const p of parts.values()) kw += p.kwN > 0 ? p.kwSum / p.kwN : p.coveredMs > 0 ? p.kwh / (p.coveredMs / 3_600_000) : 0
+      const key = `max_demand:${g.kind}:${g.scope.id}`
+      const active = kw > limit
+      if (this.state.get(key) === active) continue
+      this.state.set(key, active)
+      const message = active ? `15 分钟平均需量 ${round(kw, 1)} kW 超过合同最大需量 ${limit} kW / 15-minute demand ${round(kw, 1)} kW above the contracted ${limit} kW` : undefined
+      out.push(this.transition(g.kind, g.scope, key, active, 3, 'max_demand', 'max_demand_exceeded', 'kw', round(kw, 3), limit, w + DEMAND_WINDOW_MS, message))
+    }
+    return out
+  }
+
+  private transition(kind: 'e' | 'p', scope: ScopeInfo, key: string, active: boolean, level: 3 | 4, rule: string, type: string, metric: string, value: number, threshold: number, ts: number, message: string | undefined): Transition {
+    const device = kind === 'e' ? (this.d.mainMeter(scope.id) ?? scope.id) : scope.id
+    return {
+      key, rule, type, kind: active ? 'activate' : 'clear', level,
+      park: scope.park, enterprise: scope.id, area: undefined, device,
+      metric, value, threshold, ts, message,
+    }
+  }
+
+  private demandGroups(meter: MeterInfo): DemandGroup[] {
+    const out: DemandGroup[] = []
+    const e = this.d.settings.enterprises.get(meter.enterprise)
+    const p = this.d.settings.parks.get(meter.park)
+    if (e) out.push(this.group('e', e))
+    if (p) out.push(this.group('p', p))
+    return out
+  }
+
+  private group(kind: 'e' | 'p', scope: ScopeInfo): DemandGroup {
+    const k = `${kind}:${scope.id}`
+    let g = this.groups.get(k)
+    if (!g) this.groups.set(k, (g = { scope, kind, windows: new Map(), judgedUntil: 0 }))
+    return g
+  }
+
+  private part(g: DemandGroup, win: number, meter: string): WindowPart {
+    let w = g.windows.get(win)
+    if (!w) g.windows.set(win, (w = new Map()))
+    let p = w.get(meter)
+    if (!p) w.set(meter, (p = { kwSum: 0, kwN: 0, kwh: 0, coveredMs: 0 }))
+    return p
+  }
+
+  private meterState(id: string): MeterState {
+    let m = this.meters.get(id)
+    if (!m) this.meters.set(id, (m = { baseline: {}, window: 0 }))
+    return m
+  }
+
+  private usageOf(scope: string): Map<string, number> {
+    let u = this.usage.get(scope)
+    if (!u) this.usage.set(scope, (u = new Map()))
+    return u
+  }
+}

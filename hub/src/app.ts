@@ -12,6 +12,7 @@ import { DeviceRegistry } from './registry/device-registry.js'
 import { JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
+import { heldPublishes } from './broker/authorize-publish.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
@@ -119,7 +120,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   await Promise.race([dbReady, new Promise((r) => setTimeout(r, 15_000))])
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
   const writer = new BatchWriter({
-    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 200_000, log,
+    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 50_000, log,
     onWritten: (segment, count) => journal.written(segment, count),
   })
   const replay = journal.open()
@@ -214,7 +215,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed },
       devices: { total: registry.size, online },
-      process: memory(),
+      process: { ...memory(), heldPublishes: heldPublishes() },
     }
   }
 

@@ -3,6 +3,13 @@
  * ISA-18.2: a shelved, suppressed or out-of-service alarm leaves the operator's active list.
  */
 import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
+import { UNITS } from '../../../hub/src/model/vocabulary.js'
+
+/** The unit of an alarm's value and threshold: its metric's, or seconds without data for an offline device. */
+export function alarmUnit(alarm: Pick<Alarm, 'metric' | 'type'>): string {
+  if (alarm.metric) return UNITS[alarm.metric] ?? ''
+  return alarm.type === 'device_offline' ? 's' : ''
+}
 
 /** Highest level first (1 = red), then newest first; id breaks ties so the order is stable. */
 export function compareAlarms(a: Alarm, b: Alarm): number {

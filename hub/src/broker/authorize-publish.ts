@@ -39,7 +39,27 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       log('ingest failed', { topic, err: (err as Error).message })
       return done(null)
     }
-    if (pending) pending.then(() => done(null), (err: Error) => done(err))
-    else done(null)
+    if (!pending) return done(null)
+    // Held (store backpressure, or a QoS 1 reading waiting for the journal): stop reading this
+    // client's socket until it is taken, so TCP pushes back instead of memory filling up.
+    // Held (store backpressure, or a QoS 1 reading waiting for the journal). aedes reads a
+    // client's socket a chunk at a time, so what is held is bounded by connections × one chunk.
+    heldNow++
+    pending.then(
+      () => {
+        heldNow--
+        done(null)
+      },
+      (err: Error) => {
+        heldNow--
+        done(err)
+      },
+    )
   }
+}
+
+/** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
+let heldNow = 0
+export function heldPublishes(): number {
+  return heldNow
 }

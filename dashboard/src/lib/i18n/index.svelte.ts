@@ -65,6 +65,17 @@ export function localName(thing: { name: string; nameEn?: string | undefined; id
   return thing.nameEn ?? thing.id ?? thing.name
 }
 
+const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/u
+
+/**
+ * The `lang` of free text from the hub or from people (notes, titles typed in Chinese) on an
+ * English screen: Chinese text is marked zh-CN, so it is drawn with Chinese glyphs and read as
+ * Chinese; anything else inherits the page's language.
+ */
+export function textLang(text: string | null | undefined): 'zh-CN' | undefined {
+  return i18n.locale !== 'zh-CN' && text && CJK.test(text) ? 'zh-CN' : undefined
+}
+
 /** zh / en text pairs carried by hub objects (risk reasons, incident steps). */
 export function pick(zh: string, enText: string | undefined): string {
   return i18n.locale === 'zh-CN' ? zh : (enText ?? zh)

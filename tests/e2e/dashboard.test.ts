@@ -1,0 +1,336 @@
+/**
+ * The emergency-command dashboard end to end: a real hub (real MQTT broker, real InfluxDB)
+ * serving the built dashboard to headless Chromium; devices publish with mqtt.js. The tests
+ * run in order on one hub, as one duty shift: sign in, an alarm arrives, it is acknowledged,
+ * the screen is read in English and in Chinese, an incident opens, and a viewer looks on.
+ * Screenshots go to test-results/e2e-*.png.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { MqttClient } from 'mqtt'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import type { Alarm } from '../../hub/src/model/alarm.js'
+import type { Incident } from '../../hub/src/model/incident.js'
+import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+import { auditLanguage, CJK, DESK, ensureDashboardBuilt, LAPTOP, launchBrowser, screenshot, signIn } from './browser.js'
+
+const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
+
+/** Where each device publishes: parks/{park}/{enterprise}/{device}. */
+const PREFIX: Record<string, string> = {
+  'vtc-ti01-gas-009': 'parks/vtc/vtc-ti01',
+  'vtc-ti01-fire-010': 'parks/vtc/vtc-ti01',
+  'vtc-ti01-fire-011': 'parks/vtc/vtc-ti01',
+  'vtc-gc03-gas-005': 'parks/vtc/vtc-gc03',
+  'glc-h02-gas-005': 'parks/glc/glc-h02',
+}
+
+const row = (device: string) => `[data-testid=alarm-row][data-device="${device}"]`
+const planDevice = (device: string) => `[data-testid=plan-device][data-device="${device}"]`
+
+describe('dashboard end to end: the command screen against a live hub', () => {
+  let t: TestHub
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  const extraContexts: BrowserContext[] = []
+  const clients = new Map<string, MqttClient>()
+  /** Uncaught errors, console errors and HTTP errors of every page, checked at the end of each test. */
+  const pageErrors: string[] = []
+  /** HTTP errors a test provokes on purpose (e.g. a wrong password), as "status path". */
+  const expectedHttpErrors = new Set<string>()
+  /** The lel 30 alarm of scenario 2, acknowledged in scenario 3. */
+  let gasAlarmId = ''
+
+  async function publish(device: string, channel: 'telemetry' | 'event', body: object): Promise<void> {
+    let c = clients.get(device)
+    if (!c) {
+      c = await connectMqtt(t.mqttUrl, { username: device, password: secret(device), clientId: device })
+      clients.set(device, c)
+    }
+    await c.publishAsync(`${PREFIX[device]}/${device}/${channel}`, JSON.stringify(body), { qos: 1 })
+  }
+
+  async function newPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
+    const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'no-preference' })
+    const p = await ctx.newPage()
+    p.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    p.on('console', (msg) => {
+      if (msg.type() !== 'error') return
+      // Failed loads (the page's own requests and the browser's, e.g. the icon) name their address.
+      const failed = /^Failed to load resource: .*status of (\d+)/.exec(msg.text())
+      const what = failed ? `${failed[1]} ${new URL(msg.location().url).pathname}` : undefined
+      if (what === undefined) pageErrors.push(`console: ${msg.text()}`)
+      else if (!expectedHttpErrors.has(what)) pageErrors.push(`HTTP ${what}`)
+    })
+    return { context: ctx, page: p }
+  }
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt()
+    // No simulator keeps the demo zone's 240 devices reporting here, so with the default dead-man
+    // time (3 intervals) every safety device would raise a "device offline" alarm after 30 s and
+    // the screen would change under the tests. A long dead-man time keeps the board to what the
+    // tests publish.
+    t = await startTestHub({ dashboard: true, env: { HUB_DEADMAN_INTERVALS: '1000' } })
+    browser = await launchBrowser()
+    ;({ context, page } = await newPage(DESK))
+  })
+
+  afterAll(async () => {
+    for (const c of clients.values()) c.end(true)
+    for (const c of extraContexts) await c.close().catch(() => undefined)
+    await context?.close().catch(() => undefined)
+    await browser?.close()
+    await t?.stop()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      const name = task.name.slice(0, 2)
+      if (page && !page.isClosed()) await screenshot(page, `e2e-${name}-failed`).catch(() => undefined)
+    })
+  })
+
+  it('01 signs in as the safety officer through the form; the overview shows the parks with their grades and a live connection', async () => {
+    await page.goto(`${t.http}/`)
+    const form = page.locator('form', { has: page.locator('input[type=password]') })
+    await form.waitFor()
+    await expect.poll(() => page.title()).toBe('园区应急指挥')
+    await screenshot(page, 'e2e-01-login')
+
+    // A wrong password is refused and says so.
+    expectedHttpErrors.add('401 /api/v1/auth/login')
+    await form.locator('input[autocomplete=username]').fill('safety')
+    await form.locator('input[type=password]').fill('not-the-password')
+    await form.locator('button[type=submit]').click()
+    await expect.poll(() => form.locator('[role=alert]').textContent()).toContain('用户名或密码错误')
+
+    await form.locator('input[type=password]').fill('safety-demo')
+    await form.locator('button[type=submit]').click()
+    expectedHttpErrors.delete('401 /api/v1/auth/login')
+    const conn = page.locator('[data-testid=connection]')
+    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 15_000 })
+    expect((await conn.innerText()).trim()).toBe('实时')
+
+    const tiles = page.locator('[data-testid=park-tile]')
+    await expect.poll(() => tiles.count()).toBe(7)
+    for (const [park, name] of [['vtc', '钒钛化工园区'], ['glc', '格里坪化工园区']] as const) {
+      const tile = page.locator(`[data-testid=park-tile][data-park=${park}]`)
+      const text = await tile.innerText()
+      expect(text).toContain(name)
+      expect(text).toMatch(/风险等级\s*C\s*一般安全风险/)
+    }
+    // A calm screen: no alarm, no park coloured by a level, no device marked on the plan.
+    await page.locator('[data-testid=plan-device]').first().waitFor({ state: 'attached' })
+    expect(await page.locator('[data-testid=alarm-row]').count()).toBe(0)
+    expect(await page.locator('[data-testid=park-tile].levelled').count()).toBe(0)
+    expect(await page.locator('[data-testid=plan-device]:not([data-level=""])').count()).toBe(0)
+    await screenshot(page, 'e2e-01-overview')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('02 a gas reading over its set point reaches the alarm board and pulses on the site plan within 2 s', async ({ annotate }) => {
+    const device = 'vtc-ti01-gas-009'
+    // The officer looks at the chemical park; the detector is on its plan, calm.
+    await page.locator('[data-testid=park-tile][data-park=vtc]').click()
+    await page.locator(planDevice(device)).waitFor({ state: 'attached' })
+    expect(await page.locator(`${planDevice(device)} path.pulse`).count()).toBe(0)
+    await publish(device, 'telemetry', { values: { lel: 5 } }) // connected and reporting, below the set point
+
+    const sent = Date.now()
+    await publish(device, 'telemetry', { values: { lel: 30 } })
+    const seen = await page.waitForFunction(
+      ([rowSel, pulseSel]) => {
+        const r = document.querySelector(rowSel!)
+        const p = document.querySelector(pulseSel!)
+        if (!r || !p || r.getClientRects().length === 0 || p.getClientRects().length === 0) return false
+        return getComputedStyle(p).animationName === 'alarm-pulse' ? Date.now() : false
+      },
+      [row(device), `${planDevice(device)} path.pulse`],
+      { polling: 'raf', timeout: 15_000 },
+    )
+    const elapsed = ((await seen.jsonValue()) as number) - sent
+    await annotate(`publish → on the board and pulsing on the plan: ${elapsed} ms`)
+    console.info(`publish → on the board and pulsing on the plan: ${elapsed} ms`)
+    await screenshot(page, 'e2e-02-alarm')
+    expect(elapsed, `publish → alarm on the board and pulsing on the plan took ${elapsed} ms; the issue asks for at most 2000 ms`).toBeLessThanOrEqual(2000)
+
+    // The row says what it is: level II (orange, first level of GB/T 50493), 30 %LEL against 25, unacknowledged.
+    const r = page.locator(row(device))
+    const text = await r.innerText()
+    expect(text).toContain('二级')
+    expect(text).toContain('气体浓度超限')
+    expect(text).toContain('锅炉房可燃气体探测器1号')
+    expect(text).toMatch(/30\s*%LEL/)
+    expect(text).toMatch(/25\s*%LEL/)
+    expect(text).toContain('未确认')
+    expect(await page.locator(planDevice(device)).getAttribute('data-level')).toBe('2')
+    gasAlarmId = (await r.getAttribute('data-alarm'))!
+    const a = (await api<Alarm>(t, 'GET', `/api/v1/alarms/${gasAlarmId}`)).body
+    expect(a).toMatchObject({ device, level: 2, metric: 'lel', value: 30, ack: 'unacked', condition: 'active' })
+    // The header counts it.
+    await expect.poll(() => page.title()).toBe('(1) 园区应急指挥')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('03 acknowledging is one click on the board (a note is optional); the hub records it', async () => {
+    expect(gasAlarmId, 'the alarm of scenario 02').not.toBe('')
+    const r = page.locator(`[data-testid=alarm-row][data-alarm="${gasAlarmId}"]`)
+    await r.locator('[data-testid=alarm-row-ack]').click()
+    await page.locator(`[data-testid=alarm-row][data-alarm="${gasAlarmId}"][data-ack=acked]`).waitFor()
+    expect(await r.locator('[data-testid=alarm-row-ack]').count()).toBe(0)
+    const text = await r.innerText()
+    expect(text).not.toContain('未确认')
+    expect(text).toContain('已确认')
+    // Acknowledged: still orange on the plan while the gas stands, but it no longer pulses.
+    await page.locator(`${planDevice('vtc-ti01-gas-009')} path.pulse`).waitFor({ state: 'detached' })
+    expect(await page.locator(planDevice('vtc-ti01-gas-009')).getAttribute('data-level')).toBe('2')
+    const acked = (await api<Alarm>(t, 'GET', `/api/v1/alarms/${gasAlarmId}`)).body
+    expect(acked.ack).toBe('acked')
+    expect(acked.history.filter((s) => s.action === 'ack').map((s) => s.actor)).toEqual(['safety'])
+    await screenshot(page, 'e2e-03-acked')
+
+    // With a note: select the alarm, type the note beside the acknowledge button in the details.
+    const device = 'vtc-gc03-gas-005'
+    await publish(device, 'telemetry', { values: { lel: 28 } })
+    await page.locator(row(device)).click()
+    const actions = page.locator('[data-testid=alarm-detail] [data-testid=alarm-actions]')
+    await actions.waitFor()
+    const note = '现场已核实，储罐区加强通风'
+    await actions.locator('input[type=text]').first().fill(note)
+    await actions.locator('button.primary', { hasText: '确认' }).click()
+    await page.locator(`${row(device)}[data-ack=acked]`).waitFor()
+    const id = (await page.locator(row(device)).getAttribute('data-alarm'))!
+    const withNote = (await api<Alarm>(t, 'GET', `/api/v1/alarms/${id}`)).body
+    expect(withNote.ack).toBe('acked')
+    expect(withNote.history.find((s) => s.action === 'ack')).toMatchObject({ actor: 'safety', note })
+    // The note is in the alarm's history in the details panel.
+    await page.locator('[data-testid=alarm-history]', { hasText: note }).waitFor()
+    await screenshot(page, 'e2e-03-ack-note')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('04 in English nothing is left untranslated (only text marked as Chinese data); back in 中文 the labels are Chinese', async () => {
+    // The noted alarm stays selected, so its Chinese note is on screen in English too.
+    await page.locator('[data-testid=alarm-history]').waitFor()
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor()
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en')
+
+    const en = await auditLanguage(page)
+    await screenshot(page, 'e2e-04-english')
+    expect(en.offenders, 'CJK text outside elements marked lang="zh…"').toEqual([])
+    const leftover = en.unmarkedText.match(new RegExp(CJK.source, 'gu')) ?? []
+    expect(leftover.join(''), 'CJK characters in document.body.innerText outside lang="zh…" elements').toBe('')
+    // What is marked Chinese is only the language switch's own name and the note typed in Chinese.
+    expect(en.marked).toHaveLength(2)
+    expect(en.marked).toEqual(expect.arrayContaining([{ text: '中文', within: '' }, { text: '现场已核实，储罐区加强通风', within: 'alarm-history' }]))
+    for (const s of ['Parks', 'Alarms', 'Vanadium-Titanium Chemical Park', 'Geliping Chemical Park', 'Risk grade', 'moderate risk', 'Boiler house combustible gas detector 1', 'Level II', '%LEL', 'Acknowledged']) {
+      expect(en.pageText).toContain(s)
+    }
+    await expect.poll(() => page.title()).toMatch(/^(\(\d+\) )?Park Emergency Command$/)
+
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await page.locator('[data-testid=connection]', { hasText: '实时' }).waitFor()
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN')
+    const zh = await page.evaluate(() => document.body.innerText)
+    for (const s of ['园区', '报警', '风险等级', '钒钛化工园区', '格里坪化工园区', '锅炉房可燃气体探测器1号', '二级', '已确认', '报警记录']) {
+      expect(zh).toContain(s)
+    }
+    expect(zh).not.toContain('Vanadium-Titanium Chemical Park')
+    await screenshot(page, 'e2e-04-chinese')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('05 gas and fire in the boiler house open an incident that takes the stage; a checklist step clicked is done in the hub', async () => {
+    await page.locator('[data-testid=detail-close]').click().catch(() => undefined)
+    // The leak grows to the second level and the boiler house catches fire: smoke and heat.
+    await publish('vtc-ti01-gas-009', 'telemetry', { values: { lel: 60 } })
+    await publish('vtc-ti01-fire-011', 'event', { type: 'smoke_alarm', state: 'on' })
+    await publish('vtc-ti01-fire-010', 'telemetry', { values: { temp: 75 } })
+
+    const incident = await eventually(async () => {
+      const r = await api<{ incidents: Incident[] }>(t, 'GET', '/api/v1/incidents?state=open&park=vtc')
+      return r.body.incidents.find((i) => i.area === 'vtc-ti01-blr' && i.hazard === 'gas_fire')
+    }, 10_000, 'a gas_fire incident in the boiler house')
+    const stage = page.locator(`[data-testid=incident-stage][data-incident="${incident.id}"]`)
+    await stage.waitFor({ timeout: 10_000 })
+    await stage.getByText('可燃气体泄漏并发火灾').first().waitFor()
+    const head = await stage.innerText()
+    expect(head).toContain('应急处置')
+    expect(head).toContain('锅炉房')
+    expect(head).toContain('一级')
+    // The stage is the biggest thing: it holds the centre column, the plan is inside it.
+    const box = (await stage.boundingBox())!
+    expect(box.width).toBeGreaterThan(DESK.width * 0.4)
+    expect(box.height).toBeGreaterThan(DESK.height * 0.5)
+    await stage.locator(planDevice('vtc-ti01-gas-009')).waitFor({ state: 'attached' })
+    await screenshot(page, 'e2e-05-incident')
+
+    const steps = stage.locator('[data-testid=incident-step]')
+    await expect.poll(() => steps.count()).toBe(incident.steps.length)
+    const first = incident.steps[0]!
+    expect(first.done).toBe(false)
+    const li = stage.locator(`[data-testid=incident-step][data-step="${first.id}"]`)
+    expect(await li.innerText()).toContain(first.text)
+    await li.locator('button').click()
+    await stage.locator(`[data-testid=incident-step][data-step="${first.id}"].done button[aria-pressed=true]`).waitFor()
+    expect(await li.innerText()).toContain('safety')
+    await expect.poll(() => stage.locator('[data-testid=incident-step].done').count()).toBe(1)
+    const after = (await api<Incident>(t, 'GET', `/api/v1/incidents/${incident.id}`)).body
+    expect(after.steps[0]).toMatchObject({ id: first.id, done: true, doneBy: 'safety' })
+    expect(after.steps.filter((s) => s.done)).toHaveLength(1)
+    await screenshot(page, 'e2e-05-step-done')
+
+    // The stage reads in English too (steps, hazard, place), with nothing left in Chinese.
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    await stage.getByText(first.textEn).first().waitFor()
+    const en = await auditLanguage(page)
+    await screenshot(page, 'e2e-05-incident-english')
+    expect(en.offenders, 'CJK text on the English incident stage').toEqual([])
+    // Marked Chinese: the language switch, and hub notes in the timeline that quote a plan's Chinese name.
+    expect(en.marked.filter((m) => m.text !== '中文' && m.within !== 'incident-timeline')).toEqual([])
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await stage.getByText(first.text).first().waitFor()
+    expect(pageErrors).toEqual([])
+  })
+
+  it('06 a viewer sees alarms and the incident but no action on them', async () => {
+    // A fresh, unacknowledged alarm in another park: operators get an acknowledge button on it.
+    const device = 'glc-h02-gas-005'
+    await publish(device, 'telemetry', { values: { lel: 30 } })
+    await page.locator(`${row(device)} [data-testid=alarm-row-ack]`).waitFor()
+
+    const viewer = await newPage(LAPTOP)
+    extraContexts.push(viewer.context)
+    const v = viewer.page
+    await signIn(v, t.http, 'viewer', 'viewer-demo')
+    const r = v.locator(row(device))
+    await r.waitFor()
+    expect(await r.getAttribute('data-ack')).toBe('unacked')
+    expect(await v.locator('[data-testid=alarm-row]').count()).toBeGreaterThan(3)
+    expect(await v.locator('[data-testid=alarm-row] button').count(), 'buttons on the viewer\'s alarm rows').toBe(0)
+
+    await r.click()
+    const detail = v.locator('[data-testid=alarm-detail]')
+    await detail.waitFor()
+    expect(await detail.innerText()).toContain('未确认')
+    expect(await detail.locator('[data-testid=alarm-actions]').count()).toBe(0)
+    expect(await detail.locator('button, input, select, textarea').count(), 'controls in the viewer\'s alarm details').toBe(0)
+
+    // The open incident is on their screen too, read-only: no step can be ticked, no close.
+    await v.locator('button', { hasText: '返回处置页面' }).first().click().catch(() => undefined)
+    const stage = v.locator('[data-testid=incident-stage]')
+    await stage.waitFor()
+    expect(await stage.locator('[data-testid=incident-step] button:not([disabled])').count()).toBe(0)
+    expect(await stage.locator('button', { hasText: '结束处置' }).count()).toBe(0)
+    await screenshot(v, 'e2e-06-viewer')
+
+    // The hub agrees: a viewer may not acknowledge.
+    const viewerToken = await login(t.http, 'viewer', 'viewer-demo')
+    const id = (await r.getAttribute('data-alarm'))!
+    expect((await api(t, 'POST', `/api/v1/alarms/${id}/ack`, {}, viewerToken)).status).toBe(403)
+    expect(pageErrors).toEqual([])
+  })
+})

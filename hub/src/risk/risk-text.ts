@@ -60,8 +60,9 @@ export function describeAlarmKind(a: Pick<Alarm, 'type' | 'metric' | 'level'>): 
   if (a.type === 'gas_high' || a.type === 'gas') {
     const [zh, en] = substance ?? ['气体', 'Gas']
     // GB/T 50493-2019: 二级 (second level) is the higher set point → red; 一级 → orange.
-    if (a.level === 1) return { text: `${zh}二级报警`, textEn: `${en} level-2 alarm` }
-    if (a.level === 2) return { text: `${zh}一级报警`, textEn: `${en} level-1 alarm` }
+    // Said as "reached the set point" so it is not read against the warning-level badge beside it.
+    if (a.level === 1) return { text: `${zh}达到二级报警值`, textEn: `${en} at the second alarm set point` }
+    if (a.level === 2) return { text: `${zh}达到一级报警值`, textEn: `${en} at the first alarm set point` }
     return { text: `${zh}报警`, textEn: `${en} alarm` }
   }
   if (a.type === 'gas_low' && substance) {

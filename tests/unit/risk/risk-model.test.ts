@@ -36,7 +36,7 @@ describe('computeRisk: four-colour level', () => {
     expect(vtc.activeAlarms).toEqual({ 1: 1, 2: 0, 3: 0, 4: 0 })
     expect(vtc.reasons).toEqual([{
       level: 1, code: 'alarm',
-      text: '可燃气体二级报警 · 氯化车间', textEn: 'Combustible gas level-2 alarm · chlorination unit',
+      text: '可燃气体达到二级报警值 · 氯化车间', textEn: 'Combustible gas at the second alarm set point · chlorination unit',
       alarm: 'al-1', device: 'vc-gas-1',
     }])
     expect(enterpriseLevel(vtc, 'vt-chem')).toBe(1)
@@ -102,7 +102,7 @@ describe('computeRisk: four-colour level', () => {
     const vtc = park(risk({ alarms: [advisory, orange], devs: offline(devices(), 'tw-gas-1') }), 'vtc')
     expect(vtc.level).toBe(2)
     expect(vtc.reasons.map((r) => [r.level, r.code])).toEqual([[2, 'alarm'], [3, 'safety_device_offline'], [4, 'alarm']])
-    expect(vtc.reasons[0]!.text).toBe('可燃气体一级报警 · 氯化车间')
+    expect(vtc.reasons[0]!.text).toBe('可燃气体达到一级报警值 · 氯化车间')
     expect(vtc.reasons[2]).toMatchObject({ text: '能耗超预算 · 探测器 vc-meter-1', textEn: 'Energy budget exceeded · Detector vc-meter-1' })
     expect(vtc.enterprises.map((e) => e.level)).toEqual([2, 3])
   })
@@ -117,7 +117,7 @@ describe('computeRisk: four-colour level', () => {
 
 describe('reason texts follow the rules\' alarm types', () => {
   it.each([
-    [{ type: 'gas_high', metric: 'cl2', level: 2 }, '氯气一级报警', 'Chlorine level-1 alarm'],
+    [{ type: 'gas_high', metric: 'cl2', level: 2 }, '氯气达到一级报警值', 'Chlorine at the first alarm set point'],
     [{ type: 'o2_low', metric: 'o2', level: 2 }, '氧含量过低', 'Oxygen low'],
     [{ type: 'temp_high', metric: 'temp', level: 3 }, '温度过高', 'High temperature'],
     [{ type: 'kw_high', metric: 'kw', level: 4 }, '有功功率过高', 'Active power high'],

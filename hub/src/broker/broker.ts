@@ -17,6 +17,7 @@ export interface BrokerOptions {
   ingest: Ingest
   log: { info(o: object, m: string): void; warn(o: object, m: string): void }
   tls?: { key: string; cert: string; ca: string | undefined; requestCert: boolean } | undefined
+  maxConnections?: number
 }
 
 export interface Broker {
@@ -76,6 +77,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         track(socket)
         aedes.handle(socket)
       })
+      if (o.maxConnections) tcp.maxConnections = o.maxConnections
       servers.push(tcp)
       tcpPort = await listenOn(tcp, host, port)
       let boundTls: number | undefined

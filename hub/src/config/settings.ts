@@ -32,6 +32,8 @@ export interface Settings {
   deadmanIntervals: number
   /** Largest size of the durable journal on disk. */
   journalMaxBytes: number
+  /** MQTT connections accepted at once (TCP and TLS each); more are refused at accept. */
+  maxConnections: number
 }
 
 export class SettingsError extends Error {
@@ -107,6 +109,7 @@ export function loadSettings(env: Env = process.env): Settings {
     writeBatchPoints: int(env, 'HUB_WRITE_BATCH', 5000, 1, 100_000),
     writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
+    maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }
 }

@@ -29,6 +29,7 @@ import { riskRoutes } from './api/routes/risk.js'
 import { setpointRoutes } from './api/routes/setpoints.js'
 import { incidentRoutes } from './api/routes/incidents.js'
 import { SafetyLoop } from './safety-loop.js'
+import { createEnergyEmissions, energyEmissionsRoutes, type EnergyEmissions } from './energy-emissions.js'
 import { LiveServer } from './live/live-server.js'
 
 /**
@@ -94,12 +95,15 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
   // Routes of the safety loop are registered now and find the loop once it exists.
   let safety!: SafetyLoop
+  let energyEmissions: EnergyEmissions | undefined
   const api = await createApi({
     services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, dashboardDir: options.dashboardDir,
     plugins: [
       async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
       async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
       async (app) => void (await app.register(incidentRoutes({ get incidents() { return safety.incidents }, incidentsDurable: () => safety.incidentsDurable() }))),
+      // Built before InfluxDB is known: each request finds the services once they exist (503 before).
+      async (app) => void (await app.register(energyEmissionsRoutes(() => energyEmissions))),
       async (app) => void (await app.register(setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device))),
     ],
   })
@@ -150,6 +154,13 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
   safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void store(l, 0), log })
+  const ee = createEnergyEmissions({
+    zone, influx, db: conn.db, clock, log,
+    raise: (transitions) => safety.apply(transitions),
+    devices: () => [...registry.all()].map((r) => r.device),
+  })
+  energyEmissions = ee
+  void dbReady.then(() => ee.start())
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
     snapshot: (parks) => safety.snapshotFor(parks),
@@ -172,6 +183,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         heard(r.device, r.ts)
       }
       safety.onReadings(readings)
+      ee.onReadings(readings)
       return pending
     },
     event(e, qos) {
@@ -224,6 +236,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   safety.start()
   const watchJournal = journalWatcher(journal, safety)
   const journalWatch = setInterval(() => watchJournal(clock()), 5000)
+  const energyTick = setInterval(() => ee.tick(clock()), 10_000)
+  energyTick.unref()
   journalWatch.unref()
   await api.listen({ host: settings.host, port: settings.httpPort })
   const httpAddr = api.server.address()
@@ -238,6 +252,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     close() {
       closing ??= (async () => {
         clearInterval(journalWatch)
+        clearInterval(energyTick)
+        ee.close()
         await broker.close().catch(() => undefined)
         await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)

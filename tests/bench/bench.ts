@@ -68,7 +68,8 @@ interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number
 
 function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${arg('heap-mb', 256)}`, '--import', 'tsx', join(root, 'hub/src/main.ts')], {
+    const heap = arg('heap-mb', 0)
+    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), '--import', 'tsx', join(root, 'hub/src/main.ts')], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''

@@ -160,7 +160,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     devices: () => [...registry.all()].map((r) => r.device),
   })
   energyEmissions = ee
-  void dbReady.then(() => ee.start())
+  void dbReady.then(() => ee.start(), () => undefined)
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
     snapshot: (parks) => safety.snapshotFor(parks),

@@ -191,7 +191,8 @@ export class BudgetMonitor {
       for (const stage of BUDGET_STAGES) {
         const key = `energy_budget:${kind}:${scope.id}:${p.period}:${stage * 100}`
         const active = p.value >= stage * p.budget
-        if (!force && this.state.get(key) === active) continue
+        // Unknown state counts as inactive, except when `force`d (seed): no flood of clears.
+        if (!force && (this.state.get(key) ?? false) === active) continue
         this.state.set(key, active)
         const pct = stage * 100
         const message = active

@@ -23,8 +23,8 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
 
 export class LocalCalendar {
   private readonly fmt: Intl.DateTimeFormat
-  private cacheKey = Number.NaN
-  private cacheParts: LocalParts | undefined
+  /** Local parts by minute since the epoch (Intl formatting is slow; buckets repeat). */
+  private readonly cache = new Map<number, LocalParts>()
 
   constructor(readonly timezone: string) {
     this.fmt = new Intl.DateTimeFormat('en-US', {
@@ -36,15 +36,16 @@ export class LocalCalendar {
   /** Local date and time of an instant (to the minute). */
   parts(ts: number): LocalParts {
     const key = Math.floor(ts / MINUTE)
-    if (key === this.cacheKey && this.cacheParts) return this.cacheParts
+    const hit = this.cache.get(key)
+    if (hit) return hit
     const p: Record<string, string> = {}
     for (const x of this.fmt.formatToParts(new Date(key * MINUTE))) p[x.type] = x.value
     const parts: LocalParts = {
       year: Number(p.year), month: Number(p.month), day: Number(p.day),
       hour: Number(p.hour) % 24, minute: Number(p.minute), weekday: WEEKDAYS[p.weekday ?? 'Sun'] ?? 0,
     }
-    this.cacheKey = key
-    this.cacheParts = parts
+    if (this.cache.size >= 8192) this.cache.clear()
+    this.cache.set(key, parts)
     return parts
   }
 
@@ -95,6 +96,12 @@ export class LocalCalendar {
     if (period === 'month') return this.monthKey(start)
     if (period === 'day') return this.dayKey(start)
     return `${this.dayKey(start)} ${pad(this.parts(start).hour)}:00`
+  }
+
+  /** Local `YYYY-MM-DD HH:MM` of an instant. */
+  minuteLabel(ts: number): string {
+    const p = this.parts(ts)
+    return `${this.dayKey(ts)} ${pad(p.hour)}:${pad(p.minute)}`
   }
 
   /** Bounds of a local day given as `YYYY-MM-DD`; undefined when it is not a date. */

@@ -26,6 +26,8 @@ export interface MeterSeries {
   meta: MeterMeta
   carrier: Carrier
   buckets: BucketUsage[]
+  /** Time of the reading before the range, when there was one: the meter was counting from then. */
+  since?: number | undefined
 }
 
 export interface Gap {
@@ -114,14 +116,18 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
   const starts = periodStarts(o.cal, o.period, o.from, o.to)
   const index = new Map(starts.map((s, i) => [s, i]))
   const ends = starts.map((s) => o.cal.next(o.period, s))
-  const slot = (ts: number): number | undefined => index.get(o.cal.startOf(o.period, ts))
+  const slots = new Map<number, number | undefined>()
+  const slot = (ts: number): number | undefined => {
+    if (!slots.has(ts)) slots.set(ts, index.get(o.cal.startOf(o.period, ts)))
+    return slots.get(ts)
+  }
   const counted = (m: MeterMeta): boolean => o.includeSubmeters || !m.submeter
 
   const byEnterprise = new Map<string, { park: string; accs: Acc[] }>()
-  const meters = new Map<string, { meta: MeterMeta; amounts: Partial<Record<Carrier, number>>; resets: number[]; drops: number[]; gaps: { from: number; to: number }[]; lastEnd: number }>()
+  const meters = new Map<string, { meta: MeterMeta; amounts: Partial<Record<Carrier, number>>; resets: number[]; drops: number[]; gaps: { from: number; to: number }[]; firstStart: number; lastEnd: number }>()
   const meterOf = (meta: MeterMeta) => {
     let m = meters.get(meta.device)
-    if (!m) meters.set(meta.device, (m = { meta, amounts: {}, resets: [], drops: [], gaps: [], lastEnd: -Infinity }))
+    if (!m) meters.set(meta.device, (m = { meta, amounts: {}, resets: [], drops: [], gaps: [], firstStart: Infinity, lastEnd: -Infinity }))
     return m
   }
   const accsOf = (meta: MeterMeta): Acc[] => {
@@ -133,7 +139,9 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
   for (const s of series) {
     const m = meterOf(s.meta)
     const accs = counted(s.meta) ? accsOf(s.meta) : undefined
+    if (s.since !== undefined) m.firstStart = Math.min(m.firstStart, s.since)
     for (const b of s.buckets) {
+      m.firstStart = Math.min(m.firstStart, b.start)
       const i = slot(b.start)
       if (i === undefined) continue
       m.amounts[s.carrier] = (m.amounts[s.carrier] ?? 0) + b.usage
@@ -159,13 +167,14 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       if (g.from < ends[i]! && g.to > s) accs[i]!.gap = true
     })
   }
-  // A meter that has stopped reporting leaves the periods after its last reading without data.
+  // Periods before a meter's first reading in the range (none before it), and after it has
+  // stopped reporting, have no data from it.
   for (const m of meters.values()) {
     if (!counted(m.meta) || m.lastEnd === -Infinity) continue
     const silentFrom = m.lastEnd + o.gapFactor * m.meta.intervalSec * 1000
     const accs = accsOf(m.meta)
     starts.forEach((s, i) => {
-      if (ends[i]! > silentFrom && s < o.now) accs[i]!.gap = true
+      if ((ends[i]! > silentFrom && s < o.now) || s < m.firstStart) accs[i]!.gap = true
     })
   }
 
@@ -189,7 +198,8 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
     }
     return t
   }
-  const rowsOf = (accs: Acc[]): Row[] => accs.map((a, i) => ({ start: starts[i]!, label: o.cal.label(o.period, starts[i]!), ...toRow(a) }))
+  const labels = starts.map((t) => o.cal.label(o.period, t))
+  const rowsOf = (accs: Acc[]): Row[] => accs.map((a, i) => ({ start: starts[i]!, label: labels[i]!, ...toRow(a) }))
 
   const enterprises: EnterpriseTable[] = []
   const scopeAccs = starts.map(emptyAcc)

@@ -1,10 +1,9 @@
 /**
  * Which data answers a consumption query (docs/energy.md, "Rollups"): raw points for short
- * ranges, the hourly rollup for the complete hours of longer ones, the daily rollup for the
- * complete local days of long ones; the recent stretch the rollups do not hold yet always
- * comes from raw. Every source gives the same thing, bucket summaries of each counter
- * (first, last, min, max, count), so usage is computed one way (counter.ts) whatever the
- * source, and boundaries between segments are handled like any other bucket boundary.
+ * ranges and for the last week of long ones, the hourly or the daily rollup before that.
+ * Every source gives the same thing, bucket summaries of each counter (first, last, min,
+ * max, count), so usage is computed one way (counter.ts) whatever the source, and boundaries
+ * between segments are handled like any other bucket boundary.
  */
 import type { LocalCalendar, Period } from './calendar.js'
 
@@ -33,40 +32,24 @@ export const PLAN_DEFAULTS: PlanOptions = {
   dailyRollup: true,
 }
 
-const HOUR = 3_600_000
-
-/** Hours before this are in the hourly rollup (its continuous query runs at the top of the hour). */
-export function hourlyWatermark(now: number, cal: LocalCalendar): number {
-  return cal.startOf('hour', now - 5 * 60_000)
-}
-
-/** Local days before this are in the daily rollup (rebuilt hourly from the hourly rollup). */
-export function dailyWatermark(now: number, cal: LocalCalendar): number {
-  return cal.startOf('day', now - HOUR - 5 * 60_000)
-}
-
 /**
- * Segments covering [from, to), oldest first. `period` is what the caller buckets into:
- * hourly answers never use daily summaries.
+ * Segments covering [from, to), oldest first. Raw points answer ranges up to `rawMaxMs`, and
+ * within longer ones the last `rawMaxMs` before now (from a local midnight): readings that
+ * arrive late, a backfill, show at once there, and the rollups are read only where their
+ * continuous queries have long run. Older parts come from the hourly rollup, or from the daily
+ * one for day and month answers over more than `hourlyMaxMs`. `from` is aligned to the
+ * period asked for; hourly answers never use daily summaries.
  */
 export function planSources(from: number, to: number, period: Period, now: number, cal: LocalCalendar, o: PlanOptions = PLAN_DEFAULTS): Segment[] {
   if (to <= from) return []
-  const span = to - from
-  if (span <= o.rawMaxMs) return [{ source: 'raw', bucket: 'hour', from, to }]
+  if (to - from <= o.rawMaxMs) return [{ source: 'raw', bucket: 'hour', from, to }]
+  const rawFrom = Math.max(from, cal.startOf('day', now - o.rawMaxMs))
+  const older = Math.min(rawFrom, to)
   const out: Segment[] = []
-  let cursor = from
-  if (period !== 'hour' && span > o.hourlyMaxMs && o.dailyRollup) {
-    const until = Math.min(to, dailyWatermark(now, cal))
-    if (until > cursor) {
-      out.push({ source: 'rollup_1d', bucket: 'day', from: cursor, to: until })
-      cursor = until
-    }
+  if (older > from) {
+    const daily = period !== 'hour' && to - from > o.hourlyMaxMs && o.dailyRollup
+    out.push(daily ? { source: 'rollup_1d', bucket: 'day', from, to: older } : { source: 'rollup_1h', bucket: 'hour', from, to: older })
   }
-  const hUntil = Math.min(to, hourlyWatermark(now, cal))
-  if (hUntil > cursor) {
-    out.push({ source: 'rollup_1h', bucket: 'hour', from: cursor, to: hUntil })
-    cursor = hUntil
-  }
-  if (to > cursor) out.push({ source: 'raw', bucket: 'hour', from: cursor, to })
+  if (to > older) out.push({ source: 'raw', bucket: 'hour', from: older, to })
   return out
 }

@@ -51,7 +51,10 @@ const TYPES: Readonly<Record<string, readonly [string, string]>> = {
   deadman: ['数据中断', 'No data received'],
   emission_exceedance: ['排放超标', 'Emission limit exceeded'],
   energy_budget: ['能耗超预算', 'Energy budget exceeded'],
+  energy_budget_exceeded: ['能耗超预算', 'Energy budget exceeded'],
   demand_limit: ['需量超限', 'Demand limit exceeded'],
+  max_demand_exceeded: ['需量超限', 'Maximum demand exceeded'],
+  journal_filling: ['数据缓存将满', 'Data journal filling up'],
 }
 
 /** What the alarm is, without the place. */

@@ -1,0 +1,96 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import type { Zone } from '../../model/zone.js'
+import type { EmissionService } from '../../emissions/emission-service.js'
+import type { StackInfo } from '../../emissions/hourly.js'
+import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
+import { parseTime } from '../time.js'
+
+/**
+ * Stack emissions (docs/emissions.md, HJ 75-2017 / HJ 212-2017): hourly values of a CEMS
+ * stack and a park's daily compliance report. Any signed-in role reads.
+ */
+export interface EmissionRouteServices {
+  zone: Zone
+  stack(id: string): StackInfo | undefined
+  emissions: EmissionService
+  /** Local `YYYY-MM-DD` of yesterday, the default report day. */
+  yesterday(): string
+  now(): number
+}
+
+const DAY = 86_400_000
+const MAX_RANGE = 366 * DAY
+const Num = Type.Number()
+const NumOrNull = Type.Union([Type.Number(), Type.Null()])
+const MetricHour = Type.Object({
+  measured: NumOrNull, corrected: NumOrNull, validMinutes: NumOrNull, valid: Type.Boolean(), limit: NumOrNull, exceeded: Type.Boolean(),
+})
+const Hour = Type.Object({
+  start: Num, label: Type.String(),
+  metrics: Type.Object({ so2: MetricHour, nox: MetricHour, pm: MetricHour, o2: MetricHour, flow: MetricHour, temp: MetricHour }),
+})
+const HourlyReply = Type.Object({
+  device: Type.String(), park: Type.String(), enterprise: Type.String(), referenceO2: NumOrNull,
+  limits: Type.Record(Type.String(), Num), from: Num, to: Num, timezone: Type.String(), source: Type.String(), hours: Type.Array(Hour),
+})
+const MetricDay = Type.Object({
+  limit: Num, validHours: Num, exceededHours: Num, exceededAt: Type.Array(Num), dailyMean: NumOrNull, dailyMeasuredMean: NumOrNull,
+  dayValid: Type.Boolean(), dailyMeanAboveLimit: Type.Boolean(),
+})
+const ComplianceReply = Type.Object({
+  park: Type.String(), day: Type.String(), timezone: Type.String(), from: Num, to: Num,
+  stacks: Type.Array(Type.Object({
+    device: Type.String(), enterprise: Type.String(), name: Type.String(), nameEn: Type.String(), referenceO2: NumOrNull,
+    metrics: Type.Record(Type.String(), MetricDay), compliant: Type.Boolean(),
+  })),
+  summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
+})
+
+function storeError(err: unknown): never {
+  if (err instanceof HttpError) throw err
+  const m = (err as Error).message ?? ''
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|No host available/i.test(m)) throw unavailable('InfluxDB is not answering; try again shortly')
+  throw err
+}
+
+export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
+  return async (app) => {
+    const sec = [{ bearer: [] }]
+
+    app.get<{ Querystring: { device: string; from?: string; to?: string } }>('/api/v1/emissions/hourly', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['emissions'], security: sec,
+        summary: 'Hourly values of a CEMS stack per metric: measured mean, O2-corrected mean, valid minutes, valid (≥ 45 min), limit, exceeded (HJ 75)',
+        querystring: Type.Object({ device: Type.String({ maxLength: 64 }), from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
+        response: { 200: HourlyReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      const stack = s.stack(req.query.device)
+      if (!stack) throw notFound(`CEMS stack ${req.query.device} not found`)
+      const now = s.now()
+      const to = req.query.to !== undefined ? parseTime(req.query.to, 'to') : now
+      const from = req.query.from !== undefined ? parseTime(req.query.from, 'from') : to - DAY
+      if (from >= to) throw badRequest('from must be before to')
+      if (to - from > MAX_RANGE) throw badRequest('the range may span at most 366 days')
+      return s.emissions.hourly(stack, from, to, now).catch(storeError)
+    })
+
+    app.get<{ Querystring: { park: string; day?: string } }>('/api/v1/emissions/compliance', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['emissions'], security: sec,
+        summary: 'Daily compliance of a park’s stacks (local day): valid and exceeded hours, daily mean, day valid with ≥ 20 valid hours (HJ 75)',
+        querystring: Type.Object({ park: Type.String({ maxLength: 64 }), day: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }, { additionalProperties: false }),
+        response: { 200: ComplianceReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      if (!s.zone.parks.some((p) => p.id === req.query.park)) throw notFound(`park ${req.query.park} not found`)
+      const day = req.query.day ?? s.yesterday()
+      const report = await s.emissions.compliance(req.query.park, day).catch(storeError)
+      if (!report) throw badRequest(`day must be a date YYYY-MM-DD, got ${day}`)
+      return report
+    })
+  }
+}

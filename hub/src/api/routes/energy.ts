@@ -1,0 +1,193 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { Type } from 'typebox'
+import type { Zone } from '../../model/zone.js'
+import type { EnergyService, Scope } from '../../energy/energy-service.js'
+import type { Every, MeterMeta } from '../../energy/consumption.js'
+import type { Coefficients, ElectricityBasis } from '../../energy/coefficients.js'
+import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
+import { parseTime } from '../time.js'
+
+/**
+ * Energy (docs/energy.md): consumption from meter counters in native units and standard coal
+ * (GB/T 2589-2020), intensity and budget use, suggestions, and a CSV report. Any signed-in
+ * role reads.
+ */
+export interface EnergyRouteServices {
+  zone: Zone
+  meter(id: string): MeterMeta | undefined
+  energy: EnergyService
+  coefficients: Coefficients
+  basis: ElectricityBasis
+  timezone: string
+  now(): number
+}
+
+const DAY = 86_400_000
+const EVERY = ['1h', '1d', '1mo'] as const
+/** Longest range per `every` (whole periods). */
+const MAX_RANGE: Record<Every, number> = { '1h': 31 * DAY, '1d': 731 * DAY, '1mo': 1830 * DAY }
+const DEFAULT_RANGE: Record<Every, number> = { '1h': DAY, '1d': 30 * DAY, '1mo': 365 * DAY }
+
+const Id = Type.String({ maxLength: 64 })
+const Time = Type.String({ maxLength: 40 })
+const Num = Type.Number()
+const NumOrNull = Type.Union([Type.Number(), Type.Null()])
+const Amount = Type.Object({ amount: Num, unit: Type.String(), kgce: NumOrNull })
+const Amounts = Type.Object({ kwh: Amount, gas_m3: Amount, steam_t: Amount, water_m3: Amount })
+const totalFields = { carriers: Amounts, kgce: Num, tce: Num, gap: Type.Boolean(), resets: Num, drops: Num }
+const Row = Type.Object({ start: Num, label: Type.String(), ...totalFields })
+const Total = Type.Object(totalFields)
+const Span = Type.Object({ from: Num, to: Num })
+const MeterTotal = Type.Object({
+  device: Type.String(), park: Type.String(), enterprise: Type.String(), submeter: Type.Boolean(),
+  carriers: Type.Object({ kwh: Type.Optional(Amount), gas_m3: Type.Optional(Amount), steam_t: Type.Optional(Amount), water_m3: Type.Optional(Amount) }),
+  tce: Num, resets: Type.Array(Num), drops: Type.Array(Num), gaps: Type.Array(Span),
+})
+const SourceSeg = Type.Object({ source: Type.String(), bucket: Type.String(), from: Num, to: Num })
+const Coeffs = Type.Object({ kwh: Num, kwhEquivalent: Num, gas_m3: Num, steam_t: Num })
+const StrOrNull = Type.Union([Type.String(), Type.Null()])
+
+const ConsumptionQuery = Type.Object({
+  park: Type.Optional(Id), enterprise: Type.Optional(Id), meter: Type.Optional(Id),
+  from: Type.Optional(Time), to: Type.Optional(Time), every: Type.Optional(Type.Enum([...EVERY])),
+}, { additionalProperties: false })
+const ConsumptionReply = Type.Object({
+  scope: Type.Object({ park: StrOrNull, enterprise: StrOrNull, meter: StrOrNull }),
+  from: Num, to: Num, every: Type.String(), timezone: Type.String(), basis: Type.String(), coefficients: Coeffs,
+  sources: Type.Array(SourceSeg), rows: Type.Array(Row), total: Total,
+  enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), total: Total })),
+  meters: Type.Array(MeterTotal),
+})
+
+const Budget = Type.Object({ tce: NumOrNull, use: NumOrNull, source: Type.String() })
+const figureFields = {
+  tce: Num, outputValue: Num, outputValueAnnual: Num, landMu: Num,
+  tcePer10kYuan: NumOrNull, tcePerMu: NumOrNull, tcePerMuAnnual: NumOrNull, budget: Budget,
+}
+const IntensityReply = Type.Object({
+  from: Num, to: Num, days: Num, timezone: Type.String(), sources: Type.Array(SourceSeg),
+  parks: Type.Array(Type.Object({ park: Type.String(), name: Type.String(), nameEn: Type.String(), ...figureFields })),
+  enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), rank: Num, ...figureFields })),
+})
+const SuggestionsReply = Type.Object({
+  from: Num, to: Num,
+  suggestions: Type.Array(Type.Object({
+    id: Type.String(), enterprise: Type.String(), park: Type.String(), kind: Type.String(),
+    title: Type.String(), titleEn: Type.String(), text: Type.String(), textEn: Type.String(),
+    figures: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),
+  })),
+})
+
+type ConsumptionQ = { park?: string; enterprise?: string; meter?: string; from?: string; to?: string; every?: Every }
+
+/** InfluxDB not answering is a 503, not a 500. */
+function storeError(err: unknown): never {
+  if (err instanceof HttpError) throw err
+  const m = (err as Error).message ?? ''
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|No host available/i.test(m)) throw unavailable('InfluxDB is not answering; try again shortly')
+  throw err
+}
+
+export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
+  const parkOf = (id: string) => s.zone.parks.find((p) => p.id === id)
+  const enterprisePark = (id: string): string | undefined => s.zone.parks.find((p) => p.enterprises.some((e) => e.id === id))?.id
+
+  function checkScope(q: { park?: string | undefined; enterprise?: string | undefined; meter?: string | undefined }): Scope {
+    if (q.park !== undefined && !parkOf(q.park)) throw notFound(`park ${q.park} not found`)
+    if (q.enterprise !== undefined) {
+      const p = enterprisePark(q.enterprise)
+      if (!p) throw notFound(`enterprise ${q.enterprise} not found`)
+      if (q.park !== undefined && p !== q.park) throw badRequest(`enterprise ${q.enterprise} is not in park ${q.park}`)
+    }
+    if (q.meter !== undefined) {
+      const m = s.meter(q.meter)
+      if (!m) throw notFound(`energy meter ${q.meter} not found`)
+      if ((q.park !== undefined && m.park !== q.park) || (q.enterprise !== undefined && m.enterprise !== q.enterprise)) throw badRequest(`meter ${q.meter} is not in that park or enterprise`)
+    }
+    return { park: q.park, enterprise: q.enterprise, meter: q.meter }
+  }
+
+  function range(q: { from?: string | undefined; to?: string | undefined }, every: Every, defaultMs: number): { from: number; to: number } {
+    const to = q.to !== undefined ? parseTime(q.to, 'to') : s.now()
+    const from = q.from !== undefined ? parseTime(q.from, 'from') : to - defaultMs
+    if (from >= to) throw badRequest('from must be before to')
+    if (to - from > MAX_RANGE[every]) throw badRequest(`a range with every=${every} may span at most ${MAX_RANGE[every] / DAY} days`)
+    return { from, to }
+  }
+
+  return async (app) => {
+    const sec = [{ bearer: [] }]
+
+    app.get<{ Querystring: ConsumptionQ }>('/api/v1/energy/consumption', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['energy'], security: sec, querystring: ConsumptionQuery,
+        summary: 'Consumption per local hour, day or month (every=1h|1d|1mo) of a meter, enterprise, park or the zone: native units, kgce per carrier, tce in total',
+        response: { 200: ConsumptionReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      const every = req.query.every ?? '1d'
+      const scope = checkScope(req.query)
+      const r = range(req.query, every, DEFAULT_RANGE[every])
+      const t = await s.energy.table(scope, r.from, r.to, every, s.now()).catch(storeError)
+      const names = new Map(s.zone.parks.flatMap((p) => p.enterprises.map((e) => [e.id, e] as const)))
+      return {
+        scope: { park: scope.park ?? null, enterprise: scope.enterprise ?? null, meter: scope.meter ?? null },
+        from: t.from, to: t.to, every, timezone: s.timezone, basis: s.basis, coefficients: s.coefficients,
+        sources: t.sources, rows: t.rows, total: t.total,
+        enterprises: t.enterprises.map((e) => ({ enterprise: e.enterprise, park: e.park, name: names.get(e.enterprise)?.name ?? e.enterprise, nameEn: names.get(e.enterprise)?.nameEn ?? e.enterprise, total: e.total })),
+        meters: t.meters,
+      }
+    })
+
+    app.get<{ Querystring: { park?: string; from?: string; to?: string } }>('/api/v1/energy/intensity', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['energy'], security: sec,
+        summary: 'Energy intensity over whole local days: tce, tce per 万元 of output value (pro-rated), per mu, ranking of enterprises, budget use',
+        querystring: Type.Object({ park: Type.Optional(Id), from: Type.Optional(Time), to: Type.Optional(Time) }, { additionalProperties: false }),
+        response: { 200: IntensityReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      checkScope({ park: req.query.park })
+      const now = s.now()
+      const q = { ...req.query }
+      if (q.from === undefined && q.to === undefined) q.from = String(s.energy.align(now, now + 1, '1mo').from)
+      const r = range(q, '1d', 30 * DAY)
+      const rep = await s.energy.intensity(req.query.park, r.from, r.to, now).catch(storeError)
+      return { ...rep, timezone: s.timezone }
+    })
+
+    app.get<{ Querystring: { park?: string; enterprise?: string } }>('/api/v1/energy/suggestions', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['energy'], security: sec,
+        summary: 'Energy-saving suggestions with the figures behind them (base load, peak tariff share, demand, unusual days), from the last 35 days',
+        querystring: Type.Object({ park: Type.Optional(Id), enterprise: Type.Optional(Id) }, { additionalProperties: false }),
+        response: { 200: SuggestionsReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      const scope = checkScope(req.query)
+      return s.energy.suggestions(scope, s.now()).catch(storeError)
+    })
+
+    app.get<{ Querystring: { park?: string; from?: string; to?: string; every?: Every } }>('/api/v1/energy/report.csv', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['energy'], security: sec,
+        summary: 'Consumption report as CSV (UTF-8 with BOM for Excel; header in Chinese and English): each period × enterprise, totals',
+        querystring: Type.Object({ park: Type.Optional(Id), from: Type.Optional(Time), to: Type.Optional(Time), every: Type.Optional(Type.Enum([...EVERY])) }, { additionalProperties: false }),
+        produces: ['text/csv'],
+        response: { 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req, reply) => {
+      const every = req.query.every ?? '1d'
+      checkScope({ park: req.query.park })
+      const r = range(req.query, every, DEFAULT_RANGE[every])
+      const { table, text } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeError)
+      const day = (t: number): string => s.energy.dayKey(t)
+      const name = `energy-${req.query.park ?? 'zone'}-${day(table.from)}-${day(table.to - 1)}-${every}.csv`
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(text)
+    })
+  }
+}

@@ -1,0 +1,271 @@
+import type { FastifyPluginAsync } from 'fastify'
+import type { InfluxDB } from 'influx'
+import type { Transition } from './model/alarm.js'
+import type { Device } from './model/device.js'
+import type { Reading } from './model/reading.js'
+import type { Zone } from './model/zone.js'
+import { LocalCalendar } from './energy/calendar.js'
+import { BudgetMonitor, type MeterInfo } from './energy/budget-monitor.js'
+import type { MeterMeta } from './energy/consumption.js'
+import { EnergyService } from './energy/energy-service.js'
+import { escape } from 'influx'
+import { counterBaselines, counterGaps, counterSummaries, demandWindows, rawResults } from './energy/energy-queries.js'
+import { defaultPolicy, energyRollups, ensureRollups, rebuild, rebuildStatement, ROLLUP_POLICIES, type RollupQuery } from './energy/rollup-queries.js'
+import { BACKFILL_DEFAULTS, RollupBackfill, type RebuildJob } from './energy/rollup-backfill.js'
+import { resolveEnergySettings } from './energy/settings.js'
+import { PLAN_DEFAULTS, type PlanOptions } from './energy/sources.js'
+import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
+import { EmissionService } from './emissions/emission-service.js'
+import { minuteAggregates, rollupHours } from './emissions/emission-queries.js'
+import { emissionRollups } from './emissions/rollup-queries.js'
+import type { StackInfo } from './emissions/hourly.js'
+import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
+import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
+import { unavailable } from './api/errors.js'
+
+/**
+ * Energy management and emission compliance, composed (docs/energy.md, docs/emissions.md):
+ * live readings → budget and demand monitor, exceedance monitor → transitions for the alarm
+ * book; InfluxDB rollups (retention policies, continuous queries, rebuilds of late buckets);
+ * the services behind `/api/v1/energy/*` and `/api/v1/emissions/*`. The domain rooms
+ * (`energy/`, `emissions/`) stay pure; this file holds the wiring and the I/O.
+ */
+export interface EnergyEmissionsDeps {
+  zone: Zone
+  influx: InfluxDB
+  db: string
+  clock: () => number
+  raise: (transitions: Transition[]) => void
+  devices: () => Iterable<Device>
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void }
+  options?: {
+    /** How long after the last late reading a rollup bucket is rebuilt (default 30 s). */
+    rebuildSettleMs?: number
+    /** When raw points or rollups answer a query (sources.ts). */
+    plan?: Partial<PlanOptions>
+    /** Intervals without a reading that make a gap (default 3). */
+    gapFactor?: number
+  }
+}
+
+export interface EnergyEmissions {
+  onReadings(readings: Reading[]): void
+  tick(now: number): void
+  /** Retention policies and continuous queries (created when missing), then the budget monitor's start figures. Never rejects: problems are logged. */
+  start(): Promise<void>
+  routes: FastifyPluginAsync
+  close(): void
+  /** What the routes use (for `energyEmissionsRoutes`). */
+  readonly routeServices: { energy: EnergyRouteServices; emissions: EmissionRouteServices }
+  readonly energy: EnergyService
+  readonly emissions: EmissionService
+  /** Resolves when the rollup rebuilds scheduled so far have run. */
+  rebuildsIdle(): Promise<void>
+}
+
+export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmissions {
+  const { zone, influx, db, clock, log } = deps
+  const settings = resolveEnergySettings(zone, deps.options?.gapFactor)
+  const cal = new LocalCalendar(settings.timezone)
+  const fixedOffset = cal.fixedOffsetMinutes()
+  const offsetMinutes = fixedOffset ?? cal.offsetMs(clock()) / 60_000
+  const dailyRollup = fixedOffset !== undefined
+  const wanted: PlanOptions = { ...PLAN_DEFAULTS, dailyRollup, ...deps.options?.plan }
+  // Raw points only until the rollups are known to exist (start()).
+  const plan: PlanOptions = { ...wanted, rawMaxMs: Infinity }
+
+  // ── devices, refreshed on a miss (at most once a second) ──────────────────────────────
+  let meters = new Map<string, MeterMeta>()
+  let stacks = new Map<string, StackInfo>()
+  let mains = new Map<string, string>()
+  let loadedAt = -Infinity
+  const load = (force: boolean): void => {
+    const now = clock()
+    if (!force && now - loadedAt < 1000) return
+    loadedAt = now
+    const m = new Map<string, MeterMeta>()
+    const s = new Map<string, StackInfo>()
+    const main = new Map<string, string>()
+    for (const d of [...deps.devices()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+      if (d.kind === 'energy') {
+        m.set(d.id, { device: d.id, park: d.park, enterprise: d.enterprise, submeter: d.submeter === true, intervalSec: d.interval })
+        const electric = d.metrics.includes('kwh') || d.metrics.includes('kw')
+        if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
+      } else if (d.kind === 'emission') {
+        s.set(d.id, {
+          id: d.id, park: d.park, enterprise: d.enterprise, area: d.area, name: d.name, nameEn: d.nameEn ?? d.name,
+          limits: { ...(d.limits ?? {}) }, referenceO2: d.referenceO2, noxAs: d.noxAs === 'NO' ? 'NO' : 'NO2', intervalSec: d.interval,
+        })
+      }
+    }
+    for (const x of m.values()) if (!main.has(x.enterprise)) main.set(x.enterprise, x.device)
+    meters = m
+    stacks = s
+    mains = main
+  }
+  load(true)
+  const meterMeta = (id: string): MeterMeta | undefined => meters.get(id) ?? (load(false), meters.get(id))
+  const stackInfo = (id: string): StackInfo | undefined => stacks.get(id) ?? (load(false), stacks.get(id))
+
+  // ── live monitors ─────────────────────────────────────────────────────────────────────
+  const budget = new BudgetMonitor({ settings, calendar: cal, mainMeter: (e) => mains.get(e) })
+  const exceed = new ExceedanceMonitor((ts) => cal.startOf('hour', ts))
+  const backfill = new RollupBackfill(cal, { ...BACKFILL_DEFAULTS, daily: dailyRollup, settleMs: deps.options?.rebuildSettleMs ?? BACKFILL_DEFAULTS.settleMs })
+  let closed = false
+  const raise = (t: Transition[]): void => {
+    if (t.length === 0 || closed) return
+    try {
+      deps.raise(t)
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'energy/emission transitions not applied')
+    }
+  }
+
+  // ── services over InfluxDB ────────────────────────────────────────────────────────────
+  const energy = new EnergyService({
+    settings, cal, plan, meters: () => meters,
+    store: {
+      summaries: (f, from, to, source) => counterSummaries(influx, db, f, from, to, source, offsetMinutes),
+      baselines: (f, before, lookback) => counterBaselines(influx, db, f, before, lookback),
+      gaps: (f, from, to, minGap) => counterGaps(influx, db, f, from, to, minGap),
+      demand: (f, from, to) => demandWindows(influx, db, f, from, to),
+    },
+  })
+  const emissionDeps = {
+    cal, stacks: () => stacks, rawMaxMs: Infinity,
+    store: {
+      minutes: (device: string, from: number, to: number) => minuteAggregates(influx, db, device, from, to),
+      rollupHours: (device: string, from: number, to: number) => rollupHours(influx, db, device, from, to),
+    },
+  }
+  const emissions = new EmissionService(emissionDeps)
+
+  // ── rollups ───────────────────────────────────────────────────────────────────────────
+  let rollups: { energy: RollupQuery[]; emission: RollupQuery[] } | undefined
+  let chain: Promise<void> = Promise.resolve()
+  const runJobs = async (jobs: RebuildJob[]): Promise<void> => {
+    if (!rollups || closed) return
+    for (const j of jobs) {
+      const qs = j.kind === 'emission' ? rollups.emission : rollups.energy.filter((r) => r.name === (j.bucket === 'day' ? 'cq_energy_1d' : 'cq_energy_1h'))
+      try {
+        await rebuild(influx, db, qs.map((r) => rebuildStatement(r, j.from, j.to)))
+      } catch (err) {
+        log.warn({ err: (err as Error).message, job: j }, 'rollup rebuild failed')
+      }
+    }
+  }
+
+  const routeServices = {
+    energy: { zone, meter: meterMeta, energy, coefficients: settings.coefficients, basis: settings.basis, timezone: settings.timezone, now: clock } satisfies EnergyRouteServices,
+    emissions: { zone, stack: stackInfo, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1) } satisfies EmissionRouteServices,
+  }
+
+  return {
+    energy,
+    emissions,
+    routeServices,
+    onReadings(readings) {
+      const now = clock()
+      const out: Transition[] = []
+      for (const r of readings) {
+        try {
+          if (r.kind === 'energy') {
+            const m = meterMeta(r.device)
+            const info: MeterInfo = { id: r.device, park: r.park, enterprise: r.enterprise, interval: m?.intervalSec ?? 60, submeter: m?.submeter ?? false }
+            out.push(...budget.onReading(r, info, now))
+            backfill.mark('energy', r.ts, now)
+          } else if (r.kind === 'emission') {
+            const s = stackInfo(r.device)
+            if (s) out.push(...exceed.onReading(r, s))
+            backfill.mark('emission', r.ts, now)
+          }
+        } catch (err) {
+          log.warn({ err: (err as Error).message, device: r.device }, 'energy/emission reading not evaluated')
+        }
+      }
+      raise(out)
+    },
+    tick(now) {
+      try {
+        raise([...budget.tick(now), ...exceed.tick(now)])
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'energy/emission tick failed')
+      }
+      if (rollups && !closed) {
+        const jobs = backfill.due(now)
+        if (jobs.length > 0) chain = chain.then(() => runJobs(jobs))
+      }
+    },
+    async start() {
+      try {
+        const rawPolicy = await defaultPolicy(influx, db)
+        const defs = { energy: energyRollups(db, rawPolicy, offsetMinutes, dailyRollup), emission: emissionRollups(db, rawPolicy, offsetMinutes) }
+        const r = await ensureRollups(influx, db, ROLLUP_POLICIES, [...defs.energy, ...defs.emission])
+        rollups = defs
+        Object.assign(plan, wanted)
+        emissionDeps.rawMaxMs = 7 * 86_400_000
+        if (r.createdPolicies.length || r.createdQueries.length) log.info({ policies: r.createdPolicies, queries: r.createdQueries }, 'energy and emission rollups created')
+        // New continuous queries only see new data: roll up what is already stored, a week at a time.
+        const history: RebuildJob[] = []
+        const now = clock()
+        if (r.createdQueries.includes('cq_energy_1h')) history.push(...await historyJobs(influx, db, 'energy', now, dailyRollup, cal))
+        if (r.createdQueries.includes('cq_emission_1h')) history.push(...await historyJobs(influx, db, 'emission', now, false, cal))
+        if (history.length > 0) chain = chain.then(() => runJobs(history))
+        if (r.differing.length) log.warn({ queries: r.differing }, 'continuous queries differ from the hub’s; kept as they are')
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'energy and emission rollups not set up; long-range queries read raw data only')
+      }
+      try {
+        const now = clock()
+        raise(budget.seed(await energy.budgetSeed(now), now))
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'energy budgets start from zero: this month’s use could not be read')
+      }
+    },
+    routes: async (app) => {
+      await app.register(energyRoutes(routeServices.energy))
+      await app.register(emissionRoutes(routeServices.emissions))
+    },
+    close() {
+      closed = true
+    },
+    rebuildsIdle: () => chain,
+  }
+}
+
+/**
+ * The same routes for an API that is built before the composition exists (the app creates
+ * the API first, InfluxDB after): each request reaches the composition through `get`, and
+ * gets 503 while there is none yet.
+ */
+export function energyEmissionsRoutes(get: () => EnergyEmissions | undefined): FastifyPluginAsync {
+  const now = (): EnergyEmissions => {
+    const x = get()
+    if (!x) throw unavailable('energy and emission views are starting')
+    return x
+  }
+  const lazy = <T extends object>(pick: (x: EnergyEmissions) => T): T => new Proxy({} as T, { get: (_t, k) => Reflect.get(pick(now()), k) })
+  return async (app) => {
+    await app.register(energyRoutes(lazy((x) => x.routeServices.energy)))
+    await app.register(emissionRoutes(lazy((x) => x.routeServices.emissions)))
+  }
+}
+
+/** Rebuild jobs, a week each, from the oldest stored point of a measurement to now (hours, then days). */
+async function historyJobs(influx: InfluxDB, db: string, kind: 'energy' | 'emission', now: number, daily: boolean, cal: LocalCalendar): Promise<RebuildJob[]> {
+  const fields = kind === 'energy' ? ['kwh', 'gas_m3', 'steam_t', 'water_m3', 'kw'] : ['so2', 'nox', 'pm', 'o2', 'flow', 'temp']
+  const results = await rawResults(influx, db, fields.map((f) => `SELECT first(${escape.quoted(f)}) FROM ${escape.quoted(kind)}`))
+  let oldest = Infinity
+  for (const series of results) for (const s of series) for (const v of s.values ?? []) if (typeof v[0] === 'number') oldest = Math.min(oldest, v[0])
+  if (!Number.isFinite(oldest)) return []
+  const out: RebuildJob[] = []
+  const WEEK = 7 * 86_400_000
+  const start = cal.startOf('day', oldest)
+  const end = cal.startOf('hour', now)
+  for (let t = start; t < end; t += WEEK) out.push({ kind, bucket: 'hour', from: t, to: Math.min(end, t + WEEK) })
+  if (daily) {
+    const dayEnd = cal.startOf('day', now)
+    for (let t = start; t < dayEnd; t = cal.instant(cal.parts(t).year, cal.parts(t).month, cal.parts(t).day + 7)) out.push({ kind, bucket: 'day', from: t, to: Math.min(dayEnd, cal.instant(cal.parts(t).year, cal.parts(t).month, cal.parts(t).day + 7)) })
+  }
+  return out
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import type { Alarm } from '../../hub/src/model/alarm.js'
+import type { Incident } from '../../hub/src/model/incident.js'
+import { api, startTestHub, type TestHub } from '../support/hub-harness.js'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+
+/** Run the simulator CLI against the test hub, as a user would with `npm run sim`. */
+function sim(t: TestHub, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`sim exited ${code}: ${out.slice(-2000)}`))))
+  })
+}
+
+describe('simulated scenarios against a real hub', () => {
+  let t: TestHub
+  beforeAll(async () => {
+    // Devices the scenario does not play stay silent; keep them from going offline mid-test.
+    t = await startTestHub({ env: { HUB_DEADMAN_INTERVALS: '1000' } })
+  })
+  afterAll(async () => t.stop())
+
+  it('a normal day raises nothing above blue', async () => {
+    const out = await sim(t, ['--scenario', 'normal-day', '--speed', '60', '--duration', '20s', '--seed', '3'])
+    expect(out).toMatch(/sent/i)
+    const alarms = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=all')).body.alarms
+    // At its end the simulator takes its devices offline (retained `offline`): those alarms are the stop, not the day.
+    expect(alarms.filter((a) => a.level < 4 && a.type !== 'device_offline').map((a) => `${a.type} ${a.device} L${a.level}`)).toEqual([])
+    const h = (await (await fetch(`${t.http}/api/v1/health`)).json()) as { ingest: { accepted: number; rejected: number } }
+    expect(h.ingest.accepted).toBeGreaterThan(1000)
+    expect(h.ingest.rejected).toBe(0)
+  })
+
+  it('a leak that ignites gives gas and fire alarms, an incident, and the valve command stops the leak', async () => {
+    await sim(t, ['--scenario', 'leak-ignites', '--speed', '20', '--seed', '1'])
+    const alarms = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=all&park=vtc')).body.alarms
+    const types = new Set(alarms.map((a) => a.type))
+    expect(types.has('gas_high')).toBe(true)
+    expect([...types].some((x) => x === 'fire' || x === 'fire_confirmed')).toBe(true)
+    expect(alarms.some((a) => a.level === 1)).toBe(true)
+    const incidents = (await api<{ incidents: Incident[] }>(t, 'GET', '/api/v1/incidents?park=vtc')).body.incidents
+    expect(incidents.length).toBeGreaterThan(0)
+    const valves = incidents.flatMap((i) => i.commands).filter((c) => c.command === 'close_valve')
+    expect(valves.length).toBeGreaterThan(0)
+    // The simulated devices acknowledge, and the closed valve lets the leak decay: the gas alarms clear.
+    expect(valves.every((c) => c.ackedAt !== undefined)).toBe(true)
+    const gas = alarms.filter((a) => a.type === 'gas_high')
+    expect(gas.some((a) => a.condition === 'cleared')).toBe(true)
+  }, 240_000)
+})

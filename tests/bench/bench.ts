@@ -168,10 +168,11 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
   await new Promise((r) => socket.once('snapshot', r))
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
+  const counted = new Set<string>()
   socket.on('alarm', (a: Alarm) => {
     const t = sentAt.get(a.device)
     if (t !== undefined && a.history.at(-1)?.action === 'raise') {
-      latencies.push(performance.now() - t)
+      if (counted.has(a.device)) latencies.push(performance.now() - t)
       sentAt.delete(a.device)
     }
   })
@@ -186,7 +187,7 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
   const gap = ((P.latencySec - 6) * 1000) / probes.length
   for (let i = 0; i < probes.length; i++) {
     const d = probes[i]!
-    if (i === WARMUP) latencies.length = 0
+    if (i >= WARMUP) counted.add(d.id)
     sentAt.set(d.id, performance.now())
     clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: probeValue(d.metric) } }), { qos: 0 })
     await sleep(gap)

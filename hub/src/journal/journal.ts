@@ -37,7 +37,9 @@ export class Journal {
   private pending: string[] = []
   private pendingBytes = 0
   private pendingLines = 0
-  private waiters: (() => void)[] = []
+  /** One promise per group commit, shared by every append in it. */
+  private commitPromise: Promise<void> | undefined
+  private resolveCommit: (() => void) | undefined
   private scheduled = false
   private bytes = 0
   readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
@@ -109,8 +111,8 @@ export class Journal {
       this.scheduled = true
       setImmediate(() => this.commit())
     }
-    const durable = new Promise<void>((resolve) => this.waiters.push(resolve))
-    return { segment: this.active.id, durable }
+    if (!this.commitPromise) this.commitPromise = new Promise<void>((resolve) => (this.resolveCommit = resolve))
+    return { segment: this.active.id, durable: this.commitPromise }
   }
 
   /** The store wrote `count` lines of `segment` to InfluxDB. */
@@ -134,9 +136,10 @@ export class Journal {
     this.pendingBytes = 0
     this.pendingLines = 0
     this.stats.commits++
-    const w = this.waiters
-    this.waiters = []
-    for (const resolve of w) resolve()
+    const resolve = this.resolveCommit
+    this.commitPromise = undefined
+    this.resolveCommit = undefined
+    resolve?.()
   }
 
   private rotate(id: number): void {

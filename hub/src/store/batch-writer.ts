@@ -35,7 +35,9 @@ export class BatchWriter {
   private queued = 0
   private inflight = 0
   private timer: NodeJS.Timeout | undefined
-  private waiters: (() => void)[] = []
+  /** One promise per backpressure episode, shared by every publisher it holds. */
+  private drained: Promise<void> | undefined
+  private resolveDrained: (() => void) | undefined
   private retryDelay = 0
   private closed = false
   private flushing: Promise<void> | undefined
@@ -65,7 +67,10 @@ export class BatchWriter {
     this.queued += lines.length
     if (this.queued >= this.o.batchPoints) this.pump()
     else if (!this.timer) this.timer = setTimeout(() => this.tick(), this.o.flushMs)
-    if (this.queued >= this.o.highWater) return new Promise<void>((resolve) => this.waiters.push(resolve))
+    if (this.queued >= this.o.highWater) {
+      if (!this.drained) this.drained = new Promise<void>((resolve) => (this.resolveDrained = resolve))
+      return this.drained
+    }
   }
 
   private tick(): void {
@@ -147,11 +152,14 @@ export class BatchWriter {
     this.stats.lastWriteAt = Date.now()
     this.retryDelay = 0
     for (const c of chunks) if (c.seq !== undefined) this.o.onWritten?.(c.seq, c.lines.length)
-    if (this.queued < this.o.highWater / 2 && this.waiters.length > 0) {
-      const w = this.waiters
-      this.waiters = []
-      for (const resolve of w) resolve()
-    }
+    if (this.queued < this.o.highWater / 2) this.release()
+  }
+
+  private release(): void {
+    const resolve = this.resolveDrained
+    this.drained = undefined
+    this.resolveDrained = undefined
+    resolve?.()
   }
 
   /** Write everything buffered; resolves when the queue is empty or `timeoutMs` passes. */
@@ -170,7 +178,6 @@ export class BatchWriter {
     this.timer = undefined
     this.flushing ??= this.flush(timeoutMs).then(() => undefined)
     await this.flushing
-    for (const w of this.waiters) w()
-    this.waiters = []
+    this.release()
   }
 }

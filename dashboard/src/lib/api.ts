@@ -42,6 +42,143 @@ export interface AlarmActionBody {
   cause?: string
   action?: string
 }
+/** Energy and emissions (docs/energy.md, docs/emissions.md): the shapes of the hub's replies. */
+export type Carrier = 'kwh' | 'gas_m3' | 'steam_t' | 'water_m3'
+export type EnergyEvery = '1h' | '1d' | '1mo'
+export interface CarrierAmount {
+  amount: number
+  unit: string
+  /** Standard coal; null for water, which is not an energy carrier. */
+  kgce: number | null
+}
+export interface EnergyTotal {
+  carriers: Record<Carrier, CarrierAmount>
+  kgce: number
+  tce: number
+  gap: boolean
+  resets: number
+  drops: number
+}
+export interface EnergyRow extends EnergyTotal {
+  start: number
+  label: string
+}
+export interface SourceSegment {
+  source: string
+  bucket: string
+  from: number
+  to: number
+}
+export interface ConsumptionReply {
+  scope: { park: string | null; enterprise: string | null; meter: string | null }
+  from: number
+  to: number
+  every: string
+  timezone: string
+  basis: string
+  coefficients: { kwh: number; kwhEquivalent: number; gas_m3: number; steam_t: number }
+  sources: SourceSegment[]
+  rows: EnergyRow[]
+  total: EnergyTotal
+  enterprises: { enterprise: string; park: string; name: string; nameEn: string; total: EnergyTotal }[]
+  meters: {
+    device: string
+    park: string
+    enterprise: string
+    submeter: boolean
+    carriers: Partial<Record<Carrier, CarrierAmount>>
+    tce: number
+    resets: number[]
+    drops: number[]
+    gaps: { from: number; to: number }[]
+  }[]
+}
+export interface IntensityFigures {
+  tce: number
+  outputValue: number
+  outputValueAnnual: number
+  landMu: number
+  tcePer10kYuan: number | null
+  tcePerMu: number | null
+  tcePerMuAnnual: number | null
+  /** The budget of the period (tce) and the share used; source `zone`, `demo` or `none`. */
+  budget: { tce: number | null; use: number | null; source: string }
+}
+export interface IntensityReply {
+  from: number
+  to: number
+  days: number
+  timezone: string
+  sources: SourceSegment[]
+  parks: ({ park: string; name: string; nameEn: string } & IntensityFigures)[]
+  enterprises: ({ enterprise: string; park: string; name: string; nameEn: string; rank: number } & IntensityFigures)[]
+}
+export interface Suggestion {
+  id: string
+  enterprise: string
+  park: string
+  kind: string
+  title: string
+  titleEn: string
+  text: string
+  textEn: string
+  figures: Record<string, number | string | null>
+}
+export interface SuggestionsReply {
+  from: number
+  to: number
+  suggestions: Suggestion[]
+}
+export interface EmissionMetricHour {
+  measured: number | null
+  corrected: number | null
+  validMinutes: number | null
+  valid: boolean
+  limit: number | null
+  exceeded: boolean
+}
+export type EmissionMetric = 'so2' | 'nox' | 'pm' | 'o2' | 'flow' | 'temp'
+export interface EmissionHour {
+  start: number
+  label: string
+  metrics: Record<EmissionMetric, EmissionMetricHour>
+}
+export interface HourlyReply {
+  device: string
+  park: string
+  enterprise: string
+  referenceO2: number | null
+  limits: Record<string, number>
+  from: number
+  to: number
+  timezone: string
+  source: string
+  hours: EmissionHour[]
+}
+export interface MetricDay {
+  limit: number
+  validHours: number
+  exceededHours: number
+  exceededAt: number[]
+  dailyMean: number | null
+  dailyMeasuredMean: number | null
+  dayValid: boolean
+  dailyMeanAboveLimit: boolean
+}
+export interface ComplianceReply {
+  park: string
+  day: string
+  timezone: string
+  from: number
+  to: number
+  stacks: { device: string; enterprise: string; name: string; nameEn: string; referenceO2: number | null; metrics: Record<string, MetricDay>; compliant: boolean }[]
+  summary: { stacks: number; compliantStacks: number; exceededHours: number; invalidDays: number }
+}
+export interface Download {
+  blob: Blob
+  filename: string
+}
+
 export interface NewIncident {
   park: string
   area?: string
@@ -136,7 +273,36 @@ async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: 
   return data as T
 }
 
+/** A file from the hub (e.g. the CSV report): the API needs the token, so a plain link will not do. */
+async function download(path: string, query: Query, fallbackName: string): Promise<Download> {
+  const headers: Record<string, string> = {}
+  if (token !== null) headers.Authorization = `Bearer ${token}`
+  let res: Response
+  try {
+    res = await fetch(`${BASE}${path}${qs(query)}`, { headers })
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err))
+  }
+  if (!res.ok) {
+    let body: { error?: string; message?: string } = {}
+    try {
+      body = (await res.json()) as typeof body
+    } catch {
+      /* not JSON */
+    }
+    if (res.status === 401) {
+      setToken(null)
+      onUnauthorized()
+    }
+    throw new ApiError(res.status, body.error ?? res.statusText, body.message ?? res.statusText)
+  }
+  const name = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1]
+  return { blob: await res.blob(), filename: name ?? fallbackName }
+}
+
 const enc = encodeURIComponent
+type EnergyScope = { park?: string | undefined; enterprise?: string | undefined }
+type Range = { from?: number | undefined; to?: number | undefined }
 
 export const api = {
   login: (username: string, password: string) =>
@@ -165,4 +331,13 @@ export const api = {
   sendCommand: (id: string, device: string, command: string, params?: Record<string, unknown>) =>
     request<Incident>('POST', `/incidents/${enc(id)}/commands`, { body: { device, command, params } }),
   closeIncident: (id: string, summary: string) => request<Incident>('POST', `/incidents/${enc(id)}/close`, { body: { summary } }),
+  energyConsumption: (q: EnergyScope & Range & { meter?: string; every: EnergyEvery }) =>
+    request<ConsumptionReply>('GET', '/energy/consumption', { query: q }),
+  energyIntensity: (q: { park?: string | undefined } & Range) => request<IntensityReply>('GET', '/energy/intensity', { query: q }),
+  energySuggestions: (q: EnergyScope) => request<SuggestionsReply>('GET', '/energy/suggestions', { query: q }),
+  /** The consumption report as CSV (UTF-8 with BOM), with the file name the hub gives it. */
+  energyReport: (q: { park?: string | undefined; every: EnergyEvery } & Range) =>
+    download('/energy/report.csv', q, `energy-${q.park ?? 'zone'}.csv`),
+  emissionsHourly: (q: { device: string } & Range) => request<HourlyReply>('GET', '/emissions/hourly', { query: q }),
+  emissionsCompliance: (q: { park: string; day?: string }) => request<ComplianceReply>('GET', '/emissions/compliance', { query: q }),
 }

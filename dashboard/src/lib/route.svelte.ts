@@ -1,4 +1,4 @@
-/** Hash routes: the command screen, alarm performance, and the coming energy and emissions pages. */
+/** Hash routes: the command screen, alarm performance, and the energy and emissions pages. */
 export const ROUTES = ['command', 'kpi', 'energy', 'emissions'] as const
 export type Route = (typeof ROUTES)[number]
 

@@ -1,4 +1,5 @@
 /** English. Typed against the zh-CN keys, so a missing key fails the type check. */
+import { enEnergy } from './en-energy.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -29,9 +30,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'nav.kpi': 'Alarm KPIs',
   'nav.energy': 'Energy',
   'nav.emissions': 'Emissions',
-  'coming.title': 'Coming soon',
-  'coming.energy': 'Dual control of energy (total and intensity) and per-mu efficiency evaluation will be here.',
-  'coming.emissions': 'Online emission monitoring (CEMS hourly averages, oxygen-corrected concentrations, exceedances) will be here.',
 
   'header.unacked': 'Unacked',
   'header.incidents': 'Incidents',
@@ -310,4 +308,5 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'band.manageable': 'manageable',
   'band.demanding': 'over-demanding',
   'band.overloaded': 'flood',
+  ...enEnergy,
 }

@@ -1,4 +1,6 @@
 /** 简体中文（默认）。Every key here must exist in en.ts too (checked by a unit test). */
+import { zhEnergy } from './zh-CN-energy.js'
+
 export const zhCN = {
   'app.title': '园区应急指挥',
   'common.loading': '加载中…',
@@ -27,9 +29,6 @@ export const zhCN = {
   'nav.kpi': '报警绩效',
   'nav.energy': '能源',
   'nav.emissions': '排放',
-  'coming.title': '即将推出',
-  'coming.energy': '能耗双控（总量与强度）、亩均效益评价将在此页面提供。',
-  'coming.emissions': '污染物排放在线监测（CEMS 小时均值、折算浓度、超标判定）将在此页面提供。',
 
   'header.unacked': '未确认',
   'header.incidents': '处置中',
@@ -308,6 +307,7 @@ export const zhCN = {
   'band.manageable': '可管理',
   'band.demanding': '负荷过重',
   'band.overloaded': '报警泛滥',
+  ...zhEnergy,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -1,0 +1,223 @@
+/**
+ * The energy and emissions pages end to end: a real hub (real MQTT broker, real InfluxDB)
+ * serving the built dashboard to headless Chromium. One electricity meter and one CEMS stack
+ * publish a few days of history over MQTT with their own timestamps (JSON arrays), as a data
+ * logger flushing its buffer would; the energy manager then reads the Energy page (chart,
+ * ranking, budgets, CSV report) in Chinese and in English, and the stack's hourly values,
+ * exceedances and the day's compliance on the Emissions page. Screenshots in
+ * test-results/e2e-energy*.png and e2e-emissions*.png.
+ */
+import { readFile } from 'node:fs/promises'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { MqttClient } from 'mqtt'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+import { dayKey, localInstant, shiftDay } from '../../dashboard/src/lib/local-date.js'
+import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { auditLanguage, CJK, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+
+const SH = 'Asia/Shanghai'
+const MIN = 60_000
+const HOUR = 3_600_000
+const METER = 'vtc-ti01-meter-001' // 总进线电能表 of 沐钒钛白, with its own credentials
+const STACK = 'vtc-ti01-cems-001' // boiler stack: SO2, NOx 100 and PM 30 mg/m³ at 6 % O2
+const TOPIC = 'parks/vtc/vtc-ti01'
+const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
+const midnight = (key: string): number => {
+  const [y, m, d] = key.split('-').map(Number) as [number, number, number]
+  return localInstant(y, m, d, 0, SH)
+}
+
+/** One reading a minute from `from` to `now`: 3,000 kW by day (08:00–20:00), 2,100 kW at night. */
+function meterReadings(from: number, now: number): { ts: number; values: { kwh: number; kw: number } }[] {
+  const out: { ts: number; values: { kwh: number; kw: number } }[] = []
+  let kwh = 1_000_000
+  for (let ts = from; ts <= now; ts += MIN) {
+    const hour = new Date(ts + 8 * HOUR).getUTCHours()
+    const kw = hour >= 8 && hour < 20 ? 3000 : 2100
+    kwh += kw / 60
+    out.push({ ts, values: { kwh: Math.round(kwh * 10) / 10, kw } })
+  }
+  return out
+}
+
+/**
+ * One sample a minute over yesterday and today so far: SO2 90 mg/m³ at 9 % O2 (112.5 at 6 %,
+ * above the 100 limit) in yesterday's hours 2 and 3; yesterday's hour 5 has 44 valid minutes
+ * (16 flagged C, calibration: an invalid hour under HJ 75); otherwise SO2 40 (50 corrected).
+ */
+function stackReadings(day: number, now: number): object[] {
+  const out: object[] = []
+  for (let ts = day; ts <= now - MIN; ts += MIN) {
+    const m = Math.floor((ts - day) / MIN)
+    const hour = Math.floor(m / 60)
+    const so2 = hour === 2 || hour === 3 || hour === 5 ? 90 : 40
+    const flags = hour === 5 && m % 60 >= 44 ? { flags: { so2: 'C', nox: 'C', pm: 'C' } } : {}
+    out.push({ ts: ts + 30_000, values: { so2, nox: 50, pm: 5, o2: 9, flow: 120_000, temp: 140 }, ...flags })
+  }
+  return out
+}
+
+describe('energy and emissions pages end to end', () => {
+  let t: TestHub
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  const clients: MqttClient[] = []
+  const pageErrors: string[] = []
+  const now = Date.now()
+  const today = dayKey(now, SH)
+  const yesterday = shiftDay(today, -1)
+  const day0 = shiftDay(today, -3)
+
+  async function publish(device: string, items: object[], per: number): Promise<void> {
+    const c = await connectMqtt(t.mqttUrl, { username: device, password: secret(device), clientId: `${device}-backfill` })
+    clients.push(c)
+    for (let i = 0; i < items.length; i += per) await c.publishAsync(`${TOPIC}/${device}/telemetry`, JSON.stringify(items.slice(i, i + per)), { qos: 1 })
+  }
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt()
+    // A long dead-man time: no simulator keeps the other devices reporting here.
+    t = await startTestHub({ dashboard: true, env: { HUB_DEADMAN_INTERVALS: '1000' } })
+    await publish(METER, meterReadings(midnight(day0), now), 500)
+    await publish(STACK, stackReadings(midnight(yesterday), now), 300)
+    // Stored and answered by the API: three whole days of the meter, and yesterday's 24 hours of the stack.
+    await eventually(async () => {
+      const r = await api<{ rows: { gap: boolean; carriers: { kwh: { amount: number } } }[] }>(t, 'GET', `/api/v1/energy/consumption?meter=${METER}&from=${midnight(day0)}&to=${midnight(today)}&every=1d`)
+      return r.status === 200 && r.body.rows.length === 3 && r.body.rows.every((x) => x.carriers.kwh.amount > 0)
+    }, 30_000, 'the meter history in the consumption API')
+    await eventually(async () => {
+      const r = await api<{ hours: { metrics: { so2: { validMinutes: number | null } } }[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${midnight(yesterday)}&to=${midnight(today)}`)
+      return r.status === 200 && r.body.hours.filter((h) => (h.metrics.so2.validMinutes ?? 0) > 0).length === 24
+    }, 30_000, 'the stack history in the hourly API')
+    browser = await launchBrowser()
+    context = await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: SH, acceptDownloads: true })
+    page = await context.newPage()
+    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`)
+    })
+  })
+
+  afterAll(async () => {
+    for (const c of clients) c.end(true)
+    await context?.close().catch(() => undefined)
+    await browser?.close()
+    await t?.stop()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      if (page && !page.isClosed()) await screenshot(page, `e2e-energy-emissions-${task.name.slice(0, 2)}-failed`).catch(() => undefined)
+    })
+  })
+
+  it('01 the energy manager reads the month by carrier, the ranking and the budgets, and downloads the CSV report', async () => {
+    await signIn(page, t.http, 'energy', 'energy-demo')
+    await page.locator('nav a[href="#/energy"]').click()
+    await page.locator('[data-testid=energy-page]').waitFor()
+    expect(await page.locator('[data-testid=energy-park]').inputValue()).toBe('vtc')
+
+    // The month by day: the days with readings are bars, the month's days still to come are not.
+    const chart = page.locator('[data-testid=energy-chart][data-view=tce]')
+    await chart.waitFor()
+    await expect.poll(() => page.locator('[data-testid=energy-column][data-state=ok]').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(1)
+    expect(await chart.locator('rect[fill="var(--bar)"]').count()).toBeGreaterThanOrEqual(1)
+    const totals = await page.locator('[data-testid=energy-totals]').innerText()
+    expect(totals).toMatch(/合计 [\d,.]+ tce/)
+    expect(totals).toMatch(/电 [\d,.]+ kWh/)
+
+    // A custom range starting two days before the first reading: those days are hatched gaps, not zeros.
+    await page.locator('[data-testid=energy-period] button[data-kind=custom]').click()
+    const [fromInput, toInput] = [page.locator('[data-testid=energy-period] input[type=date]').nth(0), page.locator('[data-testid=energy-period] input[type=date]').nth(1)]
+    await toInput.fill(today)
+    await fromInput.fill(shiftDay(day0, -2))
+    await expect.poll(() => page.locator(`[data-testid=energy-column][data-label="${shiftDay(day0, -2)}"]`).getAttribute('data-state')).toBe('nodata')
+    expect(await page.locator(`[data-testid=energy-column][data-label="${shiftDay(day0, 1)}"]`).getAttribute('data-state')).toBe('ok')
+    await page.locator('[data-testid=energy-period] button[data-kind=month]').click()
+
+    // The ranking: the enterprise with the meter first, by energy use and by intensity.
+    const first = page.locator('[data-testid=energy-rank-row]').first()
+    await expect.poll(() => first.getAttribute('data-enterprise')).toBe('vtc-ti01')
+    expect(await first.innerText()).toMatch(/沐钒钛白化工有限公司[\s\S]*[\d,.]+ tce/)
+    await page.locator('button[data-rank=per10k]').click()
+    await page.locator('[data-testid=energy-ranking][data-by=per10k]').waitFor()
+    expect(await first.innerText()).toMatch(/tce\/万元/)
+    await page.locator('button[data-rank=tce]').click()
+
+    // Choosing the enterprise shows its (demo) budgets: grey dials, no warning colour at a few per cent.
+    await first.click()
+    const daily = page.locator('[data-testid=energy-gauge][data-gauge=daily]')
+    await expect.poll(() => daily.innerText()).toMatch(/预算 [\d,.]+ tce/)
+    expect(await daily.getAttribute('data-level')).toBe('')
+    expect(await page.locator('[data-testid=energy-gauge][data-gauge=monthly]').innerText()).toMatch(/已用 [\d.]+ %/)
+    await expect.poll(() => page.locator('[data-testid=energy-suggestion][data-kind=base_load]').count(), { timeout: 15_000 }).toBe(1)
+    await screenshot(page, 'e2e-energy')
+
+    // The CSV report: fetched with the token, saved through a Blob link, UTF-8 with BOM, both languages in the header.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=energy-export]').click()])
+    expect(download.suggestedFilename()).toMatch(/^energy-vtc-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}-1d\.csv$/)
+    const csv = await readFile((await download.path())!)
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    expect(csv.toString('utf8').slice(1).split('\r\n')[0]).toMatch(/^时间 Time,园区 Park,企业 Enterprise,/)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('02 in English the energy page has no Chinese left outside what is marked Chinese', async () => {
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor()
+    await page.getByText('Energy management').waitFor()
+    await page.getByText('High night-time base load').waitFor()
+    const en = await auditLanguage(page)
+    await screenshot(page, 'e2e-energy-en')
+    expect(en.offenders, 'CJK text outside elements marked lang="zh…"').toEqual([])
+    expect((en.unmarkedText.match(new RegExp(CJK.source, 'gu')) ?? []).join('')).toBe('')
+    expect(en.marked).toEqual([{ text: '中文', within: '' }])
+    for (const s of ['Use by carrier', 'Enterprise ranking', 'Mufan Titanium Dioxide Chemical Co., Ltd.', 'tce', 'kWh', 'Budgets and demand', 'Energy-saving suggestions']) expect(en.pageText).toContain(s)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('03 environmental staff read a stack: hourly values against the limit, invalid hours as gaps, exceedances, the day’s compliance', async () => {
+    await page.locator('nav a[href="#/emissions"]').click()
+    await page.locator('[data-testid=emissions-page]').waitFor()
+    await page.locator('[data-testid=emissions-stack]').selectOption(STACK)
+    await page.locator('button[data-range=day]').click()
+    expect(await page.locator('[data-testid=emissions-day]').inputValue()).toBe(yesterday)
+
+    const so2 = page.locator('[data-testid=emission-chart][data-metric=so2]')
+    await so2.locator('[data-testid=emission-limit]').waitFor({ state: 'attached' })
+    await expect.poll(() => so2.locator('[data-testid=emission-hour][data-state=exceeded]').count(), { timeout: 15_000 }).toBe(2)
+    // Hour 5 had 44 valid minutes: hatched, with no bar at all (never a zero).
+    const invalid = so2.locator('[data-testid=emission-hour][data-state=invalid]')
+    expect(await invalid.count()).toBe(1)
+    expect(await invalid.getAttribute('data-start')).toBe(String(midnight(yesterday) + 5 * HOUR))
+    expect(await invalid.locator('rect[fill="var(--bar)"], rect[fill="var(--level-3)"]').count()).toBe(0)
+    expect(await so2.locator('[data-testid=emission-hour][data-state=valid]').count()).toBe(21)
+
+    const rows = page.locator('[data-testid=exceedance-row][data-metric=so2]')
+    expect(await rows.count()).toBe(2)
+    expect(await rows.first().innerText()).toMatch(/112\.5 mg\/m³[\s\S]*100 mg\/m³[\s\S]*1\.13 ×/)
+
+    // The exceedance alarm of hour 2 was cleared by hour 4 and is not acknowledged yet: it still stands in the list.
+    const standing = page.locator('[data-testid=scope-alarm][data-type=emission_exceedance]')
+    await expect.poll(() => standing.count()).toBe(1)
+    expect(await standing.innerText()).toMatch(/III[\s\S]*SO₂[\s\S]*Boiler stack CEMS[\s\S]*Cleared/)
+
+    const row = page.locator(`[data-testid=compliance-row][data-device=${STACK}][data-metric=so2]`)
+    await row.waitFor()
+    expect(await row.innerText()).toMatch(/23 \/ 24\s+2\s+55\.4 mg\/m³/)
+
+    const en = await auditLanguage(page)
+    await screenshot(page, 'e2e-emissions-en')
+    expect(en.offenders, 'CJK text on the English emissions page').toEqual([])
+    expect(en.marked).toEqual([{ text: '中文', within: '' }])
+
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await page.getByText('二氧化硫 小时均值（折算浓度）').waitFor()
+    const zh = await page.evaluate(() => document.body.innerText)
+    for (const s of ['排放监测', '锅炉烟囱烟气排放连续监测系统（CEMS）', '基准氧含量 6 %', '超标小时记录', '园区日达标情况', '有超标']) expect(zh).toContain(s)
+    await screenshot(page, 'e2e-emissions')
+    expect(pageErrors).toEqual([])
+  })
+})

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest'
+import type { ComplianceReply, EmissionHour, EmissionMetricHour, MetricDay } from '../../../dashboard/src/lib/api.js'
+import { chartMax, complianceHasData, complianceRows, countHours, exceedances, hourBars, hourlyQuery, hourState, limitRatio, yesterday } from '../../../dashboard/src/lib/emissions.js'
+
+const H = 3_600_000
+const iso = (s: string): number => Date.parse(s)
+const SH = 'Asia/Shanghai'
+
+const mh = (over: Partial<EmissionMetricHour>): EmissionMetricHour => ({ measured: null, corrected: null, validMinutes: 0, valid: false, limit: null, exceeded: false, ...over })
+const none = mh({})
+
+/** One hour of a boiler stack (limit 100 mg/m³ for SO2 at 6 % O2). */
+function hour(start: number, so2: Partial<EmissionMetricHour>, nox: Partial<EmissionMetricHour> = {}): EmissionHour {
+  return { start, label: String(start), metrics: { so2: mh({ limit: 100, ...so2 }), nox: mh({ limit: 100, ...nox }), pm: none, o2: none, flow: none, temp: none } }
+}
+
+const day = iso('2026-11-20T16:00:00Z') // 2026-11-21 00:00 in Shanghai
+const hours = [
+  hour(day, { measured: 40, corrected: 50, validMinutes: 60, valid: true }),
+  hour(day + H, { measured: 90, corrected: 112.5, validMinutes: 60, valid: true, exceeded: true }, { measured: 90, corrected: 120, validMinutes: 58, valid: true, exceeded: true }),
+  hour(day + 2 * H, { measured: 90, corrected: 112.5, validMinutes: 44, valid: false }), // HJ 75: 44 valid minutes is not an hour
+  hour(day + 3 * H, { validMinutes: 0 }),
+  hour(day + 4 * H, { measured: 0, corrected: 0, validMinutes: 60, valid: true }),
+  hour(day + 5 * H, { measured: 40, corrected: 50, validMinutes: 20, valid: false }),
+]
+
+describe('hourly bars (HJ 75-2017)', () => {
+  const now = day + 5 * H + 20 * 60_000
+  const bars = hourBars(hours, 'so2', now)
+
+  it('keeps an invalid hour out of the chart: no value, never zero, but its mean for the tooltip', () => {
+    expect(bars.map((b) => b.state)).toEqual(['valid', 'exceeded', 'invalid', 'nodata', 'valid', 'open'])
+    expect(bars[2]).toMatchObject({ value: null, shown: 112.5, validMinutes: 44 })
+    expect(bars[3]).toMatchObject({ value: null, shown: null })
+  })
+  it('draws a valid zero as zero', () => {
+    expect(bars[4]!.value).toBe(0)
+  })
+  it('compares the O2-corrected value, or the measured one for a stack without a reference O2', () => {
+    expect(bars[1]!.value).toBe(112.5)
+    expect(hourState({ valid: true, exceeded: false, validMinutes: 60, corrected: null, measured: 30 })).toBe('valid')
+    expect(hourState({ valid: false, exceeded: false, validMinutes: null, corrected: null, measured: 30 })).toBe('invalid')
+  })
+  it('counts the hours by state and scales the chart to the limit', () => {
+    expect(countHours(bars)).toEqual({ valid: 2, exceeded: 1, invalid: 1, nodata: 1, open: 1 })
+    expect(chartMax(bars, 100)).toBeCloseTo(123.75, 6)
+    expect(chartMax(hourBars([hour(day, { corrected: 20, validMinutes: 60, valid: true })], 'so2', now), 100)).toBeCloseTo(110, 6)
+    expect(chartMax([], null)).toBe(1)
+  })
+})
+
+describe('exceedances', () => {
+  it('are the valid hours above the limit, newest first, with their ratio to the limit', () => {
+    expect(exceedances(hours)).toEqual([
+      { start: day + H, label: String(day + H), metric: 'so2', value: 112.5, limit: 100, ratio: 1.125 },
+      { start: day + H, label: String(day + H), metric: 'nox', value: 120, limit: 100, ratio: 1.2 },
+    ])
+  })
+  it('ratio: value over limit; nothing without a positive limit', () => {
+    expect(limitRatio(112.5, 100)).toBe(1.125)
+    expect(limitRatio(50, null)).toBeNull()
+    expect(limitRatio(50, 0)).toBeNull()
+    expect(limitRatio(null, 100)).toBeNull()
+  })
+})
+
+describe('ranges in Asia/Shanghai', () => {
+  const now = iso('2026-11-22T00:30:00Z') // 08:30 local
+  it('last 24 hours and 7 days end with the current hour', () => {
+    expect(hourlyQuery('24h', '2026-11-21', now, SH)).toEqual({ from: iso('2026-11-21T01:00:00Z'), to: iso('2026-11-22T01:00:00Z') })
+    expect(hourlyQuery('7d', '2026-11-21', now, SH)!.to - hourlyQuery('7d', '2026-11-21', now, SH)!.from).toBe(7 * 24 * H)
+  })
+  it('one day is the local day', () => {
+    expect(hourlyQuery('day', '2026-11-21', now, SH)).toEqual({ from: iso('2026-11-20T16:00:00Z'), to: iso('2026-11-21T16:00:00Z') })
+    expect(hourlyQuery('day', '2026-13-01', now, SH)).toBeNull()
+  })
+  it('yesterday is the local yesterday, also just after local midnight', () => {
+    expect(yesterday(now, SH)).toBe('2026-11-21')
+    expect(yesterday(iso('2026-11-21T16:05:00Z'), SH)).toBe('2026-11-21')
+    expect(yesterday(iso('2026-11-21T15:55:00Z'), SH)).toBe('2026-11-20')
+  })
+})
+
+describe('compliance rows', () => {
+  const md = (over: Partial<MetricDay>): MetricDay => ({ limit: 100, validHours: 23, exceededHours: 0, exceededAt: [], dailyMean: 50, dailyMeasuredMean: 40, dayValid: true, dailyMeanAboveLimit: false, ...over })
+  const report: ComplianceReply = {
+    park: 'vtc', day: '2026-11-21', timezone: SH, from: 0, to: 0,
+    stacks: [
+      { device: 'a-cems', enterprise: 'a', name: '甲', nameEn: 'A', referenceO2: 16, compliant: true, metrics: { pm: md({ limit: 10, validHours: 0, dailyMean: null, dayValid: false }), so2: md({ limit: 35, validHours: 0, dailyMean: null, dayValid: false }) } },
+      { device: 'b-cems', enterprise: 'b', name: '乙', nameEn: 'B', referenceO2: 6, compliant: false, metrics: { nox: md({}), so2: md({ exceededHours: 2, dailyMean: 56.5 }), pm: md({ limit: 30, dailyMean: 6 }) } },
+    ],
+    summary: { stacks: 2, compliantStacks: 1, exceededHours: 2, invalidDays: 2 },
+  }
+  it('put stacks that exceeded first, pollutants in the order SO2, NOx, PM, with the daily mean against the limit', () => {
+    const rows = complianceRows(report)
+    expect(rows.map((r) => `${r.device}:${r.metric}`)).toEqual(['b-cems:so2', 'b-cems:nox', 'b-cems:pm', 'a-cems:so2', 'a-cems:pm'])
+    expect(rows.map((r) => r.first)).toEqual([true, false, false, true, false])
+    expect(rows[0]).toMatchObject({ span: 3, ratio: 0.565, compliant: false })
+    expect(rows[3]!.ratio).toBeNull()
+  })
+  it('say whether the day holds any valid hour', () => {
+    expect(complianceHasData(report)).toBe(true)
+    expect(complianceHasData({ ...report, stacks: [report.stacks[0]!] })).toBe(false)
+  })
+})

@@ -101,6 +101,8 @@ function peakShift(d: SuggestionData, o: SuggestionOptions): Suggestion | undefi
   const kwh = { peak: 0, flat: 0, valley: 0 }
   const starts: number[] = []
   for (const h of d.hourly) {
+    // Hours without readings (before a meter's first reading, or silent) are not days of history.
+    if (h.gap) continue
     const p = d.cal.parts(h.start)
     kwh[periodAt(d.tariff, p.hour, p.minute)] += h.kwh
     starts.push(h.start)

@@ -36,6 +36,10 @@ import { LiveServer } from './live/live-server.js'
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
  * Exported so tests build a whole hub in-process on random ports and close it after.
  */
+/** Writer depth past which QoS 0 readings are shed (eight times the high-water mark). */
+const WRITER_HIGH_WATER = 50_000
+const SHED_DEPTH = 8 * WRITER_HIGH_WATER
+
 export interface HubAddresses {
   httpPort: number
   mqttPort: number
@@ -124,7 +128,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   await Promise.race([dbReady, new Promise((r) => setTimeout(r, 15_000))])
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
   const writer = new BatchWriter({
-    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: 50_000, log,
+    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: WRITER_HIGH_WATER, log,
     onWritten: (segment, count) => journal.written(segment, count),
   })
   const replay = journal.open()
@@ -174,6 +178,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const rejectSampler = new Sampler(5)
   const sink: IngestSink = {
     readings(readings, qos) {
+      // Last resort (the writer is eight times past its high-water mark): QoS 0 readings are shed and counted.
+      if (qos < 1 && writer.depth >= SHED_DEPTH) return shed(readings[0]!.device, readings.length)
       const lines = new Array<string>(readings.length)
       for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
       const pending = store(lines, qos)
@@ -204,13 +210,18 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       if (r.reason !== 'journal_full' && rejectSampler.take(r.reason, r.ts)) void store([rejectLine(r)], 0)
     },
   }
+  const shed = (device: string, n: number): undefined => {
+    for (let i = 0; i < n; i++) ingest.countReject('overload_shed', 'QoS 0 reading shed: the store is far behind', '', device)
+    ingest.accepted -= n
+    return undefined
+  }
   const refuseFull = (device: string, n: number): undefined => {
     for (let i = 0; i < n; i++) ingest.countReject('journal_full', 'the journal is full: InfluxDB has been unreachable too long', '', device)
     ingest.accepted -= n
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate })
 
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {

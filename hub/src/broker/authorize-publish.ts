@@ -3,6 +3,7 @@ import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import { decodeTopic } from './topic-codec.js'
 import { identityOf } from './identity.js'
+import { TokenBucket } from './rate-limit.js'
 
 /**
  * PUBLISH: a device or gateway may publish only under its own devices' prefixes, and never
@@ -11,8 +12,9 @@ import { identityOf } from './identity.js'
  * store's backpressure, and later the journal's durability). A refused publish is counted,
  * logged, and closes the connection (MQTT-3.3.5-2: no error goes back to the client).
  */
-export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void) {
-  return (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void => {
+export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void, maxRate = 0) {
+  const buckets = new WeakMap<Client, TokenBucket>()
+  const authorize = (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void => {
     const who = identityOf(client)
     const topic = packet.topic
     const t = decodeTopic(topic)
@@ -30,6 +32,20 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
     const rec = registry.get(t.device)
     if (!rec || !registry.mayActFor(who.id, t.device)) return refuse(`${who.id} may not publish for ${t.device}`)
     if (!topic.startsWith(rec.prefix)) return refuse(`${t.device} belongs under ${rec.prefix}`)
+    if (maxRate > 0 && client) {
+      let bucket = buckets.get(client)
+      if (!bucket) buckets.set(client, (bucket = new TokenBucket(maxRate, Date.now())))
+      const wait = bucket.take(Date.now())
+      if (wait > 0) {
+        if (packet.qos === 0) {
+          ingest.countReject('rate_limited', `over ${maxRate} publishes/s on one connection`, topic, t.device)
+          return done(null)
+        }
+        // QoS 1: wait for the token; the publisher is held meanwhile.
+        setTimeout(() => authorize(client, packet, done), wait)
+        return
+      }
+    }
     // Only the status topic is retained (its will message); telemetry is never kept by the broker.
     if (t.channel !== 'status') packet.retain = false
     let pending: void | Promise<void>
@@ -40,8 +56,6 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       return done(null)
     }
     if (!pending) return done(null)
-    // Held (store backpressure, or a QoS 1 reading waiting for the journal): stop reading this
-    // client's socket until it is taken, so TCP pushes back instead of memory filling up.
     // Held (store backpressure, or a QoS 1 reading waiting for the journal). aedes reads a
     // client's socket a chunk at a time, so what is held is bounded by connections × one chunk.
     heldNow++
@@ -56,6 +70,7 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       },
     )
   }
+  return authorize
 }
 
 /** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */

@@ -18,6 +18,8 @@ export interface BrokerOptions {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void }
   tls?: { key: string; cert: string; ca: string | undefined; requestCert: boolean } | undefined
   maxConnections?: number
+  /** Publishes a second per connection; 0: no limit. */
+  clientMaxRate?: number
 }
 
 export interface Broker {
@@ -36,7 +38,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const logFn = (msg: string, data: object): void => o.log.warn(data, msg)
   const aedes = await Aedes.createBroker({
     authenticate: makeAuthenticate(o.registry, logFn),
-    authorizePublish: makeAuthorizePublish(o.registry, o.ingest, logFn),
+    authorizePublish: makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0),
     authorizeSubscribe: makeAuthorizeSubscribe(o.registry, logFn),
     // Longer client ids than MQTT 3.1's 23 (device ids are up to 64 characters).
     maxClientsIdLength: 128,

@@ -34,6 +34,8 @@ export interface Settings {
   journalMaxBytes: number
   /** MQTT connections accepted at once (TCP and TLS each); more are refused at accept. */
   maxConnections: number
+  /** Publishes a second per MQTT connection (0: no limit). */
+  clientMaxRate: number
 }
 
 export class SettingsError extends Error {
@@ -109,6 +111,7 @@ export function loadSettings(env: Env = process.env): Settings {
     writeBatchPoints: int(env, 'HUB_WRITE_BATCH', 5000, 1, 100_000),
     writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
+    clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }

@@ -51,6 +51,8 @@ export const REJECT_REASONS = [
   'event_invalid',
   'status_invalid',
   'journal_full',
+  'rate_limited',
+  'overload_shed',
 ] as const
 export type RejectReason = (typeof REJECT_REASONS)[number]
 

@@ -148,10 +148,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
    * journal's fdatasync (durable acknowledgement); everyone waits for the writer's backpressure.
    */
   const store = (lines: string[], qos: number): void | Promise<void> | 'full' => {
-    const j = journal.append(lines)
+    const j = journal.append(lines, qos >= 1)
     if (!j) return 'full'
     const held = writer.push(lines, j.segment)
-    if (qos < 1) return held
+    if (!j.durable) return held
     return held ? Promise.all([held, j.durable]).then(() => undefined) : j.durable
   }
   const latest = services.latest

@@ -131,7 +131,7 @@ export class SafetyLoop {
 
   start(): void {
     this.timers.push(setInterval(() => this.tick(), 1000))
-    this.timers.push(setInterval(() => this.persistRules(), 10_000))
+    this.timers.push(setInterval(() => void this.persistRulesAsync(), 10_000))
     for (const t of this.timers) t.unref()
   }
 
@@ -228,6 +228,20 @@ export class SafetyLoop {
       risk: this.risk.all().filter((r) => inPark(r.park)),
       incidents: incidents.filter((i) => inPark(i.park)),
       serverTime: this.d.clock(),
+    }
+  }
+
+  private saving = false
+  /** Rules state every 10 s without blocking the event loop on the disk. */
+  private async persistRulesAsync(): Promise<void> {
+    if (this.saving) return
+    this.saving = true
+    try {
+      await this.rulesLog.snapshotAsync(this.rules.snapshot())
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')
+    } finally {
+      this.saving = false
     }
   }
 

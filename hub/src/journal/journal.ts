@@ -1,4 +1,4 @@
-import { closeSync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -6,8 +6,11 @@ import { join } from 'node:path'
  * steps, as line protocol) is appended here before it goes to InfluxDB.
  *
  * - Group commit: everything appended in one turn of the event loop is written with one
- *   write() and one fdatasync(); `append` returns a promise that resolves once the lines are
- *   on disk (the broker sends a QoS 1 PUBACK only then).
+ *   write(); when any of it asked for durability (QoS 1), one fdatasync() follows on the
+ *   thread pool, so the event loop never waits for the disk, and the commit's promise
+ *   resolves once the lines are on disk (the broker sends a QoS 1 PUBACK only then). Lines
+ *   nobody waits for (QoS 0) go to the page cache and are synced with the next durable
+ *   commit or within a second.
  * - Segments: `seg-<n>.lp` files, rotated at `segmentBytes`. The store tells `written(seg, n)`
  *   as batches land in InfluxDB; a sealed segment whose every line is written is deleted.
  * - Replay: at start every segment left on disk is handed back to the store. Points that had
@@ -41,6 +44,7 @@ export class Journal {
   private commitPromise: Promise<void> | undefined
   private resolveCommit: (() => void) | undefined
   private scheduled = false
+  private lastSync = 0
   private bytes = 0
   readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
   private readonly segmentBytes: number
@@ -91,8 +95,8 @@ export class Journal {
     return this.bytes
   }
 
-  /** Append lines; returns the segment they belong to, and a promise of durability. `undefined` when full. */
-  append(lines: string[]): { segment: number; durable: Promise<void> } | undefined {
+  /** Append lines; returns the segment they belong to, and (with `durable`) a promise of durability. `undefined` when full. */
+  append(lines: string[], durable = true): { segment: number; durable: Promise<void> | undefined } | undefined {
     let size = 0
     for (const l of lines) size += l.length + 1
     if (this.bytes + this.pendingBytes + size > this.o.maxBytes) {
@@ -111,6 +115,7 @@ export class Journal {
       this.scheduled = true
       setImmediate(() => this.commit())
     }
+    if (!durable) return { segment: this.active.id, durable: undefined }
     if (!this.commitPromise) this.commitPromise = new Promise<void>((resolve) => (this.resolveCommit = resolve))
     return { segment: this.active.id, durable: this.commitPromise }
   }
@@ -128,7 +133,14 @@ export class Journal {
     if (this.pending.length === 0 || this.fd === undefined) return
     const data = this.pending.join('')
     writeSync(this.fd, data)
-    fdatasyncSync(this.fd)
+    const resolve = this.resolveCommit
+    if (resolve) {
+      fdatasync(this.fd, () => resolve())
+      this.lastSync = Date.now()
+    } else if (Date.now() - this.lastSync > 1000) {
+      fdatasync(this.fd, () => undefined)
+      this.lastSync = Date.now()
+    }
     this.active.bytes += this.pendingBytes
     this.active.lines += this.pendingLines
     this.bytes += this.pendingBytes
@@ -136,14 +148,13 @@ export class Journal {
     this.pendingBytes = 0
     this.pendingLines = 0
     this.stats.commits++
-    const resolve = this.resolveCommit
     this.commitPromise = undefined
     this.resolveCommit = undefined
-    resolve?.()
   }
 
   private rotate(id: number): void {
     if (this.fd !== undefined) {
+      fdatasyncSync(this.fd)
       closeSync(this.fd)
       this.active.sealed = true
       if (this.active.written >= this.active.lines) this.drop(this.active)
@@ -170,7 +181,10 @@ export class Journal {
   /** Commit what is pending, and start a new segment so the finished one can be deleted once written. */
   close(): void {
     this.commit()
-    if (this.fd !== undefined) closeSync(this.fd)
+    if (this.fd !== undefined) {
+      fdatasyncSync(this.fd)
+      closeSync(this.fd)
+    }
     this.fd = undefined
     this.active.sealed = true
     if (this.active.written >= this.active.lines) this.drop(this.active)

@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { open as openAsync, rename as renameAsync } from 'node:fs/promises'
 
 /**
  * A durable record of a state machine's changes: a snapshot file plus an append-only log of
@@ -86,6 +87,22 @@ export class StateLog<S, R> {
     this.fd = openSync(this.logPath, 'w')
     fsyncSync(this.fd)
     this.records = 0
+  }
+
+  /**
+   * A new snapshot written off the event loop (stringify aside), for state saved on a timer
+   * that has no log records of its own (the rules). Same atomic steps as `compact`.
+   */
+  async snapshotAsync(state: S): Promise<void> {
+    const tmp = `${this.snapshotPath}.async.tmp`
+    const fh = await openAsync(tmp, 'w')
+    try {
+      await fh.writeFile(JSON.stringify(state))
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await renameAsync(tmp, this.snapshotPath)
   }
 
   close(): void {

@@ -6,11 +6,10 @@ import { join } from 'node:path'
  * steps, as line protocol) is appended here before it goes to InfluxDB.
  *
  * - Group commit: everything appended in one turn of the event loop is written with one
- *   write(); when any of it asked for durability (QoS 1), one fdatasync() follows on the
- *   thread pool, so the event loop never waits for the disk, and the commit's promise
- *   resolves once the lines are on disk (the broker sends a QoS 1 PUBACK only then). Lines
- *   nobody waits for (QoS 0) go to the page cache and are synced with the next durable
- *   commit or within a second.
+ *   write(); when any of it asked for durability (QoS 1), one fdatasync() follows and the
+ *   commit's promise resolves once the lines are on disk (the broker sends a QoS 1 PUBACK
+ *   only then). Lines nobody waits for (QoS 0) go to the page cache and are synced on the
+ *   thread pool within a second, so QoS 0 traffic never makes the event loop wait for the disk.
  * - Segments: `seg-<n>.lp` files, rotated at `segmentBytes`. The store tells `written(seg, n)`
  *   as batches land in InfluxDB; a sealed segment whose every line is written is deleted.
  * - Replay: at start every segment left on disk is handed back to the store. Points that had
@@ -45,6 +44,9 @@ export class Journal {
   private resolveCommit: (() => void) | undefined
   private scheduled = false
   private lastSync = 0
+  private syncing = false
+  private syncAgain = false
+  private syncWaiters: (() => void)[] = []
   private bytes = 0
   readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
   private readonly segmentBytes: number
@@ -135,12 +137,13 @@ export class Journal {
     writeSync(this.fd, data)
     const resolve = this.resolveCommit
     if (resolve) {
-      fdatasync(this.fd, () => resolve())
+      // Someone waits (QoS 1): sync now. Measured: a synchronous fdatasync per group commit
+      // gives larger groups and more QoS 1 throughput than syncs on the thread pool.
+      fdatasyncSync(this.fd)
       this.lastSync = Date.now()
-    } else if (Date.now() - this.lastSync > 1000) {
-      fdatasync(this.fd, () => undefined)
-      this.lastSync = Date.now()
-    }
+      this.syncWaiters.push(resolve)
+      this.releaseWaiters()
+    } else if (Date.now() - this.lastSync > 1000) this.requestSync()
     this.active.bytes += this.pendingBytes
     this.active.lines += this.pendingLines
     this.bytes += this.pendingBytes
@@ -152,9 +155,34 @@ export class Journal {
     this.resolveCommit = undefined
   }
 
+  /**
+   * One fdatasync in flight at a time: commits made meanwhile wait for the next one, which
+   * covers all of them (fewer syncs under load, so more messages per sync).
+   */
+  private requestSync(): void {
+    if (this.fd === undefined) return
+    if (this.syncing) {
+      this.syncAgain = true
+      return
+    }
+    this.syncing = true
+    this.lastSync = Date.now()
+    const waiters = this.syncWaiters
+    this.syncWaiters = []
+    fdatasync(this.fd, () => {
+      this.syncing = false
+      for (const w of waiters) w()
+      if (this.syncAgain || this.syncWaiters.length > 0) {
+        this.syncAgain = false
+        this.requestSync()
+      }
+    })
+  }
+
   private rotate(id: number): void {
     if (this.fd !== undefined) {
       fdatasyncSync(this.fd)
+      this.releaseWaiters()
       closeSync(this.fd)
       this.active.sealed = true
       if (this.active.written >= this.active.lines) this.drop(this.active)
@@ -162,6 +190,13 @@ export class Journal {
     this.fd = openSync(this.path(id), 'a')
     this.active = { id, bytes: 0, lines: 0, written: 0, sealed: false }
     this.segments.set(id, this.active)
+  }
+
+  /** Everything written is on disk (a synchronous fdatasync just ran): release who waits. */
+  private releaseWaiters(): void {
+    const w = this.syncWaiters
+    this.syncWaiters = []
+    for (const resolve of w) resolve()
   }
 
   private drop(seg: Segment): void {
@@ -183,6 +218,7 @@ export class Journal {
     this.commit()
     if (this.fd !== undefined) {
       fdatasyncSync(this.fd)
+      this.releaseWaiters()
       closeSync(this.fd)
     }
     this.fd = undefined

@@ -118,7 +118,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number }; store: { queueDepth: number; pointsWritten: number } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -156,7 +156,9 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const maxSeq = Math.max(...gens.flatMap((g) => g.perDevice))
   const stored = await countStored(influxUrl, tsBase, tsBase + maxSeq, devices.map((d) => d.id))
   const rateOut = accepted / elapsed
-  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %`)
+  const rejects: Record<string, number> = {}
+  for (const [k, v] of Object.entries(h.ingest.rejectsByReason)) if (v - (h0.ingest.rejectsByReason[k] ?? 0) > 0) rejects[k] = v - (h0.ingest.rejectsByReason[k] ?? 0)
+  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %`)
   return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0) }
 }
 

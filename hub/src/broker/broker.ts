@@ -11,6 +11,7 @@ import { makeAuthenticate } from './authenticate.js'
 import { makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf } from './identity.js'
+import { guardedConnection } from './packet-size-guard.js'
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -20,6 +21,8 @@ export interface BrokerOptions {
   maxConnections?: number
   /** Publishes a second per connection; 0: no limit. */
   clientMaxRate?: number
+  /** Largest MQTT packet accepted on TCP and TLS (bytes); larger ones end the connection. */
+  maxPacketBytes?: number
 }
 
 export interface Broker {
@@ -57,6 +60,14 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   let wss: WebSocketServer | undefined
   let tcpPort: number | undefined
 
+  const guard = (socket: import('node:net').Socket): Duplex =>
+    o.maxPacketBytes
+      ? guardedConnection(socket, o.maxPacketBytes, (bytes) => {
+          o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
+          o.log.warn({ remote: socket.remoteAddress, bytes }, 'mqtt packet too large; connection closed')
+        })
+      : socket
+
   const track = (s: Duplex): void => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
@@ -77,7 +88,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     async listen(host, port, tlsPort) {
       const tcp = createTcpServer((socket) => {
         track(socket)
-        aedes.handle(socket)
+        aedes.handle(guard(socket))
       })
       if (o.maxConnections) tcp.maxConnections = o.maxConnections
       servers.push(tcp)
@@ -94,7 +105,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
           },
           (socket) => {
             track(socket)
-            aedes.handle(socket)
+            aedes.handle(guard(socket))
           },
         )
         servers.push(tls)

@@ -1,0 +1,120 @@
+/**
+ * Dashboard performance with the 10,000-device zone and 1,000 active alarms, in Debian's
+ * Chromium (`npx tsx tests/bench/dashboard-bench.ts`): time from loading the signed-in page
+ * to the first alarm row on screen, and the longest main-thread task (Long Tasks API) while
+ * scrolling the alarm board, switching parks and selecting devices. Prints a table and a
+ * JSON line. A program, not a test: the figures go in docs/performance.md.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import mqtt from 'mqtt'
+import { chromium } from 'playwright-core'
+import { generateZone } from '../../hub/src/config/zone-generator.js'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser.js'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const say = (m: string): void => void process.stderr.write(`[dashboard-bench] ${m}\n`)
+const FIRST_LEVEL: Record<string, number> = { lel: 25, h2s: 10, co: 20, no2: 5, cl2: 1, so2: 5, nh3: 20, c6h6: 6, hcl: 7.5 }
+
+async function main(): Promise<void> {
+  if (!existsSync(join(root, 'dashboard/dist/index.html'))) spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
+  const dir = await mkdtemp(join(tmpdir(), 'smartpark-dash-bench-'))
+  let hub: ChildProcess | undefined
+  try {
+    const { zone, credentials } = generateZone({ devices: 10_000, seed: 7 })
+    await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
+    hub = spawn(process.execPath, ['--import', 'tsx', join(root, 'hub/src/main.ts')], {
+      cwd: root, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', HUB_CONFIG: join(dir, 'zone.json'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'dash-bench-admin', HUB_DEADMAN_INTERVALS: '1000' },
+    })
+    const { http, mqttUrl } = await new Promise<{ http: string; mqttUrl: string }>((resolve, reject) => {
+      let out = ''
+      hub!.stdout!.on('data', (d: Buffer) => {
+        out += d.toString()
+        const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
+        if (m) resolve({ http: `http://127.0.0.1:${m[1]}`, mqttUrl: `mqtt://127.0.0.1:${m[2]}` })
+      })
+      hub!.once('exit', (c) => reject(new Error(`hub exited ${c}`)))
+    })
+    say('raising 1,000 alarms…')
+    const gas = zone.devices.filter((d) => d.kind === 'gas' && credentials.devices[d.id] && FIRST_LEVEL[d.metrics[0] ?? ''] !== undefined).slice(0, 1000)
+    for (let i = 0; i < gas.length; i += 100) {
+      await Promise.all(gas.slice(i, i + 100).map(async (d) => {
+        const c = await mqtt.connectAsync(mqttUrl, { username: d.id, password: credentials.devices[d.id], reconnectPeriod: 0 })
+        const metric = d.metrics[0]!
+        await c.publishAsync(`parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, JSON.stringify({ values: { [metric]: FIRST_LEVEL[metric]! * 1.5 } }), { qos: 1 })
+        await c.endAsync()
+      }))
+    }
+    const token = ((await (await fetch(`${http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'dash-bench-admin' }) })).json()) as { token: string }).token
+    for (let i = 0; i < 100; i++) {
+      const n = ((await (await fetch(`${http}/api/v1/alarms?state=active`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alarms: unknown[] }).alarms.length
+      if (n >= gas.length) break
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    await page.addInitScript(() => {
+      const w = window as unknown as { __long: number[] }
+      w.__long = []
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push(e.duration) }).observe({ type: 'longtask', buffered: true })
+    })
+    say('signing in…')
+    await page.goto(`${http}/`)
+    const form = page.locator('form', { has: page.locator('input[type=password]') })
+    await form.locator('input[autocomplete=username]').fill('admin')
+    await form.locator('input[type=password]').fill('dash-bench-admin')
+    const s0 = Date.now()
+    await form.locator('button[type=submit]').click()
+    const errors: string[] = []
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text().slice(0, 200)) })
+    page.on('pageerror', (e) => errors.push(e.message.slice(0, 200)))
+    try {
+      await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 60_000 })
+    } catch (err) {
+      await page.screenshot({ path: join(root, 'test-results', 'dashboard-bench-stuck.png') })
+      const state = await page.locator('[data-testid=connection]').getAttribute('data-state').catch(() => null)
+      throw new Error(`the dashboard did not become live within 60 s (connection state ${state}; page errors: ${errors.join(' | ') || 'none'})`)
+    }
+    const signInMs = Date.now() - s0
+    say(`  signed in and live after ${signInMs} ms`)
+    const t0 = Date.now()
+    await page.reload()
+    await page.locator('[data-testid=alarm-row]').first().waitFor({ timeout: 30_000 })
+    const firstRowMs = Date.now() - t0
+    const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1)
+    await page.evaluate(() => ((window as unknown as { __long: number[] }).__long = []))
+    say('interacting: scrolling the alarm board, switching parks, selecting devices…')
+    const board = page.locator('[data-testid=alarm-row]').first()
+    await board.hover()
+    for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 600)
+    const tiles = page.locator('[data-testid=park-tile]')
+    const nTiles = await tiles.count()
+    for (let i = 0; i < Math.min(nTiles, 5); i++) await tiles.nth(i).click()
+    const devices = page.locator('[data-testid=plan-device]')
+    const nDev = await devices.count()
+    for (let i = 0; i < Math.min(nDev, 10); i++) await devices.nth(Math.floor((i * nDev) / 10)).click({ force: true })
+    await page.waitForTimeout(500)
+    const long = await page.evaluate(() => (window as unknown as { __long: number[] }).__long)
+    const rows = await page.locator('[data-testid=alarm-row]').count()
+    await browser.close()
+    const figures = {
+      dashboardSignInToLiveMs: signInMs, dashboardFirstAlarmRowMs: firstRowMs, dashboardFcpMs: Math.round(fcp), dashboardLongestTaskMs: Math.round(Math.max(0, ...long)),
+      dashboardLongTasks: long.length, dashboardRowsRendered: rows, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
+    }
+    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms)\nalarm rows in the DOM          ${rows} of ${gas.length} active\n\n${JSON.stringify(figures)}\n`)
+  } finally {
+    hub?.kill('SIGTERM')
+    if (hub) await new Promise((r) => hub!.once('exit', r))
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`dashboard bench failed: ${err.stack ?? err.message}\n`)
+  process.exit(1)
+})

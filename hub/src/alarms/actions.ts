@@ -89,34 +89,36 @@ export function unshelve(a: Alarm, ctx: ActionContext, input: ActionInput): Alar
   return [stepOf(ctx, 'unshelve', text(input.note))]
 }
 
-export function suppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
-  const note = required(input.note, 'note', a)
+/** Suppressed by design / out of service (ISA-18.2): a flag set with a reason, cleared with an optional note. */
+type HiddenFlag = 'suppressed' | 'outOfService'
+const FLAG_WORDS: Record<HiddenFlag, { on: 'suppress' | 'out_of_service'; off: 'unsuppress' | 'in_service'; state: string }> = {
+  suppressed: { on: 'suppress', off: 'unsuppress', state: 'suppressed' },
+  outOfService: { on: 'out_of_service', off: 'in_service', state: 'out of service' },
+}
+
+function setFlag(a: Alarm, ctx: ActionContext, input: ActionInput, flag: HiddenFlag, on: boolean): AlarmStep[] {
+  const words = FLAG_WORDS[flag]
+  const note = on ? required(input.note, 'note', a) : text(input.note)
   live(a)
-  if (a.suppressed) refuse(a, 'is already suppressed')
-  a.suppressed = true
-  return [stepOf(ctx, 'suppress', note)]
+  if (a[flag] === on) refuse(a, on ? `is already ${words.state}` : `is not ${words.state}`)
+  a[flag] = on
+  return [stepOf(ctx, on ? words.on : words.off, note)]
+}
+
+export function suppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  return setFlag(a, ctx, input, 'suppressed', true)
 }
 
 export function unsuppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
-  live(a)
-  if (!a.suppressed) refuse(a, 'is not suppressed')
-  a.suppressed = false
-  return [stepOf(ctx, 'unsuppress', text(input.note))]
+  return setFlag(a, ctx, input, 'suppressed', false)
 }
 
 export function outOfService(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
-  const note = required(input.note, 'note', a)
-  live(a)
-  if (a.outOfService) refuse(a, 'is already out of service')
-  a.outOfService = true
-  return [stepOf(ctx, 'out_of_service', note)]
+  return setFlag(a, ctx, input, 'outOfService', true)
 }
 
 export function inService(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
-  live(a)
-  if (!a.outOfService) refuse(a, 'is not out of service')
-  a.outOfService = false
-  return [stepOf(ctx, 'in_service', text(input.note))]
+  return setFlag(a, ctx, input, 'outOfService', false)
 }
 
 export function dispatch(a: Alarm, ctx: ActionContext, input: DispatchInput): AlarmStep[] {

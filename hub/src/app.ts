@@ -17,6 +17,7 @@ import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
 import { Journal } from './journal/journal.js'
+import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
 import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
@@ -36,9 +37,9 @@ import { LiveServer } from './live/live-server.js'
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
  * Exported so tests build a whole hub in-process on random ports and close it after.
  */
-/** Writer depth past which QoS 0 readings are shed (eight times the high-water mark). */
-const WRITER_HIGH_WATER = 50_000
-const SHED_DEPTH = 8 * WRITER_HIGH_WATER
+
+/** Journal usage past which QoS 0 readings are shed (the alarm at 95 % is orange). */
+const SHED_JOURNAL_USAGE = 0.95
 
 export interface HubAddresses {
   httpPort: number
@@ -127,32 +128,23 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const dbReady = untilReady(() => ensureDatabase(influx, conn.db), 24 * 3600_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))
   await Promise.race([dbReady, new Promise((r) => setTimeout(r, 15_000))])
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
+  const left = journal.open()
+  if (left.lines > 0) log.warn({ points: left.lines, segments: left.segments }, 'replaying the journal into InfluxDB')
   const writer = new BatchWriter({
-    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, highWater: WRITER_HIGH_WATER, log,
-    onWritten: (segment, count) => journal.written(segment, count),
+    ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
+    source: new JournalCursor(journal),
+    onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
-  const replay = journal.open()
-  if (replay.length > 0) {
-    let n = 0
-    for (const { segment, lines } of replay) {
-      for (let i = 0; i < lines.length; i += settings.writeBatchPoints) {
-        const chunk = lines.slice(i, i + settings.writeBatchPoints)
-        n += chunk.length
-        await writer.push(chunk, segment)
-      }
-    }
-    log.warn({ points: n, segments: replay.length }, 'replaying the journal into InfluxDB')
-  }
+  journal.onCommit = () => writer.poke()
+  writer.poke()
   /**
-   * Every point goes to the journal first, then to the writer. QoS 1 publishers wait for the
-   * journal's fdatasync (durable acknowledgement); everyone waits for the writer's backpressure.
+   * Every point goes to the journal; the writer reads it back from there. QoS 1 publishers
+   * wait for the journal's fdatasync (durable acknowledgement); nobody waits for InfluxDB.
    */
   const store = (lines: string[], qos: number): void | Promise<void> | 'full' => {
     const j = journal.append(lines, qos >= 1)
     if (!j) return 'full'
-    const held = writer.push(lines, j.segment)
-    if (!j.durable) return held
-    return held ? Promise.all([held, j.durable]).then(() => undefined) : j.durable
+    return j.durable
   }
   const latest = services.latest
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
@@ -176,10 +168,15 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
 
   const rejectSampler = new Sampler(5)
+  const shed = (device: string, n: number): undefined => {
+    for (let i = 0; i < n; i++) ingest.countReject('overload_shed', 'QoS 0 reading shed: the journal is nearly full', '', device)
+    ingest.accepted -= n
+    return undefined
+  }
   const sink: IngestSink = {
     readings(readings, qos) {
-      // Last resort (the writer is eight times past its high-water mark): QoS 0 readings are shed and counted.
-      if (qos < 1 && writer.depth >= SHED_DEPTH) return shed(readings[0]!.device, readings.length)
+      // Last resort: QoS 0 telemetry gives way first, leaving the journal's last room to QoS 1, events and alarms.
+      if (qos < 1 && journal.usage() >= SHED_JOURNAL_USAGE) return shed(readings[0]!.device, readings.length)
       const lines = new Array<string>(readings.length)
       for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
       const pending = store(lines, qos)
@@ -209,11 +206,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     reject(r) {
       if (r.reason !== 'journal_full' && rejectSampler.take(r.reason, r.ts)) void store([rejectLine(r)], 0)
     },
-  }
-  const shed = (device: string, n: number): undefined => {
-    for (let i = 0; i < n; i++) ingest.countReject('overload_shed', 'QoS 0 reading shed: the store is far behind', '', device)
-    ingest.accepted -= n
-    return undefined
   }
   const refuseFull = (device: string, n: number): undefined => {
     for (let i = 0; i < n; i++) ingest.countReject('journal_full', 'the journal is full: InfluxDB has been unreachable too long', '', device)

@@ -11,6 +11,9 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
 const device = 'vtc-ti01-gas-011'
 const topic = `parks/vtc/vtc-ti01/${device}/telemetry`
 const secret = (credentials.devices as Record<string, string>)[device]!
+const burstDevice = 'vtc-ti01-gas-010'
+const burstTopic = `parks/vtc/vtc-ti01/${burstDevice}/telemetry`
+const burstSecret = (credentials.devices as Record<string, string>)[burstDevice]!
 const quiet = { info() {}, warn() {}, error() {} }
 
 /** Publish QoS 1 readings with distinct timestamps until stopped; remembers which were acknowledged. */
@@ -56,9 +59,20 @@ describe('durability: nothing lost when InfluxDB stops or the hub is killed', ()
       await influx.stop()
       const outageStart = Date.now()
       await eventually(() => Date.now() - outageStart >= 30_000 || undefined, 40_000, 'the 30 s outage')
-      const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { reachable: boolean }; journal: { backlog: number } }
+      // A burst far larger than any in-memory buffer: 100,000 readings in 200 batches at QoS 1.
+      // The journal on disk takes them all; no publisher waits for InfluxDB.
+      const burst = await mqtt.connectAsync(t.mqttUrl, { username: burstDevice, password: burstSecret, reconnectPeriod: 0 })
+      const burstBase = base + 1
+      for (let m = 0; m < 200; m++) {
+        const batch = Array.from({ length: 500 }, (_, k) => ({ ts: burstBase + (m * 500 + k) * 2, values: { lel: (k % 20) + 1 } }))
+        await burst.publishAsync(burstTopic, JSON.stringify(batch), { qos: 1 })
+      }
+      await burst.endAsync()
+      const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { reachable: boolean }; journal: { backlog: number }; store: { queueDepth: number }; process: { heldPublishes: number } }
       expect(health.influx.reachable).toBe(false)
-      expect(health.journal.backlog).toBeGreaterThan(0)
+      expect(health.journal.backlog).toBeGreaterThanOrEqual(100_000)
+      expect(health.store.queueDepth).toBeGreaterThanOrEqual(100_000)
+      expect(health.process.heldPublishes).toBe(0)
       influx = new InfluxdSupervisor({ binary: 'influxd', dataDir: dir, httpPort: port, log: quiet })
       await influx.start()
       await eventually(async () => (await storedTimes(influx.url, 'outage', base)).size > pub.sent - 5, 30_000, 'readings after the outage')
@@ -70,7 +84,12 @@ describe('durability: nothing lost when InfluxDB stops or the hub is killed', ()
       const s = await storedTimes(influx.url, 'outage', base)
       return s.size === pub.sent ? s : undefined
     }, 30_000, `all ${pub.sent} readings in InfluxDB`)
-    console.log(`outage: sent ${pub.sent}, acknowledged ${pub.acked.length}, stored ${stored.size}, lost ${pub.sent - stored.size}`)
+    const burstStored = await eventually(async () => {
+      const r = (await influxQuery(influx.url, 'outage', `SELECT count("lel") FROM "gas" WHERE "device" = '${burstDevice}'`))[0]
+      const n = (r?.values[0]?.[1] as number | undefined) ?? 0
+      return n === 100_000 ? n : undefined
+    }, 60_000, 'the 100,000-reading burst in InfluxDB')
+    console.log(`outage: sent ${pub.sent}, acknowledged ${pub.acked.length}, stored ${stored.size}, lost ${pub.sent - stored.size}; burst during the outage: 100000 acknowledged, ${burstStored} stored`)
     expect(stored.size).toBe(pub.sent)
     client.end(true)
     await t.stop()

@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -10,11 +10,13 @@ import { join } from 'node:path'
  *   commit's promise resolves once the lines are on disk (the broker sends a QoS 1 PUBACK
  *   only then). Lines nobody waits for (QoS 0) go to the page cache and are synced on the
  *   thread pool within a second, so QoS 0 traffic never makes the event loop wait for the disk.
- * - Segments: `seg-<n>.lp` files, rotated at `segmentBytes`. The store tells `written(seg, n)`
- *   as batches land in InfluxDB; a sealed segment whose every line is written is deleted.
- * - Replay: at start every segment left on disk is handed back to the store. Points that had
- *   already reached InfluxDB are written again with the same series and timestamp, which
- *   InfluxDB treats as an overwrite: no duplicates, no loss.
+ * - Segments: `seg-<n>.lp` files, rotated at `segmentBytes`. The store reads committed bytes
+ *   back from the files (`JournalCursor`) and tells `written(seg, bytes, lines)` as batches
+ *   land in InfluxDB; a sealed segment whose every byte is written is deleted. The files are
+ *   the queue: however far InfluxDB falls behind, memory holds only the batches in flight.
+ * - Replay: at start the segments left on disk are simply where the store starts reading.
+ *   Points that had already reached InfluxDB are written again with the same series and
+ *   timestamp, which InfluxDB treats as an overwrite: no duplicates, no loss.
  * - Bounded: past `maxBytes` new points are refused (`full`), and `usage()` lets the hub raise
  *   an alarm well before that.
  */
@@ -22,13 +24,17 @@ export interface JournalOptions {
   dir: string
   maxBytes: number
   segmentBytes?: number
+  /** Called after every group commit: there are new bytes to read. */
+  onCommit?: () => void
 }
 
-interface Segment {
-  id: number
+/** A segment file: committed bytes and lines, and how much of it InfluxDB has confirmed. */
+export interface Segment {
+  readonly id: number
   bytes: number
   lines: number
-  written: number
+  writtenBytes: number
+  writtenLines: number
   sealed: boolean
 }
 
@@ -48,37 +54,52 @@ export class Journal {
   private syncAgain = false
   private syncWaiters: (() => void)[] = []
   private bytes = 0
+  /** Lines committed to the files since open, counting those found at open. */
+  committedLines = 0
   readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
+  onCommit: (() => void) | undefined
   private readonly segmentBytes: number
 
   constructor(private readonly o: JournalOptions) {
     this.segmentBytes = o.segmentBytes ?? 64 * 1024 * 1024
+    this.onCommit = o.onCommit
   }
 
-  /** Open the journal; returns the segments left from before (to replay), oldest first. */
-  open(): { segment: number; lines: string[] }[] {
+  /** Open the journal; returns what was left from before (the store writes it again first). */
+  open(): { segments: number; lines: number } {
     mkdirSync(this.o.dir, { recursive: true })
     const ids = readdirSync(this.o.dir)
       .map((f) => /^seg-(\d+)\.lp$/.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
       .map((m) => Number(m[1]))
       .sort((a, b) => a - b)
-    const replay: { segment: number; lines: string[] }[] = []
+    let left = 0
     for (const id of ids) {
-      const path = this.path(id)
-      const text = readFileSync(path, 'utf8')
-      // A torn last line (a crash mid-write) was never acknowledged: drop it.
-      const end = text.lastIndexOf('\n')
-      const lines = end < 0 ? [] : text.slice(0, end).split('\n').filter((l) => l.length > 0)
-      const seg: Segment = { id, bytes: statSync(path).size, lines: lines.length, written: 0, sealed: true }
+      const path = this.segmentPath(id)
+      const bytes = statSync(path).size
+      // A torn last line (a crash mid-write) was never acknowledged; the reader skips it.
+      const lines = countLines(path)
+      const seg: Segment = { id, bytes, lines, writtenBytes: 0, writtenLines: 0, sealed: true }
       this.segments.set(id, seg)
-      this.bytes += seg.bytes
-      if (lines.length === 0) this.drop(seg)
-      else replay.push({ segment: id, lines })
-      this.stats.replayed += lines.length
+      this.bytes += bytes
+      this.committedLines += lines
+      if (lines === 0) this.drop(seg)
+      else left++
+      this.stats.replayed += lines
     }
     this.rotate((ids.at(-1) ?? 0) + 1)
-    return replay
+    return { segments: left, lines: this.stats.replayed }
+  }
+
+  /** The segment with this id, if it is still on disk. */
+  segment(id: number): Segment | undefined {
+    return this.segments.get(id)
+  }
+
+  /** The oldest segment after `id` (the oldest of all without it). */
+  segmentAfter(id?: number): Segment | undefined {
+    for (const s of this.segments.values()) if (id === undefined || s.id > id) return s
+    return undefined
   }
 
   /** Share of the allowed size in use, 0–1. */
@@ -89,7 +110,7 @@ export class Journal {
   /** Lines appended but not yet confirmed written to InfluxDB. */
   get backlog(): number {
     let n = this.pendingLines
-    for (const s of this.segments.values()) n += s.lines - s.written
+    for (const s of this.segments.values()) n += s.lines - s.writtenLines
     return n
   }
 
@@ -99,8 +120,9 @@ export class Journal {
 
   /** Append lines; returns the segment they belong to, and (with `durable`) a promise of durability. `undefined` when full. */
   append(lines: string[], durable = true): { segment: number; durable: Promise<void> | undefined } | undefined {
-    let size = 0
-    for (const l of lines) size += l.length + 1
+    const text = lines.length === 1 ? lines[0]! : lines.join('\n')
+    // Bytes, not string length: the store reads the files back by byte offset.
+    const size = Buffer.byteLength(text) + 1
     if (this.bytes + this.pendingBytes + size > this.o.maxBytes) {
       this.stats.refused += lines.length
       return undefined
@@ -109,7 +131,7 @@ export class Journal {
       this.commit()
       this.rotate(this.active.id + 1)
     }
-    this.pending.push(lines.join('\n'), '\n')
+    this.pending.push(text, '\n')
     this.pendingBytes += size
     this.pendingLines += lines.length
     this.stats.appended += lines.length
@@ -122,12 +144,13 @@ export class Journal {
     return { segment: this.active.id, durable: this.commitPromise }
   }
 
-  /** The store wrote `count` lines of `segment` to InfluxDB. */
-  written(segment: number, count: number): void {
+  /** The store wrote `bytes` (`lines` lines) of `segment` to InfluxDB. */
+  written(segment: number, bytes: number, lines: number): void {
     const seg = this.segments.get(segment)
     if (!seg) return
-    seg.written += count
-    if (seg.sealed && seg.written >= seg.lines) this.drop(seg)
+    seg.writtenBytes += bytes
+    seg.writtenLines += lines
+    if (seg.sealed && seg.writtenBytes >= seg.bytes) this.drop(seg)
   }
 
   private commit(): void {
@@ -147,12 +170,14 @@ export class Journal {
     this.active.bytes += this.pendingBytes
     this.active.lines += this.pendingLines
     this.bytes += this.pendingBytes
+    this.committedLines += this.pendingLines
     this.pending = []
     this.pendingBytes = 0
     this.pendingLines = 0
     this.stats.commits++
     this.commitPromise = undefined
     this.resolveCommit = undefined
+    this.onCommit?.()
   }
 
   /**
@@ -185,10 +210,10 @@ export class Journal {
       this.releaseWaiters()
       closeSync(this.fd)
       this.active.sealed = true
-      if (this.active.written >= this.active.lines) this.drop(this.active)
+      if (this.active.writtenBytes >= this.active.bytes) this.drop(this.active)
     }
-    this.fd = openSync(this.path(id), 'a')
-    this.active = { id, bytes: 0, lines: 0, written: 0, sealed: false }
+    this.fd = openSync(this.segmentPath(id), 'a')
+    this.active = { id, bytes: 0, lines: 0, writtenBytes: 0, writtenLines: 0, sealed: false }
     this.segments.set(id, this.active)
   }
 
@@ -203,13 +228,13 @@ export class Journal {
     this.segments.delete(seg.id)
     this.bytes -= seg.bytes
     try {
-      unlinkSync(this.path(seg.id))
+      unlinkSync(this.segmentPath(seg.id))
     } catch {
       /* already gone */
     }
   }
 
-  private path(id: number): string {
+  segmentPath(id: number): string {
     return join(this.o.dir, `seg-${String(id).padStart(10, '0')}.lp`)
   }
 
@@ -223,6 +248,21 @@ export class Journal {
     }
     this.fd = undefined
     this.active.sealed = true
-    if (this.active.written >= this.active.lines) this.drop(this.active)
+    if (this.active.writtenBytes >= this.active.bytes) this.drop(this.active)
   }
+}
+
+/** Newlines in a file, read a few MiB at a time (a journal left by an outage can be large). */
+function countLines(path: string): number {
+  const fd = openSync(path, 'r')
+  const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
+  let lines = 0
+  try {
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++
+    }
+  } finally {
+    closeSync(fd)
+  }
+  return lines
 }

@@ -1,12 +1,12 @@
+import type { JournalBatch, JournalCursor } from '../journal/journal-cursor.js'
+
 /**
- * Batched writes to the InfluxDB 1.x HTTP API with backpressure instead of an unbounded queue.
- *
- * Lines are buffered and flushed when a batch fills (`batchPoints`, 5,000 by default) or when
- * `flushMs` passes. When InfluxDB is down, the batch is kept and retried with back-off; when the
- * buffer passes its high-water mark, `push` returns a promise that resolves once it has drained
- * below the low-water mark — the broker holds the publisher until then (TCP backpressure, and
- * no PUBACK for QoS 1). Each push may carry a sequence number: `onWritten(seq)` tells a journal
- * in front of the writer how far it may trim.
+ * Writes the journal to the InfluxDB 1.x HTTP API. The journal's files are the queue: the
+ * writer reads committed lines back in batches (`batchPoints` lines, or whatever has waited
+ * `flushMs`) and posts them as they are, `concurrency` writes in flight. Memory holds only
+ * those batches, however far behind InfluxDB falls; an outage makes the journal grow on disk
+ * (bounded, with alarms) and never holds a publisher. A failed batch is kept and retried with
+ * back-off; `onWritten` tells the journal which bytes have landed so it can delete segments.
  */
 export interface WriterOptions {
   url: string
@@ -15,32 +15,26 @@ export interface WriterOptions {
   password?: string | undefined
   batchPoints: number
   flushMs: number
-  /** Lines buffered before publishers are held. */
-  highWater: number
   /** Concurrent write requests. */
   concurrency?: number
-  onWritten?: (seq: number, count: number) => void
+  source: JournalCursor
+  onWritten: (batch: JournalBatch) => void
   log: { warn(o: object, m: string): void; info(o: object, m: string): void }
 }
 
-interface Chunk {
-  lines: string[]
-  seq: number | undefined
-}
-
 export class BatchWriter {
-  /** Chunks waiting, from `head` on (an index, not shift(): the queue can hold 100,000s). */
-  private queue: Chunk[] = []
-  private head = 0
-  private queued = 0
   private inflight = 0
+  private inflightLines = 0
+  /** Batches whose write failed, sent again first after the back-off. */
+  private retries: JournalBatch[] = []
+  private reading = false
+  /** The flush timer fired: send a batch even if it is not full. */
+  private due = false
   private timer: NodeJS.Timeout | undefined
-  /** One promise per backpressure episode, shared by every publisher it holds. */
-  private drained: Promise<void> | undefined
-  private resolveDrained: (() => void) | undefined
   private retryDelay = 0
-  private closed = false
-  private flushing: Promise<void> | undefined
+  /** Writes wait out a back-off after a failure. */
+  private paused = false
+  private closing = false
   readonly stats = { pointsWritten: 0, batchesWritten: 0, writeErrors: 0, lastError: '' as string, lastWriteAt: 0 }
   private readonly writeUrl: string
   private readonly headers: Record<string, string>
@@ -52,132 +46,120 @@ export class BatchWriter {
     if (o.username) this.headers.authorization = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`
   }
 
-  /** Lines waiting to be written (queue depth). */
+  /** Lines not yet written: unread in the journal, in flight, or waiting to be retried. */
   get depth(): number {
-    return this.queued
+    let retrying = 0
+    for (const b of this.retries) retrying += b.lines
+    return this.o.source.unreadLines + this.inflightLines + retrying
   }
 
   get healthy(): boolean {
     return !this.paused && this.retryDelay === 0
   }
 
-  push(lines: string[], seq?: number): void | Promise<void> {
-    if (lines.length === 0) return
-    this.queue.push({ lines, seq })
-    this.queued += lines.length
-    if (this.queued >= this.o.batchPoints) this.pump()
-    else if (!this.timer) this.timer = setTimeout(() => this.tick(), this.o.flushMs)
-    if (this.queued >= this.o.highWater) {
-      if (!this.drained) this.drained = new Promise<void>((resolve) => (this.resolveDrained = resolve))
-      return this.drained
-    }
+  /** New lines were committed to the journal. */
+  poke(): void {
+    this.pump()
   }
 
-  private tick(): void {
-    this.timer = undefined
-    this.pump(true)
-  }
-
-  /** Start as many writes as allowed. `partial` flushes a batch that has not filled. */
-  private pump(partial = false): void {
+  /** Start as many writes as allowed. */
+  private pump(): void {
+    if (this.paused || this.reading) return
     const concurrency = this.o.concurrency ?? 2
-    while (this.inflight < concurrency && this.queued > 0 && !this.paused && (partial || this.queued >= this.o.batchPoints || this.closed)) {
-      const batch = this.take()
-      void this.send(batch)
-      partial = false
-    }
-    if (this.queued > 0 && !this.timer && !this.paused) this.timer = setTimeout(() => this.tick(), this.o.flushMs)
-  }
-
-  private take(): Chunk[] {
-    const out: Chunk[] = []
-    let n = 0
-    while (this.head < this.queue.length && n < this.o.batchPoints) {
-      const c = this.queue[this.head++]!
-      out.push(c)
-      n += c.lines.length
-    }
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head)
-      this.head = 0
-    }
-    return out
-  }
-
-  private async send(chunks: Chunk[]): Promise<void> {
-    this.inflight++
-    let count = 0
-    for (const c of chunks) count += c.lines.length
-    const body = chunks.map((c) => c.lines.join('\n')).join('\n')
-    try {
-      const res = await fetch(this.writeUrl, { method: 'POST', headers: this.headers, body, signal: AbortSignal.timeout(30_000) })
-      if (res.status === 204) {
-        this.succeeded(chunks, count)
-      } else {
-        const text = (await res.text()).slice(0, 500)
-        if (res.status === 400) {
-          // Unparsable points: InfluxDB wrote the good ones and names the bad; retrying cannot help.
-          this.o.log.warn({ status: res.status, body: text }, 'influx rejected points')
-          this.stats.writeErrors++
-          this.stats.lastError = text
-          this.succeeded(chunks, count)
-        } else throw new Error(`HTTP ${res.status}: ${text}`)
-      }
-    } catch (err) {
-      this.stats.writeErrors++
-      this.stats.lastError = (err as Error).message
-      this.queue = [...chunks, ...this.queue.slice(this.head)]
-      this.head = 0
-      this.retryDelay = Math.min(5000, Math.max(100, this.retryDelay * 2))
-      this.paused = true
-      if (this.stats.writeErrors % 20 === 1) this.o.log.warn({ err: this.stats.lastError, queued: this.queued, retryMs: this.retryDelay }, 'influx write failed; will retry')
-      this.inflight--
-      setTimeout(() => {
-        this.paused = false
-        this.pump(true)
-      }, this.retryDelay).unref()
+    while (this.inflight < concurrency && this.retries.length > 0) void this.send(this.retries.shift()!)
+    if (this.inflight >= concurrency) return
+    const unread = this.o.source.unreadLines
+    if (unread === 0) return
+    if (unread < this.o.batchPoints && !this.due && !this.closing) {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined
+        this.due = true
+        this.pump()
+      }, this.o.flushMs)
       return
     }
-    this.inflight--
-    this.pump(this.closed)
+    this.due = false
+    this.reading = true
+    this.o.source.next(this.o.batchPoints).then(
+      (batch) => {
+        this.reading = false
+        if (batch && batch.lines === 0) this.o.onWritten(batch)
+        else if (batch) void this.send(batch)
+        this.pump()
+      },
+      (err: Error) => {
+        this.reading = false
+        this.failed(err)
+      },
+    )
   }
 
-  /** Writes wait out a back-off after a failure. */
-  private paused = false
+  private async send(batch: JournalBatch): Promise<void> {
+    this.inflight++
+    this.inflightLines += batch.lines
+    let ok = false
+    try {
+      const res = await fetch(this.writeUrl, { method: 'POST', headers: this.headers, body: batch.body as unknown as BodyInit, signal: AbortSignal.timeout(30_000) })
+      if (res.status === 204) ok = true
+      else {
+        const text = (await res.text()).slice(0, 500)
+        if (res.status !== 400) throw new Error(`HTTP ${res.status}: ${text}`)
+        // Unparsable points: InfluxDB wrote the good ones and names the bad; retrying cannot help.
+        this.o.log.warn({ status: res.status, body: text }, 'influx rejected points')
+        this.stats.writeErrors++
+        this.stats.lastError = text
+        ok = true
+      }
+    } catch (err) {
+      this.retries.push(batch)
+      this.failed(err as Error)
+    } finally {
+      this.inflight--
+      this.inflightLines -= batch.lines
+    }
+    if (ok) this.succeeded(batch)
+    this.pump()
+  }
 
-  private succeeded(chunks: Chunk[], count: number): void {
-    this.queued -= count
-    this.stats.pointsWritten += count
+  private failed(err: Error): void {
+    this.stats.writeErrors++
+    this.stats.lastError = err.message
+    this.retryDelay = Math.min(5000, Math.max(100, this.retryDelay * 2))
+    if (this.stats.writeErrors % 20 === 1) this.o.log.warn({ err: this.stats.lastError, unwritten: this.depth, retryMs: this.retryDelay }, 'influx write failed; will retry')
+    if (this.paused) return
+    this.paused = true
+    setTimeout(() => {
+      this.paused = false
+      this.due = true
+      this.pump()
+    }, this.retryDelay).unref()
+  }
+
+  private succeeded(batch: JournalBatch): void {
+    this.stats.pointsWritten += batch.lines
     this.stats.batchesWritten++
     this.stats.lastWriteAt = Date.now()
     this.retryDelay = 0
-    for (const c of chunks) if (c.seq !== undefined) this.o.onWritten?.(c.seq, c.lines.length)
-    if (this.queued < this.o.highWater / 2) this.release()
+    this.o.onWritten(batch)
   }
 
-  private release(): void {
-    const resolve = this.resolveDrained
-    this.drained = undefined
-    this.resolveDrained = undefined
-    resolve?.()
-  }
-
-  /** Write everything buffered; resolves when the queue is empty or `timeoutMs` passes. */
+  /** Write everything committed; resolves true when nothing is left, false after `timeoutMs`. */
   async flush(timeoutMs = 10_000): Promise<boolean> {
     const until = Date.now() + timeoutMs
-    while ((this.queued > 0 || this.inflight > 0) && Date.now() < until) {
-      this.pump(true)
+    while ((this.depth > 0 || this.inflight > 0) && Date.now() < until) {
+      this.due = true
+      this.pump()
       await new Promise((r) => setTimeout(r, 20))
     }
-    return this.queued === 0 && this.inflight === 0
+    return this.depth === 0 && this.inflight === 0
   }
 
   async close(timeoutMs = 10_000): Promise<void> {
-    this.closed = true
+    this.closing = true
     if (this.timer) clearTimeout(this.timer)
     this.timer = undefined
-    this.flushing ??= this.flush(timeoutMs).then(() => undefined)
-    await this.flushing
-    this.release()
+    await this.flush(timeoutMs)
+    while (this.reading) await new Promise((r) => setTimeout(r, 5))
+    await this.o.source.close()
   }
 }

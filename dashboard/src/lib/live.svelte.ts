@@ -2,13 +2,14 @@
  * The one socket.io connection (CONTRACT.md, socket.io) feeding rune stores: alarms by id,
  * risk by park, incidents, latest telemetry per device, device online states, and the
  * connection state. On every (re)connect the `snapshot` replaces alarms, risk and incidents.
+ * Each message is applied as one batch, so a snapshot or a telemetry batch notifies once.
  */
 import { io, type Socket } from 'socket.io-client'
-import { SvelteMap } from 'svelte/reactivity'
 import type { Alarm } from '../../../hub/src/model/alarm.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, Snapshot, TelemetryUpdate } from '../../../hub/src/model/live-events.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
+import { BatchMap } from './batch-map.svelte.js'
 import { clock } from './clock.svelte.js'
 
 export type ConnectionState = 'live' | 'reconnecting' | 'offline'
@@ -35,11 +36,11 @@ class LiveStore {
   /** Increments on every snapshot, so pages can refresh what the snapshot does not carry. */
   snapshots = $state(0)
 
-  alarms = new SvelteMap<string, Alarm>()
-  risk = new SvelteMap<string, ParkRisk>()
-  incidents = new SvelteMap<string, Incident>()
-  latest = new SvelteMap<string, Readonly<Record<string, MetricValue>>>()
-  devices = new SvelteMap<string, DeviceOnline>()
+  alarms = new BatchMap<string, Alarm>()
+  risk = new BatchMap<string, ParkRisk>()
+  incidents = new BatchMap<string, Incident>()
+  latest = new BatchMap<string, Readonly<Record<string, MetricValue>>>()
+  devices = new BatchMap<string, DeviceOnline>()
 
   #socket: LiveSocket | undefined
   #offlineTimer: ReturnType<typeof setTimeout> | undefined
@@ -115,12 +116,9 @@ class LiveStore {
 
   applySnapshot(s: Snapshot): void {
     if (Number.isFinite(s.serverTime)) clock.offset = s.serverTime - Date.now()
-    this.alarms.clear()
-    for (const a of s.alarms) this.alarms.set(a.id, a)
-    this.risk.clear()
-    for (const r of s.risk) this.risk.set(r.park, r)
-    this.incidents.clear()
-    for (const i of s.incidents ?? []) this.incidents.set(i.id, i)
+    this.alarms.batch((m) => replaceAll(m, s.alarms, (a) => a.id))
+    this.risk.batch((m) => replaceAll(m, s.risk, (r) => r.park))
+    this.incidents.batch((m) => replaceAll(m, s.incidents ?? [], (i) => i.id))
     this.lastMessage = clock.read()
     this.snapshots++
   }
@@ -136,10 +134,16 @@ class LiveStore {
 
   /** Alarms fetched over REST (e.g. closed ones for the board's filter). */
   mergeAlarms(list: readonly Alarm[]): void {
-    for (const a of list) {
-      const prev = this.alarms.get(a.id)
-      if (prev === undefined || prev.updatedAt <= a.updatedAt) this.alarms.set(a.id, a)
-    }
+    this.alarms.batch((m) => {
+      let changed = false
+      for (const a of list) {
+        const prev = m.get(a.id)
+        if (prev === a || (prev !== undefined && prev.updatedAt > a.updatedAt)) continue
+        m.set(a.id, a)
+        changed = true
+      }
+      return changed
+    })
   }
 
   upsertIncident(i: unknown): void {
@@ -147,26 +151,30 @@ class LiveStore {
   }
 
   applyTelemetry(batch: readonly TelemetryUpdate[]): void {
-    for (const u of batch) {
-      this.mergeLatest(u.device, Object.fromEntries(Object.entries(u.values).map(([m, v]) => [m, { value: v, ts: u.ts }])))
-      const d = this.devices.get(u.device)
-      if (d === undefined || d.lastSeen === null || d.lastSeen < u.ts) this.devices.set(u.device, { online: true, lastSeen: u.ts })
-    }
+    this.latest.batch((latest) => {
+      let changed = false
+      for (const u of batch) {
+        const values: Record<string, MetricValue> = {}
+        for (const [m, v] of Object.entries(u.values)) values[m] = { value: v, ts: u.ts }
+        changed = mergeLatestInto(latest, u.device, values) || changed
+      }
+      return changed
+    })
+    this.devices.batch((devices) => {
+      let changed = false
+      for (const u of batch) {
+        const d = devices.get(u.device)
+        if (d !== undefined && d.lastSeen !== null && d.lastSeen >= u.ts) continue
+        devices.set(u.device, { online: true, lastSeen: u.ts })
+        changed = true
+      }
+      return changed
+    })
   }
 
   /** Merge values per metric, keeping the newer of old and new. */
   mergeLatest(device: string, values: Readonly<Record<string, MetricValue>>): void {
-    const cur = this.latest.get(device) ?? {}
-    const next: Record<string, MetricValue> = { ...cur }
-    let changed = false
-    for (const [m, v] of Object.entries(values)) {
-      const old = next[m]
-      if (old === undefined || old.ts <= v.ts) {
-        next[m] = v
-        changed = true
-      }
-    }
-    if (changed) this.latest.set(device, next)
+    this.latest.batch((latest) => mergeLatestInto(latest, device, values))
   }
 
   applyDevice(u: DeviceStateUpdate): void {
@@ -176,11 +184,14 @@ class LiveStore {
 
   /** Online states from GET /devices (the snapshot does not carry them). */
   seedDevices(list: readonly { id: string; online: boolean; lastSeen: number | null }[]): void {
-    for (const d of list) {
-      const cur = this.devices.get(d.id)
-      const lastSeen = Math.max(cur?.lastSeen ?? 0, d.lastSeen ?? 0) || null
-      this.devices.set(d.id, { online: d.online, lastSeen })
-    }
+    this.devices.batch((devices) => {
+      for (const d of list) {
+        const cur = devices.get(d.id)
+        const lastSeen = Math.max(cur?.lastSeen ?? 0, d.lastSeen ?? 0) || null
+        devices.set(d.id, { online: d.online, lastSeen })
+      }
+      return list.length > 0
+    })
   }
 
   #touch(fn: () => void): void {
@@ -216,6 +227,29 @@ class LiveStore {
     clearTimeout(this.#retryTimer)
     this.#retryTimer = setTimeout(() => this.#socket?.connect(), 5_000)
   }
+}
+
+/** Replace a map's contents with `list` keyed by `key`; says whether anything was there or came. */
+function replaceAll<T>(map: Map<string, T>, list: readonly T[], key: (item: T) => string): boolean {
+  const had = map.size > 0
+  map.clear()
+  for (const item of list) map.set(key(item), item)
+  return had || list.length > 0
+}
+
+/** Merge one device's values per metric into `latest`, keeping the newer of old and new. */
+function mergeLatestInto(latest: Map<string, Readonly<Record<string, MetricValue>>>, device: string, values: Readonly<Record<string, MetricValue>>): boolean {
+  const next: Record<string, MetricValue> = { ...latest.get(device) }
+  let changed = false
+  for (const [m, v] of Object.entries(values)) {
+    const old = next[m]
+    if (old === undefined || old.ts <= v.ts) {
+      next[m] = v
+      changed = true
+    }
+  }
+  if (changed) latest.set(device, next)
+  return changed
 }
 
 export const live = new LiveStore()

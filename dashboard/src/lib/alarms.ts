@@ -71,11 +71,27 @@ export function filterAlarms(alarms: Iterable<Alarm>, filter: AlarmFilter, now: 
   return out.sort(compareAlarms)
 }
 
+/** Waiting for an operator: unacknowledged, not closed, not shelved. */
+function waitsForAck(a: Alarm, now: number): boolean {
+  return a.ack === 'unacked' && a.workflow !== 'closed' && !isHidden(a, now)
+}
+
+/** Standing: the condition is active, not closed, not shelved. */
+function isStanding(a: Alarm, now: number): boolean {
+  return a.condition === 'active' && a.workflow !== 'closed' && !isHidden(a, now)
+}
+
 /** Alarms still waiting for an operator: unacknowledged, not closed, not shelved. */
 export function countUnacked(alarms: Iterable<Alarm>, now: number): number {
   let n = 0
-  for (const a of alarms) if (a.ack === 'unacked' && a.workflow !== 'closed' && !isHidden(a, now)) n++
+  for (const a of alarms) if (waitsForAck(a, now)) n++
   return n
+}
+
+/** Whether some alarm is shelved until a time still to come (so what is hidden changes with the clock). */
+export function hasPendingShelf(alarms: Iterable<Alarm>, now: number): boolean {
+  for (const a of alarms) if (a.shelvedUntil !== undefined && a.shelvedUntil !== null && a.shelvedUntil > now) return true
+  return false
 }
 
 export type LevelCounts = { 1: number; 2: number; 3: number; 4: number }
@@ -85,8 +101,7 @@ export function countActiveByLevel(alarms: Iterable<Alarm>, now: number, park?: 
   const counts: LevelCounts = { 1: 0, 2: 0, 3: 0, 4: 0 }
   for (const a of alarms) {
     if (park !== undefined && a.park !== park) continue
-    if (a.condition !== 'active' || a.workflow === 'closed' || isHidden(a, now)) continue
-    counts[a.level]++
+    if (isStanding(a, now)) counts[a.level]++
   }
   return counts
 }
@@ -131,17 +146,46 @@ export function alarmsOfDevice(alarms: Iterable<Alarm>, device: string): Alarm[]
 export interface DeviceAlarmState {
   level: AlarmLevel
   unacked: boolean
+  /** When the newest of its standing alarms was raised. */
+  raisedAt: number
 }
 
 export function alarmStateByDevice(alarms: Iterable<Alarm>, now: number): Map<string, DeviceAlarmState> {
-  const out = new Map<string, DeviceAlarmState>()
+  return indexAlarms(alarms, now).byDevice
+}
+
+function addDeviceState(out: Map<string, DeviceAlarmState>, a: Alarm): void {
+  const cur = out.get(a.device)
+  const unacked = a.ack === 'unacked'
+  if (cur === undefined) out.set(a.device, { level: a.level, unacked, raisedAt: a.raisedAt })
+  else out.set(a.device, { level: a.level < cur.level ? a.level : cur.level, unacked: cur.unacked || unacked, raisedAt: Math.max(cur.raisedAt, a.raisedAt) })
+}
+
+/** Everything the overview counts, from one pass over the alarms. */
+export interface AlarmIndex {
+  /** Standing alarms per level, zone-wide. */
+  counts: LevelCounts
+  /** Standing alarms per level, per park (parks without any are absent). */
+  byPark: Map<string, LevelCounts>
+  /** Alarms waiting for an acknowledgement. */
+  unacked: number
+  /** The most severe standing alarm per device. */
+  byDevice: Map<string, DeviceAlarmState>
+}
+
+export function indexAlarms(alarms: Iterable<Alarm>, now: number): AlarmIndex {
+  const counts: LevelCounts = { 1: 0, 2: 0, 3: 0, 4: 0 }
+  const byPark = new Map<string, LevelCounts>()
+  const byDevice = new Map<string, DeviceAlarmState>()
+  let unacked = 0
   for (const a of alarms) {
-    if (a.workflow === 'closed' || isHidden(a, now)) continue
-    if (a.condition !== 'active') continue
-    const cur = out.get(a.device)
-    const unacked = a.ack === 'unacked'
-    if (cur === undefined) out.set(a.device, { level: a.level, unacked })
-    else out.set(a.device, { level: a.level < cur.level ? a.level : cur.level, unacked: cur.unacked || unacked })
+    if (waitsForAck(a, now)) unacked++
+    if (!isStanding(a, now)) continue
+    counts[a.level]++
+    let park = byPark.get(a.park)
+    if (park === undefined) byPark.set(a.park, (park = { 1: 0, 2: 0, 3: 0, 4: 0 }))
+    park[a.level]++
+    addDeviceState(byDevice, a)
   }
-  return out
+  return { counts, byPark, unacked, byDevice }
 }

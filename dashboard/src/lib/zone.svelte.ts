@@ -4,6 +4,8 @@ import { api, type DeviceWithState, type ZoneInfo } from './api.js'
 import { DEFAULT_TIME_ZONE } from './format.js'
 import { live } from './live.svelte.js'
 
+const NO_DEVICES: DeviceWithState[] = []
+
 class ZoneStore {
   info = $state.raw<ZoneInfo | null>(null)
   parks = $state.raw<Park[]>([])
@@ -14,6 +16,26 @@ class ZoneStore {
   timeZone = $derived(this.info?.timezone ?? DEFAULT_TIME_ZONE)
   parkById = $derived(new Map(this.parks.map((p) => [p.id, p])))
   deviceById = $derived(new Map(this.devices.map((d) => [d.id, d])))
+  devicesByPark = $derived.by(() => {
+    const out = new Map<string, DeviceWithState[]>()
+    for (const d of this.devices) {
+      const list = out.get(d.park)
+      if (list === undefined) out.set(d.park, [d])
+      else list.push(d)
+    }
+    return out
+  })
+  /** Devices online, zone-wide and per park: the live state where known, else the registry's. */
+  online = $derived.by(() => {
+    const byPark = new Map<string, number>()
+    let total = 0
+    for (const d of this.devices) {
+      if (!(live.devices.get(d.id)?.online ?? d.online)) continue
+      total++
+      byPark.set(d.park, (byPark.get(d.park) ?? 0) + 1)
+    }
+    return { total, byPark }
+  })
 
   async load(): Promise<void> {
     this.loading = true
@@ -49,7 +71,7 @@ class ZoneStore {
   }
 
   devicesOfPark(park: string): DeviceWithState[] {
-    return this.devices.filter((d) => d.park === park)
+    return this.devicesByPark.get(park) ?? NO_DEVICES
   }
 }
 

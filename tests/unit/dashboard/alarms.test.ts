@@ -105,10 +105,11 @@ describe('counts and title', () => {
   })
   it('gives each device its most severe standing alarm', () => {
     const m = alarmStateByDevice(
-      [alarm({ id: 'a', device: 'x', level: 3, ack: 'acked' }), alarm({ id: 'b', device: 'x', level: 2 }), alarm({ id: 'c', device: 'y', condition: 'cleared' })],
+      [alarm({ id: 'a', device: 'x', level: 3, ack: 'acked', raisedAt: 2_000 }), alarm({ id: 'b', device: 'x', level: 2 }), alarm({ id: 'c', device: 'y', condition: 'cleared' })],
       NOW,
     )
-    expect(m.get('x')).toEqual({ level: 2, unacked: true })
+    // The most severe level, waiting if any alarm waits, and when the newest was raised.
+    expect(m.get('x')).toEqual({ level: 2, unacked: true, raisedAt: 2_000 })
     expect(m.has('y')).toBe(false)
   })
 })

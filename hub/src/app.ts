@@ -213,7 +213,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
 
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {

@@ -21,8 +21,10 @@ export interface BrokerOptions {
   maxConnections?: number
   /** Publishes a second per connection; 0: no limit. */
   clientMaxRate?: number
-  /** Largest MQTT packet accepted on TCP and TLS (bytes); larger ones end the connection. */
+  /** Largest MQTT packet accepted (bytes); larger ones end the connection. */
   maxPacketBytes?: number
+  /** Bytes of a connection handed to the broker at a time: bounds each client's publishes in flight. */
+  clientSliceBytes?: number
 }
 
 export interface Broker {
@@ -60,13 +62,15 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   let wss: WebSocketServer | undefined
   let tcpPort: number | undefined
 
-  const guard = (socket: import('node:net').Socket): Duplex =>
-    o.maxPacketBytes
-      ? guardedConnection(socket, o.maxPacketBytes, (bytes) => {
-          o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
-          o.log.warn({ remote: socket.remoteAddress, bytes }, 'mqtt packet too large; connection closed')
-        })
-      : socket
+  const guard = (socket: Duplex, remote: string | undefined): Duplex =>
+    guardedConnection(socket, {
+      maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
+      sliceBytes: o.clientSliceBytes ?? 16 * 1024,
+      onTooLarge: (bytes) => {
+        o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
+        o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
+      },
+    })
 
   const track = (s: Duplex): void => {
     sockets.add(s)
@@ -88,7 +92,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     async listen(host, port, tlsPort) {
       const tcp = createTcpServer((socket) => {
         track(socket)
-        aedes.handle(guard(socket))
+        aedes.handle(guard(socket, socket.remoteAddress))
       })
       if (o.maxConnections) tcp.maxConnections = o.maxConnections
       servers.push(tcp)
@@ -105,7 +109,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
           },
           (socket) => {
             track(socket)
-            aedes.handle(guard(socket))
+            aedes.handle(guard(socket, socket.remoteAddress))
           },
         )
         servers.push(tls)
@@ -121,7 +125,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         wss!.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws)
           track(stream)
-          aedes.handle(stream, req)
+          aedes.handle(guard(stream, req.socket.remoteAddress), req)
         })
       })
     },

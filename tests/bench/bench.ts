@@ -9,7 +9,8 @@
  *  4. the hub's peak RSS and CPU.
  * A table, then one JSON line with every figure. `--quick` finishes in about a minute.
  * Options: --seconds N, --qos0-rate N, --qos1-rate N, --latency-load N (msgs/s of other traffic
- * during the latency probes), --latency-only, --clients N, --generators N, --heap-mb N.
+ * during the latency probes), --only qos0,qos1,latency (phases to run; --latency-only is
+ * --only latency), --clients N, --generators N, --heap-mb N.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -118,7 +119,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -136,8 +137,8 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const t0 = Date.now()
   const progress = setInterval(async () => {
     const h = await health(hub.http).catch(() => undefined)
-    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, queue ${h.store.queueDepth}`)
-  }, 5000)
+    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}, held ${h.process.heldPublishes}, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB`)
+  }, 2000)
   const gens = await generate(devices, { url: hub.mqtt, rate, seconds: P.ingestSec, qos, tsBase })
   clearInterval(progress)
   const sent = gens.reduce((s, g) => s + g.sent, 0)
@@ -235,11 +236,11 @@ async function main(): Promise<void> {
     const influxUrl = h.influx.url
     const rssIdle = await peakRssMb(hub.pid)
 
-    const latencyOnly = process.argv.includes('--latency-only')
+    const only = process.argv.includes('--latency-only') ? ['latency'] : process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : ['qos0', 'qos1', 'latency']
     const skipped = { sent: 0, accepted: 0, stored: 0, lost: 0, rate: 0, cpu: 0, acked: 0 }
-    const q0 = latencyOnly ? skipped : await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000)
-    const q1 = latencyOnly ? skipped : await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000)
-    const lat = await latencyPhase(hub, loadDevices, probes)
+    const q0 = only.includes('qos0') ? await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000) : skipped
+    const q1 = only.includes('qos1') ? await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000) : skipped
+    const lat = only.includes('latency') ? await latencyPhase(hub, loadDevices, probes) : []
     const rss = await peakRssMb(hub.pid)
 
     const figures = {

@@ -4,8 +4,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN npx vite build --config dashboard/vite.config.ts || true
+RUN npx tsc -p tsconfig.hub.json && npx vite build --config dashboard/vite.config.ts
 ENV HUB_HOST=0.0.0.0 HUB_HTTP_PORT=8080 HUB_MQTT_PORT=1883 HUB_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080 1883
-CMD ["node_modules/.bin/tsx", "hub/src/main.ts"]
+CMD ["node", "dist/hub/src/main.js"]

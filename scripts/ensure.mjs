@@ -4,9 +4,10 @@
 //   --influxd    Debian's influxdb (influxd), unless INFLUX_URL points at a running one
 //   --mosquitto  Debian's mosquitto-clients (mosquitto_pub, the third-party client in tests)
 //   --chromium   Debian's chromium (end-to-end tests)
+//   --hub        the hub compiled to dist/ (tsc), when a source is newer than the build
 // Plain Node, no dependencies: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process'
-import { existsSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname, join } from 'node:path'
 
@@ -28,6 +29,25 @@ export function ensureNpm() {
   const installed = join(root, 'node_modules', '.package-lock.json')
   if (existsSync(installed) && (!existsSync(lock) || statSync(installed).mtimeMs >= statSync(lock).mtimeMs)) return
   run('npm', [existsSync(installed) ? 'install' : 'ci', '--no-audit', '--no-fund', '--loglevel=error'])
+}
+
+/** Newest modification time of any file under `dir`. */
+export function newest(dir) {
+  let t = 0
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name)
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
+  }
+  return t
+}
+
+/** The hub runs compiled (`node dist/hub/src/main.js`): less memory and no transpiling at run time. */
+export function ensureHubBuild() {
+  const main = join(root, 'dist', 'hub', 'src', 'main.js')
+  if (existsSync(main) && statSync(main).mtimeMs >= newest(join(root, 'hub', 'src'))) return main
+  say('compiling the hub (tsc -p tsconfig.hub.json)…')
+  run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.hub.json'])
+  return main
 }
 
 let aptUpdated = false
@@ -81,4 +101,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (want.has('--influxd') && !ensureInfluxd()) process.exit(1)
   if (want.has('--mosquitto')) ensureMosquittoClients()
   if (want.has('--chromium')) ensureChromium()
+  if (want.has('--hub')) ensureHubBuild()
 }

@@ -2,24 +2,15 @@
 // `npm start`: the whole system — broker, supervised local InfluxDB, hub, dashboard and the
 // park simulators at demo scale. `npm run hub` (--hub-only): the hub alone.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureInfluxd, ensureNpm } from './ensure.mjs'
+import { ensureHubBuild, ensureInfluxd, ensureNpm, newest } from './ensure.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const hubOnly = process.argv.includes('--hub-only')
 ensureNpm()
 if (!ensureInfluxd()) process.exit(1)
-
-function newest(dir) {
-  let t = 0
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name)
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs)
-  }
-  return t
-}
 
 const dash = join(root, 'dashboard')
 if (existsSync(join(dash, 'vite.config.ts'))) {
@@ -33,7 +24,7 @@ if (existsSync(join(dash, 'vite.config.ts'))) {
 
 const children = []
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
-const hub = spawn(tsx, [join(root, 'hub/src/main.ts')], { cwd: root, stdio: 'inherit', env: process.env })
+const hub = spawn(process.execPath, [ensureHubBuild()], { cwd: root, stdio: 'inherit', env: process.env })
 children.push(hub)
 hub.on('exit', (code) => {
   stopAll()

@@ -1,4 +1,6 @@
+import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
+import { ROOT } from './paths.js'
 import { loadSettings, SettingsError } from './config/settings.js'
 import { ZoneFileError } from './config/zone-file.js'
 import { startHub, type Hub } from './app.js'
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
   }
   let hub: Hub
   try {
-    hub = await startHub(settings, { dashboardDir: process.env.HUB_DASHBOARD_DIR ?? new URL('../../dashboard/dist', import.meta.url).pathname })
+    hub = await startHub(settings, { dashboardDir: process.env.HUB_DASHBOARD_DIR ?? join(ROOT, 'dashboard/dist') })
   } catch (err) {
     if (err instanceof ZoneFileError) process.stderr.write(`smartpark hub: zone file error: ${err.message}\n`)
     else process.stderr.write(`smartpark hub: cannot start: ${(err as Error).message}\n`)

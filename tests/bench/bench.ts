@@ -10,9 +10,11 @@
  * A table, then one JSON line with every figure. `--quick` finishes in about a minute.
  * Options: --seconds N, --qos0-rate N, --qos1-rate N, --latency-load N (msgs/s of other traffic
  * during the latency probes), --only qos0,qos1,latency (phases to run; --latency-only is
- * --only latency), --clients N, --generators N, --heap-mb N.
+ * --only latency), --clients N, --generators N, --heap-mb N, --profile DIR (the hub writes a
+ * V8 CPU profile there when it stops; open it in Chrome DevTools).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -67,12 +69,20 @@ async function influxCeiling(dir: string): Promise<number> {
   return rate
 }
 
+/** The hub as it runs in production: compiled (`npm run bench` compiles it when stale). */
+function hubMain(): string {
+  const main = join(root, 'dist/hub/src/main.js')
+  if (!existsSync(main)) spawnSync(process.execPath, [join(root, 'scripts/ensure.mjs'), '--hub'], { stdio: 'inherit' })
+  return main
+}
+
 interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number }
 
 function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
     const heap = arg('heap-mb', 0)
-    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), '--import', 'tsx', join(root, 'hub/src/main.ts')], {
+    const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
+    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, hubMain()], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''

@@ -1,4 +1,5 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { ROOT } from '../paths.js'
 
 /**
  * Settings from the environment (CONTRACT.md, "Processes, ports, settings"), validated once
@@ -72,7 +73,7 @@ function str(env: Env, name: string): string | undefined {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
-export const DEFAULT_ZONE_FILE = new URL('../../zones/demo-zone.yaml', import.meta.url).pathname
+export const DEFAULT_ZONE_FILE = join(ROOT, 'hub/zones/demo-zone.yaml')
 
 export function loadSettings(env: Env = process.env): Settings {
   const influxUrl = str(env, 'INFLUX_URL')

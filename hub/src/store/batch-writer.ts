@@ -99,7 +99,7 @@ export class BatchWriter {
     this.inflightLines += batch.lines
     let ok = false
     try {
-      const res = await fetch(this.writeUrl, { method: 'POST', headers: this.headers, body: batch.body as unknown as BodyInit, signal: AbortSignal.timeout(30_000) })
+      const res = await fetch(this.writeUrl, { method: 'POST', headers: this.headers, body: batch.body as unknown as NonNullable<RequestInit['body']>, signal: AbortSignal.timeout(30_000) })
       if (res.status === 204) ok = true
       else {
         const text = (await res.text()).slice(0, 500)

@@ -36,3 +36,7 @@ export function deviceLook(f: DeviceFacts, now: number): DeviceLook {
     pulse: f.alarm?.unacked === true,
   }
 }
+
+export function sameLook(a: DeviceLook, b: DeviceLook): boolean {
+  return a.connectivity === b.connectivity && a.level === b.level && a.pulse === b.pulse
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest'
+import { bulkPaths, fitView, nearest, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
+
+describe('site plan bulk: geometry, paths and hit test', () => {
+  it('maps metres to the box as the SVG viewBox does (xMidYMid meet)', () => {
+    // A 100 × 50 m view in a 400 × 400 px box: 4 px per metre, centred vertically.
+    const fit = fitView({ x: 0, y: 0, w: 100, h: 50 }, 400, 400)
+    expect(fit.scale).toBe(4)
+    expect(fit.x).toBe(0)
+    expect(fit.y).toBe(100)
+    // A view that starts before the origin shifts the drawing.
+    const shifted = fitView({ x: -10, y: -10, w: 100, h: 100 }, 200, 100)
+    expect(shifted.scale).toBe(1)
+    expect(shifted.x + 0 * shifted.scale).toBe(60)
+    expect(shifted.y).toBe(10)
+    expect(toMetres(shifted, 60, 10)).toEqual({ x: 0, y: 0 })
+  })
+  it('has no scale while the box has no size', () => {
+    expect(fitView({ x: 0, y: 0, w: 100, h: 100 }, 0, 0).scale).toBe(0)
+  })
+  it('picks the nearest device within reach, or none', () => {
+    const pts = [
+      { id: 'a', x: 0, y: 0 },
+      { id: 'b', x: 10, y: 0 },
+      { id: 'c', x: 4, y: 3 },
+    ]
+    expect(nearest(pts, (p) => p, 5, 2, 3)?.id).toBe('c')
+    expect(nearest(pts, (p) => p, 9, 0, 3)?.id).toBe('b')
+    expect(nearest(pts, (p) => p, 50, 50, 3)).toBeUndefined()
+  })
+})
+
+describe('site plan bulk paths', () => {
+  it('puts each device in the path of its kind of mark, levels least severe first', () => {
+    const p = bulkPaths(
+      [
+        { x: 10, y: 10, connectivity: 'fresh', level: null },
+        { x: 20, y: 10, connectivity: 'stale', level: null },
+        { x: 30, y: 10, connectivity: 'offline', level: null },
+        { x: 40, y: 10, connectivity: 'nodata', level: null },
+        { x: 50, y: 10, connectivity: 'fresh', level: 1 },
+        { x: 60, y: 10, connectivity: 'offline', level: 3 },
+      ],
+      1,
+    )
+    expect(p.fresh).toBe('M9,10a1,1 0 1 0 2,0a1,1 0 1 0 -2,0z')
+    expect(p.staleRing).toContain('M19,10')
+    expect(p.staleHand).toBe('M20,9.4V10H20.5')
+    expect(p.offlineRing).toContain('M29,10')
+    expect(p.offlineCross).toBe('M29.4,9.4L30.6,10.6M30.6,9.4L29.4,10.6')
+    expect(p.nodata).toContain('M39,10')
+    expect(p.levels.map((l) => l.level)).toEqual([3, 1])
+    // An alarming device is drawn by its level only, with a dashed ring when offline.
+    expect(p.fresh).not.toContain('M49')
+    expect(p.alarmOffline).toBe('M57.9,10a2.1,2.1 0 1 0 4.2,0a2.1,2.1 0 1 0 -4.2,0z')
+  })
+  it('draws nothing for no marks', () => {
+    const p = bulkPaths([], 1)
+    expect(p.fresh + p.staleRing + p.offlineRing + p.nodata + p.alarmOffline).toBe('')
+    expect(p.levels).toEqual([])
+  })
+})

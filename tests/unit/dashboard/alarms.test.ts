@@ -5,6 +5,8 @@ import {
   countActiveByLevel,
   countByLevel,
   countUnacked,
+  hasPendingShelf,
+  indexAlarms,
   filterAlarms,
   shouldSound,
   sortAlarms,
@@ -111,6 +113,32 @@ describe('counts and title', () => {
     // The most severe level, waiting if any alarm waits, and when the newest was raised.
     expect(m.get('x')).toEqual({ level: 2, unacked: true, raisedAt: 2_000 })
     expect(m.has('y')).toBe(false)
+  })
+})
+
+describe('the alarm index', () => {
+  it('counts what the separate counts count, in one pass', () => {
+    const list = [
+      alarm({ id: 'a', park: 'p1', device: 'x', level: 1 }),
+      alarm({ id: 'b', park: 'p1', device: 'x', level: 3, ack: 'acked' }),
+      alarm({ id: 'c', park: 'p2', device: 'y', level: 2 }),
+      alarm({ id: 'd', park: 'p2', device: 'z', level: 2, condition: 'cleared' }),
+      alarm({ id: 'e', park: 'p2', device: 'w', level: 1, shelvedUntil: NOW + 60_000 }),
+    ]
+    const idx = indexAlarms(list, NOW)
+    expect(idx.counts).toEqual(countActiveByLevel(list, NOW))
+    expect(idx.byPark.get('p1')).toEqual(countActiveByLevel(list, NOW, 'p1'))
+    expect(idx.byPark.get('p2')).toEqual(countActiveByLevel(list, NOW, 'p2'))
+    expect(idx.byPark.has('p3')).toBe(false)
+    expect(idx.unacked).toBe(countUnacked(list, NOW))
+    expect([...idx.byDevice.keys()].sort()).toEqual(['x', 'y'])
+    // The shelved alarm comes back once its shelf runs out.
+    expect(indexAlarms(list, NOW + 120_000).byDevice.get('w')?.level).toBe(1)
+  })
+  it('knows whether the clock can still change what is hidden', () => {
+    expect(hasPendingShelf([alarm({ id: 'a' })], NOW)).toBe(false)
+    expect(hasPendingShelf([alarm({ id: 'a', shelvedUntil: NOW + 1 })], NOW)).toBe(true)
+    expect(hasPendingShelf([alarm({ id: 'a', shelvedUntil: NOW - 1 })], NOW)).toBe(false)
   })
 })
 

@@ -51,7 +51,9 @@ class LiveStore {
   connect(token: string, onUnauthorized: () => void): void {
     this.disconnect()
     this.#onUnauthorized = onUnauthorized
-    const socket: LiveSocket = io({ path: '/socket.io', auth: { token } })
+    // Straight to a WebSocket (the snapshot comes without polling round trips first), with
+    // long-polling as the fallback where WebSockets do not get through.
+    const socket: LiveSocket = io({ path: '/socket.io', auth: { token }, transports: ['websocket', 'polling'], tryAllTransports: true })
     this.#socket = socket
     this.#setState('reconnecting')
 

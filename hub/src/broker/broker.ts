@@ -10,7 +10,7 @@ import type { Ingest } from '../ingest/pipeline.js'
 import { makeAuthenticate } from './authenticate.js'
 import { makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
-import { identityOf } from './identity.js'
+import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection } from './packet-size-guard.js'
 
 export interface BrokerOptions {
@@ -109,7 +109,10 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
           },
           (socket) => {
             track(socket)
-            aedes.handle(guard(socket, socket.remoteAddress))
+            const conn = guard(socket, socket.remoteAddress)
+            // Verified by the TLS handshake against HUB_TLS_CA; authenticate() binds it to the username.
+            if (o.tls?.requestCert) setCertificateName(conn, String(socket.getPeerCertificate().subject?.CN ?? ''))
+            aedes.handle(conn)
           },
         )
         servers.push(tls)

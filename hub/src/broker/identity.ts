@@ -16,3 +16,16 @@ export function setIdentity(client: Client, identity: Identity): void {
 export function identityOf(client: Client | null): Identity | undefined {
   return client ? (client as WithIdentity)[IDENTITY] : undefined
 }
+
+const CERTIFICATE = Symbol('smartpark.certificate')
+type WithCertificate = object & { [CERTIFICATE]?: string }
+
+/** The common name of the client certificate a TLS connection was made with ('' when it names none). */
+export function setCertificateName(conn: object, name: string): void {
+  ;(conn as WithCertificate)[CERTIFICATE] = name
+}
+
+/** Undefined when the connection carried no verified client certificate. */
+export function certificateNameOf(conn: object | undefined): string | undefined {
+  return conn ? (conn as WithCertificate)[CERTIFICATE] : undefined
+}

@@ -91,6 +91,7 @@ export function loadSettings(env: Env = process.env): Settings {
   const key = str(env, 'HUB_TLS_KEY')
   const cert = str(env, 'HUB_TLS_CERT')
   if ((key === undefined) !== (cert === undefined)) throw new SettingsError(key ? 'HUB_TLS_CERT' : 'HUB_TLS_KEY', 'TLS needs both HUB_TLS_KEY and HUB_TLS_CERT')
+  if (env.HUB_TLS_CLIENT_CERTS === 'true' && !str(env, 'HUB_TLS_CA')) throw new SettingsError('HUB_TLS_CA', 'client certificates (HUB_TLS_CLIENT_CERTS=true) need the CA that signs them in HUB_TLS_CA')
   const logLevel = str(env, 'HUB_LOG_LEVEL') ?? 'info'
   if (!LOG_LEVELS.includes(logLevel)) throw new SettingsError('HUB_LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`)
   const jwtSecret = str(env, 'HUB_JWT_SECRET')

@@ -46,6 +46,7 @@ class LiveStore {
   #offlineTimer: ReturnType<typeof setTimeout> | undefined
   #retryTimer: ReturnType<typeof setTimeout> | undefined
   #listeners = new Set<AlarmListener>()
+  #snapshotWaiters = new Set<() => void>()
   #onUnauthorized: () => void = () => {}
 
   connect(token: string, onUnauthorized: () => void): void {
@@ -96,6 +97,7 @@ class LiveStore {
       this.#socket.disconnect()
       this.#socket = undefined
     }
+    this.#releaseWaiters()
     this.#setState('offline')
   }
 
@@ -108,6 +110,23 @@ class LiveStore {
     this.latest.clear()
     this.devices.clear()
     this.lastMessage = null
+  }
+
+  /** Settles at the next snapshot, or after `timeoutMs`, or when the connection is closed. */
+  nextSnapshot(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        this.#snapshotWaiters.delete(done)
+        resolve()
+      }
+      const timer = setTimeout(done, timeoutMs)
+      this.#snapshotWaiters.add(done)
+    })
+  }
+
+  #releaseWaiters(): void {
+    for (const done of [...this.#snapshotWaiters]) done()
   }
 
   /** New red/orange alarms make a sound; listeners see every alarm change. */
@@ -123,6 +142,7 @@ class LiveStore {
     this.incidents.batch((m) => replaceAll(m, s.incidents ?? [], (i) => i.id))
     this.lastMessage = clock.read()
     this.snapshots++
+    this.#releaseWaiters()
   }
 
   upsertAlarm(a: Alarm): void {

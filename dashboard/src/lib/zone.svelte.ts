@@ -37,15 +37,23 @@ class ZoneStore {
     return { total, byPark }
   })
 
-  async load(): Promise<void> {
+  /**
+   * The zone and its parks at once; the device registry (10,000 devices are megabytes) once
+   * `devicesAfter` settles, so the hub answers what the first screen needs before it.
+   */
+  async load(devicesAfter: Promise<unknown> = Promise.resolve()): Promise<void> {
     this.loading = true
     this.error = null
     try {
-      const [zone, devices] = await Promise.all([api.zone(), api.devices()])
+      const devices = devicesAfter.then(() => api.devices())
+      // Not left unhandled while the zone is awaited; the await below still throws.
+      devices.catch(() => undefined)
+      const zone = await api.zone()
       this.info = zone.zone
       this.parks = zone.parks
-      this.devices = devices.devices
-      live.seedDevices(devices.devices)
+      const list = (await devices).devices
+      this.devices = list
+      live.seedDevices(list)
     } catch (err) {
       this.error = err instanceof Error ? err.message : String(err)
     } finally {

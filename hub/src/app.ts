@@ -13,6 +13,7 @@ import { JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
 import { heldPublishes } from './broker/authorize-publish.js'
+import { inboundBacklog } from './broker/packet-size-guard.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
@@ -230,7 +231,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: heldPublishes() },
+      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog() },
     }
   }
 

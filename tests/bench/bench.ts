@@ -6,10 +6,11 @@
  *     separate generator process over TCP: sustained ingest at QoS 0 and at QoS 1, with loss
  *     counted in InfluxDB afterwards;
  *  3. alarm latency, publish → socket.io `alarm` event, p50 / p99, while load runs;
- *  4. the hub's peak RSS and CPU.
+ *  4. overload: twice the QoS 0 target offered — memory bounded, nothing lost, recovery time;
+ *  5. the hub's peak RSS (per phase) and CPU.
  * A table, then one JSON line with every figure. `--quick` finishes in about a minute.
  * Options: --seconds N, --qos0-rate N, --qos1-rate N, --latency-load N (msgs/s of other traffic
- * during the latency probes), --only qos0,qos1,latency (phases to run; --latency-only is
+ * during the latency probes), --only qos0,qos1,overload,latency (phases to run; --latency-only is
  * --only latency), --clients N, --generators N, --heap-mb N, --profile DIR (the hub writes a
  * V8 CPU profile there when it stops; open it in Chrome DevTools).
  */
@@ -102,6 +103,11 @@ function cpuSeconds(pid: number): Promise<number> {
   })
 }
 
+/** Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM), so each phase has its own. */
+async function resetPeakRss(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => undefined)
+}
+
 async function peakRssMb(pid: number): Promise<number> {
   const s = await readFile(`/proc/${pid}/status`, 'utf8')
   return Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024
@@ -129,7 +135,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -140,28 +146,33 @@ async function countStored(influxUrl: string, from: number, to: number, devices:
   return j.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
 }
 
-async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: string; secret: string; topic: string; metric: string }[], qos: 0 | 1, rate: number, tsBase: number) {
-  say(`ingest QoS ${qos}: ${rate} msgs/s offered for ${P.ingestSec} s from ${devices.length} clients in ${P.generators} processes…`)
+async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: string; secret: string; topic: string; metric: string }[], qos: 0 | 1, rate: number, tsBase: number, label = `ingest QoS ${qos}`) {
+  say(`${label}: ${rate} msgs/s offered for ${P.ingestSec} s from ${devices.length} clients in ${P.generators} processes…`)
+  await resetPeakRss(hub.pid)
   const cpu0 = await cpuSeconds(hub.pid)
   const h0 = await health(hub.http)
   const t0 = Date.now()
   const progress = setInterval(async () => {
     const h = await health(hub.http).catch(() => undefined)
-    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}, held ${h.process.heldPublishes}, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB`)
+    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}, held ${h.process.heldPublishes}, waiting ${Math.round(h.process.waitingBytes / 1024)} KiB on ${h.process.pausedConnections} paused connections, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB${h.influx.writeErrors > 0 ? `, write errors ${h.influx.writeErrors} (${h.influx.lastError.slice(0, 80)})` : ''}`)
   }, 2000)
   const gens = await generate(devices, { url: hub.mqtt, rate, seconds: P.ingestSec, qos, tsBase })
   clearInterval(progress)
+  const loadEnded = Date.now()
   const sent = gens.reduce((s, g) => s + g.sent, 0)
   const elapsed = Math.max(...gens.map((g) => g.drained))
   // Wait for the hub to take in and write everything.
   let h = await health(hub.http)
-  for (let i = 0; i < 600 && (h.store.queueDepth > 0 || h.ingest.accepted - h0.ingest.accepted < sent); i++) {
+  for (let i = 0; i < 1800 && (h.store.queueDepth > 0 || h.ingest.accepted - h0.ingest.accepted < sent); i++) {
     await sleep(100)
     const next = await health(hub.http)
     if (next.ingest.accepted === h.ingest.accepted && next.store.queueDepth === 0 && i > 20) break
     h = next
   }
   const accepted = h.ingest.accepted - h0.ingest.accepted
+  // Recovery: from the last publish to everything written to InfluxDB.
+  const recoverSec = (Date.now() - loadEnded) / 1000
+  const rssPeak = await peakRssMb(hub.pid)
   const wall = (Date.now() - t0) / 1000
   const cpu = ((await cpuSeconds(hub.pid)) - cpu0) / wall
   const maxSeq = Math.max(...gens.flatMap((g) => g.perDevice))
@@ -169,8 +180,8 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const rateOut = accepted / elapsed
   const rejects: Record<string, number> = {}
   for (const [k, v] of Object.entries(h.ingest.rejectsByReason)) if (v - (h0.ingest.rejectsByReason[k] ?? 0) > 0) rejects[k] = v - (h0.ingest.rejectsByReason[k] ?? 0)
-  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %`)
-  return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0) }
+  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %, peak RSS ${Math.round(rssPeak)} MB, all written ${recoverSec.toFixed(1)} s after the load stopped`)
+  return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec }
 }
 
 async function latencyPhase(hub: HubProc, load: { id: string; secret: string; topic: string; metric: string }[], probes: { id: string; secret: string; topic: string; metric: string }[]): Promise<number[]> {
@@ -246,12 +257,15 @@ async function main(): Promise<void> {
     const influxUrl = h.influx.url
     const rssIdle = await peakRssMb(hub.pid)
 
-    const only = process.argv.includes('--latency-only') ? ['latency'] : process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : ['qos0', 'qos1', 'latency']
-    const skipped = { sent: 0, accepted: 0, stored: 0, lost: 0, rate: 0, cpu: 0, acked: 0 }
+    const only = process.argv.includes('--latency-only') ? ['latency'] : process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : ['qos0', 'qos1', 'overload', 'latency']
+    const skipped = { sent: 0, accepted: 0, stored: 0, lost: 0, rate: 0, cpu: 0, acked: 0, rssPeak: 0, recoverSec: 0 }
     const q0 = only.includes('qos0') ? await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000) : skipped
     const q1 = only.includes('qos1') ? await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000) : skipped
+    // Overload: twice the QoS 0 target offered; memory must stay bounded and the hub recover.
+    const over = only.includes('overload') ? await ingestPhase(hub, influxUrl, loadDevices, 0, 2 * P.qos0Rate, Date.now() - 6 * 3_600_000, 'overload (QoS 0, twice the target)') : skipped
+    await resetPeakRss(hub.pid)
     const lat = only.includes('latency') ? await latencyPhase(hub, loadDevices, probes) : []
-    const rss = await peakRssMb(hub.pid)
+    const rss = Math.max(q0.rssPeak, q1.rssPeak, over.rssPeak, await peakRssMb(hub.pid))
 
     const figures = {
       influxCeilingPointsPerSec: Math.round(ceiling),
@@ -262,9 +276,16 @@ async function main(): Promise<void> {
       ingestQos1Sent: q1.sent,
       ingestQos1Acked: q1.acked,
       ingestQos1Stored: q1.stored,
-      lost: q0.lost + q1.lost,
+      lost: q0.lost + q1.lost + over.lost,
       lostQos0: q0.lost,
       lostQos1: q1.lost,
+      overloadOfferedMsgsPerSec: only.includes('overload') ? 2 * P.qos0Rate : 0,
+      overloadAcceptedMsgsPerSec: Math.round(over.rate),
+      overloadSent: over.sent,
+      overloadStored: over.stored,
+      overloadLost: over.lost,
+      overloadRssMb: Math.round(over.rssPeak),
+      overloadRecoverSec: Number(over.recoverSec.toFixed(1)),
       alarmLatencyP50Ms: Number(pct(lat, 50).toFixed(1)),
       alarmLatencyP99Ms: Number(pct(lat, 99).toFixed(1)),
       alarmLatencyMaxMs: Number((lat.at(-1) ?? NaN).toFixed(1)),
@@ -272,6 +293,8 @@ async function main(): Promise<void> {
       alarmsReceived: lat.length,
       alarmLoadMsgsPerSec: P.latencyLoad,
       hubRssMb: Math.round(rss),
+      hubRssQos0Mb: Math.round(q0.rssPeak),
+      hubRssQos1Mb: Math.round(q1.rssPeak),
       hubRssIdleMb: Math.round(rssIdle),
       hubCpuQos0: Number(q0.cpu.toFixed(2)),
       hubCpuQos1: Number(q1.cpu.toFixed(2)),
@@ -282,8 +305,9 @@ async function main(): Promise<void> {
       ['InfluxDB raw write ceiling', `${figures.influxCeilingPointsPerSec.toLocaleString('en')} points/s`],
       ['ingest QoS 0 (sustained)', `${figures.ingestQos0MsgsPerSec.toLocaleString('en')} msgs/s; sent ${q0.sent}, stored ${q0.stored}, lost ${q0.lost}`],
       ['ingest QoS 1 (acked)', `${figures.ingestQos1MsgsPerSec.toLocaleString('en')} msgs/s; sent ${q1.sent}, acked ${q1.acked}, stored ${q1.stored}, lost ${q1.lost}`],
+      ['overload (2 × QoS 0 target)', `${figures.overloadOfferedMsgsPerSec.toLocaleString('en')} msgs/s offered, ${figures.overloadAcceptedMsgsPerSec.toLocaleString('en')} taken; sent ${over.sent}, stored ${over.stored}, lost ${over.lost}; peak RSS ${figures.overloadRssMb} MB; all written ${figures.overloadRecoverSec} s after`],
       [`alarm latency at ${P.latencyLoad} msgs/s`, `p50 ${figures.alarmLatencyP50Ms} ms, p99 ${figures.alarmLatencyP99Ms} ms, max ${figures.alarmLatencyMaxMs} ms (${lat.length}/${probes.length - 10} probes after 10 warm-up)`],
-      ['hub peak RSS', `${figures.hubRssMb} MB (idle ${figures.hubRssIdleMb} MB) with ${zone.devices.length} devices`],
+      ['hub peak RSS', `${figures.hubRssMb} MB (idle ${figures.hubRssIdleMb} MB, QoS 0 ${figures.hubRssQos0Mb}, QoS 1 ${figures.hubRssQos1Mb}, overload ${figures.overloadRssMb}) with ${zone.devices.length} devices`],
       ['hub CPU', `${(q0.cpu * 100).toFixed(0)} % at QoS 0, ${(q1.cpu * 100).toFixed(0)} % at QoS 1 (100 % = one core)`],
     ]
     const w = Math.max(...rows.map((r) => r[0].length))

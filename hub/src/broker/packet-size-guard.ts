@@ -87,9 +87,13 @@ export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex {
         chunk = chunk.subarray(0, o.sliceBytes)
       } else waiting.shift()
       waitingBytes -= chunk.length
+      inbound.waitingBytes -= chunk.length
       wanted = readable.push(chunk)
     }
-    if (waitingBytes < 4 * o.sliceBytes && socket.isPaused()) socket.resume()
+    if (waitingBytes < 4 * o.sliceBytes && socket.isPaused()) {
+      socket.resume()
+      inbound.paused--
+    }
     if (ended && waiting.length === 0) readable.push(null)
   }
   socket.on('data', (chunk: Buffer) => {
@@ -102,7 +106,11 @@ export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex {
     }
     waiting.push(chunk)
     waitingBytes += chunk.length
-    if (waitingBytes >= 4 * o.sliceBytes) socket.pause()
+    inbound.waitingBytes += chunk.length
+    if (waitingBytes >= 4 * o.sliceBytes && !socket.isPaused()) {
+      socket.pause()
+      inbound.paused++
+    }
     deliver()
   })
   // A clean end of the socket ends the connection after every byte it carried has been read;
@@ -117,6 +125,18 @@ export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex {
   })
   // Duplex.from pairs Node streams too (its types only name web streams).
   const conn = Duplex.from({ readable, writable: socket } as unknown as Parameters<typeof Duplex.from>[0])
-  conn.on('close', () => socket.destroy())
+  conn.on('close', () => {
+    socket.destroy()
+    inbound.waitingBytes -= waitingBytes
+    waitingBytes = 0
+    waiting.length = 0
+    if (socket.isPaused()) inbound.paused--
+  })
   return conn
+}
+
+/** Bytes read from MQTT sockets and not yet handed to the broker; connections paused meanwhile. */
+const inbound = { waitingBytes: 0, paused: 0 }
+export function inboundBacklog(): { waitingBytes: number; pausedConnections: number } {
+  return { waitingBytes: inbound.waitingBytes, pausedConnections: inbound.paused }
 }

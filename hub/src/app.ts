@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
 import type { InfluxDB } from 'influx'
 import type { Settings } from './config/settings.js'
@@ -216,6 +217,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
   const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
 
+  const loopDelay = eventLoopDelay()
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {
     influxReachable = await ping(influxUrl)
@@ -231,7 +233,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog() },
+      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
     }
   }
 
@@ -316,6 +318,20 @@ function journalWatcher(journal: Journal, safety: SafetyLoop): (now: number) => 
     current = level
     const base = { key: 'hub:journal', rule: 'journal', type: 'journal_filling', park: '_hub', enterprise: '_hub', area: undefined, device: 'hub', metric: 'journal_usage', value: Number((u * 100).toFixed(1)), ts: now }
     safety.apply([level === 0 ? { ...base, kind: 'clear', level: 3, threshold: 80 } : { ...base, kind: 'activate', level, threshold: level === 2 ? 95 : 80, message: 'journal filling: InfluxDB is not taking points' }])
+  }
+}
+
+/** Event-loop delay since the previous reading (a health call): what every message waits, at worst. */
+function eventLoopDelay(): { read(): { p50: number; p99: number; max: number } } {
+  const h = monitorEventLoopDelay({ resolution: 10 })
+  h.enable()
+  const ms = (ns: number): number => Number((ns / 1e6).toFixed(1))
+  return {
+    read() {
+      const r = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }
+      h.reset()
+      return r
+    },
   }
 }
 

@@ -135,7 +135,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -207,6 +207,7 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
   // WARMUP probes warm the alarm path (JIT, first allocations) of a freshly started hub and
   // are not counted: a hub in service is warm.
   await sleep(4000)
+  await health(hub.http)
   const WARMUP = 10
   const gap = ((P.latencySec - 6) * 1000) / probes.length
   for (let i = 0; i < probes.length; i++) {
@@ -216,6 +217,8 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
     clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: probeValue(d.metric) } }), { qos: 0 })
     await sleep(gap)
   }
+  const loop = (await health(hub.http)).process.eventLoopDelayMs
+  say(`  hub event-loop delay while probing: p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`)
   await gen
   await sleep(1000)
   socket.close()

@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
-/** A hub as its own process (`tsx hub/src/main.ts`), for crash tests: kill -9 and start again. */
+/**
+ * A hub as its own process (`node --import tsx hub/src/main.ts`: one process, so kill -9 hits
+ * the hub itself and not a wrapper), for crash tests: kill -9 and start again.
+ */
 export interface HubProcess {
   child: ChildProcess
   http: string
@@ -14,7 +17,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 
 export function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}hub/src/main.ts`], {
+    const child = spawn(process.execPath, ['--import', 'tsx', `${root}hub/src/main.ts`], {
       cwd: root,
       env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -135,7 +135,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; journal: { slowestWriteMs: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -217,8 +217,9 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
     clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: probeValue(d.metric) } }), { qos: 0 })
     await sleep(gap)
   }
-  const loop = (await health(hub.http)).process.eventLoopDelayMs
-  say(`  hub event-loop delay while probing: p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms`)
+  const after = await health(hub.http)
+  const loop = after.process.eventLoopDelayMs
+  say(`  hub event-loop delay while probing: p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; slowest journal write ${after.journal.slowestWriteMs} ms`)
   await gen
   await sleep(1000)
   socket.close()

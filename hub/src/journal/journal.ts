@@ -64,7 +64,8 @@ export class Journal {
   private bytes = 0
   /** Lines committed to the files since open, counting those found at open. */
   committedLines = 0
-  readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
+  /** `slowestMs`: the longest the event loop waited for the disk in a commit or rotation (the hub resets it as it reads it). */
+  readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0, slowestMs: 0 }
   onCommit: (() => void) | undefined
   private readonly segmentBytes: number
 
@@ -189,6 +190,7 @@ export class Journal {
   private commit(): void {
     this.scheduled = false
     if (this.pendingBytes === 0 || this.fd === undefined) return
+    const started = performance.now()
     this.spill()
     const resolve = this.resolveCommit
     if (resolve) {
@@ -208,6 +210,7 @@ export class Journal {
     this.stats.commits++
     this.commitPromise = undefined
     this.resolveCommit = undefined
+    this.stats.slowestMs = Math.max(this.stats.slowestMs, performance.now() - started)
     this.onCommit?.()
   }
 
@@ -236,6 +239,7 @@ export class Journal {
   }
 
   private rotate(id: number): void {
+    const started = performance.now()
     if (this.fd !== undefined) {
       fdatasyncSync(this.fd)
       this.releaseWaiters()
@@ -246,6 +250,7 @@ export class Journal {
     this.fd = openSync(this.segmentPath(id), 'a')
     this.active = { id, bytes: 0, lines: 0, writtenBytes: 0, writtenLines: 0, sealed: false }
     this.segments.set(id, this.active)
+    this.stats.slowestMs = Math.max(this.stats.slowestMs, performance.now() - started)
   }
 
   /** Everything written is on disk (a synchronous fdatasync just ran): release who waits. */

@@ -70,10 +70,12 @@ async function influxCeiling(dir: string): Promise<number> {
   return rate
 }
 
-/** The hub as it runs in production: compiled (`npm run bench` compiles it when stale). */
+/** The hub as it runs in production: compiled, rebuilt first when stale. */
 function hubMain(): string {
   const main = join(root, 'dist/hub/src/main.js')
-  if (!existsSync(main)) spawnSync(process.execPath, [join(root, 'scripts/ensure.mjs'), '--hub'], { stdio: 'inherit' })
+  // Compiles only when a source is newer than the build (a stale build would measure old code).
+  spawnSync(process.execPath, [join(root, 'scripts/ensure.mjs'), '--hub'], { stdio: 'inherit' })
+  if (!existsSync(main)) throw new Error('the hub did not compile (npm run build)')
   return main
 }
 

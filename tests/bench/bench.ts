@@ -119,13 +119,21 @@ interface GenResult { sent: number; acked: number; errors: number; elapsed: numb
 
 function generate(devices: { id: string; secret: string; topic: string; metric: string }[], o: { url: string; rate: number; seconds: number; qos: 0 | 1; tsBase: number; parts?: number }): Promise<GenResult[]> {
   const parts = o.parts ?? P.generators
+  const children: ChildProcess[] = []
+  let readyCount = 0
   const runs = Array.from({ length: parts }, (_, g) => {
     const mine = devices.filter((_, i) => i % parts === g)
     const spec = { url: o.url, devices: mine, rate: o.rate / parts, seconds: o.seconds, qos: o.qos, window: 200, tsBase: o.tsBase }
     return new Promise<GenResult>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/bench/load-generator.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] })
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/bench/load-generator.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+      children.push(child)
       let out = ''
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+      child.stdout!.on('data', (d: Buffer) => {
+        const before = out.includes('"ready"')
+        out += d.toString()
+        // All clients of every generator are connected before any load starts.
+        if (!before && out.includes('"ready"') && ++readyCount === parts) for (const c of children) c.stdin!.end('go\n')
+      })
       child.once('exit', () => {
         const last = out.trim().split('\n').pop() ?? '{}'
         const r = JSON.parse(last) as GenResult & { error?: string }

@@ -1,7 +1,7 @@
 /**
  * Bench load generator, run as its own process: N real MQTT clients over TCP, each a device
  * of the zone, publishing telemetry at a paced rate for a duration. Prints one JSON line of
- * counters when done. Each device's readings carry increasing millisecond timestamps, so
+ * counters when done; it starts sending when told to on stdin, once connected. Each device's readings carry increasing millisecond timestamps, so
  * every message is its own point in InfluxDB and loss can be counted exactly.
  *
  *   tsx tests/bench/load-generator.ts <spec-json>
@@ -35,6 +35,10 @@ async function connect(d: Spec['devices'][number]): Promise<MqttClient> {
 async function main(): Promise<void> {
   const clients: MqttClient[] = []
   for (let i = 0; i < spec.devices.length; i += 50) clients.push(...(await Promise.all(spec.devices.slice(i, i + 50).map(connect))))
+  // Every generator connects all its clients first; the bench starts them together (a line on stdin).
+  process.stdout.write(`${JSON.stringify({ ready: true, clients: clients.length })}\n`)
+  await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()))
+  process.stdin.pause()
   const perClient = spec.rate / clients.length
   const seq = new Array<number>(clients.length).fill(0)
   const inflight = new Array<number>(clients.length).fill(0)
@@ -43,7 +47,6 @@ async function main(): Promise<void> {
   let errors = 0
   const start = Date.now()
   const end = start + spec.seconds * 1000
-  process.stdout.write(`${JSON.stringify({ ready: true, clients: clients.length })}\n`)
   // Pace in 10 ms slices: each slice sends what the schedule owes so far.
   await new Promise<void>((resolve) => {
     const slice = (): void => {

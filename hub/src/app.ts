@@ -14,6 +14,7 @@ import { JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
 import { heldPublishes } from './broker/authorize-publish.js'
+import { inboundBacklog } from './broker/packet-size-guard.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
@@ -214,7 +215,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientBufferBytes: settings.clientBufferBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
 
   const loopDelay = eventLoopDelay()
   const slowestJournalWrite = (): number => {
@@ -237,7 +238,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: slowestJournalWrite() },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: heldPublishes(), eventLoopDelayMs: loopDelay.read() },
+      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
     }
   }
 

@@ -15,7 +15,7 @@ export interface HealthReport {
   store: { queueDepth: number; pointsWritten: number; batchesWritten: number }
   journal: { backlog: number; bytes: number; usage: number; replayed: number; slowestWriteMs: number }
   devices: { total: number; online: number }
-  process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+  process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
 }
 
 export interface ApiServices {

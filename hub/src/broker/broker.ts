@@ -11,7 +11,7 @@ import { makeAuthenticate } from './authenticate.js'
 import { makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
-import { guardPacketSizes } from './packet-size-guard.js'
+import { guardedConnection } from './packet-size-guard.js'
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -23,8 +23,8 @@ export interface BrokerOptions {
   clientMaxRate?: number
   /** Largest MQTT packet accepted (bytes); larger ones end the connection. */
   maxPacketBytes?: number
-  /** Bytes a client's socket buffers before TCP holds the client: bounds its publishes in flight. */
-  clientBufferBytes?: number
+  /** Bytes of a connection handed to the broker at a time: bounds each client's publishes in flight. */
+  clientSliceBytes?: number
 }
 
 export interface Broker {
@@ -62,16 +62,15 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   let wss: WebSocketServer | undefined
   let tcpPort: number | undefined
 
-  /** Hands a connection to aedes, then checks packet sizes as aedes reads (the listener must come after aedes's). */
-  const handle = (conn: Duplex, remote: string | undefined, req?: IncomingMessage): void => {
-    aedes.handle(conn, req)
-    guardPacketSizes(conn, o.maxPacketBytes ?? 268_435_455, (bytes) => {
-      o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
-      o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
+  const guard = (socket: Duplex, remote: string | undefined): Duplex =>
+    guardedConnection(socket, {
+      maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
+      sliceBytes: o.clientSliceBytes ?? 16 * 1024,
+      onTooLarge: (bytes) => {
+        o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
+        o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
+      },
     })
-  }
-  /** Each socket buffers at most this much before TCP holds the client (Node 22 would default to 64 KiB). */
-  const socketBuffer = { highWaterMark: o.clientBufferBytes ?? 16 * 1024 }
 
   const track = (s: Duplex): void => {
     sockets.add(s)
@@ -91,9 +90,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   return {
     aedes,
     async listen(host, port, tlsPort) {
-      const tcp = createTcpServer(socketBuffer, (socket) => {
+      const tcp = createTcpServer((socket) => {
         track(socket)
-        handle(socket, socket.remoteAddress)
+        aedes.handle(guard(socket, socket.remoteAddress))
       })
       if (o.maxConnections) tcp.maxConnections = o.maxConnections
       servers.push(tcp)
@@ -102,7 +101,6 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       if (o.tls && tlsPort !== undefined) {
         const tls = createTlsServer(
           {
-            ...socketBuffer,
             key: readFileSync(o.tls.key),
             cert: readFileSync(o.tls.cert),
             ...(o.tls.ca ? { ca: readFileSync(o.tls.ca) } : {}),
@@ -111,9 +109,10 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
           },
           (socket) => {
             track(socket)
+            const conn = guard(socket, socket.remoteAddress)
             // Verified by the TLS handshake against HUB_TLS_CA; authenticate() binds it to the username.
-            if (o.tls?.requestCert) setCertificateName(socket, String(socket.getPeerCertificate().subject?.CN ?? ''))
-            handle(socket, socket.remoteAddress)
+            if (o.tls?.requestCert) setCertificateName(conn, String(socket.getPeerCertificate().subject?.CN ?? ''))
+            aedes.handle(conn)
           },
         )
         servers.push(tls)
@@ -129,7 +128,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         wss!.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws)
           track(stream)
-          handle(stream, req.socket.remoteAddress, req)
+          aedes.handle(guard(stream, req.socket.remoteAddress), req)
         })
       })
     },

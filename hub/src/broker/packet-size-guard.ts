@@ -1,4 +1,4 @@
-import type { Duplex } from 'node:stream'
+import { Duplex, Readable } from 'node:stream'
 
 /**
  * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
@@ -49,19 +49,94 @@ export class PacketSizeCheck {
   }
 }
 
+export interface GuardOptions {
+  /** Largest MQTT packet accepted (bytes); a larger one ends the connection before it is read. */
+  maxPacketBytes: number
+  /**
+   * Most bytes handed to the broker at a time. aedes parses everything it can read and reads
+   * again only once every packet of that batch is handled, so this bounds the publishes one
+   * connection has in flight (held for durability or a rate limit, or queued in the broker).
+   */
+  sliceBytes: number
+  onTooLarge: (bytes: number) => void
+}
+
 /**
- * Ends a connection whose next MQTT packet is over `maxBytes`, as the broker reads it. With
- * aedes's 'readable' listener in control, a 'data' listener sees exactly the chunks the broker
- * takes with `read()`, synchronously, before it parses them: no stream in between (an extra
- * stream hop costs more than the parsing of a small publish). The socket's own buffer, bounded
- * by its high-water mark, is all that waits; when it is full TCP holds the publisher.
+ * The connection as aedes sees it: reads go through the size check and are handed out a
+ * slice at a time, writes go straight to the socket. While more than a few slices wait, the
+ * socket is paused: TCP holds the rest at the publisher.
  */
-export function guardPacketSizes(conn: Duplex, maxBytes: number, onTooLarge: (bytes: number) => void): void {
-  const check = new PacketSizeCheck(maxBytes)
-  conn.on('data', (chunk: Buffer) => {
-    const bad = check.check(chunk)
-    if (!bad) return
-    if (bad.tooLarge !== undefined) onTooLarge(bad.tooLarge)
-    conn.destroy(new Error(bad.error))
+export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex {
+  const check = new PacketSizeCheck(o.maxPacketBytes)
+  const waiting: Buffer[] = []
+  let waitingBytes = 0
+  let ended = false
+  let wanted = false
+  const readable = new Readable({
+    highWaterMark: o.sliceBytes,
+    read() {
+      wanted = true
+      deliver()
+    },
   })
+  const deliver = (): void => {
+    while (wanted && waiting.length > 0) {
+      let chunk = waiting[0]!
+      if (chunk.length > o.sliceBytes) {
+        waiting[0] = chunk.subarray(o.sliceBytes)
+        chunk = chunk.subarray(0, o.sliceBytes)
+      } else waiting.shift()
+      waitingBytes -= chunk.length
+      inbound.waitingBytes -= chunk.length
+      wanted = readable.push(chunk)
+    }
+    if (waitingBytes < 4 * o.sliceBytes && socket.isPaused()) {
+      socket.resume()
+      inbound.paused--
+    }
+    if (ended && waiting.length === 0) readable.push(null)
+  }
+  socket.on('data', (chunk: Buffer) => {
+    const bad = check.check(chunk)
+    if (bad) {
+      if (bad.tooLarge !== undefined) o.onTooLarge(bad.tooLarge)
+      socket.destroy()
+      conn.destroy(new Error(bad.error))
+      return
+    }
+    waiting.push(chunk)
+    waitingBytes += chunk.length
+    inbound.waitingBytes += chunk.length
+    if (waitingBytes >= 4 * o.sliceBytes && !socket.isPaused()) {
+      socket.pause()
+      inbound.paused++
+    }
+    deliver()
+  })
+  // A clean end of the socket ends the connection after every byte it carried has been read;
+  // only a broken socket ends it at once.
+  socket.on('end', () => {
+    ended = true
+    deliver()
+  })
+  socket.on('error', () => conn.destroy())
+  socket.on('close', () => {
+    if (!ended) conn.destroy()
+  })
+  // Duplex.from pairs Node streams too (its types only name web streams).
+  const conn = Duplex.from({ readable, writable: socket } as unknown as Parameters<typeof Duplex.from>[0])
+  conn.on('close', () => {
+    socket.destroy()
+    inbound.waitingBytes -= waitingBytes
+    waitingBytes = 0
+    waiting.length = 0
+    if (socket.isPaused()) inbound.paused--
+  })
+  return conn
+}
+
+/** Bytes read from MQTT sockets and not yet handed to the broker; connections paused meanwhile. */
+const inbound = { waitingBytes: 0, paused: 0 }
+export function inboundBacklog(): { waitingBytes: number; pausedConnections: number } {
+  return { waitingBytes: inbound.waitingBytes, pausedConnections: inbound.paused }
 }

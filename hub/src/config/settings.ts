@@ -37,8 +37,8 @@ export interface Settings {
   maxConnections: number
   /** Publishes a second per MQTT connection (0: no limit). */
   clientMaxRate: number
-  /** Bytes one MQTT socket buffers before TCP holds the client (bounds its publishes in flight). */
-  clientBufferBytes: number
+  /** Bytes of one connection handed to the broker at a time (bounds its publishes in flight). */
+  clientInflightBytes: number
 }
 
 export class SettingsError extends Error {
@@ -116,7 +116,7 @@ export function loadSettings(env: Env = process.env): Settings {
     writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
     clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
-    clientBufferBytes: int(env, 'HUB_CLIENT_BUFFER_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
+    clientInflightBytes: int(env, 'HUB_CLIENT_INFLIGHT_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }

@@ -95,10 +95,12 @@ async function main(): Promise<void> {
     const tiles = page.locator('[data-testid=park-tile]')
     const nTiles = await tiles.count()
     for (let i = 0; i < Math.min(nTiles, 5); i++) await tiles.nth(i).click()
-    // Back to the most urgent park: a big park draws its calm devices on a canvas, and keeps its
+    // Back to the most urgent park: a big park draws its calm devices as a few paths, and keeps its
     // alarming devices (the ones an operator picks) as elements to click.
     await tiles.first().click()
     const devices = page.locator('[data-testid=plan-device]')
+    // The plan's devices follow a frame after its background: wait for them before counting.
+    await devices.first().waitFor({ timeout: 10_000 })
     const nDev = await devices.count()
     for (let i = 0; i < Math.min(nDev, 10); i++) await devices.nth(Math.floor((i * nDev) / 10)).click({ force: true })
     await page.waitForTimeout(500)

@@ -60,7 +60,8 @@ describe('durability: nothing lost when InfluxDB stops or the hub is killed', ()
       const outageStart = Date.now()
       await eventually(() => Date.now() - outageStart >= 30_000 || undefined, 40_000, 'the 30 s outage')
       // A burst far larger than any in-memory buffer: 100,000 readings in 200 batches at QoS 1.
-      // The journal on disk takes them all; no publisher waits for InfluxDB.
+      // The journal on disk takes them all; no publisher waits for InfluxDB: every PUBACK
+      // arrives while it is still down (a held publisher would hang here).
       const burst = await mqtt.connectAsync(t.mqttUrl, { username: burstDevice, password: burstSecret, reconnectPeriod: 0 })
       const burstBase = base + 1
       for (let m = 0; m < 200; m++) {
@@ -68,11 +69,10 @@ describe('durability: nothing lost when InfluxDB stops or the hub is killed', ()
         await burst.publishAsync(burstTopic, JSON.stringify(batch), { qos: 1 })
       }
       await burst.endAsync()
-      const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { reachable: boolean }; journal: { backlog: number }; store: { queueDepth: number }; process: { heldPublishes: number } }
+      const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { reachable: boolean }; journal: { backlog: number }; store: { queueDepth: number } }
       expect(health.influx.reachable).toBe(false)
       expect(health.journal.backlog).toBeGreaterThanOrEqual(100_000)
       expect(health.store.queueDepth).toBeGreaterThanOrEqual(100_000)
-      expect(health.process.heldPublishes).toBe(0)
       influx = new InfluxdSupervisor({ binary: 'influxd', dataDir: dir, httpPort: port, log: quiet })
       await influx.start()
       await eventually(async () => (await storedTimes(influx.url, 'outage', base)).size > pub.sent - 5, 30_000, 'readings after the outage')

@@ -218,11 +218,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
 
   const loopDelay = eventLoopDelay()
-  const slowestJournalWrite = (): number => {
-    const ms = Number(journal.stats.slowestMs.toFixed(1))
-    journal.stats.slowestMs = 0
-    return ms
-  }
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {
     influxReachable = await ping(influxUrl)
@@ -236,7 +231,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
       ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
-      journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: slowestJournalWrite() },
+      journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
     }

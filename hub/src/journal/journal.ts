@@ -64,8 +64,9 @@ export class Journal {
   private bytes = 0
   /** Lines committed to the files since open, counting those found at open. */
   committedLines = 0
-  /** `slowestMs`: the longest the event loop waited for the disk in a commit or rotation (the hub resets it as it reads it). */
-  readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0, slowestMs: 0 }
+  readonly stats = { appended: 0, commits: 0, replayed: 0, refused: 0 }
+  /** The longest the event loop waited for the disk in a commit or rotation since `takeSlowestMs()`. */
+  private slowestMs = 0
   onCommit: (() => void) | undefined
   private readonly segmentBytes: number
 
@@ -109,6 +110,13 @@ export class Journal {
   segmentAfter(id?: number): Segment | undefined {
     for (const s of this.segments.values()) if (id === undefined || s.id > id) return s
     return undefined
+  }
+
+  /** The slowest commit or rotation (ms, 0.1 ms steps) since the previous call. */
+  takeSlowestMs(): number {
+    const ms = Number(this.slowestMs.toFixed(1))
+    this.slowestMs = 0
+    return ms
   }
 
   /** Share of the allowed size in use, 0–1. */
@@ -210,7 +218,7 @@ export class Journal {
     this.stats.commits++
     this.commitPromise = undefined
     this.resolveCommit = undefined
-    this.stats.slowestMs = Math.max(this.stats.slowestMs, performance.now() - started)
+    this.slowestMs = Math.max(this.slowestMs, performance.now() - started)
     this.onCommit?.()
   }
 
@@ -250,7 +258,7 @@ export class Journal {
     this.fd = openSync(this.segmentPath(id), 'a')
     this.active = { id, bytes: 0, lines: 0, writtenBytes: 0, writtenLines: 0, sealed: false }
     this.segments.set(id, this.active)
-    this.stats.slowestMs = Math.max(this.stats.slowestMs, performance.now() - started)
+    this.slowestMs = Math.max(this.slowestMs, performance.now() - started)
   }
 
   /** Everything written is on disk (a synchronous fdatasync just ran): release who waits. */

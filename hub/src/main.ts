@@ -5,14 +5,6 @@ import { loadSettings, SettingsError } from './config/settings.js'
 import { ZoneFileError } from './config/zone-file.js'
 import { startHub, type Hub } from './app.js'
 
-/**
- * Under a high allocation rate V8 lets the old generation grow to about four times what
- * survives a full collection before collecting again; the hub's live set is small (≈ 60 MB
- * with 10,000 devices), so growing by half keeps RSS near its working size for a few more,
- * short, collections (docs/performance.md). No hard cap: a legitimately larger live set grows.
- */
-setFlagsFromString(`--heap-growing-percent=${process.env.HUB_HEAP_GROWING_PERCENT ?? 50}`)
-
 /** The process: read settings, start the hub, close it gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
   let settings
@@ -25,6 +17,14 @@ async function main(): Promise<void> {
     }
     throw err
   }
+  /*
+   * Under a high allocation rate V8 lets the old generation grow to about four times what
+   * survives a full collection before collecting again; the hub's live set is small (≈ 60 MB
+   * with 10,000 devices), so growing by half keeps RSS near its working size for a few more,
+   * short, collections (docs/performance.md). No hard cap: a legitimately larger live set grows.
+   * Set before the zone is loaded, so it holds from the first collection that matters.
+   */
+  setFlagsFromString(`--heap-growing-percent=${settings.heapGrowingPercent}`)
   let hub: Hub
   try {
     hub = await startHub(settings, { dashboardDir: process.env.HUB_DASHBOARD_DIR ?? join(ROOT, 'dashboard/dist') })

@@ -39,6 +39,8 @@ export interface Settings {
   clientMaxRate: number
   /** Bytes of one connection handed to the broker at a time (bounds its publishes in flight). */
   clientInflightBytes: number
+  /** How far V8's old generation may grow past what survived a full collection (percent). */
+  heapGrowingPercent: number
 }
 
 export class SettingsError extends Error {
@@ -117,6 +119,7 @@ export function loadSettings(env: Env = process.env): Settings {
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
     clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
     clientInflightBytes: int(env, 'HUB_CLIENT_INFLIGHT_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
+    heapGrowingPercent: int(env, 'HUB_HEAP_GROWING_PERCENT', 50, 10, 400),
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }

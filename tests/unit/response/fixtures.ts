@@ -1,3 +1,4 @@
+import { newAlarm } from '../../../hub/src/alarms/alarm-copy.js'
 import type { Alarm } from '../../../hub/src/model/alarm.js'
 import type { Device } from '../../../hub/src/model/device.js'
 import type { Incident, IncidentEntry } from '../../../hub/src/model/incident.js'
@@ -84,34 +85,8 @@ export const ZONE: Zone = {
 /** A live, active, unacknowledged alarm (defaults: red combustible gas in the chlorination unit). */
 export function alarm(id: string, over: Partial<Alarm> = {}): Alarm {
   const raisedAt = over.raisedAt ?? T0
-  return {
-    id,
-    rule: 'setpoint',
-    type: 'gas_high',
-    level: 1,
-    park: 'vtc',
-    enterprise: 'ti01',
-    area: 'chl',
-    device: 'chl-gas-3',
-    metric: 'lel',
-    value: 55,
-    threshold: 50,
-    raisedAt,
-    updatedAt: raisedAt,
-    condition: 'active',
-    ack: 'unacked',
-    workflow: 'open',
-    shelvedUntil: undefined,
-    suppressed: false,
-    outOfService: false,
-    chattering: false,
-    assignee: undefined,
-    incident: undefined,
-    cause: undefined,
-    action: undefined,
-    history: [{ ts: raisedAt, actor: 'system', action: 'raise', note: undefined, level: over.level ?? 1, value: 55 }],
-    ...over,
-  }
+  const raised = newAlarm(id, { key: id, kind: 'activate', rule: 'setpoint', type: 'gas_high', level: 1, park: 'vtc', enterprise: 'ti01', area: 'chl', device: 'chl-gas-3', metric: 'lel', value: 55, threshold: 50, ts: raisedAt })
+  return { ...raised, history: [{ ts: raisedAt, actor: 'system', action: 'raise', note: undefined, level: over.level ?? 1, value: 55 }], ...over }
 }
 
 export interface Sent {

@@ -15,6 +15,9 @@ import { IncidentManager, type IncidentManagerState } from './response/index.js'
 import type { Incident } from './model/incident.js'
 import type { CheckedEvent } from './ingest/validate.js'
 
+/** How long park risk may lag the alarms and device states behind it. */
+const RISK_SETTLE_MS = 100
+
 /**
  * The safety loop, composed: readings → rules → alarm book → (journal, InfluxDB
  * `alarm_events`, socket.io, risk, response). Part of the app's composition: it owns no
@@ -49,6 +52,7 @@ export class SafetyLoop {
   private readonly alarmLog: StateLog<AlarmBookState, AlarmRecord>
   private readonly rulesLog: StateLog<RulesState, never>
   private timers: NodeJS.Timeout[] = []
+  private riskTimer: NodeJS.Timeout | undefined
   transitions = 0
 
   constructor(private readonly d: SafetyLoopDeps) {
@@ -106,7 +110,8 @@ export class SafetyLoop {
       const t = this.d.clock()
       if (e.type === 'added') {
         this.apply(this.rules.addDevice(e.device, t))
-        this.emitRisk(this.risk.updateDevice(e.device, false))
+        this.risk.markDevice(e.device, false)
+        this.scheduleRisk()
       } else {
         this.apply(this.rules.removeDevice(e.device.id, t))
         this.emitRisk(this.risk.removeDevice(e.device.id))
@@ -161,7 +166,8 @@ export class SafetyLoop {
   /** A device's online state changed in the registry. */
   deviceOnline(device: Device, online: boolean, ts: number): void {
     this.live?.device({ device: device.id, park: device.park, online, ts })
-    this.emitRisk(this.risk.updateDevice(device, online))
+    this.risk.markDevice(device, online)
+    this.scheduleRisk()
   }
 
   private tick(): void {
@@ -197,7 +203,8 @@ export class SafetyLoop {
       }, step.ts),
     ])
     this.live?.alarm(alarm)
-    this.emitRisk(this.risk.updateAlarm(alarm))
+    this.risk.markAlarm(alarm)
+    this.scheduleRisk()
     for (const l of this.listeners) {
       try {
         l.onAlarm(alarm, step)
@@ -205,6 +212,20 @@ export class SafetyLoop {
         this.d.log.error({ err: (err as Error).message, alarm: alarm.id }, 'alarm listener failed')
       }
     }
+  }
+
+  /**
+   * Park risk follows alarms and device states within RISK_SETTLE_MS: the parks marked
+   * meanwhile are recomputed once each (a storm of alarms or reconnects costs one
+   * recomputation per park, not one per change).
+   */
+  private scheduleRisk(): void {
+    if (this.riskTimer) return
+    this.riskTimer = setTimeout(() => {
+      this.riskTimer = undefined
+      this.emitRisk(this.risk.flush())
+    }, RISK_SETTLE_MS)
+    this.riskTimer.unref()
   }
 
   private emitRisk(changed: { park: string }[]): void {
@@ -255,6 +276,7 @@ export class SafetyLoop {
 
   close(): void {
     for (const t of this.timers) clearInterval(t)
+    clearTimeout(this.riskTimer)
     this.persistRules()
     this.alarmLog.compact(this.alarms.snapshot())
     this.alarmLog.close()

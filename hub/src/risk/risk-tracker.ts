@@ -39,6 +39,8 @@ export class RiskTracker {
   /** Where each alarm and device sits now, to recompute the old park when one moves. */
   readonly #alarmPark = new Map<string, string>()
   readonly #devicePark = new Map<string, string>()
+  /** Parks marked by markAlarm / markDevice, recomputed by the next flush. */
+  readonly #pending = new Set<string>()
 
   constructor(deps: RiskTrackerDeps) {
     this.#clock = deps.clock
@@ -71,9 +73,8 @@ export class RiskTracker {
 
   /** An alarm was raised or changed (closed alarms are dropped). Returns the parks that changed. */
   updateAlarm(alarm: Alarm): ParkRisk[] {
-    const before = this.#alarmPark.get(alarm.id)
-    this.#putAlarm(alarm)
-    return this.#recomputeParks([before, alarm.park])
+    this.markAlarm(alarm)
+    return this.flush()
   }
 
   removeAlarm(id: string): ParkRisk[] {
@@ -86,9 +87,41 @@ export class RiskTracker {
 
   /** A device was added, changed, or went online/offline. Returns the parks that changed. */
   updateDevice(device: Device, online: boolean): ParkRisk[] {
-    const before = this.#devicePark.get(device.id)
+    this.markDevice(device, online)
+    return this.flush()
+  }
+
+  /**
+   * Like `updateAlarm` / `updateDevice`, but only notes the park as changed; `flush()` then
+   * recomputes each noted park once. A storm (a park's 2,000 devices reconnecting, a deadman
+   * sweep taking hundreds offline) costs one recomputation per park, not one per device.
+   */
+  markAlarm(alarm: Alarm): void {
+    this.#dirty(this.#alarmPark.get(alarm.id))
+    this.#putAlarm(alarm)
+    this.#dirty(alarm.park)
+  }
+
+  markDevice(device: Device, online: boolean): void {
+    this.#dirty(this.#devicePark.get(device.id))
     this.#putDevice({ device, online })
-    return this.#recomputeParks([before, device.park])
+    this.#dirty(device.park)
+  }
+
+  /** Whether parks were marked and not yet recomputed. */
+  get pending(): boolean {
+    return this.#pending.size > 0
+  }
+
+  /** Recomputes the parks marked since the last flush. Returns the parks that changed. */
+  flush(): ParkRisk[] {
+    const parks = [...this.#pending]
+    this.#pending.clear()
+    return this.#recomputeParks(parks)
+  }
+
+  #dirty(park: string | undefined): void {
+    if (park !== undefined) this.#pending.add(park)
   }
 
   removeDevice(id: string): ParkRisk[] {
@@ -101,6 +134,7 @@ export class RiskTracker {
 
   /** Recompute every park (e.g. periodically, for shelves that expired). Returns the parks that changed. */
   refresh(): ParkRisk[] {
+    this.#pending.clear()
     return this.#recomputeParks([...this.#slots.keys()])
   }
 

@@ -54,6 +54,22 @@ describe('RiskTracker: incremental, per park', () => {
     expect(t.removeDevice('tw-gas-1').map((r) => [r.park, r.devicesTotal])).toEqual([['glp', 2]])
   })
 
+  it('marks changes and recomputes each marked park once on flush', () => {
+    const { t } = tracker()
+    const all = devices().map((d) => d.device)
+    for (const d of all) t.markDevice(d, false)
+    t.markAlarm(alarm())
+    expect(t.pending).toBe(true)
+    // Nothing is recomputed until the flush; then each park is reported once, with every mark in it.
+    expect(t.get('vtc')?.devicesOnline).toBe(t.get('vtc')?.devicesTotal)
+    const changed = t.flush()
+    expect(changed.map((r) => r.park).sort()).toEqual(['glp', 'vtc'])
+    expect(changed.map((r) => r.devicesOnline)).toEqual([0, 0])
+    expect(changed.find((r) => r.park === 'vtc')?.activeAlarms[1]).toBe(1)
+    expect(t.pending).toBe(false)
+    expect(t.flush()).toEqual([])
+  })
+
   it('ignores alarms of parks it does not know', () => {
     const { t } = tracker()
     expect(t.updateAlarm(alarm({ park: 'elsewhere' }))).toEqual([])

@@ -23,14 +23,20 @@ export function fieldText(v: FieldValue): string {
   return stringField(v)
 }
 
-/** One point; tags with undefined values are left out; fields must be non-empty. */
-export function line(measurement: string, tags: Record<string, string | undefined>, fields: Record<string, FieldValue>, tsMs: number): string {
+/** `measurement,tag=v,…` with tags sorted by key; tags with undefined or empty values are left out. */
+export function seriesText(measurement: string, tags: Record<string, string | undefined>): string {
   let out = escapeMeasurement(measurement)
   const keys = Object.keys(tags).sort()
   for (const k of keys) {
     const v = tags[k]
     if (v !== undefined && v !== '') out += `,${escapeTag(k)}=${escapeTag(v)}`
   }
+  return out
+}
+
+/** One point; tags with undefined values are left out; fields must be non-empty. */
+export function line(measurement: string, tags: Record<string, string | undefined>, fields: Record<string, FieldValue>, tsMs: number): string {
+  let out = seriesText(measurement, tags)
   let first = true
   for (const k in fields) {
     out += `${first ? ' ' : ','}${escapeTag(k)}=${fieldText(fields[k]!)}`

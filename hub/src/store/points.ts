@@ -1,5 +1,5 @@
 import type { DeviceEvent, DeviceStatus, Reading } from '../model/reading.js'
-import { line } from './line-protocol.js'
+import { escapeTag, line, seriesText, stringField } from './line-protocol.js'
 
 /**
  * InfluxDB schema (CONTRACT.md): one measurement per device kind (`gas`, `fire`, `emission`,
@@ -7,10 +7,44 @@ import { line } from './line-protocol.js'
  * fields `<metric>_flag`. Discrete events in `events`, status changes in `device_status`,
  * reject samples in `ingest_rejects`, alarm steps in `alarm_events`.
  */
+/**
+ * The hot path: one line per reading. A device's measurement and tags are the same on every
+ * reading, so their escaped text is kept per device (rebuilt when the device moves), and only
+ * fields and time are built per reading.
+ */
 export function readingLine(r: Reading): string {
-  const fields: Record<string, number | string> = { ...r.values }
-  if (r.flags) for (const m in r.flags) fields[`${m}_flag`] = r.flags[m]!
-  return line(r.kind, { park: r.park, enterprise: r.enterprise, device: r.device, area: r.area }, fields, r.ts)
+  let out = seriesKey(r)
+  let sep = ' '
+  for (const m in r.values) {
+    out += `${sep}${fieldKey(m)}=${r.values[m]!}`
+    sep = ','
+  }
+  if (r.flags) for (const m in r.flags) out += `,${fieldKey(`${m}_flag`)}=${stringField(r.flags[m]!)}`
+  return `${out} ${r.ts}`
+}
+
+interface SeriesKey { park: string; enterprise: string; area: string | undefined; kind: string; text: string }
+const seriesKeys = new Map<string, SeriesKey>()
+const fieldKeys = new Map<string, string>()
+
+function seriesKey(r: Reading): string {
+  const k = seriesKeys.get(r.device)
+  if (k && k.park === r.park && k.enterprise === r.enterprise && k.area === r.area && k.kind === r.kind) return k.text
+  // Bounded by the devices that ever published; a zone of a few hundred thousand at most.
+  if (seriesKeys.size >= 500_000) seriesKeys.clear()
+  const text = seriesText(r.kind, { park: r.park, enterprise: r.enterprise, device: r.device, area: r.area })
+  seriesKeys.set(r.device, { park: r.park, enterprise: r.enterprise, area: r.area, kind: r.kind, text })
+  return text
+}
+
+function fieldKey(name: string): string {
+  let k = fieldKeys.get(name)
+  if (k === undefined) {
+    k = escapeTag(name)
+    // Metric names come from the devices' declared metrics: a small vocabulary.
+    if (fieldKeys.size < 10_000) fieldKeys.set(name, k)
+  }
+  return k
 }
 
 export function eventLine(e: DeviceEvent & { command?: string | undefined; commandId?: string | undefined }): string {

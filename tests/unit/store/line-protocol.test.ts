@@ -12,4 +12,10 @@ describe('line protocol', () => {
     expect(readingLine({ park: 'p', enterprise: 'e', area: undefined, device: 's', kind: 'emission', ts: 9, values: { so2: 30, o2: 8 }, flags: { so2: 'M' } }))
       .toBe('emission,device=s,enterprise=e,park=p so2=30,o2=8,so2_flag="M" 9')
   })
+  it('follows a device that moves to another park, enterprise or area', () => {
+    const r = { park: 'p', enterprise: 'e', area: 'a1', device: 'mover', kind: 'gas' as const, ts: 1, values: { lel: 3 }, flags: undefined }
+    expect(readingLine(r)).toBe('gas,area=a1,device=mover,enterprise=e,park=p lel=3 1')
+    expect(readingLine({ ...r, area: 'a 2', ts: 2 })).toBe('gas,area=a\\ 2,device=mover,enterprise=e,park=p lel=3 2')
+    expect(readingLine({ ...r, park: 'q', area: undefined, ts: 3 })).toBe('gas,device=mover,enterprise=e,park=q lel=3 3')
+  })
 })

@@ -12,11 +12,12 @@
  * Options: --seconds N, --qos0-rate N, --qos1-rate N, --latency-load N (msgs/s of other traffic
  * during the latency probes), --only qos0,qos1,overload,latency (phases to run; --latency-only is
  * --only latency), --clients N, --generators N, --heap-mb N, --profile DIR (the hub writes a
- * V8 CPU profile there when it stops; open it in Chrome DevTools).
+ * V8 CPU profile there when it stops; open it in Chrome DevTools), --hub-flags "--trace-gc …" (Node
+ * options for the hub; its stdout goes to the file named by BENCH_HUB_STDOUT).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -85,12 +86,14 @@ function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
     const heap = arg('heap-mb', 0)
     const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
-    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, hubMain()], {
+    const flags = process.argv.includes('--hub-flags') ? process.argv[process.argv.indexOf('--hub-flags') + 1]!.split(' ').filter(Boolean) : []
+    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, ...flags, hubMain()], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
+      if (process.env.BENCH_HUB_STDOUT) void appendFile(process.env.BENCH_HUB_STDOUT, d)
       const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
       if (m) resolve({ child, http: `http://127.0.0.1:${m[1]}`, mqtt: `mqtt://127.0.0.1:${m[2]}`, pid: child.pid! })
     })
@@ -190,7 +193,7 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const rateOut = accepted / elapsed
   const rejects: Record<string, number> = {}
   for (const [k, v] of Object.entries(h.ingest.rejectsByReason)) if (v - (h0.ingest.rejectsByReason[k] ?? 0) > 0) rejects[k] = v - (h0.ingest.rejectsByReason[k] ?? 0)
-  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} %, peak RSS ${Math.round(rssPeak)} MB, all written ${recoverSec.toFixed(1)} s after the load stopped`)
+  say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} % (${((cpu * wall * 1e6) / Math.max(1, accepted)).toFixed(1)} µs a message), peak RSS ${Math.round(rssPeak)} MB, all written ${recoverSec.toFixed(1)} s after the load stopped`)
   return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec }
 }
 

@@ -140,3 +140,8 @@ export function groupByCell<T>(items: readonly T[], at: (item: T) => { x: number
   }
   return out
 }
+
+/** The same items in the same order (by identity): a derived list that would not change returns the one it had. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => item === b[i])
+}

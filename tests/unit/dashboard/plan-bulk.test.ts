@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bulkPaths, fitView, nearest, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
+import { bulkPaths, fitView, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
 
 describe('site plan bulk: geometry, paths and hit test', () => {
   it('maps metres to the box as the SVG viewBox does (xMidYMid meet)', () => {
@@ -27,6 +27,13 @@ describe('site plan bulk: geometry, paths and hit test', () => {
     expect(nearest(pts, (p) => p, 5, 2, 3)?.id).toBe('c')
     expect(nearest(pts, (p) => p, 9, 0, 3)?.id).toBe('b')
     expect(nearest(pts, (p) => p, 50, 50, 3)).toBeUndefined()
+  })
+  it('tells a list with the same items in the same order from one that changed', () => {
+    const [a, b] = [{ id: 'a' }, { id: 'b' }]
+    expect(sameItems([a, b], [a, b])).toBe(true)
+    expect(sameItems([a, b], [b, a])).toBe(false)
+    expect(sameItems([a], [a, b])).toBe(false)
+    expect(sameItems([a], [{ id: 'a' }])).toBe(false)
   })
 })
 

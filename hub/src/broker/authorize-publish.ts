@@ -47,7 +47,10 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       }
     }
     // Only the status topic is retained (its will message); telemetry is never kept by the broker.
-    if (t.channel !== 'status') packet.retain = false
+    if (t.channel !== 'status') {
+      packet.retain = false
+      consumedByIngest.add(packet)
+    }
     let pending: void | Promise<void>
     try {
       pending = ingest.handle(t, topic, packet.payload as Buffer, packet.qos)
@@ -72,6 +75,13 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
   }
   return authorize
 }
+
+/**
+ * Device publishes that ingest consumes entirely (telemetry, events). No MQTT client may
+ * subscribe to them (authorize-subscribe.ts: `cmd` topics only), so the broker's fan-out
+ * skips them (broker.ts).
+ */
+export const consumedByIngest = new WeakSet<object>()
 
 /** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
 let heldNow = 0

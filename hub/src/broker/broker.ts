@@ -3,15 +3,18 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage, Server as HttpServer } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { Aedes } from 'aedes'
+import { Aedes, type PublishPacket } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import { makeAuthenticate } from './authenticate.js'
-import { makeAuthorizePublish } from './authorize-publish.js'
+import { consumedByIngest, makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection } from './packet-size-guard.js'
+
+/** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
+type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -51,6 +54,13 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   })
+  // The fan-out of a publish (a copy of the packet, a topic match against every subscription,
+  // the hooks) would find no subscriber for telemetry and events: skipped for those.
+  const fanOut = aedes.publish.bind(aedes) as unknown as InternalPublish
+  ;(aedes as unknown as { publish: InternalPublish }).publish = (packet, client, done) => {
+    if (typeof client === 'function' || !consumedByIngest.has(packet)) return fanOut(packet, client, done)
+    done?.(null)
+  }
   aedes.on('clientError', (client, err) => {
     o.log.info({ client: identityOf(client)?.id ?? client?.id, err: err.message }, 'mqtt client error')
   })

@@ -18,7 +18,7 @@ import { inboundBacklog } from './broker/packet-size-guard.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
-import { Journal } from './journal/journal.js'
+import { Journal, type Durable } from './journal/journal.js'
 import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
@@ -143,7 +143,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
    * Every point goes to the journal; the writer reads it back from there. QoS 1 publishers
    * wait for the journal's fdatasync (durable acknowledgement); nobody waits for InfluxDB.
    */
-  const store = (lines: string[], qos: number): void | Promise<void> | 'full' => {
+  const store = (lines: string[], qos: number): void | Durable | 'full' => {
     const j = journal.append(lines, qos >= 1)
     if (!j) return 'full'
     return j.durable

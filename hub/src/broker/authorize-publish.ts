@@ -1,6 +1,7 @@
 import type { Client, PublishPacket } from 'aedes'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
+import type { Durable } from '../journal/journal.js'
 import { decodeTopic } from './topic-codec.js'
 import { identityOf } from './identity.js'
 import { TokenBucket } from './rate-limit.js'
@@ -8,9 +9,9 @@ import { TokenBucket } from './rate-limit.js'
 /**
  * PUBLISH: a device or gateway may publish only under its own devices' prefixes, and never
  * to a `cmd` topic. An authorised publish is handed to ingest here, in-process, before the
- * broker acknowledges it: the PUBACK of a QoS 1 message waits for ingest (and so for the
- * store's backpressure, and later the journal's durability). A refused publish is counted,
- * logged, and closes the connection (MQTT-3.3.5-2: no error goes back to the client).
+ * broker acknowledges it: the PUBACK of a QoS 1 message waits until the journal has the
+ * reading on disk. A refused publish is counted, logged, and closes the connection
+ * (MQTT-3.3.5-2: no error goes back to the client).
  */
 export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void, maxRate = 0) {
   const buckets = new WeakMap<Client, TokenBucket>()
@@ -51,7 +52,7 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       packet.retain = false
       consumedByIngest.add(packet)
     }
-    let pending: void | Promise<void>
+    let pending: void | Durable
     try {
       pending = ingest.handle(t, topic, packet.payload as Buffer, packet.qos)
     } catch (err) {
@@ -59,19 +60,13 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       return done(null)
     }
     if (!pending) return done(null)
-    // Held (store backpressure, or a QoS 1 reading waiting for the journal). aedes reads a
-    // client's socket a chunk at a time, so what is held is bounded by connections × one chunk.
+    // Held until the journal has it on disk (QoS 1). aedes reads a client's socket a slice at
+    // a time, so what is held is bounded by connections × one slice.
     heldNow++
-    pending.then(
-      () => {
-        heldNow--
-        done(null)
-      },
-      (err: Error) => {
-        heldNow--
-        done(err)
-      },
-    )
+    pending.whenDurable(() => {
+      heldNow--
+      done(null)
+    })
   }
   return authorize
 }

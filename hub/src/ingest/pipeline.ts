@@ -1,6 +1,7 @@
 import type { Device } from '../model/device.js'
 import type { DeviceStatus, Place, Reading, RejectReason } from '../model/reading.js'
 import type { DeviceTopic } from '../broker/topic-codec.js'
+import type { Durable } from '../journal/journal.js'
 import { RejectCounter } from './reject-counter.js'
 import { checkEvent, checkTelemetry, type CheckedEvent } from './validate.js'
 
@@ -10,10 +11,10 @@ import { checkEvent, checkTelemetry, type CheckedEvent } from './validate.js'
  * ones — in a batch, each element stands or falls alone.
  */
 export interface IngestSink {
-  /** Accepted readings. A returned promise holds the publisher (backpressure, durability). */
-  readings(readings: Reading[], qos: number): void | Promise<void>
-  event(event: CheckedEvent, qos: number): void | Promise<void>
-  status(status: DeviceStatus): void | Promise<void>
+  /** Accepted readings. A returned Durable holds the publisher until the journal has them on disk. */
+  readings(readings: Reading[], qos: number): void | Durable
+  event(event: CheckedEvent, qos: number): void | Durable
+  status(status: DeviceStatus): void | Durable
   reject(reject: { reason: RejectReason; detail: string; topic: string; device: string | undefined; ts: number; sample: string }): void
 }
 
@@ -33,7 +34,7 @@ export class Ingest {
   constructor(private readonly o: IngestOptions) {}
 
   /** One publish on an authorised device topic. */
-  handle(topic: DeviceTopic, rawTopic: string, payload: Buffer, qos = 0): void | Promise<void> {
+  handle(topic: DeviceTopic, rawTopic: string, payload: Buffer, qos = 0): void | Durable {
     this.messages++
     const rec = this.o.devices.get(topic.device)
     if (!rec) return this.reject('unknown_device', `no device ${topic.device}`, rawTopic, undefined, payload)
@@ -55,7 +56,7 @@ export class Ingest {
     }
   }
 
-  private telemetry(payload: Buffer, device: Device, place: Place, now: number, rawTopic: string, qos: number): void | Promise<void> {
+  private telemetry(payload: Buffer, device: Device, place: Place, now: number, rawTopic: string, qos: number): void | Durable {
     const parsed = parseJson(payload)
     if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, device.id, payload)
     if (Array.isArray(parsed)) {
@@ -78,7 +79,7 @@ export class Ingest {
     return this.o.sink.readings([r.value], qos)
   }
 
-  private event(payload: Buffer, place: Place, now: number, rawTopic: string, qos: number): void | Promise<void> {
+  private event(payload: Buffer, place: Place, now: number, rawTopic: string, qos: number): void | Durable {
     const parsed = parseJson(payload)
     if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, place.device, payload)
     const r = checkEvent(parsed, place, now)
@@ -87,7 +88,7 @@ export class Ingest {
     return this.o.sink.event(r.value, qos)
   }
 
-  private status(payload: Buffer, place: Place, now: number, rawTopic: string): void | Promise<void> {
+  private status(payload: Buffer, place: Place, now: number, rawTopic: string): void | Durable {
     const text = payload.length <= 64 ? payload.toString('utf8').trim() : ''
     if (text !== 'online' && text !== 'offline')
       return this.reject('status_invalid', 'status payload must be online or offline', rawTopic, place.device, payload)

@@ -175,7 +175,7 @@ export class SafetyLoop {
     try {
       this.apply(this.rules.tick(now))
       this.alarms.tick(now)
-      this.emitRisk(this.risk.refresh())
+      this.emitRisk(this.risk.refreshDue())
       if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'safety tick failed')

@@ -97,6 +97,18 @@ interface Group {
   offlineAlarmed: Set<string>
 }
 
+/**
+ * The reason an offline safety device gives, made once per device (a park with thousands of
+ * devices offline recomputes without rebuilding thousands of texts). A changed device is a
+ * new object, so its reason is made afresh.
+ */
+const offlineReasons = new WeakMap<Device, RiskReason>()
+function offlineReason(d: Device): RiskReason {
+  let r = offlineReasons.get(d)
+  if (!r) offlineReasons.set(d, (r = { level: 3, code: 'safety_device_offline', ...deviceOfflineText(d), alarm: undefined, device: d.id }))
+  return r
+}
+
 /** The live level of one park, from the alarms and devices given (others' parks are ignored). */
 export function computeParkRisk(
   park: Park,
@@ -149,7 +161,7 @@ export function computeParkRisk(
   for (const [id, g] of groups) {
     for (const d of g.offline) {
       if (g.offlineAlarmed.has(d.id)) continue
-      g.reasons.push({ level: 3, code: 'safety_device_offline', ...deviceOfflineText(d), alarm: undefined, device: d.id })
+      g.reasons.push(offlineReason(d))
     }
     if (g.safetyTotal > 0 && g.offline.length > 0 && g.offline.length >= g.safetyTotal * share - 1e-9) {
       const where = id === '' ? { text: park.name, textEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)

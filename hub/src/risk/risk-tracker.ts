@@ -26,6 +26,8 @@ interface ParkSlot {
   risk: ParkRisk
   /** The risk without `updatedAt`, to tell a real change from a recomputation. */
   signature: string
+  /** When the first shelf of this park's alarms runs out (Infinity: none shelved). */
+  shelfEnds: number
 }
 
 function signatureOf(risk: ParkRisk): string {
@@ -53,7 +55,7 @@ export class RiskTracker {
     this.#slots = new Map()
     for (const park of zone.parks) {
       const placeholder = computeParkRisk(park, [], [], now, this.#options)
-      this.#slots.set(park.id, { park, alarms: new Map(), devices: new Map(), risk: placeholder, signature: '' })
+      this.#slots.set(park.id, { park, alarms: new Map(), devices: new Map(), risk: placeholder, signature: '', shelfEnds: Infinity })
     }
     this.#alarmPark.clear()
     this.#devicePark.clear()
@@ -132,10 +134,21 @@ export class RiskTracker {
     return this.#recomputeParks([before])
   }
 
-  /** Recompute every park (e.g. periodically, for shelves that expired). Returns the parks that changed. */
+  /** Recompute every park. Returns the parks that changed. */
   refresh(): ParkRisk[] {
     this.#pending.clear()
     return this.#recomputeParks([...this.#slots.keys()])
+  }
+
+  /**
+   * Time alone changes a park's risk only when a shelved alarm's shelf runs out (it counts
+   * again): recompute the parks where that happened, and those marked. Called every second;
+   * recomputing a park of thousands of devices every second would stall the hub for nothing.
+   */
+  refreshDue(): ParkRisk[] {
+    const now = this.#clock()
+    for (const [id, slot] of this.#slots) if (slot.shelfEnds <= now) this.#pending.add(id)
+    return this.flush()
   }
 
   /** The zone changed (parks, enterprises, areas, grades): rebuild, keeping alarms and devices. */
@@ -180,6 +193,8 @@ export class RiskTracker {
 
   /** True when the park's risk changed; its `updatedAt` then moves to `now`. */
   #recompute(slot: ParkSlot, now: number): boolean {
+    slot.shelfEnds = Infinity
+    for (const a of slot.alarms.values()) if (a.shelvedUntil !== undefined && a.shelvedUntil > now && a.shelvedUntil < slot.shelfEnds) slot.shelfEnds = a.shelvedUntil
     const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options)
     const signature = signatureOf(risk)
     if (signature === slot.signature) return false

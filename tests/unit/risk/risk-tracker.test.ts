@@ -70,6 +70,17 @@ describe('RiskTracker: incremental, per park', () => {
     expect(t.flush()).toEqual([])
   })
 
+  it('recomputes on the clock only the parks whose shelved alarm came back', () => {
+    const { t, clock } = tracker()
+    expect(t.refreshDue()).toEqual([])
+    expect(t.updateAlarm(alarm({ shelvedUntil: NOW + 60_000 }))).toEqual([])
+    clock.set(NOW + 59_000)
+    expect(t.refreshDue()).toEqual([])
+    clock.set(NOW + 60_000)
+    expect(t.refreshDue().map((r) => [r.park, r.level])).toEqual([['vtc', 1]])
+    expect(t.refreshDue()).toEqual([])
+  })
+
   it('ignores alarms of parks it does not know', () => {
     const { t } = tracker()
     expect(t.updateAlarm(alarm({ park: 'elsewhere' }))).toEqual([])

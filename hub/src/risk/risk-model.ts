@@ -15,7 +15,8 @@
  *   2. Safety devices are those with `safety: true`, or of kind `gas` / `fire` unless marked
  *      `safety: false`. Each offline safety device gives yellow (3) (DOMAIN.md: a safety
  *      device offline or faulty → yellow), unless a counted `device_offline` / `deadman`
- *      alarm of that device already says so.
+ *      alarm of that device already says so. Per enterprise, the first `offlineListed` are
+ *      reasons of their own and the rest one reason that counts them.
  *   3. If ≥ 20 % (`blindSpotShare`) of an enterprise's safety devices are offline, that is a
  *      monitoring blind spot (监测盲区): orange (2).
  *   4. An enterprise's level is the most severe (lowest number) of its reasons; none → null
@@ -30,7 +31,7 @@ import type { Alarm, AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { EnterpriseRisk, ParkRisk, RiskLevel, RiskReason } from '../model/risk.js'
 import type { Park, Zone } from '../model/zone.js'
-import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, placeOf, type Bilingual } from './risk-text.js'
+import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, moreOfflineText, placeOf, type Bilingual } from './risk-text.js'
 
 export interface DeviceState {
   device: Device
@@ -40,6 +41,12 @@ export interface DeviceState {
 export interface RiskOptions {
   /** Share of an enterprise's safety devices offline that makes a blind spot (orange). Default 0.2. */
   blindSpotShare?: number
+  /**
+   * Offline safety devices listed one by one per enterprise (default 10); the rest are one
+   * reason that counts them. A park with thousands of devices offline otherwise carried
+   * thousands of reasons in every risk update (3 MB for a 10,000-device zone).
+   */
+  offlineListed?: number
   /** Alarm types that are red whatever their level, with the reason code each gives. */
   confirmedTypes?: Readonly<Record<string, string>>
   /** Override the "what" of an alarm reason (the place is added after ` · `). */
@@ -55,6 +62,7 @@ export interface RiskInput {
 
 export const RISK_DEFAULTS = {
   blindSpotShare: 0.2,
+  offlineListed: 10,
   confirmedTypes: { fire_confirmed: 'confirmed_fire', gas_confirmed: 'confirmed_gas', gas_fire: 'gas_fire' },
 } as const
 
@@ -93,6 +101,8 @@ interface Group {
   reasons: RiskReason[]
   safetyTotal: number
   offline: Device[]
+  /** Offline devices given a reason of their own so far. */
+  offlineListed: number
   /** Devices already reported offline by a counted alarm. */
   offlineAlarmed: Set<string>
 }
@@ -109,6 +119,11 @@ function offlineReason(d: Device): RiskReason {
   return r
 }
 
+/** Where a group's reasons are: its enterprise, or the park for park-wide ones (id ''). */
+function groupPlace(park: Park, id: string): Bilingual {
+  return id === '' ? { text: park.name, textEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
+}
+
 /** The live level of one park, from the alarms and devices given (others' parks are ignored). */
 export function computeParkRisk(
   park: Park,
@@ -118,6 +133,7 @@ export function computeParkRisk(
   options: RiskOptions = {},
 ): ParkRisk {
   const share = options.blindSpotShare ?? RISK_DEFAULTS.blindSpotShare
+  const listedMax = options.offlineListed ?? RISK_DEFAULTS.offlineListed
   const confirmed: Readonly<Record<string, string>> = options.confirmedTypes ?? RISK_DEFAULTS.confirmedTypes
   const listed = new Set(park.enterprises.map((e) => e.id))
   const groups = new Map<string, Group>()
@@ -125,7 +141,7 @@ export function computeParkRisk(
     const id = listed.has(enterprise) ? enterprise : ''
     let g = groups.get(id)
     if (!g) {
-      g = { reasons: [], safetyTotal: 0, offline: [], offlineAlarmed: new Set() }
+      g = { reasons: [], safetyTotal: 0, offline: [], offlineListed: 0, offlineAlarmed: new Set() }
       groups.set(id, g)
     }
     return g
@@ -159,14 +175,18 @@ export function computeParkRisk(
   }
 
   for (const [id, g] of groups) {
+    let unlisted = 0
     for (const d of g.offline) {
       if (g.offlineAlarmed.has(d.id)) continue
-      g.reasons.push(offlineReason(d))
+      if (g.offlineListed++ < listedMax) g.reasons.push(offlineReason(d))
+      else unlisted++
+    }
+    if (unlisted > 0) {
+      g.reasons.push({ level: 3, code: 'safety_device_offline', ...moreOfflineText(unlisted, groupPlace(park, id)), alarm: undefined, device: undefined })
     }
     if (g.safetyTotal > 0 && g.offline.length > 0 && g.offline.length >= g.safetyTotal * share - 1e-9) {
-      const where = id === '' ? { text: park.name, textEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
       g.reasons.push({
-        level: 2, code: 'monitoring_blind_spot', ...blindSpotText(g.offline.length, g.safetyTotal, where),
+        level: 2, code: 'monitoring_blind_spot', ...blindSpotText(g.offline.length, g.safetyTotal, groupPlace(park, id)),
         alarm: undefined, device: undefined,
       })
     }

@@ -113,6 +113,13 @@ export function deviceOfflineText(device: Device): Bilingual {
   }
 }
 
+export function moreOfflineText(count: number, where: Bilingual): Bilingual {
+  return {
+    text: `另有 ${count} 台安全监测设备离线 · ${where.text}`,
+    textEn: `${count} more safety devices offline · ${where.textEn}`,
+  }
+}
+
 export function blindSpotText(offline: number, total: number, where: Bilingual): Bilingual {
   const pct = Math.round((offline / total) * 100)
   return {

@@ -56,6 +56,20 @@ describe('computeRisk: four-colour level', () => {
     expect(vtc.devicesOnline).toBe(15)
   })
 
+  it('lists the first offline devices of an enterprise one by one and counts the rest in one reason', () => {
+    const ids = Array.from({ length: 7 }, (_, i) => `tw-gas-${i + 1}`)
+    const [vtc] = computeRisk({ zone: ZONE, alarms: [], devices: offline(devices(), ...ids), now: NOW }, { offlineListed: 3 })
+    const offlineReasons = vtc!.reasons.filter((r) => r.code === 'safety_device_offline')
+    expect(offlineReasons.filter((r) => r.device !== undefined).map((r) => r.device)).toEqual(['tw-gas-1', 'tw-gas-2', 'tw-gas-3'])
+    const rest = offlineReasons.find((r) => r.device === undefined)!
+    expect(rest.level).toBe(3)
+    expect(rest.text).toMatch(/^另有 4 台安全监测设备离线 · /)
+    expect(rest.textEn).toMatch(/^4 more safety devices offline · /)
+    // The level and the blind spot still see all seven.
+    expect(vtc!.level).toBe(2)
+    expect(vtc!.reasons.find((r) => r.code === 'monitoring_blind_spot')?.textEn).toMatch(/^Monitoring blind spot: 7 of 10 safety devices offline/)
+  })
+
   it('is orange when ≥ 20 % of an enterprise\'s safety devices are offline (blind spot)', () => {
     const vtc = park(risk({ devs: offline(devices(), 'vc-gas-2') }), 'vtc')
     expect(vtc.level).toBe(2)

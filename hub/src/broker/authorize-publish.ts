@@ -48,10 +48,7 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
       }
     }
     // Only the status topic is retained (its will message); telemetry is never kept by the broker.
-    if (t.channel !== 'status') {
-      packet.retain = false
-      consumedByIngest.add(packet)
-    }
+    if (t.channel !== 'status') packet.retain = false
     let pending: void | Durable
     try {
       pending = ingest.handle(t, topic, packet.payload as Buffer, packet.qos)
@@ -70,13 +67,6 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
   }
   return authorize
 }
-
-/**
- * Device publishes that ingest consumes entirely (telemetry, events). No MQTT client may
- * subscribe to them (authorize-subscribe.ts: `cmd` topics only), so the broker's fan-out
- * skips them (broker.ts).
- */
-export const consumedByIngest = new WeakSet<object>()
 
 /** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
 let heldNow = 0

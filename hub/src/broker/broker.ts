@@ -8,13 +8,16 @@ import { WebSocketServer, createWebSocketStream } from 'ws'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import { makeAuthenticate } from './authenticate.js'
-import { consumedByIngest, makeAuthorizePublish } from './authorize-publish.js'
+import { makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection } from './packet-size-guard.js'
 
 /** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
 type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
+
+/** Topics ingest consumes entirely (their format already checked by authorizePublish). */
+const consumedByIngest = (topic: string): boolean => topic.endsWith('/telemetry') || topic.endsWith('/event')
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -54,12 +57,14 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   })
-  // The fan-out of a publish (a copy of the packet, a topic match against every subscription,
-  // the hooks) would find no subscriber for telemetry and events: skipped for those.
+  // A device's telemetry and events reach this only after authorizePublish handed them to
+  // ingest, and no MQTT client may subscribe to them (authorize-subscribe.ts: `cmd` topics
+  // only): the fan-out (a copy of the packet, a topic match against every subscription, the
+  // hooks) would find no one, so it is skipped for them.
   const fanOut = aedes.publish.bind(aedes) as unknown as InternalPublish
   ;(aedes as unknown as { publish: InternalPublish }).publish = (packet, client, done) => {
-    if (typeof client === 'function' || !consumedByIngest.has(packet)) return fanOut(packet, client, done)
-    done?.(null)
+    if (client && typeof client !== 'function' && consumedByIngest(packet.topic)) return done?.(null)
+    fanOut(packet, client, done)
   }
   aedes.on('clientError', (client, err) => {
     o.log.info({ client: identityOf(client)?.id ?? client?.id, err: err.message }, 'mqtt client error')

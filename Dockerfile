@@ -8,4 +8,5 @@ RUN npx tsc -p tsconfig.hub.json && npx vite build --config dashboard/vite.confi
 ENV HUB_HOST=0.0.0.0 HUB_HTTP_PORT=8080 HUB_MQTT_PORT=1883 HUB_DATA_DIR=/data
 VOLUME /data
 EXPOSE 8080 1883
-CMD ["node", "dist/hub/src/main.js"]
+# One V8 helper thread, as `npm start` runs it (scripts/start.mjs, docs/performance.md).
+CMD ["node", "--v8-pool-size=1", "dist/hub/src/main.js"]

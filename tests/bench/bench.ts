@@ -93,7 +93,8 @@ function startHub(env: Record<string, string>): Promise<HubProc> {
     const heap = arg('heap-mb', 0)
     const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
     const flags = process.argv.includes('--hub-flags') ? process.argv[process.argv.indexOf('--hub-flags') + 1]!.split(' ').filter(Boolean) : []
-    const child = spawn(process.execPath, [...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, ...flags, hubMain()], {
+    // As `npm start` runs it (scripts/start.mjs): one V8 helper thread.
+    const child = spawn(process.execPath, ['--v8-pool-size=1', ...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, ...flags, hubMain()], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''

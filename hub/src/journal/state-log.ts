@@ -99,7 +99,7 @@ export class StateLog<S, R> {
     } else if (this.pending.length > 0) this.schedule()
   }
 
-  /** Write what is pending and flush it, on the event loop (compaction and close only). */
+  /** Write what is pending and flush it, on the event loop (as the log closes). */
   private commitNow(): void {
     if (this.fd === undefined || this.pending.length === 0) return
     writeSync(this.fd, this.pending.join(''))

@@ -26,7 +26,7 @@ const children = []
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
 // One V8 helper thread: a major collection's concurrent marking then cannot take both cores of
 // a small server from the hub's main thread, which handles every reading and alarm. Event-loop
-// stalls in the bench's latency phase: max 100 – 111 ms with the default pool, 56 – 68 ms with
+// stalls in the bench's latency phase: max 100 – 111 ms with the default pool, 56 – 75 ms with
 // one helper (docs/performance.md).
 const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: process.env })
 children.push(hub)

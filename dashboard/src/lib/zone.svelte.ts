@@ -20,7 +20,8 @@ class ZoneStore {
 
   timeZone = $derived(this.info?.timezone ?? DEFAULT_TIME_ZONE)
   parkById = $derived(new Map(this.parks.map((p) => [p.id, p])))
-  devices = $derived([...this.devicesByPark.values()].flat())
+  /** Every device, park by park in the zone's order (whatever order the parks arrived in). */
+  devices = $derived(this.parks.flatMap((p) => this.devicesByPark.get(p.id) ?? NO_DEVICES))
   deviceById = $derived(new Map(this.devices.map((d) => [d.id, d])))
   /** Devices online, zone-wide and per park: the live state where known, else the registry's. */
   online = $derived.by(() => {

@@ -105,6 +105,11 @@ export class StateLog<S, R> {
     writeSync(this.fd, this.pending.join(''))
     fdatasyncSync(this.fd)
     this.pending = []
+    this.answerWaiting()
+  }
+
+  /** Everyone waiting for the pending records: they are on disk (written, or in a snapshot). */
+  private answerWaiting(): void {
     const w = this.waiting
     this.waiting = []
     for (const resolve of w) resolve()
@@ -124,9 +129,7 @@ export class StateLog<S, R> {
     closeSync(fd)
     renameSync(tmp, this.snapshotPath)
     this.pending = []
-    const w = this.waiting
-    this.waiting = []
-    for (const resolve of w) resolve()
+    this.answerWaiting()
     const logTmp = `${this.logPath}.tmp`
     const next = openSync(logTmp, 'w')
     fsyncSync(next)

@@ -1,4 +1,5 @@
 import { Duplex } from 'node:stream'
+import { inNextCheck, passWasFull, turnHasRoom } from './loop-turns.js'
 
 /**
  * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
@@ -106,7 +107,29 @@ class GuardedConnection extends Duplex {
       this.socket.pause()
       inbound.paused++
     }
-    this.deliver()
+    if (this.wanted) this.deliverSoon()
+  }
+
+  /** Deliver now if this pass of the loop has room, else in a later one (loop-turns.ts). */
+  private deliverSoon(): void {
+    if (turnHasRoom()) this.deliver()
+    else this.queueDelivery()
+  }
+
+  private queueDelivery(): void {
+    if (this.deliverQueued) return
+    this.deliverQueued = true
+    inNextCheck(this.queuedDelivery)
+  }
+
+  private readonly queuedDelivery = (): void => {
+    this.deliverQueued = false
+    if (this.destroyed) return
+    if (turnHasRoom()) this.deliver()
+    else {
+      passWasFull()
+      this.queueDelivery()
+    }
   }
 
   private deliver(): void {
@@ -132,12 +155,7 @@ class GuardedConnection extends Duplex {
     this.wanted = true
     // Never push inside read(): aedes reads again from within a handler that completes at
     // once; bytes pushed into that nested read were lost (616 of a 1,500-message burst).
-    if (this.deliverQueued) return
-    this.deliverQueued = true
-    process.nextTick(() => {
-      this.deliverQueued = false
-      this.deliver()
-    })
+    this.queueDelivery()
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {

@@ -15,6 +15,7 @@ import { Ingest, type IngestSink } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
 import { heldPublishes } from './broker/authorize-publish.js'
 import { inboundBacklog } from './broker/packet-size-guard.js'
+import { connectionsSaturated } from './broker/loop-turns.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
@@ -135,6 +136,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
+    holdBack: () => connectionsSaturated(),
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()
@@ -230,7 +232,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort },
       influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
       ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
-      store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten },
+      store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },

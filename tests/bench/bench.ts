@@ -155,7 +155,7 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number }; influx: { writeErrors: number; lastError: string }; journal: { slowestWriteMs: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
+async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number; heldBack: boolean }; influx: { writeErrors: number; lastError: string }; journal: { slowestWriteMs: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
   return (await fetch(`${http}/api/v1/health`)).json() as never
 }
 
@@ -174,7 +174,7 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const t0 = Date.now()
   const progress = setInterval(async () => {
     const h = await health(hub.http).catch(() => undefined)
-    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}, held ${h.process.heldPublishes}, waiting ${Math.round(h.process.waitingBytes / 1024)} KiB on ${h.process.pausedConnections} paused connections, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB${h.influx.writeErrors > 0 ? `, write errors ${h.influx.writeErrors} (${h.influx.lastError.slice(0, 80)})` : ''}`)
+    if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}${h.store.heldBack ? " (writes held back)" : ""}, held ${h.process.heldPublishes}, waiting ${Math.round(h.process.waitingBytes / 1024)} KiB on ${h.process.pausedConnections} paused connections, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB${h.influx.writeErrors > 0 ? `, write errors ${h.influx.writeErrors} (${h.influx.lastError.slice(0, 80)})` : ''}`)
   }, 2000)
   const gens = await generate(devices, { url: hub.mqtt, rate, seconds, qos, tsBase })
   clearInterval(progress)

@@ -18,6 +18,7 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   metric('smartpark_store_points_written_total', 'Points written to InfluxDB', 'counter', [[undefined, h.store.pointsWritten]])
   metric('smartpark_store_batches_written_total', 'Batches written to InfluxDB', 'counter', [[undefined, h.store.batchesWritten]])
   metric('smartpark_store_queue_depth', 'Points waiting to be written', 'gauge', [[undefined, h.store.queueDepth]])
+  metric('smartpark_store_held_back', 'Writes to InfluxDB slowed while ingest is saturated', 'gauge', [[undefined, h.store.heldBack ? 1 : 0]])
   metric('smartpark_influx_write_errors_total', 'Failed InfluxDB writes', 'counter', [[undefined, h.influx.writeErrors]])
   metric('smartpark_influx_up', 'InfluxDB answers /ping', 'gauge', [[undefined, h.influx.reachable ? 1 : 0]])
   metric('smartpark_influxd_restarts_total', 'Restarts of the managed influxd', 'counter', [[undefined, h.influx.restarts]])

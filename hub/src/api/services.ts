@@ -12,7 +12,8 @@ export interface HealthReport {
   broker: { clients: number; mqttPort: number | undefined }
   influx: { url: string; managed: boolean; reachable: boolean; restarts: number; writeErrors: number; lastError: string }
   ingest: { messages: number; accepted: number; rejected: number; rejectsByReason: Record<string, number> }
-  store: { queueDepth: number; pointsWritten: number; batchesWritten: number }
+  /** heldBack: writes to InfluxDB slowed while ingest is saturated; the journal holds the rest. */
+  store: { queueDepth: number; pointsWritten: number; batchesWritten: number; heldBack: boolean }
   journal: { backlog: number; bytes: number; usage: number; replayed: number; slowestWriteMs: number }
   devices: { total: number; online: number }
   process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }

@@ -172,8 +172,14 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const cpu0 = await cpuSeconds(hub.pid)
   const h0 = await health(hub.http)
   const t0 = Date.now()
+  // Timers and HTTP while the load runs: the hub's event-loop delay and how long its health took to answer.
+  let loopMaxMs = 0
+  let healthMaxMs = 0
   const progress = setInterval(async () => {
+    const asked = performance.now()
     const h = await health(hub.http).catch(() => undefined)
+    healthMaxMs = Math.max(healthMaxMs, performance.now() - asked)
+    if (h) loopMaxMs = Math.max(loopMaxMs, h.process.eventLoopDelayMs.max)
     if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}${h.store.heldBack ? " (writes held back)" : ""}, held ${h.process.heldPublishes}, waiting ${Math.round(h.process.waitingBytes / 1024)} KiB on ${h.process.pausedConnections} paused connections, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB${h.influx.writeErrors > 0 ? `, write errors ${h.influx.writeErrors} (${h.influx.lastError.slice(0, 80)})` : ''}`)
   }, 2000)
   const gens = await generate(devices, { url: hub.mqtt, rate, seconds, qos, tsBase })
@@ -201,7 +207,8 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const rejects: Record<string, number> = {}
   for (const [k, v] of Object.entries(h.ingest.rejectsByReason)) if (v - (h0.ingest.rejectsByReason[k] ?? 0) > 0) rejects[k] = v - (h0.ingest.rejectsByReason[k] ?? 0)
   say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} % (${((cpu * wall * 1e6) / Math.max(1, accepted)).toFixed(1)} µs a message), peak RSS ${Math.round(rssPeak)} MB, all written ${recoverSec.toFixed(1)} s after the load stopped`)
-  return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec }
+  say(`  during the load: event-loop delay max ${Math.round(loopMaxMs)} ms, health answered within ${Math.round(healthMaxMs)} ms`)
+  return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec, loopMaxMs, healthMaxMs }
 }
 
 async function latencyPhase(hub: HubProc, load: { id: string; secret: string; topic: string; metric: string }[], probes: { id: string; secret: string; topic: string; metric: string }[]): Promise<number[]> {
@@ -282,7 +289,7 @@ async function main(): Promise<void> {
     const rssIdle = await peakRssMb(hub.pid)
 
     const only = process.argv.includes('--latency-only') ? ['latency'] : process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : ['qos0', 'qos1', 'overload', 'latency']
-    const skipped = { sent: 0, accepted: 0, stored: 0, lost: 0, rate: 0, cpu: 0, acked: 0, rssPeak: 0, recoverSec: 0 }
+    const skipped = { sent: 0, accepted: 0, stored: 0, lost: 0, rate: 0, cpu: 0, acked: 0, rssPeak: 0, recoverSec: 0, loopMaxMs: 0, healthMaxMs: 0 }
     const q0 = only.includes('qos0') ? await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000) : skipped
     const q1 = only.includes('qos1') ? await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000) : skipped
     await resetPeakRss(hub.pid)
@@ -324,6 +331,10 @@ async function main(): Promise<void> {
       hubRssIdleMb: Math.round(rssIdle),
       hubCpuQos0: Number(q0.cpu.toFixed(2)),
       hubCpuQos1: Number(q1.cpu.toFixed(2)),
+      loopDelayMaxQos0Ms: Math.round(q0.loopMaxMs),
+      loopDelayMaxQos1Ms: Math.round(q1.loopMaxMs),
+      loopDelayMaxOverloadMs: Math.round(over.loopMaxMs),
+      healthMaxMs: Math.round(Math.max(q0.healthMaxMs, q1.healthMaxMs, over.healthMaxMs)),
       zoneDevices: zone.devices.length,
       quick,
     }
@@ -335,6 +346,7 @@ async function main(): Promise<void> {
       [`alarm latency at ${P.latencyLoad} msgs/s`, `p50 ${figures.alarmLatencyP50Ms} ms, p99 ${figures.alarmLatencyP99Ms} ms, max ${figures.alarmLatencyMaxMs} ms (${lat.length}/${probes.length - 10} probes after 10 warm-up)`],
       ['hub peak RSS', `${figures.hubRssMb} MB (idle ${figures.hubRssIdleMb} MB, QoS 0 ${figures.hubRssQos0Mb}, QoS 1 ${figures.hubRssQos1Mb}, overload ${figures.overloadRssMb}) with ${zone.devices.length} devices`],
       ['hub CPU', `${(q0.cpu * 100).toFixed(0)} % at QoS 0, ${(q1.cpu * 100).toFixed(0)} % at QoS 1 (100 % = one core)`],
+      ['event loop under load', `delay max ${figures.loopDelayMaxQos0Ms} ms at QoS 0, ${figures.loopDelayMaxQos1Ms} at QoS 1, ${figures.loopDelayMaxOverloadMs} in overload; health answered within ${figures.healthMaxMs} ms`],
     ]
     const w = Math.max(...rows.map((r) => r[0].length))
     process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n\n${JSON.stringify(figures)}\n`)

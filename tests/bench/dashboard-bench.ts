@@ -24,7 +24,9 @@ const FIRST_LEVEL: Record<string, number> = { lel: 25, h2s: 10, co: 20, no2: 5, 
 
 async function main(): Promise<void> {
   // Built every time: a dashboard/dist left from before a change would be measured instead.
-  const build = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  // Profiled, it is built unminified, so the profile names our functions.
+  const minify = process.argv.includes('--profile') ? ['--minify', 'false'] : []
+  const build = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn', ...minify], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
   if (build.status !== 0 || !existsSync(join(root, 'dashboard/dist/index.html'))) throw new Error('the dashboard did not build')
   const dir = await mkdtemp(join(tmpdir(), 'smartpark-dash-bench-'))
   let hub: ChildProcess | undefined
@@ -122,9 +124,24 @@ async function main(): Promise<void> {
     // The plan's devices follow a frame after its background: wait for them before counting.
     await devices.first().waitFor({ timeout: 10_000 })
     const nDev = await devices.count()
+    // `--profile FILE`: a CPU profile of the page over the device clicks (Chrome DevTools format).
+    const profileTo = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined
+    const cdp = profileTo ? await page.context().newCDPSession(page) : undefined
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+      await cdp.send('Profiler.start')
+    }
     for (let i = 0; i < Math.min(nDev, 10); i++) {
-      await phase(`device ${i + 1}`)
-      await devices.nth(Math.floor((i * nDev) / 10)).click({ force: true })
+      const device = devices.nth(Math.floor((i * nDev) / 10))
+      await phase(`device ${i + 1} ${await device.getAttribute('data-device')}`)
+      await device.click({ force: true })
+    }
+    if (cdp && profileTo) {
+      await page.waitForTimeout(500)
+      const { profile } = await cdp.send('Profiler.stop')
+      await writeFile(profileTo, JSON.stringify(profile))
+      say(`  CPU profile of the device clicks: ${profileTo}`)
     }
     await page.waitForTimeout(500)
     const long = await page.evaluate(() => (window as unknown as { __long: LongTask[] }).__long)

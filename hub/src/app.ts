@@ -43,6 +43,13 @@ import { LiveServer } from './live/live-server.js'
 
 /** Journal usage past which QoS 0 readings are shed (the alarm at 95 % is orange). */
 const SHED_JOURNAL_USAGE = 0.95
+/**
+ * Writes to InfluxDB give way to saturated ingest only while the journal is under half full
+ * (1 GB of the default 2 GB, about ten million points): past that InfluxDB gets full speed
+ * again, so a long overload slows publishers instead of filling the journal towards its alarm
+ * at 80 % and shedding at 95 %.
+ */
+const HOLD_BACK_JOURNAL_USAGE = 0.5
 
 export interface HubAddresses {
   httpPort: number
@@ -136,7 +143,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
-    holdBack: () => connectionsSaturated(),
+    holdBack: () => connectionsSaturated() && journal.usage() < HOLD_BACK_JOURNAL_USAGE,
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()

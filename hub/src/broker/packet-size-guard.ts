@@ -1,5 +1,5 @@
 import { Duplex } from 'node:stream'
-import { inNextCheck, passWasFull, turnHasRoom } from './loop-turns.js'
+import { inTurn } from './loop-turns.js'
 
 /**
  * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
@@ -107,29 +107,19 @@ class GuardedConnection extends Duplex {
       this.socket.pause()
       inbound.paused++
     }
-    if (this.wanted) this.deliverSoon()
+    if (this.wanted) this.queueDelivery()
   }
 
-  /** Deliver now if this pass of the loop has room, else in a later one (loop-turns.ts). */
-  private deliverSoon(): void {
-    if (turnHasRoom()) this.deliver()
-    else this.queueDelivery()
-  }
-
+  /** Deliver when this connection's turn comes (loop-turns.ts). */
   private queueDelivery(): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    inNextCheck(this.queuedDelivery)
+    inTurn(this.queuedDelivery)
   }
 
   private readonly queuedDelivery = (): void => {
     this.deliverQueued = false
-    if (this.destroyed) return
-    if (turnHasRoom()) this.deliver()
-    else {
-      passWasFull()
-      this.queueDelivery()
-    }
+    if (!this.destroyed) this.deliver()
   }
 
   private deliver(): void {

@@ -26,6 +26,20 @@ async function broker(authorize: (done: () => void) => void): Promise<{ url: str
   }
 }
 
+/** A broker where each publish costs 50 µs: 20 connections × 1,000 publishes are a second of work. */
+function busyBroker(): ReturnType<typeof broker> {
+  return broker((done) => {
+    const end = performance.now() + 0.05
+    while (performance.now() < end);
+    done()
+  })
+}
+
+/** 1,000 QoS 0 publishes from each client, sent at once. */
+function sendBacklog(clients: mqtt.MqttClient[]): void {
+  for (const [k, c] of clients.entries()) for (let i = 0; i < 1000; i++) c.publish('parks/p/e/d/telemetry', `{"c":${k},"n":${i}}`, { qos: 0 })
+}
+
 async function until(cond: () => boolean, what: string): Promise<void> {
   const end = Date.now() + 10_000
   while (!cond()) {
@@ -57,12 +71,7 @@ describe('guarded connection in front of aedes', () => {
   })
 
   it('lets timers run while connections hand a backlog to a busy broker', async () => {
-    // Each publish costs the broker 50 µs: 20 connections × 1,000 publishes are a second of work.
-    const spin = (): void => {
-      const until = performance.now() + 0.05
-      while (performance.now() < until);
-    }
-    const b = await broker((done) => (spin(), done()))
+    const b = await busyBroker()
     stop = b.close
     const clients = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
     const handledAt: number[] = []
@@ -71,7 +80,7 @@ describe('guarded connection in front of aedes', () => {
       handledAt.push(b.handled.length)
       saturatedSeen ||= connectionsSaturated()
     }, 5)
-    for (const [k, c] of clients.entries()) for (let i = 0; i < 1000; i++) c.publish('parks/p/e/d/telemetry', `{"c":${k},"n":${i}}`, { qos: 0 })
+    sendBacklog(clients)
     await until(() => b.handled.length >= 20_000, `${b.handled.length} of 20000 handled`)
     clearInterval(timer)
     // The interval ran all along, not only once the backlog was gone.
@@ -81,6 +90,24 @@ describe('guarded connection in front of aedes', () => {
     expect(saturatedSeen).toBe(true)
     await until(() => !connectionsSaturated(), 'saturation over')
     await Promise.all(clients.map((c) => c.endAsync()))
+  })
+
+  it('serves connections in turn: one that joins a saturated broker waits one round, not for the backlog', async () => {
+    // 20 connections with a second of work between them, each slice ≈ 20 ms of it.
+    const b = await busyBroker()
+    stop = b.close
+    const busy = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
+    const late = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 })
+    sendBacklog(busy)
+    await until(() => b.handled.length >= 2000, 'the backlog being handled')
+    late.publish('parks/p/e/d/telemetry', '{"late":true}', { qos: 0 })
+    await until(() => b.handled.length >= 20_001, `${b.handled.length} of 20001 handled`)
+    // Its one publish came after at most two slices from each busy connection (≈ 390 publishes
+    // each): the ones served in the pass it arrived in had queued again before it. Queued as
+    // each connection's own setImmediate, it came after the whole backlog (index 20,000).
+    const handledBefore = b.handled.indexOf('{"late":true}')
+    expect(handledBefore).toBeLessThan(2000 + 2 * 20 * 400)
+    await Promise.all([...busy, late].map((c) => c.endAsync()))
   })
 
   it('acknowledges every QoS 1 publish', async () => {

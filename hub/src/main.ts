@@ -25,7 +25,28 @@ async function main(): Promise<void> {
    * Set before the zone is loaded, so it holds from the first collection that matters.
    */
   setFlagsFromString(`--heap-growing-percent=${settings.heapGrowingPercent}`)
-  let hub: Hub
+  // Signals are handled from here on, not from the ready line: a SIGINT that came right after it
+  // (a supervisor, a test) found no handler yet and killed the hub without closing it, its
+  // influxd left running. One that comes while the hub starts stops it once it is up; a second
+  // one then leaves at once.
+  let hub: Hub | undefined
+  let stopping: string | undefined
+  const close = (h: Hub, signal: string): void => {
+    h.api.log.info({ signal }, 'stopping')
+    const force = setTimeout(() => process.exit(1), 20_000)
+    force.unref()
+    h.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  const stop = (signal: string): void => {
+    if (stopping !== undefined) {
+      if (hub === undefined) process.exit(130)
+      return
+    }
+    stopping = signal
+    if (hub) close(hub, signal)
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
   try {
     hub = await startHub(settings, { dashboardDir: process.env.HUB_DASHBOARD_DIR ?? join(ROOT, 'dashboard/dist') })
   } catch (err) {
@@ -35,17 +56,7 @@ async function main(): Promise<void> {
   }
   const { httpPort, mqttPort } = hub.addresses
   process.stdout.write(`smartpark hub ready: http://localhost:${httpPort}/  mqtt://localhost:${mqttPort}  ws://localhost:${httpPort}/mqtt\n`)
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    hub.api.log.info({ signal }, 'stopping')
-    const force = setTimeout(() => process.exit(1), 20_000)
-    force.unref()
-    hub.close().then(() => process.exit(0), () => process.exit(1))
-  }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  if (stopping !== undefined) close(hub, stopping)
 }
 
 void main()

@@ -127,7 +127,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   let supervisor: InfluxdSupervisor | undefined
   let influxUrl = settings.influx.url
   if (influxUrl === undefined) {
-    supervisor = new InfluxdSupervisor({ binary: settings.influxdPath, dataDir: settings.dataDir, log })
+    supervisor = new InfluxdSupervisor({ binary: settings.influxdPath, dataDir: settings.dataDir, log, ownProcessGroup: true })
     await supervisor.start()
     influxUrl = supervisor.url
     log.info({ url: influxUrl, pid: supervisor.pid }, 'managed influxd is up')

@@ -11,31 +11,39 @@ export interface HubProcess {
   mqttUrl: string
   kill9(): Promise<void>
   stop(): Promise<void>
+  /** Ctrl-C in a terminal: SIGINT to the hub's whole process group (with `ownGroup`). Resolves with the exit code. */
+  interrupt(): Promise<number | null>
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
-export function startHubProcess(env: Record<string, string>): Promise<HubProcess> {
+/**
+ * `ownGroup`: the hub leads a process group of its own, as a program started from a terminal
+ * does, so `interrupt()` can do what Ctrl-C does. `output()` is everything it printed so far.
+ */
+export function startHubProcess(env: Record<string, string | undefined>, o: { ownGroup?: boolean } = {}): Promise<HubProcess & { output(): string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${root}hub/src/main.ts`], {
       cwd: root,
       env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: o.ownGroup ?? false,
     })
     let out = ''
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       reject(new Error(`hub did not start: ${out.slice(-2000)}`))
     }, 60_000)
-    const exited = new Promise<void>((r) => child.once('exit', () => r()))
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)))
     const onData = (d: Buffer): void => {
       out += d.toString()
       const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
       if (m) {
         clearTimeout(timer)
         child.stdout?.off('data', onData)
-        child.stdout?.resume()
+        child.stdout?.on('data', (d: Buffer) => (out += d.toString()))
         resolve({
+          output: () => out,
           child,
           http: `http://127.0.0.1:${m[1]}`,
           mqttUrl: `mqtt://127.0.0.1:${m[2]}`,
@@ -46,6 +54,10 @@ export function startHubProcess(env: Record<string, string>): Promise<HubProcess
           async stop() {
             if (child.exitCode === null) child.kill('SIGTERM')
             await exited
+          },
+          async interrupt() {
+            process.kill(-child.pid!, 'SIGINT')
+            return exited
           },
         })
       }

@@ -18,6 +18,14 @@ export interface SupervisorOptions {
   /** HTTP API port on 127.0.0.1; 0 picks a free one. */
   httpPort?: number
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+  /**
+   * influxd in a process group of its own, so a Ctrl-C in the terminal (sent to the whole
+   * foreground group) reaches the hub only: the hub writes what it holds, then stops influxd.
+   * Sharing the hub's group, influxd quit at once, the hub's last points stayed in the journal
+   * for the next start, and the supervisor began restarting it. Killed with the hub's process
+   * should the hub exit without stopping it.
+   */
+  ownProcessGroup?: boolean
 }
 
 export class InfluxdSupervisor {
@@ -51,8 +59,9 @@ export class InfluxdSupervisor {
   }
 
   private spawnChild(): void {
-    const child = spawn(this.o.binary, ['-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(this.o.binary, ['-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: this.o.ownProcessGroup ?? false })
     this.child = child
+    if (this.o.ownProcessGroup) process.once('exit', this.killOnExit)
     // Below the hub's CPU priority: on a small server the hub's alarms come before InfluxDB's
     // compactions, and the journal holds whatever InfluxDB has not taken yet.
     if (child.pid !== undefined) {
@@ -70,6 +79,7 @@ export class InfluxdSupervisor {
       this.o.log.error({ err: err.message, binary: this.o.binary }, 'cannot start influxd (install Debian package influxdb, or set INFLUX_URL)')
     })
     child.on('exit', (code, signal) => {
+      process.off('exit', this.killOnExit)
       if (this.child !== child) return
       this.child = undefined
       if (this.stopping) return
@@ -80,6 +90,11 @@ export class InfluxdSupervisor {
         if (!this.stopping) this.spawnChild()
       }, delay)
     })
+  }
+
+  /** The hub's process is exiting with influxd still running (outside its group): stop it too. */
+  private readonly killOnExit = (): void => {
+    this.child?.kill('SIGKILL')
   }
 
   /** Resolves when /ping answers 204. */

@@ -9,7 +9,7 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
 /** Ctrl-C in the terminal a hub was started from: SIGINT to its whole process group. */
 describe('a hub with its own InfluxDB, stopped with Ctrl-C', () => {
   let dataDir: string
-  let hub: (HubProcess & { output(): string }) | undefined
+  let hub: HubProcess | undefined
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'smartpark-interrupt-'))
   })

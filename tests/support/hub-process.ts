@@ -13,15 +13,17 @@ export interface HubProcess {
   stop(): Promise<void>
   /** Ctrl-C in a terminal: SIGINT to the hub's whole process group (with `ownGroup`). Resolves with the exit code. */
   interrupt(): Promise<number | null>
+  /** Everything it printed so far. */
+  output(): string
 }
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 /**
  * `ownGroup`: the hub leads a process group of its own, as a program started from a terminal
- * does, so `interrupt()` can do what Ctrl-C does. `output()` is everything it printed so far.
+ * does, so `interrupt()` can do what Ctrl-C does.
  */
-export function startHubProcess(env: Record<string, string | undefined>, o: { ownGroup?: boolean } = {}): Promise<HubProcess & { output(): string }> {
+export function startHubProcess(env: Record<string, string | undefined>, o: { ownGroup?: boolean } = {}): Promise<HubProcess> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `${root}hub/src/main.ts`], {
       cwd: root,

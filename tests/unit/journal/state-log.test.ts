@@ -19,14 +19,19 @@ async function freshBase(): Promise<string> {
 }
 /** One turn of the event loop: the group commit of what was appended before has started. */
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
+/** A fresh log, loaded (empty), and where it lives. */
+async function freshLog(): Promise<{ base: string; log: StateLog<State, Rec> }> {
+  const base = await freshBase()
+  const log = new StateLog<State, Rec>(base)
+  log.load()
+  return { base, log }
+}
 const logLines = (base: string): string[] => readFileSync(`${base}.log`, 'utf8').split('\n').filter(Boolean)
 const reopened = (base: string): { snapshot: State | undefined; records: Rec[] } => new StateLog<State, Rec>(base).load()
 
 describe('state log (snapshot + group-committed records, flushed on the thread pool)', () => {
   it('has every record in the file, in order, once flushed() resolves, across commits in flight', async () => {
-    const base = await freshBase()
-    const log = new StateLog<State, Rec>(base)
-    log.load()
+    const { base, log } = await freshLog()
     log.append({ id: 'a' })
     log.append({ id: 'b' })
     const first = log.flushed()
@@ -44,9 +49,7 @@ describe('state log (snapshot + group-committed records, flushed on the thread p
   })
 
   it('compacts while a commit is being written: the snapshot, then only what came after it', async () => {
-    const base = await freshBase()
-    const log = new StateLog<State, Rec>(base)
-    log.load()
+    const { base, log } = await freshLog()
     log.append({ id: 'before' })
     const before = log.flushed()
     await nextTurn()
@@ -59,9 +62,7 @@ describe('state log (snapshot + group-committed records, flushed on the thread p
   })
 
   it('closes after the commit in flight, with what was appended after it', async () => {
-    const base = await freshBase()
-    const log = new StateLog<State, Rec>(base)
-    log.load()
+    const { base, log } = await freshLog()
     log.append({ id: 'a' })
     const a = log.flushed()
     await nextTurn()
@@ -72,9 +73,7 @@ describe('state log (snapshot + group-committed records, flushed on the thread p
   })
 
   it('ignores a torn last line left by a crash', async () => {
-    const base = await freshBase()
-    const log = new StateLog<State, Rec>(base)
-    log.load()
+    const { base, log } = await freshLog()
     log.append({ id: 'a' })
     await log.flushed()
     log.close()

@@ -211,7 +211,7 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec, loopMaxMs, healthMaxMs }
 }
 
-async function latencyPhase(hub: HubProc, load: { id: string; secret: string; topic: string; metric: string }[], probes: { id: string; secret: string; topic: string; metric: string }[]): Promise<number[]> {
+async function latencyPhase(hub: HubProc, load: { id: string; secret: string; topic: string; metric: string }[], probes: { id: string; secret: string; topic: string; metric: string }[]): Promise<{ latencies: number[]; cpu: number }> {
   say(`alarm latency: ${probes.length} probes while ${P.latencyLoad} msgs/s of other traffic flow…`)
   const login = await fetch(`${hub.http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
   const { token } = (await login.json()) as { token: string }
@@ -241,6 +241,8 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
   // are not counted: a hub in service is warm.
   await sleep(4000)
   await health(hub.http)
+  const cpu0 = await cpuSeconds(hub.pid)
+  const probing0 = performance.now()
   const WARMUP = 10
   const gap = ((P.latencySec - 6) * 1000) / probes.length
   for (let i = 0; i < probes.length; i++) {
@@ -250,16 +252,18 @@ async function latencyPhase(hub: HubProc, load: { id: string; secret: string; to
     clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: probeValue(d.metric) } }), { qos: 0 })
     await sleep(gap)
   }
+  // How near the hub is to saturation: a probe waits behind whatever the hub has not yet done.
+  const cpu = ((await cpuSeconds(hub.pid)) - cpu0) / ((performance.now() - probing0) / 1000)
   const after = await health(hub.http)
   const loop = after.process.eventLoopDelayMs
-  say(`  hub event-loop delay while probing: p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; slowest journal write ${after.journal.slowestWriteMs} ms`)
+  say(`  hub CPU while probing ${(cpu * 100).toFixed(0)} %; event-loop delay p50 ${loop.p50} ms, p99 ${loop.p99} ms, max ${loop.max} ms; slowest journal write ${after.journal.slowestWriteMs} ms`)
   await gen
   await sleep(1000)
   socket.close()
   await Promise.all(clients.map((c) => c.endAsync()))
   if (slow.length > 0) say(`  probes over 30 ms (total = publish → hub ingest + hub ingest → client, ms): ${slow.map((x) => `${x.total.toFixed(0)} = ${x.toIngest} + ${x.afterIngest}`).join(', ')}`)
   if (process.env.BENCH_DEBUG) say(`latencies in order: ${latencies.map((x) => x.toFixed(0)).join(' ')}`)
-  return latencies.sort((a, b) => a - b)
+  return { latencies: latencies.sort((a, b) => a - b), cpu }
 }
 
 /**
@@ -300,7 +304,7 @@ async function main(): Promise<void> {
     const q0 = only.includes('qos0') ? await ingestPhase(hub, influxUrl, loadDevices, 0, P.qos0Rate, Date.now() - 5 * 3_600_000) : skipped
     const q1 = only.includes('qos1') ? await ingestPhase(hub, influxUrl, loadDevices, 1, P.qos1Rate, Date.now() - 4 * 3_600_000) : skipped
     await resetPeakRss(hub.pid)
-    const lat = only.includes('latency') ? await latencyPhase(hub, loadDevices, probes) : []
+    const { latencies: lat, cpu: latencyCpu } = only.includes('latency') ? await latencyPhase(hub, loadDevices, probes) : { latencies: [], cpu: 0 }
     const latencyRss = await peakRssMb(hub.pid)
     // Overload last: twice the QoS 0 target offered, beyond what the hub is sized for; memory
     // must stay bounded and the hub recover (InfluxDB compacts for minutes after it).
@@ -338,6 +342,7 @@ async function main(): Promise<void> {
       hubRssIdleMb: Math.round(rssIdle),
       hubCpuQos0: Number(q0.cpu.toFixed(2)),
       hubCpuQos1: Number(q1.cpu.toFixed(2)),
+      hubCpuLatency: Number(latencyCpu.toFixed(2)),
       loopDelayMaxQos0Ms: Math.round(q0.loopMaxMs),
       loopDelayMaxQos1Ms: Math.round(q1.loopMaxMs),
       loopDelayMaxOverloadMs: Math.round(over.loopMaxMs),
@@ -352,7 +357,7 @@ async function main(): Promise<void> {
       ['overload (2 × QoS 0 target)', `${figures.overloadOfferedMsgsPerSec.toLocaleString('en')} msgs/s offered, ${figures.overloadAcceptedMsgsPerSec.toLocaleString('en')} taken; sent ${over.sent}, stored ${over.stored}, lost ${over.lost}; peak RSS ${figures.overloadRssMb} MB; all written ${figures.overloadRecoverSec} s after`],
       [`alarm latency at ${P.latencyLoad} msgs/s`, `p50 ${figures.alarmLatencyP50Ms} ms, p99 ${figures.alarmLatencyP99Ms} ms, max ${figures.alarmLatencyMaxMs} ms (${lat.length}/${probes.length - 10} probes after 10 warm-up)`],
       ['hub peak RSS', `${figures.hubRssMb} MB (idle ${figures.hubRssIdleMb} MB, QoS 0 ${figures.hubRssQos0Mb}, QoS 1 ${figures.hubRssQos1Mb}, overload ${figures.overloadRssMb}) with ${zone.devices.length} devices`],
-      ['hub CPU', `${(q0.cpu * 100).toFixed(0)} % at QoS 0, ${(q1.cpu * 100).toFixed(0)} % at QoS 1 (100 % = one core)`],
+      ['hub CPU', `${(q0.cpu * 100).toFixed(0)} % at QoS 0, ${(q1.cpu * 100).toFixed(0)} % at QoS 1, ${(latencyCpu * 100).toFixed(0)} % at ${P.latencyLoad} msgs/s (100 % = one core)`],
       ['event loop under load', `delay max ${figures.loopDelayMaxQos0Ms} ms at QoS 0, ${figures.loopDelayMaxQos1Ms} at QoS 1, ${figures.loopDelayMaxOverloadMs} in overload; health answered within ${figures.healthMaxMs} ms`],
     ]
     const w = Math.max(...rows.map((r) => r[0].length))

@@ -12,12 +12,14 @@ import { makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection } from './packet-size-guard.js'
+import { fastPublishFor } from './publish-fast-path.js'
 
 /** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
 type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
 
 /** Topics ingest consumes entirely (their format already checked by authorizePublish). */
 const consumedByIngest = (topic: string): boolean => topic.endsWith('/telemetry') || topic.endsWith('/event')
+const MAX_TOPIC_LEVELS = 16
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -53,7 +55,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     authorizeSubscribe: makeAuthorizeSubscribe(o.registry, logFn),
     // Longer client ids than MQTT 3.1's 23 (device ids are up to 64 characters).
     maxClientsIdLength: 128,
-    maxTopicLevels: 16,
+    maxTopicLevels: MAX_TOPIC_LEVELS,
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   })
@@ -77,7 +79,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   let wss: WebSocketServer | undefined
   let tcpPort: number | undefined
 
-  const guard = (socket: Duplex, remote: string | undefined): Duplex =>
+  const guard = (socket: Duplex, remote: string | undefined) =>
     guardedConnection(socket, {
       maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
       sliceBytes: o.clientSliceBytes ?? 16 * 1024,
@@ -86,6 +88,11 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
       },
     })
+
+  /** The broker takes the connection; its device telemetry may pass its parser (publish-fast-path.ts). */
+  const handle = (conn: ReturnType<typeof guard>, req?: IncomingMessage): void => {
+    conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS)
+  }
 
   const track = (s: Duplex): void => {
     sockets.add(s)
@@ -107,7 +114,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     async listen(host, port, tlsPort) {
       const tcp = createTcpServer((socket) => {
         track(socket)
-        aedes.handle(guard(socket, socket.remoteAddress))
+        handle(guard(socket, socket.remoteAddress))
       })
       if (o.maxConnections) tcp.maxConnections = o.maxConnections
       servers.push(tcp)
@@ -127,7 +134,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
             const conn = guard(socket, socket.remoteAddress)
             // Verified by the TLS handshake against HUB_TLS_CA; authenticate() binds it to the username.
             if (o.tls?.requestCert) setCertificateName(conn, String(socket.getPeerCertificate().subject?.CN ?? ''))
-            aedes.handle(conn)
+            handle(conn)
           },
         )
         servers.push(tls)
@@ -143,7 +150,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         wss!.handleUpgrade(req, socket, head, (ws) => {
           const stream = createWebSocketStream(ws)
           track(stream)
-          aedes.handle(guard(stream, req.socket.remoteAddress), req)
+          handle(guard(stream, req.socket.remoteAddress), req)
         })
       })
     },

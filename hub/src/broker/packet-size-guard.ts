@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream'
 import { inTurn } from './loop-turns.js'
+import { isQos0Publish, packetLengthAt, qos0PublishAt, type FastPublish } from './publish-fast-path.js'
 
 /**
  * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
@@ -48,6 +49,11 @@ export class PacketSizeCheck {
     }
     return undefined
   }
+
+  /** The bytes checked so far end where a packet ends. */
+  get atBoundary(): boolean {
+    return this.state === 'type'
+  }
 }
 
 export interface GuardOptions {
@@ -75,6 +81,10 @@ class GuardedConnection extends Duplex {
   private ended = false
   private wanted = false
   private deliverQueued = false
+  /** Where the bytes handed to the broker so far end (a partial packet waits in its parser). */
+  private readonly toBroker = new PacketSizeCheck(Infinity)
+  /** Takes a device's QoS 0 telemetry past the broker's parser; set once the broker has the client. */
+  fast: FastPublish | undefined
 
   constructor(private readonly socket: Duplex, private readonly o: GuardOptions) {
     super({ readableHighWaterMark: o.sliceBytes, allowHalfOpen: false })
@@ -124,6 +134,9 @@ class GuardedConnection extends Duplex {
 
   private deliver(): void {
     const { waiting, o } = this
+    if (this.fast && this.readableLength === 0 && this.toBroker.atBoundary && this.fast.ready()) {
+      if (!this.takeFast(this.fast)) return
+    }
     while (this.wanted && waiting.length > 0) {
       let chunk = waiting[0]!
       if (chunk.length > o.sliceBytes) {
@@ -132,13 +145,65 @@ class GuardedConnection extends Duplex {
       } else waiting.shift()
       this.waitingBytes -= chunk.length
       inbound.waitingBytes -= chunk.length
+      this.toBroker.check(chunk)
       this.wanted = this.push(chunk)
     }
-    if (this.waitingBytes < 4 * o.sliceBytes && this.socket.isPaused() && !this.destroyed) {
+    this.resumeSocket()
+    if (this.ended && waiting.length === 0) this.push(null)
+  }
+
+  private resumeSocket(): void {
+    if (this.waitingBytes < 4 * this.o.sliceBytes && this.socket.isPaused() && !this.destroyed) {
       this.socket.resume()
       inbound.paused--
     }
-    if (this.ended && waiting.length === 0) this.push(null)
+  }
+
+  /**
+   * Take the QoS 0 publishes at the head of the waiting bytes past the broker
+   * (publish-fast-path.ts), up to a slice's worth a turn; stop at the first other packet, which
+   * the broker gets as before. A publish split between reads is joined, or waits for its rest.
+   * False when the connection's turn is over: it was closed, its next publish is not whole yet,
+   * or another turn was queued for the rest.
+   */
+  private takeFast(fast: FastPublish): boolean {
+    const { waiting, o } = this
+    let taken = 0
+    while (waiting.length > 0 && taken < o.sliceBytes) {
+      let chunk = waiting[0]!
+      let at = 0
+      let p
+      while (taken + at < o.sliceBytes && (p = qos0PublishAt(chunk, at)) !== undefined && fast.takes(p.topic)) {
+        fast.take(p.topic, p.payload, p.retain)
+        at = p.end
+        // Refused: the client's error closed the connection.
+        if (this.destroyed) return false
+      }
+      taken += at
+      this.waitingBytes -= at
+      inbound.waitingBytes -= at
+      if (at === chunk.length) {
+        waiting.shift()
+        continue
+      }
+      chunk = waiting[0] = chunk.subarray(at)
+      const whole = packetLengthAt(chunk, 0)
+      // A publish not yet whole, and small: join it with the next read, or wait for that.
+      if (p === undefined && isQos0Publish(chunk[0]) && (whole === undefined || (whole > chunk.length && whole <= o.sliceBytes))) {
+        if (waiting.length > 1) {
+          waiting.splice(0, 2, Buffer.concat([chunk, waiting[1]!]))
+          continue
+        }
+        if (!this.ended) return false
+      }
+      break
+    }
+    if (taken >= o.sliceBytes && waiting.length > 0 && isQos0Publish(waiting[0]![0])) {
+      this.resumeSocket()
+      this.queueDelivery()
+      return false
+    }
+    return true
   }
 
   override _read(): void {
@@ -181,7 +246,7 @@ class GuardedConnection extends Duplex {
   }
 }
 
-export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex {
+export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex & { fast: FastPublish | undefined } {
   return new GuardedConnection(socket, o)
 }
 

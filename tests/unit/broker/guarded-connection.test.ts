@@ -1,38 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { createServer, type AddressInfo, type Server } from 'node:net'
-import { Aedes } from 'aedes'
 import mqtt from 'mqtt'
-import { guardedConnection, inboundBacklog } from '../../../hub/src/broker/packet-size-guard.js'
+import { inboundBacklog } from '../../../hub/src/broker/packet-size-guard.js'
+import { guardedBroker, until } from '../../support/guarded-broker.js'
 import { connectionsSaturated } from '../../../hub/src/broker/loop-turns.js'
 
-/** A real aedes behind the guard on a real socket; `authorize` decides when each publish is done. */
-async function broker(authorize: (done: () => void) => void): Promise<{ url: string; handled: string[]; close(): Promise<void> }> {
-  const handled: string[] = []
-  const aedes = await Aedes.createBroker({
-    authorizePublish: (_client, packet, done) => {
-      handled.push(String(packet.payload))
-      authorize(() => done(null))
-    },
-  })
-  const server: Server = createServer((socket) => aedes.handle(guardedConnection(socket, { maxPacketBytes: 1 << 20, sliceBytes: 16 * 1024, onTooLarge() {} })))
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return {
-    url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    handled,
-    close: async () => {
-      await new Promise<void>((r) => aedes.close(() => r()))
-      await new Promise<void>((r) => server.close(() => r()))
-    },
-  }
-}
-
 /** A broker where each publish costs 50 µs: 20 connections × 1,000 publishes are a second of work. */
-function busyBroker(): ReturnType<typeof broker> {
-  return broker((done) => {
+function busyBroker(fast: boolean): ReturnType<typeof guardedBroker> {
+  return guardedBroker((done) => {
     const end = performance.now() + 0.05
     while (performance.now() < end);
     done()
-  })
+  }, { fast })
 }
 
 /** 1,000 QoS 0 publishes from each client, sent at once. */
@@ -40,15 +18,10 @@ function sendBacklog(clients: mqtt.MqttClient[]): void {
   for (const [k, c] of clients.entries()) for (let i = 0; i < 1000; i++) c.publish('parks/p/e/d/telemetry', `{"c":${k},"n":${i}}`, { qos: 0 })
 }
 
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 10_000
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
-
-describe('guarded connection in front of aedes', () => {
+describe.each([
+  ['through aedes', false],
+  ['with the fast path for telemetry', true],
+])('guarded connection in front of aedes, %s', (_how, fast) => {
   let stop: (() => Promise<void>) | undefined
   afterEach(async () => {
     await stop?.()
@@ -59,19 +32,20 @@ describe('guarded connection in front of aedes', () => {
     ['at once', (done: () => void) => done()],
     ['later', (done: () => void) => void setTimeout(done, 1)],
   ])('hands every byte of a burst to the broker, in order, when publishes complete %s', async (_when, authorize) => {
-    const b = await broker(authorize)
+    const b = await guardedBroker(authorize, { fast })
     stop = b.close
     const c = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 })
     // 1,500 publishes (≈ 80 KB) in one go: several slices, and the socket paused meanwhile.
     for (let i = 0; i < 1500; i++) c.publish('parks/p/e/d/telemetry', `{"n":${i}}`, { qos: 0 })
     await until(() => b.handled.length >= 1500, `${b.handled.length} of 1500 handled`)
     expect(b.handled).toEqual(Array.from({ length: 1500 }, (_, i) => `{"n":${i}}`))
+    expect(b.takenFast > 0).toBe(fast)
     await c.endAsync()
     await until(() => inboundBacklog().pausedConnections === 0 && inboundBacklog().waitingBytes === 0, 'backlog released')
   })
 
   it('lets timers run while connections hand a backlog to a busy broker', async () => {
-    const b = await busyBroker()
+    const b = await busyBroker(fast)
     stop = b.close
     const clients = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
     const handledAt: number[] = []
@@ -94,7 +68,7 @@ describe('guarded connection in front of aedes', () => {
 
   it('serves connections in turn: one that joins a saturated broker waits one round, not for the backlog', async () => {
     // 20 connections with a second of work between them, each slice ≈ 20 ms of it.
-    const b = await busyBroker()
+    const b = await busyBroker(fast)
     stop = b.close
     const busy = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
     const late = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 })
@@ -111,7 +85,7 @@ describe('guarded connection in front of aedes', () => {
   })
 
   it('acknowledges every QoS 1 publish', async () => {
-    const b = await broker((done) => void setImmediate(done))
+    const b = await guardedBroker((done) => void setImmediate(done), { fast })
     stop = b.close
     const c = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 })
     await Promise.all(Array.from({ length: 500 }, (_, i) => c.publishAsync('parks/p/e/d/telemetry', `{"n":${i}}`, { qos: 1 })))

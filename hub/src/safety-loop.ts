@@ -258,7 +258,7 @@ export class SafetyLoop {
     if (this.saving) return
     this.saving = true
     try {
-      await this.rulesLog.snapshotAsync(this.rules.snapshot())
+      await this.rulesLog.snapshotAsync(this.rules.state())
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')
     } finally {

@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { open as openAsync, rename as renameAsync } from 'node:fs/promises'
+import { jsonInSlices } from './json-in-slices.js'
 
 /**
  * A durable record of a state machine's changes: a snapshot file plus an append-only log of
@@ -141,14 +142,17 @@ export class StateLog<S, R> {
   }
 
   /**
-   * A new snapshot written off the event loop (stringify aside), for state saved on a timer
-   * that has no log records of its own (the rules). Same atomic steps as `compact`.
+   * A new snapshot written off the event loop, for state saved on a timer that has no log
+   * records of its own (the rules). `state` may be the live state, not a copy: it is read a
+   * slice at a time (json-in-slices.ts), each entry as it is when its turn comes. Same atomic
+   * steps as `compact`.
    */
   async snapshotAsync(state: S): Promise<void> {
+    const text = await jsonInSlices(state)
     const tmp = `${this.snapshotPath}.async.tmp`
     const fh = await openAsync(tmp, 'w')
     try {
-      await fh.writeFile(JSON.stringify(state))
+      await fh.writeFile(text)
       await fh.sync()
     } finally {
       await fh.close()

@@ -71,6 +71,11 @@ export class ConditionBook {
     return structuredClone(this.conds)
   }
 
+  /** The live conditions, not a copy (engine.ts `state()`). */
+  state(): ConditionMap {
+    return this.conds
+  }
+
   restore(state: ConditionMap, keep: (cond: Condition, key: string) => boolean): void {
     this.conds = Object.create(null) as ConditionMap
     this.pending.clear()

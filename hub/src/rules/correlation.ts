@@ -124,6 +124,10 @@ export class CorrelationRule {
     return structuredClone(this.areas)
   }
 
+  state(): CorrelationState {
+    return this.areas
+  }
+
   restore(state: CorrelationState): void {
     this.areas = Object.assign(Object.create(null) as CorrelationState, structuredClone(state))
   }

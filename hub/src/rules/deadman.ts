@@ -111,6 +111,10 @@ export class DeadmanRule {
     return { seen: { ...this.seen }, offline: { ...this.offline } }
   }
 
+  state(): DeadmanState {
+    return { seen: this.seen, offline: this.offline }
+  }
+
   /**
    * Restore last-seen times and offline devices for the watched `entries`. With `graceFrom`,
    * devices not offline count as seen at that time: the hub was down, not the devices.

@@ -192,6 +192,21 @@ export class RulesEngine {
   }
 
   /**
+   * The live state, not a copy: for writing it out a slice at a time (state-log.ts
+   * `snapshotAsync`). Copying it first took as long as writing it, on the event loop.
+   */
+  state(): RulesState {
+    return {
+      version: RULES_STATE_VERSION,
+      setpoints: this.setpoints.state(),
+      rateOfRise: this.ror.state(),
+      events: this.events.state(),
+      deadman: this.deadman.state(),
+      correlation: this.correlation.state(),
+    }
+  }
+
+  /**
    * Continue from a snapshot. Conditions of devices no longer provisioned are dropped. With
    * `graceFrom` (hub time), devices not offline count as seen then, so a long hub outage
    * does not turn into a flood of offline alarms; without it the deadman continues exactly.

@@ -67,6 +67,10 @@ export class EventRule {
     return { ...this.active }
   }
 
+  state(): EventState {
+    return this.active
+  }
+
   restore(state: EventState, known: (id: string) => boolean): void {
     this.active = Object.create(null) as EventState
     for (const [key, since] of Object.entries(state)) {

@@ -105,6 +105,10 @@ export class RateOfRiseRule {
     return { windows: structuredClone(this.windows), conds: this.book.snapshot() }
   }
 
+  state(): RateOfRiseState {
+    return { windows: this.windows, conds: this.book.state() }
+  }
+
   restore(state: RateOfRiseState, lookup: (id: string) => DeviceEntry | undefined): void {
     this.windows = Object.create(null) as Record<string, SampleWindow>
     for (const [key, w] of Object.entries(state.windows)) {

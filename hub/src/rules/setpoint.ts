@@ -92,6 +92,10 @@ export class SetpointRule {
     return this.book.snapshot()
   }
 
+  state(): ConditionMap {
+    return this.book.state()
+  }
+
   restore(state: ConditionMap, lookup: (id: string) => DeviceEntry | undefined): void {
     this.book.restore(state, (c, key) => {
       const cm = lookup(c.d)?.metrics.get(c.m)

@@ -16,6 +16,7 @@ import { createBroker, type Broker } from './broker/broker.js'
 import { heldPublishes } from './broker/authorize-publish.js'
 import { inboundBacklog } from './broker/packet-size-guard.js'
 import { connectionsSaturated } from './broker/loop-turns.js'
+import { holdBackWhile } from './store/hold-back.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
@@ -43,13 +44,6 @@ import { LiveServer } from './live/live-server.js'
 
 /** Journal usage past which QoS 0 readings are shed (the alarm at 95 % is orange). */
 const SHED_JOURNAL_USAGE = 0.95
-/**
- * Writes to InfluxDB give way to saturated ingest only while the journal is under half full
- * (1 GB of the default 2 GB, about ten million points): past that InfluxDB gets full speed
- * again, so a long overload slows publishers instead of filling the journal towards its alarm
- * at 80 % and shedding at 95 %.
- */
-const HOLD_BACK_JOURNAL_USAGE = 0.5
 
 export interface HubAddresses {
   httpPort: number
@@ -143,7 +137,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
-    holdBack: () => connectionsSaturated() && journal.usage() < HOLD_BACK_JOURNAL_USAGE,
+    holdBack: holdBackWhile(connectionsSaturated, journal),
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()

@@ -4,7 +4,8 @@
  * to the first alarm row on screen, and the longest main-thread task (Long Tasks API) while
  * scrolling the alarm board, switching parks and selecting devices. Prints a table, the long
  * tasks of each interaction, any request the hub refused, and a JSON line. A program, not a
- * test: the figures go in docs/performance.md.
+ * test: the figures go in docs/performance.md. `--profile FILE` writes a CPU profile of the
+ * device clicks; `--trace FILE` a Chrome trace of the park switches and device clicks.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
     const board = page.locator('[data-testid=alarm-row]').first()
     await board.hover()
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 600)
+    // `--trace FILE`: a Chrome trace (devtools.timeline) over the park switches and device
+    // clicks, for what a long task spent on style, layout and paint as well as script.
+    const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
+    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] })
     const tiles = page.locator('[data-testid=park-tile]')
     const nTiles = await tiles.count()
     for (let i = 0; i < Math.min(nTiles, 5); i++) {
@@ -144,6 +149,10 @@ async function main(): Promise<void> {
       say(`  CPU profile of the device clicks: ${profileTo}`)
     }
     await page.waitForTimeout(500)
+    if (traceTo) {
+      await browser.stopTracing()
+      say(`  trace of the park switches and device clicks: ${traceTo}`)
+    }
     const long = await page.evaluate(() => (window as unknown as { __long: LongTask[] }).__long)
     const byPhase = phases.map((p, i) => {
       const end = phases[i + 1]?.start ?? Infinity

@@ -1,4 +1,5 @@
-import { createServer, type AddressInfo, type Server } from 'node:net'
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import mqttPacket from 'mqtt-packet'
 import { Aedes } from 'aedes'
 import { guardedConnection } from '../../hub/src/broker/packet-size-guard.js'
 import { fastPublishFor } from '../../hub/src/broker/publish-fast-path.js'
@@ -57,3 +58,18 @@ export async function until(cond: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 20))
   }
 }
+
+/** A raw MQTT 3.1.1 client: CONNECT, then whatever bytes the test writes. */
+export async function rawClient(url: string, keepalive = 0): Promise<{ socket: Socket; closed: Promise<void> }> {
+  const u = new URL(url)
+  const socket = connect(Number(u.port), u.hostname)
+  socket.setNoDelay(true)
+  const closed = new Promise<void>((r) => socket.once('close', () => r()))
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject)
+    socket.once('data', (b) => (b[0] === 0x20 && b[3] === 0 ? resolve() : reject(new Error('connection refused'))))
+    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `raw-${Math.random()}`, keepalive }))
+  })
+  return { socket, closed }
+}
+

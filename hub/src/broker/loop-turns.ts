@@ -30,6 +30,9 @@ const SATURATED_MS_PER_SECOND = 500
 /** Connections waiting for their turn, first come first served. */
 let queue: (() => void)[] = []
 let head = 0
+/** Connections that had been quiet (`inTurn(fn, true)`): served before the queue. */
+let quiet: (() => void)[] = []
+let quietHead = 0
 let passScheduled = false
 let turnStarted = 0
 /** The current pass ran out of budget with connections still waiting. */
@@ -38,9 +41,14 @@ let windowStart = 0
 let fullMsThisWindow = 0
 let fullMsLastWindow = 0
 
-/** Hand `fn` its turn: in the loop's check phase, after every connection queued before it. */
-export function inTurn(fn: () => void): void {
-  queue.push(fn)
+/**
+ * Hand `fn` its turn: in the loop's check phase, after every connection queued before it. A
+ * connection that had been quiet goes ahead of the busy ones (`wasQuiet`): a detector's one
+ * alarm reading waits for the pass, not behind every bulk sender's backlog.
+ */
+export function inTurn(fn: () => void, wasQuiet = false): void {
+  if (wasQuiet) quiet.push(fn)
+  else queue.push(fn)
   if (!passScheduled) {
     passScheduled = true
     setImmediate(startPass)
@@ -60,9 +68,11 @@ function startPass(): void {
 
 /** One connection's turn; the next one's follows the broker's work on it (nextTick). */
 function next(): void {
-  if (head === queue.length) {
+  if (head === queue.length && quietHead === quiet.length) {
     queue = []
     head = 0
+    quiet = []
+    quietHead = 0
     return
   }
   if (performance.now() - turnStarted >= TURN_BUDGET_MS) {
@@ -73,11 +83,15 @@ function next(): void {
     }
     return
   }
-  const fn = queue[head++]!
-  // Under a lasting load the queue never empties: drop the served entries now and then.
-  if (head >= 1024 && head * 2 >= queue.length) {
-    queue = queue.slice(head)
-    head = 0
+  let fn: () => void
+  if (quietHead < quiet.length) fn = quiet[quietHead++]!
+  else {
+    fn = queue[head++]!
+    // Under a lasting load the queue never empties: drop the served entries now and then.
+    if (head >= 1024 && head * 2 >= queue.length) {
+      queue = queue.slice(head)
+      head = 0
+    }
   }
   fn()
   process.nextTick(next)

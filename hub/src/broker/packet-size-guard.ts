@@ -3,6 +3,13 @@ import { inTurn } from './loop-turns.js'
 import { isQos0Publish, packetLengthAt, qos0PublishAt, type FastPublish } from './publish-fast-path.js'
 
 /**
+ * A connection whose bytes come after this long without any counts as quiet, and goes ahead of
+ * busy ones. A bulk sender (a meter, or the bench's generators, a message every few
+ * milliseconds) never is; a detector reporting once a second, or once on an alarm, always is.
+ */
+const QUIET_MS = 100
+
+/**
  * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
  * packet's fixed header (MQTT 3.1.1 §2.2: type byte, then the remaining length as a variable
  * byte integer of up to four bytes) as bytes pass, skips the body arithmetically, and reports
@@ -81,6 +88,8 @@ class GuardedConnection extends Duplex {
   private ended = false
   private wanted = false
   private deliverQueued = false
+  /** When bytes last came in, or the socket was resumed (performance.now()). */
+  private lastData = 0
   /** Where the bytes handed to the broker so far end (a partial packet waits in its parser). */
   private readonly toBroker = new PacketSizeCheck(Infinity)
   /** Takes a device's QoS 0 telemetry past the broker's parser; set once the broker has the client. */
@@ -110,6 +119,9 @@ class GuardedConnection extends Duplex {
       this.destroy(new Error(bad.error))
       return
     }
+    const now = performance.now()
+    const wasQuiet = now - this.lastData >= QUIET_MS
+    this.lastData = now
     this.waiting.push(chunk)
     this.waitingBytes += chunk.length
     inbound.waitingBytes += chunk.length
@@ -117,14 +129,14 @@ class GuardedConnection extends Duplex {
       this.socket.pause()
       inbound.paused++
     }
-    if (this.wanted) this.queueDelivery()
+    if (this.wanted) this.queueDelivery(wasQuiet)
   }
 
-  /** Deliver when this connection's turn comes (loop-turns.ts). */
-  private queueDelivery(): void {
+  /** Deliver when this connection's turn comes (loop-turns.ts); ahead of busy ones if it had been quiet. */
+  private queueDelivery(wasQuiet = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    inTurn(this.queuedDelivery)
+    inTurn(this.queuedDelivery, wasQuiet)
   }
 
   private readonly queuedDelivery = (): void => {
@@ -156,6 +168,8 @@ class GuardedConnection extends Duplex {
     if (this.waitingBytes < 4 * this.o.sliceBytes && this.socket.isPaused() && !this.destroyed) {
       this.socket.resume()
       inbound.paused--
+      // What TCP held meanwhile comes now: a busy sender, not a quiet one.
+      this.lastData = performance.now()
     }
   }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
+import mqttPacket from 'mqtt-packet'
 import { inboundBacklog } from '../../../hub/src/broker/packet-size-guard.js'
-import { guardedBroker, until } from '../../support/guarded-broker.js'
+import { guardedBroker, rawClient, until } from '../../support/guarded-broker.js'
 import { connectionsSaturated } from '../../../hub/src/broker/loop-turns.js'
 
 /** A broker where each publish costs 50 µs: 20 connections × 1,000 publishes are a second of work. */
@@ -66,22 +67,39 @@ describe.each([
     await Promise.all(clients.map((c) => c.endAsync()))
   })
 
-  it('serves connections in turn: one that joins a saturated broker waits one round, not for the backlog', async () => {
-    // 20 connections with a second of work between them, each slice ≈ 20 ms of it.
+  it('serves a connection that had been quiet ahead of the busy ones: its publish waits for the pass, not for a round', async () => {
+    // 20 connections with a second of work between them, each written in one go (≈ 40 KB,
+    // ≈ 390 publishes a slice, each slice ≈ 20 ms of work); one more connection, quiet.
     const b = await busyBroker(fast)
     stop = b.close
-    const busy = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
-    const late = await mqtt.connectAsync(b.url, { reconnectPeriod: 0 })
-    sendBacklog(busy)
-    await until(() => b.handled.length >= 2000, 'the backlog being handled')
-    late.publish('parks/p/e/d/telemetry', '{"late":true}', { qos: 0 })
+    const busy = await Promise.all(Array.from({ length: 20 }, () => rawClient(b.url)))
+    const late = await rawClient(b.url)
+    await new Promise((r) => setTimeout(r, 150))
+    for (const [k, c] of busy.entries()) {
+      c.socket.write(Buffer.concat(Array.from({ length: 1000 }, (_, i) => mqttPacket.generate({ cmd: 'publish', topic: 'parks/p/e/d/telemetry', payload: `{"c":${k},"n":${i}}`, qos: 0, retain: false, dup: false }))))
+    }
+    // Once every busy connection has had a turn, each has more waiting and queues again.
+    await until(() => b.handled.length >= 9000, 'a round of the backlog handled')
+    const at = b.handled.length
+    late.socket.write(mqttPacket.generate({ cmd: 'publish', topic: 'parks/p/e/d/telemetry', payload: '{"late":true}', qos: 0, retain: false, dup: false }))
     await until(() => b.handled.length >= 20_001, `${b.handled.length} of 20001 handled`)
-    // Its one publish came after at most two slices from each busy connection (≈ 390 publishes
-    // each): the ones served in the pass it arrived in had queued again before it. Queued as
-    // each connection's own setImmediate, it came after the whole backlog (index 20,000).
-    const handledBefore = b.handled.indexOf('{"late":true}')
-    expect(handledBefore).toBeLessThan(2000 + 2 * 20 * 400)
-    await Promise.all([...busy, late].map((c) => c.endAsync()))
+    // Behind the busy connections in one queue, it would come after a round of their slices
+    // (≈ 7,800 publishes). Quiet, it comes after what the pass under way still holds.
+    expect(b.handled.indexOf('{"late":true}') - at).toBeLessThan(1000)
+    for (const c of [...busy, late]) c.socket.destroy()
+  })
+
+  it('keeps busy connections in one queue: each gets its turn within a round', async () => {
+    const b = await busyBroker(fast)
+    stop = b.close
+    const clients = await Promise.all(Array.from({ length: 20 }, () => mqtt.connectAsync(b.url, { reconnectPeriod: 0 })))
+    sendBacklog(clients)
+    await until(() => b.handled.length >= 20_000, `${b.handled.length} of 20000 handled`)
+    // Every client's last publish comes within the last round (20 slices of ≈ 390), not one
+    // client's whole backlog after another's.
+    const lastOf = clients.map((_, k) => b.handled.lastIndexOf(`{"c":${k},"n":999}`))
+    expect(Math.min(...lastOf)).toBeGreaterThan(20_000 - 2 * 20 * 400)
+    await Promise.all(clients.map((c) => c.endAsync()))
   })
 
   it('acknowledges every QoS 1 publish', async () => {

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { connect, type Socket } from 'node:net'
 import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
 import { qos0PublishAt } from '../../../hub/src/broker/publish-fast-path.js'
-import { guardedBroker, until } from '../../support/guarded-broker.js'
+import { guardedBroker, rawClient, until } from '../../support/guarded-broker.js'
 
 const publish = (topic: string, payload: string, o: { qos?: 0 | 1; retain?: boolean; dup?: boolean; messageId?: number } = {}): Buffer =>
   mqttPacket.generate({ cmd: 'publish', topic, payload, qos: o.qos ?? 0, retain: o.retain ?? false, dup: o.dup ?? false, ...(o.messageId ? { messageId: o.messageId } : {}) })
@@ -31,20 +30,6 @@ describe('qos0PublishAt', () => {
     expect(qos0PublishAt(bad, 0)).toBeUndefined()
   })
 })
-
-/** A raw MQTT 3.1.1 client: CONNECT, then whatever bytes the test writes. */
-async function rawClient(url: string, keepalive = 0): Promise<{ socket: Socket; closed: Promise<void> }> {
-  const u = new URL(url)
-  const socket = connect(Number(u.port), u.hostname)
-  socket.setNoDelay(true)
-  const closed = new Promise<void>((r) => socket.once('close', () => r()))
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject)
-    socket.once('data', (b) => (b[0] === 0x20 && b[3] === 0 ? resolve() : reject(new Error('connection refused'))))
-    socket.write(mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: `raw-${Math.random()}`, keepalive }))
-  })
-  return { socket, closed }
-}
 
 describe('fast path for QoS 0 telemetry', () => {
   let stop: (() => Promise<void>) | undefined

@@ -5,7 +5,8 @@
  * through process.nextTick), first come first served, until one pass of the loop has spent
  * TURN_BUDGET_MS on it. Then timers (the safety tick, live telemetry, the writer's flush) and
  * other I/O (HTTP, the writes to InfluxDB) have their turn, and the connections still waiting
- * go first in the next pass.
+ * go first in the next pass. Connections that had been quiet (a detector's reading, not a bulk
+ * sender's stream) wait in a queue of their own, served before the busy ones.
  *
  * Measured (bench, QoS 0 at 110,000 msgs/s from 200 connections): with each connection's
  * deliveries chained through process.nextTick on their own, the loop did not get past the

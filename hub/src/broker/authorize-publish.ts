@@ -2,7 +2,7 @@ import type { Client, PublishPacket } from 'aedes'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import type { Durable } from '../journal/journal.js'
-import { decodeTopic } from './topic-codec.js'
+import { decodeTopic, type DeviceTopic } from './topic-codec.js'
 import { identityOf } from './identity.js'
 import { TokenBucket } from './rate-limit.js'
 
@@ -15,24 +15,36 @@ import { TokenBucket } from './rate-limit.js'
  */
 export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void, maxRate = 0) {
   const buckets = new WeakMap<Client, TokenBucket>()
+  /**
+   * Each client's last authorised topic, while the registry is unchanged: a device publishes on
+   * the same topic again and again, and the decode and three lookups are then done once.
+   */
+  const lastAuthorised = new WeakMap<Client, { topic: string; version: number; t: DeviceTopic }>()
   const authorize = (client: Client | null, packet: PublishPacket, done: (err?: Error | null) => void): void => {
-    const who = identityOf(client)
     const topic = packet.topic
-    const t = decodeTopic(topic)
-    const refuse = (why: string): void => {
-      ingest.countReject('not_authorised', why, topic, t?.device)
-      log('mqtt publish refused', { client: who?.id ?? client?.id ?? null, topic: topic.slice(0, 200), why })
-      done(new Error(why))
+    const last = client ? lastAuthorised.get(client) : undefined
+    let t: DeviceTopic
+    if (last !== undefined && last.topic === topic && last.version === registry.version) t = last.t
+    else {
+      const who = identityOf(client)
+      const decoded = decodeTopic(topic)
+      const refuse = (why: string): void => {
+        ingest.countReject('not_authorised', why, topic, decoded?.device)
+        log('mqtt publish refused', { client: who?.id ?? client?.id ?? null, topic: topic.slice(0, 200), why })
+        done(new Error(why))
+      }
+      if (!who) {
+        // A will message of a client that never authenticated cannot happen; anything else unidentified is refused.
+        return refuse('unidentified client')
+      }
+      if (!decoded) return refuse('topic is not parks/{park}/{enterprise}/{device}/{telemetry|event|status}')
+      if (decoded.channel === 'cmd') return refuse('devices may not publish commands')
+      const rec = registry.get(decoded.device)
+      if (!rec || !registry.mayActFor(who.id, decoded.device)) return refuse(`${who.id} may not publish for ${decoded.device}`)
+      if (!topic.startsWith(rec.prefix)) return refuse(`${decoded.device} belongs under ${rec.prefix}`)
+      t = decoded
+      if (client) lastAuthorised.set(client, { topic, version: registry.version, t })
     }
-    if (!who) {
-      // A will message of a client that never authenticated cannot happen; anything else unidentified is refused.
-      return refuse('unidentified client')
-    }
-    if (!t) return refuse('topic is not parks/{park}/{enterprise}/{device}/{telemetry|event|status}')
-    if (t.channel === 'cmd') return refuse('devices may not publish commands')
-    const rec = registry.get(t.device)
-    if (!rec || !registry.mayActFor(who.id, t.device)) return refuse(`${who.id} may not publish for ${t.device}`)
-    if (!topic.startsWith(rec.prefix)) return refuse(`${t.device} belongs under ${rec.prefix}`)
     if (maxRate > 0 && client) {
       let bucket = buckets.get(client)
       if (!bucket) buckets.set(client, (bucket = new TokenBucket(maxRate, Date.now())))

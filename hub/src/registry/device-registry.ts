@@ -41,6 +41,7 @@ export class DeviceRegistry {
   private readonly byGateway = new Map<string, Set<string>>()
   private readonly listeners: RegistryListener[] = []
   private saved: RegistryFile = { version: 1, devices: [], retired: [] }
+  private changes = 0
 
   constructor(private readonly zone: Zone, private readonly store: RegistryStore) {}
 
@@ -136,8 +137,14 @@ export class DeviceRegistry {
     return true
   }
 
+  /** Bumped by every change of who the devices are and where they belong (caches of authorisation check it). */
+  get version(): number {
+    return this.changes
+  }
+
   private put(device: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {
     this.drop(device.id)
+    this.changes++
     this.devices.set(device.id, { device, secretHash, source, state: { online: false, lastSeen: null }, prefix: topicPrefix(device) })
     if (device.gateway !== undefined) {
       let set = this.byGateway.get(device.gateway)
@@ -149,6 +156,7 @@ export class DeviceRegistry {
   private drop(id: string): void {
     const rec = this.devices.get(id)
     if (!rec) return
+    this.changes++
     this.devices.delete(id)
     if (rec.device.gateway !== undefined) this.byGateway.get(rec.device.gateway)?.delete(id)
   }

@@ -3,7 +3,7 @@
  * running timer so that `tick` visits only those (not every device). Only conditions that
  * are active or timing are kept: a normal condition has no entry.
  */
-import { advance, isPending, observe, type StageConfig, type StageState, type StageStep } from './stages.js'
+import { advance, isPending, observe, starts, type StageConfig, type StageState, type StageStep } from './stages.js'
 
 /** A stage state with the device and metric it belongs to (plain JSON). */
 export interface Condition extends StageState {
@@ -35,6 +35,8 @@ export class ConditionBook {
   /** Feed a sample; returns the change, if the active stage moved. */
   observe(key: string, device: string, metric: string, value: number, at: number, cfg: StageConfig): ConditionChange | undefined {
     const prev = this.conds[key]
+    // Hot path: normal and staying normal; nothing to build.
+    if (!prev && !starts(value, cfg)) return undefined
     const step = observe(prev, value, at, cfg)
     if (!prev && !step.state) return undefined
     return this.store(key, device, metric, step)

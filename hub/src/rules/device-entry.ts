@@ -8,6 +8,7 @@ import type { Place } from '../model/reading.js'
 import { SAFETY_KINDS } from './defaults.js'
 import type { RulesOptions } from './options.js'
 import { resolveDevice, type ResolvedSetpoints, type SetpointLayers } from './setpoint-resolver.js'
+import { setpointKey } from './setpoint.js'
 import type { StageConfig } from './stages.js'
 
 export interface CompiledMetric {
@@ -16,6 +17,8 @@ export interface CompiledMetric {
   low: StageConfig | undefined
   /** Rate of rise (units/min), when the metric has a `rateOfRisePerMin`. */
   ror: StageConfig | undefined
+  /** The set-point conditions' keys (setpoint.ts), made once rather than for every reading. */
+  keys: { high: string; low: string }
 }
 
 export interface DeviceEntry {
@@ -44,6 +47,7 @@ export function compileDevice(device: Device, layers: SetpointLayers, options: R
         sp.rateOfRisePerMin === undefined
           ? undefined
           : { direction: 'high', thresholds: [sp.rateOfRisePerMin], deadband: options.rateOfRise.deadbandPerMin, ...timing },
+      keys: { high: setpointKey(device.id, metric, 'high'), low: setpointKey(device.id, metric, 'low') },
     })
   }
   return {

@@ -52,7 +52,7 @@ export class SetpointRule {
     for (const dir of DIRECTIONS) {
       const cfg = configOf(cm, dir)
       if (!cfg) continue
-      const change = this.book.observe(setpointKey(entry.place.device, metric, dir), entry.place.device, metric, value, at, cfg)
+      const change = this.book.observe(cm.keys[dir], entry.place.device, metric, value, at, cfg)
       if (change) out.push(this.toTransition(entry, cm, dir, change))
     }
   }

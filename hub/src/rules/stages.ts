@@ -59,6 +59,12 @@ function backPast(cfg: StageConfig, value: number, th: number): boolean {
 }
 
 /** Feed one sample taken at `at` (ms). */
+/** A normal condition with this sample would start timing (at or beyond the mildest set point). */
+export function starts(value: number, cfg: StageConfig): boolean {
+  const first = cfg.thresholds[0]
+  return first !== undefined && beyond(cfg, value, first)
+}
+
 export function observe(prev: StageState | undefined, value: number, at: number, cfg: StageConfig): StageStep {
   const n = cfg.thresholds.length
   const first = cfg.thresholds[0]

@@ -175,11 +175,14 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   // Timers and HTTP while the load runs: the hub's event-loop delay and how long its health took to answer.
   let loopMaxMs = 0
   let healthMaxMs = 0
+  // The journal's slowest commit or rotation (a QoS 1 commit fdatasyncs on the event loop).
+  let journalMaxMs = 0
   const progress = setInterval(async () => {
     const asked = performance.now()
     const h = await health(hub.http).catch(() => undefined)
     healthMaxMs = Math.max(healthMaxMs, performance.now() - asked)
     if (h) loopMaxMs = Math.max(loopMaxMs, h.process.eventLoopDelayMs.max)
+    if (h) journalMaxMs = Math.max(journalMaxMs, h.journal.slowestWriteMs)
     if (h) say(`  accepted ${h.ingest.accepted - h0.ingest.accepted}, unwritten ${h.store.queueDepth}${h.store.heldBack ? " (writes held back)" : ""}, held ${h.process.heldPublishes}, waiting ${Math.round(h.process.waitingBytes / 1024)} KiB on ${h.process.pausedConnections} paused connections, RSS ${h.process.rssMb} MB, heap ${h.process.heapUsedMb} MB${h.influx.writeErrors > 0 ? `, write errors ${h.influx.writeErrors} (${h.influx.lastError.slice(0, 80)})` : ''}`)
   }, 2000)
   const gens = await generate(devices, { url: hub.mqtt, rate, seconds, qos, tsBase })
@@ -207,7 +210,7 @@ async function ingestPhase(hub: HubProc, influxUrl: string, devices: { id: strin
   const rejects: Record<string, number> = {}
   for (const [k, v] of Object.entries(h.ingest.rejectsByReason)) if (v - (h0.ingest.rejectsByReason[k] ?? 0) > 0) rejects[k] = v - (h0.ingest.rejectsByReason[k] ?? 0)
   say(`  sent ${sent}, accepted ${accepted}, stored ${stored}, rejected ${JSON.stringify(rejects)}, ${Math.round(rateOut)} msgs/s, hub CPU ${(cpu * 100).toFixed(0)} % (${((cpu * wall * 1e6) / Math.max(1, accepted)).toFixed(1)} µs a message), peak RSS ${Math.round(rssPeak)} MB, all written ${recoverSec.toFixed(1)} s after the load stopped`)
-  say(`  during the load: event-loop delay max ${Math.round(loopMaxMs)} ms, health answered within ${Math.round(healthMaxMs)} ms`)
+  say(`  during the load: event-loop delay max ${Math.round(loopMaxMs)} ms, health answered within ${Math.round(healthMaxMs)} ms, slowest journal write ${Math.round(journalMaxMs)} ms`)
   return { sent, accepted, stored, lost: sent - stored, rate: rateOut, cpu, acked: gens.reduce((s, g) => s + g.acked, 0), rssPeak, recoverSec, loopMaxMs, healthMaxMs }
 }
 

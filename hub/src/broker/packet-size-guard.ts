@@ -147,7 +147,11 @@ class GuardedConnection extends Duplex {
   private deliver(): void {
     const { waiting, o } = this
     if (this.fast && this.readableLength === 0 && this.toBroker.atBoundary && this.fast.ready()) {
-      if (!this.takeFast(this.fast)) return
+      if (!this.takeFast(this.fast)) {
+        // Whatever ended the turn, a paused socket with room again reads on.
+        this.resumeSocket()
+        return
+      }
     }
     while (this.wanted && waiting.length > 0) {
       let chunk = waiting[0]!
@@ -213,7 +217,6 @@ class GuardedConnection extends Duplex {
       break
     }
     if (taken >= o.sliceBytes && waiting.length > 0 && isQos0Publish(waiting[0]![0])) {
-      this.resumeSocket()
       this.queueDelivery()
       return false
     }

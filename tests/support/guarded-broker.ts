@@ -31,9 +31,9 @@ export async function guardedBroker(authorize: (done: (err?: Error) => void, top
     const fast = fastPublishFor(aedes, client, (t) => t.endsWith('/telemetry'), 16)
     conn.fast = {
       ...fast,
-      take(topic, payload, retain) {
+      take(p, idle) {
         b.takenFast++
-        fast.take(topic, payload, retain)
+        fast.take(p, idle)
       },
     }
   })

@@ -1,6 +1,6 @@
 import { Duplex } from 'node:stream'
 import { inTurn } from './loop-turns.js'
-import { isQos0Publish, packetLengthAt, qos0PublishAt, type FastPublish } from './publish-fast-path.js'
+import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './publish-fast-path.js'
 
 /**
  * A connection whose bytes come after this long without any counts as quiet, and goes ahead of
@@ -92,7 +92,7 @@ class GuardedConnection extends Duplex {
   private lastData = 0
   /** Where the bytes handed to the broker so far end (a partial packet waits in its parser). */
   private readonly toBroker = new PacketSizeCheck(Infinity)
-  /** Takes a device's QoS 0 telemetry past the broker's parser; set once the broker has the client. */
+  /** Takes a device's QoS 0 and 1 telemetry past the broker's parser; set once the broker has the client. */
   fast: FastPublish | undefined
 
   constructor(private readonly socket: Duplex, private readonly o: GuardOptions) {
@@ -139,6 +139,11 @@ class GuardedConnection extends Duplex {
     inTurn(this.queuedDelivery, wasQuiet)
   }
 
+  /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */
+  private readonly whenIdle = (): void => {
+    if (!this.destroyed && (this.waiting.length > 0 || this.ended)) this.queueDelivery()
+  }
+
   private readonly queuedDelivery = (): void => {
     this.deliverQueued = false
     if (!this.destroyed) this.deliver()
@@ -146,6 +151,8 @@ class GuardedConnection extends Duplex {
 
   private deliver(): void {
     const { waiting, o } = this
+    // QoS 1 publishes of ours still held: the rest waits, as aedes waits for its batch.
+    if (this.fast && this.fast.held() > 0) return
     if (this.fast && this.readableLength === 0 && this.toBroker.atBoundary && this.fast.ready()) {
       if (!this.takeFast(this.fast)) {
         // Whatever ended the turn, a paused socket with room again reads on.
@@ -178,7 +185,7 @@ class GuardedConnection extends Duplex {
   }
 
   /**
-   * Take the QoS 0 publishes at the head of the waiting bytes past the broker
+   * Take the QoS 0 and 1 publishes at the head of the waiting bytes past the broker
    * (publish-fast-path.ts), up to a slice's worth a turn; stop at the first other packet, which
    * the broker gets as before. A publish split between reads is joined, or waits for its rest.
    * False when the connection's turn is over: it was closed, its next publish is not whole yet,
@@ -191,8 +198,8 @@ class GuardedConnection extends Duplex {
       let chunk = waiting[0]!
       let at = 0
       let p
-      while (taken + at < o.sliceBytes && (p = qos0PublishAt(chunk, at)) !== undefined && fast.takes(p.topic)) {
-        fast.take(p.topic, p.payload, p.retain)
+      while (taken + at < o.sliceBytes && (p = publishAt(chunk, at)) !== undefined && fast.takes(p.topic)) {
+        fast.take(p, this.whenIdle)
         at = p.end
         // Refused: the client's error closed the connection.
         if (this.destroyed) return false
@@ -207,7 +214,7 @@ class GuardedConnection extends Duplex {
       chunk = waiting[0] = chunk.subarray(at)
       const whole = packetLengthAt(chunk, 0)
       // A publish not yet whole, and small: join it with the next read, or wait for that.
-      if (p === undefined && isQos0Publish(chunk[0]) && (whole === undefined || (whole > chunk.length && whole <= o.sliceBytes))) {
+      if (p === undefined && isFastPublish(chunk[0]) && (whole === undefined || (whole > chunk.length && whole <= o.sliceBytes))) {
         if (waiting.length > 1) {
           waiting.splice(0, 2, Buffer.concat([chunk, waiting[1]!]))
           continue
@@ -216,7 +223,7 @@ class GuardedConnection extends Duplex {
       }
       break
     }
-    if (taken >= o.sliceBytes && waiting.length > 0 && isQos0Publish(waiting[0]![0])) {
+    if (taken >= o.sliceBytes && waiting.length > 0 && isFastPublish(waiting[0]![0])) {
       this.queueDelivery()
       return false
     }

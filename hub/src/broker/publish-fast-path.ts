@@ -16,7 +16,7 @@ import type { Aedes, Client, PublishPacket } from 'aedes'
  * here only while aedes has handled everything it was given, so packets are handled in order.
  */
 export interface FastPublish {
-  /** aedes has handled every packet given to it, the client is connected, none of ours is held. */
+  /** aedes has handled every packet given to it, and the client is connected. */
   ready(): boolean
   /** QoS 1 publishes taken here and not yet acknowledged. */
   held(): number
@@ -126,7 +126,7 @@ export function fastPublishFor(aedes: Aedes, client: Client, takes: (topic: stri
     c.conn.write(Buffer.from([0x40, 2, messageId >> 8, messageId & 0xff]))
   }
   return {
-    ready: () => held === 0 && c.connected && !c.closed && !c._paused && c._parsingBatch === 0,
+    ready: () => c.connected && !c.closed && !c._paused && c._parsingBatch === 0,
     held: () => held,
     takes: (topic) => takes(topic) && !topic.includes('+') && !topic.includes('#') && levels(topic) <= maxLevels,
     take(p, idle) {

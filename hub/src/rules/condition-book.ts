@@ -69,10 +69,6 @@ export class ConditionBook {
     return cond
   }
 
-  snapshot(): ConditionMap {
-    return structuredClone(this.conds)
-  }
-
   /** The live conditions, not a copy (engine.ts `state()`). */
   state(): ConditionMap {
     return this.conds

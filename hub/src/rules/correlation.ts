@@ -120,10 +120,6 @@ export class CorrelationRule {
     delete a.fire[device]
   }
 
-  snapshot(): CorrelationState {
-    return structuredClone(this.areas)
-  }
-
   state(): CorrelationState {
     return this.areas
   }

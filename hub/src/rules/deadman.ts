@@ -107,10 +107,6 @@ export class DeadmanRule {
     }
   }
 
-  snapshot(): DeadmanState {
-    return { seen: { ...this.seen }, offline: { ...this.offline } }
-  }
-
   state(): DeadmanState {
     return { seen: this.seen, offline: this.offline }
   }

@@ -180,15 +180,9 @@ export class RulesEngine {
     return this.deadman.isOffline(id)
   }
 
+  /** A copy of the state (plain JSON). */
   snapshot(): RulesState {
-    return {
-      version: RULES_STATE_VERSION,
-      setpoints: this.setpoints.snapshot(),
-      rateOfRise: this.ror.snapshot(),
-      events: this.events.snapshot(),
-      deadman: this.deadman.snapshot(),
-      correlation: this.correlation.snapshot(),
-    }
+    return structuredClone(this.state())
   }
 
   /**

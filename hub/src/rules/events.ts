@@ -63,10 +63,6 @@ export class EventRule {
     }
   }
 
-  snapshot(): EventState {
-    return { ...this.active }
-  }
-
   state(): EventState {
     return this.active
   }

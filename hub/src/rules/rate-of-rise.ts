@@ -101,10 +101,6 @@ export class RateOfRiseRule {
     }
   }
 
-  snapshot(): RateOfRiseState {
-    return { windows: structuredClone(this.windows), conds: this.book.snapshot() }
-  }
-
   state(): RateOfRiseState {
     return { windows: this.windows, conds: this.book.state() }
   }

@@ -88,10 +88,6 @@ export class SetpointRule {
     }
   }
 
-  snapshot(): ConditionMap {
-    return this.book.snapshot()
-  }
-
   state(): ConditionMap {
     return this.book.state()
   }

@@ -58,18 +58,17 @@ function backPast(cfg: StageConfig, value: number, th: number): boolean {
   return cfg.direction === 'high' ? value < th - cfg.deadband : value > th + cfg.deadband
 }
 
-/** Feed one sample taken at `at` (ms). */
 /** A normal condition with this sample would start timing (at or beyond the mildest set point). */
 export function starts(value: number, cfg: StageConfig): boolean {
   const first = cfg.thresholds[0]
   return first !== undefined && beyond(cfg, value, first)
 }
 
+/** Feed one sample taken at `at` (ms). */
 export function observe(prev: StageState | undefined, value: number, at: number, cfg: StageConfig): StageStep {
   const n = cfg.thresholds.length
-  const first = cfg.thresholds[0]
   // Hot path: normal and not at the mildest set point: nothing to keep.
-  if (!prev && (first === undefined || !beyond(cfg, value, first))) return { state: undefined, from: -1, to: -1, t: at, v: value }
+  if (!prev && !starts(value, cfg)) return { state: undefined, from: -1, to: -1, t: at, v: value }
   const from = prev ? Math.min(prev.s, n - 1) : -1
   const t = prev ? Math.max(at, prev.t) : at
   const on: (number | null)[] = new Array<number | null>(n)

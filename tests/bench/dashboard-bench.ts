@@ -5,8 +5,8 @@
  * scrolling the alarm board, switching parks and selecting devices. Prints a table, the long
  * tasks of each interaction, any request the hub refused, and a JSON line. A program, not a
  * test: the figures go in docs/performance.md. `--profile FILE` writes a CPU profile of the
- * device clicks; `--trace FILE` a Chrome trace (with CPU samples) of the park switches and
- * device clicks. Both build the dashboard unminified, so they name our functions.
+ * device clicks; `--trace FILE` a Chrome trace (with CPU samples) of the scrolling, park switches
+ * and device clicks. Both build the dashboard unminified, so they name our functions.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -108,14 +108,14 @@ async function main(): Promise<void> {
     const phases: { name: string; start: number }[] = []
     const phase = async (name: string): Promise<void> => void phases.push({ name, start: await page.evaluate(() => performance.now()) })
     say('interacting: scrolling the alarm board, switching parks, selecting devices…')
+    // `--trace FILE`: a Chrome trace (devtools.timeline) over the interactions, for what a long
+    // task spent on style, layout and paint as well as script.
+    const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
+    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] })
     await phase('scroll the alarm board')
     const board = page.locator('[data-testid=alarm-row]').first()
     await board.hover()
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 600)
-    // `--trace FILE`: a Chrome trace (devtools.timeline) over the park switches and device
-    // clicks, for what a long task spent on style, layout and paint as well as script.
-    const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
-    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] })
     const tiles = page.locator('[data-testid=park-tile]')
     const nTiles = await tiles.count()
     for (let i = 0; i < Math.min(nTiles, 5); i++) {
@@ -161,14 +161,21 @@ async function main(): Promise<void> {
       return { name: p.name, tasks }
     })
     const rows = await page.locator('[data-testid=alarm-row]').count()
+    // Where the page's elements are: style, layout and paint grow with them.
+    const regions = { header: 'header', parks: '.command > .parks', plan: '.command > .centre', board: '.command > .board', band: '.command > .bottom' }
+    const census = await page.evaluate((sel) => {
+      const out: Record<string, number> = { all: document.querySelectorAll('*').length }
+      for (const [name, css] of Object.entries(sel)) out[name] = [...document.querySelectorAll(css)].reduce((n, e) => n + e.querySelectorAll('*').length + 1, 0)
+      return out as Record<keyof typeof sel | 'all', number>
+    }, regions)
     await browser.close()
     const figures = {
       dashboardSignInToLiveMs: signInMs, dashboardFirstAlarmRowMs: firstRowMs, dashboardFcpMs: Math.round(fcp), dashboardLongestTaskMs: Math.round(Math.max(0, ...long.map((t) => t.duration))),
       // Total blocking time (Lighthouse's): what the long tasks held the page past 50 ms each.
       dashboardBlockingMs: Math.round(long.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)),
-      dashboardLongTasks: long.length, dashboardRowsRendered: rows, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
+      dashboardLongTasks: long.length, dashboardRowsRendered: rows, dashboardElements: census.all, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
     }
-    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\n`)
+    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
     process.stdout.write(`\nlong tasks by interaction (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(24)} ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
     if (failedRequests.length > 0) process.stdout.write(`\nfailed requests:\n${[...new Set(failedRequests)].map((r) => `  ${r} ×${failedRequests.filter((f) => f === r).length}: ${failureMessages.get(r) ?? ''}`).join('\n')}\n`)
     process.stdout.write(`\n${JSON.stringify(figures)}\n`)

@@ -107,17 +107,29 @@ async function main(): Promise<void> {
     // Each interaction starts a phase; a long task counts for the phase it started in.
     const phases: { name: string; start: number }[] = []
     const phase = async (name: string): Promise<void> => void phases.push({ name, start: await page.evaluate(() => performance.now()) })
+    // The main thread's work over each group of interactions, long tasks or not (Chromium's
+    // cumulative counters): steadier from run to run than the longest task.
+    const perf = await page.context().newCDPSession(page)
+    await perf.send('Performance.enable')
+    const work = async (): Promise<Record<'task' | 'script' | 'style' | 'layout', number>> => {
+      const m = new Map((await perf.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value * 1000]))
+      return { task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, style: m.get('RecalcStyleDuration') ?? 0, layout: m.get('LayoutDuration') ?? 0 }
+    }
+    const groups: { name: string; at: Awaited<ReturnType<typeof work>> }[] = []
+    const group = async (name: string): Promise<void> => void groups.push({ name, at: await work() })
     say('interacting: scrolling the alarm board, switching parks, selecting devices…')
     // `--trace FILE`: a Chrome trace (devtools.timeline) over the interactions, for what a long
     // task spent on style, layout and paint as well as script.
     const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
     if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] })
+    await group('scrolling')
     await phase('scroll the alarm board')
     const board = page.locator('[data-testid=alarm-row]').first()
     await board.hover()
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 600)
     const tiles = page.locator('[data-testid=park-tile]')
     const nTiles = await tiles.count()
+    await group('park switches')
     for (let i = 0; i < Math.min(nTiles, 5); i++) {
       await phase(`park ${i + 1}`)
       await tiles.nth(i).click()
@@ -138,6 +150,7 @@ async function main(): Promise<void> {
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
       await cdp.send('Profiler.start')
     }
+    await group('device clicks')
     for (let i = 0; i < Math.min(nDev, 10); i++) {
       const device = devices.nth(Math.floor((i * nDev) / 10))
       await phase(`device ${i + 1} ${await device.getAttribute('data-device')}`)
@@ -150,6 +163,7 @@ async function main(): Promise<void> {
       say(`  CPU profile of the device clicks: ${profileTo}`)
     }
     await page.waitForTimeout(500)
+    await group('end')
     if (traceTo) {
       await browser.stopTracing()
       say(`  trace of the park switches and device clicks: ${traceTo}`)
@@ -161,6 +175,10 @@ async function main(): Promise<void> {
       return { name: p.name, tasks }
     })
     const rows = await page.locator('[data-testid=alarm-row]').count()
+    const mainThread = groups.slice(0, -1).map((g, i) => {
+      const next = groups[i + 1]!.at
+      return { name: g.name, task: next.task - g.at.task, script: next.script - g.at.script, style: next.style - g.at.style, layout: next.layout - g.at.layout }
+    })
     // Where the page's elements are: style, layout and paint grow with them.
     const regions = { header: 'header', parks: '.command > .parks', plan: '.command > .centre', board: '.command > .board', band: '.command > .bottom' }
     const census = await page.evaluate((sel) => {
@@ -173,9 +191,11 @@ async function main(): Promise<void> {
       dashboardSignInToLiveMs: signInMs, dashboardFirstAlarmRowMs: firstRowMs, dashboardFcpMs: Math.round(fcp), dashboardLongestTaskMs: Math.round(Math.max(0, ...long.map((t) => t.duration))),
       // Total blocking time (Lighthouse's): what the long tasks held the page past 50 ms each.
       dashboardBlockingMs: Math.round(long.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)),
+      dashboardBusyMs: Object.fromEntries(mainThread.map((g) => [g.name, Math.round(g.task)])),
       dashboardLongTasks: long.length, dashboardRowsRendered: rows, dashboardElements: census.all, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
     }
     process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
+    process.stdout.write(`\nmain thread by interactions (ms): busy = script + style + layout + the rest (paint, events, GC…)\n${mainThread.map((g) => `  ${g.name.padEnd(16)} busy ${Math.round(g.task)} = ${Math.round(g.script)} + ${Math.round(g.style)} + ${Math.round(g.layout)} + ${Math.round(g.task - g.script - g.style - g.layout)}`).join('\n')}\n`)
     process.stdout.write(`\nlong tasks by interaction (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(24)} ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
     if (failedRequests.length > 0) process.stdout.write(`\nfailed requests:\n${[...new Set(failedRequests)].map((r) => `  ${r} ×${failedRequests.filter((f) => f === r).length}: ${failureMessages.get(r) ?? ''}`).join('\n')}\n`)
     process.stdout.write(`\n${JSON.stringify(figures)}\n`)

@@ -1,0 +1,32 @@
+/**
+ * The site plan's units, in metres: what one "u" of text, marks and lines measures on the
+ * plan. About 1 % of what is shown, so the plan reads the same zoomed in or out, but never
+ * smaller or larger on screen than a legible range.
+ */
+import type { ViewBox } from './plan-bulk.js'
+
+/** On screen, a unit is at least this many pixels, and at most MAX_PX. */
+export const MIN_PX = 8
+export const MAX_PX = 12
+/** Marks keep their size while the plan is at most this much smaller or bigger on screen. */
+export const MARK_SLACK = 2
+
+/** The unit for a view drawn in a box of boxW × boxH pixels (about 1 % of the view when it has no size yet). */
+export function planUnit(view: ViewBox, boxW: number, boxH: number): number {
+  const proportional = Math.max(view.w, view.h) / 106
+  const pxPerMetre = Math.min(boxW / view.w, boxH / view.h)
+  if (!(pxPerMetre > 0)) return proportional
+  return Math.min(Math.max(proportional, MIN_PX / pxPerMetre), MAX_PX / pxPerMetre)
+}
+
+/**
+ * The unit marks and lines are drawn at: `drawn` (the unit they have) while the view is the
+ * same and the unit the box asks for is within MARK_SLACK of it either way; `wanted` otherwise.
+ * The marks then scale with the plan: the band below the plan opening or closing changes its
+ * height by about 1.6×, and redrawing every mark, outline and bulk path of a big park for that
+ * is 100 – 200 ms of script, style and layout.
+ */
+export function keptUnit<V>(drawn: { view: V; u: number } | undefined, view: V, wanted: number): number {
+  if (drawn === undefined || drawn.view !== view) return wanted
+  return wanted / drawn.u <= MARK_SLACK && drawn.u / wanted <= MARK_SLACK ? drawn.u : wanted
+}

@@ -111,9 +111,10 @@ async function main(): Promise<void> {
     // cumulative counters): steadier from run to run than the longest task.
     const perf = await page.context().newCDPSession(page)
     await perf.send('Performance.enable')
-    const work = async (): Promise<Record<'task' | 'script' | 'style' | 'layout', number>> => {
-      const m = new Map((await perf.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value * 1000]))
-      return { task: m.get('TaskDuration') ?? 0, script: m.get('ScriptDuration') ?? 0, style: m.get('RecalcStyleDuration') ?? 0, layout: m.get('LayoutDuration') ?? 0 }
+    const work = async (): Promise<Record<'task' | 'script' | 'style' | 'layout' | 'heapMb', number>> => {
+      const m = new Map((await perf.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]))
+      const ms = (name: string): number => (m.get(name) ?? 0) * 1000
+      return { task: ms('TaskDuration'), script: ms('ScriptDuration'), style: ms('RecalcStyleDuration'), layout: ms('LayoutDuration'), heapMb: (m.get('JSHeapUsedSize') ?? 0) / 2 ** 20 }
     }
     const groups: { name: string; at: Awaited<ReturnType<typeof work>> }[] = []
     const group = async (name: string): Promise<void> => void groups.push({ name, at: await work() })
@@ -192,9 +193,10 @@ async function main(): Promise<void> {
       // Total blocking time (Lighthouse's): what the long tasks held the page past 50 ms each.
       dashboardBlockingMs: Math.round(long.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)),
       dashboardBusyMs: Object.fromEntries(mainThread.map((g) => [g.name, Math.round(g.task)])),
+      dashboardHeapMb: Math.round(groups.at(-1)!.at.heapMb),
       dashboardLongTasks: long.length, dashboardRowsRendered: rows, dashboardElements: census.all, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
     }
-    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
+    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nJS heap in use at the end      ${Math.round(groups.at(-1)!.at.heapMb)} MB\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
     process.stdout.write(`\nmain thread by interactions (ms): busy = script + style + layout + the rest (paint, events, GC…)\n${mainThread.map((g) => `  ${g.name.padEnd(16)} busy ${Math.round(g.task)} = ${Math.round(g.script)} + ${Math.round(g.style)} + ${Math.round(g.layout)} + ${Math.round(g.task - g.script - g.style - g.layout)}`).join('\n')}\n`)
     process.stdout.write(`\nlong tasks by interaction (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(24)} ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
     if (failedRequests.length > 0) process.stdout.write(`\nfailed requests:\n${[...new Set(failedRequests)].map((r) => `  ${r} ×${failedRequests.filter((f) => f === r).length}: ${failureMessages.get(r) ?? ''}`).join('\n')}\n`)

@@ -30,3 +30,30 @@ export function keptUnit<V>(drawn: { view: V; u: number } | undefined, view: V, 
   if (drawn === undefined || drawn.view !== view) return wanted
   return wanted / drawn.u <= MARK_SLACK && drawn.u / wanted <= MARK_SLACK ? drawn.u : wanted
 }
+
+export interface Size {
+  w: number
+  h: number
+}
+
+/**
+ * How an SVG laid out at `drawn` size is moved to show its viewBox as it would be shown in the
+ * box (`xMidYMid meet`): a point p of the SVG goes to (x, y) + p × scale. The plan's SVGs keep
+ * the size they were drawn at, so the box changing (the band below opening) lays out and
+ * re-styles none of their thousands of elements: a transform moves them. Null until both have
+ * a size.
+ */
+export function refit(view: ViewBox, drawn: Size, box: Size): { scale: number; x: number; y: number } | null {
+  if (!(drawn.w > 0 && drawn.h > 0 && box.w > 0 && box.h > 0)) return null
+  const scale = Math.min(box.w / view.w, box.h / view.h) / Math.min(drawn.w / view.w, drawn.h / view.h)
+  // The view's centre, at the centre of either, stays there.
+  return { scale, x: box.w / 2 - (scale * drawn.w) / 2, y: box.h / 2 - (scale * drawn.h) / 2 }
+}
+
+/** The SVGs' inline style: their drawn size, moved by `refit`; empty (they fill the box) until sized. */
+export function refitStyle(view: ViewBox, drawn: Size, box: Size): string {
+  const fit = refit(view, drawn, box)
+  if (fit === null) return ''
+  const size = `width: ${drawn.w}px; height: ${drawn.h}px`
+  return fit.scale === 1 && fit.x === 0 && fit.y === 0 ? size : `${size}; transform-origin: 0 0; transform: translate(${fit.x}px, ${fit.y}px) scale(${fit.scale})`
+}

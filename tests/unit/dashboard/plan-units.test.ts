@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit } from '../../../dashboard/src/lib/plan-units.js'
+import { fitView } from '../../../dashboard/src/lib/plan-bulk.js'
+import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit, refit, refitStyle } from '../../../dashboard/src/lib/plan-units.js'
 
 describe('site plan units', () => {
   const view = { x: 0, y: 0, w: 1060, h: 530 }
@@ -29,5 +30,37 @@ describe('site plan units', () => {
   it('draws marks anew for another view or on the first drawing', () => {
     expect(keptUnit({ view, u: 10 }, { ...view }, 12)).toBe(12)
     expect(keptUnit(undefined, view, 12)).toBe(12)
+  })
+})
+
+describe('site plan refit', () => {
+  // Where metres land on screen: through the SVG laid out at `drawn`, then the transform.
+  const through = (view: { x: number; y: number; w: number; h: number }, drawn: { w: number; h: number }, box: { w: number; h: number }, m: { x: number; y: number }) => {
+    const inSvg = fitView(view, drawn.w, drawn.h)
+    const move = refit(view, drawn, box)!
+    return { x: move.x + move.scale * (inSvg.x + m.x * inSvg.scale), y: move.y + move.scale * (inSvg.y + m.y * inSvg.scale) }
+  }
+  const cases = [
+    { view: { x: -30, y: -30, w: 1060, h: 1060 }, drawn: { w: 1200, h: 880 }, box: { w: 1200, h: 554 } }, // the band opens
+    { view: { x: -30, y: -30, w: 1060, h: 1060 }, drawn: { w: 1200, h: 554 }, box: { w: 1200, h: 880 } }, // and closes
+    { view: { x: 0, y: 0, w: 1000, h: 300 }, drawn: { w: 1200, h: 880 }, box: { w: 1200, h: 554 } }, // a wide view: width-limited in both
+    { view: { x: 100, y: 50, w: 400, h: 900 }, drawn: { w: 900, h: 700 }, box: { w: 500, h: 800 } },
+  ]
+  it('puts every point where the SVG laid out in the box itself would', () => {
+    for (const { view, drawn, box } of cases) {
+      const direct = fitView(view, box.w, box.h)
+      for (const m of [{ x: view.x, y: view.y }, { x: view.x + view.w, y: view.y + view.h }, { x: 123, y: 456 }]) {
+        const p = through(view, drawn, box, m)
+        expect(p.x).toBeCloseTo(direct.x + m.x * direct.scale, 6)
+        expect(p.y).toBeCloseTo(direct.y + m.y * direct.scale, 6)
+      }
+    }
+  })
+  it('leaves an SVG at its box size alone, and one without a size to fill the box', () => {
+    const view = cases[0]!.view
+    expect(refitStyle(view, { w: 1200, h: 880 }, { w: 1200, h: 880 })).toBe('width: 1200px; height: 880px')
+    expect(refitStyle(view, { w: 1200, h: 880 }, { w: 1200, h: 554 })).toMatch(/^width: 1200px; height: 880px; transform-origin: 0 0; transform: translate\(.+px, .+px\) scale\(0\.62954/)
+    expect(refitStyle(view, { w: 0, h: 0 }, { w: 1200, h: 880 })).toBe('')
+    expect(refit(view, { w: 1200, h: 880 }, { w: 0, h: 0 })).toBeNull()
   })
 })

@@ -9,7 +9,7 @@
  * and device clicks. Both build the dashboard unminified, so they name our functions.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -23,6 +23,16 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const say = (m: string): void => void process.stderr.write(`[dashboard-bench] ${m}\n`)
 type LongTask = { start: number; duration: number }
 const FIRST_LEVEL: Record<string, number> = { lel: 25, h2s: 10, co: 20, no2: 5, cl2: 1, so2: 5, nh3: 20, c6h6: 6, hcl: 7.5 }
+
+/** The machine's CPU time so far from /proc/stat (jiffies): all of it, and what the hypervisor took (steal). */
+function cpuTimes(): { total: number; steal: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0 }
+  } catch {
+    return undefined
+  }
+}
 
 async function main(): Promise<void> {
   // Built every time: a dashboard/dist left from before a change would be measured instead.
@@ -123,6 +133,8 @@ async function main(): Promise<void> {
     // task spent on style, layout and paint as well as script.
     const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
     if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] })
+    // A machine whose hypervisor takes CPU time away slows every task: said with the figures.
+    const cpuBefore = cpuTimes()
     await group('scrolling')
     await phase('scroll the alarm board')
     const board = page.locator('[data-testid=alarm-row]').first()
@@ -165,6 +177,8 @@ async function main(): Promise<void> {
     }
     await page.waitForTimeout(500)
     await group('end')
+    const cpuAfter = cpuTimes()
+    const stealPct = cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total ? (100 * (cpuAfter.steal - cpuBefore.steal)) / (cpuAfter.total - cpuBefore.total) : undefined
     if (traceTo) {
       await browser.stopTracing()
       say(`  trace of the park switches and device clicks: ${traceTo}`)
@@ -194,9 +208,10 @@ async function main(): Promise<void> {
       dashboardBlockingMs: Math.round(long.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)),
       dashboardBusyMs: Object.fromEntries(mainThread.map((g) => [g.name, Math.round(g.task)])),
       dashboardHeapMb: Math.round(groups.at(-1)!.at.heapMb),
+      stealPct: stealPct === undefined ? null : Math.round(stealPct * 10) / 10,
       dashboardLongTasks: long.length, dashboardRowsRendered: rows, dashboardElements: census.all, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
     }
-    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nJS heap in use at the end      ${Math.round(groups.at(-1)!.at.heapMb)} MB\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
+    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nJS heap in use at the end      ${Math.round(groups.at(-1)!.at.heapMb)} MB\nhypervisor steal meanwhile     ${stealPct === undefined ? 'unknown' : `${stealPct.toFixed(1)} % of the machine's CPU time`}\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
     process.stdout.write(`\nmain thread by interactions (ms): busy = script + style + layout + the rest (paint, events, GC…)\n${mainThread.map((g) => `  ${g.name.padEnd(16)} busy ${Math.round(g.task)} = ${Math.round(g.script)} + ${Math.round(g.style)} + ${Math.round(g.layout)} + ${Math.round(g.task - g.script - g.style - g.layout)}`).join('\n')}\n`)
     process.stdout.write(`\nlong tasks by interaction (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(24)} ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
     if (failedRequests.length > 0) process.stdout.write(`\nfailed requests:\n${[...new Set(failedRequests)].map((r) => `  ${r} ×${failedRequests.filter((f) => f === r).length}: ${failureMessages.get(r) ?? ''}`).join('\n')}\n`)

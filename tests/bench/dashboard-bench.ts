@@ -9,7 +9,7 @@
  * and device clicks. Both build the dashboard unminified, so they name our functions.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,21 +18,12 @@ import mqtt from 'mqtt'
 import { chromium } from 'playwright-core'
 import { generateZone } from '../../hub/src/config/zone-generator.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser.js'
+import { cpuTimes, stealPercent } from './machine.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const say = (m: string): void => void process.stderr.write(`[dashboard-bench] ${m}\n`)
 type LongTask = { start: number; duration: number }
 const FIRST_LEVEL: Record<string, number> = { lel: 25, h2s: 10, co: 20, no2: 5, cl2: 1, so2: 5, nh3: 20, c6h6: 6, hcl: 7.5 }
-
-/** The machine's CPU time so far from /proc/stat (jiffies): all of it, and what the hypervisor took (steal). */
-function cpuTimes(): { total: number; steal: number } | undefined {
-  try {
-    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
-    return { total: f.slice(0, 8).reduce((a, b) => a + b, 0), steal: f[7] ?? 0 }
-  } catch {
-    return undefined
-  }
-}
 
 async function main(): Promise<void> {
   // Built every time: a dashboard/dist left from before a change would be measured instead.
@@ -177,8 +168,7 @@ async function main(): Promise<void> {
     }
     await page.waitForTimeout(500)
     await group('end')
-    const cpuAfter = cpuTimes()
-    const stealPct = cpuBefore && cpuAfter && cpuAfter.total > cpuBefore.total ? (100 * (cpuAfter.steal - cpuBefore.steal)) / (cpuAfter.total - cpuBefore.total) : undefined
+    const stealPct = stealPercent(cpuBefore, cpuTimes())
     if (traceTo) {
       await browser.stopTracing()
       say(`  trace of the park switches and device clicks: ${traceTo}`)

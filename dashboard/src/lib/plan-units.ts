@@ -1,7 +1,8 @@
 /**
- * The site plan's units, in metres: what one "u" of text, marks and lines measures on the
- * plan. About 1 % of what is shown, so the plan reads the same zoomed in or out, but never
- * smaller or larger on screen than a legible range.
+ * The site plan's scale on screen. Its units, in metres: what one "u" of text, marks and lines
+ * measures on the plan, about 1 % of what is shown, so the plan reads the same zoomed in or
+ * out, but never smaller or larger on screen than a legible range. And the transform that fits
+ * SVGs laid out for one box into another, so a resize moves the plan instead of redrawing it.
  */
 import type { ViewBox } from './plan-bulk.js'
 

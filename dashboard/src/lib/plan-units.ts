@@ -37,6 +37,26 @@ export interface Size {
   h: number
 }
 
+/** What a plan's marks and lines were laid out for: the view, their unit, and the box's size. */
+export interface LaidOut<V> {
+  view: V
+  u: number
+  w: number
+  h: number
+  /** Laid out for a measured box; until then the next box lays them out again. */
+  sized: boolean
+}
+
+/**
+ * The layout to draw: `before` while it holds (a measured box, the same view, its unit kept by
+ * `keptUnit`), else a new one for the box as it is now, at the unit the box asks for.
+ */
+export function relayout<V>(before: LaidOut<V> | undefined, view: V, wanted: number, box: Size, sized: boolean): LaidOut<V> {
+  const u = before?.sized ? keptUnit(before, view, wanted) : wanted
+  if (before?.sized === true && before.view === view && before.u === u) return before
+  return { view, u, w: box.w, h: box.h, sized }
+}
+
 /**
  * How an SVG laid out at `drawn` size is moved to show its viewBox as it would be shown in the
  * box (`xMidYMid meet`): a point p of the SVG goes to (x, y) + p × scale. The plan's SVGs keep

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fitView } from '../../../dashboard/src/lib/plan-bulk.js'
-import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit, refit, refitStyle } from '../../../dashboard/src/lib/plan-units.js'
+import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit, refit, refitStyle, relayout } from '../../../dashboard/src/lib/plan-units.js'
 
 describe('site plan units', () => {
   const view = { x: 0, y: 0, w: 1060, h: 530 }
@@ -62,5 +62,22 @@ describe('site plan refit', () => {
     expect(refitStyle(view, { w: 1200, h: 880 }, { w: 1200, h: 554 })).toMatch(/^width: 1200px; height: 880px; transform-origin: 0 0; transform: translate\(.+px, .+px\) scale\(0\.62954/)
     expect(refitStyle(view, { w: 0, h: 0 }, { w: 1200, h: 880 })).toBe('')
     expect(refit(view, { w: 1200, h: 880 }, { w: 0, h: 0 })).toBeNull()
+  })
+})
+
+describe('site plan relayout', () => {
+  const view = { x: 0, y: 0, w: 1060, h: 530 }
+  it('lays out anew until the box is measured, then keeps the layout through a resize within the slack', () => {
+    const first = relayout(undefined, view, 10, { w: 0, h: 0 }, false)
+    expect(first).toEqual({ view, u: 10, w: 0, h: 0, sized: false })
+    // Measured: laid out again for the box, at the unit it asks for.
+    const measured = relayout(first, view, 6, { w: 1200, h: 880 }, true)
+    expect(measured).toEqual({ view, u: 6, w: 1200, h: 880, sized: true })
+    // The band opens: the box shrinks, the unit it asks for grows 1.6×; the layout is the same object.
+    expect(relayout(measured, view, 9.6, { w: 1200, h: 554 }, true)).toBe(measured)
+    // Beyond the slack, or for another view, a new layout for the box as it is.
+    expect(relayout(measured, view, 13, { w: 1200, h: 300 }, true)).toEqual({ view, u: 13, w: 1200, h: 300, sized: true })
+    const other = { ...view }
+    expect(relayout(measured, other, 6, { w: 1200, h: 554 }, true)).toEqual({ view: other, u: 6, w: 1200, h: 554, sized: true })
   })
 })

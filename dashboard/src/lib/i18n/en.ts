@@ -196,6 +196,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'trend.label': 'Trend of {metric}',
   'trend.noData': 'No data in this period',
   'trend.noDevice': 'No device selected',
+  'trend.noValues': 'This device has no measured values to trend',
   'trend.loadError': 'Could not load the trend',
   'range.1h': '1 h',
   'range.6h': '6 h',

@@ -195,6 +195,7 @@ export const zhCN = {
   'trend.label': '{metric}趋势',
   'trend.noData': '该时段无数据',
   'trend.noDevice': '未选择设备',
+  'trend.noValues': '该设备无测量值，无趋势',
   'trend.loadError': '趋势数据加载失败',
   'range.1h': '1 小时',
   'range.6h': '6 小时',

@@ -40,18 +40,21 @@ async function main(): Promise<number> {
     await dryRun(cfg)
     return 0
   }
-  let stopping = false
+  // A second Ctrl-C leaves at once. Another signal meanwhile is the same stop: under `npm start`
+  // a Ctrl-C reaches the whole process group and the start script then sends each child SIGTERM.
+  let stopping: string | undefined
   const stop = (signal: string): void => {
-    if (stopping) {
+    if (stopping === signal) {
       console.error(`${signal} again: leaving at once`)
       process.exit(130)
     }
-    stopping = true
+    if (stopping !== undefined) return
+    stopping = signal
     console.error(`${signal}: stopping cleanly…`)
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
-  return run(cfg, { out: (l) => console.log(l), err: (l) => console.error(l), stopped: () => stopping })
+  return run(cfg, { out: (l) => console.log(l), err: (l) => console.error(l), stopped: () => stopping !== undefined })
 }
 
 main().then(

@@ -53,4 +53,25 @@ describe('simulated scenarios against a real hub', () => {
     const gas = alarms.filter((a) => a.type === 'gas_high')
     expect(gas.some((a) => a.condition === 'cleared')).toBe(true)
   }, 240_000)
+
+  it('stopped as `npm start` stops it (SIGINT to the group, then SIGTERM from the start script), it stops cleanly, not at once', async () => {
+    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', '--scenario', 'normal-day'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const live = new Promise<void>((resolve) => {
+      const read = (d: Buffer): void => {
+        out += d.toString()
+        if (out.includes('live:')) resolve()
+      }
+      child.stdout.on('data', read)
+      child.stderr.on('data', read)
+    })
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    await live
+    child.kill('SIGINT')
+    await new Promise((r) => setTimeout(r, 50))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    expect(out).toContain('SIGINT: stopping cleanly')
+    expect(out).not.toContain('leaving at once')
+  }, 60_000)
 })

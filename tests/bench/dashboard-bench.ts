@@ -7,6 +7,7 @@
  * test: the figures go in docs/performance.md. `--profile FILE` writes a CPU profile of the
  * device clicks; `--trace FILE` a Chrome trace (with CPU samples) of the scrolling, park switches
  * and device clicks. Both build the dashboard unminified, so they name our functions.
+ * `--screenshot FILE` saves the screen as the interactions leave it: the biggest park's plan.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -23,6 +24,8 @@ import { cpuTimes, stealPercent } from './machine.js'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const say = (m: string): void => void process.stderr.write(`[dashboard-bench] ${m}\n`)
 type LongTask = { start: number; duration: number }
+/** An event of an interaction (a click, a key) from the Event Timing API: input to the next frame painted. */
+type InteractionEvent = { id: number; start: number; duration: number }
 const FIRST_LEVEL: Record<string, number> = { lel: 25, h2s: 10, co: 20, no2: 5, cl2: 1, so2: 5, nh3: 20, c6h6: 6, hcl: 7.5 }
 
 async function main(): Promise<void> {
@@ -68,9 +71,15 @@ async function main(): Promise<void> {
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS })
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     await page.addInitScript(() => {
-      const w = window as unknown as { __long: LongTask[] }
+      const w = window as unknown as { __long: LongTask[]; __interactions: InteractionEvent[] }
       w.__long = []
+      w.__interactions = []
       new PerformanceObserver((list) => { for (const e of list.getEntries()) w.__long.push({ start: e.startTime, duration: e.duration }) }).observe({ type: 'longtask', buffered: true })
+      // Each event of an interaction (pointerdown, pointerup, click) from its input to the frame
+      // painted after it, in 8 ms steps; entries under 16 ms are not reported.
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries() as PerformanceEventTiming[]) if (e.interactionId > 0) w.__interactions.push({ id: e.interactionId, start: e.startTime, duration: e.duration })
+      }).observe({ type: 'event', durationThreshold: 16, buffered: true } as PerformanceObserverInit)
     })
     say('signing in…')
     await page.goto(`${http}/`)
@@ -104,7 +113,11 @@ async function main(): Promise<void> {
     await page.locator('[data-testid=alarm-row]').first().waitFor({ timeout: 30_000 })
     const firstRowMs = Date.now() - t0
     const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1)
-    await page.evaluate(() => ((window as unknown as { __long: LongTask[] }).__long = []))
+    await page.evaluate(() => {
+      const w = window as unknown as { __long: LongTask[]; __interactions: InteractionEvent[] }
+      w.__long = []
+      w.__interactions = []
+    })
     // Each interaction starts a phase; a long task counts for the phase it started in.
     const phases: { name: string; start: number }[] = []
     const phase = async (name: string): Promise<void> => void phases.push({ name, start: await page.evaluate(() => performance.now()) })
@@ -168,16 +181,25 @@ async function main(): Promise<void> {
     }
     await page.waitForTimeout(500)
     await group('end')
+    const screenshotTo = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : undefined
+    if (screenshotTo) await page.screenshot({ path: screenshotTo })
     const stealPct = stealPercent(cpuBefore, cpuTimes())
     if (traceTo) {
       await browser.stopTracing()
       say(`  trace of the park switches and device clicks: ${traceTo}`)
     }
     const long = await page.evaluate(() => (window as unknown as { __long: LongTask[] }).__long)
+    // An interaction lasts as long as its slowest event.
+    const interactions = new Map<number, { start: number; duration: number }>()
+    for (const e of await page.evaluate(() => (window as unknown as { __interactions: InteractionEvent[] }).__interactions)) {
+      const seen = interactions.get(e.id)
+      interactions.set(e.id, { start: Math.min(e.start, seen?.start ?? Infinity), duration: Math.max(e.duration, seen?.duration ?? 0) })
+    }
     const byPhase = phases.map((p, i) => {
       const end = phases[i + 1]?.start ?? Infinity
       const tasks = long.filter((t) => t.start >= p.start && t.start < end).map((t) => Math.round(t.duration))
-      return { name: p.name, tasks }
+      const slowest = Math.max(0, ...[...interactions.values()].filter((t) => t.start >= p.start && t.start < end).map((t) => t.duration))
+      return { name: p.name, tasks, slowest }
     })
     const rows = await page.locator('[data-testid=alarm-row]').count()
     const mainThread = groups.slice(0, -1).map((g, i) => {
@@ -194,6 +216,8 @@ async function main(): Promise<void> {
     await browser.close()
     const figures = {
       dashboardSignInToLiveMs: signInMs, dashboardFirstAlarmRowMs: firstRowMs, dashboardFcpMs: Math.round(fcp), dashboardLongestTaskMs: Math.round(Math.max(0, ...long.map((t) => t.duration))),
+      // The slowest click, from the input to the next frame painted (Event Timing; INP's measure).
+      dashboardSlowestInteractionMs: Math.round(Math.max(0, ...[...interactions.values()].map((t) => t.duration))),
       // Total blocking time (Lighthouse's): what the long tasks held the page past 50 ms each.
       dashboardBlockingMs: Math.round(long.reduce((sum, t) => sum + Math.max(0, t.duration - 50), 0)),
       dashboardBusyMs: Object.fromEntries(mainThread.map((g) => [g.name, Math.round(g.task)])),
@@ -201,9 +225,9 @@ async function main(): Promise<void> {
       stealPct: stealPct === undefined ? null : Math.round(stealPct * 10) / 10,
       dashboardLongTasks: long.length, dashboardRowsRendered: rows, dashboardElements: census.all, activeAlarms: gas.length, zoneDevices: zone.devices.length, planDevicesShown: nDev,
     }
-    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nJS heap in use at the end      ${Math.round(groups.at(-1)!.at.heapMb)} MB\nhypervisor steal meanwhile     ${stealPct === undefined ? 'unknown' : `${stealPct.toFixed(1)} % of the machine's CPU time`}\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
+    process.stdout.write(`\nsign-in to live screen          ${signInMs} ms\npage load to first alarm row   ${firstRowMs} ms (first contentful paint ${Math.round(fcp)} ms)\nlongest task while interacting ${figures.dashboardLongestTaskMs} ms (${long.length} tasks over 50 ms, blocking ${figures.dashboardBlockingMs} ms in all)\nslowest click to next paint    ${figures.dashboardSlowestInteractionMs} ms (${interactions.size} clicks took 16 ms or more)\nalarm rows in the DOM          ${rows} of ${gas.length} active\nJS heap in use at the end      ${Math.round(groups.at(-1)!.at.heapMb)} MB\nhypervisor steal meanwhile     ${stealPct === undefined ? 'unknown' : `${stealPct.toFixed(1)} % of the machine's CPU time`}\nelements in the page           ${census.all}: header ${census.header}, parks ${census.parks}, plan ${census.plan}, alarm board ${census.board}, band ${census.band}\n`)
     process.stdout.write(`\nmain thread by interactions (ms): busy = script + style + layout + the rest (paint, events, GC…)\n${mainThread.map((g) => `  ${g.name.padEnd(16)} busy ${Math.round(g.task)} = ${Math.round(g.script)} + ${Math.round(g.style)} + ${Math.round(g.layout)} + ${Math.round(g.task - g.script - g.style - g.layout)}`).join('\n')}\n`)
-    process.stdout.write(`\nlong tasks by interaction (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(24)} ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
+    process.stdout.write(`\nby interaction: click to next paint; long tasks (ms):\n${byPhase.map((p) => `  ${p.name.padEnd(32)} ${p.slowest > 0 ? String(Math.round(p.slowest)).padStart(4) : '   —'}; ${p.tasks.length > 0 ? p.tasks.join(', ') : '—'}`).join('\n')}\n`)
     if (failedRequests.length > 0) process.stdout.write(`\nfailed requests:\n${[...new Set(failedRequests)].map((r) => `  ${r} ×${failedRequests.filter((f) => f === r).length}: ${failureMessages.get(r) ?? ''}`).join('\n')}\n`)
     process.stdout.write(`\n${JSON.stringify(figures)}\n`)
   } finally {

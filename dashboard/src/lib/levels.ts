@@ -60,24 +60,40 @@ export function highestLevel(levels: Iterable<AlarmLevel>): AlarmLevel | null {
 const f = (n: number): string => (Math.round(n * 100) / 100).toString()
 
 /**
+ * The corners of a level's shape around (0, 0) with outer radius 1, in drawing order; `null`
+ * for the circle. Shared by `shapePath` and the site plan's bulk, so both draw the same shapes.
+ */
+export function shapeCorners(shape: LevelShape): readonly (readonly [number, number])[] | null {
+  switch (shape) {
+    case 'octagon':
+      return Array.from({ length: 8 }, (_, i) => {
+        const a = Math.PI / 8 + (i * Math.PI) / 4
+        return [Math.cos(a), Math.sin(a)] as const
+      })
+    case 'triangle':
+      return [
+        [0, -1],
+        [0.95, 0.75],
+        [-0.95, 0.75],
+      ]
+    case 'diamond':
+      return [
+        [0, -1],
+        [1, 0],
+        [0, 1],
+        [-1, 0],
+      ]
+    case 'circle':
+      return null
+  }
+}
+
+/**
  * SVG path of a level's shape centred on (cx, cy) with outer radius r. Used by the level icon
  * and by device markers on the site plan, so both speak the same shapes.
  */
 export function shapePath(shape: LevelShape, cx: number, cy: number, r: number): string {
-  switch (shape) {
-    case 'octagon': {
-      const pts: string[] = []
-      for (let i = 0; i < 8; i++) {
-        const a = Math.PI / 8 + (i * Math.PI) / 4
-        pts.push(`${f(cx + r * Math.cos(a))},${f(cy + r * Math.sin(a))}`)
-      }
-      return `M${pts.join('L')}Z`
-    }
-    case 'triangle':
-      return `M${f(cx)},${f(cy - r)}L${f(cx + r * 0.95)},${f(cy + r * 0.75)}L${f(cx - r * 0.95)},${f(cy + r * 0.75)}Z`
-    case 'diamond':
-      return `M${f(cx)},${f(cy - r)}L${f(cx + r)},${f(cy)}L${f(cx)},${f(cy + r)}L${f(cx - r)},${f(cy)}Z`
-    case 'circle':
-      return `M${f(cx - r)},${f(cy)}A${f(r)},${f(r)} 0 1 0 ${f(cx + r)},${f(cy)}A${f(r)},${f(r)} 0 1 0 ${f(cx - r)},${f(cy)}Z`
-  }
+  const corners = shapeCorners(shape)
+  if (corners === null) return `M${f(cx - r)},${f(cy)}A${f(r)},${f(r)} 0 1 0 ${f(cx + r)},${f(cy)}A${f(r)},${f(r)} 0 1 0 ${f(cx - r)},${f(cy)}Z`
+  return `M${corners.map(([x, y]) => `${f(cx + r * x)},${f(cy + r * y)}`).join('L')}Z`
 }

@@ -1,14 +1,14 @@
 /**
  * The bulk of a big site plan as a handful of SVG paths instead of an element per device: one
- * path per kind of mark (filled = fresh, hollow with a clock hand = stale, dashed and crossed
- * = offline, dotted = never seen, and each warning level's shape), each holding every device
- * of that kind. The marks are the same as the plan's device elements. Also the geometry of the
+ * path per kind of mark (filled = fresh, hollow with a clock hand = stale, hollow and crossed
+ * = offline, a thin ring = never seen, and each warning level's shape), each holding every
+ * device of that kind. The marks are the same as the plan's device elements. Also the geometry of the
  * SVG viewBox (`preserveAspectRatio="xMidYMid meet"`) and the hit test that lets a click or a
  * hover find a device drawn in the bulk.
  */
 import type { AlarmLevel } from '../../../hub/src/model/alarm.js'
 import type { Connectivity } from './device-state.js'
-import { LEVEL_SHAPES, LEVELS, shapePath } from './levels.js'
+import { LEVEL_SHAPES, LEVELS, shapeCorners } from './levels.js'
 
 export interface ViewBox {
   x: number
@@ -41,13 +41,13 @@ export interface PlanMark {
   level: AlarmLevel | null
 }
 
-/** Path data (`d`) per kind of mark; an empty string where there is none. */
+/** Path data (`d`) per kind of mark, in metres to the centimetre; an empty string where there is none. */
 export interface BulkPaths {
   fresh: string
   staleRing: string
   staleHand: string
-  offlineRing: string
-  offlineCross: string
+  /** The ring and the cross, one path: filled, the cross has no area. */
+  offline: string
   nodata: string
   /** Level shapes, least severe first (so the most severe are painted on top). */
   levels: { level: AlarmLevel; d: string }[]
@@ -55,42 +55,77 @@ export interface BulkPaths {
   alarmOffline: string
 }
 
-const n = (v: number): string => (Math.round(v * 100) / 100).toString()
-const circle = (x: number, y: number, r: number): string => `M${n(x - r)},${n(y)}a${n(r)},${n(r)} 0 1 0 ${n(2 * r)},0a${n(r)},${n(r)} 0 1 0 ${n(-2 * r)},0z`
+/** Metres to whole centimetres: the arithmetic is done in them, so no sum writes as 0.30000000000000004. */
+const cm = (metres: number): number => Math.round(metres * 100)
+/** Whole centimetres as metres, as they are written in the path. */
+const m = (cm: number): number => cm / 100
+
+/**
+ * A mark of one size, as where its path starts relative to the device (centimetres) and the
+ * rest of the path in relative commands (metres): the same for every device, so a device's
+ * mark is its start point and this tail. Two numbers to write per mark instead of eight to
+ * sixteen: the bulk of a big park is built in a third of the time.
+ */
+interface MarkShape {
+  dx: number
+  dy: number
+  tail: string
+}
+
+function circleShape(r: number): MarkShape {
+  const R = cm(r)
+  return { dx: -R, dy: 0, tail: `a${m(R)},${m(R)} 0 1 0 ${m(2 * R)},0a${m(R)},${m(R)} 0 1 0 ${m(-2 * R)},0z` }
+}
+
+function levelShape(level: AlarmLevel, r: number): MarkShape {
+  const corners = shapeCorners(LEVEL_SHAPES[level])
+  if (corners === null) return circleShape(r)
+  const at = corners.map(([x, y]) => [cm(r * x), cm(r * y)] as const)
+  const [first] = at
+  return { dx: first![0], dy: first![1], tail: `${at.slice(1).map(([x, y], i) => `l${m(x - at[i]![0])},${m(y - at[i]![1])}`).join('')}z` }
+}
 
 /** The paths for `marks`, with the device radius `r` (metres) the element marks use. */
 export function bulkPaths(marks: readonly PlanMark[], r: number): BulkPaths {
+  const ring = circleShape(r)
+  const wide = circleShape(r * 2.1)
+  const k = cm(r * 0.6)
+  const cross: MarkShape = { dx: -k, dy: -k, tail: `l${m(2 * k)},${m(2 * k)}m0,${m(-2 * k)}l${m(-2 * k)},${m(2 * k)}` }
+  const hand: MarkShape = { dx: 0, dy: -k, tail: `v${m(k)}h${m(cm(r * 0.5))}` }
+  const shapes = new Map<AlarmLevel, MarkShape>()
   const fresh: string[] = []
   const staleRing: string[] = []
   const staleHand: string[] = []
-  const offlineRing: string[] = []
-  const offlineCross: string[] = []
+  const offline: string[] = []
   const nodata: string[] = []
   const byLevel = new Map<AlarmLevel, string[]>()
   const alarmOffline: string[] = []
-  for (const m of marks) {
-    const { x, y } = m
-    if (m.level !== null) {
-      let list = byLevel.get(m.level)
-      if (list === undefined) byLevel.set(m.level, (list = []))
-      list.push(shapePath(LEVEL_SHAPES[m.level], x, y, r * 1.6))
-      if (m.connectivity === 'offline') alarmOffline.push(circle(x, y, r * 2.1))
+  for (const mark of marks) {
+    const x = cm(mark.x)
+    const y = cm(mark.y)
+    const at = (s: MarkShape): string => `M${m(x + s.dx)},${m(y + s.dy)}${s.tail}`
+    if (mark.level !== null) {
+      let list = byLevel.get(mark.level)
+      if (list === undefined) byLevel.set(mark.level, (list = []))
+      let shape = shapes.get(mark.level)
+      if (shape === undefined) shapes.set(mark.level, (shape = levelShape(mark.level, r * 1.6)))
+      list.push(at(shape))
+      if (mark.connectivity === 'offline') alarmOffline.push(at(wide))
       continue
     }
-    switch (m.connectivity) {
+    switch (mark.connectivity) {
       case 'fresh':
-        fresh.push(circle(x, y, r))
+        fresh.push(at(ring))
         break
       case 'stale':
-        staleRing.push(circle(x, y, r))
-        staleHand.push(`M${n(x)},${n(y - r * 0.6)}V${n(y)}H${n(x + r * 0.5)}`)
+        staleRing.push(at(ring))
+        staleHand.push(at(hand))
         break
       case 'offline':
-        offlineRing.push(circle(x, y, r))
-        offlineCross.push(`M${n(x - r * 0.6)},${n(y - r * 0.6)}L${n(x + r * 0.6)},${n(y + r * 0.6)}M${n(x + r * 0.6)},${n(y - r * 0.6)}L${n(x - r * 0.6)},${n(y + r * 0.6)}`)
+        offline.push(at(ring) + at(cross))
         break
       case 'nodata':
-        nodata.push(circle(x, y, r))
+        nodata.push(at(ring))
         break
     }
   }
@@ -102,8 +137,7 @@ export function bulkPaths(marks: readonly PlanMark[], r: number): BulkPaths {
     fresh: fresh.join(''),
     staleRing: staleRing.join(''),
     staleHand: staleHand.join(''),
-    offlineRing: offlineRing.join(''),
-    offlineCross: offlineCross.join(''),
+    offline: offline.join(''),
     nodata: nodata.join(''),
     levels,
     alarmOffline: alarmOffline.join(''),

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest'
+import { LEVEL_SHAPES, shapePath } from '../../../dashboard/src/lib/levels.js'
 import { bulkPaths, fitView, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
+
+/** The points a path visits (M, L and relative l; the end points of arcs), in absolute terms. */
+function absolute(d: string): [number, number][] {
+  const out: [number, number][] = []
+  let [x, y] = [0, 0]
+  for (const [, cmd, args] of d.matchAll(/([MLlAa])([^MLlAazZ]*)/g)) {
+    const n = args!.trim().split(/[ ,]+/).map(Number)
+    const [dx, dy] = cmd === 'A' || cmd === 'a' ? [n[5]!, n[6]!] : [n[0]!, n[1]!]
+    ;[x, y] = cmd === cmd!.toLowerCase() ? [x + dx, y + dy] : [dx, dy]
+    out.push([x, y])
+  }
+  return out
+}
 
 describe('site plan bulk: geometry, paths and hit test', () => {
   it('maps metres to the box as the SVG viewBox does (xMidYMid meet)', () => {
@@ -50,20 +64,34 @@ describe('site plan bulk paths', () => {
       ],
       1,
     )
+    // A mark's start point, then relative commands the same for every device.
     expect(p.fresh).toBe('M9,10a1,1 0 1 0 2,0a1,1 0 1 0 -2,0z')
-    expect(p.staleRing).toContain('M19,10')
-    expect(p.staleHand).toBe('M20,9.4V10H20.5')
-    expect(p.offlineRing).toContain('M29,10')
-    expect(p.offlineCross).toBe('M29.4,9.4L30.6,10.6M30.6,9.4L29.4,10.6')
-    expect(p.nodata).toContain('M39,10')
+    expect(p.staleRing).toContain('M19,10a1,1')
+    expect(p.staleHand).toBe('M20,9.4v0.6h0.5')
+    expect(p.offline).toBe('M29,10a1,1 0 1 0 2,0a1,1 0 1 0 -2,0zM29.4,9.4l1.2,1.2m0,-1.2l-1.2,1.2')
+    expect(p.nodata).toContain('M39,10a1,1')
     expect(p.levels.map((l) => l.level)).toEqual([3, 1])
     // An alarming device is drawn by its level only, with a dashed ring when offline.
     expect(p.fresh).not.toContain('M49')
     expect(p.alarmOffline).toBe('M57.9,10a2.1,2.1 0 1 0 4.2,0a2.1,2.1 0 1 0 -4.2,0z')
   })
+  it("draws a level's shape where shapePath puts it, to the centimetre, with no long decimals", () => {
+    for (const level of [1, 2, 3, 4] as const) {
+      const [x, y, r] = [123.456, 78.9, 1.3]
+      const bulk = bulkPaths([{ x, y, connectivity: 'fresh', level }], r).levels[0]!.d
+      const corners = absolute(bulk)
+      const expected = absolute(shapePath(LEVEL_SHAPES[level], x, y, r * 1.6))
+      expect(corners.length).toBe(expected.length)
+      corners.forEach(([px, py], i) => {
+        expect(px).toBeCloseTo(expected[i]![0]!, 1.5)
+        expect(py).toBeCloseTo(expected[i]![1]!, 1.5)
+      })
+      expect(bulk).not.toMatch(/\d\.\d{3}/)
+    }
+  })
   it('draws nothing for no marks', () => {
     const p = bulkPaths([], 1)
-    expect(p.fresh + p.staleRing + p.offlineRing + p.nodata + p.alarmOffline).toBe('')
+    expect(p.fresh + p.staleRing + p.offline + p.nodata + p.alarmOffline).toBe('')
     expect(p.levels).toEqual([])
   })
 })

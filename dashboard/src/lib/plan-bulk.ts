@@ -1,10 +1,11 @@
 /**
- * The bulk of a big site plan as a handful of SVG paths instead of an element per device: one
- * path per kind of mark (filled = fresh, hollow with a clock hand = stale, hollow and crossed
- * = offline, a thin ring = never seen, and each warning level's shape), each holding every
- * device of that kind. The marks are the same as the plan's device elements. Also the geometry of the
- * SVG viewBox (`preserveAspectRatio="xMidYMid meet"`) and the hit test that lets a click or a
- * hover find a device drawn in the bulk.
+ * The site plan's device marks as path data: one path per kind of mark (filled = fresh, hollow
+ * with a clock hand = stale, hollow and crossed = offline, a thin ring = never seen, and each
+ * warning level's shape), each holding every device of that kind, and how each path is drawn
+ * (`markLayers`). A device drawn as an element of its own has its own paths (PlanMarks); the
+ * bulk of a big park has a handful for all of them, drawn on a canvas (bulk-draw.ts). Also the
+ * geometry of the SVG viewBox (`preserveAspectRatio="xMidYMid meet"`) and the hit test that
+ * lets a click or a hover find a device drawn in the bulk.
  */
 import type { AlarmLevel } from '../../../hub/src/model/alarm.js'
 import type { Connectivity } from './device-state.js'
@@ -144,6 +145,35 @@ export function bulkPaths(marks: readonly PlanMark[], r: number): BulkPaths {
   }
 }
 
+/** One path of marks and how it is drawn; colours name CSS custom properties, widths are in units (u). */
+export interface MarkLayer {
+  d: string
+  fill: string | null
+  stroke: string
+  width: number
+  /** Dash and gap, in units; none for a solid line. */
+  dash?: readonly [number, number]
+}
+
+/**
+ * The paths of `p` in drawing order, with their styles: one description for the SVG marks
+ * (PlanMarks) and the canvas of a big park's bulk (bulk-draw.ts), so both look the same. Solid
+ * lines where marks are many: a dashed line costs the rasteriser (without a GPU) a segment every
+ * few pixels of every ring. Paths with no marks are left out.
+ */
+export function markLayers(p: BulkPaths): MarkLayer[] {
+  const layers: MarkLayer[] = [
+    { d: p.fresh, fill: '--device', stroke: '--plan-bg', width: 0.2 },
+    { d: p.staleRing, fill: '--plan-bg', stroke: '--device', width: 0.3 },
+    { d: p.staleHand, fill: null, stroke: '--device', width: 0.2 },
+    { d: p.offline, fill: '--plan-bg', stroke: '--device-stale', width: 0.25 },
+    { d: p.nodata, fill: null, stroke: '--device-stale', width: 0.15 },
+    ...p.levels.map(({ level, d }): MarkLayer => ({ d, fill: `--level-${level}`, stroke: '--plan-bg', width: 0.25 })),
+    { d: p.alarmOffline, fill: null, stroke: '--text', width: 0.25, dash: [0.5, 0.4] },
+  ]
+  return layers.filter((l) => l.d !== '')
+}
+
 /** The item nearest to (x, y) within `within` (same units), if any. */
 export function nearest<T>(items: readonly T[], at: (item: T) => { x: number; y: number }, x: number, y: number, within: number): T | undefined {
   let best: T | undefined
@@ -157,22 +187,6 @@ export function nearest<T>(items: readonly T[], at: (item: T) => { x: number; y:
     }
   }
   return best
-}
-
-/**
- * Items grouped by the square cell (side `size`) their position falls in, in their order. The
- * bulk is drawn per cell, so a device that changes redraws its cell, not the whole park.
- */
-export function groupByCell<T>(items: readonly T[], at: (item: T) => { x: number; y: number }, size: number): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const item of items) {
-    const p = at(item)
-    const key = `${Math.floor(p.x / size)}:${Math.floor(p.y / size)}`
-    const list = out.get(key)
-    if (list === undefined) out.set(key, [item])
-    else list.push(item)
-  }
-  return out
 }
 
 /** The same items in the same order (by identity): a derived list that would not change returns the one it had. */

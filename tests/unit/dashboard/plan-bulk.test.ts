@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LEVEL_SHAPES, shapePath } from '../../../dashboard/src/lib/levels.js'
-import { bulkPaths, fitView, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
+import { bulkPaths, fitView, markLayers, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
 
 /** The points a path visits (M, L and relative l; the end points of arcs), in absolute terms. */
 function absolute(d: string): [number, number][] {
@@ -93,5 +93,20 @@ describe('site plan bulk paths', () => {
     const p = bulkPaths([], 1)
     expect(p.fresh + p.staleRing + p.offline + p.nodata + p.alarmOffline).toBe('')
     expect(p.levels).toEqual([])
+  })
+  it('says how each path is drawn, in drawing order, leaving out kinds with no marks', () => {
+    const p = bulkPaths(
+      [
+        { x: 10, y: 10, connectivity: 'offline', level: null },
+        { x: 20, y: 10, connectivity: 'nodata', level: null },
+        { x: 30, y: 10, connectivity: 'offline', level: 2 },
+      ],
+      1,
+    )
+    const layers = markLayers(p)
+    expect(layers.map((l) => l.d)).toEqual([p.offline, p.nodata, p.levels[0]!.d, p.alarmOffline])
+    expect(layers.map((l) => l.fill)).toEqual(['--plan-bg', null, '--level-2', null])
+    // Many marks, solid lines; only the few alarming offline devices' rings are dashed.
+    expect(layers.map((l) => l.dash)).toEqual([undefined, undefined, undefined, [0.5, 0.4]])
   })
 })

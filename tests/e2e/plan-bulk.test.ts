@@ -1,0 +1,94 @@
+/**
+ * The bulk of a big park's site plan, end to end: a real hub with a zone whose biggest park has
+ * hundreds of devices, in headless Chromium. Such a park draws its calm devices on a canvas that
+ * a worker draws; the test reads the screen's pixels where the plan puts a device and where it
+ * puts none, then hovers and clicks that device.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { inflateSync } from 'node:zlib'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { generateZone } from '../../hub/src/config/zone-generator.js'
+import type { Park, ZoneDevice as Device } from '../../hub/src/model/zone.js'
+import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+
+/** The colour of one pixel of the screen, from a 1 × 1 screenshot (PNG: one row, one filter byte). */
+async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
+  const png = await page.screenshot({ clip: { x: Math.round(x), y: Math.round(y), width: 1, height: 1 } })
+  const chunks: Buffer[] = []
+  for (let at = 8; at < png.length; ) {
+    const length = png.readUInt32BE(at)
+    if (png.toString('latin1', at + 4, at + 8) === 'IDAT') chunks.push(png.subarray(at + 8, at + 8 + length))
+    at += 12 + length
+  }
+  // A single pixel's filter (none, sub, up, average, Paeth) predicts zero: its bytes are its colour.
+  const row = inflateSync(Buffer.concat(chunks))
+  return [row[1]!, row[2]!, row[3]!]
+}
+
+const distance = (a: [number, number, number], b: [number, number, number]): number => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)))
+
+describe('site plan of a big park: the bulk on a canvas drawn by a worker', () => {
+  let dir: string
+  let t: TestHub
+  let browser: Browser
+  let page: Page
+  let park: Park
+  /** A calm device of the park far from its neighbours, so a pointer over it finds it alone. */
+  let loner: Device
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt()
+    const { zone } = generateZone({ devices: 1500, seed: 11 })
+    park = zone.parks.map((p) => ({ p, n: zone.devices.filter((d) => d.park === p.id).length })).sort((a, b) => b.n - a.n)[0]!.p
+    const devices = zone.devices.filter((d) => d.park === park.id)
+    expect(devices.length).toBeGreaterThan(300)
+    const gap = (d: Device): number => Math.min(...devices.filter((o) => o !== d).map((o) => Math.hypot(o.position.x - d.position.x, o.position.y - d.position.y)))
+    loner = devices.map((d) => ({ d, g: gap(d) })).sort((a, b) => b.g - a.g)[0]!.d
+    dir = await mkdtemp(join(tmpdir(), 'smartpark-bulk-'))
+    await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
+    t = await startTestHub({ dashboard: true, env: { HUB_CONFIG: join(dir, 'zone.json'), HUB_DEADMAN_INTERVALS: '1000' } })
+    browser = await launchBrowser()
+    page = await (await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage()
+    await signIn(page, t.http, 'admin', ADMIN_PASSWORD)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await t?.stop()
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  /** Where the plan puts a point of the site on the screen: the whole site with a 3 % margin, fitted to the box. */
+  async function onScreen(x: number, y: number): Promise<{ x: number; y: number }> {
+    const box = (await page.locator('.plan .box').boundingBox())!
+    const m = Math.max(park.site.width, park.site.height) * 0.03
+    const [vw, vh] = [park.site.width + 2 * m, park.site.height + 2 * m]
+    const scale = Math.min(box.width / vw, box.height / vh)
+    return { x: box.x + (box.width - vw * scale) / 2 + (x + m) * scale, y: box.y + (box.height - vh * scale) / 2 + (y + m) * scale }
+  }
+
+  it('draws each calm device where the plan puts it, and nothing where there is none', async () => {
+    await page.locator(`[data-testid=park-tile][data-park=${park.id}]`).click()
+    await page.locator('canvas.bulk').waitFor()
+    // No device of the park is an element: none alarms.
+    expect(await page.locator('[data-testid=plan-device]').count()).toBe(0)
+    const background = await pixel(page, ...(Object.values(await onScreen(-park.site.width * 0.02, -park.site.height * 0.02)) as [number, number]))
+    const at = await onScreen(loner.position.x, loner.position.y)
+    await expect.poll(async () => distance(await pixel(page, at.x, at.y), background), { timeout: 10_000 }).toBeGreaterThan(40)
+    await screenshot(page, 'e2e-bulk-canvas')
+  })
+
+  it('finds a device drawn in bulk under the pointer: its name, the hand, and a click selects it', async () => {
+    const at = await onScreen(loner.position.x, loner.position.y)
+    await page.mouse.move(at.x, at.y)
+    await expect.poll(() => page.locator('.plan .tip').textContent()).toContain(loner.name)
+    const cursor = await page.evaluate(([x, y]) => getComputedStyle(document.elementFromPoint(x!, y!)!).cursor, [at.x, at.y])
+    expect(cursor).toBe('pointer')
+    await page.mouse.click(at.x, at.y)
+    await expect.poll(() => page.locator('.detail').first().textContent()).toContain(loner.id)
+  })
+})

@@ -39,6 +39,8 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
   let park: Park
   /** A calm device of the park far from its neighbours, so a pointer over it finds it alone. */
   let loner: Device
+  /** Another, never selected: only the canvas draws it. */
+  let other: Device
 
   beforeAll(async () => {
     await ensureDashboardBuilt()
@@ -47,7 +49,10 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     const devices = zone.devices.filter((d) => d.park === park.id)
     expect(devices.length).toBeGreaterThan(300)
     const gap = (d: Device): number => Math.min(...devices.filter((o) => o !== d).map((o) => Math.hypot(o.position.x - d.position.x, o.position.y - d.position.y)))
-    loner = devices.map((d) => ({ d, g: gap(d) })).sort((a, b) => b.g - a.g)[0]!.d
+    ;[loner, other] = devices
+      .map((d) => ({ d, g: gap(d) }))
+      .sort((a, b) => b.g - a.g)
+      .map(({ d }) => d) as [Device, Device]
     dir = await mkdtemp(join(tmpdir(), 'smartpark-bulk-'))
     await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
     t = await startTestHub({ dashboard: true, env: { HUB_CONFIG: join(dir, 'zone.json'), HUB_DEADMAN_INTERVALS: '1000' } })
@@ -90,5 +95,17 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     expect(cursor).toBe('pointer')
     await page.mouse.click(at.x, at.y)
     await expect.poll(() => page.locator('.detail').first().textContent()).toContain(loner.id)
+  })
+
+  it("redraws the bulk in the light theme's colours when the theme changes", async () => {
+    const at = await onScreen(other.position.x, other.position.y)
+    const dark = await pixel(page, at.x, at.y)
+    await page.locator('header button[aria-label=浅色]').click()
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
+    // The mark takes the light theme's colour, as the plan under it does.
+    await expect.poll(async () => distance(await pixel(page, at.x, at.y), dark), { timeout: 10_000 }).toBeGreaterThan(40)
+    await screenshot(page, 'e2e-bulk-canvas-light')
+    await page.locator('header button[aria-label=深色]').click()
+    await expect.poll(async () => distance(await pixel(page, at.x, at.y), dark), { timeout: 10_000 }).toBeLessThan(8)
   })
 })

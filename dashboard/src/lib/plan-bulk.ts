@@ -65,7 +65,7 @@ const m = (cm: number): number => cm / 100
  * A mark of one size, as where its path starts relative to the device (centimetres) and the
  * rest of the path in relative commands (metres): the same for every device, so a device's
  * mark is its start point and this tail. Two numbers to write per mark instead of eight to
- * sixteen: the bulk of a big park is built in a third of the time.
+ * sixteen (3,180 marks, a third alarming: 11 – 13 → 9 – 10.5 ms in Node).
  */
 interface MarkShape {
   dx: number

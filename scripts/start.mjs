@@ -23,7 +23,6 @@ if (existsSync(join(dash, 'vite.config.ts'))) {
 }
 
 const children = []
-const tsx = join(root, 'node_modules', '.bin', 'tsx')
 // One V8 helper thread: a major collection's concurrent marking then cannot take both cores of
 // a small server from the hub's main thread, which handles every reading and alarm. Event-loop
 // stalls in the bench's latency phase: max 100 – 111 ms with the default pool, 56 – 75 ms with
@@ -52,7 +51,10 @@ async function waitForHub() {
 const simCli = join(root, 'simulators/src/cli.ts')
 if (!hubOnly && existsSync(simCli) && !process.env.HUB_CONFIG) {
   if (await waitForHub()) {
-    const sim = spawn(tsx, [simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--quiet-progress'], { cwd: root, stdio: 'inherit' })
+    // Node itself with tsx's loader, not tsx's command: that one relays a Ctrl-C to its child,
+    // which the process group has already sent it, and the simulators took the second one as
+    // "leave at once" without their clean stop.
+    const sim = spawn(process.execPath, ['--import', 'tsx', simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--quiet-progress'], { cwd: root, stdio: 'inherit' })
     children.push(sim)
     process.stderr.write(`[start] simulators running the demo scenario; dashboard at http://localhost:${httpPort}/\n`)
   }

@@ -55,20 +55,22 @@ describe('simulated scenarios against a real hub', () => {
   }, 240_000)
 
   it('stopped as `npm start` stops it (SIGINT to the group, then SIGTERM from the start script), it stops cleanly, not at once', async () => {
-    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', '--scenario', 'normal-day'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    // As the start script runs it: node with tsx's loader, one process that gets each signal once.
+    const child = spawn(process.execPath, ['--import', 'tsx', `${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', '--scenario', 'normal-day'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
-    const live = new Promise<void>((resolve) => {
-      const read = (d: Buffer): void => {
-        out += d.toString()
-        if (out.includes('live:')) resolve()
-      }
-      child.stdout.on('data', read)
-      child.stderr.on('data', read)
-    })
+    const waiters: { text: string; resolve: () => void }[] = []
+    const said = (text: string): Promise<void> => new Promise((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve })))
+    const read = (d: Buffer): void => {
+      out += d.toString()
+      for (const w of waiters.filter((w) => out.includes(w.text))) w.resolve()
+    }
+    child.stdout.on('data', read)
+    child.stderr.on('data', read)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    await live
+    await said('live:')
     child.kill('SIGINT')
-    await new Promise((r) => setTimeout(r, 50))
+    // The start script's SIGTERM comes after the Ctrl-C, while the simulators are stopping.
+    await said('SIGINT: stopping cleanly')
     child.kill('SIGTERM')
     expect(await exited).toBe(0)
     expect(out).toContain('SIGINT: stopping cleanly')

@@ -3,14 +3,16 @@ import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { Incident } from '../../hub/src/model/incident.js'
-import { api, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { ADMIN_PASSWORD, api, startTestHub, type TestHub } from '../support/hub-harness.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
+/** The simulator CLI and its arguments against the test hub, then `args`. */
+const simArgs = (t: TestHub, args: string[]): string[] => [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', ADMIN_PASSWORD, '--quiet', ...args]
 
 /** Run the simulator CLI against the test hub, as a user would with `npm run sim`. */
 function sim(t: TestHub, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(`${root}node_modules/.bin/tsx`, simArgs(t, args), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
@@ -56,7 +58,7 @@ describe('simulated scenarios against a real hub', () => {
 
   it('stopped as `npm start` stops it (SIGINT to the group, then SIGTERM from the start script), it stops cleanly, not at once', async () => {
     // As the start script runs it: node with tsx's loader, one process that gets each signal once.
-    const child = spawn(process.execPath, ['--import', 'tsx', `${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', 'test-admin-password', '--quiet', '--scenario', 'normal-day'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', ...simArgs(t, ['--scenario', 'normal-day'])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const waiters: { text: string; resolve: () => void }[] = []
     const said = (text: string): Promise<void> => new Promise((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve })))

@@ -108,22 +108,33 @@ export class Fleet {
     return n
   }
 
-  /** Connects every link, at most `connectConcurrency` attempts at a time. */
+  /**
+   * Connects every link, at most `connectConcurrency` attempts at a time. Once `stopped()` says
+   * so (a Ctrl-C), it returns within a tenth of a second instead of waiting out the attempts
+   * under way: against a broker that is down, each waits up to its connect timeout (30 s). The
+   * links keep trying until `stop()`.
+   */
   async connect(onProgress?: (done: number, total: number) => void, stopped: () => boolean = () => false): Promise<{ ok: number; failed: number }> {
     const concurrency = Math.max(1, this.opts.connectConcurrency ?? 100)
     let next = 0
     let done = 0
     let ok = 0
+    let poll: ReturnType<typeof setInterval> | undefined
+    const whenStopped = new Promise<false>((resolve) => (poll = setInterval(() => stopped() && resolve(false), 100)))
     const worker = async (): Promise<void> => {
       while (next < this.links.length && !stopped()) {
         const link = this.links[next++]
         if (!link) break
-        if (await link.connect()) ok++
+        if (await Promise.race([link.connect(), whenStopped])) ok++
         done++
         onProgress?.(done, this.links.length)
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, this.links.length) }, worker))
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, this.links.length) }, worker))
+    } finally {
+      clearInterval(poll)
+    }
     return { ok, failed: this.links.length - ok }
   }
 

@@ -1,23 +1,47 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { Incident } from '../../hub/src/model/incident.js'
 import { ADMIN_PASSWORD, api, startTestHub, type TestHub } from '../support/hub-harness.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-/** The simulator CLI and its arguments against the test hub, then `args`. */
-const simArgs = (t: TestHub, args: string[]): string[] => [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', ADMIN_PASSWORD, '--quiet', ...args]
+const CLI = `${root}simulators/src/cli.ts`
+/** The simulator CLI's arguments against the test hub, then `args`. */
+const simArgs = (t: TestHub, args: string[]): string[] => ['--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', ADMIN_PASSWORD, '--quiet', ...args]
 
 /** Run the simulator CLI against the test hub, as a user would with `npm run sim`. */
 function sim(t: TestHub, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(`${root}node_modules/.bin/tsx`, simArgs(t, args), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(`${root}node_modules/.bin/tsx`, [CLI, ...simArgs(t, args)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
     child.stderr.on('data', (d: Buffer) => (out += d.toString()))
     child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`sim exited ${code}: ${out.slice(-2000)}`))))
   })
+}
+
+/**
+ * The simulator CLI as the start script runs it (node with tsx's loader: one process that gets
+ * each signal once), with `said(text)` resolving once its output contains `text`.
+ */
+function startSim(args: string[]): { child: ChildProcess; said: (text: string) => Promise<void>; out: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  const waiters: { text: string; resolve: () => void }[] = []
+  const read = (d: Buffer): void => {
+    out += d.toString()
+    for (const w of waiters.filter((w) => out.includes(w.text))) w.resolve()
+  }
+  child.stdout!.on('data', read)
+  child.stderr!.on('data', read)
+  return {
+    child,
+    said: (text) => new Promise((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve }))),
+    out: () => out,
+    exited: new Promise((resolve) => child.once('exit', resolve)),
+  }
 }
 
 describe('simulated scenarios against a real hub', () => {
@@ -57,25 +81,46 @@ describe('simulated scenarios against a real hub', () => {
   }, 240_000)
 
   it('stopped as `npm start` stops it (SIGINT to the group, then SIGTERM from the start script), it stops cleanly, not at once', async () => {
-    // As the start script runs it: node with tsx's loader, one process that gets each signal once.
-    const child = spawn(process.execPath, ['--import', 'tsx', ...simArgs(t, ['--scenario', 'normal-day'])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const waiters: { text: string; resolve: () => void }[] = []
-    const said = (text: string): Promise<void> => new Promise((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve })))
-    const read = (d: Buffer): void => {
-      out += d.toString()
-      for (const w of waiters.filter((w) => out.includes(w.text))) w.resolve()
-    }
-    child.stdout.on('data', read)
-    child.stderr.on('data', read)
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
-    await said('live:')
-    child.kill('SIGINT')
+    const sim = startSim(simArgs(t, ['--scenario', 'normal-day']))
+    await sim.said('live:')
+    sim.child.kill('SIGINT')
     // The start script's SIGTERM comes after the Ctrl-C, while the simulators are stopping.
-    await said('SIGINT: stopping cleanly')
-    child.kill('SIGTERM')
-    expect(await exited).toBe(0)
-    expect(out).toContain('SIGINT: stopping cleanly')
-    expect(out).not.toContain('leaving at once')
+    await sim.said('SIGINT: stopping cleanly')
+    sim.child.kill('SIGTERM')
+    expect(await sim.exited).toBe(0)
+    expect(sim.out()).toContain('SIGINT: stopping cleanly')
+    expect(sim.out()).not.toContain('leaving at once')
   }, 60_000)
+
+  it('a Ctrl-C while the devices wait for a broker that does not answer stops at once, cleanly, without waiting out their connect timeout (30 s)', async ({ onTestFinished }) => {
+    // A broker's address that takes connections and never answers them (a hung broker, a
+    // firewall that drops): each device waits for its CONNACK.
+    const sockets: Socket[] = []
+    let reached: () => void = () => undefined
+    const firstConnection = new Promise<void>((resolve) => (reached = resolve))
+    const server = createServer((socket) => {
+      sockets.push(socket)
+      reached()
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const port = (server.address() as AddressInfo).port
+    // The hub's API refuses (nothing listens there): the run's summary says it is unknown.
+    const closed = createServer()
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve))
+    const apiPort = (closed.address() as AddressInfo).port
+    await new Promise((resolve) => closed.close(resolve))
+    const sim = startSim(['--url', `mqtt://127.0.0.1:${port}`, '--api', `http://127.0.0.1:${apiPort}`, '--quiet', '--scenario', 'normal-day'])
+    // Also after a failure or a timeout: nothing of the test is left running.
+    onTestFinished(async () => {
+      if (sim.child.exitCode === null) sim.child.kill('SIGKILL')
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    })
+    await firstConnection
+    sim.child.kill('SIGINT')
+    expect(await sim.exited).toBe(0)
+    expect(sim.out()).toContain('SIGINT: stopping cleanly')
+    expect(sim.out()).toContain('stopping: every device announces offline and disconnects')
+    expect(sim.out()).not.toContain('leaving at once')
+  }, 20_000)
 })

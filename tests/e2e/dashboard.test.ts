@@ -53,6 +53,16 @@ describe('dashboard end to end: the command screen against a live hub', () => {
 
   async function newPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
     const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', reducedMotion: 'no-preference' })
+    // The alarm tones the page starts (real WebAudio oscillators, counted as they start).
+    await ctx.addInitScript(() => {
+      const w = window as unknown as { __tones: number }
+      w.__tones = 0
+      const start = OscillatorNode.prototype.start
+      OscillatorNode.prototype.start = function (...args: Parameters<typeof start>) {
+        w.__tones++
+        return start.apply(this, args)
+      }
+    })
     const p = await ctx.newPage()
     p.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
     p.on('console', (msg) => {
@@ -176,6 +186,8 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(a).toMatchObject({ device, level: 2, metric: 'lel', value: 30, ack: 'unacked', condition: 'active' })
     // The header counts it.
     await expect.poll(() => page.title()).toBe('(1) 园区应急指挥')
+    // And it sounds: the officer has clicked on the page, and a new orange alarm is two tones.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __tones: number }).__tones)).toBe(2)
     expect(pageErrors).toEqual([])
   })
 

@@ -16,16 +16,35 @@ export function markColours(element: Element): MarkColours {
 /** Draws `scene()` (nothing to draw while it is null) on the canvas, in a worker, for as long as the canvas is attached. */
 export function bulkCanvas(scene: () => Omit<BulkScene, 'colours'> | null): Attachment<HTMLCanvasElement> {
   return (canvas) => {
-    const worker = new Worker(new URL('./bulk-worker.ts', import.meta.url), { type: 'module' })
-    const offscreen = canvas.transferControlToOffscreen()
-    worker.postMessage({ canvas: offscreen }, [offscreen])
+    let worker: Worker | undefined
+    let latest: BulkScene | undefined
+    // The worker starts and takes the canvas once the frame that shows the plan has painted: the
+    // first hand-over of a page took 24 ms of the click that opened the biggest park (a CPU
+    // profile in the dashboard bench), and the bulk comes a frame after the plan anyway.
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const start = requestAnimationFrame(
+      () =>
+        (timer = setTimeout(() => {
+          worker = new Worker(new URL('./bulk-worker.ts', import.meta.url), { type: 'module' })
+          const offscreen = canvas.transferControlToOffscreen()
+          worker.postMessage({ canvas: offscreen }, [offscreen])
+          if (latest !== undefined) worker.postMessage({ scene: latest })
+        })),
+    )
     $effect(() => {
       const next = scene()
       void ui.theme
       if (next === null) return
-      const frame = requestAnimationFrame(() => worker.postMessage({ scene: { ...next, colours: markColours(canvas) } }))
+      const frame = requestAnimationFrame(() => {
+        latest = { ...next, colours: markColours(canvas) }
+        worker?.postMessage({ scene: latest })
+      })
       return () => cancelAnimationFrame(frame)
     })
-    return () => worker.terminate()
+    return () => {
+      cancelAnimationFrame(start)
+      clearTimeout(timer)
+      worker?.terminate()
+    }
   }
 }

@@ -4,9 +4,10 @@
  * to the first alarm row on screen, and the longest main-thread task (Long Tasks API) while
  * scrolling the alarm board, switching parks and selecting devices. Prints a table, the long
  * tasks of each interaction, any request the hub refused, and a JSON line. A program, not a
- * test: the figures go in docs/performance.md. `--profile FILE` writes a CPU profile of the
- * device clicks; `--trace FILE` a Chrome trace (with CPU samples) of the scrolling, park switches
- * and device clicks. Both build the dashboard unminified, so they name our functions.
+ * test: the figures go in docs/performance.md. `--profile FILE` writes a CPU profile of the park
+ * switches and device clicks; `--trace FILE` a Chrome trace (with CPU samples and each frame's
+ * stages) of the scrolling, park switches and device clicks. Both build the dashboard unminified,
+ * so they name our functions.
  * `--screenshot FILE` saves the screen as the interactions leave it: the biggest park's plan.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
@@ -134,9 +135,10 @@ async function main(): Promise<void> {
     const group = async (name: string): Promise<void> => void groups.push({ name, at: await work() })
     say('interacting: scrolling the alarm board, switching parks, selecting devices…')
     // `--trace FILE`: a Chrome trace (devtools.timeline) over the interactions, for what a long
-    // task spent on style, layout and paint as well as script.
+    // task spent on style, layout and paint as well as script, and each frame's stages from the
+    // main thread's commit to its presentation (PipelineReporter: raster, draw, swap).
     const traceTo = process.argv.includes('--trace') ? process.argv[process.argv.indexOf('--trace') + 1] : undefined
-    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-v8.cpu_profiler'] })
+    if (traceTo) await browser.startTracing(page, { path: traceTo, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'disabled-by-default-v8.cpu_profiler'] })
     // A machine whose hypervisor takes CPU time away slows every task: said with the figures.
     const cpuBefore = cpuTimes()
     await group('scrolling')
@@ -146,6 +148,15 @@ async function main(): Promise<void> {
     for (let i = 0; i < 30; i++) await page.mouse.wheel(0, 600)
     const tiles = page.locator('[data-testid=park-tile]')
     const nTiles = await tiles.count()
+    // `--profile FILE`: a CPU profile of the page over the park switches and device clicks (Chrome
+    // DevTools format).
+    const profileTo = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined
+    const cdp = profileTo ? await page.context().newCDPSession(page) : undefined
+    if (cdp) {
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+      await cdp.send('Profiler.start')
+    }
     await group('park switches')
     for (let i = 0; i < Math.min(nTiles, 5); i++) {
       await phase(`park ${i + 1}`)
@@ -159,14 +170,6 @@ async function main(): Promise<void> {
     // The plan's devices follow a frame after its background: wait for them before counting.
     await devices.first().waitFor({ timeout: 10_000 })
     const nDev = await devices.count()
-    // `--profile FILE`: a CPU profile of the page over the device clicks (Chrome DevTools format).
-    const profileTo = process.argv.includes('--profile') ? process.argv[process.argv.indexOf('--profile') + 1] : undefined
-    const cdp = profileTo ? await page.context().newCDPSession(page) : undefined
-    if (cdp) {
-      await cdp.send('Profiler.enable')
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
-      await cdp.send('Profiler.start')
-    }
     await group('device clicks')
     for (let i = 0; i < Math.min(nDev, 10); i++) {
       const device = devices.nth(Math.floor((i * nDev) / 10))
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
       await page.waitForTimeout(500)
       const { profile } = await cdp.send('Profiler.stop')
       await writeFile(profileTo, JSON.stringify(profile))
-      say(`  CPU profile of the device clicks: ${profileTo}`)
+      say(`  CPU profile of the park switches and device clicks: ${profileTo}`)
     }
     await page.waitForTimeout(500)
     await group('end')

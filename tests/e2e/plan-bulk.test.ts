@@ -57,7 +57,17 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
     t = await startTestHub({ dashboard: true, env: { HUB_CONFIG: join(dir, 'zone.json'), HUB_DEADMAN_INTERVALS: '1000' } })
     browser = await launchBrowser()
-    page = await (await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })).newPage()
+    const context = await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
+    // The pixel ratio of the last scene the page sent its bulk worker (the real postMessage, noted).
+    await context.addInitScript(() => {
+      const post = Worker.prototype.postMessage
+      Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+        const scene = (args[0] as { scene?: { dpr: number } }).scene
+        if (scene !== undefined) (window as unknown as { __sceneDpr: number }).__sceneDpr = scene.dpr
+        return post.apply(this, args as Parameters<typeof post>)
+      } as Worker['postMessage']
+    })
+    page = await context.newPage()
     await signIn(page, t.http, 'admin', ADMIN_PASSWORD)
   })
 
@@ -107,5 +117,19 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     await screenshot(page, 'e2e-bulk-canvas-light')
     await page.locator('header button[aria-label=深色]').click()
     await expect.poll(async () => distance(await pixel(page, at.x, at.y), dark), { timeout: 10_000 }).toBeLessThan(8)
+  })
+
+  it("draws the bulk anew when the screen's pixel ratio changes (a browser zoom, another monitor)", async () => {
+    const sceneDpr = (): Promise<number> => page.evaluate(() => (window as unknown as { __sceneDpr: number }).__sceneDpr)
+    expect(await sceneDpr()).toBe(1)
+    // A zoom to 125 %: 1.25 screen pixels to a CSS pixel, and a fifth fewer CSS pixels. The plan's
+    // box shrinks less than would lay its drawing out anew (it is scaled to fit): only the pixel
+    // ratio says to draw the bulk again.
+    const cdp = await page.context().newCDPSession(page)
+    await cdp.send('Emulation.setDeviceMetricsOverride', { width: DESK.width / 1.25, height: DESK.height / 1.25, deviceScaleFactor: 1.25, mobile: false })
+    await expect.poll(sceneDpr).toBe(1.25)
+    await cdp.send('Emulation.clearDeviceMetricsOverride')
+    await expect.poll(sceneDpr).toBe(1)
+    await cdp.detach()
   })
 })

@@ -27,6 +27,8 @@ const PREFIX: Record<string, string> = {
 
 const row = (device: string) => `[data-testid=alarm-row][data-device="${device}"]`
 const planDevice = (device: string) => `[data-testid=plan-device][data-device="${device}"]`
+/** A device's flashing ring, in the plan's layer of rings that flashes as a whole. */
+const planPulse = (device: string) => `[data-testid=plan-pulse][data-device="${device}"]`
 
 describe('dashboard end to end: the command screen against a live hub', () => {
   let t: TestHub
@@ -150,7 +152,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     // The officer looks at the chemical park; the detector is on its plan, calm.
     await page.locator('[data-testid=park-tile][data-park=vtc]').click()
     await page.locator(planDevice(device)).waitFor({ state: 'attached' })
-    expect(await page.locator(`${planDevice(device)} path.pulse`).count()).toBe(0)
+    expect(await page.locator(planPulse(device)).count()).toBe(0)
     await publish(device, 'telemetry', { values: { lel: 5 } }) // connected and reporting, below the set point
 
     const sent = Date.now()
@@ -160,9 +162,9 @@ describe('dashboard end to end: the command screen against a live hub', () => {
         const r = document.querySelector(rowSel!)
         const p = document.querySelector(pulseSel!)
         if (!r || !p || r.getClientRects().length === 0 || p.getClientRects().length === 0) return false
-        return getComputedStyle(p).animationName === 'alarm-pulse' ? Date.now() : false
+        return getComputedStyle(p.closest('svg')!).animationName === 'alarm-pulse' ? Date.now() : false
       },
-      [row(device), `${planDevice(device)} path.pulse`],
+      [row(device), planPulse(device)],
       { polling: 'raf', timeout: 15_000 },
     )
     const elapsed = ((await seen.jsonValue()) as number) - sent
@@ -201,7 +203,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(text).not.toContain('未确认')
     expect(text).toContain('已确认')
     // Acknowledged: still orange on the plan while the gas stands, but it no longer pulses.
-    await page.locator(`${planDevice('vtc-ti01-gas-009')} path.pulse`).waitFor({ state: 'detached' })
+    await page.locator(planPulse('vtc-ti01-gas-009')).waitFor({ state: 'detached' })
     expect(await page.locator(planDevice('vtc-ti01-gas-009')).getAttribute('data-level')).toBe('2')
     const acked = (await api<Alarm>(t, 'GET', `/api/v1/alarms/${gasAlarmId}`)).body
     expect(acked.ack).toBe('acked')

@@ -138,6 +138,8 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(await page.locator('[data-testid=alarm-row]').count()).toBe(0)
     expect(await page.locator('[data-testid=park-tile].levelled').count()).toBe(0)
     expect(await page.locator('[data-testid=plan-device]:not([data-level=""])').count()).toBe(0)
+    // Nothing flashes: the plan has no layer of rings.
+    expect(await page.locator('.plan svg.pulses').count()).toBe(0)
     await screenshot(page, 'e2e-01-overview')
     // A device without measured values (the fire alarm control panel) says so where a trend would be.
     await page.locator(planDevice('vtc-ti01-fire-003')).click({ force: true })

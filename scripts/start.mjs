@@ -29,8 +29,10 @@ const children = []
 // one helper (docs/performance.md).
 const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: process.env })
 children.push(hub)
-hub.on('exit', (code) => {
+hub.on('exit', async (code) => {
   stopAll()
+  // The simulators finish their clean stop (offline announced, their summary) before the script leaves.
+  await Promise.all(children.filter(running).map((c) => new Promise((resolve) => c.once('exit', resolve))))
   process.exit(code ?? 0)
 })
 
@@ -60,8 +62,16 @@ if (!hubOnly && existsSync(simCli) && !process.env.HUB_CONFIG) {
   }
 }
 
+function running(c) {
+  return c.exitCode === null && c.signalCode === null
+}
+const signalled = new Set()
+/** Each child is sent SIGTERM once: a second one tells the simulators to leave at once, without their clean stop. */
 function stopAll() {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM')
+  for (const c of children.filter((c) => running(c) && !signalled.has(c))) {
+    signalled.add(c)
+    c.kill('SIGTERM')
+  }
 }
 process.on('SIGINT', stopAll)
 process.on('SIGTERM', stopAll)

@@ -4,6 +4,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { Incident } from '../../hub/src/model/incident.js'
+import { followOutput } from '../support/child-output.js'
 import { ADMIN_PASSWORD, api, startTestHub, type TestHub } from '../support/hub-harness.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -28,20 +29,7 @@ function sim(t: TestHub, args: string[]): Promise<string> {
  */
 function startSim(args: string[]): { child: ChildProcess; said: (text: string) => Promise<void>; out: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  const waiters: { text: string; resolve: () => void }[] = []
-  const read = (d: Buffer): void => {
-    out += d.toString()
-    for (const w of waiters.filter((w) => out.includes(w.text))) w.resolve()
-  }
-  child.stdout!.on('data', read)
-  child.stderr!.on('data', read)
-  return {
-    child,
-    said: (text) => new Promise((resolve) => (out.includes(text) ? resolve() : waiters.push({ text, resolve }))),
-    out: () => out,
-    exited: new Promise((resolve) => child.once('exit', resolve)),
-  }
+  return { child, ...followOutput(child), exited: new Promise((resolve) => child.once('exit', resolve)) }
 }
 
 describe('simulated scenarios against a real hub', () => {

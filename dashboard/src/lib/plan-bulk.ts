@@ -3,7 +3,7 @@
  * with a clock hand = stale, hollow and crossed = offline, a thin ring = never seen, and each
  * warning level's shape), each holding every device of that kind, and how each path is drawn
  * (`markLayers`). A device drawn as an element of its own has its own paths (PlanMarks); the
- * bulk of a big park has a handful for all of them, drawn on a canvas (bulk-draw.ts). Also the
+ * canvas of a big park's bulk draws one device of each kind and stamps it (bulk-draw.ts). Also the
  * geometry of the SVG viewBox (`preserveAspectRatio="xMidYMid meet"`) and the hit test that
  * lets a click or a hover find a device drawn in the bulk.
  */
@@ -65,7 +65,8 @@ const m = (cm: number): number => cm / 100
  * A mark of one size, as where its path starts relative to the device (centimetres) and the
  * rest of the path in relative commands (metres): the same for every device, so a device's
  * mark is its start point and this tail. Two numbers to write per mark instead of eight to
- * sixteen (3,180 marks, a third alarming: 11 – 13 → 9 – 10.5 ms in Node).
+ * sixteen (3,180 marks in one path each, a third alarming: 11 – 13 → 9 – 10.5 ms in Node, when
+ * the bulk was such paths; now the plan builds paths of one device each).
  */
 interface MarkShape {
   dx: number
@@ -159,7 +160,8 @@ export interface MarkLayer {
  * The paths of `p` in drawing order, with their styles: one description for the SVG marks
  * (PlanMarks) and the canvas of a big park's bulk (bulk-draw.ts), so both look the same. Solid
  * lines where marks are many: a dashed line costs the rasteriser (without a GPU) a segment every
- * few pixels of every ring. Paths with no marks are left out.
+ * few pixels of every ring. Paths with no marks are left out; bulk-draw.ts stacks kinds of mark
+ * in this order too (`drawnAt`).
  */
 export function markLayers(p: BulkPaths): MarkLayer[] {
   const layers: MarkLayer[] = [

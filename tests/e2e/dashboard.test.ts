@@ -140,6 +140,21 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(await page.locator('[data-testid=plan-device]:not([data-level=""])').count()).toBe(0)
     // Nothing flashes: the plan has no layer of rings.
     expect(await page.locator('.plan svg.pulses').count()).toBe(0)
+    // The plan's names (areas, buildings) each sit on a plate of the plan's colour, as wide as
+    // the text drawn, from the top of its characters (0.8 em over the baseline) to below it.
+    await page.locator('.plan-label').first().waitFor({ state: 'attached' })
+    const plates = await page.locator('.plan-label').evaluateAll((names) =>
+      names.map((name) => {
+        const plate = name.previousElementSibling
+        if (!(plate instanceof SVGRectElement) || !(name instanceof SVGTextElement)) return 'no plate'
+        const [p, t] = [plate.getBBox(), name.getBBox()]
+        const [baseline, em] = [Number(name.getAttribute('y')), Number(name.getAttribute('font-size'))]
+        const holds = t.x >= p.x && t.x + t.width <= p.x + p.width && p.y <= baseline - 0.8 * em && p.y + p.height > baseline
+        return holds ? plate.getAttribute('fill') : `${name.textContent}: text ${[t.x, t.width, baseline, em].map(Math.round).join(' ')} plate ${[p.x, p.y, p.width, p.height].map(Math.round).join(' ')}`
+      }),
+    )
+    expect(plates.length).toBeGreaterThan(5)
+    expect(new Set(plates)).toEqual(new Set(['var(--plan-bg)']))
     await screenshot(page, 'e2e-01-overview')
     // A device without measured values (the fire alarm control panel) says so where a trend would be.
     await page.locator(planDevice('vtc-ti01-fire-003')).click({ force: true })

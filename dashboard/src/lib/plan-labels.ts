@@ -18,6 +18,8 @@ export interface PlacedLabel extends LabelRequest {
   /** x of the text's start after keeping it inside the bounds. */
   left: number
   width: number
+  /** What the label takes: its text with a little room around, kept clear of later labels. */
+  box: Box
 }
 
 export interface Box {
@@ -56,7 +58,7 @@ export function placeLabels(requests: readonly LabelRequest[], bounds: Box): Pla
     const box = { x0: left - pad, y0: r.y - r.size * 0.9, x1: left + width + pad, y1: r.y + r.size * 0.25 }
     if (boxes.some((b) => overlaps(b, box))) continue
     boxes.push(box)
-    placed.push({ ...r, left, width })
+    placed.push({ ...r, left, width, box })
   }
   return placed
 }

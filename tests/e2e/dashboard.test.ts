@@ -200,6 +200,14 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(text).toMatch(/25\s*%LEL/)
     expect(text).toContain('未确认')
     expect(await page.locator(planDevice(device)).getAttribute('data-level')).toBe('2')
+    // The only alarming device of its park: its name is on the plan, at its mark, and none of
+    // the plan's other names overlaps it.
+    const name = page.locator(`${planDevice(device)} .device-label`)
+    expect(await name.textContent({ timeout: 5_000 })).toBe('锅炉房可燃气体探测器1号')
+    const nameBox = (await name.boundingBox())!
+    const others = await page.locator('.plan-label').evaluateAll((names) => names.map((n) => n.getBoundingClientRect().toJSON() as { x: number; y: number; width: number; height: number }))
+    const overlapping = others.filter((o) => o.x < nameBox.x + nameBox.width && nameBox.x < o.x + o.width && o.y < nameBox.y + nameBox.height * 0.8 && nameBox.y + nameBox.height * 0.2 < o.y + o.height)
+    expect(overlapping).toEqual([])
     gasAlarmId = (await r.getAttribute('data-alarm'))!
     const a = (await api<Alarm>(t, 'GET', `/api/v1/alarms/${gasAlarmId}`)).body
     expect(a).toMatchObject({ device, level: 2, metric: 'lel', value: 30, ack: 'unacked', condition: 'active' })

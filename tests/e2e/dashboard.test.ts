@@ -161,6 +161,20 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     await page.locator('[data-testid=detail-close]').waitFor()
     await expect.poll(() => page.locator('.bottom').innerText()).toContain('该设备无测量值，无趋势')
     await page.locator('[data-testid=detail-close]').click()
+
+    // Another park: the click's frame hides the last park's plan (still in the page), and the
+    // task after it replaces it with the new park's.
+    const [during, after] = await page.evaluate(async () => {
+      const plan = () => ({ switching: document.querySelector('.plan .layers')!.classList.contains('switching'), label: document.querySelector('.plan svg[role=img]')!.getAttribute('aria-label') })
+      ;(document.querySelector('[data-testid=park-tile][data-park=glc]') as HTMLElement).click()
+      await new Promise((r) => setTimeout(r)) // the click's updates, before any frame after it
+      const during = plan()
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
+      return [during, plan()]
+    })
+    expect(during).toEqual({ switching: true, label: '钒钛化工园区平面图' })
+    expect(after).toEqual({ switching: false, label: '格里坪化工园区平面图' })
+    expect(await page.locator('.plan .layers').evaluate((e) => getComputedStyle(e).opacity)).toBe('1')
     expect(pageErrors).toEqual([])
   })
 

@@ -8,6 +8,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { DEFAULT_ZONE_FILE } from '../../hub/src/config/settings.js'
+import { loadZoneFile } from '../../hub/src/config/zone-file.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { Incident } from '../../hub/src/model/incident.js'
 import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
@@ -175,6 +177,30 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(during).toEqual({ switching: true, label: '钒钛化工园区平面图' })
     expect(after).toEqual({ switching: false, label: '格里坪化工园区平面图' })
     expect(await page.locator('.plan .layers').evaluate((e) => getComputedStyle(e).opacity)).toBe('1')
+
+    // The plan's ground is a few paths; the pointer over it names what is there (the smallest
+    // building, else the area) where no device is (3 % of the site from any: a device's mark
+    // takes the pointer within about 2 %), and nothing outside the site.
+    const zone = await loadZoneFile(DEFAULT_ZONE_FILE)
+    const glc = zone.parks.find((p) => p.id === 'glc')!
+    const glcDevices = zone.devices.filter((d) => d.park === 'glc')
+    const clear = (x: number, y: number): boolean => glcDevices.every((d) => Math.hypot(d.position.x - x, d.position.y - y) > Math.max(glc.site.width, glc.site.height) * 0.03)
+    const within = (r: { x: number; y: number; w: number; h: number }, x: number, y: number): boolean => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
+    const centre = (r: { x: number; y: number; w: number; h: number }): [number, number] => [r.x + r.w / 2, r.y + r.h / 2]
+    const building = glc.site.buildings.find((b) => clear(...centre(b.rect)) && !glc.site.buildings.some((o) => o !== b && o.rect.w * o.rect.h <= b.rect.w * b.rect.h && within(o.rect, ...centre(b.rect))))
+    const spot = glc.areas
+      .flatMap((a) => [0.05, 0.3, 0.5, 0.7, 0.95].flatMap((fx) => [0.05, 0.3, 0.5, 0.7, 0.95].map((fy) => ({ a, x: a.rect.x + a.rect.w * fx, y: a.rect.y + a.rect.h * fy }))))
+      .find(({ x, y }) => clear(x, y) && !glc.site.buildings.some((b) => within(b.rect, x, y)) && glc.areas.filter((o) => within(o.rect, x, y)).length === 1)
+    const tooltipAt = async (x: number, y: number): Promise<string | null> => {
+      const at = await page.locator('.plan svg[role=img]').evaluate((svg, [mx, my]) => new DOMPoint(mx, my).matrixTransform((svg as SVGSVGElement).getScreenCTM()!).toJSON() as { x: number; y: number }, [x, y])
+      await page.mouse.move(at.x, at.y)
+      return page.locator('.plan .box').getAttribute('title')
+    }
+    expect(building, 'a building of glc with no device near its centre').toBeDefined()
+    expect(spot, 'a point of a glc area outside its buildings, with no device near').toBeDefined()
+    expect(await tooltipAt(...centre(building!.rect))).toBe(building!.name)
+    expect(await tooltipAt(spot!.x, spot!.y)).toBe(spot!.a.name)
+    expect(await tooltipAt(-glc.site.width * 0.02, -glc.site.height * 0.02)).toBeNull()
     expect(pageErrors).toEqual([])
   })
 

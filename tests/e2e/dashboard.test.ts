@@ -377,6 +377,25 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(en.marked.filter((m) => m.text !== '中文' && m.within !== 'incident-timeline')).toEqual([])
     await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
     await stage.getByText(first.text).first().waitFor()
+
+    // The overview over the incident: the click's frame shows the plan with the stage hidden
+    // (still in the page), and the task after it takes the stage down; back to the stage after.
+    const [during, later] = await page.evaluate(async () => {
+      const stageState = () => {
+        const s = document.querySelector('[data-testid=incident-stage]')
+        return s === null ? 'gone' : s.getClientRects().length === 0 ? 'hidden' : 'shown'
+      }
+      const button = [...document.querySelectorAll('[data-testid=incident-stage] button')].find((b) => b.textContent?.trim() === '查看总览') as HTMLElement
+      button.click()
+      await new Promise((r) => setTimeout(r)) // the click's updates, before any frame after it
+      const during = { stage: stageState(), plan: document.querySelector('.centre .plan-head') !== null }
+      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
+      return [during, { stage: stageState(), plan: document.querySelector('.centre .plan-head') !== null }]
+    })
+    expect(during).toEqual({ stage: 'hidden', plan: true })
+    expect(later).toEqual({ stage: 'gone', plan: true })
+    await page.locator('.incident-bar').click()
+    await stage.waitFor()
     expect(pageErrors).toEqual([])
   })
 

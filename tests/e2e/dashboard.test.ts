@@ -378,22 +378,25 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
     await stage.getByText(first.text).first().waitFor()
 
-    // The overview over the incident: the click's frame shows the plan with the stage hidden
-    // (still in the page), and the task after it takes the stage down; back to the stage after.
-    const [during, later] = await page.evaluate(async () => {
-      const stageState = () => {
+    // The overview over the incident: the click's frame keeps the stage as it was (no plan yet),
+    // the task after that frame shows the plan with the stage hidden (still in the page), and the
+    // task after the plan's frame takes the stage down; back to the stage after.
+    const states = await page.evaluate(async () => {
+      const now = () => {
         const s = document.querySelector('[data-testid=incident-stage]')
-        return s === null ? 'gone' : s.getClientRects().length === 0 ? 'hidden' : 'shown'
+        return { stage: s === null ? 'gone' : s.getClientRects().length === 0 ? 'hidden' : 'shown', plan: document.querySelector('.centre .plan-head') !== null }
       }
+      const afterFrame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r)))
       const button = [...document.querySelectorAll('[data-testid=incident-stage] button')].find((b) => b.textContent?.trim() === '查看总览') as HTMLElement
       button.click()
       await new Promise((r) => setTimeout(r)) // the click's updates, before any frame after it
-      const during = { stage: stageState(), plan: document.querySelector('.centre .plan-head') !== null }
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
-      return [during, { stage: stageState(), plan: document.querySelector('.centre .plan-head') !== null }]
+      const click = now()
+      await afterFrame()
+      const next = now()
+      await afterFrame()
+      return { click, next, later: now() }
     })
-    expect(during).toEqual({ stage: 'hidden', plan: true })
-    expect(later).toEqual({ stage: 'gone', plan: true })
+    expect(states).toEqual({ click: { stage: 'shown', plan: false }, next: { stage: 'hidden', plan: true }, later: { stage: 'gone', plan: true } })
     await page.locator('.incident-bar').click()
     await stage.waitFor()
     expect(pageErrors).toEqual([])

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateZone } from '../../hub/src/config/zone-generator.js'
 import type { Park, ZoneDevice as Device } from '../../hub/src/model/zone.js'
 import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../support/hub-harness.js'
-import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+import { DESK, ensureDashboardBuilt, LAPTOP, launchBrowser, screenshot, signIn } from './browser.js'
 
 /** The colour of one pixel of the screen, from a 1 × 1 screenshot (PNG: one row, one filter byte). */
 async function pixel(page: Page, x: number, y: number): Promise<[number, number, number]> {
@@ -131,5 +131,49 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     await cdp.send('Emulation.clearDeviceMetricsOverride')
     await expect.poll(sceneDpr).toBe(1)
     await cdp.detach()
+  })
+
+  it('sets the names for the band below in the frame that scales the plan, never drawn scaled first', async () => {
+    // On a laptop's screen the names are at their smallest legible size already; the band
+    // opening shrinks the plan, and they must grow in metres to stay that size on screen.
+    await page.locator('[data-testid=detail-close]').click()
+    await page.locator('.bottom.open').waitFor({ state: 'detached' })
+    await page.setViewportSize(LAPTOP)
+    const textPx = (): Promise<number> => page.evaluate(() => {
+      const label = document.querySelector('.plan .scale-label') as SVGTextElement
+      return Number(label.getAttribute('font-size')) * label.getScreenCTM()!.a
+    })
+    // Settled at the new size: the same twice running.
+    let before = NaN
+    await expect.poll(async () => {
+      const now = await textPx()
+      const same = now === before
+      before = now
+      return same
+    }).toBe(true)
+    // The scale bar's label, frame by frame from before the click: its size on screen is what it
+    // was before the band opened or what it is after, nothing between.
+    await page.evaluate(() => {
+      const w = window as unknown as { __textPx: { px: number; scale: number }[] }
+      w.__textPx = []
+      let frames = 90
+      requestAnimationFrame(function sample() {
+        const label = document.querySelector('.plan .scale-label') as SVGTextElement
+        const scale = label.getScreenCTM()!.a
+        w.__textPx.push({ px: Number(label.getAttribute('font-size')) * scale, scale })
+        if (--frames > 0) requestAnimationFrame(sample)
+      })
+    })
+    await page.mouse.move(0, 0)
+    const at = await onScreen(loner.position.x, loner.position.y)
+    await page.mouse.click(at.x, at.y)
+    await page.locator('.bottom.open').waitFor()
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __textPx: unknown[] }).__textPx.length), { timeout: 10_000 }).toBe(90)
+    const samples = await page.evaluate(() => (window as unknown as { __textPx: { px: number; scale: number }[] }).__textPx)
+    const [first, last] = [samples[0]!, samples.at(-1)!]
+    expect(last.scale / first.scale, 'the plan scaled as the band opened').toBeLessThan(0.95)
+    expect(Math.abs(last.px - first.px), 'the names kept their size on screen').toBeLessThan(0.05)
+    expect(samples.filter((s) => Math.abs(s.px - first.px) > 0.05).map((s) => s.px.toFixed(2))).toEqual([])
+    await page.setViewportSize(DESK)
   })
 })

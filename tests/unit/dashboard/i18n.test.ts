@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { en } from '../../../dashboard/src/lib/i18n/en.js'
-import { interpolate, placeholders, translate } from '../../../dashboard/src/lib/i18n/translate.js'
+import { alarmTypeText, interpolate, placeholders, translate } from '../../../dashboard/src/lib/i18n/translate.js'
 import { zhCN } from '../../../dashboard/src/lib/i18n/zh-CN.js'
+import { DEVICE_KINDS, EVENT_TYPES, METRICS_BY_KIND } from '../../../hub/src/model/vocabulary.js'
+import { CORRELATION_TYPES } from '../../../hub/src/rules/correlation.js'
+import { setpointType } from '../../../hub/src/rules/setpoint.js'
 
 describe('dictionaries', () => {
   const zhKeys = Object.keys(zhCN).sort()
@@ -69,5 +72,33 @@ describe('keys used in the dashboard sources', () => {
       for (const m of src.matchAll(/\b(?:t|tx)\(`([\w.]+)\$\{/g)) if (![...keys].some((k) => k.startsWith(m[1]!))) missing.push(`${m[1]}* in ${file}`)
     }
     expect(missing).toEqual([])
+  })
+})
+
+describe('alarm types', () => {
+  // Every type the hub's rules raise: set points and rates of rise on each kind's metrics, the
+  // correlations, fire events and faults, a device gone quiet, emissions and energy budgets.
+  const raised = [
+    ...DEVICE_KINDS.flatMap((kind) => METRICS_BY_KIND[kind].flatMap((m) => [setpointType(kind, m, 'high'), setpointType(kind, m, 'low'), `${m}_rate_of_rise`])),
+    ...CORRELATION_TYPES,
+    ...EVENT_TYPES,
+    'fire', 'device_fault', 'device_offline', 'emission_exceedance', 'energy_budget',
+  ]
+
+  it('each has a name in Chinese and in English, none shown as its code', () => {
+    for (const type of new Set(raised)) {
+      expect(/[\u4e00-\u9fff]/.test(alarmTypeText(zhCN, type)), `zh ${type}: ${alarmTypeText(zhCN, type)}`).toBe(true)
+      expect(alarmTypeText(en, type), type).not.toMatch(/_|[\u4e00-\u9fff]/)
+    }
+  })
+
+  it("names a type of its own by its text, and one built from a metric by the metric's name", () => {
+    expect(alarmTypeText(zhCN, 'gas_confirmed')).toBe('气体泄漏确认')
+    expect(alarmTypeText(en, 'gas_confirmed')).toBe('Confirmed gas leak')
+    expect(alarmTypeText(zhCN, 'gas_high')).toBe('气体浓度超限')
+    expect(alarmTypeText(zhCN, 'nox_high')).toBe('氮氧化物超限')
+    expect(alarmTypeText(en, 'water_m3_low')).toBe('Water (cumulative) low')
+    expect(alarmTypeText(zhCN, 'smoke_rate_of_rise')).toBe('烟雾浓度上升过快')
+    expect(alarmTypeText(en, 'something_new')).toBe('something_new')
   })
 })

@@ -136,6 +136,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'alarmType.o2_high': 'Oxygen enrichment',
   'alarmType.fire': 'Fire alarm',
   'alarmType.fire_confirmed': 'Fire confirmed',
+  'alarmType.gas_confirmed': 'Confirmed gas leak',
   'alarmType.gas_fire': 'Gas and fire together',
   'alarmType.smoke_alarm': 'Smoke detector alarm',
   'alarmType.heat_alarm': 'Heat detector alarm',
@@ -149,6 +150,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'alarmType.emission_exceedance': 'Emission exceedance',
   'alarmType.energy_budget': 'Energy budget exceeded',
   'alarmType.demand_limit': 'Demand limit exceeded',
+  'alarmType.metric_high': '{metric} high',
+  'alarmType.metric_low': '{metric} low',
+  'alarmType.metric_rate_of_rise': '{metric} rising fast',
 
   'workflow.open': 'Open',
   'workflow.dispatched': 'Dispatched',

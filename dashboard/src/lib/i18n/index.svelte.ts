@@ -4,7 +4,7 @@
  */
 import { en } from './en.js'
 import { zhCN, type MessageKey } from './zh-CN.js'
-import { translate, type Params } from './translate.js'
+import { alarmTypeText, translate, type Params } from './translate.js'
 
 export type Locale = 'zh-CN' | 'en'
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en']
@@ -49,6 +49,11 @@ export function t(key: MessageKey, params?: Params): string {
 /** Text for a key built at run time (e.g. `alarmType.${type}`), with a fallback. */
 export function tx(key: string, fallback: string, params?: Params): string {
   return translate(DICTS[i18n.locale], key, params, fallback)
+}
+
+/** The name of an alarm type in the current language (`alarmTypeText`). */
+export function alarmType(type: string): string {
+  return alarmTypeText(DICTS[i18n.locale], type)
 }
 
 /** A translate function of the shape the pure formatters take. */

@@ -17,6 +17,20 @@ export function translate(dict: Dictionary, key: string, params?: Params, fallba
   return interpolate(template, params)
 }
 
+/**
+ * The name of an alarm type: its own text; else, for the types the hub's rules build from a
+ * metric (`${metric}_high`, `${metric}_low` from set points, `${metric}_rate_of_rise`), the
+ * metric's name in the pattern's text; else the type itself.
+ */
+export function alarmTypeText(dict: Dictionary, type: string): string {
+  const own = dict[`alarmType.${type}`]
+  if (own !== undefined) return own
+  const built = /^(\w+?)_(high|low|rate_of_rise)$/.exec(type)
+  if (built === null) return type
+  const [, metric, pattern] = built as unknown as [string, string, string]
+  return translate(dict, `alarmType.metric_${pattern}`, { metric: translate(dict, `metric.${metric}`, undefined, metric) }, type)
+}
+
 /** Placeholder names used in a template, sorted, e.g. `['n']`. */
 export function placeholders(template: string): string[] {
   return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()

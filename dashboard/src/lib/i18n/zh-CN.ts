@@ -135,6 +135,7 @@ export const zhCN = {
   'alarmType.o2_high': '富氧',
   'alarmType.fire': '火灾报警',
   'alarmType.fire_confirmed': '火灾确认',
+  'alarmType.gas_confirmed': '气体泄漏确认',
   'alarmType.gas_fire': '气体与火灾同时报警',
   'alarmType.smoke_alarm': '感烟报警',
   'alarmType.heat_alarm': '感温报警',
@@ -148,6 +149,9 @@ export const zhCN = {
   'alarmType.emission_exceedance': '排放超标',
   'alarmType.energy_budget': '能耗超预算',
   'alarmType.demand_limit': '需量超限',
+  'alarmType.metric_high': '{metric}超限',
+  'alarmType.metric_low': '{metric}过低',
+  'alarmType.metric_rate_of_rise': '{metric}上升过快',
 
   'workflow.open': '待处置',
   'workflow.dispatched': '已派遣',

@@ -3,6 +3,11 @@
  * a `DeviceStatus` with online = false (its retained status or MQTT will message) makes it
  * offline at once. Data again, or status online, clears it. Key `${device}:offline`.
  *
+ * A device without metrics (a manual call point, a flame detector, a fire panel: events only)
+ * sends no readings, so its `interval` (CONTRACT.md: seconds expected between readings) does
+ * not apply: it is offline only by its status, the will message of its connection. Timing it
+ * out marked every such device of the demo zone offline half a minute after start (73 of 240).
+ *
  * Level (DOMAIN.md): a safety device offline → yellow (3); a non-safety device (emission,
  * energy) → blue (4), an advisory. Both configurable.
  *
@@ -30,6 +35,11 @@ export interface DeadmanState {
   offline: Record<string, OfflineCause>
 }
 
+/** Whether silence makes the device offline: it sends readings (it has metrics). */
+function timed(entry: DeviceEntry): boolean {
+  return entry.device.metrics.length > 0
+}
+
 export function offlineKey(device: string): string {
   return `${device}:offline`
 }
@@ -51,7 +61,7 @@ export class DeadmanRule {
   watch(entry: DeviceEntry, now: number): void {
     const id = entry.place.device
     this.seen[id] ??= now
-    if (!(id in this.offline)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+    if (!(id in this.offline) && timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Stop watching; an offline device is cleared. */
@@ -73,7 +83,7 @@ export class DeadmanRule {
     }
     const prev = this.seen[id]
     this.seen[id] = prev === undefined ? now : Math.max(prev, now)
-    if (!this.scheduled.has(id)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+    if (!this.scheduled.has(id) && timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Status offline (will message): offline at once. */
@@ -96,7 +106,7 @@ export class DeadmanRule {
       this.scheduled.delete(id)
       const entry = this.lookup(id)
       const last = this.seen[id]
-      if (!entry || last === undefined || id in this.offline) continue
+      if (!entry || last === undefined || id in this.offline || !timed(entry)) continue
       const deadline = last + this.timeout(entry)
       if (deadline <= now) {
         this.offline[id] = 'timeout'
@@ -129,7 +139,7 @@ export class DeadmanRule {
       else if (graceFrom !== undefined) seen = Math.max(seen ?? graceFrom, graceFrom)
       if (seen === undefined) continue
       this.seen[id] = seen
-      if (cause === undefined) this.schedule(id, seen + this.timeout(entry))
+      if (cause === undefined && timed(entry)) this.schedule(id, seen + this.timeout(entry))
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { RulesEngine } from '../../../hub/src/rules/engine.js'
-import { demoZone, device, engineWith, reading, s, status, T0 } from './fixtures.js'
+import { demoZone, device, engineWith, event, reading, s, status, T0 } from './fixtures.js'
 
 const brief = (t: { key: string; kind: string; level: number; type: string; value: number | undefined; threshold: number | undefined; ts: number }) => [
   t.key,
@@ -39,6 +39,18 @@ describe('deadman', () => {
     const engine = engineWith([d], { deadmanIntervals: 5 })
     expect(engine.tick(s(24.9))).toEqual([])
     expect(engine.tick(s(25)).map((t) => t.key)).toEqual(['co-1:offline'])
+  })
+
+  it('a device without metrics (events only) is never timed out: its status alone makes it offline', () => {
+    const callPoint = device('mcp-1', 'fire', [], { interval: 10 })
+    const smoke = device('smoke-1', 'fire', ['smoke'], { interval: 10 })
+    const engine = engineWith([callPoint, smoke])
+    engine.onEvent(event(callPoint, s(5), 'manual_call_point', 'off'), s(5))
+    expect(engine.tick(s(3600)).map((t) => t.key)).toEqual(['smoke-1:offline'])
+    expect(engine.isOffline('mcp-1')).toBe(false)
+    expect(engine.onStatus(status(callPoint, s(3601), false), s(3601)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'activate']])
+    expect(engine.onStatus(status(callPoint, s(3602), true), s(3602)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'clear']])
+    expect(engine.tick(s(7200)).filter((t) => t.device === 'mcp-1')).toEqual([])
   })
 
   it('a will message (status offline) is offline at once; status online clears', () => {

@@ -32,6 +32,12 @@ describe('device look on the plan', () => {
     expect(connectivity({ ...base, online: false }, 2_000)).toBe('offline')
     expect(connectivity({ ...base, online: undefined, lastSeen: null }, 2_000)).toBe('nodata')
   })
+  it('keeps a device that sends no readings (events only) fresh while online, however long since it was heard', () => {
+    const callPoint = { ...base, readings: false }
+    expect(connectivity(callPoint, 100_000)).toBe('fresh')
+    expect(connectivity({ ...callPoint, online: false }, 100_000)).toBe('offline')
+    expect(connectivity({ ...callPoint, online: undefined, lastSeen: null }, 100_000)).toBe('nodata')
+  })
   it('pulses only for an unacknowledged alarm', () => {
     expect(deviceLook({ ...base, alarm: { level: 1, unacked: true } }, 2_000)).toEqual({ connectivity: 'fresh', level: 1, pulse: true })
     expect(deviceLook({ ...base, alarm: { level: 2, unacked: false } }, 2_000).pulse).toBe(false)

@@ -5,8 +5,10 @@
  *
  * A device without metrics (a manual call point, a flame detector, a fire panel: events only)
  * sends no readings, so its `interval` (CONTRACT.md: seconds expected between readings) does
- * not apply: it is offline only by its status, the will message of its connection. Timing it
- * out marked every such device of the demo zone offline half a minute after start (73 of 240).
+ * not apply once it has been heard from (status, event): from then on it is offline only by
+ * its status, the will message of its connection. Timing it out marked every such device of
+ * the demo zone offline half a minute after start (73 of 240). One never heard from is timed
+ * out like any other: a call point whose connection never came up is not taken for healthy.
  *
  * Level (DOMAIN.md): a safety device offline → yellow (3); a non-safety device (emission,
  * energy) → blue (4), an advisory. Both configurable.
@@ -33,11 +35,8 @@ export type OfflineCause = 'timeout' | 'status'
 export interface DeadmanState {
   seen: Record<string, number>
   offline: Record<string, OfflineCause>
-}
-
-/** Whether silence makes the device offline: it sends readings (it has metrics). */
-function timed(entry: DeviceEntry): boolean {
-  return entry.device.metrics.length > 0
+  /** Devices heard from (data or status), not only counted from start-up; absent in older states. */
+  heard?: Record<string, true>
 }
 
 export function offlineKey(device: string): string {
@@ -47,6 +46,7 @@ export function offlineKey(device: string): string {
 export class DeadmanRule {
   private seen: Record<string, number> = Object.create(null) as Record<string, number>
   private offline: Record<string, OfflineCause> = Object.create(null) as Record<string, OfflineCause>
+  private heard: Record<string, true> = Object.create(null) as Record<string, true>
   private readonly heap = new DeadlineHeap()
   /** The live heap entry per device; other entries for it are stale and skipped. */
   private readonly scheduled = new Map<string, number>()
@@ -61,7 +61,7 @@ export class DeadmanRule {
   watch(entry: DeviceEntry, now: number): void {
     const id = entry.place.device
     this.seen[id] ??= now
-    if (!(id in this.offline) && timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+    if (!(id in this.offline) && this.timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Stop watching; an offline device is cleared. */
@@ -70,6 +70,7 @@ export class DeadmanRule {
     if (id in this.offline) out.push(this.toTransition(entry, 'clear', now, this.offline[id] as OfflineCause))
     delete this.offline[id]
     delete this.seen[id]
+    delete this.heard[id]
     this.scheduled.delete(id)
   }
 
@@ -83,12 +84,14 @@ export class DeadmanRule {
     }
     const prev = this.seen[id]
     this.seen[id] = prev === undefined ? now : Math.max(prev, now)
-    if (!this.scheduled.has(id) && timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+    this.heard[id] = true
+    if (!this.scheduled.has(id) && this.timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Status offline (will message): offline at once. */
   dead(entry: DeviceEntry, now: number, out: Transition[]): void {
     const id = entry.place.device
+    this.heard[id] = true
     if (id in this.offline) return
     this.offline[id] = 'status'
     this.scheduled.delete(id)
@@ -106,7 +109,7 @@ export class DeadmanRule {
       this.scheduled.delete(id)
       const entry = this.lookup(id)
       const last = this.seen[id]
-      if (!entry || last === undefined || id in this.offline || !timed(entry)) continue
+      if (!entry || last === undefined || id in this.offline || !this.timed(entry)) continue
       const deadline = last + this.timeout(entry)
       if (deadline <= now) {
         this.offline[id] = 'timeout'
@@ -118,7 +121,7 @@ export class DeadmanRule {
   }
 
   state(): DeadmanState {
-    return { seen: this.seen, offline: this.offline }
+    return { seen: this.seen, offline: this.offline, heard: this.heard }
   }
 
   /**
@@ -129,18 +132,25 @@ export class DeadmanRule {
     const baseline = this.seen
     this.seen = Object.create(null) as Record<string, number>
     this.offline = Object.create(null) as Record<string, OfflineCause>
+    this.heard = Object.create(null) as Record<string, true>
     this.heap.clear()
     this.scheduled.clear()
     for (const entry of entries) {
       const id = entry.place.device
       const cause = state.offline[id]
+      if (state.heard?.[id] === true) this.heard[id] = true
       let seen = state.seen[id] ?? baseline[id] ?? graceFrom
       if (cause !== undefined) this.offline[id] = cause
       else if (graceFrom !== undefined) seen = Math.max(seen ?? graceFrom, graceFrom)
       if (seen === undefined) continue
       this.seen[id] = seen
-      if (cause === undefined && timed(entry)) this.schedule(id, seen + this.timeout(entry))
+      if (cause === undefined && this.timed(entry)) this.schedule(id, seen + this.timeout(entry))
     }
+  }
+
+  /** Whether silence makes the device offline: it sends readings (it has metrics), or it has not been heard from yet. */
+  private timed(entry: DeviceEntry): boolean {
+    return entry.device.metrics.length > 0 || !(entry.place.device in this.heard)
   }
 
   private timeout(entry: DeviceEntry): number {

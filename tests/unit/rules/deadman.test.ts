@@ -41,16 +41,38 @@ describe('deadman', () => {
     expect(engine.tick(s(25)).map((t) => t.key)).toEqual(['co-1:offline'])
   })
 
-  it('a device without metrics (events only) is never timed out: its status alone makes it offline', () => {
+  it('a device without metrics (events only), once heard from, is not timed out: its status alone makes it offline', () => {
     const callPoint = device('mcp-1', 'fire', [], { interval: 10 })
     const smoke = device('smoke-1', 'fire', ['smoke'], { interval: 10 })
     const engine = engineWith([callPoint, smoke])
-    engine.onEvent(event(callPoint, s(5), 'manual_call_point', 'off'), s(5))
+    engine.onStatus(status(callPoint, s(5), true), s(5))
     expect(engine.tick(s(3600)).map((t) => t.key)).toEqual(['smoke-1:offline'])
     expect(engine.isOffline('mcp-1')).toBe(false)
     expect(engine.onStatus(status(callPoint, s(3601), false), s(3601)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'activate']])
     expect(engine.onStatus(status(callPoint, s(3602), true), s(3602)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'clear']])
     expect(engine.tick(s(7200)).filter((t) => t.device === 'mcp-1')).toEqual([])
+  })
+
+  it('a device without metrics never heard from is timed out from start-up; an event then clears it', () => {
+    const callPoint = device('mcp-1', 'fire', [], { interval: 10 })
+    const engine = engineWith([callPoint])
+    expect(engine.tick(s(29.9))).toEqual([])
+    expect(engine.tick(s(30)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'activate']])
+    expect(engine.onEvent(event(callPoint, s(40), 'manual_call_point', 'off'), s(40)).map((t) => [t.key, t.kind])).toEqual([['mcp-1:offline', 'clear']])
+    expect(engine.tick(s(3600))).toEqual([])
+  })
+
+  it('remembers through a restart which devices were heard from', () => {
+    const callPoint = device('mcp-1', 'fire', [], { interval: 10 })
+    const before = engineWith([callPoint])
+    before.onStatus(status(callPoint, s(5), true), s(5))
+    const after = engineWith([callPoint])
+    after.restore(before.snapshot(), s(100))
+    expect(after.tick(s(3600))).toEqual([])
+    const older = engineWith([callPoint])
+    const { heard: _, ...withoutHeard } = before.snapshot().deadman
+    older.restore({ ...before.snapshot(), deadman: withoutHeard }, s(100))
+    expect(older.tick(s(130)).map((t) => t.key)).toEqual(['mcp-1:offline'])
   })
 
   it('a will message (status offline) is offline at once; status online clears', () => {

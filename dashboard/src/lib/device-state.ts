@@ -23,14 +23,15 @@ export interface DeviceFacts {
   alarm: { level: AlarmLevel; unacked: boolean } | undefined
   /**
    * Whether it sends readings (it has metrics). One that does not (a manual call point, a
-   * flame detector, a fire panel: events only) has no data to grow old: online is fresh.
+   * flame detector, a fire panel: events only) has no data to grow old: heard from and not
+   * offline, it is fresh.
    */
   readings?: boolean
 }
 
 export function connectivity(f: DeviceFacts, now: number): Connectivity {
   if (f.online === false) return 'offline'
-  if (f.readings === false) return f.online === true || (f.lastSeen !== null && f.lastSeen !== undefined) ? 'fresh' : 'nodata'
+  if (f.readings === false) return f.lastSeen === null || f.lastSeen === undefined ? 'nodata' : 'fresh'
   if (f.lastSeen === null || f.lastSeen === undefined) return f.online === true ? 'stale' : 'nodata'
   return isStale(f.lastSeen, now, f.intervalSec) ? 'stale' : 'fresh'
 }

@@ -36,7 +36,7 @@ describe('device look on the plan', () => {
     const callPoint = { ...base, readings: false }
     expect(connectivity(callPoint, 100_000)).toBe('fresh')
     expect(connectivity({ ...callPoint, online: false }, 100_000)).toBe('offline')
-    expect(connectivity({ ...callPoint, online: undefined, lastSeen: null }, 100_000)).toBe('nodata')
+    expect(connectivity({ ...callPoint, lastSeen: null }, 100_000)).toBe('nodata')
   })
   it('pulses only for an unacknowledged alarm', () => {
     expect(deviceLook({ ...base, alarm: { level: 1, unacked: true } }, 2_000)).toEqual({ connectivity: 'fresh', level: 1, pulse: true })

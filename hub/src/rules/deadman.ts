@@ -35,8 +35,13 @@ export type OfflineCause = 'timeout' | 'status'
 export interface DeadmanState {
   seen: Record<string, number>
   offline: Record<string, OfflineCause>
-  /** Devices heard from (data or status), not only counted from start-up; absent in older states. */
+  /** Events-only devices heard from (status or event), no longer timed out; absent in older states. */
   heard?: Record<string, true>
+}
+
+/** A device without metrics: it sends events and its status, never readings. */
+function eventsOnly(entry: DeviceEntry): boolean {
+  return entry.device.metrics.length === 0
 }
 
 export function offlineKey(device: string): string {
@@ -84,14 +89,14 @@ export class DeadmanRule {
     }
     const prev = this.seen[id]
     this.seen[id] = prev === undefined ? now : Math.max(prev, now)
-    this.heard[id] = true
-    if (!this.scheduled.has(id) && this.timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
+    if (eventsOnly(entry)) this.heard[id] = true
+    else if (!this.scheduled.has(id)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Status offline (will message): offline at once. */
   dead(entry: DeviceEntry, now: number, out: Transition[]): void {
     const id = entry.place.device
-    this.heard[id] = true
+    if (eventsOnly(entry)) this.heard[id] = true
     if (id in this.offline) return
     this.offline[id] = 'status'
     this.scheduled.delete(id)
@@ -148,9 +153,9 @@ export class DeadmanRule {
     }
   }
 
-  /** Whether silence makes the device offline: it sends readings (it has metrics), or it has not been heard from yet. */
+  /** Whether silence makes the device offline: it sends readings, or it has not been heard from yet. */
   private timed(entry: DeviceEntry): boolean {
-    return entry.device.metrics.length > 0 || !(entry.place.device in this.heard)
+    return !eventsOnly(entry) || !(entry.place.device in this.heard)
   }
 
   private timeout(entry: DeviceEntry): number {

@@ -27,8 +27,8 @@ export function alarmTypeText(dict: Dictionary, type: string): string {
   if (own !== undefined) return own
   const built = /^(\w+?)_(high|low|rate_of_rise)$/.exec(type)
   if (built === null) return type
-  const [, metric, pattern] = built as unknown as [string, string, string]
-  return translate(dict, `alarmType.metric_${pattern}`, { metric: translate(dict, `metric.${metric}`, undefined, metric) }, type)
+  const metric = built[1]!
+  return translate(dict, `alarmType.metric_${built[2]!}`, { metric: translate(dict, `metric.${metric}`, undefined, metric) }, type)
 }
 
 /** Placeholder names used in a template, sorted, e.g. `['n']`. */

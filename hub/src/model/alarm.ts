@@ -1,3 +1,5 @@
+import type { AlarmClass } from './alarm-class.js'
+
 /**
  * The alarm object of CONTRACT.md. ISA-18.2 / IEC 62682: condition × acknowledgement, plus
  * shelved / suppressed / out of service; the closed loop (闭环) open → dispatched → resolved → closed.
@@ -88,4 +90,8 @@ export interface Transition {
   threshold: number | undefined
   ts: number
   message?: string | undefined
+  /** Hazard class (alarm-class.ts); when absent, `alarmClassOf(rule, type, kind)` decides. */
+  class?: AlarmClass | undefined
+  /** The value is past the detector's measuring range (HJ 212 flag `T`, or above `range`): shown as "over range". */
+  overRange?: boolean | undefined
 }

@@ -61,6 +61,8 @@ export const Device = Type.Object(
     noxAs: Type.Optional(Type.Enum(['NO2', 'NO'])),
     /** Energy meters: a sub-meter downstream of another meter of the enterprise; shown per meter, left out of enterprise totals. */
     submeter: Type.Optional(Type.Boolean()),
+    /** Energy meters: the most the meter can measure, per metric, per hour (kwh: kWh/h, gas_m3: m³/h, steam_t: t/h, water_m3: m³/h; kw: kW). A step above it is implausible (docs/energy.md); absent: defaults per carrier. */
+    maxRate: Type.Optional(Type.Record(Type.String(), Type.Number({ exclusiveMinimum: 0 }))),
     /** Actuators this device drives in response plans, e.g. ['valve', 'siren']. */
     actuators: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** Whether the device counts as a safety device (gas, fire): offline counts toward risk. */

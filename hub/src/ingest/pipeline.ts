@@ -3,12 +3,13 @@ import type { DeviceStatus, Place, Reading, RejectReason } from '../model/readin
 import type { DeviceTopic } from '../broker/topic-codec.js'
 import type { Durable } from '../journal/journal.js'
 import { RejectCounter } from './reject-counter.js'
-import { checkEvent, checkTelemetry, type CheckedEvent } from './validate.js'
+import { checkEvent, checkTelemetry, type CheckedEvent, type MetricReject } from './validate.js'
 
 /**
  * The ingest pipeline (ARCHITECTURE.md): decode → validate → normalise → hand on.
  * Each step is a small function; a bad message is counted by reason and never disturbs good
- * ones — in a batch, each element stands or falls alone.
+ * ones — in a batch, each element stands or falls alone, and in a message, each metric: an
+ * invalid value refuses that metric only (counted with its reason), the others go on.
  */
 export interface IngestSink {
   /** Accepted readings. A returned Durable holds the publisher until the journal has them on disk. */
@@ -66,8 +67,12 @@ export class Ingest {
       const good: Reading[] = []
       for (const item of parsed) {
         const r = checkTelemetry(item, device, place, now)
-        if (r.ok) good.push(r.value)
-        else this.reject(r.reason, r.detail, rawTopic, device.id, payload)
+        if (!r.ok) {
+          this.reject(r.reason, r.detail, rawTopic, device.id, payload)
+          continue
+        }
+        good.push(r.value)
+        this.rejectMetrics(r.dropped, rawTopic, device.id, payload)
       }
       if (good.length === 0) return undefined
       this.accepted += good.length
@@ -75,6 +80,7 @@ export class Ingest {
     }
     const r = checkTelemetry(parsed, device, place, now)
     if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, device.id, payload)
+    this.rejectMetrics(r.dropped, rawTopic, device.id, payload)
     this.accepted++
     return this.o.sink.readings([r.value], qos)
   }
@@ -100,6 +106,11 @@ export class Ingest {
     const sample = payload ? payload.subarray(0, 256).toString('utf8') : ''
     this.o.sink.reject({ reason, detail, topic: topic.slice(0, 256), device, ts: this.o.clock(), sample })
     return undefined
+  }
+
+  /** The metrics of an accepted message that were refused, each counted with its reason. */
+  private rejectMetrics(dropped: readonly MetricReject[], topic: string, device: string, payload: Buffer): void {
+    for (const d of dropped) this.reject(d.reason, d.detail, topic, device, payload)
   }
 
   /** Count a reject decided before ingest (by the broker's authorisation hook). */

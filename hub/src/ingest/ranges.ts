@@ -1,16 +1,51 @@
 /**
- * Physically plausible ranges per metric. A value outside is a sensor or encoding fault, not
- * a measurement: it is rejected (`value_out_of_range`) rather than stored or alarmed on.
- * Bounds are generous on purpose — a detector's zero drift may read slightly negative.
+ * Physically possible values per metric. A value outside is not a measurement but a broken
+ * transmitter or encoding: that metric is rejected (`value_out_of_range`), the message's other
+ * metrics go on (pipeline.ts).
+ *
+ * These are NOT the detector's measuring range. A value above a detector's range is an
+ * over-range reading (HJ 212-2017 flag `T`), the most dangerous reading there is, and is
+ * accepted: the rules give it the metric's highest alarm (rules/over-range.ts). So the upper
+ * bounds below are what the gas itself cannot exceed:
+ *
+ * - Toxic gases, mg/m³: the pure gas, 1,000,000 ppm × M / Vm, with Vm = 22.41 L/mol
+ *   (0 °C, 101.325 kPa: the larger of the workplace 24.04 L/mol of GBZ 2.1 practice and the
+ *   stack's standard state of HJ 75, so one bound serves a detector and a CEMS of the same
+ *   metric name). E.g. H2S (34.08 g/mol) → 1.52 × 10⁶ mg/m³.
+ * - `lel`, %LEL: 100 %VOL of a gas whose LEL is 1 %VOL (the lowest LELs of the gases a
+ *   chemical park meets are ≈ 1 %VOL: toluene 1.1, xylene 1.0) → 10,000 %LEL. A catalytic
+ *   or infrared detector past its 0–100 %LEL range reports 100–200 %LEL; 125 is accepted.
+ * - `o2`, %VOL: no gas is more than 100 % oxygen (GB/T 50493 §5.5.2(4) set points 19.5 / 23.5
+ *   are judged by the rules).
+ * - `smoke`, %obs/m: obscuration cannot pass 100 % per metre.
+ *
+ * Lower bounds allow a detector's zero drift: a reading slightly below zero is a detector
+ * reading clean air, and is accepted; far below zero is a fault. −10 units for gases, as
+ * before; −1 %VOL for oxygen (an electrochemical cell at zero in an inerted vessel).
  */
-export const METRIC_RANGES: Readonly<Record<string, readonly [number, number]>> = {
-  lel: [-10, 120], // %LEL; detectors over-range above 100
-  h2s: [-10, 1e5], co: [-10, 1e5], no2: [-10, 1e5], cl2: [-10, 1e5],
-  so2: [-10, 1e6], nh3: [-10, 1e5], c6h6: [-10, 1e5], hcl: [-10, 1e5], // mg/m³
-  o2: [0, 100], // %VOL
+
+/** Molar masses, g/mol, of the metrics measured as mg/m³ (nox as NO2, HJ 75-2017). */
+const MOLAR_MASS: Readonly<Record<string, number>> = {
+  h2s: 34.08, co: 28.01, no2: 46.01, cl2: 70.9, so2: 64.07, nh3: 17.03, c6h6: 78.11, hcl: 36.46, nox: 46.01,
+}
+
+/** Molar volume at 0 °C and 101.325 kPa, L/mol (the smaller volume, so the larger mg/m³). */
+const MOLAR_VOLUME_0C = 22.41
+const ZERO_DRIFT = -10
+
+function pureGasMgM3(molarMass: number): number {
+  return Math.round((1e6 * molarMass) / MOLAR_VOLUME_0C)
+}
+
+const toxic = Object.fromEntries(Object.entries(MOLAR_MASS).map(([m, mass]) => [m, [ZERO_DRIFT, pureGasMgM3(mass)] as const]))
+
+export const PHYSICAL_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+  lel: [ZERO_DRIFT, 10_000], // %LEL: 100 %VOL of a gas whose LEL is 1 %VOL
+  ...toxic, // mg/m³: the pure gas
+  o2: [-1, 100], // %VOL
   temp: [-60, 2000], // °C: ambient to stack and flame
   smoke: [0, 100], // %obs/m
-  nox: [-10, 1e6], pm: [-10, 1e6], // mg/m³ at the stack
+  pm: [ZERO_DRIFT, 1e6], // mg/m³ at the stack: 1 kg of dust per m³ is not flue gas
   flow: [0, 1e9], // m³/h
   kwh: [0, 1e15], gas_m3: [0, 1e15], steam_t: [0, 1e15], water_m3: [0, 1e15], // cumulative counters
   kw: [-1e7, 1e7], // active power; negative when a site exports

@@ -1,7 +1,7 @@
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, Place, Reading, RejectReason } from '../model/reading.js'
 import { DATA_FLAGS, EVENT_TYPES, type DataFlag, type EventType } from '../model/vocabulary.js'
-import { METRIC_RANGES } from './ranges.js'
+import { PHYSICAL_BOUNDS } from './ranges.js'
 import { normaliseTs } from './timestamps.js'
 
 /** A validation outcome: a normalised value, or the reason and a short detail. */
@@ -18,40 +18,83 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** One telemetry object `{ts?, values, flags?}` for one device. */
-export function checkTelemetry(obj: unknown, device: Device, place: Place, now: number): Checked<Reading> {
+/** One metric of a message refused while the others go on (counted by reason). */
+export interface MetricReject {
+  metric: string
+  reason: RejectReason
+  detail: string
+}
+
+/** A telemetry object's outcome: the reading of its valid metrics and the metrics refused. */
+export type CheckedTelemetry = { ok: true; value: Reading; dropped: MetricReject[] } | { ok: false; reason: RejectReason; detail: string }
+
+const NO_DROPS: MetricReject[] = []
+
+/** Why one metric's value cannot be taken, or undefined when it can. */
+function checkValue(device: Device, metric: string, v: unknown): MetricReject | undefined {
+  if (!device.metrics.includes(metric)) return { metric, reason: 'metric_unknown', detail: `metric ${metric.slice(0, 40)} is not measured by ${device.id}` }
+  if (typeof v !== 'number' || !Number.isFinite(v)) return { metric, reason: 'value_not_finite', detail: `${metric} must be a finite number` }
+  const bounds = PHYSICAL_BOUNDS[metric]
+  if (bounds && (v < bounds[0] || v > bounds[1])) return { metric, reason: 'value_out_of_range', detail: `${metric} = ${v} is not physically possible (${bounds[0]}…${bounds[1]})` }
+  return undefined
+}
+
+/**
+ * One telemetry object `{ts?, values, flags?}` for one device. Each metric stands or falls
+ * alone: an unknown metric, a non-finite or physically impossible value, or a bad flag
+ * refuses that metric (in `dropped`), and the others go on. A message left with no valid
+ * metric is refused whole, with the first metric's reason. A value above the detector's
+ * measuring range is NOT refused here (ranges.ts): it is an over-range reading.
+ */
+export function checkTelemetry(obj: unknown, device: Device, place: Place, now: number): CheckedTelemetry {
   if (!isPlainObject(obj)) return fail('payload_shape', 'expected an object {ts, values}')
   const ts = normaliseTs(obj.ts, now)
   if (ts === 'ts_invalid') return fail('ts_invalid', `ts ${JSON.stringify(obj.ts)?.slice(0, 40)} is not epoch ms or ISO-8601 after 2000`)
   if (ts === 'ts_future') return fail('ts_future', 'ts is more than 5 minutes in the future')
+  if (ts === 'ts_past_retention') return fail('ts_past_retention', 'ts is older than the store keeps raw readings (400 days)')
   const raw = obj.values
   if (!isPlainObject(raw)) return fail('values_missing', 'values must be an object of metric → number')
+  const rawFlags = obj.flags
+  if (rawFlags !== undefined && !isPlainObject(rawFlags)) return fail('flag_invalid', 'flags must be an object of metric → HJ 212 flag')
   const values: Record<string, number> = {}
+  let dropped = NO_DROPS
+  const drop = (r: MetricReject): void => {
+    if (dropped === NO_DROPS) dropped = []
+    dropped.push(r)
+  }
   let n = 0
+  let flags: Record<string, DataFlag> | undefined
   for (const metric in raw) {
     if (!Object.prototype.hasOwnProperty.call(raw, metric)) continue
-    if (!device.metrics.includes(metric)) return fail('metric_unknown', `metric ${metric.slice(0, 40)} is not measured by ${device.id}`)
     const v = raw[metric]
-    if (typeof v !== 'number' || !Number.isFinite(v)) return fail('value_not_finite', `${metric} must be a finite number`)
-    const range = METRIC_RANGES[metric]
-    if (range && (v < range[0] || v > range[1])) return fail('value_out_of_range', `${metric} = ${v} outside ${range[0]}…${range[1]}`)
-    values[metric] = v
+    const bad = checkValue(device, metric, v)
+    if (bad) {
+      drop(bad)
+      continue
+    }
+    const f = rawFlags?.[metric]
+    if (f !== undefined) {
+      // A value whose flag is unreadable is of unknown validity: refused with its flag.
+      if (typeof f !== 'string' || !FLAG_SET.has(f)) {
+        drop({ metric, reason: 'flag_invalid', detail: `flag ${String(f).slice(0, 8)} of ${metric} is not one of N F M S D C T B (HJ 212-2017)` })
+        continue
+      }
+      ;(flags ??= {})[metric] = f as DataFlag
+    }
+    values[metric] = v as number
     n++
   }
-  if (n === 0) return fail('values_missing', 'values is empty')
-  let flags: Record<string, DataFlag> | undefined
-  if (obj.flags !== undefined) {
-    if (!isPlainObject(obj.flags)) return fail('flag_invalid', 'flags must be an object of metric → HJ 212 flag')
-    flags = {}
-    for (const metric in obj.flags) {
-      const f = obj.flags[metric]
-      if (!(metric in values)) return fail('flag_invalid', `flag for ${metric.slice(0, 40)} which has no value`)
-      if (typeof f !== 'string' || !FLAG_SET.has(f)) return fail('flag_invalid', `flag ${String(f).slice(0, 8)} is not one of N F M S D C T B (HJ 212-2017)`)
-      flags[metric] = f as DataFlag
+  if (rawFlags) {
+    for (const metric in rawFlags) {
+      if (!Object.prototype.hasOwnProperty.call(raw, metric)) drop({ metric, reason: 'flag_invalid', detail: `flag for ${metric.slice(0, 40)} which has no value` })
     }
   }
+  if (n === 0) {
+    const first = dropped[0]
+    return first ? fail(first.reason, first.detail) : fail('values_missing', 'values is empty')
+  }
   // Spelled out, not spread: one object shape for every reading (the hot path).
-  return { ok: true, value: { park: place.park, enterprise: place.enterprise, area: place.area, device: place.device, kind: place.kind, ts, values, flags } }
+  return { ok: true, value: { park: place.park, enterprise: place.enterprise, area: place.area, device: place.device, kind: place.kind, ts, values, flags }, dropped }
 }
 
 export interface CheckedEvent extends DeviceEvent {
@@ -68,6 +111,7 @@ export function checkEvent(obj: unknown, place: Place, now: number): Checked<Che
   const ts = normaliseTs(obj.ts, now)
   if (ts === 'ts_invalid') return fail('ts_invalid', 'ts is not epoch ms or ISO-8601 after 2000')
   if (ts === 'ts_future') return fail('ts_future', 'ts is more than 5 minutes in the future')
+  if (ts === 'ts_past_retention') return fail('ts_past_retention', 'ts is older than the store keeps raw readings (400 days)')
   const type = obj.type
   if (typeof type !== 'string' || !(EVENT_SET.has(type) || EXTRA_EVENTS.has(type))) return fail('event_invalid', `type must be one of ${[...EVENT_TYPES, ...EXTRA_EVENTS].join(', ')}`)
   const state = obj.state ?? 'on'

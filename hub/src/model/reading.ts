@@ -43,6 +43,8 @@ export const REJECT_REASONS = [
   'batch_empty',
   'ts_invalid',
   'ts_future',
+  /** Older than the raw retention of the store (400 days): InfluxDB would drop it. */
+  'ts_past_retention',
   'values_missing',
   'metric_unknown',
   'value_not_finite',

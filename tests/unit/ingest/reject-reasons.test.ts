@@ -49,9 +49,11 @@ describe('ingest: every reject reason, and good readings unaffected', () => {
     ['NaN literal is not JSON', 'g1', '{"values":{"lel":NaN}}', 'json_invalid'],
     ['null value', 'g1', '{"values":{"lel":null}}', 'value_not_finite'],
     ['overflow to Infinity', 'g1', '{"values":{"lel":1e999}}', 'value_not_finite'],
-    ['%LEL over 120', 'g1', '{"values":{"lel":500}}', 'value_out_of_range'],
+    // Over the detector's range (100 %LEL) is an over-range reading, accepted; beyond 100 %VOL of any gas is not physics.
+    ['%LEL over 10,000', 'g1', '{"values":{"lel":10001}}', 'value_out_of_range'],
+    ['ts past the 400-day retention', 'g1', JSON.stringify({ ts: NOW - 401 * 86_400_000, values: { lel: 1 } }), 'ts_past_retention'],
     ['flag not HJ 212', 's1', '{"values":{"so2":10},"flags":{"so2":"X"}}', 'flag_invalid'],
-    ['flag for a missing value', 's1', '{"values":{"so2":10},"flags":{"nox":"N"}}', 'flag_invalid'],
+    ['flags not an object', 's1', '{"values":{"so2":10},"flags":"N"}', 'flag_invalid'],
     ['event of unknown type', 'g1', '{"type":"party","state":"on"}', 'event_invalid'],
     ['status word', 'g1', 'maybe', 'status_invalid'],
   ]

@@ -67,6 +67,8 @@ export const Device = Type.Object(
     actuators: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** Whether the device counts as a safety device (gas, fire): offline counts toward risk. */
     safety: Type.Optional(Type.Boolean()),
+    /** Measuring range per metric, [min, max] in the metric's unit; defaults per gas (rules/measuring-range.ts). A value above max is an over-range reading. */
+    ranges: Type.Optional(Type.Record(Type.String(), Type.Tuple([Type.Number(), Type.Number()]))),
   },
   { additionalProperties: false },
 )

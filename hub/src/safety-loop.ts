@@ -73,7 +73,9 @@ export class SafetyLoop {
     const { snapshot, records } = this.alarmLog.load()
     const state = mergeAlarmRecords(snapshot, records)
     const sink = { onChange: (alarm: Alarm, step: AlarmStep) => this.onAlarmChange(alarm, step) }
-    this.alarms = AlarmBook.restore(state, { clock: d.clock, sink })
+    this.alarms = AlarmBook.restore(state, {
+      clock: d.clock, sink, latching: d.zone.alarms?.latching, deviceKind: (id) => d.registry.get(id)?.device.kind,
+    })
     this.risk = new RiskTracker({
       zone: d.zone,
       clock: d.clock,
@@ -197,7 +199,7 @@ export class SafetyLoop {
     const key = this.alarms.keyOf(alarm.id)
     if (key !== undefined) this.alarmLog.append({ key, alarm })
     this.d.writeLines([
-      line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action }, {
+      line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action, class: alarm.class }, {
         actor: step.actor, note: step.note ?? '', level: alarm.level, rule: alarm.rule, type: alarm.type, metric: alarm.metric ?? '',
         value: step.value ?? alarm.value ?? 0, condition: alarm.condition, ack: alarm.ack, workflow: alarm.workflow,
       }, step.ts),

@@ -17,11 +17,18 @@
  *   inService       | out of service                             | –
  *   dispatch        | workflow open or dispatched (re-dispatch)  | assignee
  *   resolve         | workflow open or dispatched                | cause and action
- *   close           | condition cleared and workflow resolved    | note (the review)
+ *   close           | condition cleared, not latched, resolved   | note (the review)
  *   comment         | any live alarm                             | note
+ *   reset           | latching, condition cleared, latched       | note (what was checked)
  *
- * No action applies to a closed alarm. Closing an unacknowledged alarm records an `ack` step by
- * the same actor first, so every closed alarm is acknowledged.
+ * No action applies to a closed alarm. Closing or resetting an unacknowledged alarm records an
+ * `ack` step by the same actor first, so every closed or reset alarm is acknowledged.
+ *
+ * Latching (ISA-18.2 "latching alarm"; GB 16808 gas alarm controllers, GB 4717 fire alarm
+ * control panels): a latching alarm whose condition cleared stays latched at its level until
+ * `reset`; reset is refused with `condition_active` while the condition is active, and close
+ * is refused with `latched` until the reset. Acknowledging a non-latching alarm releases a
+ * level it held only because it was unacknowledged (condition.ts).
  */
 import type { Alarm, AlarmStep } from '../model/alarm.js'
 import { AlarmActionError } from './errors.js'
@@ -45,8 +52,9 @@ function required(value: unknown, field: string, alarm: Alarm): string {
   return t
 }
 
-function refuse(alarm: Alarm, why: string): never {
-  throw new AlarmActionError('invalid_state', `alarm ${alarm.id}: ${why}`, { alarm: alarm.id })
+function refuse(alarm: Alarm, why: string, code: 'invalid_state' | 'condition_active' | 'latched' = 'invalid_state'): never {
+  const prefix = code === 'invalid_state' ? '' : `${code}: `
+  throw new AlarmActionError(code, `${prefix}alarm ${alarm.id}: ${why}`, { alarm: alarm.id })
 }
 
 function live(alarm: Alarm): void {
@@ -66,7 +74,15 @@ export function ack(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep
   live(a)
   if (a.ack === 'acked') refuse(a, 'is already acknowledged')
   a.ack = 'acked'
-  return [stepOf(ctx, 'ack', text(input.note))]
+  return [stepOf(ctx, 'ack', join(text(input.note), releaseHeldLevel(a)))]
+}
+
+/** A non-latching alarm held above its active condition while unacknowledged follows it once acknowledged. */
+function releaseHeldLevel(a: Alarm): string | undefined {
+  if (a.latching || a.condition !== 'active' || a.currentLevel === undefined || a.currentLevel <= a.level) return undefined
+  const note = `level ${a.level} → ${a.currentLevel} (held while unacknowledged)`
+  a.level = a.currentLevel
+  return note
 }
 
 export function shelve(a: Alarm, ctx: ActionContext, input: ShelveInput): AlarmStep[] {
@@ -145,14 +161,36 @@ export function close(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmSt
   const note = required(input.note, 'note', a)
   live(a)
   if (a.condition !== 'cleared') refuse(a, 'condition is still active; close needs it cleared')
+  if (a.latched) refuse(a, 'is latched, awaiting reset; reset it before closing', 'latched')
   if (a.workflow !== 'resolved') refuse(a, `cannot close when ${a.workflow}; resolve it first`)
-  const steps: AlarmStep[] = []
-  if (a.ack === 'unacked') {
-    a.ack = 'acked'
-    steps.push(stepOf(ctx, 'ack', 'acknowledged at close'))
-  }
+  const steps = ackFirst(a, ctx, 'acknowledged at close')
   a.workflow = 'closed'
   steps.push(stepOf(ctx, 'close', note))
+  return steps
+}
+
+/** The `ack` step an action records first on an unacknowledged alarm, if any. */
+function ackFirst(a: Alarm, ctx: ActionContext, note: string): AlarmStep[] {
+  if (a.ack === 'acked') return []
+  a.ack = 'acked'
+  return [stepOf(ctx, 'ack', note)]
+}
+
+/**
+ * Reset of a latched alarm (ISA-18.2 latching alarm; GB 16808, GB 4717 复位): only after the
+ * condition has returned to normal, with a note of what was checked. It releases the latch:
+ * the alarm no longer colours the park's risk, and may be closed once resolved. The level
+ * stays as it was (history); a new activation annunciates afresh at its own level.
+ */
+export function reset(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+  const note = required(input.note, 'note', a)
+  live(a)
+  if (!a.latching) refuse(a, 'does not latch; there is nothing to reset')
+  if (a.condition === 'active') refuse(a, 'the condition is still active; reset it after it has returned to normal', 'condition_active')
+  if (!a.latched) refuse(a, 'is already reset')
+  const steps = ackFirst(a, ctx, 'acknowledged at reset')
+  a.latched = false
+  steps.push({ ...stepOf(ctx, 'reset', note), level: a.level })
   return steps
 }
 

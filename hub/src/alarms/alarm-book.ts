@@ -13,15 +13,22 @@
  * - Operator actions (actions.ts) throw `AlarmActionError` (not_found, invalid_state,
  *   missing_field, invalid_field). `resolve` takes `cause` and `action` as their own fields
  *   (both required), recorded on the alarm and in the step's note with the operator's note.
+ * - Every alarm carries its hazard class: the transition's `class`, else `alarmClassOf` from
+ *   its rule, type and the kind of its device. Classes configured to latch (default
+ *   life-safety; ISA-18.2 latching alarm, GB 16808, GB 4717) raise latching alarms, which
+ *   hold their level until `reset` after the condition has cleared (condition.ts, actions.ts).
  * - Every step goes to the sink after the state is committed. Everything handed out is a
- *   copy; `snapshot()` is complete and `restore(snapshot())` continues identically.
+ *   copy; `snapshot()` is complete and `restore(snapshot())` continues identically; alarms of
+ *   older snapshots without a class or latch get them derived (restore-fields.ts).
  */
+import { latchingClasses } from '../model/alarm-class.js'
 import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
 import * as act from './actions.js'
 import { copyAlarm, copyStep, newAlarm } from './alarm-copy.js'
 import { activateLive, clearLive, raiseStep, SYSTEM_ACTOR, type ConditionChange } from './condition.js'
 import { AlarmActionError } from './errors.js'
 import { byNewest, matches } from './query.js'
+import { classFor, withClassAndLatch, type ClassContext } from './restore-fields.js'
 import type {
   ActionInput, AlarmBookDeps, AlarmBookState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,
 } from './types.js'
@@ -49,6 +56,7 @@ export class AlarmBook {
   readonly #newId: () => string
   readonly #sink: AlarmSink | undefined
   readonly #settings: Settings
+  readonly #classes: ClassContext
   /** id → entry, in the order raised. */
   readonly #entries = new Map<string, Entry>()
   /** key → id of the key's latest alarm (live, or the last closed one still held). */
@@ -60,6 +68,8 @@ export class AlarmBook {
     this.#clock = deps.clock
     this.#newId = deps.newId ?? (() => globalThis.crypto.randomUUID())
     this.#sink = deps.sink
+    const kindOf = deps.deviceKind
+    this.#classes = { deviceKind: kindOf ?? (() => undefined), latching: latchingClasses({ latching: deps.latching }) }
     this.#settings = {
       maxShelveMinutes: deps.maxShelveMinutes ?? ALARM_BOOK_DEFAULTS.maxShelveMinutes,
       chatterCount: deps.chatterCount ?? ALARM_BOOK_DEFAULTS.chatterCount,
@@ -83,7 +93,8 @@ export class AlarmBook {
       return live ? this.#conditionChange(live, clearLive(live.alarm, t), t) : undefined
     }
     if (live) return this.#conditionChange(live, activateLive(live.alarm, t), t)
-    const entry: Entry = { key: t.key, alarm: newAlarm(this.#newId(), t) }
+    const cls = t.class ?? classFor(t.rule, t.type, t.device, this.#classes)
+    const entry: Entry = { key: t.key, alarm: newAlarm(this.#newId(), t, cls, this.#classes.latching[cls]) }
     if (this.#entries.has(entry.alarm.id)) throw new Error(`alarm id ${entry.alarm.id} already used`)
     this.#entries.set(entry.alarm.id, entry)
     this.#latest.set(t.key, entry.alarm.id)
@@ -163,6 +174,10 @@ export class AlarmBook {
   /** resolved and condition cleared → closed; needs a review `note`. */
   close(id: string, actor: string, input: ActionInput): Alarm {
     return this.#act(id, actor, (a, ctx) => act.close(a, ctx, input))
+  }
+  /** Latched, condition cleared → reset (the latch released); needs a `note`. Refused while the condition is active. */
+  reset(id: string, actor: string, input: ActionInput): Alarm {
+    return this.#act(id, actor, (a, ctx) => act.reset(a, ctx, input))
   }
   /** A free note in the history; needs `note`. */
   comment(id: string, actor: string, input: ActionInput): Alarm {
@@ -285,7 +300,7 @@ export class AlarmBook {
         throw new Error('alarm book state: malformed alarm entry')
       }
       if (book.#entries.has(alarm.id)) throw new Error(`alarm book state: duplicate id ${alarm.id}`)
-      book.#entries.set(alarm.id, { key, alarm: copyAlarm(alarm) })
+      book.#entries.set(alarm.id, { key, alarm: withClassAndLatch(copyAlarm(alarm), book.#classes) })
       book.#latest.set(key, alarm.id) // raised order: the last one of a key is its latest
     }
     for (const [key, times] of Object.entries(state.activations ?? {})) {

@@ -3,6 +3,7 @@
  * mutates its state), and a snapshot taken after a restore serialises byte for byte like the
  * one before it, whatever fields JSON dropped as `undefined` on the way.
  */
+import { alarmClassOf, DEFAULT_LATCHING, type AlarmClass } from '../model/alarm-class.js'
 import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
 
 export function copyStep(s: AlarmStep): AlarmStep {
@@ -14,7 +15,12 @@ export function copyAlarm(a: Alarm): Alarm {
     id: a.id,
     rule: a.rule,
     type: a.type,
+    class: a.class,
     level: a.level,
+    peakLevel: a.peakLevel,
+    currentLevel: a.currentLevel,
+    latching: a.latching,
+    latched: a.latched,
     park: a.park,
     enterprise: a.enterprise,
     area: a.area,
@@ -22,6 +28,7 @@ export function copyAlarm(a: Alarm): Alarm {
     metric: a.metric,
     value: a.value,
     threshold: a.threshold,
+    overRange: a.overRange,
     raisedAt: a.raisedAt,
     updatedAt: a.updatedAt,
     condition: a.condition,
@@ -39,13 +46,27 @@ export function copyAlarm(a: Alarm): Alarm {
   }
 }
 
-/** A new alarm for a transition: unack-active, workflow open (ISA-18.2 state "unacknowledged alarm"). */
-export function newAlarm(id: string, t: Transition): Alarm {
+/**
+ * A new alarm for a transition: unack-active, workflow open (ISA-18.2 state "unacknowledged
+ * alarm"), of class `cls` (default: the transition's, else its rule's and type's), latching
+ * or not as its class is configured (default: DEFAULT_LATCHING).
+ */
+export function newAlarm(
+  id: string,
+  t: Transition,
+  cls: AlarmClass = t.class ?? alarmClassOf(t.rule, t.type, undefined),
+  latching: boolean = DEFAULT_LATCHING[cls],
+): Alarm {
   return copyAlarm({
     id,
     rule: t.rule,
     type: t.type,
+    class: cls,
     level: t.level,
+    peakLevel: t.level,
+    currentLevel: t.level,
+    latching,
+    latched: false,
     park: t.park,
     enterprise: t.enterprise,
     area: t.area,
@@ -53,6 +74,7 @@ export function newAlarm(id: string, t: Transition): Alarm {
     metric: t.metric,
     value: t.value,
     threshold: t.threshold,
+    overRange: t.overRange === true,
     raisedAt: t.ts,
     updatedAt: t.ts,
     condition: 'active',

@@ -4,17 +4,24 @@
  * to record; an empty list means nothing in the lifecycle changed.
  *
  *   alarm state        | activate, same level | activate, other level     | clear
- *   -------------------+----------------------+---------------------------+----------------
- *   active             | refresh value only   | escalate / deescalate (1) | clear (RTN)
+ *   -------------------+----------------------+---------------------------+----------------------
+ *   active             | refresh value only   | escalate / deescalate (1) | clear (RTN) (3)
  *   cleared (RTN)      | reactivate (2)       | reactivate at new level   | nothing
  *
- * (1) ISA-18.2: a new, more severe state needs acknowledging, so escalation makes the alarm
- *     unacknowledged again; deescalation keeps the acknowledgement.
- * (2) Reactivation is a new annunciation: unacknowledged again.
+ * (1) ISA-18.2: a new, more severe state needs acknowledging, so escalation past the alarm's
+ *     level makes it unacknowledged again. A less severe condition is recorded as the
+ *     condition's `currentLevel` only while the alarm holds its level: a latching alarm
+ *     (ISA-18.2 "latching alarm"; gas alarm controllers GB 16808, fire alarm control panels
+ *     GB 4717) holds the most severe level it reached until reset, and any alarm holds its
+ *     level while unacknowledged, so a red alarm never silently steps down to orange. An
+ *     acknowledged non-latching alarm follows its condition down (ack releases a held level).
+ * (2) Reactivation is a new annunciation: unacknowledged again. A latched alarm that
+ *     reactivates before its reset keeps its held level if that is the more severe.
+ * (3) A latching alarm whose condition clears is latched, awaiting reset (待复位), at its level.
  * An annunciation (reactivate, escalate) on a resolved alarm reopens its workflow: the fix
  * did not hold, and close must not follow without a new resolve.
  */
-import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
+import type { Alarm, AlarmLevel, AlarmStep, Transition } from '../model/alarm.js'
 
 export const SYSTEM_ACTOR = 'system'
 
@@ -41,6 +48,17 @@ function step(t: Transition, action: AlarmStep['action'], note: string | undefin
   return { ts: t.ts, actor: SYSTEM_ACTOR, action, note, level: t.level, value: t.value }
 }
 
+/** The more severe of two levels (1 = red is the most severe). */
+export function mostSevere(x: AlarmLevel, y: AlarmLevel): AlarmLevel {
+  return x < y ? x : y
+}
+
+/** Why an alarm keeps its level when its condition eases, or undefined when it follows it. */
+export function holdReason(a: Alarm): 'latching' | 'unacknowledged' | undefined {
+  if (a.latching) return 'latching'
+  return a.ack === 'unacked' ? 'unacknowledged' : undefined
+}
+
 /** The first step of a new alarm. */
 export function raiseStep(t: Transition): AlarmStep {
   return step(t, 'raise', t.message)
@@ -50,30 +68,52 @@ export function raiseStep(t: Transition): AlarmStep {
 export function activateLive(a: Alarm, t: Transition): ConditionChange {
   a.value = t.value
   a.threshold = t.threshold
-  if (a.condition === 'cleared') {
-    const from = a.level
-    a.condition = 'active'
-    a.ack = 'unacked'
-    a.level = t.level
-    const levelNote = from !== t.level ? `level ${from} → ${t.level}` : undefined
-    return { steps: [step(t, 'reactivate', joinNotes(t.message, levelNote, reopen(a)))], activation: true }
-  }
-  if (a.level === t.level) return NONE // a storm of identical readings: one alarm, no history
-  const from = a.level
-  a.level = t.level
-  const levelNote = `level ${from} → ${t.level}`
+  a.overRange = t.overRange === true
+  a.peakLevel = mostSevere(a.peakLevel, t.level)
+  if (a.condition === 'cleared') return reactivate(a, t)
+  const from = a.currentLevel ?? a.level
+  if (from === t.level) return NONE // a storm of identical readings: one alarm, no history
+  a.currentLevel = t.level
+  const conditionNote = `condition level ${from} → ${t.level}`
   if (t.level < from) {
-    // More severe (1 = red is the most severe).
-    a.ack = 'unacked'
-    return { steps: [step(t, 'escalate', joinNotes(t.message, levelNote, reopen(a)))], activation: false }
+    // More severe. Past the alarm's level: a new annunciation, unacknowledged again.
+    if (t.level < a.level) {
+      const levelNote = `level ${a.level} → ${t.level}`
+      a.level = t.level
+      a.ack = 'unacked'
+      return { steps: [step(t, 'escalate', joinNotes(t.message, levelNote, reopen(a)))], activation: false }
+    }
+    return { steps: [step(t, 'escalate', joinNotes(t.message, conditionNote, `alarm held at level ${a.level}`, reopen(a)))], activation: false }
   }
+  const hold = holdReason(a)
+  if (hold !== undefined && a.level < t.level) {
+    return { steps: [step(t, 'deescalate', joinNotes(t.message, conditionNote, `alarm held at level ${a.level} (${hold})`))], activation: false }
+  }
+  const levelNote = `level ${a.level} → ${t.level}`
+  a.level = t.level
   return { steps: [step(t, 'deescalate', joinNotes(t.message, levelNote))], activation: false }
+}
+
+function reactivate(a: Alarm, t: Transition): ConditionChange {
+  const from = a.level
+  const heldNote = a.latched && a.level < t.level ? `alarm held at level ${a.level} (latched, not reset)` : undefined
+  a.level = a.latched ? mostSevere(a.level, t.level) : t.level
+  a.latched = false
+  a.condition = 'active'
+  a.currentLevel = t.level
+  a.ack = 'unacked'
+  const levelNote = from !== a.level ? `level ${from} → ${a.level}` : undefined
+  return { steps: [step(t, 'reactivate', joinNotes(t.message, levelNote, heldNote, reopen(a)))], activation: true }
 }
 
 /** A `clear` transition (return to normal) for a key whose alarm is live. */
 export function clearLive(a: Alarm, t: Transition): ConditionChange {
   if (a.condition === 'cleared') return NONE
   a.condition = 'cleared'
+  a.currentLevel = undefined
   a.value = t.value
-  return { steps: [{ ...step(t, 'clear', t.message), level: a.level }], activation: false }
+  a.overRange = false
+  if (a.latching) a.latched = true
+  const note = joinNotes(t.message, a.latched ? 'latched, awaiting reset' : undefined)
+  return { steps: [{ ...step(t, 'clear', note), level: a.level }], activation: false }
 }

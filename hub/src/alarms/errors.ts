@@ -2,12 +2,19 @@
  * Typed errors of operator actions on alarms. The API maps `code` to an HTTP status through
  * `ALARM_ERROR_STATUS`; the message is safe to show to the client (no internals).
  */
-export type AlarmActionErrorCode = 'not_found' | 'invalid_state' | 'missing_field' | 'invalid_field'
+export type AlarmActionErrorCode = 'not_found' | 'invalid_state' | 'condition_active' | 'latched' | 'missing_field' | 'invalid_field'
 
-/** not_found → 404, invalid_state → 409 (the alarm is not in a state that allows it), bad input → 400. */
+/**
+ * not_found → 404; invalid_state → 409 (the alarm is not in a state that allows it);
+ * condition_active → 409 (reset refused: the condition has not returned to normal);
+ * latched → 409 (close refused: the alarm is latched, awaiting reset); bad input → 400.
+ * The message starts with the code, so a client can tell them apart.
+ */
 export const ALARM_ERROR_STATUS: Readonly<Record<AlarmActionErrorCode, number>> = {
   not_found: 404,
   invalid_state: 409,
+  condition_active: 409,
+  latched: 409,
   missing_field: 400,
   invalid_field: 400,
 }

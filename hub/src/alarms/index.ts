@@ -4,6 +4,7 @@ export { AlarmActionError, ALARM_ERROR_STATUS, isAlarmActionError, type AlarmAct
 export { computeKpis, KPI_DEFAULTS, type AlarmKpis, type FrequentAlarm, type KpiRating } from './kpi.js'
 export { ALARM_LIST_STATES } from './query.js'
 export { isAnnunciated } from './alarm-copy.js'
+export { holdReason, mostSevere } from './condition.js'
 export { SYSTEM_ACTOR } from './condition.js'
 export type {
   ActionInput, AlarmBookDeps, AlarmBookState, AlarmListState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,

@@ -8,7 +8,7 @@ import { isAnnunciated } from './alarm-copy.js'
 import type { AlarmListState, AlarmQuery } from './types.js'
 
 export const ALARM_LIST_STATES: readonly AlarmListState[] = [
-  'active', 'unacked', 'cleared', 'open', 'closed', 'shelved', 'suppressed', 'all',
+  'active', 'unacked', 'cleared', 'latched', 'open', 'closed', 'shelved', 'suppressed', 'all',
 ]
 
 function inState(a: Alarm, state: AlarmListState, now: number): boolean {
@@ -20,6 +20,8 @@ function inState(a: Alarm, state: AlarmListState, now: number): boolean {
       return !closed && a.ack === 'unacked' && isAnnunciated(a, now)
     case 'cleared':
       return !closed && a.condition === 'cleared'
+    case 'latched':
+      return !closed && a.latched
     case 'open':
       return !closed
     case 'closed':
@@ -43,6 +45,7 @@ export function matches(a: Alarm, q: AlarmQuery, now: number): boolean {
   if (q.park !== undefined && a.park !== q.park) return false
   if (q.enterprise !== undefined && a.enterprise !== q.enterprise) return false
   if (q.device !== undefined && a.device !== q.device) return false
+  if (q.class !== undefined && a.class !== q.class) return false
   if (q.to !== undefined && a.raisedAt > q.to) return false
   const end = closedAt(a)
   if (q.from !== undefined && end !== undefined && end < q.from) return false

@@ -2,7 +2,9 @@
  * The alarm book's small interfaces: what it is built with, what it tells, how it is saved
  * and queried, and what operator actions take.
  */
+import type { AlarmClass, AlarmSettings } from '../model/alarm-class.js'
 import type { Alarm, AlarmStep } from '../model/alarm.js'
+import type { DeviceKind } from '../model/vocabulary.js'
 
 /** Told of every recorded step (the hub journals `alarm_events`, pushes socket.io, starts response). */
 export interface AlarmSink {
@@ -31,6 +33,10 @@ export interface AlarmBookDeps {
   retentionMs?: number
   /** Steps kept per alarm: the first (`raise`) plus the latest ones. Default 500; the full log is in `alarm_events`. */
   maxHistory?: number
+  /** Which classes latch (the zone file's `alarms.latching`); unnamed classes take DEFAULT_LATCHING (life-safety only). */
+  latching?: AlarmSettings['latching']
+  /** The kind of a device, for the class of a transition that carries none (energy, emissions, correlation). */
+  deviceKind?: (device: string) => DeviceKind | undefined
 }
 
 /** The complete, JSON-safe state of a book. `AlarmBook.restore(snapshot())` gives an identical book. */
@@ -47,19 +53,22 @@ export interface AlarmBookState {
  * - `active`: condition active, not closed, annunciated (not shelved, suppressed or out of service);
  * - `unacked`: unacknowledged, not closed, annunciated;
  * - `cleared`: condition returned to normal, not closed;
+ * - `latched`: latched, awaiting reset (a latching alarm whose condition cleared), not closed;
  * - `open`: every alarm not yet closed (the closed loop is open), hidden ones included;
  * - `closed`: workflow closed;
  * - `shelved`: shelved, not closed;
  * - `suppressed`: suppressed by design or out of service, not closed;
  * - `all`.
  */
-export type AlarmListState = 'active' | 'unacked' | 'cleared' | 'open' | 'closed' | 'shelved' | 'suppressed' | 'all'
+export type AlarmListState = 'active' | 'unacked' | 'cleared' | 'latched' | 'open' | 'closed' | 'shelved' | 'suppressed' | 'all'
 
 export interface AlarmQuery {
   state?: AlarmListState | undefined
   park?: string | undefined
   enterprise?: string | undefined
   device?: string | undefined
+  /** Hazard class (life-safety, device-health, environmental, energy). */
+  class?: AlarmClass | undefined
   /** The alarm's life [raisedAt, closed time or now] overlaps [from, to] (ms). */
   from?: number | undefined
   to?: number | undefined

@@ -12,6 +12,7 @@
  * from device-health alarms of safety devices only; environmental and energy alarms have
  * their own indicators on their pages.
  */
+import { Type, type Static } from 'typebox'
 import type { DeviceKind } from './vocabulary.js'
 
 export const ALARM_CLASSES = ['life-safety', 'device-health', 'environmental', 'energy'] as const
@@ -53,4 +54,46 @@ export function alarmClassOf(rule: string, type: string, kind: DeviceKind | unde
   const byRule = CLASS_BY_RULE[rule]
   if (byRule) return byRule
   return kind ? CLASS_BY_KIND[kind] : 'life-safety'
+}
+
+/**
+ * Latching per class (ISA-18.2 / IEC 62682 "latching alarm": it stays annunciated at the most
+ * severe level it reached until an operator resets it after the condition has returned to
+ * normal). Gas alarm controllers latch their alarms until reset by hand (GB 16808), fire alarm
+ * control panels likewise (GB 4717), so life-safety latches by default. Both standards let a
+ * *fault* signal restore by itself once the fault is gone, so device-health does not latch;
+ * environmental and energy alarms follow their condition.
+ */
+export const DEFAULT_LATCHING: Readonly<Record<AlarmClass, boolean>> = {
+  'life-safety': true,
+  'device-health': false,
+  environmental: false,
+  energy: false,
+}
+
+/** The zone file's `alarms` section: `alarms: { latching: { life-safety: true, device-health: false, … } }`. */
+export const AlarmSettings = Type.Object(
+  {
+    latching: Type.Optional(Type.Object(
+      {
+        'life-safety': Type.Optional(Type.Boolean()),
+        'device-health': Type.Optional(Type.Boolean()),
+        environmental: Type.Optional(Type.Boolean()),
+        energy: Type.Optional(Type.Boolean()),
+      },
+      { additionalProperties: false },
+    )),
+  },
+  { additionalProperties: false },
+)
+export type AlarmSettings = Static<typeof AlarmSettings>
+
+/** Which classes latch: the defaults with the zone file's choices over them. */
+export function latchingClasses(settings: AlarmSettings | undefined): Record<AlarmClass, boolean> {
+  const out = { ...DEFAULT_LATCHING }
+  for (const c of ALARM_CLASSES) {
+    const chosen = settings?.latching?.[c]
+    if (typeof chosen === 'boolean') out[c] = chosen
+  }
+  return out
 }

@@ -29,6 +29,7 @@ export type AlarmAction =
   | 'close'
   | 'chattering'
   | 'comment'
+  | 'reset'
 
 export interface AlarmStep {
   ts: number
@@ -45,7 +46,22 @@ export interface Alarm {
   rule: string
   /** What kind of condition, e.g. `gas_high`, `o2_low`, `fire`, `device_offline`, `emission_exceedance`. */
   type: string
+  /** Hazard class (alarm-class.ts): decides latching and whether the alarm colours the safety risk. */
+  class: AlarmClass
+  /**
+   * The alarm's level. A latching alarm (ISA-18.2 "latching alarm"; GB 16808, GB 4717) holds
+   * the most severe level it reached until an operator resets it after the condition has
+   * cleared; any alarm holds its level while unacknowledged. Otherwise it follows the condition.
+   */
   level: AlarmLevel
+  /** The most severe level reached over the alarm's life. */
+  peakLevel: AlarmLevel
+  /** The condition's level now; `undefined` while the condition is cleared (returned to normal). */
+  currentLevel: AlarmLevel | undefined
+  /** Whether this alarm latches (its class latches in the zone's settings when it was raised). */
+  latching: boolean
+  /** Latched, awaiting reset (待复位): a latching alarm whose condition cleared and that nobody has reset yet. */
+  latched: boolean
   park: string
   enterprise: string
   area: string | undefined
@@ -53,6 +69,8 @@ export interface Alarm {
   metric: string | undefined
   value: number | undefined
   threshold: number | undefined
+  /** The latest value is past the detector's measuring range (HJ 212 flag `T`, or above its range): "over range". */
+  overRange: boolean
   raisedAt: number
   updatedAt: number
   condition: AlarmCondition

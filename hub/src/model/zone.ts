@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { Device, IdSchema as Id, Position, Setpoints } from './device.js'
 import { ResponsePlan } from './response-plan.js'
+import { AlarmSettings } from './alarm-class.js'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export type Grade = (typeof GRADES)[number]
@@ -211,6 +212,8 @@ export const Zone = Type.Object(
     responsePlans: Type.Optional(Type.Array(ResponsePlan)),
     /** Energy coefficients, tariff and demo budgets (docs/energy.md). */
     energy: Type.Optional(EnergySettings),
+    /** Alarm handling: which alarm classes latch until reset (docs/alarms.md; default: life-safety only). */
+    alarms: Type.Optional(AlarmSettings),
   },
   { additionalProperties: false },
 )

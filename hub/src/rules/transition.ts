@@ -1,4 +1,9 @@
-/** Building a `Transition` for a device's place; every rule goes through here. */
+/**
+ * Building a `Transition` for a device's place; every rule goes through here. When the place
+ * says the device's kind, the transition carries its hazard class (alarm-class.ts), so a
+ * gas detector's fault is `device-health` and its gas alarm `life-safety`.
+ */
+import { alarmClassOf, type AlarmClass } from '../model/alarm-class.js'
 import type { AlarmLevel, Transition } from '../model/alarm.js'
 import type { Place } from '../model/reading.js'
 
@@ -13,9 +18,13 @@ export interface TransitionFields {
   threshold?: number | undefined
   ts: number
   message?: string | undefined
+  /** An explicit class; otherwise `alarmClassOf(rule, type, place.kind)` when the place has a kind. */
+  class?: AlarmClass | undefined
+  /** The value is past the detector's measuring range. */
+  overRange?: boolean | undefined
 }
 
-export function transition(place: Omit<Place, 'kind'>, f: TransitionFields): Transition {
+export function transition(place: Omit<Place, 'kind'> & { kind?: Place['kind'] | undefined }, f: TransitionFields): Transition {
   const t: Transition = {
     key: f.key,
     rule: f.rule,
@@ -32,6 +41,9 @@ export function transition(place: Omit<Place, 'kind'>, f: TransitionFields): Tra
     ts: f.ts,
   }
   if (f.message !== undefined) t.message = f.message
+  const cls = f.class ?? (place.kind !== undefined ? alarmClassOf(f.rule, f.type, place.kind) : undefined)
+  if (cls !== undefined) t.class = cls
+  if (f.overRange === true) t.overRange = true
   return t
 }
 

@@ -4,11 +4,12 @@ import { counterIds, fakeClock, MIN, SEC, T0, transition } from './fixtures.js'
 
 const DAY = 24 * 60 * MIN
 
-/** A book with a bit of everything: closed, dispatched, shelved, chattering. */
+/** A book with a bit of everything: reset and closed, dispatched, shelved, chattering (life-safety latches, the default). */
 function busyBook(clock: ReturnType<typeof fakeClock>): AlarmBook {
   const book = new AlarmBook({ clock: clock.now, newId: counterIds() })
   const a = book.apply(transition({ key: 'k1', ts: T0 }))!
   book.apply(transition({ key: 'k1', ts: T0 + MIN, kind: 'clear' }))
+  book.reset(a.id, 'li', { note: 'checked on site' })
   book.resolve(a.id, 'li', { cause: 'c', action: 'x' })
   book.close(a.id, 'li', { note: 'n' })
   const b = book.apply(transition({ key: 'k2', ts: T0 + 2 * MIN, level: 1 }))!

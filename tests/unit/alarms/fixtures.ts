@@ -46,11 +46,19 @@ export interface Recorded {
   step: AlarmStep
 }
 
+/**
+ * A book of non-latching alarms unless `extra.latching` says otherwise: the lifecycle and
+ * closed-loop tests follow a condition up and down; latching.test.ts covers the default
+ * (life-safety latches until reset).
+ */
+export const NO_LATCHING: NonNullable<AlarmBookDeps['latching']> = { 'life-safety': false }
+
 export function bookWith(clock: { now: () => number }, extra: Partial<AlarmBookDeps> = {}): { book: AlarmBook; events: Recorded[] } {
   const events: Recorded[] = []
   const book = new AlarmBook({
     clock: clock.now,
     newId: counterIds(),
+    latching: NO_LATCHING,
     sink: { onChange: (alarm, step) => events.push({ alarm, step }) },
     ...extra,
   })

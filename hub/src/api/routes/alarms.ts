@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { ALARM_LIST_STATES, computeKpis, isAlarmActionError, type AlarmBook, type AlarmListState } from '../../alarms/index.js'
 import type { Alarm } from '../../model/alarm.js'
+import { ALARM_CLASSES, type AlarmClass } from '../../model/alarm-class.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import { OPERATOR_ROLES } from '../auth.js'
@@ -19,6 +20,7 @@ const ListQuery = Type.Object({
   park: Type.Optional(Type.String({ maxLength: 64 })),
   enterprise: Type.Optional(Type.String({ maxLength: 64 })),
   device: Type.Optional(Type.String({ maxLength: 64 })),
+  class: Type.Optional(Type.Enum([...ALARM_CLASSES])),
   from: Type.Optional(Type.String({ maxLength: 40 })),
   to: Type.Optional(Type.String({ maxLength: 40 })),
 }, { additionalProperties: false })
@@ -31,7 +33,12 @@ const ActionBody = Type.Object({
 }, { additionalProperties: false })
 type Body = { note?: string; assignee?: string; minutes?: number; cause?: string; action?: string }
 
-const ACTIONS = ['ack', 'shelve', 'unshelve', 'dispatch', 'resolve', 'close', 'suppress', 'unsuppress', 'out_of_service', 'in_service', 'comment'] as const
+/**
+ * Every action takes the operator roles (safety officer, responder), as ack and resolve do:
+ * `reset` of a latched alarm is an on-site check of the same people who acknowledge and
+ * resolve it (docs/alarms.md).
+ */
+const ACTIONS = ['ack', 'shelve', 'unshelve', 'dispatch', 'resolve', 'close', 'reset', 'suppress', 'unsuppress', 'out_of_service', 'in_service', 'comment'] as const
 type ActionName = (typeof ACTIONS)[number]
 
 function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b: Body): Alarm {
@@ -42,6 +49,7 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
     case 'dispatch': return book.dispatch(id, actor, b)
     case 'resolve': return book.resolve(id, actor, b)
     case 'close': return book.close(id, actor, { note: b.note ?? '' })
+    case 'reset': return book.reset(id, actor, { note: b.note ?? '' })
     case 'suppress': return book.suppress(id, actor, { note: b.note ?? '' })
     case 'unsuppress': return book.unsuppress(id, actor, b)
     case 'out_of_service': return book.outOfService(id, actor, { note: b.note ?? '' })
@@ -53,13 +61,13 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
 export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
-    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; from?: string; to?: string } }>('/api/v1/alarms', {
+    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; class?: AlarmClass; from?: string; to?: string } }>('/api/v1/alarms', {
       onRequest: app.signedIn,
-      schema: { tags: ['alarms'], summary: 'Alarms, newest first; state: active, unacked, cleared, open, closed, shelved, suppressed, all (default open)', security: sec, querystring: ListQuery },
+      schema: { tags: ['alarms'], summary: 'Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy', security: sec, querystring: ListQuery },
     }, async (req) => {
       const q = req.query
       const alarms = services.alarms.list({
-        state: q.state ?? 'open', park: q.park, enterprise: q.enterprise, device: q.device,
+        state: q.state ?? 'open', park: q.park, enterprise: q.enterprise, device: q.device, class: q.class,
         from: q.from !== undefined ? parseTime(q.from, 'from') : undefined,
         to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
       })

@@ -5,13 +5,20 @@
  *
  * The formula (docs/risk.md says the same):
  *
- *   1. An alarm counts when it is live and presented: condition active, workflow not closed,
- *      not shelved, not suppressed by design, not out of service (ISA-18.2 / IEC 62682).
- *      A cleared alarm never counts, even an unacknowledged red one: the condition is gone.
- *      Its reason's level is the alarm's level; a confirmed hazard (type `fire_confirmed`,
- *      `gas_confirmed` or `gas_fire`: two detectors in one area, or gas and fire together)
- *      is red (1) whatever its configured level. Level-4 alarms (energy budgets, demand
- *      limits, advisories) give blue.
+ *   1. An alarm counts when it is of a safety class, live and presented:
+ *      - class `life-safety`, or `device-health` of a safety device (rule 2's definition);
+ *        `environmental` and `energy` alarms never colour the safety risk (DOMAIN.md: they
+ *        have their own indicators on their pages);
+ *      - workflow not closed, not shelved, not suppressed by design, not out of service
+ *        (ISA-18.2 / IEC 62682);
+ *      - condition active, or latched, awaiting reset (待复位: a latching alarm whose
+ *        condition cleared and nobody has reset; the hazard is not known to be gone until
+ *        someone has looked, DOMAIN.md). A cleared alarm that is not latched never counts,
+ *        even an unacknowledged red one: the condition is gone.
+ *      Its reason's level is the alarm's level (a latched alarm's is the level it holds,
+ *      with code `latched_alarm` and the words "latched, awaiting reset"); a confirmed hazard
+ *      (type `fire_confirmed`, `gas_confirmed` or `gas_fire`: two detectors in one area, or
+ *      gas and fire together) is red (1) whatever its configured level.
  *   2. Safety devices are those with `safety: true`, or of kind `gas` / `fire` unless marked
  *      `safety: false`. Each offline safety device gives yellow (3) (DOMAIN.md: a safety
  *      device offline or faulty → yellow), unless a counted `device_offline` / `deadman`
@@ -27,11 +34,12 @@
  *
  * Pure: no clock of its own, no I/O; `risk-tracker.ts` keeps it up to date incrementally.
  */
+import { alarmClassOf, type AlarmClass } from '../model/alarm-class.js'
 import type { Alarm, AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { EnterpriseRisk, ParkRisk, RiskLevel, RiskReason } from '../model/risk.js'
 import type { Park, Zone } from '../model/zone.js'
-import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, moreOfflineText, placeOf, type Bilingual } from './risk-text.js'
+import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, latchedText, moreOfflineText, placeOf, type Bilingual } from './risk-text.js'
 
 export interface DeviceState {
   device: Device
@@ -69,18 +77,36 @@ export const RISK_DEFAULTS = {
 /** Alarm types that already report a device as offline (rule 2 does not repeat them). */
 const OFFLINE_ALARM_TYPES: ReadonlySet<string> = new Set(['device_offline', 'deadman'])
 
-/** Order of reasons within one level: confirmed hazards, alarms, blind spots, offline devices. */
-const CODE_RANK: Readonly<Record<string, number>> = { alarm: 1, monitoring_blind_spot: 2, safety_device_offline: 3 }
+/** Order of reasons within one level: confirmed hazards, alarms, latched alarms, blind spots, offline devices. */
+const CODE_RANK: Readonly<Record<string, number>> = { alarm: 1, latched_alarm: 2, monitoring_blind_spot: 3, safety_device_offline: 4 }
+
+/** The reason code of a latched alarm (cleared, awaiting reset). */
+export const LATCHED_REASON = 'latched_alarm'
 
 export function isSafetyDevice(d: Device): boolean {
   return d.safety ?? (d.kind === 'gas' || d.kind === 'fire')
 }
 
-/** Rule 1: live, condition active, and presented to the operator. */
+/** Rule 1, state: live, condition active or latched awaiting reset, and presented to the operator. */
 export function alarmCounts(a: Alarm, now: number): boolean {
-  if (a.workflow === 'closed' || a.condition !== 'active') return false
+  if (a.workflow === 'closed' || (a.condition !== 'active' && a.latched !== true)) return false
   if (a.shelvedUntil !== undefined && a.shelvedUntil > now) return false
   return !a.suppressed && !a.outOfService
+}
+
+/** The alarm's class; alarms from before classes existed get their rule's and type's default. */
+export function classOfAlarm(a: Alarm, device: Device | undefined): AlarmClass {
+  return a.class ?? alarmClassOf(a.rule, a.type, device?.kind)
+}
+
+/**
+ * Rule 1, class: life-safety always; device-health only of a safety device (a meter's or a
+ * stack's data quality is not a safety matter); environmental and energy never.
+ */
+export function colours(a: Alarm, device: Device | undefined): boolean {
+  const cls = classOfAlarm(a, device)
+  if (cls === 'life-safety') return true
+  return cls === 'device-health' && device !== undefined && isSafetyDevice(device)
 }
 
 export function compareReasons(x: RiskReason, y: RiskReason): number {
@@ -162,11 +188,16 @@ export function computeParkRisk(
   const activeAlarms = { 1: 0, 2: 0, 3: 0, 4: 0 }
   for (const a of alarms) {
     if (a.park !== park.id || !alarmCounts(a, now)) continue
-    const code = Object.hasOwn(confirmed, a.type) ? confirmed[a.type]! : 'alarm'
-    const level: AlarmLevel = code === 'alarm' ? a.level : 1
-    activeAlarms[level]++
-    const what = options.describeAlarm ? options.describeAlarm(a) : describeAlarmKind(a)
-    const text = joinPlace(what, placeOf(park, a, deviceById.get(a.device)))
+    const device = deviceById.get(a.device)
+    const isConfirmed = Object.hasOwn(confirmed, a.type)
+    const level: AlarmLevel = isConfirmed ? 1 : a.level
+    const latched = a.condition !== 'active'
+    if (!latched) activeAlarms[level]++
+    if (!colours(a, device)) continue
+    const code = latched ? LATCHED_REASON : isConfirmed ? confirmed[a.type]! : 'alarm'
+    const described = options.describeAlarm ? options.describeAlarm(a) : describeAlarmKind(a)
+    const what = latched ? latchedText(described) : described
+    const text = joinPlace(what, placeOf(park, a, device))
     const g = groupOf(a.enterprise)
     if (OFFLINE_ALARM_TYPES.has(a.type)) g.offlineAlarmed.add(a.device)
     g.reasons.push({ level, code, ...text, alarm: a.id, device: a.device })

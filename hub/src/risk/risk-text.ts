@@ -102,6 +102,11 @@ export function placeOf(
   return { text: id, textEn: id }
 }
 
+/** A latched alarm (cleared, awaiting reset; ISA-18.2 latching alarm, GB 16808 复位): what it was, and that it waits. */
+export function latchedText(what: Bilingual): Bilingual {
+  return { text: `${what.text}（已锁存，待复位）`, textEn: `${what.textEn} (latched, awaiting reset)` }
+}
+
 export function joinPlace(what: Bilingual, where: Bilingual): Bilingual {
   return { text: `${what.text} · ${where.text}`, textEn: `${what.textEn} · ${where.textEn}` }
 }

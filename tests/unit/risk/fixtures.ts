@@ -1,4 +1,5 @@
 import type { Alarm } from '../../../hub/src/model/alarm.js'
+import { alarmClassOf } from '../../../hub/src/model/alarm-class.js'
 import type { Device } from '../../../hub/src/model/device.js'
 import type { Enterprise, Park, Zone } from '../../../hub/src/model/zone.js'
 import type { DeviceState } from '../../../hub/src/risk/risk-model.js'
@@ -62,9 +63,14 @@ export function offline(list: DeviceState[], ...ids: string[]): DeviceState[] {
   return list.map((s) => (ids.includes(s.device.id) ? { ...s, online: false } : s))
 }
 
+/** An alarm; its class is the rule's and type's default (`alarmClassOf`) unless given. */
 export function alarm(over: Partial<Alarm> = {}): Alarm {
+  const rule = over.rule ?? 'setpoint'
+  const type = over.type ?? 'gas_high'
+  const level = over.level ?? 1
   return {
-    id: 'al-1', rule: 'setpoint', type: 'gas_high', level: 1,
+    id: 'al-1', rule, type, class: alarmClassOf(rule, type, undefined), level, peakLevel: level,
+    currentLevel: over.condition === 'cleared' ? undefined : level, latching: false, latched: false, overRange: false,
     park: 'vtc', enterprise: 'vt-chem', area: 'chlor', device: 'vc-gas-1', metric: 'lel',
     value: 55, threshold: 50, raisedAt: NOW - 60_000, updatedAt: NOW - 60_000,
     condition: 'active', ack: 'unacked', workflow: 'open',

@@ -4,24 +4,56 @@
 export const DEVICE_KINDS = ['gas', 'fire', 'emission', 'energy'] as const
 export type DeviceKind = (typeof DEVICE_KINDS)[number]
 
-/** Toxic gases with GB/T 50493-2019 / GBZ 2.1-2019 default set points (DOMAIN.md). */
+/**
+ * The toxic gases the demo zone and the simulators play (DOMAIN.md's set-point table). The
+ * hub's full list of gases is the gas catalogue (hub/catalogue/gases.yaml): it must hold
+ * these, and at start each of its gases joins the gas metrics, units and toxic metrics below
+ * (`addGasMetric`). Code that asks "is this metric a toxic gas" reads `TOXIC_METRICS`.
+ */
 export const TOXIC_GASES = ['h2s', 'co', 'no2', 'cl2', 'so2', 'nh3', 'c6h6', 'hcl'] as const
 export type ToxicGas = (typeof TOXIC_GASES)[number]
 
+/**
+ * Gas-device metrics that are not gases of the catalogue: `lel` combustible gas in %LEL
+ * (point detector), `lel_m` combustible gas in LEL·m (open-path detector, GB/T 50493-2019
+ * §5.5.2(5)), `o2` oxygen in %VOL (a hazard of its own, never a combustible gas).
+ */
+export const GAS_BASE_METRICS = ['lel', 'lel_m', 'o2'] as const
+
+const gasMetrics: string[] = ['lel', 'lel_m', ...TOXIC_GASES, 'o2']
+const toxicMetrics = new Set<string>(TOXIC_GASES)
+
+/** Gas metrics that are toxic gases: today's, and the catalogue's once it is loaded. */
+export const TOXIC_METRICS: ReadonlySet<string> = toxicMetrics
+
 export const METRICS_BY_KIND: Readonly<Record<DeviceKind, readonly string[]>> = {
-  gas: ['lel', ...TOXIC_GASES, 'o2'],
+  gas: gasMetrics,
   fire: ['temp', 'smoke'],
-  emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'],
+  emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp', 'humidity', 'hcl', 'cl2'],
   energy: ['kwh', 'kw', 'gas_m3', 'steam_t', 'water_m3'],
 }
 
-export const UNITS: Readonly<Record<string, string>> = {
-  lel: '%LEL',
+const units: Record<string, string> = {
+  lel: '%LEL', lel_m: 'LEL·m',
   h2s: 'mg/m³', co: 'mg/m³', no2: 'mg/m³', cl2: 'mg/m³', so2: 'mg/m³', nh3: 'mg/m³', c6h6: 'mg/m³', hcl: 'mg/m³',
   o2: '%VOL',
   temp: '°C', smoke: '%obs/m',
-  nox: 'mg/m³', pm: 'mg/m³', flow: 'm³/h',
+  nox: 'mg/m³', pm: 'mg/m³', flow: 'm³/h', humidity: '%', // flue-gas moisture, % by volume (HJ 212 a01014)
   kwh: 'kWh', kw: 'kW', gas_m3: 'm³', steam_t: 't', water_m3: 'm³',
+}
+/** The unit a metric is kept and judged in (a gas detector declaring ppm is converted to it first). */
+export const UNITS: Readonly<Record<string, string>> = units
+
+/**
+ * A gas of the catalogue becomes a metric of gas devices, with its unit (mg/m³ for toxic
+ * gases, %LEL for gases only combustible). Called by the catalogue when it is loaded; a
+ * gas already known keeps its place.
+ */
+export function addGasMetric(id: string, unit: string, toxic: boolean): void {
+  if (!gasMetrics.includes(id)) gasMetrics.splice(gasMetrics.length - 1, 0, id) // before o2
+  units[id] = unit
+  if (toxic) toxicMetrics.add(id)
+  else toxicMetrics.delete(id)
 }
 
 /** Energy metrics that are cumulative counters (consumption = difference of readings). */

@@ -8,10 +8,10 @@
  * accepted: the rules give it the metric's highest alarm (rules/over-range.ts). So the upper
  * bounds below are what the gas itself cannot exceed:
  *
- * - Toxic gases, mg/m³: the pure gas, 1,000,000 ppm × M / Vm, with Vm = 22.41 L/mol
- *   (0 °C, 101.325 kPa: the larger of the workplace 24.04 L/mol of GBZ 2.1 practice and the
- *   stack's standard state of HJ 75, so one bound serves a detector and a CEMS of the same
- *   metric name). E.g. H2S (34.08 g/mol) → 1.52 × 10⁶ mg/m³.
+ * - Toxic gases, mg/m³: the pure gas, 1,000,000 ppm × M / Vm, M from the gas catalogue,
+ *   Vm = 22.41 L/mol (0 °C, 101.325 kPa: the smaller of HJ 75's standard state and the
+ *   24.04 L/mol of GBZ 2.1 practice, so the larger bound, and one bound serves a detector and
+ *   a CEMS of the same metric name). E.g. H2S (34.08 g/mol) → 1.52 × 10⁶ mg/m³.
  * - `lel`, %LEL: 100 %VOL of a gas whose LEL is 1 %VOL (the lowest LELs of the gases a
  *   chemical park meets are ≈ 1 %VOL: toluene 1.1, xylene 1.0) → 10,000 %LEL. A catalytic
  *   or infrared detector past its 0–100 %LEL range reports 100–200 %LEL; 125 is accepted.
@@ -24,24 +24,23 @@
  * before; −1 %VOL for oxygen (an electrochemical cell at zero in an inerted vessel).
  */
 
-/** Molar masses, g/mol, of the metrics measured as mg/m³ (nox as NO2, HJ 75-2017). */
-const MOLAR_MASS: Readonly<Record<string, number>> = {
-  h2s: 34.08, co: 28.01, no2: 46.01, cl2: 70.9, so2: 64.07, nh3: 17.03, c6h6: 78.11, hcl: 36.46, nox: 46.01,
-}
+import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 
 /** Molar volume at 0 °C and 101.325 kPa, L/mol (the smaller volume, so the larger mg/m³). */
 const MOLAR_VOLUME_0C = 22.41
 const ZERO_DRIFT = -10
+/** NO2's molar mass, g/mol: a stack's `nox` is reported as NO2 (HJ 75-2017). */
+const NO2_MOLAR_MASS = 46.01
 
 function pureGasMgM3(molarMass: number): number {
   return Math.round((1e6 * molarMass) / MOLAR_VOLUME_0C)
 }
 
-const toxic = Object.fromEntries(Object.entries(MOLAR_MASS).map(([m, mass]) => [m, [ZERO_DRIFT, pureGasMgM3(mass)] as const]))
-
-export const PHYSICAL_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
+/** Metrics that are not gases of the catalogue. */
+const FIXED_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
   lel: [ZERO_DRIFT, 10_000], // %LEL: 100 %VOL of a gas whose LEL is 1 %VOL
-  ...toxic, // mg/m³: the pure gas
+  lel_m: [ZERO_DRIFT, 1e6], // LEL·m: 10,000 %LEL over a 100 m path (GB/T 50493 open path)
+  nox: [ZERO_DRIFT, pureGasMgM3(NO2_MOLAR_MASS)], // mg/m³ as NO2
   o2: [-1, 100], // %VOL
   temp: [-60, 2000], // °C: ambient to stack and flame
   smoke: [0, 100], // %obs/m
@@ -49,4 +48,21 @@ export const PHYSICAL_BOUNDS: Readonly<Record<string, readonly [number, number]>
   flow: [0, 1e9], // m³/h
   kwh: [0, 1e15], gas_m3: [0, 1e15], steam_t: [0, 1e15], water_m3: [0, 1e15], // cumulative counters
   kw: [-1e7, 1e7], // active power; negative when a site exports
+}
+
+const cache = new Map<string, readonly [number, number] | undefined>()
+
+/**
+ * The physically possible values of a metric, or undefined when there are no bounds but
+ * finiteness. A gas of the catalogue (catalogue/gas-catalogue.ts): the pure gas, in mg/m³ from
+ * its molar mass when toxic, in %LEL from its LEL when only combustible (100 %VOL = 100 / LEL
+ * × 100 %LEL).
+ */
+export function physicalBounds(metric: string): readonly [number, number] | undefined {
+  if (cache.has(metric)) return cache.get(metric)
+  let bounds = FIXED_BOUNDS[metric]
+  const gas = bounds ? undefined : gasCatalogue().get(metric)
+  if (gas) bounds = [ZERO_DRIFT, gas.unit === '%LEL' && gas.lel ? (100 / gas.lel) * 100 : pureGasMgM3(gas.molarMass)]
+  cache.set(metric, bounds)
+  return bounds
 }

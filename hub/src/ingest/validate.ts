@@ -1,7 +1,7 @@
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, Place, Reading, RejectReason } from '../model/reading.js'
 import { DATA_FLAGS, EVENT_TYPES, type DataFlag, type EventType } from '../model/vocabulary.js'
-import { PHYSICAL_BOUNDS } from './ranges.js'
+import { physicalBounds } from './ranges.js'
 import { normaliseTs } from './timestamps.js'
 
 /** A validation outcome: a normalised value, or the reason and a short detail. */
@@ -34,7 +34,7 @@ const NO_DROPS: MetricReject[] = []
 function checkValue(device: Device, metric: string, v: unknown): MetricReject | undefined {
   if (!device.metrics.includes(metric)) return { metric, reason: 'metric_unknown', detail: `metric ${metric.slice(0, 40)} is not measured by ${device.id}` }
   if (typeof v !== 'number' || !Number.isFinite(v)) return { metric, reason: 'value_not_finite', detail: `${metric} must be a finite number` }
-  const bounds = PHYSICAL_BOUNDS[metric]
+  const bounds = physicalBounds(metric)
   if (bounds && (v < bounds[0] || v > bounds[1])) return { metric, reason: 'value_out_of_range', detail: `${metric} = ${v} is not physically possible (${bounds[0]}…${bounds[1]})` }
   return undefined
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Ingest } from '../../../hub/src/ingest/pipeline.js'
-import { PHYSICAL_BOUNDS } from '../../../hub/src/ingest/ranges.js'
+import { physicalBounds } from '../../../hub/src/ingest/ranges.js'
 import { RAW_RETENTION_MS } from '../../../hub/src/ingest/timestamps.js'
 import type { Device } from '../../../hub/src/model/device.js'
 import type { Reading, RejectReason } from '../../../hub/src/model/reading.js'
@@ -42,7 +42,7 @@ describe('ingest: an invalid value refuses that metric only', () => {
     ['o2 −1.01 %VOL: refused, h2s kept', { values: { o2: -1.01, h2s: 2 } }, { h2s: 2 }, ['value_out_of_range']],
     ['h2s −10 zero drift: kept', { values: { h2s: -10 } }, { h2s: -10 }, []],
     ['h2s −10.1: refused, lel kept', { values: { h2s: -10.1, lel: 0 } }, { lel: 0 }, ['value_out_of_range']],
-    ['h2s above pure gas: refused, lel kept', { values: { h2s: PHYSICAL_BOUNDS.h2s![1] + 1, lel: 0 } }, { lel: 0 }, ['value_out_of_range']],
+    ['h2s above pure gas: refused, lel kept', { values: { h2s: physicalBounds('h2s')![1] + 1, lel: 0 } }, { lel: 0 }, ['value_out_of_range']],
     ['a bad flag refuses its metric, the other kept', { values: { lel: 30, h2s: 5 }, flags: { lel: 'X' } }, { h2s: 5 }, ['flag_invalid']],
     ['a flag with no value: counted, values kept', { values: { h2s: 5 }, flags: { lel: 'T' } }, { h2s: 5 }, ['flag_invalid']],
     ['two bad of three: both counted', { values: { lel: 1e999, h2s: 'x', o2: 20 } }, { o2: 20 }, ['value_not_finite', 'value_not_finite']],

@@ -18,7 +18,8 @@ import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
 import { EmissionService } from './emissions/emission-service.js'
 import { minuteAggregates, rollupHours } from './emissions/emission-queries.js'
 import { emissionRollups } from './emissions/rollup-queries.js'
-import type { StackInfo } from './emissions/hourly.js'
+import { EMISSION_METRICS, type StackInfo } from './emissions/hourly.js'
+import { stackInfoOf } from './emissions/stack-info.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
 import { unavailable } from './api/errors.js'
@@ -92,10 +93,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         const electric = d.metrics.includes('kwh') || d.metrics.includes('kw')
         if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
       } else if (d.kind === 'emission') {
-        s.set(d.id, {
-          id: d.id, park: d.park, enterprise: d.enterprise, area: d.area, name: d.name, nameEn: d.nameEn ?? d.name,
-          limits: { ...(d.limits ?? {}) }, referenceO2: d.referenceO2, noxAs: d.noxAs === 'NO' ? 'NO' : 'NO2', intervalSec: d.interval,
-        })
+        s.set(d.id, stackInfoOf(d))
       }
     }
     for (const x of m.values()) if (!main.has(x.enterprise)) main.set(x.enterprise, x.device)
@@ -253,7 +251,7 @@ export function energyEmissionsRoutes(get: () => EnergyEmissions | undefined): F
 
 /** Rebuild jobs, a week each, from the oldest stored point of a measurement to now (hours, then days). */
 async function historyJobs(influx: InfluxDB, db: string, kind: 'energy' | 'emission', now: number, daily: boolean, cal: LocalCalendar): Promise<RebuildJob[]> {
-  const fields = kind === 'energy' ? ['kwh', 'gas_m3', 'steam_t', 'water_m3', 'kw'] : ['so2', 'nox', 'pm', 'o2', 'flow', 'temp']
+  const fields = kind === 'energy' ? ['kwh', 'gas_m3', 'steam_t', 'water_m3', 'kw'] : [...EMISSION_METRICS]
   const results = await rawResults(influx, db, fields.map((f) => `SELECT first(${escape.quoted(f)}) FROM ${escape.quoted(kind)}`))
   let oldest = Infinity
   for (const series of results) for (const s of series) for (const v of s.values ?? []) if (typeof v[0] === 'number') oldest = Math.min(oldest, v[0])

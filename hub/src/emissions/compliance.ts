@@ -3,8 +3,10 @@
  * over the 24 local hours of the day —
  *
  *   valid hours      hours with ≥ 45 valid minutes (hourly.ts)
- *   exceeded hours   valid hours whose compared value (O2-corrected where the stack has a
- *                    reference O2) is above the limit
+ *   exceeded hours   hours judged exceeded (hourly.ts): valid ones whose compared value
+ *                    (O2-corrected where the stack has a reference O2) is above the limit, and
+ *                    those whose lower bound with over-range (T) minutes is above it
+ *   over-range hours hours with T minutes, exceedance evidence
  *   daily mean       mean of the valid hours' values (corrected, and measured beside it)
  *   day valid        ≥ 20 valid hours
  *
@@ -17,6 +19,8 @@ export interface MetricDay {
   limit: number
   validHours: number
   exceededHours: number
+  /** Hours with over-range (T) minutes: evidence of an exceedance, whether or not the hour was judged exceeded. */
+  overRangeHours: number
   exceededAt: number[]
   dailyMean: number | null
   dailyMeasuredMean: number | null
@@ -29,6 +33,8 @@ export interface StackDay {
   enterprise: string
   name: string
   nameEn: string
+  standard: string | null
+  basis: 'wet' | 'dry'
   referenceO2: number | null
   metrics: Record<string, MetricDay>
   compliant: boolean
@@ -54,19 +60,22 @@ export function stackDay(stack: StackInfo, hours: readonly HourValue[]): StackDa
     const values: number[] = []
     const measured: number[] = []
     const exceededAt: number[] = []
+    let overRangeHours = 0
     for (const h of hours) {
       const v = h.metrics[m]
+      if ((v.overRangeMinutes ?? 0) > 0) overRangeHours++
+      if (v.exceeded) exceededAt.push(h.start)
       if (!v.valid) continue
       const compared = v.corrected ?? v.measured
       if (compared !== null) values.push(compared)
       if (v.measured !== null) measured.push(v.measured)
-      if (v.exceeded) exceededAt.push(h.start)
     }
     const dailyMean = mean(values)
     metrics[m] = {
       limit,
       validHours: values.length,
       exceededHours: exceededAt.length,
+      overRangeHours,
       exceededAt,
       dailyMean,
       dailyMeasuredMean: mean(measured),
@@ -76,7 +85,7 @@ export function stackDay(stack: StackInfo, hours: readonly HourValue[]): StackDa
   }
   return {
     device: stack.id, enterprise: stack.enterprise, name: stack.name, nameEn: stack.nameEn,
-    referenceO2: stack.referenceO2 ?? null, metrics,
+    standard: stack.standard, basis: stack.basis, referenceO2: stack.referenceO2 ?? null, metrics,
     compliant: Object.values(metrics).every((x) => x.exceededHours === 0),
   }
 }

@@ -11,6 +11,7 @@ import type { LocalCalendar } from '../energy/calendar.js'
 import { complianceReport, stackDay, type ComplianceReport } from './compliance.js'
 import { hourFromRollup, hoursFromMinutes, type HourValue, type MinuteAgg, type StackInfo } from './hourly.js'
 import type { RollupHour } from './emission-queries.js'
+import { EMISSION_STANDARDS } from './standards.js'
 
 export interface EmissionStore {
   minutes(device: string, from: number, to: number): Promise<MinuteAgg[]>
@@ -28,6 +29,12 @@ export interface HourlyReport {
   device: string
   park: string
   enterprise: string
+  /** The emission standard the stack is held to (standards.ts), or null: the device's own limits. */
+  standard: { id: string; name: string; nameEn: string; clause: string; check: boolean } | null
+  /** What the analysers measure on; reported values are standard-state dry either way. */
+  basis: 'wet' | 'dry'
+  o2Basis: 'wet' | 'dry'
+  units: Record<string, string>
   referenceO2: number | null
   limits: Record<string, number>
   from: number
@@ -35,6 +42,17 @@ export interface HourlyReport {
   timezone: string
   source: 'raw' | 'rollup_1h'
   hours: (HourValue & { label: string })[]
+}
+
+function definedOnly<T>(o: Partial<Record<string, T>>): Record<string, T> {
+  const out: Record<string, T> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v
+  return out
+}
+
+function standardOf(id: string | null): HourlyReport['standard'] {
+  const s = id === null ? undefined : EMISSION_STANDARDS.get(id)
+  return s ? { id: s.id, name: s.name, nameEn: s.nameEn, clause: s.clause, check: s.check } : null
 }
 
 export class EmissionService {
@@ -59,10 +77,10 @@ export class EmissionService {
       const byStart = new Map((await this.d.store.rollupHours(stack.id, a, b)).map((h) => [h.start, h.metrics]))
       hours = starts.map((h) => hourFromRollup(stack, h, byStart.get(h) ?? {}))
     }
-    const limits: Record<string, number> = {}
-    for (const [k, v] of Object.entries(stack.limits)) if (v !== undefined) limits[k] = v
+    const limits = definedOnly(stack.limits)
     return {
-      device: stack.id, park: stack.park, enterprise: stack.enterprise, referenceO2: stack.referenceO2 ?? null, limits,
+      device: stack.id, park: stack.park, enterprise: stack.enterprise, standard: standardOf(stack.standard),
+      basis: stack.basis, o2Basis: stack.o2Basis, units: definedOnly(stack.units), referenceO2: stack.referenceO2 ?? null, limits,
       from: a, to: b, timezone: this.d.cal.timezone, source,
       hours: hours.map((h) => ({ ...h, label: this.d.cal.label('hour', h.start) })),
     }

@@ -6,8 +6,14 @@
  *
  *   valid hour, above the limit       → activate  (rule `emission`, type `emission_exceedance`,
  *                                        level 3 yellow, metric, value = hourly mean, threshold = limit)
- *   valid hour, at or below the limit → clear
- *   invalid hour (< 45 valid minutes) → nothing: it says nothing about the condition
+ *   hour with over-range (T) minutes   → activate when the lower bound over ≥ 45 valid-or-T
+ *     whose lower bound is above it      minutes is above the limit (hourly.ts): the true mean is
+ *                                        higher still; value = the lower bound
+ *   valid hour, at or below the limit,
+ *     without T minutes                → clear
+ *   invalid hour (< 45 valid minutes), → nothing: it says nothing about the condition (an hour
+ *     or one with T minutes not above     with T minutes never clears: its true mean is unknown
+ *                                         above the lower bound)
  *
  * Samples older than the stack's current minute (out of order) are left out of the live
  * judgement; the stored data and the reports (emission-service.ts) still hold them. Pure.
@@ -20,7 +26,9 @@ export const HOUR_GRACE_MS = 2 * 60_000
 const HOUR = 3_600_000
 const MINUTE = 60_000
 
-const NAMES: Record<string, [string, string]> = { so2: ['二氧化硫', 'SO2'], nox: ['氮氧化物（以NO2计）', 'NOx (as NO2)'], pm: ['颗粒物', 'Particulate matter'] }
+const NAMES: Record<string, [string, string]> = {
+  so2: ['二氧化硫', 'SO2'], nox: ['氮氧化物（以NO2计）', 'NOx (as NO2)'], pm: ['颗粒物', 'Particulate matter'], hcl: ['氯化氢', 'HCl'], cl2: ['氯气', 'Cl2'],
+}
 
 interface StackState {
   stack: StackInfo
@@ -75,19 +83,24 @@ export class ExceedanceMonitor {
     const out: Transition[] = []
     for (const m of POLLUTANTS) {
       const v = hv.metrics[m]
-      if (v.limit === null || !v.valid) continue
+      if (v.limit === null) continue
+      const clears = v.valid && !v.exceeded && v.overRangeMinutes === 0
+      if (!v.exceeded && !clears) continue
       const key = `emission:${s.stack.id}:${m}`
       if (this.state.get(key) === v.exceeded) continue
       this.state.set(key, v.exceeded)
-      const value = v.corrected ?? v.measured ?? undefined
+      const overRange = v.exceededBy === 'over_range'
+      const value = (overRange ? v.lowerBound : (v.corrected ?? v.measured)) ?? undefined
       const [zh, en] = NAMES[m] ?? [m, m]
-      const basis = v.corrected !== null ? `折算至基准氧 ${s.stack.referenceO2}%` : '实测'
-      const basisEn = v.corrected !== null ? `at ${s.stack.referenceO2} % reference O2` : 'as measured'
+      const basis = s.stack.referenceO2 !== undefined ? `干基，折算至基准氧 ${s.stack.referenceO2}%` : '干基实测'
+      const basisEn = s.stack.referenceO2 !== undefined ? `dry, at ${s.stack.referenceO2} % reference O2` : 'dry, as measured'
+      const why = overRange ? `（含超量程 ${v.overRangeMinutes} 分钟，真实值不低于此）` : ''
+      const whyEn = overRange ? ` (with ${v.overRangeMinutes} over-range minutes: at least this)` : ''
       out.push({
         key, rule: 'emission', type: 'emission_exceedance', kind: v.exceeded ? 'activate' : 'clear', level: 3,
         park: s.stack.park, enterprise: s.stack.enterprise, area: s.stack.area, device: s.stack.id,
         metric: m, value, threshold: v.limit, ts: s.hour + HOUR,
-        message: v.exceeded ? `${zh}小时均值 ${value} mg/m³（${basis}）超过排放限值 ${v.limit} mg/m³ / ${en} hourly mean ${value} mg/m³ (${basisEn}) above the ${v.limit} mg/m³ limit` : undefined,
+        message: v.exceeded ? `${zh}小时均值 ${value} mg/m³（${basis}）${why}超过排放限值 ${v.limit} mg/m³ / ${en} hourly mean ${value} mg/m³ (${basisEn})${whyEn} above the ${v.limit} mg/m³ limit` : undefined,
       })
     }
     return out

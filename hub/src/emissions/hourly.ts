@@ -1,53 +1,31 @@
 /**
- * Minute and hourly values of a CEMS stack (HJ 75-2017), from real-time samples (HJ 212-2017
- * command 2011) to minute data (2051) to hourly data (2061). Pure.
+ * Hourly values of a CEMS stack (HJ 75-2017, HJ 212-2017 command 2061) from its minute data
+ * (minutes.ts). Pure.
  *
- * Per metric and minute: sum and count of the valid samples (validity.ts). Per hour:
- *
- *   measured mean   mean of the valid minutes' means (NOx as NO2)
- *   corrected mean  pollutants (so2, nox, pm) of a stack with `referenceO2`: the mean of the
- *                   minutes' corrected values C × (21 − O2_ref) / (21 − O2), each minute
- *                   with its own O2 mean (o2-correction.ts); a minute counts only with valid
- *                   O2 below 20.9 %
- *   valid minutes   minutes that count for the value compared with the limit: the corrected
- *                   one where there is a reference O2, else the measured one
- *   valid           valid minutes ≥ 45
- *   exceeded        valid, and the compared value (corrected, else measured) above the
- *                   stack's limit (`Device.limits`, mg/m³ at reference O2)
+ *   measured        mean of the valid minutes' values, standard-state dry (ppm converted at
+ *                   22.4 L/mol, wet readings with the minute's moisture, NOx as NO2)
+ *   corrected       pollutants of a stack with a reference O2: mean of the minutes' values
+ *                   corrected with their own dry O2 (a minute counts only with valid O2 below
+ *                   20.9 %); null otherwise
+ *   validMinutes    minutes counting for the value compared with the limit
+ *   valid           validMinutes ≥ 45 (HJ 75-2017)
+ *   minutes         per reason, the minutes of the hour: N (valid), a flag (the minute's most
+ *                   frequent one when it has no valid sample), `missing`, `humidity` (wet
+ *                   reading without a valid moisture), `o2` (no valid O2 to correct with)
+ *   overRangeMinutes  minutes with samples flagged T (over range): evidence of an exceedance
+ *   lowerBound      with T minutes: the mean over the valid and the T minutes, the T samples
+ *                   at their reading — a lower bound of the true mean (a T reading is at least
+ *                   the analyser's full scale)
+ *   exceeded        the compared value (corrected, else measured) of a valid hour above the
+ *                   limit — or, with T minutes, the lower bound over ≥ 45 valid-or-T minutes
+ *                   above it: the true mean can only be higher (`exceededBy: over_range`)
  */
-import type { DataFlag } from '../model/vocabulary.js'
-import { correctO2, NO_TO_NO2 } from './o2-correction.js'
-import { HOURLY_MIN_VALID_MINUTES, isValidFlag } from './validity.js'
+import { HOURLY_MIN_VALID_MINUTES } from './validity.js'
+import { EMISSION_METRICS, meanOf, minuteValue, POLLUTANTS, toStandardDry, type EmissionMetric, type MinuteAgg, type MinuteReason, type StackInfo, type SumCount } from './minutes.js'
+import { correctO2 } from './o2-correction.js'
 
-export const EMISSION_METRICS = ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'] as const
-export type EmissionMetric = (typeof EMISSION_METRICS)[number]
-export const POLLUTANTS: readonly EmissionMetric[] = ['so2', 'nox', 'pm']
-
-export const isEmissionMetric = (m: string): m is EmissionMetric => (EMISSION_METRICS as readonly string[]).includes(m)
-
-export interface StackInfo {
-  id: string
-  park: string
-  enterprise: string
-  area: string | undefined
-  name: string
-  nameEn: string
-  limits: Partial<Record<string, number>>
-  referenceO2: number | undefined
-  noxAs: 'NO2' | 'NO'
-  intervalSec: number
-}
-
-export interface SumCount {
-  sum: number
-  n: number
-}
-
-/** Valid samples of one minute, per metric. */
-export interface MinuteAgg {
-  start: number
-  metrics: Partial<Record<EmissionMetric, SumCount>>
-}
+export { addSample, EMISSION_METRICS, isEmissionMetric, minutesFromSamples, POLLUTANTS } from './minutes.js'
+export type { EmissionMetric, MinuteAgg, MinuteMetric, StackInfo, SumCount } from './minutes.js'
 
 export interface MetricHour {
   measured: number | null
@@ -56,6 +34,12 @@ export interface MetricHour {
   valid: boolean
   limit: number | null
   exceeded: boolean
+  /** Why: `mean` (a valid hour's mean) or `over_range` (the lower bound with T minutes); null when not exceeded. */
+  exceededBy: 'mean' | 'over_range' | null
+  overRangeMinutes: number | null
+  lowerBound: number | null
+  /** Minutes of the hour per reason (valid ones under N); null from the hourly rollup. */
+  minutes: Partial<Record<MinuteReason, number>> | null
 }
 
 export interface HourValue {
@@ -63,60 +47,48 @@ export interface HourValue {
   metrics: Record<EmissionMetric, MetricHour>
 }
 
-/** Adds samples into minute aggregates (valid samples only). */
-export function addSample(minute: MinuteAgg, values: Record<string, number>, flags: Record<string, DataFlag> | undefined): void {
-  for (const [m, v] of Object.entries(values)) {
-    if (!isEmissionMetric(m) || !Number.isFinite(v) || !isValidFlag(flags?.[m])) continue
-    const sc = (minute.metrics[m] ??= { sum: 0, n: 0 })
-    sc.sum += v
-    sc.n++
-  }
-}
-
-/** Minute aggregates from samples. */
-export function minutesFromSamples(samples: readonly { ts: number; values: Record<string, number>; flags?: Record<string, DataFlag> | undefined }[]): MinuteAgg[] {
-  const byMinute = new Map<number, MinuteAgg>()
-  for (const s of samples) {
-    const start = Math.floor(s.ts / 60_000) * 60_000
-    let m = byMinute.get(start)
-    if (!m) byMinute.set(start, (m = { start, metrics: {} }))
-    addSample(m, s.values, s.flags)
-  }
-  return [...byMinute.values()].sort((a, b) => a.start - b.start)
-}
-
 const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null)
 const r3 = (x: number | null): number | null => (x === null ? null : Math.round(x * 1000) / 1000)
+const MINUTES_PER_HOUR = 60
 
 /** Hourly values of one stack from the minute aggregates of that hour. */
 export function hourValue(stack: StackInfo, start: number, minutes: readonly MinuteAgg[]): HourValue {
   const metrics = {} as Record<EmissionMetric, MetricHour>
   for (const m of EMISSION_METRICS) {
-    const factor = m === 'nox' && stack.noxAs === 'NO' ? NO_TO_NO2 : 1
     const correctable = POLLUTANTS.includes(m) && stack.referenceO2 !== undefined
-    const measured: number[] = []
-    const corrected: number[] = []
+    const dry: number[] = []
+    const values: number[] = []
+    const bounds: number[] = []
+    const reasons: Partial<Record<MinuteReason, number>> = {}
+    let overRange = 0
     for (const min of minutes) {
-      const sc = min.metrics[m]
-      if (!sc || sc.n === 0) continue
-      const v = (sc.sum / sc.n) * factor
-      measured.push(v)
-      if (!correctable) continue
-      const o2 = min.metrics.o2
-      const c = o2 && o2.n > 0 ? correctO2(v, o2.sum / o2.n, stack.referenceO2!) : undefined
-      if (c !== undefined) corrected.push(c)
+      const v = minuteValue(stack, m, min)
+      reasons[v.reason] = (reasons[v.reason] ?? 0) + 1
+      if (v.dry !== undefined) dry.push(v.dry)
+      if (v.value !== undefined) values.push(v.value)
+      if (v.bound !== undefined) bounds.push(v.bound)
+      if ((min.metrics[m]?.t?.n ?? 0) > 0) overRange++
     }
-    const validMinutes = correctable ? corrected.length : measured.length
+    const seen = Object.values(reasons).reduce((a, b) => a + b, 0)
+    if (seen < MINUTES_PER_HOUR) reasons.missing = (reasons.missing ?? 0) + MINUTES_PER_HOUR - seen
+    const validMinutes = values.length
     const valid = validMinutes >= HOURLY_MIN_VALID_MINUTES
     const limit = stack.limits[m] ?? null
-    const compared = correctable ? mean(corrected) : mean(measured)
+    const compared = mean(values)
+    const lowerBound = overRange > 0 ? mean(bounds) : null
+    const byMean = valid && limit !== null && compared !== null && compared > limit
+    const byBound = !byMean && limit !== null && lowerBound !== null && bounds.length >= HOURLY_MIN_VALID_MINUTES && lowerBound > limit
     metrics[m] = {
-      measured: r3(mean(measured)),
-      corrected: correctable ? r3(mean(corrected)) : null,
+      measured: r3(mean(dry)),
+      corrected: correctable ? r3(compared) : null,
       validMinutes,
       valid,
       limit,
-      exceeded: valid && limit !== null && compared !== null && compared > limit,
+      exceeded: byMean || byBound,
+      exceededBy: byMean ? 'mean' : byBound ? 'over_range' : null,
+      overRangeMinutes: overRange,
+      lowerBound: r3(lowerBound),
+      minutes: reasons,
     }
   }
   return { start, metrics }
@@ -143,24 +115,30 @@ export function hoursFromMinutes(stack: StackInfo, minutes: readonly MinuteAgg[]
 
 /**
  * An hour from the hourly rollup (valid-sample sums and counts, no minutes): an approximation
- * for ranges past the raw retention. Corrected with the hour's mean O2; valid when the valid
- * samples are ≥ 45/60 of those the stack's interval gives in an hour; `validMinutes` unknown.
+ * for ranges past the raw retention. Converted with the hour's mean moisture, corrected with
+ * the hour's mean O2; valid when the valid samples are ≥ 45/60 of those the stack's interval
+ * gives in an hour; `validMinutes`, the reasons and the over-range evidence unknown.
  */
 export function hourFromRollup(stack: StackInfo, start: number, metricsIn: Partial<Record<EmissionMetric, SumCount>>): HourValue {
   const expected = 3600 / Math.max(1, stack.intervalSec)
-  const o2 = metricsIn.o2
-  const o2Mean = o2 && o2.n > 0 ? o2.sum / o2.n : undefined
+  const humidity = meanOf(metricsIn.humidity)
+  const o2Raw = meanOf(metricsIn.o2)
+  const o2 = o2Raw === undefined ? undefined : toStandardDry(stack, 'o2', o2Raw, humidity)
   const metrics = {} as Record<EmissionMetric, MetricHour>
   for (const m of EMISSION_METRICS) {
     const sc = metricsIn[m]
-    const factor = m === 'nox' && stack.noxAs === 'NO' ? NO_TO_NO2 : 1
-    const measured = sc && sc.n > 0 ? (sc.sum / sc.n) * factor : null
+    const raw = meanOf(sc)
+    const measured = raw === undefined ? null : (toStandardDry(stack, m, raw, humidity) ?? null)
     const correctable = POLLUTANTS.includes(m) && stack.referenceO2 !== undefined
-    const corrected = correctable && measured !== null && o2Mean !== undefined ? (correctO2(measured, o2Mean, stack.referenceO2!) ?? null) : null
-    const valid = (sc?.n ?? 0) >= (HOURLY_MIN_VALID_MINUTES / 60) * expected && (!correctable || corrected !== null)
+    const corrected = correctable && measured !== null && o2 !== undefined ? (correctO2(measured, o2, stack.referenceO2!) ?? null) : null
+    const valid = (sc?.n ?? 0) >= (HOURLY_MIN_VALID_MINUTES / 60) * expected && measured !== null && (!correctable || corrected !== null)
     const limit = stack.limits[m] ?? null
     const compared = correctable ? corrected : measured
-    metrics[m] = { measured: r3(measured), corrected: correctable ? r3(corrected) : null, validMinutes: null, valid, limit, exceeded: valid && limit !== null && compared !== null && compared > limit }
+    const exceeded = valid && limit !== null && compared !== null && compared > limit
+    metrics[m] = {
+      measured: r3(measured), corrected: correctable ? r3(corrected) : null, validMinutes: null, valid, limit, exceeded,
+      exceededBy: exceeded ? 'mean' : null, overRangeMinutes: null, lowerBound: null, minutes: null,
+    }
   }
   return { start, metrics }
 }

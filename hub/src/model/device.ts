@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { DATA_FLAGS, DEVICE_KINDS } from './vocabulary.js'
+import { EMISSION_STANDARD_IDS } from '../emissions/standards.js'
 
 const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })
 export const IdSchema = Id
@@ -59,6 +60,12 @@ export const Device = Type.Object(
     referenceO2: Type.Optional(Type.Number({ minimum: 0, maximum: 20.9 })),
     /** CEMS stacks: what the analyser's `nox` is expressed as; reports give NOx as NO2 (HJ 75-2017), so NO is converted × 46/30. Default NO2. */
     noxAs: Type.Optional(Type.Enum(['NO2', 'NO'])),
+    /** CEMS stacks: the emission standard (hub/src/emissions/standards.ts) that gives the limits and reference O2; `limits` and `referenceO2` override single figures. */
+    emissionStandard: Type.Optional(Type.Enum([...EMISSION_STANDARD_IDS])),
+    /** CEMS stacks: whether the analysers' concentrations are of wet or dry flue gas (default dry); wet ones are converted to dry with `humidity` (HJ 75-2017). */
+    basis: Type.Optional(Type.Enum(['wet', 'dry'])),
+    /** CEMS stacks: whether the O2 reading is wet (in-situ zirconia) or dry (extractive, after the cooler); default as `basis`. */
+    o2Basis: Type.Optional(Type.Enum(['wet', 'dry'])),
     /** Energy meters: a sub-meter downstream of another meter of the enterprise; shown per meter, left out of enterprise totals. */
     submeter: Type.Optional(Type.Boolean()),
     /** Energy meters: the most the meter can measure, per metric, per hour (kwh: kWh/h, gas_m3: m³/h, steam_t: t/h, water_m3: m³/h; kw: kW). A step above it is implausible (docs/energy.md); absent: defaults per carrier. */
@@ -69,6 +76,8 @@ export const Device = Type.Object(
     safety: Type.Optional(Type.Boolean()),
     /** Measuring range per metric, [min, max] in the metric's unit; defaults per gas (rules/measuring-range.ts). A value above max is an over-range reading. */
     ranges: Type.Optional(Type.Record(Type.String(), Type.Tuple([Type.Number(), Type.Number()]))),
+    /** Unit per metric as the device reports it, e.g. { so2: 'ppm' }; absent: the vocabulary's unit. CEMS stacks convert ppm at 273.15 K (22.4 L/mol); gas detectors at 20 °C (24.04 L/mol, catalogue/gas-catalogue.ts) before set points apply. */
+    units: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 16 }))),
   },
   { additionalProperties: false },
 )

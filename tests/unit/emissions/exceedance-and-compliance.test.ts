@@ -55,7 +55,7 @@ describe('daily compliance per park', () => {
   it('counts valid and exceeded hours; the day is valid with 20 valid hours', () => {
     const hours = Array.from({ length: 24 }, (_, i) => hour(i, i === 5 || i === 6 ? 40 : 20, i < 20 ? 60 : 10))
     const d = stackDay(stack(), hours)
-    expect(d.metrics.so2).toEqual({ limit: 35, validHours: 20, exceededHours: 2, exceededAt: [H0 + 5 * HOUR, H0 + 6 * HOUR], dailyMean: 22, dailyMeasuredMean: 22, dayValid: true, dailyMeanAboveLimit: false })
+    expect(d.metrics.so2).toEqual({ limit: 35, validHours: 20, exceededHours: 2, overRangeHours: 0, exceededAt: [H0 + 5 * HOUR, H0 + 6 * HOUR], dailyMean: 22, dailyMeasuredMean: 22, dayValid: true, dailyMeanAboveLimit: false })
     expect(d.compliant).toBe(false)
     const d19 = stackDay(stack(), hours.map((h, i) => (i === 0 ? hour(0, 20, 30) : h)))
     expect(d19.metrics.so2!.dayValid).toBe(false)

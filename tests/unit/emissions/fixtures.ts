@@ -10,7 +10,8 @@ export const H0 = Date.UTC(2025, 5, 10, 2)
 export function stack(extra: Partial<StackInfo> = {}): StackInfo {
   return {
     id: 'vtc-ti01-cems-001', park: 'vtc', enterprise: 'ti01', area: 'blr', name: '锅炉烟囱 CEMS', nameEn: 'Boiler stack CEMS',
-    limits: { so2: 35, nox: 50, pm: 10 }, referenceO2: 6, noxAs: 'NO2', intervalSec: 5, ...extra,
+    limits: { so2: 35, nox: 50, pm: 10 }, referenceO2: 6, noxAs: 'NO2', intervalSec: 5,
+    standard: null, basis: 'dry', o2Basis: 'dry', units: {}, ...extra,
   }
 }
 

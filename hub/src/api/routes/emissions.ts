@@ -23,25 +23,32 @@ const DAY = 86_400_000
 const MAX_RANGE = 366 * DAY
 const Num = Type.Number()
 const NumOrNull = Type.Union([Type.Number(), Type.Null()])
+const Basis = Type.Union([Type.Literal('wet'), Type.Literal('dry')])
 const MetricHour = Type.Object({
   measured: NumOrNull, corrected: NumOrNull, validMinutes: NumOrNull, valid: Type.Boolean(), limit: NumOrNull, exceeded: Type.Boolean(),
+  exceededBy: Type.Union([Type.Literal('mean'), Type.Literal('over_range'), Type.Null()]),
+  overRangeMinutes: NumOrNull, lowerBound: NumOrNull,
+  minutes: Type.Union([Type.Record(Type.String(), Num), Type.Null()]),
 })
-const Hour = Type.Object({
-  start: Num, label: Type.String(),
-  metrics: Type.Object({ so2: MetricHour, nox: MetricHour, pm: MetricHour, o2: MetricHour, flow: MetricHour, temp: MetricHour }),
-})
+const Hour = Type.Object({ start: Num, label: Type.String(), metrics: Type.Record(Type.String(), MetricHour) })
+const Standard = Type.Union([
+  Type.Object({ id: Type.String(), name: Type.String(), nameEn: Type.String(), clause: Type.String(), check: Type.Boolean() }),
+  Type.Null(),
+])
 const HourlyReply = Type.Object({
-  device: Type.String(), park: Type.String(), enterprise: Type.String(), referenceO2: NumOrNull,
+  device: Type.String(), park: Type.String(), enterprise: Type.String(), standard: Standard, basis: Basis, o2Basis: Basis,
+  units: Type.Record(Type.String(), Type.String()), referenceO2: NumOrNull,
   limits: Type.Record(Type.String(), Num), from: Num, to: Num, timezone: Type.String(), source: Type.String(), hours: Type.Array(Hour),
 })
 const MetricDay = Type.Object({
-  limit: Num, validHours: Num, exceededHours: Num, exceededAt: Type.Array(Num), dailyMean: NumOrNull, dailyMeasuredMean: NumOrNull,
+  limit: Num, validHours: Num, exceededHours: Num, overRangeHours: Num, exceededAt: Type.Array(Num), dailyMean: NumOrNull, dailyMeasuredMean: NumOrNull,
   dayValid: Type.Boolean(), dailyMeanAboveLimit: Type.Boolean(),
 })
 const ComplianceReply = Type.Object({
   park: Type.String(), day: Type.String(), timezone: Type.String(), from: Num, to: Num,
   stacks: Type.Array(Type.Object({
-    device: Type.String(), enterprise: Type.String(), name: Type.String(), nameEn: Type.String(), referenceO2: NumOrNull,
+    device: Type.String(), enterprise: Type.String(), name: Type.String(), nameEn: Type.String(),
+    standard: Type.Union([Type.String(), Type.Null()]), basis: Basis, referenceO2: NumOrNull,
     metrics: Type.Record(Type.String(), MetricDay), compliant: Type.Boolean(),
   })),
   summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
@@ -62,7 +69,7 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: {
         tags: ['emissions'], security: sec,
-        summary: 'Hourly values of a CEMS stack per metric: measured mean, O2-corrected mean, valid minutes, valid (≥ 45 min), limit, exceeded (HJ 75)',
+        summary: 'Hourly values of a CEMS stack per metric, standard-state dry: measured mean, O2-corrected mean, valid minutes, valid (≥ 45 min), minutes per reason, over-range minutes, limit, exceeded (HJ 75)',
         querystring: Type.Object({ device: Type.String({ maxLength: 64 }), from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
         response: { 200: HourlyReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
       },

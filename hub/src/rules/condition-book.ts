@@ -9,6 +9,8 @@ import { advance, isPending, observe, starts, type StageConfig, type StageState,
 export interface Condition extends StageState {
   d: string
   m: string
+  /** Set while the latest sample was over range (over-range.ts); absent otherwise and in older states. */
+  o?: 1 | undefined
 }
 
 export type ConditionMap = Record<string, Condition>
@@ -40,6 +42,33 @@ export class ConditionBook {
     const step = observe(prev, value, at, cfg)
     if (!prev && !step.state) return undefined
     return this.store(key, device, metric, step)
+  }
+
+  /**
+   * Put the condition at stage `top` at once, no on-delay (an over-range reading: the
+   * highest alarm of its metric), marked over range. Returns the change, with `wasOver`
+   * telling whether the previous sample was already over range.
+   */
+  force(key: string, device: string, metric: string, top: number, value: number, at: number): { change: ConditionChange; wasOver: boolean } {
+    const prev = this.conds[key]
+    const from = prev ? prev.s : -1
+    const t = prev ? Math.max(at, prev.t) : at
+    const none = new Array<number | null>(top + 1).fill(null)
+    this.conds[key] = { s: top, on: none, off: [...none], t, v: value, d: device, m: metric, o: 1 }
+    this.pending.delete(key)
+    return { change: { key, device, metric, from, to: top, t, v: value }, wasOver: prev?.o === 1 }
+  }
+
+  /**
+   * Stop the clear timers of an active condition: its metric's data cannot be trusted now
+   * (a fault, maintenance), so the condition must not run out to normal on the strength of
+   * samples before (data-quality.ts). On-delays keep running: an alarm is never held back.
+   */
+  holdClear(key: string): void {
+    const cond = this.conds[key]
+    if (!cond || cond.s < 0 || !cond.off.some((x) => x !== null)) return
+    cond.off = cond.off.map(() => null)
+    if (!isPending(cond)) this.pending.delete(key)
   }
 
   /**

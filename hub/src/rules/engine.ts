@@ -7,6 +7,11 @@
  * flushing a buffer or a replay from the journal is judged as it happened; the deadman runs
  * on hub time (`now`), since it asks whether data is arriving. `tick(now)` runs out on- and
  * off-delays and finds silent devices; the hub calls it on a timer (e.g. every second).
+ * Only readings within the live window of `now` are judged at all (live-window.ts): older
+ * ones are history, counted per device as late evidence.
+ *
+ * Data quality: each metric's HJ 212 flag decides how its value is judged (data-quality.ts);
+ * over range is the metric's highest alarm at once (over-range.ts).
  *
  * State is plain JSON (`snapshot()` / `restore()`), so evaluation continues across a
  * restart. Resolved set points are a cache rebuilt from the devices and the zone, not state.
@@ -14,14 +19,17 @@
 import type { Transition } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, DeviceStatus, Place, Reading } from '../model/reading.js'
-import type { EventType } from '../model/vocabulary.js'
+import { UNITS, type DataFlag, type EventType } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
 import type { ConditionMap } from './condition-book.js'
 import { CorrelationRule, type CorrelationInput, type CorrelationState } from './correlation.js'
+import { DataQualityRule, flagClass, type DataQualityState } from './data-quality.js'
 import { DeadmanRule, type DeadmanState } from './deadman.js'
 import { compileDevice, type DeviceEntry } from './device-entry.js'
 import { EVENT_RULE, EventRule, fireInputOf, type EventState } from './events.js'
+import { LiveWindow, type LateEvidence } from './live-window.js'
 import { resolveOptions, type RulesOptions, type RulesOptionsInput } from './options.js'
+import { overRangeWhy } from './over-range.js'
 import { RATE_OF_RISE_RULE, RateOfRiseRule, type RateOfRiseState } from './rate-of-rise.js'
 import { SETPOINT_RULE, SetpointRule } from './setpoint.js'
 import { SetpointLayerIndex, type ResolvedSetpoints } from './setpoint-resolver.js'
@@ -36,6 +44,8 @@ export interface RulesState {
   events: EventState
   deadman: DeadmanState
   correlation: CorrelationState
+  /** Metrics flagged fault or out of service (data-quality.ts); absent in older states. */
+  quality?: DataQualityState
 }
 
 export interface RulesEngineInit {
@@ -61,6 +71,8 @@ export class RulesEngine {
   private readonly events: EventRule
   private readonly deadman: DeadmanRule
   private readonly correlation: CorrelationRule
+  private readonly quality: DataQualityRule
+  private readonly window: LiveWindow
   private readonly lookup = (id: string): DeviceEntry | undefined => this.entries.get(id)
 
   constructor(init: RulesEngineInit) {
@@ -71,28 +83,65 @@ export class RulesEngine {
     this.events = new EventRule(o.levels)
     this.deadman = new DeadmanRule(o.deadmanIntervals, o.levels, this.lookup)
     this.correlation = new CorrelationRule(o.gasConfirmWindowSec, o.levels.confirmed)
+    this.quality = new DataQualityRule(o.levels)
+    this.window = new LiveWindow(o.liveWindowSec * 1000)
     for (const device of init.devices ?? init.zone.devices) this.addDevice(device, init.now)
   }
 
-  /** One validated reading. O(1) per metric: one cached set-point lookup, a few comparisons. */
+  /**
+   * One validated reading. O(1) per metric: one cached set-point lookup, a few comparisons.
+   * A reading older than the live window is history (live-window.ts): counted as late
+   * evidence of its device, never judged, never a sign of life.
+   */
   onReading(reading: Reading, now: number): Transition[] {
     const entry = this.entries.get(reading.device)
     if (!entry) return []
+    if (!this.window.isLive(reading.ts, now)) {
+      this.window.record(reading.device, reading.ts, now)
+      return []
+    }
     const out: Transition[] = []
     this.deadman.alive(entry, now, out)
     const start = out.length
     for (const metric in reading.values) {
       const value = reading.values[metric]
       if (value === undefined) continue
-      // HJ 212 flags: only N is valid data (HJ 75). A value under calibration, maintenance
-      // or fault is not judged against set points (ISA-18.2: suppressed by design).
-      const flag = reading.flags?.[metric]
-      if (flag !== undefined && flag !== 'N') continue
-      this.setpoints.evaluate(entry, metric, value, reading.ts, out)
-      this.ror.evaluate(entry, metric, value, reading.ts, out)
+      this.judge(entry, metric, value, reading.flags?.[metric], reading.ts, out)
     }
     this.correlate(out, start)
     return out
+  }
+
+  /**
+   * One metric's value with its HJ 212 flag (data-quality.ts): the flag drives the rules,
+   * never silences them. Over range (flag T, or above the measuring range) on a safety device
+   * is the metric's highest alarm at once; fault and maintenance hold the metric's set-point
+   * conditions as they are and raise a condition of their own; a manual value is never judged.
+   */
+  private judge(entry: DeviceEntry, metric: string, value: number, flag: DataFlag | undefined, ts: number, out: Transition[]): void {
+    const cls = flagClass(flag)
+    this.quality.observe(entry, metric, flag, value, ts, out)
+    if (cls === 'fault' || cls === 'out_of_service') return this.setpoints.hold(entry, metric)
+    if (cls === 'manual' || (cls === 'over_range' && !entry.safety)) return
+    const why = entry.safety ? overRangeWhy(cls === 'over_range', value, entry.metrics.get(metric)?.rangeMax, UNITS[metric] ?? '') : undefined
+    if (why !== undefined) this.setpoints.overRange(entry, metric, value, ts, out, why)
+    else this.setpoints.evaluate(entry, metric, value, ts, out)
+    this.ror.evaluate(entry, metric, value, ts, out)
+  }
+
+  /** Whether a reading of this time is live at hub time `now` (else history: live-window.ts). */
+  isLive(ts: number, now: number): boolean {
+    return this.window.isLive(ts, now)
+  }
+
+  /** A device's late readings since start: count and the newest one's time. */
+  lateOf(id: string): Readonly<LateEvidence> | undefined {
+    return this.window.of(id)
+  }
+
+  /** A device's metrics whose latest live flag is a fault or out of service (metric → flag). */
+  qualityOf(id: string): Readonly<Record<string, DataFlag>> | undefined {
+    return this.quality.flagsOf(id)
   }
 
   /** One discrete fire-panel event. */
@@ -155,6 +204,7 @@ export class RulesEngine {
     const out: Transition[] = []
     this.clearAll(entry, now, out)
     this.entries.delete(id)
+    this.window.forget(id)
     return out
   }
 
@@ -197,6 +247,7 @@ export class RulesEngine {
       events: this.events.state(),
       deadman: this.deadman.state(),
       correlation: this.correlation.state(),
+      quality: this.quality.state(),
     }
   }
 
@@ -212,6 +263,7 @@ export class RulesEngine {
     this.events.restore(state.events, (id) => this.entries.has(id))
     this.deadman.restore(state.deadman, this.entries.values(), graceFrom)
     this.correlation.restore(state.correlation)
+    this.quality.restore(state.quality, (id) => this.entries.has(id))
   }
 
   private clearAll(entry: DeviceEntry, now: number, out: Transition[]): void {
@@ -219,6 +271,7 @@ export class RulesEngine {
     this.setpoints.clearDevice(entry, now, out)
     this.ror.clearDevice(entry, now, out)
     this.events.clearDevice(entry, now, out)
+    this.quality.clearDevice(entry, now, out)
     this.correlate(out, start)
     this.correlation.forget(entry.place.park, entry.place.area, entry.place.device)
     this.deadman.unwatch(entry, now, out)

@@ -26,6 +26,10 @@ export interface AlarmLevels {
   offlineOther: AlarmLevel
   /** Confirmed gas, confirmed fire, gas and fire together (DOMAIN.md: red). */
   confirmed: AlarmLevel
+  /** A device (metric) in maintenance or calibration (HJ 212 flags M, C): a visible monitoring gap, no page (blue). */
+  outOfService: AlarmLevel
+  /** A non-safety device's (meter, stack) flagged fault, stop or communication fault: data quality, an advisory (blue). */
+  dataQuality: AlarmLevel
 }
 
 export interface RulesOptions {
@@ -35,10 +39,16 @@ export interface RulesOptions {
   gasConfirmWindowSec: number
   rateOfRise: RateOfRiseOptions
   levels: AlarmLevels
+  /**
+   * Live window, seconds: a reading whose own time is older than this (against hub time) is
+   * history, stored but never the basis of a live alarm nor a sign of life (live-window.ts).
+   */
+  liveWindowSec: number
 }
 
 export interface RulesOptionsInput {
   deadmanIntervals?: number
+  liveWindowSec?: number
   gasConfirmWindowSec?: number
   rateOfRise?: Partial<RateOfRiseOptions>
   levels?: Partial<AlarmLevels>
@@ -56,7 +66,9 @@ export const DEFAULT_RULES_OPTIONS: RulesOptions = {
     deadbandPerMin: 1,
     minSampleGapSec: 1,
   },
-  levels: { fire: 2, fault: 3, offlineSafety: 3, offlineOther: 4, confirmed: 1 },
+  levels: { fire: 2, fault: 3, offlineSafety: 3, offlineOther: 4, confirmed: 1, outOfService: 4, dataQuality: 4 },
+  // 10 minutes: a gateway's short outage replayed still alarms; a backfill does not.
+  liveWindowSec: 600,
 }
 
 export function resolveOptions(input: RulesOptionsInput | undefined): RulesOptions {
@@ -66,8 +78,10 @@ export function resolveOptions(input: RulesOptionsInput | undefined): RulesOptio
     gasConfirmWindowSec: input?.gasConfirmWindowSec ?? d.gasConfirmWindowSec,
     rateOfRise: { ...d.rateOfRise, ...input?.rateOfRise },
     levels: { ...d.levels, ...input?.levels },
+    liveWindowSec: input?.liveWindowSec ?? d.liveWindowSec,
   }
   if (!(o.deadmanIntervals > 0)) throw new RangeError('rules: deadmanIntervals must be > 0')
+  if (!(o.liveWindowSec > 0)) throw new RangeError('rules: liveWindowSec must be > 0')
   if (!(o.gasConfirmWindowSec >= 0)) throw new RangeError('rules: gasConfirmWindowSec must be ≥ 0')
   if (!(o.rateOfRise.windowSec > 0) || !(o.rateOfRise.minSpanSec > 0) || o.rateOfRise.minSpanSec > o.rateOfRise.windowSec) {
     throw new RangeError('rules: rateOfRise needs 0 < minSpanSec ≤ windowSec')

@@ -57,6 +57,31 @@ export class SetpointRule {
     }
   }
 
+  /**
+   * An over-range value (over-range.ts): the high condition goes to its top stage at once (no
+   * on-delay) and says so, once per excursion past the range; the low condition sees the value
+   * as it is (an oxygen reading past its range is not deficiency). A metric without high set
+   * points is judged as usual.
+   */
+  overRange(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[], why: string): void {
+    const cm = entry.metrics.get(metric)
+    if (!cm?.high) return this.evaluate(entry, metric, value, at, out)
+    const { change, wasOver } = this.book.force(cm.keys.high, entry.place.device, metric, cm.high.thresholds.length - 1, value, at)
+    if (change.from !== change.to || !wasOver) out.push(this.toTransition(entry, cm, 'high', change, why))
+    if (cm.low) {
+      const low = this.book.observe(cm.keys.low, entry.place.device, metric, value, at, cm.low)
+      if (low) out.push(this.toTransition(entry, cm, 'low', low))
+    }
+  }
+
+  /** The metric's data cannot be trusted now: its conditions stay as they are, their clear timers stopped. */
+  hold(entry: DeviceEntry, metric: string): void {
+    const cm = entry.metrics.get(metric)
+    if (!cm) return
+    if (cm.high) this.book.holdClear(cm.keys.high)
+    if (cm.low) this.book.holdClear(cm.keys.low)
+  }
+
   /** Run out on-delays and off-delays at `now`. */
   tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {
     const changes = this.book.tick(now, (c, key) => {
@@ -99,12 +124,28 @@ export class SetpointRule {
     })
   }
 
-  private toTransition(entry: DeviceEntry, cm: CompiledMetric, dir: Direction, change: ConditionChange): Transition {
+  /** `overRange`: the transition is an over-range reading, and why (flag T, or past the range). */
+  private toTransition(entry: DeviceEntry, cm: CompiledMetric, dir: Direction, change: ConditionChange, overRange?: string): Transition {
     const stages = stagesOf(cm, dir)
     const active = change.to >= 0
     const stage = stages[active ? change.to : Math.min(change.from, stages.length - 1)]
     const unit = UNITS[change.metric] ?? ''
     const sign = dir === 'high' ? '≥' : '≤'
+    if (overRange !== undefined && stage) {
+      return transition(entry.place, {
+        key: change.key,
+        rule: SETPOINT_RULE,
+        type: setpointType(entry.place.kind, change.metric, dir),
+        kind: 'activate',
+        level: toLevel(stage.level),
+        metric: change.metric,
+        value: change.v,
+        threshold: stage.value,
+        ts: change.t,
+        message: `over range (超量程): ${change.metric} ${change.v} ${unit}, ${overRange}; ${stage.stage ?? `stage ${change.to + 1}`} at once`,
+        overRange: true,
+      })
+    }
     return transition(entry.place, {
       key: change.key,
       rule: SETPOINT_RULE,

@@ -123,8 +123,12 @@ describe('data flags (HJ 212 / HJ 75: only N is valid data)', () => {
   it('a value under calibration is not judged', () => {
     const d = device('lel-1', 'gas', ['lel'])
     const engine = engineWith([d])
-    expect(engine.onReading(reading(d, s(0), { lel: 60 }, { lel: 'C' }), s(0))).toEqual([])
+    // Not judged against set points; the calibration itself is a visible gap (data-quality.ts).
+    expect(engine.onReading(reading(d, s(0), { lel: 60 }, { lel: 'C' }), s(0)).map(brief)).toEqual([
+      { key: 'lel-1:out_of_service', kind: 'activate', level: 4, threshold: undefined, value: 60 },
+    ])
     expect(engine.onReading(reading(d, s(1), { lel: 60 }, { lel: 'N' }), s(1)).map(brief)).toEqual([
+      { key: 'lel-1:out_of_service', kind: 'clear', level: 4, threshold: undefined, value: 60 },
       { key: 'lel-1:lel:high', kind: 'activate', level: 1, threshold: 50, value: 60 },
     ])
   })

@@ -80,16 +80,19 @@ describe('alarms: from a reading over a set point to the command room, live', ()
     const base = Date.now()
     await mq.publishAsync(topic, JSON.stringify({ ts: base, values: { lel: 2 } }), { qos: 1 })
     await eventually(async () => (await api<Alarm>(t, 'GET', `/api/v1/alarms/${alarm.id}`)).body.condition === 'cleared', 10_000, 'the condition to clear')
+    // A gas alarm latches (GB 16808): close waits for the reset after the condition has cleared.
+    expect((await api(t, 'POST', `/api/v1/alarms/${alarm.id}/close`, { note: '复核完毕' }, safety)).status).toBe(409)
+    expect((await api(t, 'POST', `/api/v1/alarms/${alarm.id}/reset`, { note: '现场复测 0 %LEL' }, safety)).status).toBe(200)
     const closed = await api<Alarm>(t, 'POST', `/api/v1/alarms/${alarm.id}/close`, { note: '复核完毕' }, safety)
     expect(closed.status).toBe(200)
     expect(closed.body.workflow).toBe('closed')
     const steps = closed.body.history.map((s) => [s.action, s.actor])
-    expect(steps).toEqual([['raise', 'system'], ['escalate', 'system'], ['ack', 'safety'], ['dispatch', 'safety'], ['resolve', 'responder'], ['clear', 'system'], ['close', 'safety']])
+    expect(steps).toEqual([['raise', 'system'], ['escalate', 'system'], ['ack', 'safety'], ['dispatch', 'safety'], ['resolve', 'responder'], ['clear', 'system'], ['reset', 'safety'], ['close', 'safety']])
     const rows = await eventually(async () => {
       const s = (await influxQuery(inject('influxUrl'), t.hub.settings.influx.db, `SELECT "actor" FROM "alarm_events" WHERE "alarm" = '${alarm.id}'`))[0]
-      return s && s.values.length === 7 ? s : undefined
+      return s && s.values.length === 8 ? s : undefined
     }, 10_000, 'alarm_events in InfluxDB')
-    expect(rows.values.map((v) => v[1])).toEqual(['system', 'system', 'safety', 'safety', 'responder', 'system', 'safety'])
+    expect(rows.values.map((v) => v[1])).toEqual(['system', 'system', 'safety', 'safety', 'responder', 'system', 'safety', 'safety'])
   })
 
   it('narrows what a client receives with subscribe', async () => {

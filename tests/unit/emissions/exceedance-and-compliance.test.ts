@@ -41,6 +41,20 @@ describe('live exceedances (level 3, yellow): valid O2-corrected hourly averages
     }
   })
 
+  it('an hour with over-range (T) minutes: raised on the lower bound; it never clears, a valid hour without T does', () => {
+    const m = new ExceedanceMonitor()
+    // 35 valid minutes of SO2 30 at 6 % O2 and 10 T minutes of 100: (35 × 30 + 10 × 100) / 45 = 45.6 > 35, though only 35 valid minutes
+    feed(m, hourOfSamples(H0, (i) => (i < 35 ? { values: { so2: 30, o2: 6 } } : i < 45 ? { values: { so2: 100, o2: 6 }, flags: { so2: 'T' } } : undefined)))
+    const raised = m.tick(H0 + HOUR + 120_000).filter((t) => t.metric === 'so2')
+    expect(raised.map((t) => [t.kind, t.value, t.threshold])).toEqual([['activate', 45.556, 35]])
+    expect(raised[0]!.message).toContain('10 over-range minutes')
+    // a valid hour below the limit but with T minutes says nothing; one without T clears
+    feed(m, hourOfSamples(H0 + HOUR, (i) => (i < 58 ? { values: { so2: 10, o2: 6 } } : { values: { so2: 40, o2: 6 }, flags: { so2: 'T' } })))
+    expect(m.tick(H0 + 2 * HOUR + 120_000).filter((t) => t.metric === 'so2')).toEqual([])
+    feed(m, hourOfSamples(H0 + 2 * HOUR, () => ({ values: { so2: 10, o2: 6 } })))
+    expect(m.tick(H0 + 3 * HOUR + 120_000).filter((t) => t.metric === 'so2').map((t) => [t.kind, t.value])).toEqual([['clear', 10]])
+  })
+
   it('samples arriving out of order for a closed minute are left out', () => {
     const m = new ExceedanceMonitor()
     m.onReading(sample(H0 + 120_000, { so2: 1 }), stack())

@@ -95,6 +95,10 @@ export class SafetyLoop {
       devices: () => [...d.registry.all()].map((r) => r.device),
       clock: d.clock,
       alarms: (id) => this.alarms.get(id),
+      // A command to a device the registry holds offline fails visibly instead of being published.
+      online: (id) => d.registry.get(id)?.state.online ?? false,
+      // Plan texts quote the effective set points, not copies.
+      setpoints: (id) => this.rules.effectiveSetpoints(id),
       commands: {
         send: (_device, topic, payload) => (this.publishCommand ? this.publishCommand(topic, JSON.stringify(payload)) : Promise.reject(new Error('broker not ready'))),
       },
@@ -177,6 +181,7 @@ export class SafetyLoop {
     try {
       this.apply(this.rules.tick(now))
       this.alarms.tick(now)
+      this.incidents.tick()
       this.emitRisk(this.risk.refreshDue())
       if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
     } catch (err) {

@@ -5,7 +5,7 @@
  */
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand, IncidentEntry, IncidentStep } from '../model/incident.js'
-import type { DeviceCommand, ResponsePlan } from '../model/response-plan.js'
+import { movesPlant, type DeviceCommand, type ResponsePlan } from '../model/response-plan.js'
 import { commandTopic } from './scope.js'
 import type { IncidentAction } from './types.js'
 
@@ -31,8 +31,16 @@ export class Change {
     this.entries.push(entry)
   }
 
-  /** Records a command to a device (id `${incident}.c${n}`, n counting from 1) and queues its send. */
-  issue(device: Device, command: DeviceCommand, params: Record<string, unknown>, actor: string): IncidentCommand {
+  /**
+   * Records a command to a device (id `${incident}.c${n}`, n counting from 1) in its first state;
+   * command-lifecycle.ts takes it on from there (and queues its send in `sends`).
+   */
+  record(
+    device: Device,
+    command: DeviceCommand,
+    params: Record<string, unknown>,
+    o: Pick<IncidentCommand, 'state' | 'automatic' | 'approval' | 'plan'> & { actor: string },
+  ): IncidentCommand {
     const inc = this.incident
     const record: IncidentCommand = {
       id: `${inc.id}.c${inc.commands.length + 1}`,
@@ -40,29 +48,41 @@ export class Change {
       command,
       params,
       topic: commandTopic(device),
-      sentAt: this.now,
-      sentBy: actor,
+      state: o.state,
+      movesPlant: movesPlant(command),
+      automatic: o.automatic,
+      approval: o.approval,
+      plan: o.plan,
+      proposedAt: this.now,
+      proposedBy: o.actor,
+      confirmedAt: undefined,
+      confirmedBy: undefined,
+      dismissedAt: undefined,
+      dismissedBy: undefined,
+      dismissNote: undefined,
+      escalatedAt: undefined,
+      expiresAt: undefined,
+      sentAt: undefined,
+      sentBy: undefined,
       ackedAt: undefined,
       result: undefined,
     }
     inc.commands.push(record)
-    this.sends.push({ device, command: record })
-    this.note(actor, 'command', `${command} → ${device.id}`)
     return record
   }
 
-  /** Whether this incident already sent `command` to `device`. */
-  sent(device: string, command: string): boolean {
-    return this.incident.commands.some((c) => c.device === device && c.command === command)
-  }
-
-  /** Adds a plan's steps that the incident does not hold yet (same id = same step); returns how many. */
-  mergeSteps(plan: ResponsePlan): number {
+  /**
+   * Adds a plan's steps that the incident does not hold yet (same id = same step), their texts
+   * rendered by `render` (set points from the effective ones); returns how many.
+   */
+  mergeSteps(plan: ResponsePlan, render: (text: string, lang: 'zh' | 'en') => string): number {
     const have = new Set(this.incident.steps.map((s) => s.id))
     let added = 0
     for (const s of plan.steps) {
       if (have.has(s.id)) continue
-      const step: IncidentStep = { id: s.id, text: s.text, textEn: s.textEn, role: s.role, done: false, doneAt: undefined, doneBy: undefined }
+      const text = render(s.text, 'zh')
+      const textEn = render(s.textEn, 'en')
+      const step: IncidentStep = { id: s.id, text, textEn, role: s.role, done: false, doneAt: undefined, doneBy: undefined }
       this.incident.steps.push(step)
       have.add(s.id)
       added++

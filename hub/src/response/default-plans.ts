@@ -6,39 +6,43 @@
  * of each step. A park replaces them with its enterprises' filed plans in the zone file.
  *
  * Two tiers per hazard, tried in order (the first whose hazard matches and minLevel ≥ the
- * incident's level wins):
+ * incident's level wins). A command that moves plant is never automatic here: the plan
+ * proposes it and a person confirms it (GB/T 50493 §3.0.8; the hub is not a safety
+ * instrumented system, GB/T 50770, GB/T 21109). Only warning devices sound by themselves.
  *
- * | plan                | hazard     | levels | automatic commands                              |
- * |---------------------|------------|--------|-------------------------------------------------|
- * | gas-leak            | gas        | 1      | close_valve (area)                              |
- * | gas-leak-early      | gas        | 2–4    | none (close_valve offered)                      |
- * | toxic-release       | toxic      | 1      | close_valve (area)                              |
- * | toxic-release-early | toxic      | 2–4    | none (close_valve offered)                      |
- * | fire                | fire       | 1      | sound_siren (enterprise), close_valve (area)    |
- * | fire-verify         | fire       | 2–4    | none (sound_siren offered)                      |
- * | gas-fire            | gas_fire   | 1–4    | sound_siren (enterprise), close_valve (area)    |
- * | emission-exceedance | emission   | 1–4    | none                                            |
- * | general             | other      | 1–4    | none                                            |
+ * | plan                | hazard     | levels | automatic                | proposed           | offered                     |
+ * |---------------------|------------|--------|--------------------------|--------------------|-----------------------------|
+ * | gas-leak            | gas        | 1      | —                        | close_valve (area) | sound_siren (area), open_valve |
+ * | gas-leak-early      | gas        | 2–4    | —                        | —                  | close_valve, open_valve     |
+ * | toxic-release       | toxic      | 1      | —                        | close_valve (area) | sound_siren (area), open_valve |
+ * | toxic-release-early | toxic      | 2–4    | —                        | —                  | close_valve, open_valve     |
+ * | fire                | fire       | 1      | sound_siren (enterprise) | close_valve (area) | silence_siren, open_valve   |
+ * | fire-verify         | fire       | 2–4    | —                        | —                  | sound_siren, silence_siren  |
+ * | gas-fire            | gas_fire   | 1–4    | sound_siren (enterprise) | close_valve (area) | silence_siren, open_valve   |
+ * | emission-exceedance | emission   | 1–4    | —                        | —                  | —                           |
+ * | general             | other      | 1–4    | —                        | —                  | —                           |
  *
  * Why these commands:
  * - Red gas and toxic alarms are GB/T 50493-2019 second-level alarms, the level at which
- *   emergency shut-off interlocks act; the area's shut-off valves close at once. A first-level
- *   (orange) alarm asks for a check, so the valve command is offered, not sent.
+ *   emergency shut-off interlocks act — in the safety instrumented system or the gas alarm
+ *   controller's own outputs. The hub proposes closing the area's shut-off valves at once, for
+ *   an operator to confirm with one click. A first-level (orange) alarm asks for a check, so
+ *   the valve command is only offered.
  * - Sirens are the fire alarm's sounders (GB 50116-2013 4.8.1: sound every sounder once a fire
- *   is confirmed), so they sound by themselves for a red fire and for gas with fire, across the
- *   enterprise. For a leak, evacuation is ordered by the commander over the public address;
- *   the siren is offered, not sent, so a leak is not announced as a fire.
+ *   is confirmed) and move nothing, so they sound by themselves for a red fire and for gas with
+ *   fire, across the enterprise. For a leak, evacuation is ordered by the commander over the
+ *   public address; the siren is offered, not sent, so a leak is not announced as a fire.
  * - A single fire detector (orange) is verified first; the siren is offered.
  */
 import type { PlanCommand, PlanStep, ResponsePlan } from '../model/response-plan.js'
 import * as S from './plan-steps.js'
 
-const CLOSE_VALVES: PlanCommand = { actuator: 'valve', command: 'close_valve', scope: 'area', auto: true }
-const OFFER_CLOSE_VALVES: PlanCommand = { actuator: 'valve', command: 'close_valve', scope: 'area', auto: false }
-const SOUND_SIRENS: PlanCommand = { actuator: 'siren', command: 'sound_siren', scope: 'enterprise', auto: true }
-const OFFER_SIRENS: PlanCommand = { actuator: 'siren', command: 'sound_siren', scope: 'enterprise', auto: false }
-const SILENCE_SIRENS: PlanCommand = { actuator: 'siren', command: 'silence_siren', scope: 'enterprise', auto: false }
-const OPEN_VALVES: PlanCommand = { actuator: 'valve', command: 'open_valve', scope: 'area', auto: false }
+const PROPOSE_CLOSE_VALVES: PlanCommand = { actuator: 'valve', command: 'close_valve', scope: 'area', mode: 'propose' }
+const OFFER_CLOSE_VALVES: PlanCommand = { actuator: 'valve', command: 'close_valve', scope: 'area', mode: 'offer' }
+const SOUND_SIRENS: PlanCommand = { actuator: 'siren', command: 'sound_siren', scope: 'enterprise', mode: 'auto' }
+const OFFER_SIRENS: PlanCommand = { actuator: 'siren', command: 'sound_siren', scope: 'enterprise', mode: 'offer' }
+const SILENCE_SIRENS: PlanCommand = { actuator: 'siren', command: 'silence_siren', scope: 'enterprise', mode: 'offer' }
+const OPEN_VALVES: PlanCommand = { actuator: 'valve', command: 'open_valve', scope: 'area', mode: 'offer' }
 
 function plan(p: ResponsePlan): ResponsePlan {
   return p
@@ -70,7 +74,7 @@ export const DEFAULT_PLANS: readonly ResponsePlan[] = Object.freeze([
     hazard: 'gas',
     minLevel: 1,
     steps: GAS_STEPS,
-    commands: [CLOSE_VALVES, { ...OFFER_SIRENS, scope: 'area' }, OPEN_VALVES],
+    commands: [PROPOSE_CLOSE_VALVES, { ...OFFER_SIRENS, scope: 'area' }, OPEN_VALVES],
   }),
   plan({
     id: 'gas-leak-early',
@@ -91,7 +95,7 @@ export const DEFAULT_PLANS: readonly ResponsePlan[] = Object.freeze([
       S.TOXIC_CONFIRM, S.REPORT, S.EVACUATE_UPWIND, S.SCBA, S.TOXIC_ISOLATE, S.WATER_CURTAIN, S.MEDICAL, S.NOTIFY_ENV,
       S.TOXIC_MONITOR, S.RESTORE,
     ],
-    commands: [CLOSE_VALVES, { ...OFFER_SIRENS, scope: 'area' }, OPEN_VALVES],
+    commands: [PROPOSE_CLOSE_VALVES, { ...OFFER_SIRENS, scope: 'area' }, OPEN_VALVES],
   }),
   plan({
     id: 'toxic-release-early',
@@ -109,7 +113,7 @@ export const DEFAULT_PLANS: readonly ResponsePlan[] = Object.freeze([
     hazard: 'fire',
     minLevel: 1,
     steps: FIRE_STEPS,
-    commands: [SOUND_SIRENS, CLOSE_VALVES, SILENCE_SIRENS, OPEN_VALVES],
+    commands: [SOUND_SIRENS, PROPOSE_CLOSE_VALVES, SILENCE_SIRENS, OPEN_VALVES],
   }),
   plan({
     id: 'fire-verify',
@@ -130,7 +134,7 @@ export const DEFAULT_PLANS: readonly ResponsePlan[] = Object.freeze([
       [S.FIRE_CONFIRM, S.ALARM_119, S.SIRENS, S.ISOLATE_SOURCE, S.NO_EXTINGUISH, S.FIRE_EVACUATE],
       [S.IGNITION, S.PPE, S.FIXED_SYSTEMS, S.COOL_ADJACENT, S.FIRE_WATER, S.GUIDE_BRIGADE, S.GAS_RECHECK, S.REPORT, S.RESTORE],
     ),
-    commands: [SOUND_SIRENS, CLOSE_VALVES, SILENCE_SIRENS, OPEN_VALVES],
+    commands: [SOUND_SIRENS, PROPOSE_CLOSE_VALVES, SILENCE_SIRENS, OPEN_VALVES],
   }),
   plan({
     id: 'emission-exceedance',

@@ -12,6 +12,10 @@
  * | … with metric `h2s`, `co`, `no2`, `cl2`, `so2`, `nh3`, `c6h6`, `hcl`       | `toxic`    |
  * | `gas_confirmed` (no metric): the raising device's metric decides          | gas/toxic  |
  * | anything else (oxygen, device faults, energy)                              | `other`    |
+ *
+ * Toxic takes priority over combustible (GB/T 50493 §3.0.2): a gas both toxic and combustible
+ * (H2S, CO, NH3) is `toxic`; a `gas_confirmed` detector measuring both is `toxic`; and in one
+ * incident, gas and toxic alarms at the same level make it `toxic` (combineHazards).
  */
 import type { Alarm, AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
@@ -28,9 +32,14 @@ const FIRE_TYPES: ReadonlySet<string> = new Set([
 ])
 const TOXIC: ReadonlySet<string> = new Set(TOXIC_GASES)
 
+/** Whether a gas metric is a toxic gas (toxic before combustible: a gas that is both counts as toxic). */
+export function isToxicMetric(metric: string): boolean {
+  return TOXIC.has(metric)
+}
+
 function gasHazardOfMetric(metric: string | undefined): Hazard | undefined {
-  if (metric === 'lel') return 'gas'
-  if (metric !== undefined && TOXIC.has(metric)) return 'toxic'
+  if (metric !== undefined && isToxicMetric(metric)) return 'toxic'
+  if (metric === 'lel' || metric === 'lel_m') return 'gas'
   return undefined
 }
 
@@ -41,11 +50,8 @@ export function hazardOfAlarm(alarm: Pick<Alarm, 'type' | 'metric'>, device?: Pi
   if (type === 'emission_exceedance' || device?.kind === 'emission') return 'emission'
   if (FIRE_TYPES.has(type)) return 'fire'
   if (type === 'gas_confirmed') {
-    for (const m of device?.metrics ?? []) {
-      const h = gasHazardOfMetric(m)
-      if (h) return h
-    }
-    return 'gas'
+    const hazards = (device?.metrics ?? []).map(gasHazardOfMetric)
+    return hazards.includes('toxic') ? 'toxic' : 'gas'
   }
   if (type.startsWith('gas_') || type.endsWith('_rate_of_rise')) return gasHazardOfMetric(alarm.metric) ?? 'other'
   return 'other'
@@ -68,15 +74,22 @@ export function opensIncident(alarm: Alarm, now: number): boolean {
 const RANK: Readonly<Record<Hazard, number>> = { other: 0, emission: 1, toxic: 2, gas: 2, fire: 3, gas_fire: 4 }
 
 /**
- * The hazard of an incident that has both. Gas and fire in one incident is `gas_fire` (the
- * rules' correlation says the same of one area); otherwise the higher rank wins and a tie
- * keeps the incident's own hazard. Steps of the earlier plan stay in the incident.
+ * The hazard of an incident that has both, each with its level (1 is the most severe). Gas and
+ * fire in one incident is `gas_fire` (the rules' correlation says the same of one area).
+ * Combustible and toxic: the more severe level names the incident, and at equal level toxic
+ * wins (GB/T 50493 §3.0.2). Otherwise the higher rank wins and a tie keeps the incident's own.
+ * Steps of the earlier plan stay in the incident.
  */
-export function combineHazards(current: Hazard, added: Hazard): Hazard {
-  if (current === added) return current
-  const pair = new Set([current, added])
+export function combineHazards(current: { hazard: Hazard; level: AlarmLevel }, added: { hazard: Hazard; level: AlarmLevel }): Hazard {
+  const [a, b] = [current.hazard, added.hazard]
+  if (a === b) return a
+  const pair = new Set([a, b])
   if (pair.has('gas_fire') || (pair.has('gas') && pair.has('fire'))) return 'gas_fire'
-  return RANK[added] > RANK[current] ? added : current
+  if (pair.has('gas') && pair.has('toxic')) {
+    if (added.level !== current.level) return added.level < current.level ? b : a
+    return 'toxic'
+  }
+  return RANK[b] > RANK[a] ? b : a
 }
 
 /** The more severe of two levels (1 red is the most severe). */

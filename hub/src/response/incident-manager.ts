@@ -11,35 +11,41 @@
  *   one only after a new activation (raise, reactivate or escalate after the close).
  * - The plan is the first one whose hazard matches and whose minLevel ≥ the level (plans.ts).
  *   When level or hazard rise, the plan is chosen again; a new plan adds its missing steps
- *   and sends its automatic commands not yet sent to the same device.
- * - Commands are recorded (id, topic, sentAt, sentBy) before they are handed to the
- *   CommandPort; a failed send is recorded in `result` and the timeline, never thrown.
+ *   (set points in their texts from the effective ones, plan-text.ts), publishes its
+ *   automatic commands and proposes its plant-moving ones (command-desk.ts).
+ * - A proposal is published only once a person confirms it; it is escalated to the people on
+ *   duty when nobody decides in time, and expires without running (command-lifecycle.ts).
+ * - Commands are recorded before they are handed to the CommandPort, with an expiry; one to
+ *   an offline device fails at once; a failed send is recorded, never thrown.
  * - Operator actions throw IncidentError (not_found, invalid_state, missing_field,
  *   invalid_field). Every change adds timeline entries and tells the sink; everything handed
  *   out is a copy; `restore(snapshot())` continues identically.
  */
 import type { Alarm } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
-import type { Incident } from '../model/incident.js'
-import { COMMAND_ACTUATOR, isAutoCommand, type Hazard, type ResponsePlan } from '../model/response-plan.js'
+import type { Incident, IncidentCommand } from '../model/incident.js'
+import type { Hazard, ResponsePlan } from '../model/response-plan.js'
 import { Change, SYSTEM_ACTOR } from './change.js'
+import { CommandDesk } from './command-desk.js'
 import { CommandDispatcher } from './command-dispatcher.js'
+import * as life from './command-lifecycle.js'
 import { IncidentError } from './errors.js'
 import { combineHazards, hazardOfAlarm, moreSevere, opensIncident } from './hazard.js'
-import { copyEntry, copyIncident } from './incident-copy.js'
+import { copyEntry, copyIncident, newIncident } from './incident-copy.js'
 import { activatedSince, groupTarget, incidentsOf, listIncidents } from './incident-query.js'
 import { autoTitle, type ZoneParks } from './place.js'
+import { renderPlanText, renderSteps, type SetpointLookup } from './plan-text.js'
 import { checkPlans, resolvePlans, selectPlan } from './plans.js'
-import { devicesInScope, drives } from './scope.js'
 import type {
-  CommandInput, IncidentManagerDeps, IncidentManagerState, IncidentQuery, IncidentSink, OpenInput, StepInput,
+  CommandInput, DecisionInput, IncidentManagerDeps, IncidentManagerState, IncidentQuery, IncidentSink, OpenInput, StepInput,
 } from './types.js'
-import { actorOf, checkCommandInput, checkOpenInput, text, type CheckedOpen } from './validate.js'
+import { actorOf, checkOpenInput, text, type CheckedOpen } from './validate.js'
 
 export class IncidentManager {
   readonly #zone: ZoneParks
-  readonly #devices: () => Iterable<Device>
   readonly #plans: ResponsePlan[]
+  readonly #desk: CommandDesk
+  readonly #setpoints: SetpointLookup | undefined
   readonly #clock: () => number
   readonly #newId: () => string
   readonly #dispatcher: CommandDispatcher
@@ -52,14 +58,15 @@ export class IncidentManager {
 
   constructor(deps: IncidentManagerDeps) {
     this.#zone = deps.zone
-    this.#devices = deps.devices
     this.#plans = checkPlans(deps.plans ?? resolvePlans(deps.zone))
+    this.#desk = new CommandDesk(deps.devices, deps.online ?? (() => true), this.#plans)
+    this.#setpoints = deps.setpoints
     this.#clock = deps.clock
     this.#newId = deps.newId ?? (() => globalThis.crypto.randomUUID())
     this.#sink = deps.sink
     this.#alarms = deps.alarms
-    const onFailure = (incident: string, command: string, reason: string): void => this.#recordFailure(incident, command, reason)
-    this.#dispatcher = new CommandDispatcher(deps.commands, onFailure, deps.onError ?? (() => {}))
+    const onResult = (incident: string, command: string, failure?: string): void => this.#recordResult(incident, command, failure)
+    this.#dispatcher = new CommandDispatcher(deps.commands, onResult, deps.onError ?? (() => {}))
   }
 
   // ── alarms ──────────────────────────────────────────────────────────────────────────────
@@ -100,7 +107,7 @@ export class IncidentManager {
     if (alarm.condition !== 'active' || alarm.workflow === 'closed') return
     const inc = ch.incident
     const level = moreSevere(inc.level, alarm.level)
-    const hazard = combineHazards(inc.hazard as Hazard, hazardOfAlarm(alarm, this.#device(alarm.device)))
+    const hazard = combineHazards({ hazard: inc.hazard as Hazard, level: inc.level }, { hazard: hazardOfAlarm(alarm, this.#device(alarm.device)), level: alarm.level })
     if (level === inc.level && hazard === inc.hazard) return
     const parts: string[] = []
     if (level !== inc.level) parts.push(`level ${inc.level} → ${level}`)
@@ -139,27 +146,7 @@ export class IncidentManager {
     const id = this.#newId()
     if (this.#incidents.has(id)) throw new Error(`incident id ${id} already used`)
     const auto = autoTitle(this.#zone, o.hazard, o)
-    const inc: Incident = {
-      id,
-      title: o.title ?? o.titleEn ?? auto.title,
-      titleEn: o.titleEn ?? o.title ?? auto.titleEn,
-      hazard: o.hazard,
-      level: o.level,
-      park: o.park,
-      enterprise: o.enterprise,
-      area: o.area,
-      state: 'open',
-      openedAt: now,
-      openedBy: actor,
-      closedAt: undefined,
-      summary: undefined,
-      plan: undefined,
-      alarms: [],
-      devices: [],
-      steps: [],
-      commands: [],
-      timeline: [],
-    }
+    const inc = newIncident(id, { ...o, title: o.title ?? o.titleEn ?? auto.title, titleEn: o.titleEn ?? o.title ?? auto.titleEn }, actor, now)
     this.#incidents.set(id, inc)
     const ch = new Change(inc, now)
     ch.note(actor, 'open', note)
@@ -168,72 +155,95 @@ export class IncidentManager {
 
   // ── plan and commands ───────────────────────────────────────────────────────────────────
 
-  /** Adopt the plan for the incident's hazard and level, if it is a new one: steps, then automatic commands. */
+  /** Adopt the plan for the incident's hazard and level, if it is a new one: steps, then commands. */
   #applyPlan(ch: Change): void {
     const inc = ch.incident
     const plan = selectPlan(this.#plans, inc.hazard as Hazard, inc.level)
     if (!plan || plan.id === inc.plan) return
     inc.plan = plan.id
-    const added = ch.mergeSteps(plan)
+    const added = ch.mergeSteps(plan, (t, lang) => renderPlanText(t, lang, inc.devices, this.#setpoints))
     ch.note(SYSTEM_ACTOR, 'plan', `${plan.id}: ${plan.name} (${added} step${added === 1 ? '' : 's'} added)`)
-    const devices = [...this.#devices()]
-    for (const c of plan.commands) {
-      if (!isAutoCommand(c)) continue
-      const targets = devicesInScope(devices, inc, c.actuator, c.scope)
-      if (targets.length === 0) {
-        ch.note(SYSTEM_ACTOR, 'command_skipped', `${c.command}: no ${c.actuator} device in the incident's ${c.scope}`)
-        continue
-      }
-      for (const d of targets) if (!ch.sent(d.id, c.command)) ch.issue(d, c.command, {}, SYSTEM_ACTOR)
-    }
+    this.#desk.adopt(ch, plan)
   }
 
-  /** An operator sends a command to one device of the incident's park. */
+  /** An operator sends a command to one device of the incident's park (their sending it is the confirmation). */
   sendCommand(id: string, actor: string, input: CommandInput): Incident {
     const { inc, who } = this.#openFor(id, actor)
-    const c = checkCommandInput(input, id)
-    const device = this.#device(c.device)
-    if (!device) throw new IncidentError('not_found', `device ${c.device} not found`, { field: 'device', incident: id })
-    if (device.park !== inc.park) {
-      throw new IncidentError('invalid_field', `device ${c.device} is not in park ${inc.park}`, { field: 'device', incident: id })
-    }
-    const actuator = COMMAND_ACTUATOR[c.command]
-    if (!drives(device, actuator)) {
-      throw new IncidentError('invalid_field', `device ${c.device} drives no ${actuator}`, { field: 'device', incident: id })
-    }
     const ch = new Change(inc, this.#clock())
-    ch.issue(device, c.command, c.params, who)
+    this.#desk.byHand(ch, who, input)
     return this.#commit(ch)
   }
 
   /**
+   * A person confirms a proposed command: recorded with who and when, then published with its
+   * expiry (or failed at once when the device is offline). A proposal past its expiry, or no
+   * longer proposed, is `invalid_state`.
+   */
+  confirmCommand(id: string, commandId: string, actor: string, input: DecisionInput = {}): Incident {
+    return this.#decide(id, commandId, actor, input, false, (ch, cmd, who, note) => this.#desk.confirm(ch, cmd, who, note))
+  }
+
+  /** A person dismisses a proposed command, saying why (`note` required); nothing is published. */
+  dismissCommand(id: string, commandId: string, actor: string, input: DecisionInput = {}): Incident {
+    return this.#decide(id, commandId, actor, input, true, (ch, cmd, who, note) => life.dismiss(ch, cmd, who, note as string))
+  }
+
+  #decide(id: string, commandId: string, actor: string, input: DecisionInput, noteRequired: boolean, act: (ch: Change, cmd: IncidentCommand, who: string, note: string | undefined) => void): Incident {
+    const { inc, who } = this.#openFor(id, actor)
+    const note = text(input?.note, 'note', noteRequired, id)
+    const cmd = this.#desk.find(inc, commandId)
+    const ch = new Change(inc, this.#clock())
+    this.#desk.due(ch) // a deadline that is due is recorded, even when the decision is then refused
+    try {
+      act(ch, cmd, who, note)
+    } finally {
+      if (ch.entries.length > 0) this.#commit(ch)
+    }
+    return copyIncident(inc)
+  }
+
+  /**
+   * Deadlines: proposals escalated or expired, published commands not acknowledged in time
+   * expired. Call it every second or so; returns the incidents changed.
+   */
+  tick(): Incident[] {
+    const now = this.#clock()
+    const out: Incident[] = []
+    for (const inc of this.#incidents.values()) {
+      if (inc.state !== 'open') continue
+      const next = this.#desk.nextDeadline(inc)
+      if (next === undefined || next > now) continue
+      const ch = new Change(inc, now)
+      this.#desk.due(ch)
+      if (ch.entries.length > 0) out.push(this.#commit(ch))
+    }
+    return out
+  }
+
+  /**
    * A device's `command_ack` event: records `ackedAt` (and `result`, default 'ok') on the matching
-   * command of an open incident. Returns the incident, or undefined when no unacknowledged command matches.
+   * command of an open incident. Returns the incident, or undefined when no command awaiting it matches.
    */
   onCommandAck(deviceId: string, commandId: string, ts: number, result?: string): Incident | undefined {
     for (const inc of this.#incidents.values()) {
       if (inc.state !== 'open') continue
       const cmd = inc.commands.find((c) => c.id === commandId && c.device === deviceId)
       if (!cmd) continue
-      if (cmd.ackedAt !== undefined) return undefined
-      const now = this.#clock()
-      cmd.ackedAt = Number.isFinite(ts) ? ts : now
-      cmd.result = result === undefined || result === '' ? 'ok' : String(result).slice(0, 200)
-      const ch = new Change(inc, now)
-      ch.note(deviceId, 'command_ack', `${cmd.command} ${cmd.id}: ${cmd.result}`)
-      return this.#commit(ch)
+      const ch = new Change(inc, this.#clock())
+      return life.acknowledge(ch, cmd, ts, result) ? this.#commit(ch) : undefined
     }
     return undefined
   }
 
-  #recordFailure(incidentId: string, commandId: string, reason: string): void {
+  /** The broker took a publish, or it failed. */
+  #recordResult(incidentId: string, commandId: string, failure: string | undefined): void {
     const inc = this.#incidents.get(incidentId)
     const cmd = inc?.commands.find((c) => c.id === commandId)
-    if (!inc || !cmd || cmd.ackedAt !== undefined) return
-    cmd.result = `failed: ${reason}`
+    if (!inc || !cmd) return
     const ch = new Change(inc, this.#clock())
-    ch.note(SYSTEM_ACTOR, 'command_failed', `${cmd.command} → ${cmd.device}: ${reason}`)
-    this.#commit(ch)
+    if (failure === undefined) life.sent(ch, cmd)
+    else if (cmd.state === 'confirmed' || cmd.state === 'sent') life.fail(ch, cmd, failure)
+    if (ch.entries.length > 0) this.#commit(ch)
   }
 
   /** Resolves when every command handed to the CommandPort so far has settled and its failure been recorded. */
@@ -295,6 +305,7 @@ export class IncidentManager {
     inc.summary = s
     const left = inc.steps.filter((x) => !x.done)
     const tail = left.length === 0 ? '' : ` [${left.length} of ${inc.steps.length} steps left open: ${left.map((x) => x.id).join(', ')}]`
+    life.dismissOnClose(ch, who)
     ch.note(who, 'close', `${s}${tail}`)
     return this.#commit(ch)
   }
@@ -315,8 +326,7 @@ export class IncidentManager {
   }
 
   #device(id: string): Device | undefined {
-    for (const d of this.#devices()) if (d.id === id) return d
-    return undefined
+    return this.#desk.device(id)
   }
 
   /** An alarm attached by hand: not in another open incident; when alarms can be looked up, it exists in the park. */
@@ -337,7 +347,10 @@ export class IncidentManager {
 
   #link(inc: Incident, alarmId: string, device: string | undefined): void {
     if (!inc.alarms.includes(alarmId)) inc.alarms.push(alarmId)
-    if (device !== undefined && !inc.devices.includes(device)) inc.devices.push(device)
+    if (device !== undefined && !inc.devices.includes(device)) {
+      inc.devices.push(device)
+      renderSteps(inc, this.#plans, this.#setpoints)
+    }
     this.#byAlarm.set(alarmId, inc.id)
   }
 
@@ -348,6 +361,7 @@ export class IncidentManager {
 
   /** State is committed; send the commands, then tell the sink (its error, if any, after every entry). */
   #commit(ch: Change): Incident {
+    ch.incident.attention = life.attentionOf(ch.incident.commands)
     for (const { device, command } of ch.sends) this.#dispatcher.dispatch(ch.incident.id, device, command)
     const out = copyIncident(ch.incident)
     if (this.#sink) {

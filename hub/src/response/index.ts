@@ -5,9 +5,10 @@ export { checkPlans, resolvePlans, selectPlan } from './plans.js'
 export { combineHazards, hazardOfAlarm, HAZARD_TEXT, opensIncident } from './hazard.js'
 export { commandTopic, devicesInScope } from './scope.js'
 export { SYSTEM_ACTOR } from './change.js'
+export { CONFIRMING_ROLES } from './command-lifecycle.js'
 export { IncidentError, INCIDENT_ERROR_STATUS, isIncidentError, type IncidentErrorCode } from './errors.js'
 export { INCIDENT_ACTIONS } from './types.js'
 export type {
-  CommandInput, CommandPayload, CommandPort, IncidentAction, IncidentListState, IncidentManagerDeps, IncidentManagerState,
+  CommandInput, CommandPayload, DecisionInput, CommandPort, IncidentAction, IncidentListState, IncidentManagerDeps, IncidentManagerState,
   IncidentQuery, IncidentSink, OpenInput, StepInput,
 } from './types.js'

@@ -6,7 +6,9 @@
  * Sources, by step:
  * - report: 生产安全事故报告和调查处理条例 (国务院令第493号) art. 9 — the unit's head reports to the
  *   local emergency-management authority within 1 hour of learning of an accident.
- * - recheck / monitor: GB/T 50493-2019 first-level set points (25 %LEL; 1 × OEL of GBZ 2.1-2019).
+ * - recheck / monitor / prepare_isolation: GB/T 50493-2019 first- and second-level set points.
+ *   The numbers are not typed here: `{setpoint:…}` renders the incident's devices' effective set
+ *   points (plan-text.ts), so a park's override reads as the park's number.
  * - notify_env: 环境保护法 art. 47 and 突发环境事件应急管理办法 (环境保护部令第34号): act at once, warn
  *   the units and residents who may be harmed, report to the environment authority.
  * - alarm_119: 消防法 art. 44 (anyone who finds a fire reports it at once).
@@ -73,8 +75,8 @@ export const PPE = step(
 )
 export const GAS_RECHECK = step(
   'recheck', 'safety',
-  '堵漏后用便携式检测仪和固定探测器复测，浓度稳定低于一级报警值（25 %LEL，GB/T 50493-2019）后方可解除警戒',
-  'After the leak is stopped, re-check with portable and fixed detectors; lift the cordon only when readings stay below the first-level set point (25 %LEL, GB/T 50493-2019)',
+  '堵漏后用便携式检测仪和固定探测器复测，浓度稳定低于一级报警值{setpoint:first:combustible}后方可解除警戒（GB/T 50493-2019）',
+  'After the leak is stopped, re-check with portable and fixed detectors; lift the cordon only when readings stay below the first-level set point{setpoint:first:combustible} (GB/T 50493-2019)',
 )
 export const GAS_INSPECT = step(
   'inspect', 'responder',
@@ -83,8 +85,8 @@ export const GAS_INSPECT = step(
 )
 export const PREPARE_ISOLATION = step(
   'prepare_isolation', 'safety',
-  '浓度继续上升或达到二级报警值时，立即关闭紧急切断阀并按二级报警方案处置',
-  'If the reading keeps rising or reaches the second-level set point, close the emergency shut-off valves at once and follow the second-level plan',
+  '浓度继续上升或达到二级报警值{setpoint:second:gas}时，立即关闭紧急切断阀并按二级报警方案处置',
+  'If the reading keeps rising or reaches the second-level set point{setpoint:second:gas}, close the emergency shut-off valves at once and follow the second-level plan',
 )
 export const STOP_WORK = step(
   'stop_work', 'safety',
@@ -126,8 +128,8 @@ export const NOTIFY_ENV = step(
 )
 export const TOXIC_MONITOR = step(
   'monitor', 'safety',
-  '在警戒区边界和下风向敏感点监测浓度，稳定低于一级报警值（1 × OEL，GB/T 50493-2019）后方可解除警戒',
-  'Monitor at the cordon and at sensitive points downwind; lift the cordon only when readings stay below the first-level set point (1 × OEL, GB/T 50493-2019)',
+  '在警戒区边界和下风向敏感点监测浓度，稳定低于一级报警值{setpoint:first:toxic}后方可解除警戒（GB/T 50493-2019）',
+  'Monitor at the cordon and at sensitive points downwind; lift the cordon only when readings stay below the first-level set point{setpoint:first:toxic} (GB/T 50493-2019)',
 )
 export const MEDICAL = step(
   'medical', 'responder',

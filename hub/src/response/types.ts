@@ -7,12 +7,15 @@ import type { Device } from '../model/device.js'
 import type { Incident, IncidentEntry } from '../model/incident.js'
 import type { Hazard, ResponsePlan } from '../model/response-plan.js'
 import type { Zone } from '../model/zone.js'
+import type { SetpointLookup } from './plan-text.js'
 
 /** The payload of a device command, published as JSON on `parks/{park}/{enterprise}/{device}/cmd`. */
 export interface CommandPayload {
   id: string
   command: string
   params: Record<string, unknown>
+  /** Milliseconds since the epoch: the device must not act on the command after this. */
+  expiresAt: number
 }
 
 /** Where device commands go (the hub publishes through its broker). */
@@ -49,6 +52,13 @@ export interface IncidentManagerDeps {
   alarms?: (id: string) => Alarm | undefined
   /** Errors the manager cannot hand to a caller (a sink throwing while a failed send is recorded). */
   onError?: (err: unknown) => void
+  /**
+   * Whether a device is online now (the registry's state). A command to a device that is not
+   * fails at once, visibly, and is not published. Default: every device is online.
+   */
+  online?: (deviceId: string) => boolean
+  /** A device's effective set points (the rules engine's), for the numbers in plan texts. */
+  setpoints?: SetpointLookup
 }
 
 /** The complete, JSON-safe state. `IncidentManager.restore(snapshot())` continues identically. */
@@ -83,6 +93,11 @@ export interface CommandInput {
   params?: Record<string, unknown> | undefined
 }
 
+/** A decision on a proposed command: `note` is required to dismiss, optional to confirm. */
+export interface DecisionInput {
+  note?: string | undefined
+}
+
 export interface StepInput {
   note?: string | undefined
   /** false undoes a completed step. Default true. */
@@ -96,9 +111,15 @@ export const INCIDENT_ACTIONS = [
   'escalate',
   'plan',
   'command',
+  'command_proposed',
+  'command_confirmed',
+  'command_dismissed',
+  'command_sent',
   'command_skipped',
   'command_failed',
+  'command_expired',
   'command_ack',
+  'proposal_escalated',
   'step_done',
   'step_undone',
   'comment',

@@ -39,25 +39,37 @@ describe('IncidentManager: steps', () => {
   })
 })
 
+/** A red gas incident with both valve proposals confirmed by zhang (published as c1 and c2). */
+function confirmedValves(h: ReturnType<typeof harness>): void {
+  h.manager.onAlarm(alarm('a-1'))
+  h.manager.confirmCommand('i-1', 'i-1.c1', 'zhang')
+  h.manager.confirmCommand('i-1', 'i-1.c2', 'zhang')
+}
+
 describe('IncidentManager: device commands', () => {
-  it('sends an operator command to a device of the park and records it', () => {
-    const { manager, port, clock } = harness()
-    manager.onAlarm(alarm('a-1'))
+  it('sends an operator command to a device of the park and records it, the sending being its confirmation', () => {
+    const h = harness()
+    const { manager, port, clock } = h
+    confirmedValves(h)
     clock.advance(20 * MIN)
     const inc = manager.sendCommand('i-1', 'zhang', { device: 'chl-gas-1', command: 'open_valve', params: { reason: 'leak stopped' } })
     expect(inc.commands.at(-1)).toEqual({
-      id: 'i-1.c3', device: 'chl-gas-1', command: 'open_valve', params: { reason: 'leak stopped' },
-      topic: 'parks/vtc/ti01/chl-gas-1/cmd', sentAt: T0 + 20 * MIN, sentBy: 'zhang', ackedAt: undefined, result: undefined,
+      id: 'i-1.c3', device: 'chl-gas-1', command: 'open_valve', params: { reason: 'leak stopped' }, topic: 'parks/vtc/ti01/chl-gas-1/cmd',
+      state: 'confirmed', movesPlant: true, automatic: false, approval: undefined, plan: undefined,
+      proposedAt: T0 + 20 * MIN, proposedBy: 'zhang', confirmedAt: T0 + 20 * MIN, confirmedBy: 'zhang',
+      dismissedAt: undefined, dismissedBy: undefined, dismissNote: undefined, escalatedAt: undefined,
+      expiresAt: T0 + 21 * MIN, sentAt: T0 + 20 * MIN, sentBy: 'zhang', ackedAt: undefined, result: undefined,
     })
     expect(port.sent.at(-1)).toEqual({
-      device: 'chl-gas-1', topic: 'parks/vtc/ti01/chl-gas-1/cmd', payload: { id: 'i-1.c3', command: 'open_valve', params: { reason: 'leak stopped' } },
+      device: 'chl-gas-1', topic: 'parks/vtc/ti01/chl-gas-1/cmd', payload: { id: 'i-1.c3', command: 'open_valve', params: { reason: 'leak stopped' }, expiresAt: T0 + 21 * MIN },
     })
-    expect(inc.timeline.at(-1)).toMatchObject({ actor: 'zhang', action: 'command', note: 'open_valve → chl-gas-1' })
+    expect(inc.timeline.at(-1)).toMatchObject({ actor: 'zhang', action: 'command', note: 'open_valve → chl-gas-1 (i-1.c3), by hand' })
   })
 
   it('refuses unknown devices, devices of another park, devices without the actuator and unknown commands', () => {
-    const { manager, port } = harness()
-    manager.onAlarm(alarm('a-1'))
+    const h = harness()
+    const { manager, port } = h
+    confirmedValves(h)
     expect(code(() => manager.sendCommand('i-1', 'zhang', { device: 'ghost', command: 'close_valve' }))).toBe('not_found')
     expect(code(() => manager.sendCommand('i-1', 'zhang', { device: 'grp-gas-1', command: 'close_valve' }))).toBe('invalid_field')
     expect(code(() => manager.sendCommand('i-1', 'zhang', { device: 'chl-gas-3', command: 'close_valve' }))).toBe('invalid_field')
@@ -67,12 +79,15 @@ describe('IncidentManager: device commands', () => {
     expect(port.sent).toHaveLength(2)
   })
 
-  it("records a device's acknowledgement with its time", () => {
-    const { manager, clock, changes } = harness()
-    manager.onAlarm(alarm('a-1'))
+  it("records a device's acknowledgement with its time", async () => {
+    const h = harness()
+    const { manager, clock, changes } = h
+    confirmedValves(h)
+    await manager.idle()
+    expect(manager.get('i-1')!.commands.map((c) => c.state)).toEqual(['sent', 'sent'])
     clock.advance(3 * SEC)
     const inc = manager.onCommandAck('chl-gas-1', 'i-1.c1', T0 + 2 * SEC)!
-    expect(inc.commands[0]).toMatchObject({ id: 'i-1.c1', ackedAt: T0 + 2 * SEC, result: 'ok' })
+    expect(inc.commands[0]).toMatchObject({ id: 'i-1.c1', state: 'acknowledged', ackedAt: T0 + 2 * SEC, result: 'ok' })
     expect(inc.commands[1]!.ackedAt).toBeUndefined()
     expect(inc.timeline.at(-1)).toEqual({ ts: T0 + 3 * SEC, actor: 'chl-gas-1', action: 'command_ack', note: 'close_valve i-1.c1: ok' })
     expect(changes.at(-1)!.entry.action).toBe('command_ack')
@@ -82,31 +97,32 @@ describe('IncidentManager: device commands', () => {
   })
 
   it('records a rejected send in the command and the timeline, throwing nothing', async () => {
-    const { manager, changes } = harness({ port: recordingPort('broker not connected') })
-    const inc = manager.onAlarm(alarm('a-1'))!
-    expect(inc.commands.map((c) => c.result)).toEqual([undefined, undefined])
+    const h = harness({ port: recordingPort('broker not connected') })
+    const { manager, changes } = h
+    confirmedValves(h)
+    expect(manager.get('i-1')!.commands.map((c) => c.result)).toEqual([undefined, undefined])
     await manager.idle()
     const after = manager.get('i-1')!
-    expect(after.commands.map((c) => c.result)).toEqual(['failed: broker not connected', 'failed: broker not connected'])
+    expect(after.commands.map((c) => `${c.state}: ${c.result}`)).toEqual(['failed: failed: broker not connected', 'failed: failed: broker not connected'])
     expect(after.timeline.slice(-2)).toEqual([
-      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-1: broker not connected' },
-      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-2: broker not connected' },
+      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-1 (i-1.c1): broker not connected' },
+      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-2 (i-1.c2): broker not connected' },
     ])
     expect(changes.at(-1)!.incident.commands[1]!.result).toBe('failed: broker not connected')
   })
 
   it('treats a port that throws at once like one that rejects', async () => {
-    const { manager } = harness({ port: recordingPort('throw') })
-    expect(() => manager.onAlarm(alarm('a-1'))).not.toThrow()
-    await manager.idle()
-    expect(manager.get('i-1')!.commands.map((c) => c.result)).toEqual(['failed: port closed', 'failed: port closed'])
+    const h = harness({ port: recordingPort('throw') })
+    expect(() => confirmedValves(h)).not.toThrow()
+    await h.manager.idle()
+    expect(h.manager.get('i-1')!.commands.map((c) => c.result)).toEqual(['failed: port closed', 'failed: port closed'])
   })
 
   it('still sends the commands when the sink throws, then reports the error', () => {
     const { manager, port } = harness({ sink: { onChange: () => { throw new Error('socket gone') } } })
-    expect(() => manager.onAlarm(alarm('a-1'))).toThrow('socket gone')
-    expect(port.sent).toHaveLength(2)
-    expect(manager.get('i-1')!.commands).toHaveLength(2)
+    expect(() => manager.onAlarm(alarm('a-9', { rule: 'correlation', type: 'gas_fire', device: 'chl-smoke-1', metric: undefined }))).toThrow('socket gone')
+    expect(port.sent.map((s) => s.payload.command)).toEqual(['sound_siren'])
+    expect(manager.get('i-1')!.commands).toHaveLength(3)
   })
 })
 

@@ -16,7 +16,7 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe('IncidentManager: incidents from alarms', () => {
-  it('a red combustible gas alarm opens an incident with the gas plan and closes the valves of its area', () => {
+  it('a red combustible gas alarm opens an incident with the gas plan and proposes closing the valves of its area (nothing published)', () => {
     const { manager, port, changes } = harness()
     const inc = manager.onAlarm(alarm('a-1'))!
     expect(inc).toMatchObject({
@@ -28,18 +28,20 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(inc.steps.every((s) => !s.done && s.doneAt === undefined)).toBe(true)
     expect(inc.steps[0]!.text).toMatch(/便携式可燃气体检测仪/)
 
-    // Exactly the valve devices of the area: not the detector without a valve, not the tank farm's.
-    expect(port.sent).toEqual([
-      { device: 'chl-gas-1', topic: 'parks/vtc/ti01/chl-gas-1/cmd', payload: { id: 'i-1.c1', command: 'close_valve', params: {} } },
-      { device: 'chl-gas-2', topic: 'parks/vtc/ti01/chl-gas-2/cmd', payload: { id: 'i-1.c2', command: 'close_valve', params: {} } },
-    ])
-    expect(inc.commands).toEqual([
-      { id: 'i-1.c1', device: 'chl-gas-1', command: 'close_valve', params: {}, topic: 'parks/vtc/ti01/chl-gas-1/cmd', sentAt: T0, sentBy: 'system', ackedAt: undefined, result: undefined },
-      { id: 'i-1.c2', device: 'chl-gas-2', command: 'close_valve', params: {}, topic: 'parks/vtc/ti01/chl-gas-2/cmd', sentAt: T0, sentBy: 'system', ackedAt: undefined, result: undefined },
-    ])
-    expect(inc.timeline.map((e) => e.action)).toEqual(['open', 'plan', 'command', 'command'])
+    // Proposed to exactly the valve devices of the area (not the detector without a valve, not
+    // the tank farm's), and published to none: a person confirms plant moves (GB/T 50493 §3.0.8).
+    expect(port.sent).toEqual([])
+    const proposal = (n: number, device: string) => ({
+      id: `i-1.c${n}`, device, command: 'close_valve', params: {}, topic: `parks/vtc/ti01/${device}/cmd`, state: 'proposed', movesPlant: true,
+      automatic: false, approval: undefined, plan: 'gas-leak', proposedAt: T0, proposedBy: 'system', confirmedAt: undefined, confirmedBy: undefined,
+      dismissedAt: undefined, dismissedBy: undefined, dismissNote: undefined, escalatedAt: undefined, expiresAt: T0 + 15 * MIN,
+      sentAt: undefined, sentBy: undefined, ackedAt: undefined, result: undefined,
+    })
+    expect(inc.commands).toEqual([proposal(1, 'chl-gas-1'), proposal(2, 'chl-gas-2')])
+    expect(inc.attention).toBe('normal')
+    expect(inc.timeline.map((e) => e.action)).toEqual(['open', 'plan', 'command_proposed', 'command_proposed'])
     expect(inc.timeline.every((e) => e.ts === T0 && e.actor === 'system')).toBe(true)
-    expect(changes.map((c) => c.entry.action)).toEqual(['open', 'plan', 'command', 'command'])
+    expect(changes.map((c) => c.entry.action)).toEqual(['open', 'plan', 'command_proposed', 'command_proposed'])
     expect(changes.at(-1)!.incident).toEqual(inc)
   })
 
@@ -52,11 +54,12 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(inc.alarms).toEqual(['a-1', 'a-2'])
     expect(inc.devices).toEqual(['chl-gas-3', 'chl-gas-1'])
     expect(inc.timeline.at(-1)).toEqual({ ts: T0 + 30 * SEC, actor: 'system', action: 'add_alarm', note: 'alarm a-2 (gas_high, level 1)' })
-    expect(port.sent).toHaveLength(2) // same plan: nothing sent twice
+    expect(inc.commands).toHaveLength(2) // same plan: nothing proposed twice
+    expect(port.sent).toEqual([])
     expect(manager.open()).toHaveLength(1)
   })
 
-  it('a gas_fire alarm raises the incident to gas_fire, adds the fire steps and sounds the sirens', () => {
+  it('a gas_fire alarm raises the incident to gas_fire, adds the fire steps and sounds the sirens by themselves', () => {
     const { manager, port, clock } = harness()
     manager.onAlarm(alarm('a-1'))
     clock.advance(MIN)
@@ -66,10 +69,12 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids.slice(0, plan('gas-leak').steps.length)).toEqual(plan('gas-leak').steps.map((s) => s.id))
     expect(ids).toEqual(expect.arrayContaining(['alarm_119', 'sirens', 'no_extinguish', 'cool_adjacent']))
-    // The enterprise's siren (not the hydrogen plant's); the valves are not closed twice.
-    expect(port.sent.slice(2)).toEqual([
-      { device: 'chl-panel', topic: 'parks/vtc/ti01/chl-panel/cmd', payload: { id: 'i-1.c3', command: 'sound_siren', params: {} } },
+    // The enterprise's siren (not the hydrogen plant's), automatic: a warning device moves nothing.
+    // The valves are not proposed twice.
+    expect(port.sent).toEqual([
+      { device: 'chl-panel', topic: 'parks/vtc/ti01/chl-panel/cmd', payload: { id: 'i-1.c3', command: 'sound_siren', params: {}, expiresAt: T0 + MIN + MIN } },
     ])
+    expect(inc.commands.map((c) => `${c.command}:${c.state}:${c.automatic}`)).toEqual(['close_valve:proposed:false', 'close_valve:proposed:false', 'sound_siren:confirmed:true'])
     expect(inc.timeline.slice(-4).map((e) => e.action)).toEqual(['add_alarm', 'escalate', 'plan', 'command'])
     expect(inc.timeline.find((e) => e.action === 'escalate')!.note).toBe('hazard gas → gas_fire (alarm a-9)')
   })
@@ -97,9 +102,8 @@ describe('IncidentManager: incidents from alarms', () => {
     const { manager, port } = harness()
     const inc = manager.onAlarm(alarm('a-1', { type: 'gas_fire', rule: 'correlation', level: 2, metric: undefined }))!
     expect(inc).toMatchObject({ hazard: 'gas_fire', level: 2, plan: 'gas-fire' })
-    expect(port.sent.map((s) => `${s.payload.command}:${s.device}`)).toEqual([
-      'sound_siren:chl-panel', 'close_valve:chl-gas-1', 'close_valve:chl-gas-2',
-    ])
+    expect(port.sent.map((s) => `${s.payload.command}:${s.device}`)).toEqual(['sound_siren:chl-panel'])
+    expect(inc.commands.filter((c) => c.state === 'proposed').map((c) => `${c.command}:${c.device}`)).toEqual(['close_valve:chl-gas-1', 'close_valve:chl-gas-2'])
   })
 
   it('keeps areas apart: a red chlorine alarm in the tank farm opens its own toxic incident', () => {
@@ -108,7 +112,8 @@ describe('IncidentManager: incidents from alarms', () => {
     const inc = manager.onAlarm(alarm('a-2', { area: 'tank', device: 'tank-cl2-1', metric: 'cl2', value: 2.4, threshold: 2 }))!
     expect(inc).toMatchObject({ id: 'i-2', hazard: 'toxic', plan: 'toxic-release', title: '有毒气体泄漏 · 液氯罐区' })
     expect(inc.steps.map((s) => s.id)).toContain('water_curtain')
-    expect(port.sent.slice(2).map((s) => s.topic)).toEqual(['parks/vtc/ti01/tank-cl2-1/cmd', 'parks/vtc/ti01/tank-gas-1/cmd'])
+    expect(port.sent).toEqual([])
+    expect(inc.commands.map((c) => `${c.topic}:${c.state}`)).toEqual(['parks/vtc/ti01/tank-cl2-1/cmd:proposed', 'parks/vtc/ti01/tank-gas-1/cmd:proposed'])
     expect(manager.open().map((i) => i.id).sort()).toEqual(['i-1', 'i-2'])
   })
 
@@ -170,7 +175,8 @@ describe('IncidentManager: opening by hand', () => {
     })
     expect(port.sent).toEqual([])
     expect(inc.timeline.map((e) => e.action)).toEqual(['open', 'plan'])
-    expect(manager.planOf('i-1')!.commands.some((c) => c.command === 'close_valve' && c.auto === false)).toBe(true)
+    expect(inc.commands).toEqual([]) // offered in the menu, not even proposed
+    expect(manager.planOf('i-1')!.commands.some((c) => c.command === 'close_valve' && c.mode === 'offer')).toBe(true)
   })
 
   it('attaches the alarms named, refusing one already in another open incident', () => {
@@ -189,6 +195,7 @@ describe('IncidentManager: opening by hand', () => {
     expect(code(() => manager.open('zhang', { park: 'grp', hazard: 'toxic', level: 2, alarms: ['a-3'] }))).toBe('invalid_field')
     const inc = manager.open('zhang', { park: 'vtc', area: 'tank', hazard: 'toxic', level: 2, alarms: ['a-3'] })
     expect(inc).toMatchObject({ level: 1, plan: 'toxic-release', devices: ['tank-cl2-1'] })
-    expect(port.sent.map((s) => s.device)).toEqual(['tank-cl2-1', 'tank-gas-1'])
+    expect(port.sent).toEqual([])
+    expect(inc.commands.map((c) => `${c.device}:${c.state}`)).toEqual(['tank-cl2-1:proposed', 'tank-gas-1:proposed'])
   })
 })

@@ -87,10 +87,18 @@ describe('hazard of an alarm', () => {
     expect(hazardOfAlarm(alarm('a', over), device === undefined ? undefined : dev(device))).toBe(hazard)
   })
 
+  // At equal level toxic takes priority over combustible (GB/T 50493 §3.0.2); a more severe level names the incident.
   it.each([
-    ['gas', 'fire', 'gas_fire'], ['fire', 'gas', 'gas_fire'], ['gas', 'gas_fire', 'gas_fire'], ['toxic', 'fire', 'fire'],
-    ['gas', 'toxic', 'gas'], ['toxic', 'gas', 'toxic'], ['emission', 'toxic', 'toxic'], ['fire', 'other', 'fire'],
-  ] as const)('%s + %s → %s', (a, b, out) => {
-    expect(combineHazards(a, b)).toBe(out)
+    ['gas', 1, 'fire', 1, 'gas_fire'], ['fire', 1, 'gas', 2, 'gas_fire'], ['gas', 1, 'gas_fire', 2, 'gas_fire'], ['toxic', 1, 'fire', 1, 'fire'],
+    ['gas', 1, 'toxic', 1, 'toxic'], ['toxic', 1, 'gas', 1, 'toxic'], ['gas', 2, 'toxic', 2, 'toxic'], ['gas', 4, 'toxic', 4, 'toxic'],
+    ['gas', 1, 'toxic', 2, 'gas'], ['toxic', 2, 'gas', 1, 'gas'], ['gas', 2, 'toxic', 1, 'toxic'], ['toxic', 1, 'gas', 2, 'toxic'],
+    ['emission', 1, 'toxic', 2, 'toxic'], ['fire', 1, 'other', 1, 'fire'],
+  ] as const)('%s L%i + %s L%i → %s', (a, la, b, lb, out) => {
+    expect(combineHazards({ hazard: a, level: la }, { hazard: b, level: lb })).toBe(out)
+  })
+
+  it('a gas_confirmed detector measuring a combustible and a toxic gas is toxic (toxic first)', () => {
+    expect(hazardOfAlarm(alarm('a', { type: 'gas_confirmed', metric: undefined }), { kind: 'gas', metrics: ['lel', 'h2s'] })).toBe('toxic')
+    expect(hazardOfAlarm(alarm('a', { type: 'gas_confirmed', metric: undefined }), { kind: 'gas', metrics: ['lel'] })).toBe('gas')
   })
 })

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
-import { isIncidentError, type IncidentManager } from '../../response/index.js'
+import { CONFIRMING_ROLES, isIncidentError, type IncidentManager } from '../../response/index.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { OPERATOR_ROLES } from '../auth.js'
 import type { Incident } from '../../model/incident.js'
@@ -72,6 +72,21 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Send a command to a device (close_valve, open_valve, sound_siren, silence_siren)', security: sec, params: IdParams, body: CommandBody },
     }, async (req) => act(req, 'command', () => s.incidents.sendCommand(req.params.id, req.user.name, req.body)))
+
+    // A proposed command: one click confirms it (then it is published) or dismisses it (a note says why).
+    // Who and when are on the command and in the timeline; the request is in the audit log.
+    const CommandParams = Type.Object({ id: Type.String({ maxLength: 80 }), command: Type.String({ maxLength: 100 }) })
+    const DecisionBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), Type.Null()])
+    const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema }
+    app.post<{ Params: { id: string; command: string }; Body: { note?: string } | null }>('/api/v1/incidents/:id/commands/:command/confirm', {
+      onRequest: app.requireRole(...CONFIRMING_ROLES),
+      schema: { tags: ['incidents'], summary: 'Confirm a proposed command (responder, safety, admin): it is published with its expiry; refused after the proposal expired', security: sec, params: CommandParams, body: DecisionBody, response: errors },
+    }, async (req) => act(req, 'command.confirm', () => s.incidents.confirmCommand(req.params.id, req.params.command, req.user.name, req.body ?? {})))
+
+    app.post<{ Params: { id: string; command: string }; Body: { note?: string } | null }>('/api/v1/incidents/:id/commands/:command/dismiss', {
+      onRequest: app.requireRole(...CONFIRMING_ROLES),
+      schema: { tags: ['incidents'], summary: 'Dismiss a proposed command with a note (responder, safety, admin): nothing is published', security: sec, params: CommandParams, body: DecisionBody, response: errors },
+    }, async (req) => act(req, 'command.dismiss', () => s.incidents.dismissCommand(req.params.id, req.params.command, req.user.name, req.body ?? {})))
 
     app.post<{ Params: { id: string }; Body: { alarm: string } }>('/api/v1/incidents/:id/alarms', {
       onRequest: app.requireRole(...OPERATOR_ROLES),

@@ -3,6 +3,8 @@ import YAML from 'yaml'
 import { firstSchemaError } from '../model/schema-errors.js'
 import { Zone } from '../model/zone.js'
 import { isMetricOfKind } from '../model/vocabulary.js'
+import { deviceGasProblem, layerProblem, type SettingProblem } from '../catalogue/device-gas-settings.js'
+import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 
 /**
  * The zone file (YAML or JSON): parks, enterprises, areas, devices, gateways, users.
@@ -42,7 +44,9 @@ export function parseZone(text: string, file = '(zone)'): Zone {
   const first = firstSchemaError(Zone, raw)
   if (first) throw new ZoneFileError(file, first.path, first.problem)
   const zone = raw as Zone
+  gasCatalogue() // the catalogue's gases are gas-device metrics from here on
   checkReferences(zone, file)
+  checkGasSettings(zone, file)
   return zone
 }
 
@@ -83,4 +87,20 @@ function checkReferences(zone: Zone, file: string): void {
       if (!isMetricOfKind(d.kind, m)) throw new ZoneFileError(file, `${at}/metrics/${mi}`, `metric ${m} is not one of a ${d.kind} device's metrics`)
     })
   })
+}
+
+/**
+ * Gas detectors' declared units, and set-point overrides at every layer under the standard's
+ * ceilings (GB/T 50493-2019 §5.5.2) unless they say `exceedsStandard` with a `reason`.
+ */
+function checkGasSettings(zone: Zone, file: string): void {
+  const fail = (at: string, p: SettingProblem | undefined): void => {
+    if (p) throw new ZoneFileError(file, `${at}${p.path}`, p.problem)
+  }
+  fail('', layerProblem(zone.setpoints))
+  zone.parks.forEach((p, pi) => {
+    fail(`/parks/${pi}`, layerProblem(p.setpoints))
+    p.areas.forEach((a, ai) => fail(`/parks/${pi}/areas/${ai}`, layerProblem(a.setpoints)))
+  })
+  zone.devices.forEach((d, di) => fail(`/devices/${di}`, deviceGasProblem(d)))
 }

@@ -29,6 +29,9 @@ export const MetricSetpoints = Type.Object(
     offDelaySec: Type.Optional(Type.Number({ minimum: 0 })),
     /** Rate of rise, units per minute (e.g. 8 °C/min for heat detectors). */
     rateOfRisePerMin: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
+    /** Set points above the standard's ceiling (GB/T 50493-2019 §5.5.2) are refused unless this is true and `reason` says why (kept, shown, audited). */
+    exceedsStandard: Type.Optional(Type.Boolean()),
+    reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 )

@@ -13,8 +13,11 @@
  * is judged elsewhere. Energy meters have budgets elsewhere too. So emission and energy
  * devices get no set-point rule unless their own `setpoints` name one.
  */
-import type { MetricSetpoints, Setpoints } from '../model/device.js'
-import type { DeviceKind, ToxicGas } from '../model/vocabulary.js'
+import { gasCatalogue } from '../catalogue/gas-catalogue.js'
+import { standardLevels } from '../catalogue/setpoint-ceilings.js'
+import type { MetricSetpoints } from '../model/device.js'
+import type { DeviceKind } from '../model/vocabulary.js'
+import type { SetpointSource } from './setpoint-resolver.js'
 
 /**
  * Default deadband as a fraction of the mildest set point. ISA-18.2 (IEC 62682) and EEMUA 191
@@ -37,30 +40,24 @@ export const SAFETY_TIMING = { onDelaySec: 0, offDelaySec: 5 } as const
 export const GENERIC_TIMING = { onDelaySec: 0, offDelaySec: 5 } as const
 
 /**
- * Toxic-gas first-level set points, mg/m³ (GB/T 50493-2019 first level ≤ 100 % OEL; OEL =
- * MAC where the gas has one, else PC-TWA, from GBZ 2.1-2019). Second level = 2 × first
- * (≤ 200 % OEL).
+ * Gas set points come from the gas catalogue (hub/catalogue/gases.yaml) through the
+ * standard's rule (catalogue/setpoint-ceilings.ts), at the ceilings of GB/T 50493-2019 §5.5.2:
+ * combustible 25 / 50 %LEL, open path 1 / 2 LEL·m, toxic 1× / 2× OEL (OEL = MAC where set,
+ * else PC-TWA, GBZ 2.1-2019), or 5 % / 10 % IDLH where the detector's range cannot reach the
+ * OEL. So a gas added to the catalogue has its set points with no edit here.
  *
  * | gas  | MAC | PC-TWA | 一级 | 二级 |
  * |------|-----|--------|------|------|
  * | h2s  | 10  | –      | 10   | 20   |
  * | co   | –   | 20     | 20   | 40   |
- * | no2  | –   | 5      | 5    | 10   |
  * | cl2  | 1   | –      | 1    | 2    |
- * | so2  | –   | 5      | 5    | 10   |
- * | nh3  | –   | 20     | 20   | 40   |
- * | c6h6 | –   | 6      | 6    | 12   |
  * | hcl  | 7.5 | –      | 7.5  | 15   |
+ * | … the catalogue's other toxic gases likewise |
  */
-export const TOXIC_FIRST_LEVEL: Readonly<Record<ToxicGas, number>> = {
-  h2s: 10,
-  co: 20,
-  no2: 5,
-  cl2: 1,
-  so2: 5,
-  nh3: 20,
-  c6h6: 6,
-  hcl: 7.5,
+function gasDefaults(metric: string, range: readonly [number, number] | undefined): DefaultSetpoints | undefined {
+  if (metric === 'o2') return OXYGEN
+  const levels = standardLevels(gasCatalogue(), metric, range)
+  return levels && { setpoints: twoStage(levels.first, levels.second), source: { layer: 'standard', clause: levels.clause } }
 }
 
 /** GB/T 50493-2019 two-stage high set point: first level (一级) orange, second level (二级) red. */
@@ -79,28 +76,26 @@ function round(x: number): number {
   return Math.round(x * 1e6) / 1e6
 }
 
-const toxic = Object.fromEntries(
-  Object.entries(TOXIC_FIRST_LEVEL).map(([gas, first]) => [gas, twoStage(first, first * 2)]),
-) as Record<ToxicGas, MetricSetpoints>
+/** The first-level set point of a toxic gas by the standard's rule (mg/m³), for a detector with `range`. */
+export function toxicFirstLevel(metric: string, range?: readonly [number, number]): number | undefined {
+  return gasCatalogue().isToxic(metric) ? standardLevels(gasCatalogue(), metric, range)?.first : undefined
+}
 
-/** Gas detectors (GB/T 50493-2019). */
-const GAS: Setpoints = {
-  // Combustible, point detector: first level ≤ 25 %LEL, second level ≤ 50 %LEL.
-  lel: twoStage(25, 50),
-  ...toxic,
-  // Oxygen: low 19.5 %VOL, high 23.5 %VOL (check: DOMAIN.md takes these from secondary
-  // sources; keep them in configuration). Deadband 0.5 %VOL = 2 % of a 0–25 %VOL analyser
-  // range (ISA-18.2 starting values), not 5 % of the set point, which would be ~1 %VOL.
-  o2: {
+// Oxygen: low 19.5 %VOL, high 23.5 %VOL (GB/T 50493-2019 §5.5.2(4), "宜": recommended values).
+// Deadband 0.5 %VOL = 2 % of a 0–25 %VOL analyser range (ISA-18.2 starting values), not 5 % of
+// the set point, which would be ~1 %VOL.
+const OXYGEN: DefaultSetpoints = {
+  setpoints: {
     low: [{ value: 19.5, level: 2, stage: 'low' }],
     high: [{ value: 23.5, level: 2, stage: 'high' }],
     deadband: 0.5,
     ...SAFETY_TIMING,
   },
+  source: { layer: 'standard', clause: 'GB/T 50493-2019 §5.5.2(4): 19.5 / 23.5 %VOL' },
 }
 
 /** Fire detectors. A single detector in alarm is a fire alarm → orange (2) (DOMAIN.md). */
-const FIRE: Setpoints = {
+const FIRE: Readonly<Record<string, DefaultSetpoints>> = {
   // Fixed-temperature heat: 57 °C, a typical class A1 point heat detector (EN 54-5 / GB 4716:
   // class A1 static response between 54 and 65 °C; 57 °C is also the usual 135 °F ordinary
   // rating). Deadband 2 °C ≈ 1 % of a heat detector's span (ISA-18.2 temperature figure),
@@ -108,26 +103,31 @@ const FIRE: Setpoints = {
   // Rate of rise: about 8 °C/min (DOMAIN.md; the 15 °F/min ≈ 8.3 °C/min of common
   // rate-of-rise elements, check). Evaluated by rate-of-rise.ts on a 60 s window.
   temp: {
-    high: [{ value: 57, level: 2, stage: 'fixed' }],
-    deadband: 2,
-    rateOfRisePerMin: 8,
-    ...SAFETY_TIMING,
+    setpoints: { high: [{ value: 57, level: 2, stage: 'fixed' }], deadband: 2, rateOfRisePerMin: 8, ...SAFETY_TIMING },
+    source: { layer: 'default', clause: 'GB 4716 / EN 54-5 class A1 heat detector (54–65 °C); rate of rise ≈ 8 °C/min' },
   },
   // Smoke obscuration: 10 %obs/m, a configurable default (check): inside the UL 268
   // sensitivity window of point smoke detectors, 0.5–4 %/ft ≈ 1.6–12.5 %obs/m.
   smoke: {
-    high: [{ value: 10, level: 2, stage: 'alarm' }],
-    deadband: round(10 * DEADBAND_FRACTION),
-    ...SAFETY_TIMING,
+    setpoints: { high: [{ value: 10, level: 2, stage: 'alarm' }], deadband: round(10 * DEADBAND_FRACTION), ...SAFETY_TIMING },
+    source: { layer: 'default', clause: 'UL 268 point smoke sensitivity 1.6–12.5 %obs/m (hub default, check)' },
   },
 }
 
-/** Default set points per device kind. Emission and energy: none (see the file comment). */
-export const DEFAULT_SETPOINTS: Readonly<Record<DeviceKind, Setpoints>> = {
-  gas: GAS,
-  fire: FIRE,
-  emission: {},
-  energy: {},
+/** A default set point of a metric and where it comes from (a standard's clause, or the hub's own default). */
+export interface DefaultSetpoints {
+  setpoints: MetricSetpoints
+  source: SetpointSource
+}
+
+/**
+ * Default set points of a metric on a device of a kind with measuring `range` (the device's,
+ * else the catalogue's default). Emission and energy: none (see the file comment).
+ */
+export function defaultSetpoints(kind: DeviceKind, metric: string, range?: readonly [number, number]): DefaultSetpoints | undefined {
+  if (kind === 'gas') return gasDefaults(metric, range)
+  if (kind === 'fire') return FIRE[metric]
+  return undefined
 }
 
 /** Kinds whose devices are safety devices by default and take the layered set points. */

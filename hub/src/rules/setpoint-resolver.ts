@@ -10,20 +10,44 @@
  * (a gas detector's `so2` is a workplace set point, a CEMS stack's `so2` an emission
  * concentration). So the shared layers apply to safety kinds (gas, fire) only; emission and
  * energy devices take nothing but their own `device.setpoints`.
+ *
+ * Every resolved stage says where it comes from (`source`): the standard's clause for a
+ * default, or the layer of the override that set it, with the standard's ceiling of that
+ * stage and, for an override let above it, `exceedsStandard` and its `reason`.
  */
+import { gasCatalogue } from '../catalogue/gas-catalogue.js'
+import { ceilingOf, standardLevels, type StandardLevels } from '../catalogue/setpoint-ceilings.js'
 import type { Device, MetricSetpoints, Setpoints } from '../model/device.js'
+import { UNITS } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
-import { DEADBAND_FRACTION, DEFAULT_SETPOINTS, GENERIC_TIMING, SAFETY_KINDS } from './defaults.js'
+import { DEADBAND_FRACTION, defaultSetpoints, GENERIC_TIMING, SAFETY_KINDS } from './defaults.js'
+
+/** Where a set point comes from: a standard's clause, the hub's own default, or an override's layer. */
+export type SetpointLayer = 'standard' | 'default' | 'zone' | 'park' | 'area' | 'device'
+
+export interface SetpointSource {
+  layer: SetpointLayer
+  /** The standard's clause behind the stage (or behind its ceiling, for an override). */
+  clause?: string | undefined
+  /** The standard's ceiling of this stage (GB/T 50493-2019 §5.5.2), where it sets one. */
+  ceiling?: number | undefined
+  /** An override let above the ceiling, with its reason. */
+  exceedsStandard?: boolean | undefined
+  reason?: string | undefined
+}
 
 export interface Stage {
   value: number
   level: number
   stage?: string | undefined
+  source?: SetpointSource | undefined
 }
 
 /** Set points of one metric with every field decided. */
 export interface ResolvedSetpoints {
   metric: string
+  /** The unit of the values (readings declared in ppm are converted to it first). */
+  unit: string | undefined
   /** High stages, mildest first (ascending value). */
   high: Stage[]
   /** Low stages, mildest first (descending value). */
@@ -81,24 +105,29 @@ export function mergeSetpoints(...layers: (MetricSetpoints | undefined)[]): Metr
  * Resolve one metric; `undefined` when the metric has no high, low or rate-of-rise set
  * point (no rule).
  */
-export function resolveMetric(device: Pick<Device, 'kind' | 'setpoints'>, metric: string, layers: SetpointLayers): ResolvedSetpoints | undefined {
+export function resolveMetric(device: Pick<Device, 'kind' | 'setpoints' | 'ranges'>, metric: string, layers: SetpointLayers): ResolvedSetpoints | undefined {
   const shared = SAFETY_KINDS.has(device.kind)
-  const merged = shared
-    ? mergeSetpoints(
-        DEFAULT_SETPOINTS[device.kind][metric],
-        layers.zone?.[metric],
-        layers.park?.[metric],
-        layers.area?.[metric],
-        device.setpoints?.[metric],
-      )
-    : mergeSetpoints(device.setpoints?.[metric])
-  const high = [...(merged.high ?? [])].sort((a, b) => a.value - b.value)
-  const low = [...(merged.low ?? [])].sort((a, b) => b.value - a.value)
+  const range = device.ranges?.[metric]
+  const defaults = shared ? defaultSetpoints(device.kind, metric, range) : undefined
+  const overrides: [SetpointLayer, MetricSetpoints | undefined][] = shared
+    ? [['zone', layers.zone?.[metric]], ['park', layers.park?.[metric]], ['area', layers.area?.[metric]], ['device', device.setpoints?.[metric]]]
+    : [['device', device.setpoints?.[metric]]]
+  const merged = mergeSetpoints(defaults?.setpoints, ...overrides.map(([, sp]) => sp))
+  const levels = device.kind === 'gas' ? standardLevels(gasCatalogue(), metric, range) : undefined
+  const sourceOf = (dir: 'high' | 'low'): SetpointSource => {
+    const over = overrides.findLast(([, sp]) => sp?.[dir] !== undefined)
+    if (!over) return defaults?.source ?? { layer: 'device' }
+    const sp = over[1] as MetricSetpoints
+    return { layer: over[0], clause: levels?.clause, exceedsStandard: sp.exceedsStandard, reason: sp.exceedsStandard ? sp.reason : undefined }
+  }
+  const high = withSources([...(merged.high ?? [])].sort((a, b) => a.value - b.value), sourceOf('high'), levels)
+  const low = withSources([...(merged.low ?? [])].sort((a, b) => b.value - a.value), sourceOf('low'), undefined)
   if (high.length === 0 && low.length === 0 && merged.rateOfRisePerMin === undefined) return undefined
   const magnitudes = [...high, ...low].map((s) => Math.abs(s.value))
   const fallbackDeadband = magnitudes.length ? Math.min(...magnitudes) * DEADBAND_FRACTION : 0
   return {
     metric,
+    unit: UNITS[metric],
     high,
     low,
     deadband: merged.deadband ?? fallbackDeadband,
@@ -108,11 +137,20 @@ export function resolveMetric(device: Pick<Device, 'kind' | 'setpoints'>, metric
   }
 }
 
+/** Stages with their source; high stages of a metric the standard bounds carry their ceiling. */
+function withSources(stages: Stage[], source: SetpointSource, levels: StandardLevels | undefined): Stage[] {
+  return stages.map((s, i) => {
+    const ceiling = levels && ceilingOf(levels, i)
+    const over = source.exceedsStandard === true && ceiling !== undefined && s.value > ceiling
+    return { ...s, source: { ...source, ceiling, exceedsStandard: over || undefined, reason: over ? source.reason : undefined } }
+  })
+}
+
 /**
  * Resolve every metric of a device that has a rule: its measured metrics (safety kinds) and
  * any metric its own `setpoints` name (all kinds).
  */
-export function resolveDevice(device: Pick<Device, 'kind' | 'metrics' | 'setpoints'>, layers: SetpointLayers): Map<string, ResolvedSetpoints> {
+export function resolveDevice(device: Pick<Device, 'kind' | 'metrics' | 'setpoints' | 'ranges'>, layers: SetpointLayers): Map<string, ResolvedSetpoints> {
   const metrics = new Set<string>(Object.keys(device.setpoints ?? {}))
   if (SAFETY_KINDS.has(device.kind)) for (const m of device.metrics) metrics.add(m)
   const out = new Map<string, ResolvedSetpoints>()

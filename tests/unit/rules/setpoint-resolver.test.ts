@@ -12,9 +12,14 @@ describe('set-point layers: defaults ← zone ← park ← area ← device, per 
   it('area beats park beats zone; fields not overridden come from earlier layers', () => {
     const d = device('h2s-1', 'gas', ['h2s'])
     const engine = engineWith([d], undefined, layers)
+    const clause = 'GB/T 50493-2019 §5.5.2(3): ≤ 100 % / 200 % OEL (MAC 10 mg/m³, GBZ 2.1-2019)'
     expect(engine.effectiveSetpoints('h2s-1')?.get('h2s')).toEqual({
       metric: 'h2s',
-      high: [{ value: 6, level: 2 }, { value: 12, level: 1 }],
+      unit: 'mg/m³',
+      high: [
+        { value: 6, level: 2, source: { layer: 'area', clause, ceiling: 10 } },
+        { value: 12, level: 1, source: { layer: 'area', clause, ceiling: 20 } },
+      ],
       low: [],
       deadband: 1, // area
       onDelaySec: 0, // default
@@ -29,7 +34,7 @@ describe('set-point layers: defaults ← zone ← park ← area ← device, per 
     const d = device('h2s-2', 'gas', ['h2s'], { setpoints: { h2s: { high: [{ value: 15, level: 1, stage: 'second' }] } } })
     const engine = engineWith([d], undefined, layers)
     const sp = engine.effectiveSetpoints('h2s-2')?.get('h2s')
-    expect(sp?.high).toEqual([{ value: 15, level: 1, stage: 'second' }])
+    expect(sp?.high).toEqual([{ value: 15, level: 1, stage: 'second', source: expect.objectContaining({ layer: 'device', ceiling: 10 }) }])
     expect(sp?.deadband).toBe(1)
     expect(sp?.offDelaySec).toBe(7)
     expect(feed(engine, d, [[0, 14.9]], 'h2s')).toEqual([])

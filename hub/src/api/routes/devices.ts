@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
+import { deviceGasProblem, exceedanceLines } from '../../catalogue/device-gas-settings.js'
 import { RegistryError, type RegisteredDevice } from '../../registry/device-registry.js'
 import { EVERY_PATTERN } from '../../store/queries.js'
 import type { ApiServices } from '../services.js'
@@ -58,9 +59,14 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     if (d.area !== undefined && !park.areas.some((a) => a.id === d.area)) throw badRequest(`unknown area ${d.area} in park ${d.park}`)
     const wrong = d.metrics.find((m) => !isMetricOfKind(d.kind, m))
     if (wrong) throw badRequest(`metric ${wrong} is not one of a ${d.kind} device's metrics`)
+    // Units a gas detector declares; set points above GB/T 50493-2019 §5.5.2 only with exceedsStandard and a reason.
+    const gasProblem = deviceGasProblem(d)
+    if (gasProblem) throw badRequest(`${gasProblem.path}: ${gasProblem.problem}`)
     try {
       const created = await registry.provision(d)
       req.log.info({ device: d.id, by: req.user.name }, 'device provisioned')
+      for (const line of exceedanceLines(d))
+        services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'setpoint_exceeds_standard', target: d.id, ok: true, detail: line })
       return reply.status(201).send(created)
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'exists') throw conflict(err.message)

@@ -4,7 +4,13 @@ import type { Device } from '../../model/device.js'
 import type { ResolvedSetpoints } from '../../rules/index.js'
 import { ErrorSchema, notFound } from '../errors.js'
 
-/** The effective set points of a device (GB/T 50493 defaults with zone/park/area/device overrides), for drawing on trends. */
+/**
+ * The effective set points of a device (GB/T 50493 defaults with zone/park/area/device
+ * overrides), for drawing on trends. Each stage carries its `source`: the standard's clause,
+ * or the override's layer with the standard's ceiling and, when let above it,
+ * `exceedsStandard` and the `reason`. `declaredUnit`: the unit the device reports in when it
+ * is not the metric's own `unit` (converted before the set points apply).
+ */
 export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, ResolvedSetpoints> | undefined, device: (id: string) => Device | undefined): FastifyPluginAsync {
   return async (app) => {
     app.get<{ Params: { id: string } }>('/api/v1/devices/:id/setpoints', {
@@ -12,8 +18,9 @@ export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, Re
       schema: { tags: ['devices'], summary: 'Effective set points per metric', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 404: ErrorSchema } },
     }, async (req) => {
       if (!device(req.params.id)) throw notFound(`device ${req.params.id} not found`)
-      const metrics: Record<string, ResolvedSetpoints> = {}
-      for (const [m, sp] of effective(req.params.id) ?? []) metrics[m] = sp
+      const units = device(req.params.id)?.units
+      const metrics: Record<string, ResolvedSetpoints & { declaredUnit?: string | undefined }> = {}
+      for (const [m, sp] of effective(req.params.id) ?? []) metrics[m] = units?.[m] === undefined ? sp : { ...sp, declaredUnit: units[m] }
       return { device: req.params.id, metrics }
     })
   }

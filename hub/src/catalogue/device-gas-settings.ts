@@ -1,0 +1,61 @@
+/**
+ * Checks of the gas settings a zone file or a provisioning request gives: the units a gas
+ * detector declares, and set-point overrides against the standard's ceilings (GB/T 50493-2019
+ * §5.5.2; setpoint-ceilings.ts). One place, so the zone file and the API refuse alike.
+ */
+import type { Device, MetricSetpoints, Setpoints } from '../model/device.js'
+import { gasCatalogue } from './gas-catalogue.js'
+import { ceilingProblem, stagesAboveCeiling, standardLevels } from './setpoint-ceilings.js'
+
+export interface SettingProblem {
+  /** JSON pointer inside the device or layer, e.g. `/setpoints/h2s`. */
+  path: string
+  problem: string
+}
+
+/** Set points of one metric under the standard's ceilings, for a detector with `range`. */
+function setpointProblem(metric: string, sp: MetricSetpoints, range: readonly [number, number] | undefined): SettingProblem | undefined {
+  const problem = ceilingProblem(metric, sp, standardLevels(gasCatalogue(), metric, range))
+  return problem === undefined ? undefined : { path: `/setpoints/${metric}`, problem }
+}
+
+/**
+ * A shared layer (zone, park or area `setpoints`): it applies to every safety device below it,
+ * so it is judged against the catalogue's default ranges.
+ */
+export function layerProblem(setpoints: Setpoints | undefined): SettingProblem | undefined {
+  for (const [metric, sp] of Object.entries(setpoints ?? {})) {
+    const p = setpointProblem(metric, sp, undefined)
+    if (p) return p
+  }
+  return undefined
+}
+
+/** A gas detector's declared units and its own set points; other kinds have nothing to check here. */
+export function deviceGasProblem(device: Device): SettingProblem | undefined {
+  if (device.kind !== 'gas') return undefined
+  const cat = gasCatalogue()
+  for (const [metric, unit] of Object.entries(device.units ?? {})) {
+    if (!device.metrics.includes(metric)) return { path: `/units/${metric}`, problem: `unit for ${metric}, which the device does not measure` }
+    const problem = cat.unitProblem(metric, unit)
+    if (problem) return { path: `/units/${metric}`, problem }
+  }
+  for (const [metric, sp] of Object.entries(device.setpoints ?? {})) {
+    const p = setpointProblem(metric, sp, device.ranges?.[metric])
+    if (p) return p
+  }
+  return undefined
+}
+
+/** The overrides a gas detector keeps above the standard's ceilings, one line each (for the audit log). */
+export function exceedanceLines(device: Device): string[] {
+  if (device.kind !== 'gas') return []
+  const out: string[] = []
+  for (const [metric, sp] of Object.entries(device.setpoints ?? {})) {
+    const levels = standardLevels(gasCatalogue(), metric, device.ranges?.[metric])
+    const above = stagesAboveCeiling(sp, levels)
+    if (above.length && levels)
+      out.push(`${metric}: ${above.map((s) => `${s.value} > ${s.ceiling} ${levels.unit}`).join(', ')} (${levels.clause}); reason: ${sp.reason ?? ''}`)
+  }
+  return out
+}

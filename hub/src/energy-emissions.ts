@@ -89,7 +89,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
     const main = new Map<string, string>()
     for (const d of [...deps.devices()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       if (d.kind === 'energy') {
-        m.set(d.id, { device: d.id, park: d.park, enterprise: d.enterprise, submeter: d.submeter === true, intervalSec: d.interval })
+        m.set(d.id, { device: d.id, park: d.park, enterprise: d.enterprise, submeter: d.submeter === true, intervalSec: d.interval, maxRate: d.maxRate })
         const electric = d.metrics.includes('kwh') || d.metrics.includes('kw')
         if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
       } else if (d.kind === 'emission') {
@@ -169,7 +169,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         try {
           if (r.kind === 'energy') {
             const m = meterMeta(r.device)
-            const info: MeterInfo = { id: r.device, park: r.park, enterprise: r.enterprise, interval: m?.intervalSec ?? 60, submeter: m?.submeter ?? false }
+            const info: MeterInfo = { id: r.device, park: r.park, enterprise: r.enterprise, interval: m?.intervalSec ?? 60, submeter: m?.submeter ?? false, maxRate: m?.maxRate }
             out.push(...budget.onReading(r, info, now))
             backfill.mark('energy', r.ts, now)
           } else if (r.kind === 'emission') {

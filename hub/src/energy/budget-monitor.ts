@@ -9,7 +9,8 @@
  * of each interval's end (counter.ts); only the current period (by the clock) raises; when
  * the period rolls over, its conditions clear.
  *
- * Maximum demand (level 3, yellow): the mean active power over fixed 15-minute windows, the
+ * Maximum demand (level 4, blue, class energy — DOMAIN.md: a demand or budget alarm is energy
+ * class, blue IV): the mean active power over fixed 15-minute windows, the
  * demand interval of Chinese two-part tariff meters (最大需量, check the supply contract), of
  * the main electricity meters (not sub-meters) of an enterprise or a park, against the
  * contracted maximum demand (rule `max_demand`, type `max_demand_exceeded`, metric `kw`).
@@ -17,12 +18,19 @@
  * intervals cover (gaps left out). A window is judged once, when every meter in it has
  * reported past its end or at `tick` a minute after it ends; a later window at or below
  * the limit clears the condition.
+ *
+ * Only plausible data count (counter.ts `advance`, meter-limits.ts): a counter step above the
+ * meter's rated rate, a negative counter, or an active power above the rated power is left
+ * out of use and demand, raises `meter_implausible` (plausibility-alarms.ts), and a budget
+ * alarm's message says how many steps of its period were left out.
  */
 import type { Transition } from '../model/alarm.js'
 import type { Reading } from '../model/reading.js'
 import type { LocalCalendar } from './calendar.js'
 import { ENERGY_CARRIERS, isCarrier, round, toKgce, type Carrier } from './coefficients.js'
-import { step } from './counter.js'
+import { advance, isImplausible, type CounterState } from './counter.js'
+import { maxRatesOf } from './meter-limits.js'
+import { PlausibilityAlarms } from './plausibility-alarms.js'
 import type { EnergySettingsResolved, ScopeInfo } from './settings.js'
 
 export const DEMAND_WINDOW_MS = 15 * 60_000
@@ -35,10 +43,16 @@ export interface MeterInfo {
   enterprise: string
   interval: number
   submeter: boolean
+  /** Rated maximum rate per metric, per hour (the device's `maxRate`); absent: the defaults. */
+  maxRate?: Readonly<Record<string, number>> | undefined
 }
 
+const UNIT: Readonly<Record<Carrier, string>> = { kwh: 'kWh', gas_m3: 'm³', steam_t: 't', water_m3: 'm³' }
+
 interface MeterState {
-  baseline: Partial<Record<Carrier, { ts: number; value: number }>>
+  counters: Partial<Record<Carrier, CounterState>>
+  /** Time of the newest reading of each counter (older ones are history). */
+  seen: Partial<Record<Carrier, number>>
   /** Start of the latest demand window this meter reported in. */
   window: number
 }
@@ -71,6 +85,9 @@ export class BudgetMonitor {
   private readonly groups = new Map<string, DemandGroup>()
   /** Condition key → whether active (absent: unknown, e.g. after a restart). */
   private readonly state = new Map<string, boolean>()
+  /** `e:<id>` / `p:<id>` → `d:…` / `m:…` → implausible steps left out. */
+  private readonly excluded = new Map<string, Map<string, number>>()
+  private readonly plausibility = new PlausibilityAlarms()
 
   constructor(private readonly d: BudgetMonitorDeps) {}
 
@@ -79,17 +96,34 @@ export class BudgetMonitor {
     const out: Transition[] = []
     const m = this.meterState(meter.id)
     const s = this.d.settings
+    const rates = maxRatesOf({ maxRate: meter.maxRate })
     const counted = !meter.submeter
     const win = Math.floor(r.ts / DEMAND_WINDOW_MS) * DEMAND_WINDOW_MS
     let kgce = 0
+    let excluded = 0
     for (const [metric, value] of Object.entries(r.values)) {
       if (!isCarrier(metric)) continue
-      const base = m.baseline[metric]
-      if (base && r.ts <= base.ts) continue // older than what the meter already said: history
-      m.baseline[metric] = { ts: r.ts, value }
-      if (!base) continue
-      const st = step(base.value, value)
-      m.baseline[metric].value = st.baseline
+      const seen = m.seen[metric]
+      if (seen !== undefined && r.ts <= seen) continue // older than what the meter already said: history
+      if (value < 0) {
+        excluded++
+        out.push(...this.plausibility.implausible(meter, { reason: 'negative_counter', metric, to: value, limit: 0, unit: UNIT[metric] }, r.ts))
+        continue
+      }
+      m.seen[metric] = r.ts
+      const state = m.counters[metric]
+      if (!state) {
+        m.counters[metric] = { baseline: { ts: r.ts, value } }
+        continue
+      }
+      const base = state.baseline
+      const st = advance(state, { ts: r.ts, value }, rates[metric])
+      m.counters[metric] = st.state
+      if (isImplausible(st.kind) || st.kind === 'reset' || st.kind === 'drop') {
+        if (st.kind !== 'reset' && st.kind !== 'drop') excluded++
+        const reason = st.delta < 0 ? 'backward_step' : 'above_rated_rate'
+        out.push(...this.plausibility.implausible(meter, { reason, metric, from: base.value, to: value, limit: st.limit, elapsedMs: r.ts - base.ts, unit: UNIT[metric] }, r.ts))
+      } else out.push(...this.plausibility.plausible(meter, metric, r.ts))
       const gap = r.ts - base.ts > s.gapFactor * meter.interval * 1000
       if (counted && ENERGY_CARRIERS.includes(metric)) kgce += toKgce(metric, st.usage, s.coefficients, s.basis) ?? 0
       if (metric === 'kwh' && counted && st.kind === 'normal' && !gap) {
@@ -100,16 +134,30 @@ export class BudgetMonitor {
         }
       }
     }
-    if (counted && r.values.kw !== undefined) {
-      for (const g of this.demandGroups(meter)) {
-        const part = this.part(g, win, meter.id)
-        part.kwSum += r.values.kw
-        part.kwN++
+    const kw = r.values.kw
+    if (kw !== undefined && Math.abs(kw) > rates.kw) {
+      excluded++
+      out.push(...this.plausibility.implausible(meter, { reason: 'power_above_rated', metric: 'kw', to: kw, limit: rates.kw, unit: 'kW' }, r.ts))
+    } else if (kw !== undefined) {
+      out.push(...this.plausibility.plausible(meter, 'kw', r.ts))
+      if (counted) {
+        for (const g of this.demandGroups(meter)) {
+          const part = this.part(g, win, meter.id)
+          part.kwSum += kw
+          part.kwN++
+        }
+      }
+    }
+    const day = `d:${this.d.calendar.dayKey(r.ts)}`
+    const month = `m:${this.d.calendar.monthKey(r.ts)}`
+    if (excluded > 0 && counted) {
+      for (const scope of [`e:${meter.enterprise}`, `p:${meter.park}`]) {
+        const x = this.excludedOf(scope)
+        x.set(day, (x.get(day) ?? 0) + excluded)
+        x.set(month, (x.get(month) ?? 0) + excluded)
       }
     }
     if (kgce > 0) {
-      const day = `d:${this.d.calendar.dayKey(r.ts)}`
-      const month = `m:${this.d.calendar.monthKey(r.ts)}`
       for (const scope of [`e:${meter.enterprise}`, `p:${meter.park}`]) {
         const u = this.usageOf(scope)
         u.set(day, (u.get(day) ?? 0) + kgce)
@@ -133,7 +181,7 @@ export class BudgetMonitor {
     for (const g of this.groups.values()) out.push(...this.judgeDemand(g, (w) => w + DEMAND_WINDOW_MS + DEMAND_GRACE_MS <= now))
     // Keep the current and the previous day and month only.
     const keep = new Set([`d:${cal.dayKey(now)}`, `d:${cal.dayKey(cal.startOf('day', now) - 1)}`, `m:${cal.monthKey(now)}`, `m:${cal.monthKey(cal.startOf('month', now) - 1)}`])
-    for (const u of this.usage.values()) for (const k of u.keys()) if (!keep.has(k)) u.delete(k)
+    for (const u of [...this.usage.values(), ...this.excluded.values()]) for (const k of u.keys()) if (!keep.has(k)) u.delete(k)
     return out
   }
 
@@ -152,8 +200,11 @@ export class BudgetMonitor {
     }
     for (const b of seed.baselines) {
       const m = this.meterState(b.device)
-      const cur = m.baseline[b.carrier]
-      if (!cur || cur.ts < b.ts) m.baseline[b.carrier] = { ts: b.ts, value: b.value }
+      const cur = m.counters[b.carrier]
+      if (!cur || cur.baseline.ts < b.ts) {
+        m.counters[b.carrier] = { baseline: { ts: b.ts, value: b.value } }
+        m.seen[b.carrier] = b.ts
+      }
     }
     const out: Transition[] = []
     for (const e of this.d.settings.enterprises.values()) out.push(...this.judgeScope('e', e, now, now, true))
@@ -179,12 +230,19 @@ export class BudgetMonitor {
     return out
   }
 
+  /** Implausible steps left out so far in the current day and month of a scope. */
+  leftOut(scope: 'e' | 'p', id: string, now: number): { day: number; month: number } {
+    const x = this.excluded.get(`${scope}:${id}`)
+    return { day: x?.get(`d:${this.d.calendar.dayKey(now)}`) ?? 0, month: x?.get(`m:${this.d.calendar.monthKey(now)}`) ?? 0 }
+  }
+
   private judgeScope(kind: 'e' | 'p', scope: ScopeInfo, ts: number, now: number, force: boolean): Transition[] {
     const out: Transition[] = []
     const used = this.used(kind, scope.id, now)
+    const left = this.leftOut(kind, scope.id, now)
     const periods = [
-      { period: 'day', budget: scope.budgets.dailyTce, value: used.dayTce, zh: '日', en: 'daily' },
-      { period: 'month', budget: scope.budgets.monthlyTce, value: used.monthTce, zh: '月', en: 'monthly' },
+      { period: 'day', budget: scope.budgets.dailyTce, value: used.dayTce, left: left.day, zh: '日', en: 'daily' },
+      { period: 'month', budget: scope.budgets.monthlyTce, value: used.monthTce, left: left.month, zh: '月', en: 'monthly' },
     ] as const
     for (const p of periods) {
       if (p.budget === undefined) continue
@@ -195,8 +253,9 @@ export class BudgetMonitor {
         if (!force && (this.state.get(key) ?? false) === active) continue
         this.state.set(key, active)
         const pct = stage * 100
+        const leftOut = p.left > 0 ? [`；已剔除 ${p.left} 个不可信的计数区间`, ` (${p.left} implausible meter intervals left out)`] : ['', '']
         const message = active
-          ? `${p.zh}综合能耗 ${round(p.value, 3)} tce，已达${p.zh}预算 ${round(p.budget, 3)} tce 的 ${pct}% / ${p.en} energy use ${round(p.value, 3)} tce reached ${pct} % of the ${round(p.budget, 3)} tce budget`
+          ? `${p.zh}综合能耗 ${round(p.value, 3)} tce，已达${p.zh}预算 ${round(p.budget, 3)} tce 的 ${pct}%${leftOut[0]} / ${p.en} energy use ${round(p.value, 3)} tce reached ${pct} % of the ${round(p.budget, 3)} tce budget${leftOut[1]}`
           : undefined
         out.push(this.transition(kind, scope, key, active, 4, 'energy_budget', 'energy_budget_exceeded', `tce_${p.period}`, round(p.value, 6), round(stage * p.budget, 6), active ? ts : now, message))
       }
@@ -224,15 +283,16 @@ export class BudgetMonitor {
       if (this.state.get(key) === active) continue
       this.state.set(key, active)
       const message = active ? `15 分钟平均需量 ${round(kw, 1)} kW 超过合同最大需量 ${limit} kW / 15-minute demand ${round(kw, 1)} kW above the contracted ${limit} kW` : undefined
-      out.push(this.transition(g.kind, g.scope, key, active, 3, 'max_demand', 'max_demand_exceeded', 'kw', round(kw, 3), limit, w + DEMAND_WINDOW_MS, message))
+      out.push(this.transition(g.kind, g.scope, key, active, 4, 'max_demand', 'max_demand_exceeded', 'kw', round(kw, 3), limit, w + DEMAND_WINDOW_MS, message))
     }
     return out
   }
 
-  private transition(kind: 'e' | 'p', scope: ScopeInfo, key: string, active: boolean, level: 3 | 4, rule: string, type: string, metric: string, value: number, threshold: number, ts: number, message: string | undefined): Transition {
+  /** Budget and demand alarms: level 4 (blue), class energy (DOMAIN.md), never part of the safety colour. */
+  private transition(kind: 'e' | 'p', scope: ScopeInfo, key: string, active: boolean, level: 4, rule: string, type: string, metric: string, value: number, threshold: number, ts: number, message: string | undefined): Transition {
     const device = kind === 'e' ? (this.d.mainMeter(scope.id) ?? scope.id) : scope.id
     return {
-      key, rule, type, kind: active ? 'activate' : 'clear', level,
+      key, rule, type, kind: active ? 'activate' : 'clear', level, class: 'energy',
       park: scope.park, enterprise: scope.id, area: undefined, device,
       metric, value, threshold, ts, message,
     }
@@ -264,8 +324,14 @@ export class BudgetMonitor {
 
   private meterState(id: string): MeterState {
     let m = this.meters.get(id)
-    if (!m) this.meters.set(id, (m = { baseline: {}, window: 0 }))
+    if (!m) this.meters.set(id, (m = { counters: {}, seen: {}, window: 0 }))
     return m
+  }
+
+  private excludedOf(scope: string): Map<string, number> {
+    let x = this.excluded.get(scope)
+    if (!x) this.excluded.set(scope, (x = new Map()))
+    return x
   }
 
   private usageOf(scope: string): Map<string, number> {

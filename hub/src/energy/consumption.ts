@@ -19,6 +19,8 @@ export interface MeterMeta {
   enterprise: string
   submeter: boolean
   intervalSec: number
+  /** The zone file's rated maximum rate per metric, per hour (meter-limits.ts); absent: the defaults. */
+  maxRate?: Readonly<Record<string, number>> | undefined
 }
 
 /** One counter of one meter, bucket by bucket. */
@@ -53,7 +55,19 @@ export interface Row {
   gap: boolean
   resets: number
   drops: number
+  /** Steps left out as implausible (above the meter's rated rate): a gap, never use. */
+  implausible: number
 }
+
+/** What was left out of the figures as implausible, and why (docs/energy.md). */
+export interface Excluded {
+  intervals: number
+  reason: string
+}
+
+export const IMPLAUSIBLE_REASON = 'counter step above what the meter can measure in the elapsed time (its rated maximum rate), or back to a base the counter had left: a glitch or a replaced meter, not use'
+
+export const excludedOf = (intervals: number): Excluded => ({ intervals, reason: IMPLAUSIBLE_REASON })
 
 export interface MeterTotal {
   device: string
@@ -64,6 +78,8 @@ export interface MeterTotal {
   tce: number
   resets: number[]
   drops: number[]
+  /** Starts of the buckets holding a step left out as implausible. */
+  implausible: number[]
   gaps: { from: number; to: number }[]
 }
 
@@ -80,6 +96,8 @@ export interface ConsumptionTable {
   total: Omit<Row, 'start' | 'label'>
   enterprises: EnterpriseTable[]
   meters: MeterTotal[]
+  /** Implausible steps left out, over every meter in the answer (sub-meters included). */
+  excluded: Excluded
 }
 
 export interface AggregateOptions {
@@ -101,9 +119,10 @@ interface Acc {
   gap: boolean
   resets: number
   drops: number
+  implausible: number
 }
 
-const emptyAcc = (): Acc => ({ amounts: { kwh: 0, gas_m3: 0, steam_t: 0, water_m3: 0 }, gap: false, resets: 0, drops: 0 })
+const emptyAcc = (): Acc => ({ amounts: { kwh: 0, gas_m3: 0, steam_t: 0, water_m3: 0 }, gap: false, resets: 0, drops: 0, implausible: 0 })
 
 /** Period starts covering [from, to). */
 export function periodStarts(cal: LocalCalendar, period: Period, from: number, to: number): number[] {
@@ -124,10 +143,10 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
   const counted = (m: MeterMeta): boolean => o.includeSubmeters || !m.submeter
 
   const byEnterprise = new Map<string, { park: string; accs: Acc[] }>()
-  const meters = new Map<string, { meta: MeterMeta; amounts: Partial<Record<Carrier, number>>; resets: number[]; drops: number[]; gaps: { from: number; to: number }[]; firstStart: number; lastEnd: number }>()
+  const meters = new Map<string, { meta: MeterMeta; amounts: Partial<Record<Carrier, number>>; resets: number[]; drops: number[]; implausible: number[]; gaps: { from: number; to: number }[]; firstStart: number; lastEnd: number }>()
   const meterOf = (meta: MeterMeta) => {
     let m = meters.get(meta.device)
-    if (!m) meters.set(meta.device, (m = { meta, amounts: {}, resets: [], drops: [], gaps: [], firstStart: Infinity, lastEnd: -Infinity }))
+    if (!m) meters.set(meta.device, (m = { meta, amounts: {}, resets: [], drops: [], implausible: [], gaps: [], firstStart: Infinity, lastEnd: -Infinity }))
     return m
   }
   const accsOf = (meta: MeterMeta): Acc[] => {
@@ -147,6 +166,7 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       m.amounts[s.carrier] = (m.amounts[s.carrier] ?? 0) + b.usage
       if (b.reset) m.resets.push(b.start)
       if (b.drop) m.drops.push(b.start)
+      if (b.implausible) m.implausible.push(b.start)
       if (b.gapFrom !== undefined) m.gaps.push({ from: b.gapFrom, to: b.start })
       m.lastEnd = Math.max(m.lastEnd, b.end)
       const a = accs?.[i]
@@ -155,6 +175,7 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       a.gap ||= b.gap
       if (b.reset) a.resets++
       if (b.drop) a.drops++
+      if (b.implausible) a.implausible++
     }
   }
   for (const g of gaps) {
@@ -186,7 +207,7 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       if (k !== undefined) kgce += k
       carriers[c] = { amount: round(a.amounts[c], 3), unit: CARRIER_INFO[c].unit, kgce: k === undefined ? null : round(k, 3) }
     }
-    return { carriers, kgce: round(kgce, 3), tce: round(kgce / 1000, 6), gap: a.gap, resets: a.resets, drops: a.drops }
+    return { carriers, kgce: round(kgce, 3), tce: round(kgce / 1000, 6), gap: a.gap, resets: a.resets, drops: a.drops, implausible: a.implausible }
   }
   const sum = (accs: Acc[]): Acc => {
     const t = emptyAcc()
@@ -195,6 +216,7 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       t.gap ||= a.gap
       t.resets += a.resets
       t.drops += a.drops
+      t.implausible += a.implausible
     }
     return t
   }
@@ -211,6 +233,7 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       t.gap ||= a.gap
       t.resets += a.resets
       t.drops += a.drops
+      t.implausible += a.implausible
     })
   }
   const meterTotals: MeterTotal[] = [...meters.values()].sort((a, b) => (a.meta.device < b.meta.device ? -1 : 1)).map((m) => {
@@ -223,9 +246,10 @@ export function aggregate(series: readonly MeterSeries[], gaps: readonly Gap[], 
       if (k !== undefined) kgce += k
       carriers[c] = { amount: round(amount, 3), unit: CARRIER_INFO[c].unit, kgce: k === undefined ? null : round(k, 3) }
     }
-    return { device: m.meta.device, park: m.meta.park, enterprise: m.meta.enterprise, submeter: m.meta.submeter, carriers, tce: round(kgce / 1000, 6), resets: m.resets, drops: m.drops, gaps: mergeGaps(m.gaps) }
+    return { device: m.meta.device, park: m.meta.park, enterprise: m.meta.enterprise, submeter: m.meta.submeter, carriers, tce: round(kgce / 1000, 6), resets: m.resets, drops: m.drops, implausible: m.implausible, gaps: mergeGaps(m.gaps) }
   })
-  return { period: o.period, rows: rowsOf(scopeAccs), total: toRow(sum(scopeAccs)), enterprises, meters: meterTotals }
+  const excluded = excludedOf(meterTotals.reduce((n, m) => n + m.implausible.length, 0))
+  return { period: o.period, rows: rowsOf(scopeAccs), total: toRow(sum(scopeAccs)), enterprises, meters: meterTotals, excluded }
 }
 
 function mergeGaps(gaps: { from: number; to: number }[]): { from: number; to: number }[] {

@@ -152,18 +152,18 @@ export async function counterGaps(influx: InfluxDB, db: string, f: TagFilter, fr
 }
 
 /** Mean active power per meter over fixed 15-minute windows (the demand interval). */
-export async function demandWindows(influx: InfluxDB, db: string, f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number }[]> {
+export async function demandWindows(influx: InfluxDB, db: string, f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number; kwMax: number | undefined }[]> {
   const [series = []] = await rawResults(influx, db, [
-    `SELECT mean(${q('kw')}) AS kw FROM ${q('energy')} WHERE ${whereTags(f)}time >= ${from}ms AND time < ${to}ms GROUP BY time(15m), ${q('device')}, ${q('park')}, ${q('enterprise')} fill(none)`,
+    `SELECT mean(${q('kw')}) AS kw, max(${q('kw')}) AS kw_max FROM ${q('energy')} WHERE ${whereTags(f)}time >= ${from}ms AND time < ${to}ms GROUP BY time(15m), ${q('device')}, ${q('park')}, ${q('enterprise')} fill(none)`,
   ])
-  const out: { device: string; enterprise: string; park: string; start: number; kw: number }[] = []
+  const out: { device: string; enterprise: string; park: string; start: number; kw: number; kwMax: number | undefined }[] = []
   for (const s of series) {
     const device = s.tags?.device
     if (!device) continue
     for (const r of rowsOf(s)) {
       const start = num(r.time)
       const kw = num(r.kw)
-      if (start !== undefined && kw !== undefined) out.push({ device, enterprise: s.tags?.enterprise ?? '', park: s.tags?.park ?? '', start, kw })
+      if (start !== undefined && kw !== undefined) out.push({ device, enterprise: s.tags?.enterprise ?? '', park: s.tags?.park ?? '', start, kw, kwMax: num(r.kw_max) })
     }
   }
   return out

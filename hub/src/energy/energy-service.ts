@@ -7,7 +7,8 @@
 import type { LocalCalendar, Period } from './calendar.js'
 import { CARRIERS, kgcePerUnit, type Carrier } from './coefficients.js'
 import { summaryUsage, type CounterReading, type SummaryBucket } from './counter.js'
-import { aggregate, PERIOD_OF, type ConsumptionTable, type Every, type Gap, type MeterMeta, type MeterSeries } from './consumption.js'
+import { aggregate, excludedOf, PERIOD_OF, type ConsumptionTable, type Every, type Excluded, type Gap, type MeterMeta, type MeterSeries } from './consumption.js'
+import { maxRatesOf } from './meter-limits.js'
 import type { MeterSummaryRow, TagFilter } from './energy-queries.js'
 import { intensityReport, type IntensityReport } from './intensity.js'
 import type { EnergySettingsResolved } from './settings.js'
@@ -22,7 +23,8 @@ export interface EnergyStore {
   summaries(f: TagFilter, from: number, to: number, source: Segment['source']): Promise<MeterSummaryRow[]>
   baselines(f: TagFilter, before: number, lookbackMs: number): Promise<Map<string, Partial<Record<Carrier, CounterReading>>>>
   gaps(f: TagFilter, from: number, to: number, minGapMs: number): Promise<Gap[]>
-  demand(f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number }[]>
+  /** Mean (and highest) active power per meter over fixed 15-minute windows. */
+  demand(f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number; kwMax?: number | undefined }[]>
 }
 
 export interface EnergyServiceDeps {
@@ -116,22 +118,23 @@ export class EnergyService {
     const series: MeterSeries[] = []
     for (const e of byKey.values()) {
       const baseline = (baselines as Map<string, Partial<Record<Carrier, CounterReading>>>).get(e.meta.device)?.[e.carrier]
-      series.push({ meta: e.meta, carrier: e.carrier, buckets: summaryUsage(e.buckets, baseline, gapFactor * e.meta.intervalSec * 1000), since: baseline?.ts })
+      const rate = maxRatesOf({ maxRate: e.meta.maxRate })[e.carrier]
+      series.push({ meta: e.meta, carrier: e.carrier, buckets: summaryUsage(e.buckets, baseline, gapFactor * e.meta.intervalSec * 1000, rate), since: baseline?.ts })
     }
     return { series, gaps }
   }
 
   /** Energy intensity and budget use of each enterprise (and park) over whole local days. */
-  async intensity(park: string | undefined, from: number, to: number, now: number): Promise<IntensityReport & { sources: Segment[] }> {
+  async intensity(park: string | undefined, from: number, to: number, now: number): Promise<IntensityReport & { sources: Segment[]; excluded: Excluded }> {
     const t = await this.table({ park }, from, to, '1d', now)
     const tce = new Map(t.enterprises.map((e) => [e.enterprise, e.total.tce]))
     const end = Math.min(t.to, Math.max(now, t.from))
     const report = intensityReport(this.d.settings, t.from, end, tce, park ? [park] : undefined)
-    return { ...report, sources: t.sources }
+    return { ...report, sources: t.sources, excluded: t.excluded }
   }
 
   /** Suggestions for the enterprises of a park (or one enterprise), from the last 35 days. */
-  async suggestions(scope: { park?: string | undefined; enterprise?: string | undefined }, now: number): Promise<{ from: number; to: number; suggestions: Suggestion[] }> {
+  async suggestions(scope: { park?: string | undefined; enterprise?: string | undefined }, now: number): Promise<{ from: number; to: number; suggestions: Suggestion[]; excluded: Excluded }> {
     const cal = this.d.cal
     const to = cal.next('hour', cal.startOf('hour', now))
     const from = cal.startOf('day', now - 35 * DAY)
@@ -141,6 +144,13 @@ export class EnergyService {
     const hourly = this.aggregate(series, gaps, 'hour', from, to, now, false)
     const daily = this.aggregate(series, gaps, 'day', from, to, now, false)
     const meters = this.d.meters()
+    // A window holding an active power above what its meter can measure is left out.
+    let excludedWindows = 0
+    const plausibleDemand = demandRows.filter((w) => {
+      const ok = w.kwMax === undefined || w.kwMax <= maxRatesOf({ maxRate: meters.get(w.device)?.maxRate }).kw
+      if (!ok) excludedWindows++
+      return ok
+    })
     const out: Suggestion[] = []
     for (const ent of this.d.settings.enterprises.values()) {
       if ((scope.park && ent.park !== scope.park) || (scope.enterprise && ent.id !== scope.enterprise)) continue
@@ -149,7 +159,7 @@ export class EnergyService {
       if (!h || !dd) continue
       const since = now - 28 * DAY
       const demand = new Map<number, number>()
-      for (const w of demandRows) {
+      for (const w of plausibleDemand) {
         if (w.enterprise !== ent.id || meters.get(w.device)?.submeter) continue
         demand.set(w.start, (demand.get(w.start) ?? 0) + w.kw)
       }
@@ -164,7 +174,7 @@ export class EnergyService {
         now,
       }))
     }
-    return { from, to, suggestions: out }
+    return { from, to, suggestions: out, excluded: excludedOf(hourly.excluded.intervals + excludedWindows) }
   }
 
   /** CSV report: each period × enterprise of a park (or the zone). */

@@ -4,7 +4,9 @@ import { resolveEnergySettings } from '../../../hub/src/energy/settings.js'
 import type { Transition } from '../../../hub/src/model/alarm.js'
 import { cal, energyReading, local, MIN, zone } from './fixtures.js'
 
-const meter = (id: string, extra: Partial<MeterInfo> = {}): MeterInfo => ({ id, park: 'vtc', enterprise: 'ti01', interval: 60, submeter: false, ...extra })
+/** Meters rated far above these tests' steps (budgets in a few minutes); plausibility has its own tests below. */
+const BIG = { kwh: 1e12, water_m3: 1e12 }
+const meter = (id: string, extra: Partial<MeterInfo> = {}): MeterInfo => ({ id, park: 'vtc', enterprise: 'ti01', interval: 60, submeter: false, maxRate: BIG, ...extra })
 const monitor = () => new BudgetMonitor({ settings: resolveEnergySettings(zone()), calendar: cal, mainMeter: (e) => (e === 'ti01' ? 'ti01-main' : undefined) })
 const brief = (t: Transition) => ({ key: t.key, kind: t.kind, level: t.level, value: t.value, threshold: t.threshold, device: t.device, enterprise: t.enterprise })
 
@@ -90,7 +92,7 @@ describe('daily budget: 90 % and 100 % (level 4, blue)', () => {
   })
 })
 
-describe('maximum demand over 15-minute windows (level 3, yellow)', () => {
+describe('maximum demand over 15-minute windows (level 4, blue, class energy)', () => {
   const w0 = local(2025, 6, 10, 10)
   it('raises when a window’s mean kW is above the contracted 1000 kW, clears on a window at or below', () => {
     const m = monitor()
@@ -100,8 +102,8 @@ describe('maximum demand over 15-minute windows (level 3, yellow)', () => {
     for (let i = 0; i < 15; i++) out.push(...feed(i, i < 5 ? 1200 : 950)) // mean 1033.3
     expect(out).toEqual([]) // not judged until the window is over
     out.push(...feed(15, 900))
-    expect(out.map(brief)).toEqual([{ key: 'max_demand:e:ti01', kind: 'activate', level: 3, value: 1033.333, threshold: 1000, device: 'ti01-main', enterprise: 'ti01' }])
-    expect(out[0]).toMatchObject({ rule: 'max_demand', type: 'max_demand_exceeded', metric: 'kw', ts: w0 + 15 * MIN })
+    expect(out.map(brief)).toEqual([{ key: 'max_demand:e:ti01', kind: 'activate', level: 4, value: 1033.333, threshold: 1000, device: 'ti01-main', enterprise: 'ti01' }])
+    expect(out[0]).toMatchObject({ rule: 'max_demand', type: 'max_demand_exceeded', metric: 'kw', ts: w0 + 15 * MIN, class: 'energy' })
     out.length = 0
     for (let i = 16; i < 30; i++) out.push(...feed(i, 990))
     out.push(...feed(30, 990))

@@ -5,7 +5,7 @@ import type { BucketUsage } from '../../../hub/src/energy/counter.js'
 import { cal, HOUR, local } from './fixtures.js'
 
 const meta = (device: string, enterprise: string, extra: Partial<MeterMeta> = {}): MeterMeta => ({ device, park: 'vtc', enterprise, submeter: false, intervalSec: 60, ...extra })
-const bucket = (start: number, usage: number, extra: Partial<BucketUsage> = {}): BucketUsage => ({ start, end: start + HOUR, usage, reset: false, drop: false, gap: false, gapFrom: undefined, ...extra })
+const bucket = (start: number, usage: number, extra: Partial<BucketUsage> = {}): BucketUsage => ({ start, end: start + HOUR, usage, reset: false, drop: false, implausible: false, gap: false, gapFrom: undefined, ...extra })
 /** Hourly buckets from local 2025-01-01 22:00 to 02:00 the next day. */
 const hours = [22, 23, 24, 25].map((h) => local(2025, 1, 1, h))
 

@@ -35,7 +35,7 @@ describe('intensity and per-mu figures', () => {
 describe('CSV report', () => {
   it('starts with a BOM, names columns in Chinese and English, escapes fields, ends lines with CRLF', () => {
     const t = aggregate(
-      [{ meta: { device: 'm1', park: 'vtc', enterprise: 'ti01', submeter: false, intervalSec: 60 }, carrier: 'kwh', since: local(2024, 12, 31, 23, 50), buckets: [{ start: local(2025, 1, 1, 23), end: local(2025, 1, 2), usage: 1000, reset: false, drop: false, gap: false, gapFrom: undefined }] }],
+      [{ meta: { device: 'm1', park: 'vtc', enterprise: 'ti01', submeter: false, intervalSec: 60 }, carrier: 'kwh', since: local(2024, 12, 31, 23, 50), buckets: [{ start: local(2025, 1, 1, 23), end: local(2025, 1, 2), usage: 1000, reset: false, drop: false, implausible: false, gap: false, gapFrom: undefined }] }],
       [], { cal, period: 'day', from: local(2025, 1, 1), to: local(2025, 1, 2), now: local(2025, 1, 2), coefficients: DEFAULT_COEFFICIENTS, basis: 'calorific', gapFactor: 3, includeSubmeters: false },
     )
     const text = consumptionCsv(t, { park: () => '钒钛化工园区', enterprise: () => '沐钒, "钛白"', totalLabel: '园区合计 Park total' })

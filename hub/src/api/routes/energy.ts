@@ -34,18 +34,20 @@ const Num = Type.Number()
 const NumOrNull = Type.Union([Type.Number(), Type.Null()])
 const Amount = Type.Object({ amount: Num, unit: Type.String(), kgce: NumOrNull })
 const Amounts = Type.Object({ kwh: Amount, gas_m3: Amount, steam_t: Amount, water_m3: Amount })
-const totalFields = { carriers: Amounts, kgce: Num, tce: Num, gap: Type.Boolean(), resets: Num, drops: Num }
+const totalFields = { carriers: Amounts, kgce: Num, tce: Num, gap: Type.Boolean(), resets: Num, drops: Num, implausible: Num }
 const Row = Type.Object({ start: Num, label: Type.String(), ...totalFields })
 const Total = Type.Object(totalFields)
 const Span = Type.Object({ from: Num, to: Num })
 const MeterTotal = Type.Object({
   device: Type.String(), park: Type.String(), enterprise: Type.String(), submeter: Type.Boolean(),
   carriers: Type.Object({ kwh: Type.Optional(Amount), gas_m3: Type.Optional(Amount), steam_t: Type.Optional(Amount), water_m3: Type.Optional(Amount) }),
-  tce: Num, resets: Type.Array(Num), drops: Type.Array(Num), gaps: Type.Array(Span),
+  tce: Num, resets: Type.Array(Num), drops: Type.Array(Num), implausible: Type.Array(Num), gaps: Type.Array(Span),
 })
 const SourceSeg = Type.Object({ source: Type.String(), bucket: Type.String(), from: Num, to: Num })
 const Coeffs = Type.Object({ kwh: Num, kwhEquivalent: Num, gas_m3: Num, steam_t: Num })
 const StrOrNull = Type.Union([Type.String(), Type.Null()])
+/** Implausible counter steps left out of the figures (docs/energy.md). */
+const Excluded = Type.Object({ intervals: Num, reason: Type.String() })
 
 const ConsumptionQuery = Type.Object({
   park: Type.Optional(Id), enterprise: Type.Optional(Id), meter: Type.Optional(Id),
@@ -57,6 +59,7 @@ const ConsumptionReply = Type.Object({
   sources: Type.Array(SourceSeg), rows: Type.Array(Row), total: Total,
   enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), total: Total })),
   meters: Type.Array(MeterTotal),
+  excluded: Excluded,
 })
 
 const Budget = Type.Object({ tce: NumOrNull, use: NumOrNull, source: Type.String() })
@@ -68,9 +71,10 @@ const IntensityReply = Type.Object({
   from: Num, to: Num, days: Num, timezone: Type.String(), sources: Type.Array(SourceSeg),
   parks: Type.Array(Type.Object({ park: Type.String(), name: Type.String(), nameEn: Type.String(), ...figureFields })),
   enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), rank: Num, ...figureFields })),
+  excluded: Excluded,
 })
 const SuggestionsReply = Type.Object({
-  from: Num, to: Num,
+  from: Num, to: Num, excluded: Excluded,
   suggestions: Type.Array(Type.Object({
     id: Type.String(), enterprise: Type.String(), park: Type.String(), kind: Type.String(),
     title: Type.String(), titleEn: Type.String(), text: Type.String(), textEn: Type.String(),
@@ -136,7 +140,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
         from: t.from, to: t.to, every, timezone: s.timezone, basis: s.basis, coefficients: s.coefficients,
         sources: t.sources, rows: t.rows, total: t.total,
         enterprises: t.enterprises.map((e) => ({ enterprise: e.enterprise, park: e.park, name: names.get(e.enterprise)?.name ?? e.enterprise, nameEn: names.get(e.enterprise)?.nameEn ?? e.enterprise, total: e.total })),
-        meters: t.meters,
+        meters: t.meters, excluded: t.excluded,
       }
     })
 

@@ -98,6 +98,39 @@ describe('snapshot / restore', () => {
     expect(graced.tick(s(3630)).map((t) => t.type)).toEqual(['device_offline'])
   })
 
+  it('keeps faulted and out-of-service metrics and over-range marks across a restart; N after it clears them', () => {
+    const lel = device('lel-1', 'gas', ['lel'])
+    const engine = engineWith([...all, lel])
+    engine.onReading({ ...reading(h2s, s(0), { h2s: 0 }), flags: { h2s: 'D' } }, s(0))
+    engine.onReading({ ...reading(co, s(0), { co: 0 }), flags: { co: 'C' } }, s(0))
+    expect(engine.onReading(reading(lel, s(0), { lel: 125 }), s(0)).map((t) => t.overRange)).toEqual([true])
+    const snap = JSON.parse(JSON.stringify(engine.snapshot())) as ReturnType<RulesEngine['snapshot']>
+    expect(snap.quality).toEqual({ 'h2s-1': { h2s: 'D' }, 'co-1': { co: 'C' } })
+    const restored = engineWith([...all, lel])
+    restored.restore(snap)
+    expect(restored.snapshot()).toEqual(engine.snapshot())
+    // Still past the range: said once, not again after the restart.
+    expect(restored.onReading(reading(lel, s(1), { lel: 130 }), s(1))).toEqual([])
+    // Repeated flags raise nothing new; N clears what was raised before the restart.
+    expect(restored.onReading({ ...reading(h2s, s(1), { h2s: 0 }), flags: { h2s: 'D' } }, s(1))).toEqual([])
+    expect(restored.onReading(reading(h2s, s(2), { h2s: 0 }), s(2)).map((t) => [t.key, t.kind])).toEqual([['h2s-1:fault', 'clear']])
+    expect(restored.onReading(reading(co, s(2), { co: 0 }), s(2)).map((t) => [t.key, t.kind])).toEqual([['co-1:out_of_service', 'clear']])
+  })
+
+  it('restores a state written before data quality drove the rules (no quality, no over-range marks)', () => {
+    const engine = engineWith(all)
+    run(engine, [['r', h2s, 0, { h2s: 25 }]])
+    const older = JSON.parse(JSON.stringify(engine.snapshot())) as Record<string, unknown>
+    delete older.quality
+    const restored = engineWith(all)
+    restored.restore(older as unknown as ReturnType<RulesEngine['snapshot']>)
+    expect(restored.snapshot().quality).toEqual({})
+    expect(Object.keys(restored.snapshot().setpoints)).toEqual(['h2s-1:h2s:high'])
+    // The restored alarm escalates no further and clears as before.
+    expect(restored.onReading(reading(h2s, s(1), { h2s: 1 }), s(1))).toEqual([])
+    expect(restored.tick(s(6)).map((t) => [t.key, t.kind])).toEqual([['h2s-1:h2s:high', 'clear']])
+  })
+
   it('rejects an unknown state version', () => {
     const engine = engineWith([h2s])
     expect(() => engine.restore({ ...engine.snapshot(), version: 2 as 1 })).toThrow(/version/)

@@ -104,10 +104,11 @@ export function dismiss(ch: Change, cmd: IncidentCommand, who: string, note: str
 
 function mustBeProposed(ch: Change, cmd: IncidentCommand): void {
   const id = ch.incident.id
-  if (cmd.state !== 'proposed') throw new IncidentError('invalid_state', `command ${cmd.id} is ${cmd.state}, not proposed`, { incident: id })
-  if (cmd.expiresAt !== undefined && ch.now >= cmd.expiresAt) {
-    throw new IncidentError('invalid_state', `proposal ${cmd.id} expired at ${new Date(cmd.expiresAt).toISOString()}; send the command by hand if it is still needed`, { incident: id })
+  const lapsed = (cmd.state === 'proposed' || (cmd.state === 'expired' && cmd.sentAt === undefined)) && cmd.expiresAt !== undefined && ch.now >= cmd.expiresAt
+  if (lapsed) {
+    throw new IncidentError('invalid_state', `proposal ${cmd.id} expired at ${new Date(cmd.expiresAt as number).toISOString()}; send the command by hand if it is still needed`, { incident: id })
   }
+  if (cmd.state !== 'proposed') throw new IncidentError('invalid_state', `command ${cmd.id} is ${cmd.state}, not proposed`, { incident: id })
 }
 
 export function fail(ch: Change, cmd: IncidentCommand, reason: string): void {

@@ -12,7 +12,7 @@
  * | class   | `combustible` (lel), `toxic` (toxic gases), `gas` (both)                     |
  *
  * It renders as the strictest (lowest) value of that stage per metric over the incident's
- * devices, e.g. zh `（25 %LEL）`, en ` (25 %LEL)`, or `（cl2 1 mg/m³、hcl 7.5 mg/m³）`; with no
+ * devices, toxic gases first, e.g. zh `（25 %LEL）`, en ` (25 %LEL)`, or `（cl2 1 mg/m³、hcl 7.5 mg/m³）`; with no
  * device of the class (an incident opened by hand, a fire) it renders as nothing and the text
  * still names the stage in words.
  */
@@ -70,7 +70,9 @@ export function stageValues(devices: readonly string[], lookup: SetpointLookup |
 
 function phrase(values: Map<string, number>, lang: 'zh' | 'en'): string {
   if (values.size === 0) return ''
-  const parts = [...values].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([m, v]) => {
+  // Toxic gases first (GB/T 50493 §3.0.2), then by metric.
+  const key = (m: string): string => `${isToxicMetric(m) ? 0 : 1}${m}`
+  const parts = [...values].sort(([a], [b]) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(([m, v]) => {
     const unit = UNITS[m] ?? ''
     return m === 'lel' ? `${v} ${unit}` : `${m} ${v} ${unit}`.trim()
   })

@@ -3,7 +3,8 @@
  * ISA-18.2: a shelved, suppressed or out-of-service alarm leaves the operator's active list.
  */
 import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
-import { UNITS } from '../../../hub/src/model/vocabulary.js'
+import { ALARM_CLASSES, type AlarmClass } from '../../../hub/src/model/alarm-class.js'
+import { TOXIC_METRICS, UNITS } from '../../../hub/src/model/vocabulary.js'
 
 /** The unit of an alarm's value and threshold: its metric's, or seconds without data for an offline device. */
 export function alarmUnit(alarm: Pick<Alarm, 'metric' | 'type'>): string {
@@ -11,9 +12,23 @@ export function alarmUnit(alarm: Pick<Alarm, 'metric' | 'type'>): string {
   return alarm.type === 'device_offline' ? 's' : ''
 }
 
-/** Highest level first (1 = red), then newest first; id breaks ties so the order is stable. */
+/**
+ * At equal level, toxic gas before combustible gas before the rest (GB/T 50493-2019 §3.0.2:
+ * where both can occur, toxic gas detection takes priority). Toxic metrics are the
+ * vocabulary's (model/vocabulary.ts TOXIC_METRICS).
+ */
+export function hazardRank(alarm: Pick<Alarm, 'metric'>): number {
+  const m = alarm.metric
+  if (m !== undefined && m !== null && TOXIC_METRICS.has(m)) return 0
+  if (m === 'lel' || m === 'lel_m') return 1
+  return 2
+}
+
+/** Highest level first (1 = red), then toxic before combustible, then newest first; id breaks ties so the order is stable. */
 export function compareAlarms(a: Alarm, b: Alarm): number {
   if (a.level !== b.level) return a.level - b.level
+  const hazard = hazardRank(a) - hazardRank(b)
+  if (hazard !== 0) return hazard
   if (a.raisedAt !== b.raisedAt) return b.raisedAt - a.raisedAt
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0
 }
@@ -31,17 +46,26 @@ export function isHidden(alarm: Alarm, now: number): boolean {
   return isShelved(alarm, now) || alarm.suppressed || alarm.outOfService
 }
 
-export const STATE_FILTERS = ['open', 'active', 'unacked', 'shelved', 'closed', 'all'] as const
+/** Latched, awaiting reset (ISA-18.2 latching alarm): the condition cleared, nobody has reset it yet. */
+export function isLatched(alarm: Pick<Alarm, 'latched' | 'workflow'>): boolean {
+  return alarm.latched === true && alarm.workflow !== 'closed'
+}
+
+export const STATE_FILTERS = ['open', 'active', 'unacked', 'latched', 'shelved', 'closed', 'all'] as const
 export type StateFilter = (typeof STATE_FILTERS)[number]
+
+export { ALARM_CLASSES, type AlarmClass }
 
 export interface AlarmFilter {
   park: string | null
   /** Levels shown; empty means all. */
   levels: readonly AlarmLevel[]
   state: StateFilter
+  /** Hazard class shown; null means all. */
+  class: AlarmClass | null
 }
 
-export const DEFAULT_FILTER: AlarmFilter = { park: null, levels: [], state: 'open' }
+export const DEFAULT_FILTER: AlarmFilter = { park: null, levels: [], state: 'open', class: null }
 
 export function matchesState(alarm: Alarm, state: StateFilter, now: number): boolean {
   switch (state) {
@@ -51,6 +75,8 @@ export function matchesState(alarm: Alarm, state: StateFilter, now: number): boo
       return alarm.condition === 'active' && alarm.workflow !== 'closed' && !isHidden(alarm, now)
     case 'unacked':
       return alarm.ack === 'unacked' && alarm.workflow !== 'closed' && !isHidden(alarm, now)
+    case 'latched':
+      return isLatched(alarm)
     case 'shelved':
       return isHidden(alarm, now) && alarm.workflow !== 'closed'
     case 'closed':
@@ -65,6 +91,7 @@ export function filterAlarms(alarms: Iterable<Alarm>, filter: AlarmFilter, now: 
   for (const a of alarms) {
     if (filter.park !== null && a.park !== filter.park) continue
     if (filter.levels.length > 0 && !filter.levels.includes(a.level)) continue
+    if (filter.class !== null && filter.class !== undefined && a.class !== filter.class) continue
     if (!matchesState(a, filter.state, now)) continue
     out.push(a)
   }

@@ -7,7 +7,7 @@ import { isShelved } from './alarms.js'
 
 export const OPERATOR_ROLES = ['admin', 'safety', 'responder'] as const
 
-export const ALARM_ACTIONS = ['ack', 'shelve', 'dispatch', 'resolve', 'close'] as const
+export const ALARM_ACTIONS = ['ack', 'shelve', 'dispatch', 'resolve', 'reset', 'close'] as const
 export type AlarmActionName = (typeof ALARM_ACTIONS)[number]
 
 export function isOperator(roles: readonly string[]): boolean {
@@ -27,7 +27,9 @@ export function allowedActions(alarm: Alarm, roles: readonly string[], now: numb
   if (!isShelved(alarm, now)) out.push('shelve')
   if (alarm.workflow === 'open') out.push('dispatch')
   if (alarm.workflow === 'open' || alarm.workflow === 'dispatched') out.push('resolve')
-  if (alarm.workflow === 'resolved') out.push('close')
+  // A latched alarm (cleared, awaiting reset; ISA-18.2 latching alarm) is reset before it can be closed.
+  if (alarm.latched === true) out.push('reset')
+  else if (alarm.workflow === 'resolved') out.push('close')
   return out
 }
 

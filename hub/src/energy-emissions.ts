@@ -173,7 +173,8 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
             out.push(...budget.onReading(r, info, now))
             backfill.mark('energy', r.ts, now)
           } else if (r.kind === 'emission') {
-            const s = stackInfo(r.device)
+            // A stack provisioned a moment ago is read at once: its first minutes count for its first hour.
+            const s = stacks.get(r.device) ?? (load(true), stacks.get(r.device))
             if (s) out.push(...exceed.onReading(r, s))
             backfill.mark('emission', r.ts, now)
           }

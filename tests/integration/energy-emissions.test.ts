@@ -6,6 +6,7 @@ import { loadZoneFile } from '../../hub/src/config/zone-file.js'
 import { ensureDatabase, influxClient } from '../../hub/src/store/influx-client.js'
 import { readingLine } from '../../hub/src/store/points.js'
 import { createEnergyEmissions } from '../../hub/src/energy-emissions.js'
+import { stackInfoOf } from '../../hub/src/emissions/stack-info.js'
 import { LocalCalendar } from '../../hub/src/energy/calendar.js'
 import type { Transition } from '../../hub/src/model/alarm.js'
 import type { Reading } from '../../hub/src/model/reading.js'
@@ -93,8 +94,8 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     expect(rps).toEqual(expect.arrayContaining([['raw', '9600h0m0s'], ['rollup_1h', '43920h0m0s'], ['rollup_1d', '0s']]))
     const cqs = (await influxQuery(url(), db, 'SHOW CONTINUOUS QUERIES')) as unknown as { name: string; values: unknown[][] }[]
     const names = cqs.find((x) => x.name === db)!.values.map((v) => v[0])
-    expect(names).toEqual(expect.arrayContaining(['cq_energy_1h', 'cq_energy_1d', 'cq_emission_1h', 'cq_emission_1h_so2_flagged', 'cq_emission_1h_temp_flagged']))
-    expect(names).toHaveLength(9)
+    expect(names).toEqual(expect.arrayContaining(['cq_energy_1h', 'cq_energy_1d', 'cq_emission_1h', 'cq_emission_1h_so2_flagged', 'cq_emission_1h_temp_flagged', 'cq_emission_1h_humidity_flagged', 'cq_emission_1h_hcl_flagged', 'cq_emission_1h_cl2_flagged']))
+    expect(names).toHaveLength(12) // energy 1h, 1d; emission 1h and one per emission metric's flagged samples (9 metrics)
     expect(logs.some((l) => l.m === 'energy and emission rollups created')).toBe(true)
     // A second start (a restart) creates nothing and finds every query as it wrote it.
     logs.length = 0
@@ -147,11 +148,11 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     expect(so2[1]).toMatchObject({ rule: 'emission', type: 'emission_exceedance', level: 3, park: 'vtc', enterprise: 'vtc-ti01' })
 
     const d = (await loadZoneFile('hub/zones/demo-zone.yaml')).devices.find((x) => x.id === STACK)!
-    const stack = { id: d.id, park: d.park, enterprise: d.enterprise, area: d.area, name: d.name, nameEn: d.nameEn ?? d.name, limits: d.limits ?? {}, referenceO2: d.referenceO2, noxAs: 'NO2' as const, intervalSec: d.interval }
+    const stack = stackInfoOf(d)
     const h = await ee.emissions.hourly(stack, day, day + 24 * HOUR, Date.now())
     expect(h.source).toBe('raw')
     expect(h.hours.map((x) => x.metrics.so2.exceeded)).toEqual(Array.from({ length: 24 }, (_, i) => i === 2 || i === 3))
-    expect(h.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false })
+    expect(h.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
     const rep = await ee.emissions.compliance('vtc', cal.dayKey(day))
     const st = rep!.stacks.find((s) => s.device === STACK)!
     expect(st.metrics.so2).toMatchObject({ limit: 100, validHours: 23, exceededHours: 2, exceededAt: [day + 2 * HOUR, day + 3 * HOUR], dayValid: true })
@@ -252,8 +253,8 @@ describe('energy and emissions through MQTT and the REST API', () => {
       return r.status === 200 && r.body.hours.filter((h) => h.metrics.so2.validMinutes !== null && h.metrics.so2.validMinutes > 0).length === 24 ? r.body : undefined
     }, 20_000, 'a day of hourly values')
     expect(hourly.source).toBe('raw')
-    expect(hourly.hours[3]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 60, valid: true, limit: 100, exceeded: true })
-    expect(hourly.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false })
+    expect(hourly.hours[3]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 60, valid: true, limit: 100, exceeded: true, exceededBy: 'mean', overRangeMinutes: 0, lowerBound: null, minutes: { N: 60 } })
+    expect(hourly.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
     expect(hourly.hours[0]!.metrics.so2).toMatchObject({ measured: 40, corrected: 50, valid: true, exceeded: false })
 
     type Compliance = { day: string; stacks: { device: string; compliant: boolean; metrics: Record<string, { validHours: number; exceededHours: number; dayValid: boolean; dailyMean: number | null }> }[] }

@@ -101,6 +101,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     series: (q) => series(influx, q),
     health: () => health(),
     metricsText: async () => prometheusText(await health()),
+    deviceQuality: (id) => ({ flags: safety.rules.qualityOf(id), late: safety.rules.lateOf(id) }),
   }
   // Routes of the safety loop are registered now and find the loop once it exists.
   let safety!: SafetyLoop
@@ -154,7 +155,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const latest = services.latest
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
-  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, writeLines: (l) => void store(l, 0), log })
+  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), log })
   const ee = createEnergyEmissions({
     zone, influx, db: conn.db, clock, log,
     raise: (transitions) => safety.apply(transitions),
@@ -188,7 +189,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       if (pending === 'full') return refuseFull(readings[0]!.device, readings.length)
       for (const r of readings) {
         latest.update(r)
-        heard(r.device, r.ts)
+        // A reading older than the live window is history, not a sign of life now (rules/live-window.ts).
+        if (safety.rules.isLive(r.ts, clock())) heard(r.device, r.ts)
       }
       safety.onReadings(readings)
       ee.onReadings(readings)

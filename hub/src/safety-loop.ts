@@ -30,6 +30,8 @@ export interface SafetyLoopDeps {
   dataDir: string
   clock: () => number
   deadmanIntervals: number
+  /** Readings older than this are history, never a live alarm (rules/live-window.ts); default 600. */
+  liveWindowSec?: number
   writeLines: (lines: string[]) => void
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 }
@@ -58,7 +60,7 @@ export class SafetyLoop {
   constructor(private readonly d: SafetyLoopDeps) {
     const now = d.clock()
     const devices = [...d.registry.all()].map((r) => r.device)
-    this.rules = new RulesEngine({ zone: d.zone, devices, now, options: { deadmanIntervals: d.deadmanIntervals } })
+    this.rules = new RulesEngine({ zone: d.zone, devices, now, options: { deadmanIntervals: d.deadmanIntervals, liveWindowSec: d.liveWindowSec } })
     this.rulesLog = new StateLog(join(d.dataDir, 'state', 'rules'))
     const savedRules = this.rulesLog.load().snapshot
     if (savedRules) {
@@ -151,7 +153,7 @@ export class SafetyLoop {
     for (const r of readings) {
       const tr = this.rules.onReading(r, now)
       if (tr.length > 0) this.apply(tr)
-      this.live?.telemetry({ device: r.device, park: r.park, ts: r.ts, values: r.values })
+      this.live?.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
     }
   }
 

@@ -1,3 +1,4 @@
+import type { DataFlag } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { UserDirectory } from '../config/users.js'
@@ -28,4 +29,12 @@ export interface ApiServices {
   series(q: SeriesQuery): Promise<[number, number | null][]>
   health(): Promise<HealthReport>
   metricsText(): Promise<string>
+  /** The rules' view of a device's data: metrics whose latest live flag is a fault or out of service, and its late readings (history). */
+  deviceQuality?(id: string): DeviceQuality
+}
+
+/** A device's data quality as `GET /devices/:id/latest` shows it. */
+export interface DeviceQuality {
+  flags: Readonly<Record<string, DataFlag>> | undefined
+  late: { count: number; lastTs: number; receivedAt: number } | undefined
 }

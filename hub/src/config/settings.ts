@@ -31,6 +31,8 @@ export interface Settings {
   writeFlushMs: number
   /** Device offline after this many missed intervals (deadman). */
   deadmanIntervals: number
+  /** Readings older than this many seconds are history: stored, never a live alarm (rules/live-window.ts). */
+  liveWindowSec: number
   /** Largest size of the durable journal on disk. */
   journalMaxBytes: number
   /** MQTT connections accepted at once (TCP and TLS each); more are refused at accept. */
@@ -117,6 +119,7 @@ export function loadSettings(env: Env = process.env): Settings {
     writeBatchPoints: int(env, 'HUB_WRITE_BATCH', 5000, 1, 100_000),
     writeFlushMs: int(env, 'HUB_WRITE_FLUSH_MS', 200, 1, 60_000),
     deadmanIntervals: int(env, 'HUB_DEADMAN_INTERVALS', 3, 1, 1000),
+    liveWindowSec: int(env, 'HUB_LIVE_WINDOW_SEC', 600, 10, 7 * 86400),
     clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
     clientInflightBytes: int(env, 'HUB_CLIENT_INFLIGHT_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
     heapGrowingPercent: int(env, 'HUB_HEAP_GROWING_PERCENT', 50, 10, 400),

@@ -19,7 +19,8 @@ export class TelemetryBatcher {
     if (prev) {
       prev.ts = u.ts
       Object.assign(prev.values, u.values)
-    } else this.pending.set(u.device, { device: u.device, park: u.park, ts: u.ts, values: { ...u.values } })
+      if (prev.flags || u.flags) prev.flags = mergeFlags(prev.flags, u)
+    } else this.pending.set(u.device, { device: u.device, park: u.park, ts: u.ts, values: { ...u.values }, ...(u.flags ? { flags: { ...u.flags } } : {}) })
   }
 
   flush(): void {
@@ -37,4 +38,15 @@ export class TelemetryBatcher {
   stop(): void {
     clearInterval(this.timer)
   }
+}
+
+/** A metric's flag follows its latest value: a newer value without a flag (N) drops the old flag. */
+function mergeFlags(prev: TelemetryUpdate['flags'], u: TelemetryUpdate): TelemetryUpdate['flags'] {
+  const out = { ...prev }
+  for (const m in u.values) {
+    const f = u.flags?.[m]
+    if (f === undefined) delete out[m]
+    else out[m] = f
+  }
+  return Object.keys(out).length > 0 ? out : undefined
 }

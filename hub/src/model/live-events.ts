@@ -5,12 +5,15 @@
 import type { Alarm } from './alarm.js'
 import type { Incident } from './incident.js'
 import type { ParkRisk } from './risk.js'
+import type { DataFlag } from './vocabulary.js'
 
 export interface TelemetryUpdate {
   device: string
   park: string
   ts: number
   values: Record<string, number>
+  /** HJ 212 data flag per metric, when the device sent any (`T` over range, `D` fault, `M` maintenance, `S` manual…). */
+  flags?: Record<string, DataFlag> | undefined
 }
 
 export interface DeviceStateUpdate {

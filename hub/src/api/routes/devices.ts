@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { Type } from 'typebox'
-import { Device } from '../../model/device.js'
+import { Type, type Static } from 'typebox'
+import { DataFlagSchema, Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
 import { deviceGasProblem, exceedanceLines } from '../../catalogue/device-gas-settings.js'
 import { RegistryError, type RegisteredDevice } from '../../registry/device-registry.js'
@@ -11,6 +11,14 @@ import { parseTime } from '../time.js'
 
 const DeviceView = Type.Object({ ...Device.properties, online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]) })
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
+/** `flag`: the value's HJ 212 flag when not N (over range, fault, maintenance, manual…); `late`: readings older than the live window, kept as history. */
+const LatestResponse = Type.Object({
+  device: Type.String(),
+  online: Type.Boolean(),
+  lastSeen: Type.Union([Type.Number(), Type.Null()]),
+  values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number(), flag: Type.Optional(DataFlagSchema) })),
+  late: Type.Optional(Type.Object({ count: Type.Integer(), lastTs: Type.Number(), receivedAt: Type.Number() })),
+})
 const ListQuery = Type.Object({
   park: Type.Optional(Type.String({ maxLength: 64 })),
   enterprise: Type.Optional(Type.String({ maxLength: 64 })),
@@ -94,12 +102,18 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Last value of each metric, with its time', security: sec, params: IdParams,
-      response: { 200: Type.Object({ device: Type.String(), online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]), values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number() })) }), 404: ErrorSchema },
+      response: { 200: LatestResponse, 404: ErrorSchema },
     },
   }, async (req) => {
     const r = registry.get(req.params.id)
     if (!r) throw notFound(`device ${req.params.id} not found`)
-    return { device: r.device.id, online: r.state.online, lastSeen: r.state.lastSeen, values: services.latest.get(r.device.id) ?? {} }
+    const values = services.latest.get(r.device.id) ?? {}
+    const quality = services.deviceQuality?.(r.device.id)
+    const out: Static<typeof LatestResponse> = { device: r.device.id, online: r.state.online, lastSeen: r.state.lastSeen, values }
+    // A fault or maintenance flag kept in the rules state outlives a restart's seeded values: the value shows it still.
+    if (quality?.flags) out.values = Object.fromEntries(Object.entries(values).map(([m, v]) => [m, v.flag || !quality.flags?.[m] ? v : { ...v, flag: quality.flags[m] }]))
+    if (quality?.late) out.late = quality.late
+    return out
   })
 
   app.get<{ Params: { id: string }; Querystring: { metric: string; from?: string; to?: string; every?: string } }>('/api/v1/devices/:id/series', {

@@ -16,6 +16,7 @@ import { indexZone } from './scenarios/locate.js'
 import { buildScenario } from './scenarios/index.js'
 import type { Scenario } from './scenarios/types.js'
 import { loadCredentials, loadZone, tzOffsetMinutes } from './zone-source.js'
+import { continueMeters, readMeterLatest } from './meter-continuity.js'
 
 /** Ids of the alarms the hub holds now (undefined if it cannot be read). */
 async function alarmIds(cfg: RunConfig): Promise<Set<string> | undefined> {
@@ -78,6 +79,9 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
 
   const healthBefore: IngestHealth | undefined = await readIngestHealth(cfg.api)
   const alarmsBefore = await alarmIds(cfg)
+  // Meters carry on from the hub's last readings: one base per counter across runs.
+  const meterLatest = await readMeterLatest(cfg.api, cfg.user, cfg.password, ix.devices)
+  if (meterLatest.error) hooks.err(`meters: the hub's last readings could not be read (${meterLatest.error}); meters start from their own counters`)
   const wallStart = Date.now()
   let lastLine = 0
   const connected = await fleet.connect((done, total) => {
@@ -104,6 +108,11 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
     ...(cfg.backfillMs > 0 ? { activeFrom: (d) => cfg.backfillKinds.includes(d.kind) } : {}),
   })
   const simFrom = start0
+  const carried = continueMeters((id) => engine?.model(id), meterLatest.latest)
+  if (carried.meters > 0) {
+    const held = carried.newest !== undefined && carried.newest > start0 ? `; their readings up to ${simTime(carried.newest, tz)} are the hub's already and are not sent again` : ''
+    hooks.out(`meters: ${carried.meters} continue from the hub's last reading${held}`)
+  }
   const onNote = (ts: number, text: string): void => {
     if (!cfg.quiet) hooks.out(`[sim ${simTime(ts, tz)}] ${text}`)
   }

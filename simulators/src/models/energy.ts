@@ -8,6 +8,11 @@
  * Power wanders (OU drift, τ ≈ 20 min) around that profile; counters integrate it by the
  * trapezoidal rule, so they never go backwards, except when a meter is replaced and its
  * counter restarts near zero.
+ *
+ * A meter the hub already knows continues from the hub's last reading (`continueFrom`), so
+ * that runs one after another, or a backfill after a live run, never give the hub two bases
+ * of one counter (docs/energy.md): its readings up to that reading's time are the hub's own
+ * history and are not sent again; the first one after it counts on from the hub's value.
  */
 import type { Device } from '../../../hub/src/model/device.js'
 import { ouStep, type Rng } from '../prng.js'
@@ -55,6 +60,8 @@ export class EnergyMeterModel implements DeviceModel {
   private nextReplacementAt: number | undefined
   /** Sample times at which the counter restarted (for inspection). */
   readonly replacements: number[] = []
+  /** The hub's last reading per counter, until the simulated time has passed it. */
+  private readonly resume: Partial<Record<Carrier, { ts: number; value: number }>> = {}
 
   constructor(
     private readonly device: Device,
@@ -68,6 +75,18 @@ export class EnergyMeterModel implements DeviceModel {
       // A meter that has been in service a while.
       this.counters[c] = round(rng.uniform(1e4, 5e6) * (c === 'steam_t' ? 0.01 : 1), 3)
     }
+  }
+
+  /** Carries on each counter from the hub's last reading of it (metric → value and time); other metrics are ignored. */
+  continueFrom(latest: Readonly<Record<string, { value: number; ts: number }>>): Carrier[] {
+    const taken: Carrier[] = []
+    for (const c of this.carriers) {
+      const v = latest[c]
+      if (!v || !Number.isFinite(v.value) || v.value < 0 || !Number.isFinite(v.ts)) continue
+      this.resume[c] = { ts: v.ts, value: v.value }
+      taken.push(c)
+    }
+    return taken
   }
 
   /** Rate per hour of a carrier at t: profile × drift × scripted spike factor. */
@@ -96,6 +115,19 @@ export class EnergyMeterModel implements DeviceModel {
       let counter = (this.counters[c] ?? 0) + ((prev + r) / 2) * dtH
       // A new meter starts from (nearly) zero: what it has counted since it was fitted.
       if (replaced) counter = this.rng.uniform(0, 5) * (c === 'steam_t' ? 0.01 : 1)
+      const resume = this.resume[c]
+      if (resume) {
+        this.lastRate[c] = r
+        if (t <= resume.ts) {
+          // The hub holds this counter's history up to here: nothing is sent again.
+          this.counters[c] = resume.value
+          continue
+        }
+        // Counts on from the hub's value over the time since its reading.
+        const sinceH = (t - Math.max(resume.ts, this.lastT ?? resume.ts)) / 3_600_000
+        counter = resume.value + ((prev + r) / 2) * sinceH
+        delete this.resume[c]
+      }
       this.counters[c] = counter
       this.lastRate[c] = r
       if (this.device.metrics.includes(c)) values[c] = round(counter, 3)

@@ -8,6 +8,7 @@ import type { Device, MetricSetpoints } from '../../../hub/src/model/device.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import type { Park } from '../../../hub/src/model/zone.js'
+import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import type { AlarmActionName } from './roles.js'
 
 const BASE = '/api/v1'
@@ -26,7 +27,10 @@ export interface ZoneInfo {
 export type DeviceWithState = Device & { online: boolean; lastSeen: number | null }
 export interface LatestValues {
   device: string
-  values: Record<string, { value: number; ts: number }>
+  /** `flag`: the value's HJ 212 flag when not N (T over range, D fault, M maintenance, S manual…). */
+  values: Record<string, { value: number; ts: number; flag?: DataFlag }>
+  /** Readings older than the hub's live window: history, never a live alarm. */
+  late?: { count: number; lastTs: number; receivedAt: number }
 }
 export interface Series {
   device: string

@@ -9,11 +9,13 @@ import type { Alarm } from '../../../hub/src/model/alarm.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, Snapshot, TelemetryUpdate } from '../../../hub/src/model/live-events.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
+import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import { BatchMap } from './batch-map.svelte.js'
 import { clock } from './clock.svelte.js'
 
 export type ConnectionState = 'live' | 'reconnecting' | 'offline'
-export type MetricValue = { value: number; ts: number }
+/** `flag`: the value's HJ 212 data flag when not N (over range, fault, maintenance, manual…). */
+export type MetricValue = { value: number; ts: number; flag?: DataFlag | undefined }
 export type DeviceOnline = { online: boolean; lastSeen: number | null }
 type LiveSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 type AlarmListener = (prev: Alarm | undefined, next: Alarm) => void
@@ -177,7 +179,7 @@ class LiveStore {
       let changed = false
       for (const u of batch) {
         const values: Record<string, MetricValue> = {}
-        for (const [m, v] of Object.entries(u.values)) values[m] = { value: v, ts: u.ts }
+        for (const [m, v] of Object.entries(u.values)) values[m] = { value: v, ts: u.ts, flag: u.flags?.[m] }
         changed = mergeLatestInto(latest, u.device, values) || changed
       }
       return changed

@@ -153,7 +153,8 @@ export class SafetyLoop {
     for (const r of readings) {
       const tr = this.rules.onReading(r, now)
       if (tr.length > 0) this.apply(tr)
-      this.live?.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
+      // A reading older than the live window is history: not shown as a live value.
+      if (this.rules.isLive(r.ts, now)) this.live?.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
     }
   }
 

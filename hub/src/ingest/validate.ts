@@ -2,6 +2,7 @@ import type { Device } from '../model/device.js'
 import type { DeviceEvent, Place, Reading, RejectReason } from '../model/reading.js'
 import { DATA_FLAGS, EVENT_TYPES, type DataFlag, type EventType } from '../model/vocabulary.js'
 import { physicalBounds } from './ranges.js'
+import { toCanonical } from '../catalogue/gas-catalogue.js'
 import { normaliseTs } from './timestamps.js'
 
 /** A validation outcome: a normalised value, or the reason and a short detail. */
@@ -66,7 +67,8 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
   let flags: Record<string, DataFlag> | undefined
   for (const metric in raw) {
     if (!Object.prototype.hasOwnProperty.call(raw, metric)) continue
-    const v = raw[metric]
+    // A gas detector declaring ppm (device.units) is converted to mg/m³ at 20 °C before anything judges it (GBZ 2.1: × M / 24.04).
+    const v = device.kind === 'gas' && device.units?.[metric] !== undefined && typeof raw[metric] === 'number' ? toCanonical(metric, device.units[metric], raw[metric]) : raw[metric]
     const bad = checkValue(device, metric, v)
     if (bad) {
       drop(bad)

@@ -7,12 +7,14 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
 
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
 
-describe('emergency response: gas and fire in one area open an incident and close the valves', () => {
+describe('emergency response: gas and fire in one area open an incident; the valves close once a person confirms', () => {
   let t: TestHub
   const clients: MqttClient[] = []
   const connect = async (id: string) => {
     const c = await connectMqtt(t.mqttUrl, { username: id, password: secret(id), clientId: id })
     clients.push(c)
+    // Online as a device says it (retained status): a command to an offline device fails without a publish.
+    await c.publishAsync(`parks/vtc/vtc-ti01/${id}/status`, 'online', { qos: 1, retain: true })
     return c
   }
   beforeAll(async () => {
@@ -23,7 +25,7 @@ describe('emergency response: gas and fire in one area open an incident and clos
     await t.stop()
   })
 
-  it('opens one incident for the boiler house, sends close_valve to its valve detectors, records their acknowledgement, and closes with a summary', async () => {
+  it('opens one incident for the boiler house, proposes close_valve to its valve detectors, sends it once confirmed, records their acknowledgement, and closes with a summary', async () => {
     const p = 'parks/vtc/vtc-ti01'
     const valve = await connect('vtc-ti01-gas-009')
     const valve2 = await connect('vtc-ti01-gas-010')
@@ -57,6 +59,11 @@ describe('emergency response: gas and fire in one area open an incident and clos
     expect(incident.alarms).toContain(gasFire.id)
     expect((await api<{ incidents: Incident[] }>(t, 'GET', '/api/v1/incidents?state=open&park=vtc')).body.incidents.filter((i) => i.area === 'vtc-ti01-blr')).toHaveLength(1)
 
+    // The plan proposes closing both valves (GB/T 50493 §3.0.8: a person confirms plant moves).
+    const proposals = incident.commands.filter((c) => c.command === 'close_valve')
+    expect(proposals.map((c) => c.state)).toEqual(['proposed', 'proposed'])
+    expect(commands.filter((c) => c.body.command === 'close_valve')).toEqual([])
+    for (const c of proposals) expect((await api(t, 'POST', `/api/v1/incidents/${incident.id}/commands/${c.id}/confirm`, {})).status).toBe(200)
     await eventually(() => commands.filter((c) => c.body.command === 'close_valve').length === 2, 10_000, 'close_valve at both valves')
     expect(commands.map((c) => c.device).sort()).toEqual(['vtc-ti01-gas-009', 'vtc-ti01-gas-010'])
     const acked = await eventually(async () => {

@@ -51,8 +51,24 @@ describe('simulated scenarios against a real hub', () => {
     expect(h.ingest.rejected).toBe(0)
   })
 
-  it('a leak that ignites gives gas and fire alarms, an incident, and the valve command stops the leak', async () => {
-    await sim(t, ['--scenario', 'leak-ignites', '--speed', '20', '--seed', '1'])
+  it('a leak that ignites gives gas and fire alarms, an incident, and the valve command — confirmed by the operator — reaches the valves', async () => {
+    const run = sim(t, ['--scenario', 'leak-ignites', '--speed', '20', '--seed', '1'])
+    // The operator in the control room confirms the plan's valve proposals as they appear
+    // (GB/T 50493 §3.0.8: the hub proposes, a person confirms); polled until the run ends.
+    let running = true
+    void run.then(() => (running = false), () => (running = false))
+    const confirmed: string[] = []
+    while (running) {
+      const open = (await api<{ incidents: Incident[] }>(t, 'GET', '/api/v1/incidents?state=open&park=vtc')).body.incidents
+      for (const i of open) {
+        for (const c of i.commands.filter((x) => x.state === 'proposed' && x.command === 'close_valve')) {
+          if ((await api(t, 'POST', `/api/v1/incidents/${i.id}/commands/${c.id}/confirm`, {})).status === 200) confirmed.push(c.id)
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    await run
+    expect(confirmed.length).toBeGreaterThan(0)
     const alarms = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=all&park=vtc')).body.alarms
     const types = new Set(alarms.map((a) => a.type))
     expect(types.has('gas_high')).toBe(true)
@@ -61,9 +77,10 @@ describe('simulated scenarios against a real hub', () => {
     const incidents = (await api<{ incidents: Incident[] }>(t, 'GET', '/api/v1/incidents?park=vtc')).body.incidents
     expect(incidents.length).toBeGreaterThan(0)
     const valves = incidents.flatMap((i) => i.commands).filter((c) => c.command === 'close_valve')
-    expect(valves.length).toBeGreaterThan(0)
+    expect(valves.map((c) => c.id).sort()).toEqual([...confirmed].sort())
+    expect(valves.every((c) => c.confirmedBy === 'admin' && !c.automatic)).toBe(true)
     // The simulated devices acknowledge, and the closed valve lets the leak decay: the gas alarms clear.
-    expect(valves.every((c) => c.ackedAt !== undefined)).toBe(true)
+    expect(valves.every((c) => c.state === 'acknowledged' && c.ackedAt !== undefined)).toBe(true)
     const gas = alarms.filter((a) => a.type === 'gas_high')
     expect(gas.some((a) => a.condition === 'cleared')).toBe(true)
   }, 240_000)

@@ -73,6 +73,11 @@ export interface SourceSegment {
   from: number
   to: number
 }
+/** Counter steps left out of energy figures as implausible (docs/energy.md), and why. */
+export interface EnergyExcluded {
+  intervals: number
+  reason: string
+}
 export interface ConsumptionReply {
   scope: { park: string | null; enterprise: string | null; meter: string | null }
   from: number
@@ -94,8 +99,10 @@ export interface ConsumptionReply {
     tce: number
     resets: number[]
     drops: number[]
+    implausible?: number[]
     gaps: { from: number; to: number }[]
   }[]
+  excluded?: EnergyExcluded
 }
 export interface IntensityFigures {
   tce: number
@@ -116,6 +123,7 @@ export interface IntensityReply {
   sources: SourceSegment[]
   parks: ({ park: string; name: string; nameEn: string } & IntensityFigures)[]
   enterprises: ({ enterprise: string; park: string; name: string; nameEn: string; rank: number } & IntensityFigures)[]
+  excluded?: EnergyExcluded
 }
 export interface Suggestion {
   id: string
@@ -132,6 +140,7 @@ export interface SuggestionsReply {
   from: number
   to: number
   suggestions: Suggestion[]
+  excluded?: EnergyExcluded
 }
 export interface EmissionMetricHour {
   measured: number | null
@@ -334,6 +343,10 @@ export const api = {
     request<Incident>('POST', `/incidents/${enc(id)}/steps/${enc(stepId)}`, { body: { done: true, note } }),
   sendCommand: (id: string, device: string, command: string, params?: Record<string, unknown>) =>
     request<Incident>('POST', `/incidents/${enc(id)}/commands`, { body: { device, command, params } }),
+  confirmCommand: (id: string, command: string, note?: string) =>
+    request<Incident>('POST', `/incidents/${enc(id)}/commands/${enc(command)}/confirm`, { body: note ? { note } : {} }),
+  dismissCommand: (id: string, command: string, note: string) =>
+    request<Incident>('POST', `/incidents/${enc(id)}/commands/${enc(command)}/dismiss`, { body: { note } }),
   closeIncident: (id: string, summary: string) => request<Incident>('POST', `/incidents/${enc(id)}/close`, { body: { summary } }),
   energyConsumption: (q: EnergyScope & Range & { meter?: string; every: EnergyEvery }) =>
     request<ConsumptionReply>('GET', '/energy/consumption', { query: q }),

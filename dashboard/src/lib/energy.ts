@@ -276,11 +276,11 @@ export function budgetGauge(use: number, budget: number | null, alarmActive = fa
   return { value: use, limit: budget, share, verdict, level, ...dial(use, budget) }
 }
 
-/** Demand against the contracted maximum (kW): level III (yellow) above it or while a demand alarm stands. */
+/** Demand against the contracted maximum (kW): level IV (blue, energy class — DOMAIN.md) above it or while a demand alarm stands. */
 export function demandGauge(kw: number, contracted: number | null, alarmActive = false): GaugeState {
   const share = contracted !== null && contracted > 0 ? kw / contracted : null
   const verdict: GaugeVerdict = share === null ? 'nolimit' : share > 1 ? 'over' : share >= BUDGET_WARN_SHARE ? 'near' : 'ok'
-  const level: AlarmLevel | null = alarmActive || (share !== null && share > 1) ? 3 : null
+  const level: AlarmLevel | null = alarmActive || (share !== null && share > 1) ? 4 : null
   return { value: kw, limit: contracted, share, verdict, level, ...dial(kw, contracted) }
 }
 
@@ -288,7 +288,15 @@ export function demandGauge(kw: number, contracted: number | null, alarmActive =
 
 export const BUDGET_ALARM = 'energy_budget_exceeded'
 export const DEMAND_ALARM = 'max_demand_exceeded'
-export const ENERGY_ALARM_TYPES: readonly string[] = [BUDGET_ALARM, DEMAND_ALARM]
+/** A meter's reading it cannot have measured (device-health, blue): listed with the energy alarms of its scope. */
+export const IMPLAUSIBLE_ALARM = 'meter_implausible'
+export const ENERGY_ALARM_TYPES: readonly string[] = [BUDGET_ALARM, DEMAND_ALARM, IMPLAUSIBLE_ALARM]
+
+/** The unit of an energy alarm's value: kW for demand, the counter's unit for a meter's implausible step, else tce. */
+export function energyAlarmUnit(a: Pick<Alarm, 'metric'>): string {
+  if (a.metric === 'kw') return 'kW'
+  return a.metric !== undefined && a.metric in CARRIER_UNITS ? CARRIER_UNITS[a.metric as Carrier] : 'tce'
+}
 
 export interface EnergyScope {
   park?: string | undefined

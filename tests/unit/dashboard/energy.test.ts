@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EnergyRow, IntensityFigures } from '../../../dashboard/src/lib/api.js'
 import {
-  alarmStands, budgetGauge, chartColumns, defaultPeriod, demandGauge, energyAlarms, formatFigure, formatValue, hasData, periodQuery, ranking,
+  alarmStands, budgetGauge, chartColumns, defaultPeriod, demandGauge, energyAlarms, energyAlarmUnit, formatFigure, formatValue, hasData, periodQuery, ranking,
   resolveBudget, shortLabel, stepPeriod, usedCarriers, type Period,
 } from '../../../dashboard/src/lib/energy.js'
 import { en } from '../../../dashboard/src/lib/i18n/en.js'
@@ -172,10 +172,13 @@ describe('budgets and gauges', () => {
     expect(budgetGauge(10, 100, true).level).toBe(4)
     expect(budgetGauge(10, null)).toMatchObject({ verdict: 'nolimit', level: null, share: null, marks: [] })
   })
-  it('turns demand level III (yellow) above the contracted demand or while a demand alarm stands', () => {
+  it('names the unit of an energy alarm: kW, the counter’s own, or tce', () => {
+    expect([energyAlarmUnit({ metric: 'kw' }), energyAlarmUnit({ metric: 'gas_m3' }), energyAlarmUnit({ metric: 'kwh' }), energyAlarmUnit({ metric: 'tce_day' })]).toEqual(['kW', 'm³', 'kWh', 'tce'])
+  })
+  it('turns demand level IV (blue, energy class) above the contracted demand or while a demand alarm stands', () => {
     expect(demandGauge(850, 900)).toMatchObject({ verdict: 'near', level: null })
-    expect(demandGauge(950, 900)).toMatchObject({ verdict: 'over', level: 3 })
-    expect(demandGauge(100, 900, true).level).toBe(3)
+    expect(demandGauge(950, 900)).toMatchObject({ verdict: 'over', level: 4 })
+    expect(demandGauge(100, 900, true).level).toBe(4)
   })
 })
 

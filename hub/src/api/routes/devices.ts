@@ -74,7 +74,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
       const created = await registry.provision(d)
       req.log.info({ device: d.id, by: req.user.name }, 'device provisioned')
       for (const line of exceedanceLines(d))
-        services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'setpoint_exceeds_standard', target: d.id, ok: true, detail: line })
+        services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'setpoint.exceeds_standard', target: d.id, ok: true, detail: line })
       return reply.status(201).send(created)
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'exists') throw conflict(err.message)

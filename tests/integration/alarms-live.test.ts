@@ -1,21 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { io, type Socket } from 'socket.io-client'
 import type { MqttClient } from 'mqtt'
 import type { Alarm } from '../../hub/src/model/alarm.js'
-import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../hub/src/model/live-events.js'
 import type { ParkRisk } from '../../hub/src/model/risk.js'
 import { api, connectMqtt, eventually, influxQuery, login, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { inject } from 'vitest'
+import { connectLive, type LiveClient } from '../support/live-client.js'
 
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>
-
-function connectLive(http: string, token: string): Promise<{ socket: Client; snapshot: Snapshot }> {
-  return new Promise((resolve, reject) => {
-    const socket: Client = io(http, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false })
-    socket.once('snapshot', (snapshot) => resolve({ socket, snapshot }))
-    socket.once('connect_error', reject)
-  })
-}
+type Client = LiveClient
 
 describe('alarms: from a reading over a set point to the command room, live', () => {
   let t: TestHub

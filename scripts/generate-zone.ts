@@ -52,9 +52,10 @@ function header(zone: Zone, args: { command: string; credentials?: string; demoU
     ' Set points: gas alarms default to GB/T 50493-2019 (combustible 25 / 50 %LEL; toxic 1 × and',
     ' 2 × OEL per GBZ 2.1-2019; oxygen 19.5 / 23.5 %VOL, a secondary-source default). Override',
     ' them per park, per area or per device under `setpoints` (metric → { high: [{ value, level }],',
-    ' low, deadband, onDelaySec, offDelaySec, rateOfRisePerMin }). CEMS stacks carry `limits`',
-    ' (mg/m³ at `referenceO2`) from GB 13223-2011 and the ultra-low emission rows; hourly averages',
-    ' are compared with them per HJ 75.',
+    ' low, deadband, onDelaySec, offDelaySec, rateOfRisePerMin }). CEMS stacks select an',
+    ' `emissionStandard` (hub/src/emissions/standards.ts: limits in mg/m³ standard-state dry and the',
+    ' reference O2; `limits` and `referenceO2` override single figures) and say `basis: wet` when',
+    ' their analysers measure wet flue gas; hourly averages are compared per HJ 75.',
     '',
     ' Secrets: devices and gateways hold only `secretHash` (salted SHA-256), never a secret.',
     args.credentials

@@ -17,7 +17,7 @@ const cal = new LocalCalendar('Asia/Shanghai')
 const MIN = 60_000
 const HOUR = 3_600_000
 const METER = 'vtc-ti01-meter-001' // 总进线电能表, its own secret (not behind a gateway)
-const STACK = 'vtc-ti01-cems-001' // boiler stack: limits so2 100, nox 100, pm 30 mg/m³ at 6 % O2
+const STACK = 'vtc-ti01-cems-001' // gas-fired boiler stack, GB 13271-2014/gas: so2 50, nox 200, pm 20 mg/m³ at 3.5 % O2
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
 
 /**
@@ -45,14 +45,14 @@ const WANT = [1439 * 60, 720 * 70 + 5 + 719 * 70, 1440 * 80]
 
 /**
  * One sample a minute (a minute with one N sample is valid, HJ 75) over one local day: SO2 90
- * mg/m³ at 9 % O2 → 112.5 at 6 %, above the 100 limit, in hours 2 and 3; hour 5 has only 44
+ * mg/m³ at 9 % O2 → 131.25 at 3.5 %, above the 50 limit, in hours 2 and 3; hour 5 has only 44
  * valid minutes (16 minutes flagged C, calibration); otherwise SO2 40.
  */
 function stackReadings(day: number): { ts: number; values: Record<string, number>; flags?: Record<string, DataFlag> }[] {
   const out: { ts: number; values: Record<string, number>; flags?: Record<string, DataFlag> }[] = []
   for (let m = 0; m < 24 * 60; m++) {
     const hour = Math.floor(m / 60)
-    const so2 = hour === 2 || hour === 3 || hour === 5 ? 90 : 40
+    const so2 = hour === 2 || hour === 3 || hour === 5 ? 90 : 20
     const values = { so2, nox: 50, pm: 5, o2: 9, flow: 120_000, temp: 140 }
     const flags: Record<string, DataFlag> | undefined = hour === 5 && m % 60 >= 44 ? { so2: 'C', nox: 'C', pm: 'C' } : undefined
     out.push({ ts: day + m * MIN + 30_000, values, ...(flags ? { flags } : {}) })
@@ -143,7 +143,7 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     ee.onReadings(samples)
     const so2 = transitions.filter((t) => t.device === STACK && t.metric === 'so2')
     expect(so2.map((t) => [t.kind, t.ts - day, t.value, t.threshold])).toEqual([
-      ['clear', 1 * HOUR, 50, 100], ['activate', 3 * HOUR, 112.5, 100], ['clear', 5 * HOUR, 50, 100],
+      ['clear', 1 * HOUR, 29.167, 50], ['activate', 3 * HOUR, 131.25, 50], ['clear', 5 * HOUR, 29.167, 50],
     ])
     expect(so2[1]).toMatchObject({ rule: 'emission', type: 'emission_exceedance', level: 3, park: 'vtc', enterprise: 'vtc-ti01' })
 
@@ -152,11 +152,11 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     const h = await ee.emissions.hourly(stack, day, day + 24 * HOUR, Date.now())
     expect(h.source).toBe('raw')
     expect(h.hours.map((x) => x.metrics.so2.exceeded)).toEqual(Array.from({ length: 24 }, (_, i) => i === 2 || i === 3))
-    expect(h.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
+    expect(h.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 131.25, validMinutes: 44, valid: false, limit: 50, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
     const rep = await ee.emissions.compliance('vtc', cal.dayKey(day))
     const st = rep!.stacks.find((s) => s.device === STACK)!
-    expect(st.metrics.so2).toMatchObject({ limit: 100, validHours: 23, exceededHours: 2, exceededAt: [day + 2 * HOUR, day + 3 * HOUR], dayValid: true })
-    expect(st.metrics.so2!.dailyMean).toBeCloseTo((21 * 50 + 2 * 112.5) / 23, 3)
+    expect(st.metrics.so2).toMatchObject({ limit: 50, validHours: 23, exceededHours: 2, exceededAt: [day + 2 * HOUR, day + 3 * HOUR], dayValid: true })
+    expect(st.metrics.so2!.dailyMean).toBeCloseTo((21 * 29.167 + 2 * 131.25) / 23, 2)
     expect(st.compliant).toBe(false)
     expect(rep!.stacks.find((s) => s.device === 'vtc-v02-cems-001')).toMatchObject({ compliant: true, metrics: { so2: { validHours: 0, dayValid: false } } })
 
@@ -253,9 +253,9 @@ describe('energy and emissions through MQTT and the REST API', () => {
       return r.status === 200 && r.body.hours.filter((h) => h.metrics.so2.validMinutes !== null && h.metrics.so2.validMinutes > 0).length === 24 ? r.body : undefined
     }, 20_000, 'a day of hourly values')
     expect(hourly.source).toBe('raw')
-    expect(hourly.hours[3]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 60, valid: true, limit: 100, exceeded: true, exceededBy: 'mean', overRangeMinutes: 0, lowerBound: null, minutes: { N: 60 } })
-    expect(hourly.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 112.5, validMinutes: 44, valid: false, limit: 100, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
-    expect(hourly.hours[0]!.metrics.so2).toMatchObject({ measured: 40, corrected: 50, valid: true, exceeded: false })
+    expect(hourly.hours[3]!.metrics.so2).toEqual({ measured: 90, corrected: 131.25, validMinutes: 60, valid: true, limit: 50, exceeded: true, exceededBy: 'mean', overRangeMinutes: 0, lowerBound: null, minutes: { N: 60 } })
+    expect(hourly.hours[5]!.metrics.so2).toEqual({ measured: 90, corrected: 131.25, validMinutes: 44, valid: false, limit: 50, exceeded: false, exceededBy: null, overRangeMinutes: 0, lowerBound: null, minutes: { N: 44, C: 16 } })
+    expect(hourly.hours[0]!.metrics.so2).toMatchObject({ measured: 20, corrected: 29.167, valid: true, exceeded: false })
 
     type Compliance = { day: string; stacks: { device: string; compliant: boolean; metrics: Record<string, { validHours: number; exceededHours: number; dayValid: boolean; dailyMean: number | null }> }[] }
     const c = await api<Compliance>(t, 'GET', `/api/v1/emissions/compliance?park=vtc&day=${cal.dayKey(stackDay)}`)
@@ -272,8 +272,8 @@ describe('energy and emissions through MQTT and the REST API', () => {
     }, 10_000, 'the exceedance alarm, raised and cleared')
     // raised for hour 2 at its end with the hour's corrected mean; cleared by hour 4 (hour 5, invalid, said nothing)
     expect(alarms).toHaveLength(1)
-    expect(alarms[0]).toMatchObject({ level: 3, threshold: 100, raisedAt: stackDay + 3 * HOUR })
-    expect(alarms[0]!.history.filter((h) => h.action === 'raise' || h.action === 'clear').map((h) => [h.action, h.value, h.ts - stackDay])).toEqual([['raise', 112.5, 3 * HOUR], ['clear', 50, 5 * HOUR]])
+    expect(alarms[0]).toMatchObject({ level: 3, threshold: 50, raisedAt: stackDay + 3 * HOUR })
+    expect(alarms[0]!.history.filter((h) => h.action === 'raise' || h.action === 'clear').map((h) => [h.action, h.value, h.ts - stackDay])).toEqual([['raise', 131.25, 3 * HOUR], ['clear', 29.167, 5 * HOUR]])
     const bad = await api(t, 'GET', '/api/v1/emissions/compliance?park=vtc&day=2025-02-30')
     expect(bad.status).toBe(400)
   })

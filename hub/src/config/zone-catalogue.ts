@@ -12,22 +12,29 @@ import type { ToxicGas } from '../model/vocabulary.js'
 export type GasMetric = 'lel' | ToxicGas | 'o2'
 export type FireType = 'smoke' | 'heat' | 'flame'
 export type EnergyType = 'electricity' | 'gas' | 'steam' | 'water'
-export type StackSource = 'boiler' | 'coal_power' | 'sinter' | 'roasting'
+export type StackSource = 'boiler' | 'coal_power' | 'sinter' | 'roasting' | 'chlorination'
 export type ParkKind = 'chemical' | 'industrial' | 'logistics' | 'education' | 'circular'
 
 /**
- * Stack limits (mg/m³ at reference O2), from DOMAIN.md's limits table (HJ 75 compares
- * hourly O2-corrected averages with them). Rows marked (check) there are secondary sources.
+ * The emission standard each kind of stack is held to (hub/src/emissions/standards.ts gives
+ * its limits and reference O2; HJ 75 compares hourly O2-corrected averages with them), the
+ * metrics its CEMS reports, and the basis its analysers measure on (default dry).
  */
-export const STACK_LIMITS: Readonly<Record<StackSource, { pm: number; so2: number; nox: number; referenceO2: number }>> = {
-  /** GB 13223-2011 coal boiler: PM 30 (check), SO2 100 (new units), NOx 100, 6 % O2. */
-  boiler: { pm: 30, so2: 100, nox: 100, referenceO2: 6 },
-  /** Coal power, ultra-low emission: 10 / 35 / 50, 6 % O2. */
-  coal_power: { pm: 10, so2: 35, nox: 50, referenceO2: 6 },
-  /** Steel sinter head, ultra-low (hourly): 10 / 35 / 50 at 16 % O2 (check). */
-  sinter: { pm: 10, so2: 35, nox: 50, referenceO2: 16 },
+export const STACK_SOURCES: Readonly<Record<StackSource, { standard: string; metrics: readonly string[]; basis?: 'wet' }>> = {
+  /** An enterprise's gas-fired boiler: GB 13271-2014, 3.5 % O2. */
+  boiler: { standard: 'GB13271-2014/gas', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'] },
+  /** Coal power, ultra-low emission: 10 / 35 / 50 at 6 % O2. */
+  coal_power: { standard: 'ultra-low/coal-power', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'] },
+  /** Steel sinter head, ultra-low (hourly): 10 / 35 / 50 at 16 % O2. */
+  sinter: { standard: 'ultra-low/sinter-head', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'] },
   /** Vanadium-slag roasting kilns: held to the sinter-head ultra-low row, 16 % O2 (check). */
-  roasting: { pm: 10, so2: 35, nox: 50, referenceO2: 16 },
+  roasting: { standard: 'ultra-low/sinter-head', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'] },
+  /**
+   * Tail gas of molten-salt chlorination after the caustic scrubber: GB 31573-2015 with HCl
+   * and Cl2, compared as measured (check). The gas leaves the scrubber near saturation; its
+   * hot-wet analysers report wet, with the moisture (HJ 212 a01014).
+   */
+  chlorination: { standard: 'GB31573-2015/tail-gas', metrics: ['hcl', 'cl2', 'so2', 'pm', 'o2', 'flow', 'temp', 'humidity'], basis: 'wet' },
 }
 
 export interface AreaTemplate {
@@ -47,6 +54,12 @@ export interface AreaTemplate {
   /** The primary gas's first detectors drive an emergency shut-off valve interlock (紧急切断阀联锁). */
   valve?: boolean
   stack?: { source: StackSource; name: string; nameEn: string }
+  /**
+   * A process tail-gas stack (chlorination), added to the catalogue after the demo zone was
+   * first published: its CEMS is generated after every other device, so that adding it kept
+   * every earlier device's id and demo secret.
+   */
+  tailGasStack?: { source: StackSource; name: string; nameEn: string }
   structure: { kind: 'unit' | 'building' | 'tank'; name: string; nameEn: string; count?: number }
 }
 
@@ -90,7 +103,8 @@ export const INDUSTRIES: readonly IndustryTemplate[] = [
     energy: ['electricity', 'gas', 'steam', 'water'],
     areas: [
       { code: 'chl', name: '氯化车间', nameEn: 'Chlorination unit', size: [150, 90], hazardous: true,
-        gases: ['cl2', 'hcl', 'co'], fire: ['heat', 'flame'], structure: unit('熔盐氯化炉', 'Molten-salt chlorinator') },
+        gases: ['cl2', 'hcl', 'co'], fire: ['heat', 'flame'], structure: unit('熔盐氯化炉', 'Molten-salt chlorinator'),
+        tailGasStack: { source: 'chlorination', name: '氯化尾气烟囱', nameEn: 'Chlorination tail-gas stack' } },
       { code: 'tank', name: '液氯罐区', nameEn: 'Liquid chlorine tank farm', size: [110, 70], hazardous: true,
         gases: ['cl2'], fire: ['heat', 'flame'], valve: true, structure: tanks('液氯储罐', 'Liquid chlorine tank', 4) },
       { code: 'blr', name: '锅炉房', nameEn: 'Boiler house', size: [70, 50], hazardous: true,

@@ -3,7 +3,7 @@ import type { ToxicGas } from '../model/vocabulary.js'
 import { hashSecret } from './credentials.js'
 import { createPrng, type Prng } from './prng.js'
 import {
-  CONTROL_AREA, INDUSTRIES, NAME_HEADS, NAME_TAILS, PARKS, STACK_LIMITS, TOXIC_NAMES, ZONE_INFO,
+  CONTROL_AREA, INDUSTRIES, NAME_HEADS, NAME_TAILS, PARKS, STACK_SOURCES, TOXIC_NAMES, ZONE_INFO,
   type AreaTemplate, type EnergyType, type GasMetric, type IndustryTemplate, type ParkTemplate,
 } from './zone-catalogue.js'
 
@@ -173,7 +173,8 @@ function layoutPark(enterprises: PlannedEnterprise[]): Layout {
 function structures(areaId: string, tpl: AreaTemplate, r: Area['rect']): Building[] {
   const out: Building[] = []
   const s = tpl.structure
-  const mainW = tpl.stack ? r.w - 34 : r.w - 12
+  const stackTpl = tpl.stack ?? tpl.tailGasStack
+  const mainW = stackTpl ? r.w - 34 : r.w - 12
   if (s.kind === 'tank') {
     const count = s.count ?? 1
     const cols = Math.max(1, Math.round(Math.sqrt((count * mainW) / (r.h - 12))))
@@ -188,8 +189,8 @@ function structures(areaId: string, tpl: AreaTemplate, r: Area['rect']): Buildin
   } else {
     out.push({ id: `${areaId}-b1`, name: s.name, nameEn: s.nameEn, kind: s.kind, rect: { x: r.x + 6, y: r.y + 6, w: mainW, h: r.h - 12 } })
   }
-  if (tpl.stack) {
-    out.push({ id: `${areaId}-stk`, name: tpl.stack.name, nameEn: tpl.stack.nameEn, kind: 'stack', rect: { x: r.x + r.w - 20, y: r.y + 8, w: 10, h: 10 } })
+  if (stackTpl) {
+    out.push({ id: `${areaId}-stk`, name: stackTpl.name, nameEn: stackTpl.nameEn, kind: 'stack', rect: { x: r.x + r.w - 20, y: r.y + 8, w: 10, h: 10 } })
   }
   return out
 }
@@ -205,6 +206,13 @@ const METER_NAMES: Readonly<Record<EnergyType, readonly [string, string, readonl
   gas: ['天然气流量计', 'Natural gas meter', ['gas_m3']],
   steam: ['蒸汽流量计', 'Steam meter', ['steam_t']],
   water: ['总水表', 'Main water meter', ['water_m3']],
+}
+
+/** A stack's CEMS: the metrics, standard and basis of its kind of source. */
+function stackDescription(stack: NonNullable<AreaTemplate['stack']>): Omit<ZoneDevice, 'id' | 'park' | 'enterprise' | 'area' | 'position'> {
+  const src = STACK_SOURCES[stack.source]
+  return { kind: 'emission', type: 'stack', metrics: [...src.metrics], interval: INTERVALS.emission, safety: false,
+    name: `${stack.name}烟气排放连续监测系统（CEMS）`, nameEn: `${stack.nameEn} CEMS`, emissionStandard: src.standard, ...(src.basis ? { basis: src.basis } : {}) }
 }
 
 /** One device of a spec: kind, type, metrics, name, and what else the kind carries. */
@@ -225,12 +233,8 @@ function describe(spec: Spec, tpl: AreaTemplate, n: number): Omit<ZoneDevice, 'i
       const metrics = spec.type === 'smoke' ? ['smoke'] : spec.type === 'heat' ? ['temp'] : []
       return { ...base, metrics, name: `${tpl.name}${zh}${n}号`, nameEn: `${tpl.nameEn} ${en} ${n}` }
     }
-    case 'emission': {
-      const stack = tpl.stack!
-      const { referenceO2, ...limits } = STACK_LIMITS[stack.source]
-      return { kind: 'emission', type: 'stack', metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], interval: INTERVALS.emission,
-        safety: false, name: `${stack.name}烟气排放连续监测系统（CEMS）`, nameEn: `${stack.nameEn} CEMS`, limits, referenceO2 }
-    }
+    case 'emission':
+      return stackDescription(tpl.stack!)
     case 'energy': {
       const [zh, en, metrics] = METER_NAMES[spec.type]
       const base = { kind: 'energy' as const, type: spec.type, metrics: [...metrics], interval: INTERVALS.energy, safety: false }
@@ -270,6 +274,7 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
   const devices: ZoneDevice[] = []
   const usedNames = new Set<string>()
   let enterpriseCount = 0
+  const tailGas: { park: string; entId: string; areaId: string; tpl: NonNullable<AreaTemplate['tailGasStack']>; rect: Building['rect']; counters: Map<string, number> }[] = []
 
   for (const pt of PARKS) {
     const mine = planned.filter((e) => e.park === pt)
@@ -315,6 +320,7 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
         const buildings = structures(areaId, pa.tpl, rect)
         park.site.buildings.push(...buildings)
         const stack = buildings.find((b) => b.kind === 'stack')
+        if (pa.tpl.tailGasStack && stack) tailGas.push({ park: pt.id, entId, areaId, tpl: pa.tpl.tailGasStack, rect: stack.rect, counters })
         const perArea = new Map<string, number>()
         for (const { spec, count } of pa.specs) {
           for (let i = 0; i < count; i++) {
@@ -331,7 +337,7 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
             const d = describe(spec, pa.tpl, n)
             const device: ZoneDevice = { id, kind: d.kind, ...(d.type ? { type: d.type } : {}), park: pt.id, enterprise: entId, area: areaId,
               name: d.name, ...(d.nameEn ? { nameEn: d.nameEn } : {}), metrics: d.metrics, position, interval: d.interval, safety: d.safety!,
-              ...(d.actuators ? { actuators: d.actuators } : {}), ...(d.limits ? { limits: d.limits, referenceO2: d.referenceO2! } : {}) }
+              ...(d.actuators ? { actuators: d.actuators } : {}), ...(d.emissionStandard ? { emissionStandard: d.emissionStandard } : {}), ...(d.basis ? { basis: d.basis } : {}) }
             // Emergency shut-off valve interlock on the first two detectors of the area's primary gas.
             if (spec.kind === 'gas' && pa.tpl.valve && spec.gas !== 'o2' && spec.gas === pa.tpl.gases[0] && n <= 2) device.actuators = ['valve']
             if (spec.kind === 'energy' && gatewayId) {
@@ -348,6 +354,17 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
       }
     }
     parks.push(park)
+  }
+  // Tail-gas stacks last (zone-catalogue.ts): every earlier device keeps its id and secret.
+  for (const x of tailGas) {
+    const seq = (x.counters.get(ID_PART.emission) ?? 0) + 1
+    x.counters.set(ID_PART.emission, seq)
+    const id = `${x.entId}-${ID_PART.emission}-${String(seq).padStart(3, '0')}`
+    const secret = newSecret()
+    credentials.devices[id] = secret
+    const { kind, type, name, nameEn, metrics, interval, emissionStandard, basis } = stackDescription(x.tpl)
+    devices.push({ id, kind, type, park: x.park, enterprise: x.entId, area: x.areaId, name, nameEn, metrics,
+      position: { x: x.rect.x + x.rect.w / 2, y: x.rect.y + x.rect.h / 2 }, interval, safety: false, emissionStandard, basis, secretHash: hashSecret(secret) })
   }
 
   const zone: Zone = {

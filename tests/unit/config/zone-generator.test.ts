@@ -34,7 +34,7 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('has the requested device count and every kind and type', () => {
-    expect(zone.devices.length).toBe(240)
+    expect(zone.devices.length).toBe(241) // 240 planned, and the chlorination tail-gas stack generated last (zone-catalogue.ts)
     const types = new Set(zone.devices.map((d) => `${d.kind}/${d.type}`))
     for (const kind of DEVICE_KINDS) expect(zone.devices.some((d) => d.kind === kind)).toBe(true)
     for (const t of ['gas/combustible', 'gas/toxic', 'gas/oxygen', 'fire/smoke', 'fire/heat', 'fire/flame', 'fire/call_point', 'fire/panel',
@@ -82,6 +82,8 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       if (d.type === 'toxic') {
         expect(d.metrics).toHaveLength(1)
         expect(TOXIC_GASES as readonly string[]).toContain(d.metrics[0])
+      } else if (d.emissionStandard === 'GB31573-2015/tail-gas') {
+        expect(d.metrics, d.id).toEqual(['hcl', 'cl2', 'so2', 'pm', 'o2', 'flow', 'temp', 'humidity'])
       } else {
         expect(d.metrics, d.id).toEqual(expected[d.type!])
       }
@@ -96,14 +98,16 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       expect(d.name.length).toBeGreaterThan(0)
       expect(d.nameEn?.length).toBeGreaterThan(0)
     }
-    for (const s of zone.devices.filter((d) => d.kind === 'emission')) {
-      expect(Object.keys(s.limits ?? {}).sort()).toEqual(['nox', 'pm', 'so2'])
-      expect([6, 16]).toContain(s.referenceO2)
-    }
-    // DOMAIN.md: boilers per GB 13223-2011 at 6 % O2, roasting and sinter ultra-low at 16 % O2.
-    const boiler = zone.devices.find((d) => d.area?.endsWith('-blr') && d.kind === 'emission' && d.park === 'vtc')
-    expect(boiler).toMatchObject({ limits: { pm: 30, so2: 100, nox: 100 }, referenceO2: 6 })
-    expect(zone.devices.find((d) => d.area?.endsWith('-rst') && d.kind === 'emission')).toMatchObject({ referenceO2: 16, limits: { so2: 35 } })
+    // Each stack selects an emission standard (hub/src/emissions/standards.ts), no limits of its own.
+    expect(zone.devices.filter((d) => d.kind === 'emission').map((s) => [s.id, s.emissionStandard, s.basis ?? 'dry', s.limits])).toEqual([
+      ['vtc-ti01-cems-001', 'GB13271-2014/gas', 'dry', undefined], // the TiO2 plant's gas-fired boiler
+      ['vtc-v02-cems-001', 'ultra-low/sinter-head', 'dry', undefined], // roasting kiln, held to the sinter-head row
+      ['nsc-rc01-cems-001', 'ultra-low/sinter-head', 'dry', undefined],
+      ['nsc-pw02-cems-001', 'ultra-low/coal-power', 'dry', undefined],
+      ['ybv-v01-cems-001', 'ultra-low/sinter-head', 'dry', undefined],
+      ['vtc-ti01-cems-002', 'GB31573-2015/tail-gas', 'wet', undefined], // chlorination tail gas, last
+    ])
+    expect(zone.devices.find((d) => d.id === 'vtc-ti01-cems-002')).toMatchObject({ area: 'vtc-ti01-chl', metrics: ['hcl', 'cl2', 'so2', 'pm', 'o2', 'flow', 'temp', 'humidity'] })
     const enterprises = zone.parks.flatMap((p) => p.enterprises)
     const panels = zone.devices.filter((d) => d.type === 'panel')
     expect(panels.map((p) => p.enterprise).sort()).toEqual(enterprises.map((e) => e.id).sort())
@@ -223,7 +227,7 @@ describe('the committed demo zone', () => {
 
   it('loads through the hub\'s zone-file loader (cross-references included)', async () => {
     const loaded = await loadZoneFile(root('hub/zones/demo-zone.yaml'))
-    expect(loaded.devices).toHaveLength(240)
+    expect(loaded.devices).toHaveLength(241)
   })
 
   it('ships secrets that verify against its hashes', () => {

@@ -113,7 +113,7 @@ describe('hourly values on a standard-state dry basis', () => {
   })
 
   it.each([[44, false], [45, true]] as const)('a wet stream with moisture in %d minutes: valid %s; the others are invalid for want of humidity', (withHumidity, valid) => {
-    const h = hour(wet, (m) => ({ values: m < withHumidity ? { so2: 80, o2: 7.92, humidity: 12 } : { so2: 80, o2: 7.92 } }))
+    const h = hour(wet, (m): { values: Record<string, number> } => ({ values: m < withHumidity ? { so2: 80, o2: 7.92, humidity: 12 } : { so2: 80, o2: 7.92 } }))
     expect(h.metrics.so2).toMatchObject({ validMinutes: withHumidity, valid, exceeded: valid, minutes: { N: withHumidity, humidity: 60 - withHumidity } })
   })
 

@@ -18,9 +18,10 @@
  * and re-checks them against the real last-seen time, re-scheduling the ones that have had
  * data since (lazy deadlines: O(log n) per device per timeout, never a scan of all devices).
  *
- * State (plain JSON): last seen per device (hub receive time, ms; a gateway flushing an old
- * buffer still proves the device alive now) and the offline devices with their cause. The
- * heap is rebuilt from it on restore.
+ * State (plain JSON): last seen per device (hub receive time, ms; a gateway flushing its
+ * buffer proves the device alive now as long as the readings are within the live window —
+ * older ones are history and never reach the deadman, live-window.ts) and the offline
+ * devices with their cause. The heap is rebuilt from it on restore.
  */
 import type { Transition } from '../model/alarm.js'
 import { DeadlineHeap } from './deadline-heap.js'

@@ -76,7 +76,11 @@ export interface BudgetMonitorDeps {
   calendar: LocalCalendar
   /** The device an enterprise's alarms name: its main meter, or undefined for the enterprise id. */
   mainMeter: (enterprise: string) => string | undefined
+  /** Readings older than this are history: still left out of use when implausible, but they raise no `meter_implausible` (default 10 minutes, the hub's live window). */
+  liveWindowMs?: number
 }
+
+export const DEFAULT_LIVE_WINDOW_MS = 600_000
 
 export class BudgetMonitor {
   private readonly meters = new Map<string, MeterState>()
@@ -101,13 +105,16 @@ export class BudgetMonitor {
     const win = Math.floor(r.ts / DEMAND_WINDOW_MS) * DEMAND_WINDOW_MS
     let kgce = 0
     let excluded = 0
+    // A backfill's history is counted the same way, but its implausible steps page nobody.
+    const live = now - r.ts <= (this.d.liveWindowMs ?? DEFAULT_LIVE_WINDOW_MS)
+    const flag = (t: () => Transition[]): void => void (live && out.push(...t()))
     for (const [metric, value] of Object.entries(r.values)) {
       if (!isCarrier(metric)) continue
       const seen = m.seen[metric]
       if (seen !== undefined && r.ts <= seen) continue // older than what the meter already said: history
       if (value < 0) {
         excluded++
-        out.push(...this.plausibility.implausible(meter, { reason: 'negative_counter', metric, to: value, limit: 0, unit: UNIT[metric] }, r.ts))
+        flag(() => this.plausibility.implausible(meter, { reason: 'negative_counter', metric, to: value, limit: 0, unit: UNIT[metric] }, r.ts))
         continue
       }
       m.seen[metric] = r.ts
@@ -122,8 +129,8 @@ export class BudgetMonitor {
       if (isImplausible(st.kind) || st.kind === 'reset' || st.kind === 'drop') {
         if (st.kind !== 'reset' && st.kind !== 'drop') excluded++
         const reason = st.delta < 0 ? 'backward_step' : 'above_rated_rate'
-        out.push(...this.plausibility.implausible(meter, { reason, metric, from: base.value, to: value, limit: st.limit, elapsedMs: r.ts - base.ts, unit: UNIT[metric] }, r.ts))
-      } else out.push(...this.plausibility.plausible(meter, metric, r.ts))
+        flag(() => this.plausibility.implausible(meter, { reason, metric, from: base.value, to: value, limit: st.limit, elapsedMs: r.ts - base.ts, unit: UNIT[metric] }, r.ts))
+      } else flag(() => this.plausibility.plausible(meter, metric, r.ts))
       const gap = r.ts - base.ts > s.gapFactor * meter.interval * 1000
       if (counted && ENERGY_CARRIERS.includes(metric)) kgce += toKgce(metric, st.usage, s.coefficients, s.basis) ?? 0
       if (metric === 'kwh' && counted && st.kind === 'normal' && !gap) {
@@ -137,9 +144,9 @@ export class BudgetMonitor {
     const kw = r.values.kw
     if (kw !== undefined && Math.abs(kw) > rates.kw) {
       excluded++
-      out.push(...this.plausibility.implausible(meter, { reason: 'power_above_rated', metric: 'kw', to: kw, limit: rates.kw, unit: 'kW' }, r.ts))
+      flag(() => this.plausibility.implausible(meter, { reason: 'power_above_rated', metric: 'kw', to: kw, limit: rates.kw, unit: 'kW' }, r.ts))
     } else if (kw !== undefined) {
-      out.push(...this.plausibility.plausible(meter, 'kw', r.ts))
+      flag(() => this.plausibility.plausible(meter, 'kw', r.ts))
       if (counted) {
         for (const g of this.demandGroups(meter)) {
           const part = this.part(g, win, meter.id)

@@ -133,6 +133,18 @@ describe('the live monitor: meter_implausible (device-health, blue) and budgets 
     expect(later.map((t) => [t.key, t.kind])).toEqual([['meter_implausible:ti01-main:kwh', 'clear']])
   })
 
+  it('history (older than the 10-minute live window, e.g. a backfill) is left out the same way but raises no alarm', () => {
+    const m = monitor()
+    const now = t0 + 20 * MIN
+    const old = (min: number, kwh: number) => m.onReading(energyReading('ti01-main', t0 + min * MIN, { kwh }), main, now)
+    old(0, 1000)
+    expect(old(9, 1500)).toEqual([]) // 500 kWh in 9 minutes (limit 90), read 11 minutes ago: history
+    expect(m.used('e', 'ti01', t0).dayTce).toBe(0)
+    expect(m.leftOut('e', 'ti01', t0).day).toBe(1)
+    // at exactly the live window's edge it raises
+    expect(m.onReading(energyReading('ti01-main', now - 10 * MIN, { kwh: 5000 }), main, now).map((t) => t.type)).toEqual(['meter_implausible'])
+  })
+
   it('a backwards step raises it too, with the figures', () => {
     const m = monitor()
     feed(m, 0, { kwh: A0 })

@@ -207,6 +207,8 @@ export function indexAlarms(alarms: Iterable<Alarm>, now: number): AlarmIndex {
   let unacked = 0
   for (const a of alarms) {
     if (waitsForAck(a, now)) unacked++
+    // A latched alarm (cleared, awaiting reset) still marks its device on the plan at its level; it is not counted as standing.
+    if (isLatched(a) && !isHidden(a, now)) addDeviceState(byDevice, a)
     if (!isStanding(a, now)) continue
     counts[a.level]++
     let park = byPark.get(a.park)

@@ -47,7 +47,10 @@ const TYPES: Readonly<Record<string, readonly [string, string]>> = {
   rate_of_rise: ['温升速率报警', 'Rate-of-rise alarm'],
   temp_high: ['温度过高', 'High temperature'],
   device_offline: ['设备离线', 'Device offline'],
-  device_fault: ['设备故障', 'Device fault'],
+  // A safety device's fault or maintenance is a monitoring gap (GB/T 50493 §3.0.3: a fault signalled apart from the alarm).
+  device_fault: ['设备故障（监测缺口）', 'Device fault (monitoring gap)'],
+  out_of_service: ['设备停用维护（监测缺口）', 'Device out of service (monitoring gap)'],
+  data_quality: ['数据质量异常', 'Data quality problem'],
   deadman: ['数据中断', 'No data received'],
   emission_exceedance: ['排放超标', 'Emission limit exceeded'],
   energy_budget: ['能耗超预算', 'Energy budget exceeded'],

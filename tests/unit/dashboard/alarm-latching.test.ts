@@ -3,7 +3,7 @@
  * class filter, the latched state (已锁存，待复位) and the reset that replaces close while latched.
  */
 import { describe, expect, it } from 'vitest'
-import { compareAlarms, DEFAULT_FILTER, filterAlarms, hazardRank, isLatched, sortAlarms } from '../../../dashboard/src/lib/alarms.js'
+import { compareAlarms, DEFAULT_FILTER, filterAlarms, hazardRank, indexAlarms, isLatched, sortAlarms } from '../../../dashboard/src/lib/alarms.js'
 import { allowedActions } from '../../../dashboard/src/lib/roles.js'
 import { en } from '../../../dashboard/src/lib/i18n/en.js'
 import { zhCN } from '../../../dashboard/src/lib/i18n/zh-CN.js'
@@ -52,6 +52,14 @@ describe('class filter and latched state', () => {
   it('the latched filter shows alarms awaiting reset, not closed ones', () => {
     expect(ids({ state: 'latched' })).toEqual(['latched'])
     expect(isLatched(list[4]!)).toBe(false)
+  })
+
+  it('a latched alarm marks its device on the plan at its level but is not counted as standing', () => {
+    const idx = indexAlarms([alarm({ id: 'l', device: 'd9', level: 1, condition: 'cleared', latched: true, latching: true })], NOW)
+    expect(idx.byDevice.get('d9')).toMatchObject({ level: 1, unacked: true })
+    expect(idx.counts).toEqual({ 1: 0, 2: 0, 3: 0, 4: 0 })
+    const reset = indexAlarms([alarm({ id: 'l', device: 'd9', level: 1, condition: 'cleared', latched: false })], NOW)
+    expect(reset.byDevice.has('d9')).toBe(false)
   })
 
   it('offers reset instead of close while latched, close once reset', () => {

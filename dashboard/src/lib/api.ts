@@ -4,7 +4,8 @@
  * user back to the sign-in page.
  */
 import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
-import type { Device, MetricSetpoints } from '../../../hub/src/model/device.js'
+import type { MetricSetpointsView } from './setpoint-source.js'
+import type { Device } from '../../../hub/src/model/device.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import type { Park } from '../../../hub/src/model/zone.js'
@@ -326,7 +327,7 @@ export const api = {
   latest: (id: string) => request<LatestValues>('GET', `/devices/${enc(id)}/latest`),
   series: (id: string, q: { metric: string; from: number; to: number; every: string }) =>
     request<Series>('GET', `/devices/${enc(id)}/series`, { query: q }),
-  setpoints: (id: string) => request<{ metrics: Record<string, MetricSetpoints> }>('GET', `/devices/${enc(id)}/setpoints`),
+  setpoints: (id: string) => request<{ metrics: Record<string, MetricSetpointsView> }>('GET', `/devices/${enc(id)}/setpoints`),
   alarms: (q: { state?: AlarmStateQuery; park?: string; enterprise?: string; device?: string; from?: number; to?: number } = {}) =>
     request<{ alarms: Alarm[] }>('GET', '/alarms', {
       query: { ...q, from: q.from === undefined ? undefined : new Date(q.from).toISOString(), to: q.to === undefined ? undefined : new Date(q.to).toISOString() },

@@ -18,30 +18,13 @@
 import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 import { ceilingOf, standardLevels, type StandardLevels } from '../catalogue/setpoint-ceilings.js'
 import type { Device, MetricSetpoints, Setpoints } from '../model/device.js'
+import type { SetpointLayer, SetpointSource, SourcedStage } from '../model/setpoint-source.js'
 import { UNITS } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
 import { DEADBAND_FRACTION, defaultSetpoints, GENERIC_TIMING, SAFETY_KINDS } from './defaults.js'
 
-/** Where a set point comes from: a standard's clause, the hub's own default, or an override's layer. */
-export type SetpointLayer = 'standard' | 'default' | 'zone' | 'park' | 'area' | 'device'
-
-export interface SetpointSource {
-  layer: SetpointLayer
-  /** The standard's clause behind the stage (or behind its ceiling, for an override). */
-  clause?: string | undefined
-  /** The standard's ceiling of this stage (GB/T 50493-2019 §5.5.2), where it sets one. */
-  ceiling?: number | undefined
-  /** An override let above the ceiling, with its reason. */
-  exceedsStandard?: boolean | undefined
-  reason?: string | undefined
-}
-
-export interface Stage {
-  value: number
-  level: number
-  stage?: string | undefined
-  source?: SetpointSource | undefined
-}
+export type { SetpointLayer, SetpointSource } from '../model/setpoint-source.js'
+export type Stage = SourcedStage
 
 /** Set points of one metric with every field decided. */
 export interface ResolvedSetpoints {

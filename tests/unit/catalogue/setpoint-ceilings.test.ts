@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { deviceGasProblem, exceedanceLines, layerProblem } from '../../../hub/src/catalogue/device-gas-settings.js'
 import { parseZone } from '../../../hub/src/config/zone-file.js'
 import type { Device, MetricSetpoints } from '../../../hub/src/model/device.js'
-import { demoZone, device, engineWith } from '../rules/fixtures.js'
+import { demoZone, device, engineWith, type ZoneLayers } from '../rules/fixtures.js'
 
 /**
  * GB/T 50493-2019 §5.5.2 ceilings, written out here (not read from the code): combustible
@@ -108,7 +108,7 @@ describe('the zone file refuses an override above a ceiling, naming where and th
     ['zone', { zone: { lel: { high: [{ value: 30, level: 2 }, { value: 50, level: 1 }] } } }, '/setpoints/lel', 'first-level ceiling of 25 %LEL'],
     ['park', { park: { h2s: { high: [{ value: 10, level: 2 }, { value: 25, level: 1 }] } } }, '/parks/0/setpoints/h2s', 'second-level ceiling of 20 mg/m³'],
     ['area', { area: { cl2: { high: [{ value: 2, level: 2 }] } } }, '/parks/0/areas/0/setpoints/cl2', 'first-level ceiling of 1 mg/m³'],
-  ] as const)('%s layer', (_l, layers, path, ceiling) => {
+  ] as [string, ZoneLayers, string, string][])('%s layer', (_l, layers, path, ceiling) => {
     expect(() => parseZone(zoneText(layers), 'zone.json')).toThrow(`zone.json: ${path}: `)
     expect(() => parseZone(zoneText(layers), 'zone.json')).toThrow(ceiling)
   })

@@ -14,17 +14,25 @@
  * alarm (23.5 %VOL, GB/T 50493 §5.5.2(4)); a `T` flag on `o2` likewise. The low condition
  * sees the value as it is.
  *
- * Measuring range of a metric: the device's own `ranges[metric]`, else the gas catalogue's
+ * Measuring range of a metric: the device's own `ranges[metric]` (in the unit it reports,
+ * converted like its readings), else the gas catalogue's
  * default for a gas detector (catalogue/gas-catalogue.ts `defaultRange`: 0–100 %LEL, 0–25
  * %VOL O2, per toxic gas); fire and other kinds have none unless the device gives one.
  */
-import { defaultRange } from '../catalogue/gas-catalogue.js'
+import { defaultRange, toCanonical } from '../catalogue/gas-catalogue.js'
 import type { Device } from '../model/device.js'
 
-/** The top of a metric's measuring range, or undefined when it has none. A range whose max ≤ min is ignored. */
-export function rangeMaxOf(device: Pick<Device, 'kind' | 'ranges'>, metric: string): number | undefined {
+/**
+ * The top of a metric's measuring range in the metric's own unit (UNITS), or undefined when it
+ * has none. The device's own range is in the unit it reports (a 0–100 ppm H2S detector with
+ * `units: {h2s: ppm}` tops out at 141.8 mg/m³). A range whose max ≤ min is ignored.
+ */
+export function rangeMaxOf(device: Pick<Device, 'kind' | 'ranges' | 'units'>, metric: string): number | undefined {
   const own = device.ranges?.[metric]
-  if (own && own[1] > own[0]) return own[1]
+  if (own && own[1] > own[0]) {
+    const top = device.kind === 'gas' ? toCanonical(metric, device.units?.[metric], own[1]) : own[1]
+    if (Number.isFinite(top)) return top
+  }
   return device.kind === 'gas' ? defaultRange(metric)?.[1] : undefined
 }
 

@@ -17,7 +17,9 @@ describe('over range: the highest alarm of the metric at once (flag T, or above 
   const o2 = device('o2-1', 'gas', ['o2'])
   const heat = device('heat-1', 'fire', ['temp'], { ranges: { temp: [0, 120] } })
   const stack = device('stack-1', 'emission', ['so2'], { setpoints: { so2: { high: [{ value: 100, level: 3 }] } } })
-  const all = [lel, slowLel, narrow, h2s, o2, heat, stack]
+  // A 0–100 ppm H2S detector reporting ppm: its range tops out at 100 × 34.08 / 24.04 = 141.76 mg/m³ (GBZ 2.1 practice).
+  const h2sPpm = device('h2s-ppm', 'gas', ['h2s'], { units: { h2s: 'ppm' }, ranges: { h2s: [0, 100] } })
+  const all = [lel, slowLel, narrow, h2s, o2, heat, stack, h2sPpm]
 
   const cases: [name: string, d: Device, metric: string, value: number, flag: DataFlag | undefined, expected: ReturnType<typeof view>[]][] = [
     ['lel 125 on 0–100 %LEL: red at once, over range', lel, 'lel', 125, undefined, [['lel-1:lel:high', 'activate', 1, 50, 125, true]]],
@@ -31,6 +33,8 @@ describe('over range: the highest alarm of the metric at once (flag T, or above 
     ['lel 20 on 0–20: orange? no: below 25, normal', narrow, 'lel', 20, undefined, []],
     ['h2s 150, the top of 0–150 mg/m³: red by set point', h2s, 'h2s', 150, undefined, [['h2s-1:h2s:high', 'activate', 1, 20, 150, false]]],
     ['h2s 151: over range', h2s, 'h2s', 151, undefined, [['h2s-1:h2s:high', 'activate', 1, 20, 151, true]]],
+    ['h2s 141.7 mg/m³ on a 0–100 ppm range: inside it', h2sPpm, 'h2s', 141.7, undefined, [['h2s-ppm:h2s:high', 'activate', 1, 20, 141.7, false]]],
+    ['h2s 141.8 mg/m³ on a 0–100 ppm range: over range', h2sPpm, 'h2s', 141.8, undefined, [['h2s-ppm:h2s:high', 'activate', 1, 20, 141.8, true]]],
     ['o2 25, the top of 0–25 %VOL: high by set point', o2, 'o2', 25, undefined, [['o2-1:o2:high', 'activate', 2, 23.5, 25, false]]],
     ['o2 25.1: enrichment, over range: the high alarm', o2, 'o2', 25.1, undefined, [['o2-1:o2:high', 'activate', 2, 23.5, 25.1, true]]],
     ['o2 20.9 flagged T: the high alarm', o2, 'o2', 20.9, 'T', [['o2-1:o2:high', 'activate', 2, 23.5, 20.9, true]]],

@@ -29,6 +29,10 @@ export const DEVICE_HEALTH_TYPES: ReadonlySet<string> = new Set([
   'out_of_service',
   'data_quality',
   'meter_implausible',
+  // A fire alarm control panel's own fault signal (GB 4717: signalled apart from fire alarms, restores once the fault is gone).
+  'panel_fault',
+  // The hub's own journal filling up: readings may be lost, a monitoring gap, not a hazard.
+  'journal_filling',
 ])
 
 /** Rules whose alarms are of one class whatever the device (emissions, energy monitors). */

@@ -127,6 +127,9 @@ describe('non-latching alarms', () => {
     const { book } = bookWith(clock, { latching: undefined })
     const cases = [
       { rule: 'deadman', type: 'device_offline', cls: 'device-health' },
+      { rule: 'event', type: 'panel_fault', cls: 'device-health' },
+      { rule: 'journal', type: 'journal_filling', cls: 'device-health' },
+      { rule: 'event', type: 'smoke_alarm', cls: 'life-safety' },
       { rule: 'emission', type: 'emission_exceedance', cls: 'environmental' },
       { rule: 'max_demand', type: 'max_demand_exceeded', cls: 'energy' },
       { rule: 'setpoint', type: 'gas_high', cls: 'life-safety' },

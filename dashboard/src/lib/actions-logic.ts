@@ -48,10 +48,23 @@ export function commandsFor(actuators: readonly string[] | undefined): DeviceCom
   return [...new Set(out)]
 }
 
-export type CommandStatus = 'acked' | 'failed' | 'waiting'
+/**
+ * How a command shows on the incident: `proposed` (waiting for a person), `waiting` (confirmed
+ * or sent, no acknowledgement yet), `acked`, `failed` (device offline, publish failed),
+ * `expired` (not confirmed, or not acknowledged, in time), `dismissed`. A command saved before
+ * commands had states is acknowledged, failed (`result` "failed: …") or waiting.
+ */
+export type CommandStatus = 'proposed' | 'waiting' | 'acked' | 'failed' | 'expired' | 'dismissed'
 
-/** A command is acknowledged by its device, failed to send (`result` "failed: …"), or still waiting. */
-export function commandStatus(c: { ackedAt?: number | null | undefined; result?: string | null | undefined }): CommandStatus {
+export function commandStatus(c: { state?: string | undefined; ackedAt?: number | null | undefined; result?: string | null | undefined }): CommandStatus {
+  switch (c.state) {
+    case 'proposed': return 'proposed'
+    case 'confirmed': case 'sent': return 'waiting'
+    case 'acknowledged': return 'acked'
+    case 'failed': return 'failed'
+    case 'expired': return 'expired'
+    case 'dismissed': return 'dismissed'
+  }
   if (c.ackedAt !== undefined && c.ackedAt !== null) return 'acked'
   if (c.result !== undefined && c.result !== null && c.result.startsWith('failed')) return 'failed'
   return 'waiting'

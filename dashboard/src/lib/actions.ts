@@ -59,6 +59,17 @@ export async function sendCommand(incident: string, device: string, command: str
   }
 }
 
+/** Confirm a proposed command (it is published) or dismiss it with a note (never published). */
+export async function decideCommand(incident: string, command: string, decision: 'confirm' | 'dismiss', note?: string): Promise<ActionResult> {
+  try {
+    const i = decision === 'confirm' ? await api.confirmCommand(incident, command, note) : await api.dismissCommand(incident, command, note ?? '')
+    live.upsertIncident(i)
+    return { ok: true }
+  } catch (err) {
+    return failure(err)
+  }
+}
+
 export async function closeIncident(incident: string, summary: string): Promise<ActionResult> {
   try {
     live.upsertIncident(await api.closeIncident(incident, summary))

@@ -171,7 +171,12 @@ class LiveStore {
   }
 
   upsertIncident(i: unknown): void {
-    if (looksLikeIncident(i)) this.incidents.set(i.id, i)
+    if (!looksLikeIncident(i)) return
+    // An older copy (a REST answer racing the socket's later change) must not overwrite a newer
+    // one: an incident's timeline only grows.
+    const prev = this.incidents.get(i.id)
+    if (prev !== undefined && prev.timeline.length > i.timeline.length) return
+    this.incidents.set(i.id, i)
   }
 
   applyTelemetry(batch: readonly TelemetryUpdate[]): void {

@@ -111,6 +111,10 @@ describe('incident helpers', () => {
     expect(commandStatus({ ackedAt: 5, result: 'ok' })).toBe('acked')
     expect(commandStatus({ ackedAt: undefined, result: 'failed: not connected' })).toBe('failed')
     expect(commandStatus({ ackedAt: undefined, result: undefined })).toBe('waiting')
+    // The hub's command states (proposed first; a person confirms).
+    expect(['proposed', 'confirmed', 'sent', 'acknowledged', 'failed', 'expired', 'dismissed'].map((state) => commandStatus({ state }))).toEqual(
+      ['proposed', 'waiting', 'waiting', 'acked', 'failed', 'expired', 'dismissed'],
+    )
   })
 })
 

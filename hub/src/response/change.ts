@@ -6,6 +6,7 @@
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand, IncidentEntry, IncidentStep } from '../model/incident.js'
 import { movesPlant, type DeviceCommand, type ResponsePlan } from '../model/response-plan.js'
+import { IncidentError } from './errors.js'
 import { commandTopic } from './scope.js'
 import type { IncidentAction } from './types.js'
 
@@ -69,6 +70,19 @@ export class Change {
     }
     inc.commands.push(record)
     return record
+  }
+
+  /** Marks a checklist step done (or not done), with who and when; throws IncidentError. */
+  markStep(stepId: string, done: unknown, who: string, note: string | undefined): void {
+    const id = this.incident.id
+    if (typeof done !== 'boolean') throw new IncidentError('invalid_field', 'done must be true or false', { field: 'done', incident: id })
+    const step = this.incident.steps.find((s) => s.id === stepId)
+    if (!step) throw new IncidentError('not_found', `step ${String(stepId)} not found in incident ${id}`, { field: 'step', incident: id })
+    if (step.done === done) throw new IncidentError('invalid_state', `step ${step.id} is ${done ? 'already done' : 'not done'}`, { incident: id })
+    step.done = done
+    step.doneAt = done ? this.now : undefined
+    step.doneBy = done ? who : undefined
+    this.note(who, done ? 'step_done' : 'step_undone', note === undefined ? step.id : `${step.id}: ${note}`)
   }
 
   /**

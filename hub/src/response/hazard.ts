@@ -8,8 +8,8 @@
  * | type `emission_exceedance`, or any alarm of a CEMS (`emission`) device    | `emission` |
  * | fire types: `fire`, `fire_confirmed`, smoke/heat/flame/manual call point   | `fire`     |
  * |   events, `temp`/`smoke` rate of rise                                      |            |
- * | `gas_*` or `*_rate_of_rise` with metric `lel`                              | `gas`      |
- * | … with metric `h2s`, `co`, `no2`, `cl2`, `so2`, `nh3`, `c6h6`, `hcl`       | `toxic`    |
+ * | `gas_*` or `*_rate_of_rise` with metric `lel`, `lel_m` (or a %LEL gas)     | `gas`      |
+ * | … with a toxic metric (`h2s`, `co`, `cl2`, `hcl`, … and the catalogue's)   | `toxic`    |
  * | `gas_confirmed` (no metric): the raising device's metric decides          | gas/toxic  |
  * | anything else (oxygen, device faults, energy)                              | `other`    |
  *
@@ -20,7 +20,7 @@
 import type { Alarm, AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { Hazard } from '../model/response-plan.js'
-import { EVENT_TYPES, TOXIC_GASES } from '../model/vocabulary.js'
+import { EVENT_TYPES, TOXIC_METRICS, UNITS } from '../model/vocabulary.js'
 
 const FIRE_TYPES: ReadonlySet<string> = new Set([
   'fire',
@@ -30,16 +30,22 @@ const FIRE_TYPES: ReadonlySet<string> = new Set([
   'rate_of_rise',
   ...EVENT_TYPES.filter((t) => t !== 'panel_fault'),
 ])
-const TOXIC: ReadonlySet<string> = new Set(TOXIC_GASES)
-
-/** Whether a gas metric is a toxic gas (toxic before combustible: a gas that is both counts as toxic). */
+/**
+ * Whether a gas metric is a toxic gas: today's and the gas catalogue's (which fills
+ * TOXIC_METRICS when it loads). Toxic before combustible: a gas that is both counts as toxic.
+ */
 export function isToxicMetric(metric: string): boolean {
-  return TOXIC.has(metric)
+  return TOXIC_METRICS.has(metric)
+}
+
+/** Combustible gas: `lel` (%LEL), `lel_m` (LEL·m, open path), or a catalogue gas kept in either unit. */
+export function isCombustibleMetric(metric: string): boolean {
+  return metric === 'lel' || metric === 'lel_m' || UNITS[metric] === '%LEL' || UNITS[metric] === 'LEL·m'
 }
 
 function gasHazardOfMetric(metric: string | undefined): Hazard | undefined {
   if (metric !== undefined && isToxicMetric(metric)) return 'toxic'
-  if (metric === 'lel' || metric === 'lel_m') return 'gas'
+  if (metric !== undefined && isCombustibleMetric(metric)) return 'gas'
   return undefined
 }
 

@@ -13,10 +13,9 @@
  *   When level or hazard rise, the plan is chosen again; a new plan adds its missing steps
  *   (set points in their texts from the effective ones, plan-text.ts), publishes its
  *   automatic commands and proposes its plant-moving ones (command-desk.ts).
- * - A proposal is published only once a person confirms it; it is escalated to the people on
- *   duty when nobody decides in time, and expires without running (command-lifecycle.ts).
- * - Commands are recorded before they are handed to the CommandPort, with an expiry; one to
- *   an offline device fails at once; a failed send is recorded, never thrown.
+ * - A proposal is published only once a person confirms it; nobody deciding in time escalates
+ *   it, then it expires unrun. A command to an offline device fails at once; a failed send is
+ *   recorded, never thrown (command-lifecycle.ts).
  * - Operator actions throw IncidentError (not_found, invalid_state, missing_field,
  *   invalid_field). Every change adds timeline entries and tells the sink; everything handed
  *   out is a copy; `restore(snapshot())` continues identically.
@@ -32,7 +31,7 @@ import * as life from './command-lifecycle.js'
 import { IncidentError } from './errors.js'
 import { combineHazards, hazardOfAlarm, moreSevere, opensIncident } from './hazard.js'
 import { copyEntry, copyIncident, newIncident } from './incident-copy.js'
-import { activatedSince, groupTarget, incidentsOf, listIncidents } from './incident-query.js'
+import { activatedSince, checkAttachable, groupTarget, incidentsOf, listIncidents } from './incident-query.js'
 import { autoTitle, type ZoneParks } from './place.js'
 import { renderPlanText, renderSteps, type SetpointLookup } from './plan-text.js'
 import { checkPlans, resolvePlans, selectPlan } from './plans.js'
@@ -270,18 +269,8 @@ export class IncidentManager {
     const { inc, who } = this.#openFor(id, actor)
     const opts: StepInput = typeof input === 'string' ? { note: input } : (input ?? {})
     const note = text(opts.note, 'note', false, id)
-    const done = opts.done ?? true
-    if (typeof done !== 'boolean') throw new IncidentError('invalid_field', 'done must be true or false', { field: 'done', incident: id })
-    const step = inc.steps.find((s) => s.id === stepId)
-    if (!step) throw new IncidentError('not_found', `step ${String(stepId)} not found in incident ${id}`, { field: 'step', incident: id })
-    if (step.done === done) {
-      throw new IncidentError('invalid_state', `step ${step.id} is ${done ? 'already done' : 'not done'}`, { incident: id })
-    }
     const ch = new Change(inc, this.#clock())
-    step.done = done
-    step.doneAt = done ? ch.now : undefined
-    step.doneBy = done ? who : undefined
-    ch.note(who, done ? 'step_done' : 'step_undone', note === undefined ? step.id : `${step.id}: ${note}`)
+    ch.markStep(stepId, opts.done ?? true, who, note)
     return this.#commit(ch)
   }
 
@@ -332,17 +321,7 @@ export class IncidentManager {
   /** An alarm attached by hand: not in another open incident; when alarms can be looked up, it exists in the park. */
   #checkAlarm(alarmId: string, park: string, incident: string | undefined): Alarm | undefined {
     const holder = this.#byAlarm.get(alarmId)
-    const held = holder === undefined ? undefined : this.#incidents.get(holder)
-    if (held?.state === 'open' && held.id !== incident) {
-      throw new IncidentError('invalid_state', `alarm ${alarmId} is already in open incident ${held.id}`, { field: 'alarms', incident })
-    }
-    if (!this.#alarms) return undefined
-    const alarm = this.#alarms(alarmId)
-    if (!alarm) throw new IncidentError('not_found', `alarm ${alarmId} not found`, { field: 'alarms', incident })
-    if (alarm.park !== park) {
-      throw new IncidentError('invalid_field', `alarm ${alarmId} is not in park ${park}`, { field: 'alarms', incident })
-    }
-    return alarm
+    return checkAttachable(alarmId, park, incident, holder === undefined ? undefined : this.#incidents.get(holder), this.#alarms)
   }
 
   #link(inc: Incident, alarmId: string, device: string | undefined): void {

@@ -1,6 +1,7 @@
 /** Queries over the manager's incidents, and the checks of a saved state. */
 import type { Alarm, AlarmStep } from '../model/alarm.js'
 import type { Incident } from '../model/incident.js'
+import { IncidentError } from './errors.js'
 import { copyIncident } from './incident-copy.js'
 import type { IncidentManagerState, IncidentQuery } from './types.js'
 
@@ -46,4 +47,19 @@ export function incidentsOf(state: IncidentManagerState): Incident[] {
     ids.add(raw.id)
     return copyIncident(raw)
   })
+}
+
+/**
+ * An alarm attached by hand: not in another open incident (`held`, the latest incident holding
+ * it); when alarms can be looked up, it exists and is in the park. Throws IncidentError.
+ */
+export function checkAttachable(alarmId: string, park: string, incident: string | undefined, held: Incident | undefined, lookup: ((id: string) => Alarm | undefined) | undefined): Alarm | undefined {
+  if (held?.state === 'open' && held.id !== incident) {
+    throw new IncidentError('invalid_state', `alarm ${alarmId} is already in open incident ${held.id}`, { field: 'alarms', incident })
+  }
+  if (!lookup) return undefined
+  const alarm = lookup(alarmId)
+  if (!alarm) throw new IncidentError('not_found', `alarm ${alarmId} not found`, { field: 'alarms', incident })
+  if (alarm.park !== park) throw new IncidentError('invalid_field', `alarm ${alarmId} is not in park ${park}`, { field: 'alarms', incident })
+  return alarm
 }

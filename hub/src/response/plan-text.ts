@@ -9,7 +9,7 @@
  * | part    | values                                                                      |
  * |---------|-----------------------------------------------------------------------------|
  * | stage   | `first` (一级, GB/T 50493-2019 §5.5.2), `second` (二级)                       |
- * | class   | `combustible` (lel), `toxic` (toxic gases), `gas` (both)                     |
+ * | class   | `combustible` (lel, lel_m), `toxic` (toxic gases), `gas` (both)              |
  *
  * It renders as the strictest (lowest) value of that stage per metric over the incident's
  * devices, toxic gases first, e.g. zh `（25 %LEL）`, en ` (25 %LEL)`, or `（cl2 1 mg/m³、hcl 7.5 mg/m³）`; with no
@@ -19,7 +19,7 @@
 import type { Incident } from '../model/incident.js'
 import type { ResponsePlan } from '../model/response-plan.js'
 import { UNITS } from '../model/vocabulary.js'
-import { isToxicMetric } from './hazard.js'
+import { isCombustibleMetric, isToxicMetric } from './hazard.js'
 
 /** One stage of a metric's effective set points (rules/setpoint-resolver.ts ResolvedSetpoints). */
 export interface SetpointStageView {
@@ -41,10 +41,11 @@ export type SetpointLookup = (deviceId: string) => ReadonlyMap<string, SetpointV
 const PLACEHOLDER = /\{setpoint:(first|second):(combustible|toxic|gas)\}/g
 
 function inClass(metric: string, cls: string): boolean {
-  const combustible = metric === 'lel'
+  const toxic = isToxicMetric(metric)
+  const combustible = !toxic && isCombustibleMetric(metric)
   if (cls === 'combustible') return combustible
-  if (cls === 'toxic') return isToxicMetric(metric)
-  return combustible || isToxicMetric(metric)
+  if (cls === 'toxic') return toxic
+  return combustible || toxic
 }
 
 /** The stage's value: the one named `first`/`second`, else the first or second high stage. */
@@ -74,7 +75,7 @@ function phrase(values: Map<string, number>, lang: 'zh' | 'en'): string {
   const key = (m: string): string => `${isToxicMetric(m) ? 0 : 1}${m}`
   const parts = [...values].sort(([a], [b]) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(([m, v]) => {
     const unit = UNITS[m] ?? ''
-    return m === 'lel' ? `${v} ${unit}` : `${m} ${v} ${unit}`.trim()
+    return m === 'lel' || m === 'lel_m' ? `${v} ${unit}` : `${m} ${v} ${unit}`.trim()
   })
   return lang === 'zh' ? `（${parts.join('、')}）` : ` (${parts.join(', ')})`
 }

@@ -6,6 +6,7 @@ import { Zone } from '../../../hub/src/model/zone.js'
 import { DEFAULT_PLANS } from '../../../hub/src/response/default-plans.js'
 import { combineHazards, hazardOfAlarm } from '../../../hub/src/response/hazard.js'
 import { checkPlans, resolvePlans, selectPlan } from '../../../hub/src/response/plans.js'
+import { gasCatalogue } from '../../../hub/src/catalogue/gas-catalogue.js'
 import { alarm, DEVICES, harness, ZONE } from './fixtures.js'
 
 const LEVELS: AlarmLevel[] = [1, 2, 3, 4]
@@ -96,6 +97,15 @@ describe('hazard of an alarm', () => {
   ] as const)('%s L%i + %s L%i → %s', (a, la, b, lb, out) => {
     expect(combineHazards({ hazard: a, level: la }, { hazard: b, level: lb })).toBe(out)
   })
+
+  // The gas catalogue's gases: toxic ones (phosgene, HCN, HF, and CO, H2S that also burn) are toxic; hydrogen and methane in %LEL, and open-path LEL·m, are combustible.
+  it.each([['cocl2', 'toxic'], ['hcn', 'toxic'], ['hf', 'toxic'], ['co', 'toxic'], ['h2s', 'toxic'], ['h2', 'gas'], ['ch4', 'gas'], ['lel_m', 'gas'], ['o2', 'other']] as const)(
+    'the catalogue gas %s → %s',
+    (metric, hazard) => {
+      gasCatalogue()
+      expect(hazardOfAlarm(alarm('a', { type: 'gas_high', metric }))).toBe(hazard)
+    },
+  )
 
   it('a gas_confirmed detector measuring a combustible and a toxic gas is toxic (toxic first)', () => {
     expect(hazardOfAlarm(alarm('a', { type: 'gas_confirmed', metric: undefined }), { kind: 'gas', metrics: ['lel', 'h2s'] })).toBe('toxic')

@@ -29,6 +29,7 @@ import { createApi } from './api/server.js'
 import type { ApiServices, HealthReport } from './api/services.js'
 import { prometheusText } from './api/metrics-text.js'
 import { AuditLog } from './api/audit.js'
+import { auditZoneExceedances } from './api/setpoint-audit.js'
 import { alarmRoutes } from './api/routes/alarms.js'
 import { riskRoutes } from './api/routes/risk.js'
 import { setpointRoutes } from './api/routes/setpoints.js'
@@ -103,6 +104,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     metricsText: async () => prometheusText(await health()),
     deviceQuality: (id) => ({ flags: safety.rules.qualityOf(id), late: safety.rules.lateOf(id) }),
   }
+  // Zone-file set points kept above GB/T 50493 ceilings (exceedsStandard, with a reason) go to the audit log once.
+  auditZoneExceedances(services.audit, zone, settings.configFile, started)
   // Routes of the safety loop are registered now and find the loop once it exists.
   let safety!: SafetyLoop
   let energyEmissions: EnergyEmissions | undefined

@@ -47,15 +47,24 @@ export function deviceGasProblem(device: Device): SettingProblem | undefined {
   return undefined
 }
 
-/** The overrides a gas detector keeps above the standard's ceilings, one line each (for the audit log). */
-export function exceedanceLines(device: Device): string[] {
-  if (device.kind !== 'gas') return []
+/** Overrides of a set of `setpoints` kept above the standard's ceilings, one line per metric (for the audit log). */
+function exceedances(setpoints: Setpoints | undefined, rangeOf: (metric: string) => readonly [number, number] | undefined): string[] {
   const out: string[] = []
-  for (const [metric, sp] of Object.entries(device.setpoints ?? {})) {
-    const levels = standardLevels(gasCatalogue(), metric, device.ranges?.[metric])
+  for (const [metric, sp] of Object.entries(setpoints ?? {})) {
+    const levels = standardLevels(gasCatalogue(), metric, rangeOf(metric))
     const above = stagesAboveCeiling(sp, levels)
     if (above.length && levels)
       out.push(`${metric}: ${above.map((s) => `${s.value} > ${s.ceiling} ${levels.unit}`).join(', ')} (${levels.clause}); reason: ${sp.reason ?? ''}`)
   }
   return out
+}
+
+/** The overrides a gas detector keeps above the standard's ceilings, one line each (for the audit log). */
+export function exceedanceLines(device: Device): string[] {
+  return device.kind === 'gas' ? exceedances(device.setpoints, (m) => device.ranges?.[m]) : []
+}
+
+/** The overrides of a shared layer (zone, park, area) kept above the standard's ceilings, judged against default ranges. */
+export function layerExceedanceLines(setpoints: Setpoints | undefined): string[] {
+  return exceedances(setpoints, () => undefined)
 }

@@ -3,6 +3,7 @@ import { Type, type Static } from 'typebox'
 import { DataFlagSchema, Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
 import { deviceGasProblem, exceedanceLines } from '../../catalogue/device-gas-settings.js'
+import { SETPOINT_EXCEEDS_STANDARD } from '../setpoint-audit.js'
 import { RegistryError, type RegisteredDevice } from '../../registry/device-registry.js'
 import { EVERY_PATTERN } from '../../store/queries.js'
 import type { ApiServices } from '../services.js'
@@ -74,7 +75,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
       const created = await registry.provision(d)
       req.log.info({ device: d.id, by: req.user.name }, 'device provisioned')
       for (const line of exceedanceLines(d))
-        services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'setpoint.exceeds_standard', target: d.id, ok: true, detail: line })
+        services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: SETPOINT_EXCEEDS_STANDARD, target: d.id, ok: true, detail: line })
       return reply.status(201).send(created)
     } catch (err) {
       if (err instanceof RegistryError && err.code === 'exists') throw conflict(err.message)

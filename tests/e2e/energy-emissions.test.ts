@@ -4,7 +4,8 @@
  * publish a few days of history over MQTT with their own timestamps (JSON arrays), as a data
  * logger flushing its buffer would; the energy manager then reads the Energy page (chart,
  * ranking, budgets, CSV report) in Chinese and in English, and the stack's hourly values,
- * exceedances and the day's compliance on the Emissions page. Screenshots in
+ * exceedances, why hours are invalid, over-range evidence and the day's compliance on the
+ * Emissions page, then the chlorination tail-gas stack measured wet. Screenshots in
  * test-results/e2e-energy*.png and e2e-emissions*.png.
  */
 import { readFile } from 'node:fs/promises'
@@ -20,7 +21,8 @@ const SH = 'Asia/Shanghai'
 const MIN = 60_000
 const HOUR = 3_600_000
 const METER = 'vtc-ti01-meter-001' // 总进线电能表 of 沐钒钛白, with its own credentials
-const STACK = 'vtc-ti01-cems-001' // boiler stack: SO2, NOx 100 and PM 30 mg/m³ at 6 % O2
+const STACK = 'vtc-ti01-cems-001' // gas-fired boiler stack, GB 13271-2014/gas: SO2 50, NOx 200, PM 20 mg/m³ at 3.5 % O2
+const TAIL = 'vtc-ti01-cems-002' // chlorination tail gas, GB 31573-2015 (HCl 20, Cl2 5 mg/m³ as measured), analysers measure wet
 const TOPIC = 'parks/vtc/vtc-ti01'
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
 const midnight = (key: string): number => {
@@ -42,18 +44,37 @@ function meterReadings(from: number, now: number): { ts: number; values: { kwh: 
 }
 
 /**
- * One sample a minute over yesterday and today so far: SO2 90 mg/m³ at 9 % O2 (112.5 at 6 %,
- * above the 100 limit) in yesterday's hours 2 and 3; yesterday's hour 5 has 44 valid minutes
- * (16 flagged C, calibration: an invalid hour under HJ 75); otherwise SO2 40 (50 corrected).
+ * One sample a minute over yesterday and today so far: SO2 90 mg/m³ at 9 % O2 (131.25 at
+ * 3.5 %, above the 50 limit) in yesterday's hours 2 and 3; yesterday's hour 5 has 44 valid
+ * minutes (16 flagged C, calibration: an invalid hour under HJ 75); yesterday's hour 8 has 10
+ * minutes over range (T, SO2 200 → 291.67 corrected): its valid mean is 29.167, but the lower
+ * bound with the T minutes, (50 × 29.167 + 10 × 291.67) / 60 = 72.9, is above the limit;
+ * otherwise SO2 20 (29.167 corrected).
  */
 function stackReadings(day: number, now: number): object[] {
   const out: object[] = []
   for (let ts = day; ts <= now - MIN; ts += MIN) {
     const m = Math.floor((ts - day) / MIN)
     const hour = Math.floor(m / 60)
-    const so2 = hour === 2 || hour === 3 || hour === 5 ? 90 : 40
-    const flags = hour === 5 && m % 60 >= 44 ? { flags: { so2: 'C', nox: 'C', pm: 'C' } } : {}
+    const overRange = hour === 8 && m % 60 >= 50
+    const so2 = hour === 2 || hour === 3 || hour === 5 ? 90 : overRange ? 200 : 20
+    const flags = hour === 5 && m % 60 >= 44 ? { flags: { so2: 'C', nox: 'C', pm: 'C' } } : overRange ? { flags: { so2: 'T' } } : {}
     out.push({ ts: ts + 30_000, values: { so2, nox: 50, pm: 5, o2: 9, flow: 120_000, temp: 140 }, ...flags })
+  }
+  return out
+}
+
+/**
+ * The tail-gas stack, wet, one sample a minute over yesterday: HCl 12 and Cl2 2 mg/m³ wet at 10 %
+ * moisture (13.33 and 2.22 dry); in hour 10 the moisture is missing for 20 minutes (an invalid
+ * hour: 40 valid minutes, 20 without humidity).
+ */
+function tailReadings(day: number): object[] {
+  const out: object[] = []
+  for (let m = 0; m < 24 * 60; m++) {
+    const values: Record<string, number> = { hcl: 12, cl2: 2, so2: 40, pm: 6, o2: 15, flow: 30_000, temp: 48 }
+    if (!(Math.floor(m / 60) === 10 && m % 60 >= 40)) values.humidity = 10
+    out.push({ ts: day + m * MIN + 30_000, values })
   }
   return out
 }
@@ -82,6 +103,7 @@ describe('energy and emissions pages end to end', () => {
     t = await startTestHub({ dashboard: true, env: { HUB_DEADMAN_INTERVALS: '1000' } })
     await publish(METER, meterReadings(midnight(day0), now), 500)
     await publish(STACK, stackReadings(midnight(yesterday), now), 300)
+    await publish(TAIL, tailReadings(midnight(yesterday)), 300)
     // Stored and answered by the API: three whole days of the meter, and yesterday's 24 hours of the stack.
     await eventually(async () => {
       const r = await api<{ rows: { gap: boolean; carriers: { kwh: { amount: number } } }[] }>(t, 'GET', `/api/v1/energy/consumption?meter=${METER}&from=${midnight(day0)}&to=${midnight(today)}&every=1d`)
@@ -187,17 +209,30 @@ describe('energy and emissions pages end to end', () => {
 
     const so2 = page.locator('[data-testid=emission-chart][data-metric=so2]')
     await so2.locator('[data-testid=emission-limit]').waitFor({ state: 'attached' })
-    await expect.poll(() => so2.locator('[data-testid=emission-hour][data-state=exceeded]').count(), { timeout: 15_000 }).toBe(2)
+    await expect.poll(() => so2.locator('[data-testid=emission-hour][data-state=exceeded]').count(), { timeout: 15_000 }).toBe(3)
     // Hour 5 had 44 valid minutes: hatched, with no bar at all (never a zero).
     const invalid = so2.locator('[data-testid=emission-hour][data-state=invalid]')
     expect(await invalid.count()).toBe(1)
     expect(await invalid.getAttribute('data-start')).toBe(String(midnight(yesterday) + 5 * HOUR))
     expect(await invalid.locator('rect[fill="var(--bar)"], rect[fill="var(--level-3)"]').count()).toBe(0)
-    expect(await so2.locator('[data-testid=emission-hour][data-state=valid]').count()).toBe(21)
+    expect(await so2.locator('[data-testid=emission-hour][data-state=valid]').count()).toBe(20)
+    // Hour 8's T minutes are evidence: marked, and the hour is judged on their lower bound.
+    const t8 = so2.locator(`[data-testid=emission-hour][data-start="${midnight(yesterday) + 8 * HOUR}"]`)
+    expect(await t8.getAttribute('data-state')).toBe('exceeded')
+    expect(await t8.getAttribute('data-over-range')).toBe('10')
+    expect(await t8.locator('text.t-mark').count()).toBe(1)
 
     const rows = page.locator('[data-testid=exceedance-row][data-metric=so2]')
-    expect(await rows.count()).toBe(2)
-    expect(await rows.first().innerText()).toMatch(/112\.5 mg\/m³[\s\S]*100 mg\/m³[\s\S]*1\.13 ×/)
+    expect(await rows.count()).toBe(3)
+    expect(await rows.first().innerText()).toMatch(/≥ 72\.9 mg\/m³[\s\S]*50 mg\/m³[\s\S]*1\.46 ×/)
+    expect(await rows.nth(1).innerText()).toMatch(/131\.3 mg\/m³[\s\S]*50 mg\/m³[\s\S]*2\.63 ×/)
+    // Why hour 5 is invalid: 44 of 60 valid minutes, 16 in calibration; hour 8's over-range evidence.
+    const note5 = page.locator('[data-testid=hour-note][data-metric=so2][data-state=invalid]')
+    await expect.poll(() => note5.count()).toBe(1)
+    expect(await note5.innerText()).toMatch(/Invalid[\s\S]*44\/60[\s\S]*C calibration 16/)
+    expect(await page.locator('[data-testid=hour-note][data-metric=so2][data-over-range="10"]').innerText()).toMatch(/Above limit[\s\S]*50\/60[\s\S]*10 min over range \(evidence\)/)
+    expect(await page.locator('[data-testid=emissions-standard]').getAttribute('data-standard')).toBe('GB13271-2014/gas')
+    expect(await page.locator('[data-testid=emissions-basis]').getAttribute('data-basis')).toBe('dry')
 
     // The exceedance alarm of hour 2 was cleared by hour 4 and is not acknowledged yet: it still stands in the list.
     const standing = page.locator('[data-testid=scope-alarm][data-type=emission_exceedance]')
@@ -206,7 +241,7 @@ describe('energy and emissions pages end to end', () => {
 
     const row = page.locator(`[data-testid=compliance-row][data-device=${STACK}][data-metric=so2]`)
     await row.waitFor()
-    expect(await row.innerText()).toMatch(/23 \/ 24\s+2\s+55\.4 mg\/m³/)
+    expect(await row.innerText()).toMatch(/23 \/ 24\s+3\s+38(\.0\d*)? mg\/m³/)
 
     const en = await auditLanguage(page)
     await screenshot(page, 'e2e-emissions-en')
@@ -216,8 +251,25 @@ describe('energy and emissions pages end to end', () => {
     await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
     await page.getByText('二氧化硫 小时均值（折算浓度）').waitFor()
     const zh = await page.evaluate(() => document.body.innerText)
-    for (const s of ['排放监测', '锅炉烟囱烟气排放连续监测系统（CEMS）', '基准氧含量 6 %', '超标小时记录', '园区日达标情况', '有超标']) expect(zh).toContain(s)
+    for (const s of ['排放监测', '锅炉烟囱烟气排放连续监测系统（CEMS）', '基准氧含量 3.5 %', 'GB 13271-2014 燃气锅炉（新建）', '干基测量', '无效小时与超量程证据', '校准 C 16', '超量程 10 分钟（超标证据）', '超标小时记录', '园区日达标情况', '有超标']) expect(zh).toContain(s)
     await screenshot(page, 'e2e-emissions')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('04 the chlorination tail-gas stack: measured wet and converted to dry, HCl and Cl2 against GB 31573-2015 as measured, an hour invalid for want of moisture', async () => {
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await page.locator('[data-testid=emissions-stack]').selectOption(TAIL)
+    await expect.poll(() => page.locator('[data-testid=emissions-standard]').getAttribute('data-standard'), { timeout: 15_000 }).toBe('GB31573-2015/tail-gas')
+    expect(await page.locator('[data-testid=emissions-basis]').getAttribute('data-basis')).toBe('wet')
+    const hcl = page.locator('[data-testid=emission-chart][data-metric=hcl]')
+    await hcl.locator('[data-testid=emission-limit]').waitFor({ state: 'attached' })
+    await expect.poll(() => hcl.locator('[data-testid=emission-hour][data-state=valid]').count(), { timeout: 15_000 }).toBe(23)
+    expect(await page.locator('[data-testid=emission-chart][data-metric=cl2]').count()).toBe(1)
+    const note = page.locator('[data-testid=hour-note][data-metric=hcl][data-state=invalid]')
+    expect(await note.innerText()).toMatch(/40\/60[\s\S]*缺烟气湿度（湿基无法换算） 20/)
+    const zh = await page.evaluate(() => document.body.innerText)
+    for (const s of ['氯化尾气烟囱烟气排放连续监测系统（CEMS）', 'GB 31573-2015 无机化学工业（氯化尾气）', '（数值待核实）', '无基准氧', '湿基测量，按烟气湿度换算为标准状态干烟气', '氯化氢 20 mg/m³']) expect(zh).toContain(s)
+    await screenshot(page, 'e2e-emissions-wet')
     expect(pageErrors).toEqual([])
   })
 })

@@ -150,17 +150,37 @@ export interface EmissionMetricHour {
   valid: boolean
   limit: number | null
   exceeded: boolean
+  /** `mean`: a valid hour's mean above the limit; `over_range`: the lower bound with T minutes above it. */
+  exceededBy?: 'mean' | 'over_range' | null
+  /** Minutes with samples flagged T (over range): exceedance evidence. */
+  overRangeMinutes?: number | null
+  /** The mean with the T samples at their reading: a lower bound of the true mean. */
+  lowerBound?: number | null
+  /** Minutes of the hour per reason: N (valid), an HJ 212 flag, `missing`, `humidity`, `o2`; null from the hourly rollup. */
+  minutes?: Record<string, number> | null
 }
-export type EmissionMetric = 'so2' | 'nox' | 'pm' | 'o2' | 'flow' | 'temp'
+export type EmissionMetric = 'so2' | 'nox' | 'pm' | 'hcl' | 'cl2' | 'o2' | 'flow' | 'temp' | 'humidity'
+export type EmissionBasis = 'wet' | 'dry'
+export interface EmissionStandardRef {
+  id: string
+  name: string
+  nameEn: string
+  clause: string
+  check: boolean
+}
 export interface EmissionHour {
   start: number
   label: string
-  metrics: Record<EmissionMetric, EmissionMetricHour>
+  metrics: Partial<Record<EmissionMetric, EmissionMetricHour>>
 }
 export interface HourlyReply {
   device: string
   park: string
   enterprise: string
+  standard?: EmissionStandardRef | null
+  basis?: EmissionBasis
+  o2Basis?: EmissionBasis
+  units?: Record<string, string>
   referenceO2: number | null
   limits: Record<string, number>
   from: number
@@ -173,6 +193,7 @@ export interface MetricDay {
   limit: number
   validHours: number
   exceededHours: number
+  overRangeHours?: number
   exceededAt: number[]
   dailyMean: number | null
   dailyMeasuredMean: number | null
@@ -185,7 +206,7 @@ export interface ComplianceReply {
   timezone: string
   from: number
   to: number
-  stacks: { device: string; enterprise: string; name: string; nameEn: string; referenceO2: number | null; metrics: Record<string, MetricDay>; compliant: boolean }[]
+  stacks: { device: string; enterprise: string; name: string; nameEn: string; standard?: string | null; basis?: EmissionBasis; referenceO2: number | null; metrics: Record<string, MetricDay>; compliant: boolean }[]
   summary: { stacks: number; compliantStacks: number; exceededHours: number; invalidDays: number }
 }
 export interface Download {

@@ -3,11 +3,11 @@
  * pollutant where invalid hours stay gaps, the exceedances with their ratio to the limit, the
  * ranges asked for, and the day's compliance rows.
  */
-import type { ComplianceReply, EmissionHour, EmissionMetric, MetricDay } from './api.js'
+import type { ComplianceReply, EmissionHour, EmissionMetric, EmissionMetricHour, MetricDay } from './api.js'
 import { DAY_MS, dayKey, dayRange, parseDayKey, shiftDay } from './local-date.js'
 
-/** Pollutants compared with a limit, in the order of the HJ 212 codes. */
-export const POLLUTANTS = ['so2', 'nox', 'pm'] as const satisfies readonly EmissionMetric[]
+/** Pollutants compared with a limit, in the order of the HJ 212 codes (HCl and Cl2 of chlorination tail gas after them). */
+export const POLLUTANTS = ['so2', 'nox', 'pm', 'hcl', 'cl2'] as const satisfies readonly EmissionMetric[]
 export type Pollutant = (typeof POLLUTANTS)[number]
 export const EMISSION_UNIT = 'mg/m³'
 /** HJ 75-2017: an hourly value is valid with at least 45 valid minutes. */
@@ -33,16 +33,31 @@ export interface HourBar {
   measured: number | null
   validMinutes: number | null
   limit: number | null
+  /** Minutes with samples flagged T (over range): exceedance evidence, marked on the bar. */
+  overRange: number
+  /** Exceeded on the lower bound with T minutes rather than on a valid hour's mean. */
+  byOverRange: boolean
+  /** Minutes per reason (N valid, a flag, missing, humidity, o2), or null when unknown (hourly rollup). */
+  reasons: Record<string, number> | null
 }
+
+/** An hour of a metric the reply does not carry (a stack without it): no data. */
+const NO_HOUR: EmissionMetricHour = { measured: null, corrected: null, validMinutes: null, valid: false, limit: null, exceeded: false }
 
 /** The value an hour is judged by: corrected where there is one, else as measured. */
 export function comparedValue(h: { corrected: number | null; measured: number | null }): number | null {
   return h.corrected ?? h.measured
 }
 
-export function hourState(h: { valid: boolean; exceeded: boolean; validMinutes: number | null; corrected: number | null; measured: number | null }): HourState {
-  if (h.valid && comparedValue(h) !== null) return h.exceeded ? 'exceeded' : 'valid'
-  return (h.validMinutes ?? 0) > 0 || comparedValue(h) !== null ? 'invalid' : 'nodata'
+/** The value an exceeded hour is judged by: the lower bound when T minutes decided it. */
+export function judgedValue(h: EmissionMetricHour): number | null {
+  return h.exceededBy === 'over_range' ? (h.lowerBound ?? null) : comparedValue(h)
+}
+
+export function hourState(h: EmissionMetricHour): HourState {
+  if (h.exceeded && judgedValue(h) !== null) return 'exceeded'
+  if (h.valid && comparedValue(h) !== null) return 'valid'
+  return (h.validMinutes ?? 0) > 0 || comparedValue(h) !== null || (h.overRangeMinutes ?? 0) > 0 ? 'invalid' : 'nodata'
 }
 
 const HOUR_MS = 3_600_000
@@ -50,11 +65,14 @@ const HOUR_MS = 3_600_000
 /** Bars of one metric; `now` marks the hour still running, which is not judged yet. */
 export function hourBars(hours: readonly EmissionHour[], metric: EmissionMetric, now: number): HourBar[] {
   return hours.map((h) => {
-    const m = h.metrics[metric]
+    const m = h.metrics[metric] ?? NO_HOUR
     const judged = hourState(m)
     const state: HourState = h.start + HOUR_MS > now && judged !== 'valid' && judged !== 'exceeded' ? 'open' : judged
-    const v = comparedValue(m)
-    return { start: h.start, label: h.label, state, value: state === 'valid' || state === 'exceeded' ? v : null, shown: v, measured: m.measured, validMinutes: m.validMinutes, limit: m.limit }
+    const v = state === 'exceeded' ? judgedValue(m) : comparedValue(m)
+    return {
+      start: h.start, label: h.label, state, value: state === 'valid' || state === 'exceeded' ? v : null, shown: v, measured: m.measured, validMinutes: m.validMinutes, limit: m.limit,
+      overRange: m.overRangeMinutes ?? 0, byOverRange: m.exceededBy === 'over_range', reasons: m.minutes ?? null,
+    }
   })
 }
 
@@ -71,17 +89,19 @@ export interface Exceedance {
   value: number
   limit: number
   ratio: number
+  /** Judged on the lower bound with over-range (T) minutes. */
+  byOverRange: boolean
 }
 
-/** Valid hours above the limit, newest first, then by pollutant. */
+/** Hours above the limit (valid hours, and hours whose lower bound with T minutes is above it), newest first, then by pollutant. */
 export function exceedances(hours: readonly EmissionHour[]): Exceedance[] {
   const out: Exceedance[] = []
   for (const h of hours) {
     for (const metric of POLLUTANTS) {
       const m = h.metrics[metric]
-      const v = comparedValue(m)
-      if (!m.exceeded || !m.valid || v === null || m.limit === null) continue
-      out.push({ start: h.start, label: h.label, metric, value: v, limit: m.limit, ratio: limitRatio(v, m.limit)! })
+      const v = m ? judgedValue(m) : null
+      if (!m?.exceeded || v === null || m.limit === null) continue
+      out.push({ start: h.start, label: h.label, metric, value: v, limit: m.limit, ratio: limitRatio(v, m.limit)!, byOverRange: m.exceededBy === 'over_range' })
     }
   }
   return out.sort((a, b) => b.start - a.start || POLLUTANTS.indexOf(a.metric) - POLLUTANTS.indexOf(b.metric))
@@ -106,6 +126,44 @@ export function chartMax(bars: readonly HourBar[], limit: number | null): number
   let max = limit ?? 0
   for (const b of bars) if (b.value !== null && b.value > max) max = b.value
   return max > 0 ? max * 1.1 : 1
+}
+
+// ── Why an hour is invalid, and over-range evidence ───────────────────────────────────────
+
+/** Reasons in the order they are shown: the HJ 212 flags, then the hub's own. */
+export const REASON_ORDER = ['T', 'D', 'F', 'B', 'M', 'C', 'S', 'humidity', 'o2', 'missing'] as const
+
+/** The reasons of an hour's minutes that are not valid, with their counts, in REASON_ORDER. */
+export function invalidReasons(reasons: Record<string, number> | null): [string, number][] {
+  if (!reasons) return []
+  const out: [string, number][] = []
+  for (const r of REASON_ORDER) if ((reasons[r] ?? 0) > 0) out.push([r, reasons[r]!])
+  for (const [r, n] of Object.entries(reasons)) if (n > 0 && r !== 'N' && !(REASON_ORDER as readonly string[]).includes(r)) out.push([r, n])
+  return out
+}
+
+export interface HourNote {
+  start: number
+  metric: Pollutant
+  state: HourState
+  validMinutes: number | null
+  overRange: number
+  reasons: [string, number][]
+}
+
+/**
+ * Judged hours that are not plain: invalid ones (with why) and those with over-range minutes
+ * (exceedance evidence), newest first, then by pollutant; the hour still running is left out.
+ */
+export function hourNotes(barsByMetric: readonly { metric: Pollutant; bars: readonly HourBar[] }[]): HourNote[] {
+  const out: HourNote[] = []
+  for (const { metric, bars } of barsByMetric) {
+    for (const b of bars) {
+      if (b.state === 'open' || b.state === 'nodata' || (b.state !== 'invalid' && b.overRange === 0)) continue
+      out.push({ start: b.start, metric, state: b.state, validMinutes: b.validMinutes, overRange: b.overRange, reasons: invalidReasons(b.reasons) })
+    }
+  }
+  return out.sort((a, b) => b.start - a.start || POLLUTANTS.indexOf(a.metric) - POLLUTANTS.indexOf(b.metric))
 }
 
 // ── Ranges ─────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { ComplianceReply, EmissionHour, EmissionMetricHour, MetricDay } from '../../../dashboard/src/lib/api.js'
-import { chartMax, complianceHasData, complianceRows, countHours, exceedances, hourBars, hourlyQuery, hourState, limitRatio, yesterday } from '../../../dashboard/src/lib/emissions.js'
+import { chartMax, complianceHasData, complianceRows, countHours, exceedances, hourBars, hourlyQuery, hourNotes, hourState, invalidReasons, limitRatio, yesterday } from '../../../dashboard/src/lib/emissions.js'
 
 const H = 3_600_000
 const iso = (s: string): number => Date.parse(s)
@@ -38,8 +38,8 @@ describe('hourly bars (HJ 75-2017)', () => {
   })
   it('compares the O2-corrected value, or the measured one for a stack without a reference O2', () => {
     expect(bars[1]!.value).toBe(112.5)
-    expect(hourState({ valid: true, exceeded: false, validMinutes: 60, corrected: null, measured: 30 })).toBe('valid')
-    expect(hourState({ valid: false, exceeded: false, validMinutes: null, corrected: null, measured: 30 })).toBe('invalid')
+    expect(hourState(mh({ valid: true, validMinutes: 60, measured: 30 }))).toBe('valid')
+    expect(hourState(mh({ validMinutes: null, measured: 30 }))).toBe('invalid')
   })
   it('counts the hours by state and scales the chart to the limit', () => {
     expect(countHours(bars)).toEqual({ valid: 2, exceeded: 1, invalid: 1, nodata: 1, open: 1 })
@@ -52,15 +52,44 @@ describe('hourly bars (HJ 75-2017)', () => {
 describe('exceedances', () => {
   it('are the valid hours above the limit, newest first, with their ratio to the limit', () => {
     expect(exceedances(hours)).toEqual([
-      { start: day + H, label: String(day + H), metric: 'so2', value: 112.5, limit: 100, ratio: 1.125 },
-      { start: day + H, label: String(day + H), metric: 'nox', value: 120, limit: 100, ratio: 1.2 },
+      { start: day + H, label: String(day + H), metric: 'so2', value: 112.5, limit: 100, ratio: 1.125, byOverRange: false },
+      { start: day + H, label: String(day + H), metric: 'nox', value: 120, limit: 100, ratio: 1.2, byOverRange: false },
     ])
+  })
+  it('include hours judged on the lower bound with over-range (T) minutes, by that bound', () => {
+    const t = hour(day, { measured: 30, corrected: 37.5, validMinutes: 40, valid: false, exceeded: true, exceededBy: 'over_range', overRangeMinutes: 10, lowerBound: 105.6 })
+    expect(exceedances([t])).toEqual([{ start: day, label: String(day), metric: 'so2', value: 105.6, limit: 100, ratio: 1.056, byOverRange: true }])
+    expect(hourBars([t], 'so2', day + 3 * H)[0]).toMatchObject({ state: 'exceeded', value: 105.6, overRange: 10, byOverRange: true })
   })
   it('ratio: value over limit; nothing without a positive limit', () => {
     expect(limitRatio(112.5, 100)).toBe(1.125)
     expect(limitRatio(50, null)).toBeNull()
     expect(limitRatio(50, 0)).toBeNull()
     expect(limitRatio(null, 100)).toBeNull()
+  })
+})
+
+describe('why an hour is invalid, and over-range evidence', () => {
+  it('lists the reasons of the minutes that are not valid, flags first (T, D, F, B, M, C, S), then humidity, O2, no data', () => {
+    expect(invalidReasons({ N: 40, missing: 5, C: 10, humidity: 3, T: 2 })).toEqual([['T', 2], ['C', 10], ['humidity', 3], ['missing', 5]])
+    expect(invalidReasons({ N: 60 })).toEqual([])
+    expect(invalidReasons(null)).toEqual([])
+  })
+  it.each([
+    [44, { N: 44, C: 16 }, 0, 'invalid', 1],
+    [45, { N: 45, C: 15 }, 0, 'valid', 0], // a valid hour without T is not noted
+    [50, { N: 50, T: 10 }, 10, 'valid', 1], // a valid hour with T minutes is evidence
+  ] as const)('%d valid minutes, %o, %d T → %s, noted %d', (validMinutes, minutes, overRangeMinutes, state, noted) => {
+    const h = hour(day, { measured: 40, corrected: 50, validMinutes, valid: validMinutes >= 45, minutes, overRangeMinutes })
+    const bars = hourBars([h], 'so2', day + 3 * H)
+    expect(bars[0]!.state).toBe(state)
+    const notes = hourNotes([{ metric: 'so2', bars }])
+    expect(notes).toHaveLength(noted)
+    if (noted) expect(notes[0]).toMatchObject({ validMinutes, overRange: overRangeMinutes, reasons: invalidReasons(minutes) })
+  })
+  it('leaves the running hour out of the notes', () => {
+    const bars = hourBars([hour(day, { measured: 40, corrected: 50, validMinutes: 10, valid: false, minutes: { N: 10, missing: 50 } })], 'so2', day + 20 * 60_000)
+    expect(hourNotes([{ metric: 'so2', bars }])).toEqual([])
   })
 })
 

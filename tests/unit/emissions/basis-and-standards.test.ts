@@ -88,6 +88,9 @@ describe('a stack device read for the emission room', () => {
     const s = stackInfoOf({ ...base, ...extra })
     expect({ basis: s.basis, o2Basis: s.o2Basis, referenceO2: s.referenceO2, so2: s.limits.so2 }).toEqual(want)
   })
+  it('keeps only the limits of the metrics the stack reports (no NOx or PM analyser: no NOx or PM limit)', () => {
+    expect(stackInfoOf({ ...base, emissionStandard: 'GB13271-2014/coal' }).limits).toEqual({ so2: 300 })
+  })
 })
 
 describe('hourly values on a standard-state dry basis', () => {

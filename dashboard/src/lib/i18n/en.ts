@@ -1,5 +1,6 @@
 /** English. Typed against the zh-CN keys, so a missing key fails the type check. */
 import { enEnergy } from './en-energy.js'
+import { enEmissions } from './en-emissions.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -388,4 +389,5 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'band.demanding': 'over-demanding',
   'band.overloaded': 'flood',
   ...enEnergy,
+  ...enEmissions,
 }

@@ -1,5 +1,6 @@
 /** 简体中文（默认）。Every key here must exist in en.ts too (checked by a unit test). */
 import { zhEnergy } from './zh-CN-energy.js'
+import { zhEmissions } from './zh-CN-emissions.js'
 
 export const zhCN = {
   'app.title': '园区应急指挥',
@@ -387,6 +388,7 @@ export const zhCN = {
   'band.demanding': '负荷过重',
   'band.overloaded': '报警泛滥',
   ...zhEnergy,
+  ...zhEmissions,
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -180,6 +180,13 @@ export class CorrelationRule {
 
   restore(state: CorrelationState): void {
     this.areas = Object.assign(Object.create(null) as CorrelationState, structuredClone(state))
+    // States saved before oxygen was left out of correlation may hold o2 keys: dropped here,
+    // since an o2 clear no longer reaches this rule to remove them.
+    for (const area of Object.values(this.areas))
+      for (const [id, g] of Object.entries(area.gas)) {
+        g.keys = g.keys.filter((k) => this.isGasHazard(metricOfKey(k)))
+        if (g.keys.length === 0 && !g.m) delete area.gas[id]
+      }
   }
 
   private isGasHazard(metric: string): boolean {

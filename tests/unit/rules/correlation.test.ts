@@ -250,3 +250,18 @@ describe('a correlation state saved before per-metric times and hazards restores
     expect(corr(feed(after, b, [[3, 0.1]], 'cl2'))).toEqual([[`${AREA}:gas_confirmed`, 'clear', 1, 'cl2-b']])
   })
 })
+
+describe('an older state with an oxygen input', () => {
+  it('drops the o2 key on restore: O2 low then one lel never confirms, and the area empties when the lel clears', () => {
+    const o2 = device('o2-1', 'gas', ['o2'], { setpoints: { o2: { offDelaySec: 0 } } })
+    const lel = device('lel-1', 'gas', ['lel'], { setpoints: { lel: { offDelaySec: 0 } } })
+    const engine = engineWith([o2, lel])
+    const state = engine.snapshot()
+    // As an older hub saved it: the o2 alarm counted as a gas input.
+    state.correlation[AREA] = { gas: { 'o2-1': { keys: ['o2-1:o2:low'], last: s(0) } }, fire: {}, raised: {} }
+    engine.restore(state)
+    expect(corr(feed(engine, lel, [[1, 30]], 'lel'))).toEqual([])
+    feed(engine, lel, [[2, 1]], 'lel')
+    expect(engine.snapshot().correlation[AREA]?.gas['o2-1']).toBeUndefined()
+  })
+})

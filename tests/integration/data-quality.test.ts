@@ -57,6 +57,11 @@ describe('data quality through a real hub: over range, per-metric rejection, fau
     expect(alarm).toMatchObject({ rule: 'setpoint', type: 'gas_high', level: 1, metric: 'lel', value: 125, threshold: 50, overRange: true, condition: 'active', class: 'life-safety' })
     expect(alarm.history[0]!.note).toContain('超量程')
     expect(alarm.history.map((s) => s.action)).toEqual(['raise']) // red at once, not orange first
+    // The value is stored and shown as over range: ingest flagged it T.
+    expect((await api<Latest>(t, 'GET', `/api/v1/devices/${device}/latest`)).body.values.lel).toMatchObject({ value: 125, flag: 'T' })
+    await eventually(() => telemetry.find((u) => u.device === device && u.flags?.lel === 'T'), 5000, 'live telemetry flagged T')
+    const stored = await eventually(async () => (await influxQuery(inject('influxUrl'), t.hub.settings.influx.db, `SELECT "lel", "lel_flag" FROM "gas" WHERE "device" = '${device}'`))[0], 10_000, 'the reading in InfluxDB')
+    expect(stored.values.map((v) => v.slice(1))).toEqual([[125, 'T']])
   })
 
   it('{lel:125, h2s:50} raises the H2S alarm too, and no reject is counted; a physically impossible lel is refused alone', async () => {

@@ -5,7 +5,8 @@
  *
  * These are NOT the detector's measuring range. A value above a detector's range is an
  * over-range reading (HJ 212-2017 flag `T`), the most dangerous reading there is, and is
- * accepted: the rules give it the metric's highest alarm (rules/over-range.ts). So the upper
+ * accepted and flagged `T` (measuring-range.ts): the rules give it the metric's highest
+ * alarm (rules/setpoint.ts `overRange`). So the upper
  * bounds below are what the gas itself cannot exceed:
  *
  * - Toxic gases, mg/m³: the pure gas, 1,000,000 ppm × M / Vm, M from the gas catalogue,

@@ -1,6 +1,7 @@
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, Place, Reading, RejectReason } from '../model/reading.js'
 import { DATA_FLAGS, EVENT_TYPES, type DataFlag, type EventType } from '../model/vocabulary.js'
+import { rangeMaxOf } from './measuring-range.js'
 import { physicalBounds } from './ranges.js'
 import { toCanonical } from '../catalogue/gas-catalogue.js'
 import { normaliseTs } from './timestamps.js'
@@ -45,7 +46,8 @@ function checkValue(device: Device, metric: string, v: unknown): MetricReject | 
  * alone: an unknown metric, a non-finite or physically impossible value, or a bad flag
  * refuses that metric (in `dropped`), and the others go on. A message left with no valid
  * metric is refused whole, with the first metric's reason. A value above the detector's
- * measuring range is NOT refused here (ranges.ts): it is an over-range reading.
+ * measuring range is NOT refused (ranges.ts): it is an over-range reading, flagged `T`
+ * (measuring-range.ts).
  */
 export function checkTelemetry(obj: unknown, device: Device, place: Place, now: number): CheckedTelemetry {
   if (!isPlainObject(obj)) return fail('payload_shape', 'expected an object {ts, values}')
@@ -83,6 +85,8 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
       }
       ;(flags ??= {})[metric] = f as DataFlag
     }
+    // Normalise: a valid value past the top of the measuring range is over range (measuring-range.ts).
+    if ((f === undefined || f === 'N') && (v as number) > (rangeMaxOf(device, metric) ?? Infinity)) (flags ??= {})[metric] = 'T'
     values[metric] = v as number
     n++
   }

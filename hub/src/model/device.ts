@@ -77,7 +77,7 @@ export const Device = Type.Object(
     actuators: Type.Optional(Type.Array(Type.String({ maxLength: 32 }))),
     /** Whether the device counts as a safety device (gas, fire): offline counts toward risk. */
     safety: Type.Optional(Type.Boolean()),
-    /** Measuring range per metric, [min, max] in the unit the device reports (`units`, else the metric's); defaults per gas (rules/over-range.ts). A value above max is an over-range reading. */
+    /** Measuring range per metric, [min, max] in the unit the device reports (`units`, else the metric's); defaults per gas (ingest/measuring-range.ts). A value above max is an over-range reading. */
     ranges: Type.Optional(Type.Record(Type.String(), Type.Tuple([Type.Number(), Type.Number()]))),
     /** Unit per metric as the device reports it, e.g. { so2: 'ppm' }; absent: the vocabulary's unit. CEMS stacks convert ppm at 273.15 K (22.4 L/mol); gas detectors at 20 °C (24.04 L/mol, catalogue/gas-catalogue.ts) before set points apply. */
     units: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 16 }))),

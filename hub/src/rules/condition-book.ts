@@ -9,7 +9,7 @@ import { advance, isPending, observe, starts, type StageConfig, type StageState,
 export interface Condition extends StageState {
   d: string
   m: string
-  /** Set while the latest sample was over range (over-range.ts); absent otherwise and in older states. */
+  /** Set while the latest sample was over range (setpoint.ts `overRange`); absent otherwise and in older states. */
   o?: 1 | undefined
 }
 

@@ -5,7 +5,7 @@
  * | flag          | class          | set points fed? | condition of its own                         |
  * |---------------|----------------|-----------------|----------------------------------------------|
  * | N (or none)   | valid          | yes             | clears the device's fault / out of service   |
- * | T over range  | over_range     | top stage at once (over-range.ts), safety devices | none     |
+ * | T over range  | over_range     | top stage at once (setpoint.ts `overRange`), safety devices | none |
  * | D fault       | fault          | no, held        | safety device: `device_fault`, yellow (3)    |
  * | F stopped     | fault          | no, held        | non-safety (meter, stack): `data_quality`, blue (4) |
  * | B comms fault | fault          | no, held        |                                              |

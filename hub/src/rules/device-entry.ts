@@ -7,7 +7,6 @@ import type { Device } from '../model/device.js'
 import type { Place } from '../model/reading.js'
 import { SAFETY_KINDS } from './defaults.js'
 import type { RulesOptions } from './options.js'
-import { rangeMaxOf } from './over-range.js'
 import { resolveDevice, type ResolvedSetpoints, type SetpointLayers } from './setpoint-resolver.js'
 import { setpointKey } from './setpoint.js'
 import type { StageConfig } from './stages.js'
@@ -20,8 +19,6 @@ export interface CompiledMetric {
   ror: StageConfig | undefined
   /** The set-point conditions' keys (setpoint.ts), made once rather than for every reading. */
   keys: { high: string; low: string }
-  /** Top of the measuring range (over-range.ts); a value above it is over range. */
-  rangeMax: number | undefined
 }
 
 export interface DeviceEntry {
@@ -51,7 +48,6 @@ export function compileDevice(device: Device, layers: SetpointLayers, options: R
           ? undefined
           : { direction: 'high', thresholds: [sp.rateOfRisePerMin], deadband: options.rateOfRise.deadbandPerMin, ...timing },
       keys: { high: setpointKey(device.id, metric, 'high'), low: setpointKey(device.id, metric, 'low') },
-      rangeMax: rangeMaxOf(device, metric),
     })
   }
   return {

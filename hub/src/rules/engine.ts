@@ -11,7 +11,7 @@
  * ones are history, counted per device as late evidence.
  *
  * Data quality: each metric's HJ 212 flag decides how its value is judged (data-quality.ts);
- * over range is the metric's highest alarm at once (over-range.ts).
+ * over range is the metric's highest alarm at once (setpoint.ts `overRange`).
  *
  * State is plain JSON (`snapshot()` / `restore()`), so evaluation continues across a
  * restart. Resolved set points are a cache rebuilt from the devices and the zone, not state.
@@ -19,7 +19,7 @@
 import type { Transition } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, DeviceStatus, Place, Reading } from '../model/reading.js'
-import { UNITS, type DataFlag, type EventType } from '../model/vocabulary.js'
+import type { DataFlag, EventType } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
 import type { ConditionMap } from './condition-book.js'
 import { CorrelationRule, type CorrelationInput, type CorrelationState } from './correlation.js'
@@ -29,7 +29,6 @@ import { compileDevice, type DeviceEntry } from './device-entry.js'
 import { EVENT_RULE, EventRule, fireInputOf, type EventState } from './events.js'
 import { LiveWindow, type LateEvidence } from './live-window.js'
 import { resolveOptions, type RulesOptions, type RulesOptionsInput } from './options.js'
-import { overRangeWhy } from './over-range.js'
 import { RATE_OF_RISE_RULE, RateOfRiseRule, type RateOfRiseState } from './rate-of-rise.js'
 import { SETPOINT_RULE, SetpointRule } from './setpoint.js'
 import { SetpointLayerIndex, type ResolvedSetpoints } from './setpoint-resolver.js'
@@ -114,8 +113,8 @@ export class RulesEngine {
 
   /**
    * One metric's value with its HJ 212 flag (data-quality.ts): the flag drives the rules,
-   * never silences them. Over range (flag T, or above the measuring range) on a safety device
-   * is the metric's highest alarm at once; fault and maintenance hold the metric's set-point
+   * never silences them. Over range (flag T, which ingest also gives a value above the
+   * device's measuring range) on a safety device is the metric's highest alarm at once; fault and maintenance hold the metric's set-point
    * conditions as they are and raise a condition of their own; a manual value is never judged.
    */
   private judge(entry: DeviceEntry, metric: string, value: number, flag: DataFlag | undefined, ts: number, out: Transition[]): void {
@@ -123,8 +122,7 @@ export class RulesEngine {
     this.quality.observe(entry, metric, flag, value, ts, out)
     if (cls === 'fault' || cls === 'out_of_service') return this.setpoints.hold(entry, metric)
     if (cls === 'manual' || (cls === 'over_range' && !entry.safety)) return
-    const why = entry.safety ? overRangeWhy(cls === 'over_range', value, entry.metrics.get(metric)?.rangeMax, UNITS[metric] ?? '') : undefined
-    if (why !== undefined) this.setpoints.overRange(entry, metric, value, ts, out, why)
+    if (cls === 'over_range') this.setpoints.overRange(entry, metric, value, ts, out)
     else this.setpoints.evaluate(entry, metric, value, ts, out)
     this.ror.evaluate(entry, metric, value, ts, out)
   }

@@ -58,16 +58,19 @@ export class SetpointRule {
   }
 
   /**
-   * An over-range value (over-range.ts): the high condition goes to its top stage at once (no
-   * on-delay) and says so, once per excursion past the range; the low condition sees the value
-   * as it is (an oxygen reading past its range is not deficiency). A metric without high set
-   * points is judged as usual.
+   * An over-range value (HJ 212 flag `T`; ingest/measuring-range.ts gives it to a value above
+   * the device's measuring range). A detector past its range reads MORE than its range, the
+   * most dangerous reading there is (DOMAIN.md, GB/T 50493): the high condition goes to its
+   * top stage at once (no on-delay) and says so, once per excursion past the range. The low
+   * condition sees the value as it is: oxygen past its range (0–25 %VOL) is enrichment, so
+   * `T` on `o2` is its high alarm, never deficiency. A metric without high set points is
+   * judged as usual.
    */
-  overRange(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[], why: string): void {
+  overRange(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[]): void {
     const cm = entry.metrics.get(metric)
     if (!cm?.high) return this.evaluate(entry, metric, value, at, out)
     const { change, wasOver } = this.book.force(cm.keys.high, entry.place.device, metric, cm.high.thresholds.length - 1, value, at)
-    if (change.from !== change.to || !wasOver) out.push(this.toTransition(entry, cm, 'high', change, why))
+    if (change.from !== change.to || !wasOver) out.push(this.toTransition(entry, cm, 'high', change, true))
     if (cm.low) {
       const low = this.book.observe(cm.keys.low, entry.place.device, metric, value, at, cm.low)
       if (low) out.push(this.toTransition(entry, cm, 'low', low))
@@ -124,14 +127,14 @@ export class SetpointRule {
     })
   }
 
-  /** `overRange`: the transition is an over-range reading, and why (flag T, or past the range). */
-  private toTransition(entry: DeviceEntry, cm: CompiledMetric, dir: Direction, change: ConditionChange, overRange?: string): Transition {
+  /** `overRange`: the transition is an over-range reading (flag T). */
+  private toTransition(entry: DeviceEntry, cm: CompiledMetric, dir: Direction, change: ConditionChange, overRange = false): Transition {
     const stages = stagesOf(cm, dir)
     const active = change.to >= 0
     const stage = stages[active ? change.to : Math.min(change.from, stages.length - 1)]
     const unit = UNITS[change.metric] ?? ''
     const sign = dir === 'high' ? '≥' : '≤'
-    if (overRange !== undefined && stage) {
+    if (overRange && stage) {
       return transition(entry.place, {
         key: change.key,
         rule: SETPOINT_RULE,
@@ -142,7 +145,7 @@ export class SetpointRule {
         value: change.v,
         threshold: stage.value,
         ts: change.t,
-        message: `over range (超量程): ${change.metric} ${change.v} ${unit}, ${overRange}; ${stage.stage ?? `stage ${change.to + 1}`} at once`,
+        message: `over range (超量程): ${change.metric} ${change.v} ${unit} past the detector's range (flag T); ${stage.stage ?? `stage ${change.to + 1}`} at once`,
         overRange: true,
       })
     }

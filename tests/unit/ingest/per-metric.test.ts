@@ -101,3 +101,57 @@ describe('ingest: timestamps against the store retention', () => {
     expect(h.rejects.map((r) => r.reason)).toEqual(accepted ? [] : ['ts_past_retention'])
   })
 })
+
+describe('ingest: a valid value above the device’s measuring range is flagged T (over range), never refused', () => {
+  const dev = (id: string, kind: Device['kind'], metrics: string[], extra: Partial<Device> = {}): Device => ({ id, kind, park: 'p', enterprise: 'e', name: id, metrics, position: { x: 0, y: 0 }, interval: 5, ...extra })
+  const lel = dev('lel', 'gas', ['lel'])
+  const narrow = dev('narrow', 'gas', ['lel'], { ranges: { lel: [0, 20] } })
+  const broken = dev('broken', 'gas', ['lel'], { ranges: { lel: [50, 10] } })
+  const h2s = dev('h2s', 'gas', ['h2s'])
+  // A 0–100 ppm H2S detector reporting ppm: 100 ppm = 100 × 34.08 / 24.04 = 141.76 mg/m³ (GBZ 2.1 practice).
+  const h2sPpm = dev('h2s-ppm', 'gas', ['h2s'], { units: { h2s: 'ppm' }, ranges: { h2s: [0, 100] } })
+  const o2 = dev('o2', 'gas', ['o2'])
+  const heat = dev('heat', 'fire', ['temp'], { ranges: { temp: [0, 120] } })
+  const smoke = dev('smoke', 'fire', ['temp'])
+  const stack = dev('stack', 'emission', ['so2'])
+  const rangedStack = dev('ranged-stack', 'emission', ['so2'], { ranges: { so2: [0, 1000] } })
+  const meter = dev('meter', 'energy', ['kwh'])
+  const all = new Map([lel, narrow, broken, h2s, h2sPpm, o2, heat, smoke, stack, rangedStack, meter].map((d) => [d.id, { device: d }]))
+
+  const cases: [name: string, d: Device, metric: string, value: number, sent: string | undefined, flag: string | undefined][] = [
+    ['lel 100, the top of 0–100 %LEL: a reading', lel, 'lel', 100, undefined, undefined],
+    ['lel 100.1: over range', lel, 'lel', 100.1, undefined, 'T'],
+    ['lel 125: over range', lel, 'lel', 125, undefined, 'T'],
+    ['lel 125 sent N: over range', lel, 'lel', 125, 'N', 'T'],
+    ['lel 125 sent D: the device’s fault stands', lel, 'lel', 125, 'D', 'D'],
+    ['lel 125 sent M: maintenance stands', lel, 'lel', 125, 'M', 'M'],
+    ['lel 50 sent T: the device’s own T stands', lel, 'lel', 50, 'T', 'T'],
+    ['lel 20 on its own 0–20 range: a reading', narrow, 'lel', 20, undefined, undefined],
+    ['lel 21 on its own 0–20 range: over range', narrow, 'lel', 21, undefined, 'T'],
+    ['a range with max ≤ min is ignored: the 0–100 default', broken, 'lel', 60, undefined, undefined],
+    ['h2s 150, the top of the catalogue’s 0–150 mg/m³: a reading', h2s, 'h2s', 150, undefined, undefined],
+    ['h2s 151 mg/m³: over range', h2s, 'h2s', 151, undefined, 'T'],
+    ['h2s 100 ppm on 0–100 ppm: a reading', h2sPpm, 'h2s', 100, undefined, undefined],
+    ['h2s 100.1 ppm on 0–100 ppm: over range', h2sPpm, 'h2s', 100.1, undefined, 'T'],
+    ['o2 25, the top of 0–25 %VOL: a reading', o2, 'o2', 25, undefined, undefined],
+    ['o2 25.1 %VOL: over range (enrichment)', o2, 'o2', 25.1, undefined, 'T'],
+    ['heat 121 °C on its 0–120 °C range: over range', heat, 'temp', 121, undefined, 'T'],
+    ['a fire detector without a range: no over range', smoke, 'temp', 500, undefined, undefined],
+    ['a stack without a range: no over range', stack, 'so2', 5000, undefined, undefined],
+    ['a stack past its own 0–1000 range: over range', rangedStack, 'so2', 1001, undefined, 'T'],
+    ['a meter: no range, no flag', meter, 'kwh', 1e9, undefined, undefined],
+  ]
+
+  it.each(cases)('%s', (_name, d, metric, value, sent, flag) => {
+    const readings: Reading[] = []
+    const rejects: RejectReason[] = []
+    const ingest = new Ingest({ devices: all, clock: () => NOW, maxPayloadBytes: 65_536, maxBatch: 10, sink: { readings: (r) => void readings.push(...r), event: () => undefined, status: () => undefined, reject: (r) => void rejects.push(r.reason) } })
+    const topic = `parks/p/e/${d.id}/telemetry`
+    void ingest.handle(decodeTopic(topic)!, topic, Buffer.from(JSON.stringify({ values: { [metric]: value }, ...(sent ? { flags: { [metric]: sent } } : {}) })))
+    expect(rejects).toEqual([])
+    expect(readings).toHaveLength(1)
+    expect(readings[0]!.flags?.[metric]).toBe(flag)
+    if (d === h2sPpm) expect(readings[0]!.values.h2s).toBeCloseTo((value * 34.08) / 24.04, 6)
+    else expect(readings[0]!.values[metric]).toBe(value)
+  })
+})

@@ -103,14 +103,14 @@ describe('snapshot / restore', () => {
     const engine = engineWith([...all, lel])
     engine.onReading({ ...reading(h2s, s(0), { h2s: 0 }), flags: { h2s: 'D' } }, s(0))
     engine.onReading({ ...reading(co, s(0), { co: 0 }), flags: { co: 'C' } }, s(0))
-    expect(engine.onReading(reading(lel, s(0), { lel: 125 }), s(0)).map((t) => t.overRange)).toEqual([true])
+    expect(engine.onReading({ ...reading(lel, s(0), { lel: 125 }), flags: { lel: 'T' } }, s(0)).map((t) => t.overRange)).toEqual([true])
     const snap = JSON.parse(JSON.stringify(engine.snapshot())) as ReturnType<RulesEngine['snapshot']>
     expect(snap.quality).toEqual({ 'h2s-1': { h2s: 'D' }, 'co-1': { co: 'C' } })
     const restored = engineWith([...all, lel])
     restored.restore(snap)
     expect(restored.snapshot()).toEqual(engine.snapshot())
     // Still past the range: said once, not again after the restart.
-    expect(restored.onReading(reading(lel, s(1), { lel: 130 }), s(1))).toEqual([])
+    expect(restored.onReading({ ...reading(lel, s(1), { lel: 130 }), flags: { lel: 'T' } }, s(1))).toEqual([])
     // Repeated flags raise nothing new; N clears what was raised before the restart.
     expect(restored.onReading({ ...reading(h2s, s(1), { h2s: 0 }), flags: { h2s: 'D' } }, s(1))).toEqual([])
     expect(restored.onReading(reading(h2s, s(2), { h2s: 0 }), s(2)).map((t) => [t.key, t.kind])).toEqual([['h2s-1:fault', 'clear']])

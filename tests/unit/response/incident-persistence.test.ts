@@ -35,6 +35,23 @@ describe('IncidentManager: snapshot and restore', () => {
     expect(JSON.stringify(restored.snapshot())).toBe(JSON.stringify(manager.snapshot()))
   })
 
+  it('restores proposals that keep their deadlines, and commands saved before commands had states', () => {
+    const { manager, clock, deps } = harness()
+    manager.onAlarm(alarm('a-1'))
+    const saved = manager.snapshot()
+    // A command saved by an older hub: no state, sent by the plan, acknowledged or failed.
+    const older = { id: 'i-1.c9', device: 'chl-gas-1', command: 'close_valve', params: {}, topic: 't', sentAt: T0, sentBy: 'system', ackedAt: T0 + SEC, result: 'ok' }
+    saved.incidents[0]!.commands.push(older as never, { ...older, id: 'i-1.c10', ackedAt: undefined, result: 'failed: broker not connected' } as never)
+    const restored = IncidentManager.restore(JSON.parse(JSON.stringify(saved)), deps)
+    expect(restored.get('i-1')!.commands.map((c) => `${c.id}:${c.state}:${c.automatic}:${c.proposedAt}`)).toEqual([
+      `i-1.c1:proposed:false:${T0}`, `i-1.c2:proposed:false:${T0}`, `i-1.c9:acknowledged:true:${T0}`, `i-1.c10:failed:true:${T0}`,
+    ])
+    clock.advance(2 * MIN)
+    restored.tick()
+    expect(restored.get('i-1')!.attention).toBe('escalated')
+    expect(restored.confirmCommand('i-1', 'i-1.c1', 'zhang').commands[0]!.state).toBe('confirmed')
+  })
+
   it('rejects a state it does not know', () => {
     const { deps } = harness()
     expect(() => IncidentManager.restore({ version: 2 } as never, deps)).toThrow(/version/)

@@ -43,7 +43,7 @@ export function setpointSourceLines(sp: MetricSetpointsView | undefined, tx: Tra
         if (ceilings.length) parts.push(tx('setpointSource.ceiling', 'ceiling {ceiling}', { ceiling: `${ceilings.map(format).join(' / ')} ${unit}`.trim() }))
         if (src.exceedsStandard) parts.push(tx('setpointSource.exceeds', 'above the ceiling: {reason}', { reason: src.reason ?? '' }))
       }
-      out.push(`${values}: ${parts.join(', ')}`)
+      out.push(`${values}: ${parts.join(tx('setpointSource.sep', ', '))}`)
     }
   }
   if (sp.declaredUnit) out.push(tx('setpointSource.declared', 'reports {unit}', { unit: sp.declaredUnit }))

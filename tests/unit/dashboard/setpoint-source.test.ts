@@ -24,8 +24,8 @@ describe('set-point sources on the dashboard, zh-CN and en', () => {
       ],
     }
     expect(setpointSourceLines(sp, tr(zhCN))).toEqual([
-      '12 mg/m³: 园区设定, 标准上限 10 mg/m³, 超出标准上限，理由：开车期间背景值',
-      '20 mg/m³: 园区设定, 标准上限 20 mg/m³',
+      '12 mg/m³: 园区设定，标准上限 10 mg/m³，超出标准上限，理由：开车期间背景值',
+      '20 mg/m³: 园区设定，标准上限 20 mg/m³',
       '设备以 ppm 上报，已换算',
     ])
     expect(setpointSourceLines(sp, tr(en))[0]).toBe('12 mg/m³: park setting, standard ceiling 10 mg/m³, above the standard ceiling, reason: 开车期间背景值')

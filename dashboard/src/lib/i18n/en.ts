@@ -241,6 +241,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'trend.noDevice': 'No device selected',
   'trend.noValues': 'This device has no measured values to trend',
   'trend.loadError': 'Could not load the trend',
+  'setpointSource.sep': ', ',
   'setpointSource.label': 'Set-point source',
   'setpointSource.standard': 'standard',
   'setpointSource.default': 'default',

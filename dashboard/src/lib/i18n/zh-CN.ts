@@ -240,6 +240,7 @@ export const zhCN = {
   'trend.noDevice': '未选择设备',
   'trend.noValues': '该设备无测量值，无趋势',
   'trend.loadError': '趋势数据加载失败',
+  'setpointSource.sep': '，',
   'setpointSource.label': '设定值来源',
   'setpointSource.standard': '标准',
   'setpointSource.default': '默认值',

@@ -4,13 +4,26 @@
  * §5.5.2; setpoint-ceilings.ts). One place, so the zone file and the API refuse alike.
  */
 import type { Device, MetricSetpoints, Setpoints } from '../model/device.js'
-import { gasCatalogue } from './gas-catalogue.js'
+import { gasCatalogue, toCanonical } from './gas-catalogue.js'
 import { ceilingProblem, stagesAboveCeiling, standardLevels } from './setpoint-ceilings.js'
 
 export interface SettingProblem {
   /** JSON pointer inside the device or layer, e.g. `/setpoints/h2s`. */
   path: string
   problem: string
+}
+
+/**
+ * A gas detector's own measuring range of a metric in the metric's unit: `ranges` are in the
+ * unit the device reports, converted like its readings (a 0–100 ppm H2S detector reaches
+ * 141.76 mg/m³). Undefined when it gives none (the catalogue's default then applies).
+ */
+export function ownRangeOf(device: Pick<Device, 'kind' | 'ranges' | 'units'>, metric: string): [number, number] | undefined {
+  const own = device.ranges?.[metric]
+  if (!own) return undefined
+  if (device.kind !== 'gas') return [own[0], own[1]]
+  const unit = device.units?.[metric]
+  return [toCanonical(metric, unit, own[0]), toCanonical(metric, unit, own[1])]
 }
 
 /** Set points of one metric under the standard's ceilings, for a detector with `range`. */
@@ -41,7 +54,7 @@ export function deviceGasProblem(device: Device): SettingProblem | undefined {
     if (problem) return { path: `/units/${metric}`, problem }
   }
   for (const [metric, sp] of Object.entries(device.setpoints ?? {})) {
-    const p = setpointProblem(metric, sp, device.ranges?.[metric])
+    const p = setpointProblem(metric, sp, ownRangeOf(device, metric))
     if (p) return p
   }
   return undefined
@@ -61,7 +74,7 @@ function exceedances(setpoints: Setpoints | undefined, rangeOf: (metric: string)
 
 /** The overrides a gas detector keeps above the standard's ceilings, one line each (for the audit log). */
 export function exceedanceLines(device: Device): string[] {
-  return device.kind === 'gas' ? exceedances(device.setpoints, (m) => device.ranges?.[m]) : []
+  return device.kind === 'gas' ? exceedances(device.setpoints, (m) => ownRangeOf(device, m)) : []
 }
 
 /** The overrides of a shared layer (zone, park, area) kept above the standard's ceilings, judged against default ranges. */

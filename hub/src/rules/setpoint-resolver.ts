@@ -15,6 +15,7 @@
  * default, or the layer of the override that set it, with the standard's ceiling of that
  * stage and, for an override let above it, `exceedsStandard` and its `reason`.
  */
+import { ownRangeOf } from '../catalogue/device-gas-settings.js'
 import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 import { ceilingOf, standardLevels, type StandardLevels } from '../catalogue/setpoint-ceilings.js'
 import type { Device, MetricSetpoints, Setpoints } from '../model/device.js'
@@ -88,9 +89,9 @@ export function mergeSetpoints(...layers: (MetricSetpoints | undefined)[]): Metr
  * Resolve one metric; `undefined` when the metric has no high, low or rate-of-rise set
  * point (no rule).
  */
-export function resolveMetric(device: Pick<Device, 'kind' | 'setpoints' | 'ranges'>, metric: string, layers: SetpointLayers): ResolvedSetpoints | undefined {
+export function resolveMetric(device: Pick<Device, 'kind' | 'setpoints' | 'ranges' | 'units'>, metric: string, layers: SetpointLayers): ResolvedSetpoints | undefined {
   const shared = SAFETY_KINDS.has(device.kind)
-  const range = device.ranges?.[metric]
+  const range = ownRangeOf(device, metric)
   const defaults = shared ? defaultSetpoints(device.kind, metric, range) : undefined
   const overrides: [SetpointLayer, MetricSetpoints | undefined][] = shared
     ? [['zone', layers.zone?.[metric]], ['park', layers.park?.[metric]], ['area', layers.area?.[metric]], ['device', device.setpoints?.[metric]]]
@@ -133,7 +134,7 @@ function withSources(stages: Stage[], source: SetpointSource, levels: StandardLe
  * Resolve every metric of a device that has a rule: its measured metrics (safety kinds) and
  * any metric its own `setpoints` name (all kinds).
  */
-export function resolveDevice(device: Pick<Device, 'kind' | 'metrics' | 'setpoints' | 'ranges'>, layers: SetpointLayers): Map<string, ResolvedSetpoints> {
+export function resolveDevice(device: Pick<Device, 'kind' | 'metrics' | 'setpoints' | 'ranges' | 'units'>, layers: SetpointLayers): Map<string, ResolvedSetpoints> {
   const metrics = new Set<string>(Object.keys(device.setpoints ?? {}))
   if (SAFETY_KINDS.has(device.kind)) for (const m of device.metrics) metrics.add(m)
   const out = new Map<string, ResolvedSetpoints>()

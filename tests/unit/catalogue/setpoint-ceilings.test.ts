@@ -125,3 +125,13 @@ describe('the zone file refuses an override above a ceiling, naming where and th
     expect(parseZone(zoneText(layers), 'zone.json').parks[0]?.setpoints?.h2s?.reason).toBe('background')
   })
 })
+
+describe('a detector’s own range is in the unit it reports', () => {
+  it('0–10 ppm Cl2 reaches 29.5 mg/m³: the OEL levels stand; 0–0.6 ppm (1.77 mg/m³) cannot reach 2 mg/m³: 5 % / 10 % IDLH', () => {
+    const levels = (range: [number, number]) =>
+      engineWith([device('c-1', 'gas', ['cl2'], { units: { cl2: 'ppm' }, ranges: { cl2: range } })]).effectiveSetpoints('c-1')?.get('cl2')?.high.map((s) => s.value)
+    expect(levels([0, 10])).toEqual([1, 2])
+    expect(levels([0, 0.6])).toEqual([4.4, 8.8])
+    expect(deviceGasProblem(device('c-2', 'gas', ['cl2'], { units: { cl2: 'ppm' }, ranges: { cl2: [0, 0.6] }, setpoints: { cl2: { high: [{ value: 4.4, level: 2 }] } } }))).toBeUndefined()
+  })
+})

@@ -93,6 +93,7 @@ describe('dashboard end to end: a proposed valve command confirmed on the incide
     await expect.poll(() => siren.innerText()).toMatch(/自动执行 · 警示设备[\s\S]*已回执/)
     expect(received.get(VALVE_A)).toEqual([])
     expect(received.get(VALVE_B)).toEqual([])
+    expect(await stage.locator('[data-testid=proposal-offline]').count()).toBe(0) // both valves are online
     await screenshot(responder, 'e2e-linkage-01-proposed')
 
     // A viewer sees the same proposals, without the buttons to decide them.

@@ -327,6 +327,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'incident.commandExpired': 'expired',
   'incident.dismissedBy': 'dismissed by {by}',
   'incident.proposed': 'to confirm',
+  'incident.deviceOffline': 'device offline: a confirmation cannot reach it',
   'commandResult.failed: device offline': 'device offline, not sent',
   'commandResult.failed: device no longer registered': 'device retired, not sent',
   'commandResult.expired: not confirmed in time': 'not confirmed in time, not sent',

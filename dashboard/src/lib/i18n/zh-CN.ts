@@ -326,6 +326,7 @@ export const zhCN = {
   'incident.commandExpired': '已过期',
   'incident.dismissedBy': '{by} 驳回',
   'incident.proposed': '待确认',
+  'incident.deviceOffline': '设备离线：确认后也无法下发',
   'commandResult.failed: device offline': '设备离线，未下发',
   'commandResult.failed: device no longer registered': '设备已注销，未下发',
   'commandResult.expired: not confirmed in time': '超时未确认，未下发',

@@ -208,8 +208,8 @@ export class IncidentManager {
   tick(): Incident[] {
     const now = this.#clock()
     const out: Incident[] = []
+    // Closed incidents too: a command in flight when the incident closed still expires.
     for (const inc of this.#incidents.values()) {
-      if (inc.state !== 'open') continue
       const next = this.#desk.nextDeadline(inc)
       if (next === undefined || next > now) continue
       const ch = new Change(inc, now)
@@ -221,17 +221,16 @@ export class IncidentManager {
 
   /**
    * A device's `command_ack` event: records `ackedAt` (and `result`, default 'ok') on the matching
-   * command of an open incident. Returns the incident, or undefined when no command awaiting it matches.
+   * published command (same id, same device; `{incident}.c{n}` names its incident), also of an
+   * incident closed since: the device did act. Returns the incident, or undefined when no
+   * command awaiting it matches.
    */
   onCommandAck(deviceId: string, commandId: string, ts: number, result?: string): Incident | undefined {
-    for (const inc of this.#incidents.values()) {
-      if (inc.state !== 'open') continue
-      const cmd = inc.commands.find((c) => c.id === commandId && c.device === deviceId)
-      if (!cmd) continue
-      const ch = new Change(inc, this.#clock())
-      return life.acknowledge(ch, cmd, ts, result) ? this.#commit(ch) : undefined
-    }
-    return undefined
+    const inc = typeof commandId === 'string' ? this.#incidents.get(commandId.slice(0, commandId.lastIndexOf('.c'))) : undefined
+    const cmd = inc?.commands.find((c) => c.id === commandId && c.device === deviceId)
+    if (!inc || !cmd) return undefined
+    const ch = new Change(inc, this.#clock())
+    return life.acknowledge(ch, cmd, ts, result) ? this.#commit(ch) : undefined
   }
 
   /** The broker took a publish, or it failed. */

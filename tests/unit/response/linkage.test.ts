@@ -166,6 +166,20 @@ describe('a published command must be acknowledged before its expiry', () => {
     expect(inc.timeline.at(-1)!.note).toBe('close_valve i-1.c1: ok (late: after its expiry)')
   })
 
+  it('a command in flight when the incident closes is still followed: its acknowledgement, or its expiry', async () => {
+    const { manager, clock } = proposed()
+    manager.confirmCommand('i-1', 'i-1.c1', 'li')
+    manager.confirmCommand('i-1', 'i-1.c2', 'li')
+    await manager.idle()
+    manager.close('i-1', 'zhang', '泄漏已控制')
+    clock.advance(10 * SEC)
+    expect(manager.onCommandAck('chl-gas-1', 'i-1.c1', clock.now())!.commands[0]!.state).toBe('acknowledged')
+    clock.advance(ACK)
+    expect(manager.tick().map((i) => i.id)).toEqual(['i-1'])
+    expect(manager.get('i-1')!.commands.map((c) => c.state)).toEqual(['acknowledged', 'expired'])
+    expect(manager.onCommandAck('chl-gas-1', 'nonsense', clock.now())).toBeUndefined()
+  })
+
   it('an acknowledgement of a proposal never published is ignored', () => {
     const { manager } = proposed()
     expect(manager.onCommandAck('chl-gas-1', 'i-1.c1', T0)).toBeUndefined()

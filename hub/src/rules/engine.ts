@@ -120,7 +120,11 @@ export class RulesEngine {
   private judge(entry: DeviceEntry, metric: string, value: number, flag: DataFlag | undefined, ts: number, out: Transition[]): void {
     const cls = flagClass(flag)
     this.quality.observe(entry, metric, flag, value, ts, out)
-    if (cls === 'fault' || cls === 'out_of_service') return this.setpoints.hold(entry, metric)
+    if (cls === 'fault' || cls === 'out_of_service') {
+      this.setpoints.hold(entry, metric)
+      this.ror.hold(entry, metric)
+      return
+    }
     if (cls === 'manual' || (cls === 'over_range' && !entry.safety)) return
     if (cls === 'over_range') this.setpoints.overRange(entry, metric, value, ts, out)
     else this.setpoints.evaluate(entry, metric, value, ts, out)

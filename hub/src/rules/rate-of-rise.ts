@@ -81,6 +81,11 @@ export class RateOfRiseRule {
     if (change) out.push(this.toTransition(entry, change))
   }
 
+  /** The metric's data cannot be trusted now (data-quality.ts): an active trip stays, its clear timer stopped. */
+  hold(entry: DeviceEntry, metric: string): void {
+    if (entry.metrics.get(metric)?.ror) this.book.holdClear(rorKey(entry.place.device, metric))
+  }
+
   tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {
     const changes = this.book.tick(now, (c) => lookup(c.d)?.metrics.get(c.m)?.ror)
     for (const change of changes) {

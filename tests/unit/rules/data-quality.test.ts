@@ -129,6 +129,22 @@ describe('fault, stop and communication flags: a device-fault alarm of its own',
     expect(engine.tick(s(29))).toEqual([])
   })
 
+  it('a rate-of-rise trip is held through a fault too, and clears on valid data after it', () => {
+    const heat = device('heat-1', 'fire', ['temp'], { interval: 15 })
+    const engine = engineWith([heat])
+    const feedTemp = (sec: number, temp: number, flag?: DataFlag) => engine.onReading(reading(heat, s(sec), { temp }, flag ? { temp: flag } : undefined), s(sec))
+    expect([...feedTemp(0, 20), ...feedTemp(15, 22), ...feedTemp(30, 24)].map((t) => [t.key, t.kind])).toEqual([['heat-1:temp:ror', 'activate']])
+    // Flat valid samples each second bring the slope under 7 °C/min at 36 s: the clear starts timing (off-delay 5 s) …
+    for (let sec = 31; sec <= 36; sec++) expect(feedTemp(sec, 24)).toEqual([])
+    // … and a fault at 37 s stops it: nothing clears while the detector is faulted.
+    expect(feedTemp(37, 0, 'D').map((t) => [t.key, t.kind])).toEqual([['heat-1:fault', 'activate']])
+    expect(engine.tick(s(50)).filter((t) => t.key === 'heat-1:temp:ror')).toEqual([])
+    // Valid again: the fault clears; the slope is still under 7, so the trip clears 5 s later.
+    expect(feedTemp(51, 24).map((t) => [t.key, t.kind])).toEqual([['heat-1:fault', 'clear']])
+    expect(engine.tick(s(55.9)).filter((t) => t.key === 'heat-1:temp:ror')).toEqual([])
+    expect(engine.tick(s(56)).map((t) => [t.key, t.kind])).toEqual([['heat-1:temp:ror', 'clear']])
+  })
+
   it('a fault with no gas alarm raises no gas alarm, whatever the faulty value', () => {
     const engine = engineWith(all)
     const out = engine.onReading(reading(gas, s(0), { h2s: 999 }, { h2s: 'D' }), s(0))

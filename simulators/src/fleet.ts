@@ -21,7 +21,7 @@ export interface FleetCounters {
   errors: number
   connectFailures: number
   commands: number
-  /** Commands that were not JSON, named no command, or named one the device does not know. */
+  /** Commands that were not JSON, named no command, named one the device does not know, or came after their `expiresAt`. */
   badCommands: number
   /** Outputs for a device whose connection was down at the time. */
   skipped: number
@@ -196,6 +196,13 @@ export class Fleet {
     if (!c || typeof c !== 'object' || typeof c.command !== 'string') {
       this.counters.badCommands++
       this.log(`${device}: command without a "command" name`)
+      return
+    }
+    // A device must not act on a command after its expiry (the hub's `expiresAt`, ms since the epoch).
+    const expiresAt = (c as { expiresAt?: unknown }).expiresAt
+    if (typeof expiresAt === 'number' && expiresAt > 0 && Date.now() > expiresAt) {
+      this.counters.badCommands++
+      this.log(`${device}: command ${String(c.id)} came after its expiry; not acted on`)
       return
     }
     const params = c.params && typeof c.params === 'object' ? (c.params as Record<string, unknown>) : {}

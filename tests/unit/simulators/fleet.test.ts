@@ -131,6 +131,11 @@ describe('fleet', () => {
     expect(commands).toEqual([['g-h2-1', { id: 'a1', command: 'close_valve', params: { why: 'test' } }]])
     expect(fleet.counters.commands).toBe(2)
     expect(fleet.counters.badCommands).toBe(1)
+    // A command past its expiry is not acted on; one before it is.
+    c?.emit('message', 'parks/chem/e-h2/g-h2-1/cmd', Buffer.from(JSON.stringify({ id: 'a2', command: 'close_valve', expiresAt: Date.now() - 1000 })))
+    c?.emit('message', 'parks/chem/e-h2/g-h2-1/cmd', Buffer.from(JSON.stringify({ id: 'a3', command: 'close_valve', expiresAt: Date.now() + 60_000 })))
+    expect(commands.map(([, x]) => x.id)).toEqual(['a1', 'a3'])
+    expect(fleet.counters.badCommands).toBe(2)
   })
 
   it('drops a device uncleanly for an offline fault (so its will fires) and brings it back', async () => {

@@ -13,7 +13,8 @@
  * `defaultRange`: 0–100 %LEL, 0–25 %VOL O2, per toxic gas). Other kinds have none unless the
  * device gives one. A value AT the top is a reading, not over range.
  */
-import { defaultRange, toCanonical } from '../catalogue/gas-catalogue.js'
+import { ownRangeOf } from '../catalogue/device-gas-settings.js'
+import { defaultRange } from '../catalogue/gas-catalogue.js'
 import type { Device } from '../model/device.js'
 
 /** Per device object (a re-provisioned device is a new object): metric → top of range, or null for none. */
@@ -35,10 +36,7 @@ export function rangeMaxOf(device: Device, metric: string): number | undefined {
 }
 
 function computeRangeMax(device: Device, metric: string): number | undefined {
-  const own = device.ranges?.[metric]
-  if (own && own[1] > own[0]) {
-    const top = device.kind === 'gas' ? toCanonical(metric, device.units?.[metric], own[1]) : own[1]
-    if (Number.isFinite(top)) return top
-  }
+  const own = ownRangeOf(device, metric)
+  if (own && own[1] > own[0] && Number.isFinite(own[1])) return own[1]
   return device.kind === 'gas' ? defaultRange(metric)?.[1] : undefined
 }

@@ -242,6 +242,9 @@ export function summaryUsage(buckets: readonly SummaryBucket[], baseline: Counte
       if (withinLimit(d, inside)) {
         usage += d
         if (held) held = { ...held, usedSince: held.usedSince + d }
+        // Up and back down inside the bucket higher than the meter can count: a wrong reading
+        // (a spike), left out without changing the use, but said.
+        if (max > last + jitterTolerance(last) && !withinLimit(max - first, inside)) implausible = true
       } else {
         implausible = true
         if (held && backToHeld(last)) {

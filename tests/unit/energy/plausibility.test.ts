@@ -95,6 +95,16 @@ describe('a counter alternating between two bases', () => {
     expect(got.some((b) => b.implausible && b.gap)).toBe(true)
   })
 
+  it('a single wrong reading inside an hour (up 643 000 kWh and back): the hour’s use as counted, the hour marked as holding an implausible step', () => {
+    const rs = Array.from({ length: 61 }, (_, i) => ({ ts: i * MIN, value: 1000 + i * 10 + (i === 30 ? 643_000 : 0) }))
+    const [first, ...rest] = rs
+    const got = summaryUsage(summarise(rest, HOUR), first, 3 * MIN, DEFAULT_MAX_RATE.kwh)
+    expect(got.map((b) => [b.usage, b.implausible])).toEqual([[590, true], [10, false]])
+    const live = counterIntervals(rs, MIN, 3, DEFAULT_MAX_RATE.kwh)
+    expect(live.reduce((a, i) => a + i.usage, 0)).toBe(600)
+    expect(live.filter((i) => i.implausible).map((i) => [i.kind, i.usage])).toEqual([['implausible', 0], ['resumed', 20]])
+  })
+
   it('from hourly summaries, three hours of alternation: use of the order of the real use, not 643 000 a step', () => {
     const rs = alternating(91, 0) // 3 hours
     const [first, ...rest] = rs

@@ -36,7 +36,7 @@ export const enEnergy: Readonly<Record<keyof typeof zhEnergy, string>> = {
   'energy.excluded': '{n} intervals left out as implausible',
   'energy.excludedOne': '1 interval left out as implausible',
   'energy.excludedHint': 'Counter steps larger than the meter can measure in the time between readings (its rated maximum rate), or a return to a base the counter had left: a glitch or a replaced meter, not use. They are gaps in the figures, and the meter has a data-quality alarm.',
-  'energy.suggestionsExcluded': 'Computed without {n} implausible intervals',
+  'energy.suggestionsExcluded': 'Implausible intervals left out of these figures: {n}',
   'energy.noReading': 'No readings',
   'energy.notYet': 'Not begun',
   'energy.inProgress': 'In progress (so far)',

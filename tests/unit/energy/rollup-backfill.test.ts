@@ -40,7 +40,7 @@ describe('continuous queries', () => {
   })
   it('emissions: sums and counts of all samples, and per metric of the flagged ones', () => {
     const qs = emissionRollups('smartpark', 'raw', 480)
-    expect(qs.map((q) => q.name)).toEqual(['cq_emission_1h', ...['so2', 'nox', 'pm', 'o2', 'flow', 'temp'].map((m) => `cq_emission_1h_${m}_flagged`)])
+    expect(qs.map((q) => q.name)).toEqual(['cq_emission_1h', ...['so2', 'nox', 'pm', 'hcl', 'cl2', 'o2', 'flow', 'temp', 'humidity'].map((m) => `cq_emission_1h_${m}_flagged`)])
     expect(rebuildStatement(qs[1]!, 0, 1)).toBe(`SELECT sum("so2") AS "so2_bad_sum", count("so2") AS "so2_bad_n" INTO "smartpark"."rollup_1h"."emission_1h" FROM "smartpark"."raw"."emission" WHERE "so2_flag" =~ /^[FMSDCTB]$/ AND time >= 0ms AND time < 1ms GROUP BY time(1h), *`)
   })
 })

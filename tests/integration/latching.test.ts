@@ -6,27 +6,17 @@
  * accepted and audited → the park back to normal.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { io, type Socket } from 'socket.io-client'
 import type { MqttClient } from 'mqtt'
 import type { Alarm } from '../../hub/src/model/alarm.js'
-import type { ClientToServerEvents, ServerToClientEvents, Snapshot } from '../../hub/src/model/live-events.js'
+import type { Snapshot } from '../../hub/src/model/live-events.js'
 import type { ParkRisk } from '../../hub/src/model/risk.js'
 import { api, connectMqtt, eventually, influxQuery, login, startTestHub, type TestHub } from '../support/hub-harness.js'
-
-type Client = Socket<ServerToClientEvents, ClientToServerEvents>
-
-function connectLive(http: string, token: string): Promise<{ socket: Client; snapshot: Snapshot }> {
-  return new Promise((resolve, reject) => {
-    const socket: Client = io(http, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false })
-    socket.once('snapshot', (snapshot) => resolve({ socket, snapshot }))
-    socket.once('connect_error', reject)
-  })
-}
+import { connectLive, type LiveClient } from '../support/live-client.js'
 
 describe('latching: a red gas alarm stays red after the gas clears until an operator resets it', () => {
   let t: TestHub
   let mq: MqttClient
-  let socket: Client
+  let socket: LiveClient
   let snapshot: Snapshot
   const alarms: Alarm[] = []
   const risks: ParkRisk[] = []

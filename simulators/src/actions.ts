@@ -46,7 +46,8 @@ export type Action =
   | { kind: 'cems_episode'; device: string; metric: 'so2' | 'nox' | 'pm'; factor: number; durationSec: number }
   /** Multiply a meter's load for a while (a demand spike). */
   | { kind: 'energy_spike'; device: string; factor: number; durationSec: number }
-  | { kind: 'fault'; device: string; fault: FaultKind; durationSec: number }
+  /** A sensor fault; a flag fault (`fault`, `calibration`, `maintenance`, `over_range`) may name the one metric it affects. */
+  | { kind: 'fault'; device: string; fault: FaultKind; durationSec: number; metric?: string }
   | { kind: 'meter_replace'; device: string }
   /** Nothing happens; the step only carries its label. */
   | { kind: 'note' }

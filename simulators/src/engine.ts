@@ -9,7 +9,7 @@ import type { Device } from '../../hub/src/model/device.js'
 import type { DataFlag } from '../../hub/src/model/vocabulary.js'
 import { actionPark, type Action, type TimedAction } from './actions.js'
 import { createModel, raisesEvents } from './device-factory.js'
-import { FaultBook, genericSpike } from './models/faults.js'
+import { FaultBook } from './models/faults.js'
 import type { CommandName, DeviceModel, EventOut } from './models/types.js'
 import { COMMANDS } from './models/types.js'
 import { createRng, type Rng } from './prng.js'
@@ -170,7 +170,7 @@ export class Engine {
     }
     if (a.kind === 'fault') {
       if (!this.byId.has(a.device)) return
-      this.faults.set(a.device, a.fault, q.t, q.t + a.durationSec * 1000)
+      this.faults.set(a.device, a.fault, q.t, q.t + a.durationSec * 1000, a.metric)
       if (a.fault === 'offline') {
         emit({ type: 'link', device: a.device, ts: q.t, up: false })
         this.enqueue(q.t + a.durationSec * 1000, { kind: 'link_up', device: a.device })
@@ -199,7 +199,7 @@ export class Engine {
   private sampleDevice(sim: SimDevice, emit: (out: Output) => void): void {
     const t = sim.next
     const raw = sim.model.sample(t, this.world)
-    const sample = this.faults.apply(sim.device.id, t, raw, (s) => (sim.model.spike ?? genericSpike)(s))
+    const sample = this.faults.apply(sim.device.id, t, raw, sim.model)
     if (sample) {
       emit({ type: 'telemetry', device: sim.device.id, ts: Math.round(t), values: sample.values, ...(sample.flags ? { flags: sample.flags } : {}) })
     }

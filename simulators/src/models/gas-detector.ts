@@ -2,10 +2,15 @@
  * A fixed point gas detector: combustible (%LEL, catalytic or IR), toxic (mg/m³,
  * electrochemical) or oxygen (%VOL). It reads the plume at its position through a first-order
  * response (GB 15322.1-2019 asks T90 ≤ 30 s of combustible detectors, GB/T 50493 ≤ 60 s of
- * toxic ones), adds a small zero offset and noise, clamps at zero and at full scale.
+ * toxic ones), adds a small zero offset and noise, clamps at zero and at full scale. Pinned at
+ * full scale it says so: the value carries the HJ 212-2017 flag `T` (over range), since a
+ * detector past its range reads more than its range. Full scale of a toxic metric is the
+ * device's own measuring range, else the gas catalogue's default (as the hub reads it).
  */
+import { ownRangeOf } from '../../../hub/src/catalogue/device-gas-settings.js'
+import { defaultRange } from '../../../hub/src/catalogue/gas-catalogue.js'
 import type { Device } from '../../../hub/src/model/device.js'
-import { TOXIC_GASES, type ToxicGas } from '../../../hub/src/model/vocabulary.js'
+import { TOXIC_GASES, type DataFlag, type ToxicGas } from '../../../hub/src/model/vocabulary.js'
 import type { Rng } from '../prng.js'
 import { AIR_O2, TOXIC_BACKGROUND, TOXIC_FIRST_LEVEL, oxygenAfterDisplacement, toxicRangeMgm3 } from './gases.js'
 import type { DeviceModel, Sample, WorldView } from './types.js'
@@ -54,7 +59,7 @@ export class GasDetectorModel implements DeviceModel {
         tau: 15,
         noiseSd: 0.01 * oel,
         zero: this.rng.uniform(0, 0.02 * oel),
-        fullScale: toxicRangeMgm3(metric),
+        fullScale: ownRangeOf(this.device, metric)?.[1] ?? defaultRange(metric)?.[1] ?? toxicRangeMgm3(metric),
         background: TOXIC_BACKGROUND[metric],
         state: TOXIC_BACKGROUND[metric],
       }
@@ -74,28 +79,65 @@ export class GasDetectorModel implements DeviceModel {
     const dt = this.lastT === undefined ? Infinity : Math.max(0, (t - this.lastT) / 1000)
     this.lastT = t
     const values: Record<string, number> = {}
+    let flags: Record<string, DataFlag> | undefined
     for (const ch of this.channels) {
       const target = this.truth(world, ch.metric)
       // Exact first-order response over the sample gap.
       ch.state = target + (ch.state - target) * Math.exp(-dt / ch.tau)
       const raw = ch.state + ch.zero + this.rng.truncGaussian(0, ch.noiseSd)
       values[ch.metric] = round(Math.min(ch.fullScale, Math.max(0, raw)), ch.metric === 'o2' ? 2 : 3)
+      if (raw > ch.fullScale) (flags ??= {})[ch.metric] = 'T'
+    }
+    return flags ? { values, flags } : { values }
+  }
+
+  /**
+   * A spike: what a sensor glitch or RF interference does to the reading. A nuisance, not a
+   * hazard: it stays inside the measuring range and between the first and second levels
+   * (GB/T 50493-2019 §5.5.2: 25 / 50 %LEL, 1× / 2× OEL), so the hub's on-delay rides it out
+   * and nothing is read as over range.
+   */
+  spike(sample: Sample): Sample {
+    const values: Record<string, number> = {}
+    for (const [metric, v] of Object.entries(sample.values)) {
+      const top = this.fullScaleOf(metric)
+      if (metric === 'lel') values[metric] = Math.min(SPIKE_CEILING * 50, v + 35)
+      else if (metric === 'o2') values[metric] = Math.max(0, v - 4)
+      else if (isToxic(metric)) values[metric] = Math.min(top, SPIKE_CEILING * 2 * TOXIC_FIRST_LEVEL[metric], v + 1.5 * TOXIC_FIRST_LEVEL[metric])
+      else values[metric] = Math.min(top, v * 3)
     }
     return { values }
   }
 
-  /** A spike: what a sensor glitch or RF interference does to the reading. */
-  spike(sample: Sample): Sample {
+  /**
+   * Span gas on the sensor during a calibration (flag `C`): 50 %LEL for combustible
+   * (GB 15322.1-2019 tests at about half of full scale), half the range for toxic, clean air
+   * (20.9 %VOL) for oxygen.
+   */
+  calibrationGas(sample: Sample): Sample {
     const values: Record<string, number> = {}
     for (const [metric, v] of Object.entries(sample.values)) {
-      if (metric === 'lel') values[metric] = Math.min(100, v + 60)
-      else if (metric === 'o2') values[metric] = Math.max(0, v - 4)
-      else if (isToxic(metric)) values[metric] = Math.min(toxicRangeMgm3(metric), v + 3 * TOXIC_FIRST_LEVEL[metric])
-      else values[metric] = v * 3
+      if (metric === 'o2') values[metric] = AIR_O2
+      else if (metric === 'lel' || isToxic(metric)) values[metric] = round(this.fullScaleOf(metric) / 2, 3)
+      else values[metric] = v
     }
     return { values }
   }
+
+  /** Every metric pinned at the top of its range (an over-range fault, flag `T`). */
+  fullScale(sample: Sample): Sample {
+    const values: Record<string, number> = {}
+    for (const metric of Object.keys(sample.values)) values[metric] = this.fullScaleOf(metric)
+    return { values }
+  }
+
+  private fullScaleOf(metric: string): number {
+    return this.channels.find((c) => c.metric === metric)?.fullScale ?? Number.MAX_VALUE
+  }
 }
+
+/** A spike stops at 90 % of the second level: a first-level reading, never a second-level one. */
+const SPIKE_CEILING = 0.9
 
 export function round(v: number, digits: number): number {
   const f = 10 ** digits

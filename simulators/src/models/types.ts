@@ -53,6 +53,10 @@ export interface DeviceModel {
   command?(command: CommandName, t: number, world: WorldView): EventOut[]
   /** The reading a spiking sensor gives instead of the true one. */
   spike?(sample: Sample): Sample
+  /** The reading with span (calibration) gas on the sensor (a `calibration` fault, flag `C`). */
+  calibrationGas?(sample: Sample): Sample
+  /** Every metric at the top of its measuring range (an `over_range` fault, flag `T`). */
+  fullScale?(sample: Sample): Sample
 }
 
 /** Local hour of day (0–24, fractional) and weekday (0 = Sunday) at a UTC instant. */

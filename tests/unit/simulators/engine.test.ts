@@ -77,8 +77,11 @@ describe('engine', () => {
     const stuck = new Set(tele('g-o2-1', 61, 179).map((o) => o.values.o2))
     expect(stuck.size).toBe(1)
     expect(new Set(tele('g-o2-1', 185, 300).map((o) => o.values.o2)).size).toBeGreaterThan(1)
-    const spikes = tele('g-h2-2', 0, 300).filter((o) => (o.values.lel as number) > 50)
+    // One reading past the first level (25 %LEL), short of the second (50 %LEL) and of the range (100).
+    const spikes = tele('g-h2-2', 0, 300).filter((o) => (o.values.lel as number) > 25)
     expect(spikes.length).toBe(1)
+    expect(spikes[0]?.values.lel).toBeLessThan(50)
+    expect(spikes[0]?.flags).toBeUndefined()
     expect(tele('g-h2-3', 61, 179)).toEqual([])
     expect(tele('g-h2-3', 185, 300).length).toBeGreaterThan(0)
     expect(tele('g-cl-1', 61, 179)).toEqual([])

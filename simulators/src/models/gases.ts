@@ -35,6 +35,8 @@ export const GASES: Readonly<Record<string, GasProps>> = {
   no2: { id: 'no2', name: 'nitrogen dioxide', molarMass: 46.01, metric: 'no2' },
   /** Inert: detected only as the oxygen it displaces. */
   n2: { id: 'n2', name: 'nitrogen', molarMass: 28.01 },
+  /** Inert (backfill of vacuum furnaces, where nitrogen would react with the melt): detected only as the oxygen it displaces. */
+  ar: { id: 'ar', name: 'argon', molarMass: 39.95 },
 }
 
 /** GB/T 50493-2019 first-level (一级) set points, mg/m³ = 1 × OEL (GBZ 2.1-2019), DOMAIN.md. */

@@ -1,6 +1,6 @@
 /**
  * The demo: a normal day with an incident every few minutes, rotating through the incident
- * kinds and across parks, each short and self-ending (valve closed, fire put out), so a
+ * kinds and across parks, each short and self-ending (valve closed, fire put out, purge ended), so a
  * dashboard left open always has something happening and never piles up.
  */
 import type { TimedAction } from '../actions.js'
@@ -17,6 +17,7 @@ const ROTATION: readonly IncidentKind[] = [
   'toxic-release',
   'sensor-faults',
   'leak-ignites',
+  'oxygen-deficiency',
   'emission-exceedance',
 ]
 

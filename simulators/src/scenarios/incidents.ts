@@ -1,5 +1,6 @@
 /** The incident builders by kind. */
 import { combustibleLeak, leakIgnites, toxicRelease } from './gas-incidents.js'
+import { oxygenDeficiency } from './oxygen-incidents.js'
 import { emissionExceedance, energySpike, fire, sensorFaults } from './plant-incidents.js'
 import type { IncidentBuilder, IncidentKind } from './types.js'
 
@@ -11,4 +12,5 @@ export const BUILDERS: Readonly<Record<IncidentKind, IncidentBuilder>> = {
   'emission-exceedance': emissionExceedance,
   'energy-spike': energySpike,
   'sensor-faults': sensorFaults,
+  'oxygen-deficiency': oxygenDeficiency,
 }

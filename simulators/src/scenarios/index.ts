@@ -9,13 +9,18 @@ import type { ZoneIndex } from './locate.js'
 import { INCIDENT_KINDS, shift, type Incident, type IncidentKind, type Scenario, type ScenarioDef, type ScenarioOptions } from './types.js'
 
 const DESCRIPTIONS: Readonly<Record<IncidentKind, string>> = {
-  'combustible-leak': 'natural gas or hydrogen leak growing near two or more combustible detectors; the valve is closed after 15 min',
-  'toxic-release': 'chlorine (or another toxic gas) released near a chlorination area, past 1× and 2× OEL',
+  'combustible-leak':
+    'natural gas or hydrogen leak growing near two or more combustible detectors, past 25 and 50 %LEL (the nearest may read past its range: over range, red); the hub proposes closing the valve, and someone on site closes it after 15 min',
+  'toxic-release':
+    'chlorine (or another toxic gas) released near a chlorination area, past 1× and 2× OEL (the nearest may read past its range: over range, red); the release is isolated on site after 10 min',
   fire: 'a medium t² fire: smoke detectors trip, then heat detectors, a call point is pressed, then it is put out',
   'leak-ignites': 'a combustible leak that ignites into a jet fire in the same area (gas + fire: a confirmed red)',
   'emission-exceedance': 'a stack runs SO2 or NOx at 1.5–2 × its limit for 2.5 h (watch it at --speed 20 or more)',
   'energy-spike': 'an enterprise\'s electrical load jumps 2–3× for 45 min',
-  'sensor-faults': 'a stuck sensor, a dropout, a spike, a device going offline, a meter replacement, a panel fault',
+  'sensor-faults':
+    'a stuck sensor, a dropout, a spike (inside the range, below the second level), a gas detector in fault (flag D: device_fault, yellow, clears when it sends N), one under calibration (flag C: out of service, blue), a device going offline, a meter replacement, a panel fault',
+  'oxygen-deficiency':
+    'a nitrogen (or, at a vacuum furnace, argon) purge vents by one or two oxygen detectors: O2 falls below 19.5 %VOL for about 8 min, then recovers (o2_low; oxygen, never combustible gas)',
 }
 
 /** Long episodes are scripted in simulated hours; these speeds compress them to minutes. */
@@ -58,28 +63,34 @@ const normalDay: ScenarioDef = {
 /** Several incidents at once, spread over different parks where the zone has them. */
 const multi: ScenarioDef = {
   name: 'multi',
-  description: 'a combustible leak, a fire, a toxic release, an emission upset and a load spike at once, across parks',
+  description: 'a combustible leak, a fire, an oxygen deficiency, a toxic release, an emission upset and a load spike at once, across parks',
   build: (ix, opts) => {
     const rng = createRng(opts.seed).fork('multi')
+    // The oxygen purge needs the calm, stable air it sets (the wind is one per park): it joins
+    // only in a park no other incident of the run has taken.
+    const ownPark: ReadonlySet<IncidentKind> = new Set(['oxygen-deficiency'])
     const plan: Array<[IncidentKind, number]> = [
       ['combustible-leak', 0],
       ['fire', 45],
+      ['oxygen-deficiency', 60],
       ['toxic-release', 90],
       ['emission-exceedance', 120],
       ['energy-spike', 150],
     ]
     const used: string[] = []
     const incidents: Incident[] = []
+    const ends: number[] = []
     const timeline = []
     for (const [kind, offset] of plan) {
       const incident = BUILDERS[kind](ix, rng.fork(kind), { id: `multi-${kind.split('-')[0]}`, avoidParks: used, short: kind === 'emission-exceedance' })
-      if (!incident) continue
+      if (!incident || (ownPark.has(kind) && used.includes(incident.park))) continue
       used.push(incident.park)
       incidents.push(incident)
+      ends.push(offset + incident.durationSec)
       timeline.push(...shift(incident.timeline, offset))
     }
     if (incidents.length === 0) throw new Error('scenario multi: the selected parks have no devices it can use')
-    const durationSec = Math.max(...incidents.map((i, k) => i.durationSec + (plan[k]?.[1] ?? 0)))
+    const durationSec = Math.max(...ends)
     return {
       name: 'multi',
       description: multi.description,

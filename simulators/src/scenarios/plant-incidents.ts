@@ -90,11 +90,23 @@ export const energySpike: IncidentBuilder = (ix, rng, opts) => {
 }
 
 const sendsTelemetry = (d: Device): boolean => d.metrics.length > 0
+
+/** The flagged faults of `sensor-faults`: a fault (D) from 90 s for 5 min, a calibration (C) from 150 s for 4 min. */
+export const FLAG_FAULT_AT = 90
+export const FLAG_FAULT_SEC = 300
+export const CALIBRATION_AT = 150
+export const CALIBRATION_SEC = 240
 const isSafety = (d: Device): boolean => d.safety ?? (d.kind === 'gas' || d.kind === 'fire')
 
 /**
- * Device trouble: a stuck gas sensor, a dropout, a single spike, a safety device dropping off
- * the network (its will fires), a replaced meter, a panel fault.
+ * Device trouble: a stuck gas sensor, a dropout, a single spike (inside the detector's range,
+ * between its first and second levels: a nuisance the on-delay rides out), a safety device
+ * dropping off the network (its will fires), a replaced meter, a panel fault; and the HJ
+ * 212-2017 flags a detector puts on its own values: one gas detector's self-test fails (`D`
+ * for 5 min: the hub's `device_fault`, yellow, a fault signal apart from any gas alarm,
+ * GB/T 50493 §3.0.3; it clears when the detector sends valid values again) and another is
+ * calibrated with span gas (`C` for 4 min: out of service, blue, no page, and no gas alarm for
+ * the span gas).
  */
 export const sensorFaults: IncidentBuilder = (ix, rng, opts) => {
   const avoid = opts.avoidParks ?? []
@@ -120,6 +132,14 @@ export const sensorFaults: IncidentBuilder = (ix, rng, opts) => {
   if (panel) {
     steps.push({ at: 300, action: { kind: 'panel_fault', device: panel.id, state: 'on' }, label: `fire panel ${panel.id} reports a fault` })
     steps.push({ at: 420, action: { kind: 'panel_fault', device: panel.id, state: 'off' }, label: `fire panel ${panel.id} fault cleared` })
+  }
+  const faulted = take(gasTelemetry)
+  if (faulted) {
+    steps.push({ at: FLAG_FAULT_AT, action: { kind: 'fault', device: faulted.id, fault: 'fault', durationSec: FLAG_FAULT_SEC }, label: `${faulted.id} fails its self-test: its values come flagged D (fault) for ${FLAG_FAULT_SEC / 60} min` })
+  }
+  const calibrated = take(gasTelemetry)
+  if (calibrated) {
+    steps.push({ at: CALIBRATION_AT, action: { kind: 'fault', device: calibrated.id, fault: 'calibration', durationSec: CALIBRATION_SEC }, label: `${calibrated.id} is calibrated with span gas: its values come flagged C (calibration) for ${CALIBRATION_SEC / 60} min` })
   }
   if (steps.length === 0) return undefined
   const first = steps[0]?.action

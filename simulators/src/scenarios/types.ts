@@ -21,6 +21,7 @@ export const INCIDENT_KINDS = [
   'emission-exceedance',
   'energy-spike',
   'sensor-faults',
+  'oxygen-deficiency',
 ] as const
 export type IncidentKind = (typeof INCIDENT_KINDS)[number]
 

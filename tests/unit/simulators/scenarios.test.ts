@@ -3,7 +3,10 @@ import { TOXIC_GASES } from '../../../hub/src/model/vocabulary.js'
 import { TOXIC_FIRST_LEVEL } from '../../../simulators/src/models/gases.js'
 import { indexZone } from '../../../simulators/src/scenarios/locate.js'
 import { SCENARIOS, buildScenario } from '../../../simulators/src/scenarios/index.js'
-import { runScenario, T0 } from './scenario-run.js'
+import { CALIBRATION_AT, CALIBRATION_SEC, FLAG_FAULT_AT, FLAG_FAULT_SEC } from '../../../simulators/src/scenarios/plant-incidents.js'
+import type { Device } from '../../../hub/src/model/device.js'
+import { Engine, type Output } from '../../../simulators/src/engine.js'
+import { collect, runScenario, T0 } from './scenario-run.js'
 import { smallZone } from './small-zone.js'
 
 const gasIn = (area: string) => smallZone().devices.filter((d) => d.kind === 'gas' && d.area === area)
@@ -58,6 +61,12 @@ describe('scenarios', () => {
     const first = Math.min(...detectors.map((d) => run.firstAbove(d.id, 'lel', 25)))
     expect(first).toBeLessThan(run.scenario.durationSec ?? 0)
     expect(Math.max(...detectors.map((d) => run.max(d.id, 'lel')))).toBeGreaterThan(50)
+    // Near the source the plume passes the detector's range: pinned at 100 %LEL and flagged T
+    // (over range, the hub's red at once); every flag on the wire is such a T.
+    const flagged = run.telemetry.filter((o) => o.flags)
+    expect(flagged.length).toBeGreaterThan(0)
+    for (const o of flagged) expect([o.flags, o.values.lel]).toEqual([{ lel: 'T' }, 100])
+    expect(Math.min(...flagged.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(first)
     // Once the valve is closed the readings come back down.
     const closeAt = run.scenario.timeline.find((s) => s.action.kind === 'valve')?.at ?? 0
     for (const d of detectors) {
@@ -75,6 +84,10 @@ describe('scenarios', () => {
     const second = Math.min(...cl2.map((d) => run.firstAbove(d, 'cl2', 2 * TOXIC_FIRST_LEVEL.cl2)))
     expect(first).toBeLessThan(second)
     expect(second).toBeLessThan(300)
+    // Past the detector's range (0–30 mg/m³) only after the second level: pinned at 30, flagged T.
+    const over = run.telemetry.filter((o) => o.flags?.cl2 === 'T')
+    for (const o of over) expect(o.values.cl2).toBe(30)
+    if (over.length > 0) expect(Math.min(...over.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(second)
   })
 
   it('fire: smoke trips first, then heat, a call point is pressed, and everything clears after', () => {
@@ -138,6 +151,71 @@ describe('scenarios', () => {
     expect(run.events.filter((e) => e.event === 'panel_fault').map((e) => e.state)).toEqual(['on', 'off'])
   })
 
+  it('sensor-faults: a gas detector flags D for 5 min, another C with span gas for 4 min, then both send valid values', () => {
+    const run = runScenario('sensor-faults')
+    const flagStep = (fault: string) => run.scenario.timeline.find((s) => s.action.kind === 'fault' && s.action.fault === fault)
+    const cases: Array<[string, string, number, number]> = [
+      ['fault', 'D', FLAG_FAULT_AT, FLAG_FAULT_SEC],
+      ['calibration', 'C', CALIBRATION_AT, CALIBRATION_SEC],
+    ]
+    const devices = new Set<string>()
+    for (const [fault, flag, at, sec] of cases) {
+      const step = flagStep(fault)
+      if (step?.action.kind !== 'fault') throw new Error(`expected a ${fault} step`)
+      expect(step.at).toBe(at)
+      const device = step.action.device
+      devices.add(device)
+      expect(smallZone().devices.find((d) => d.id === device)?.kind).toBe('gas')
+      const tele = run.telemetry.filter((o) => o.device === device).map((o) => ({ at: (o.ts - T0) / 1000, flags: o.flags, values: o.values }))
+      const during = tele.filter((o) => o.at >= at && o.at < at + sec)
+      expect(during.length).toBeGreaterThanOrEqual(sec / 5 - 6)
+      for (const o of during) expect(Object.values(o.flags ?? {})).toEqual(Object.keys(o.values).map(() => flag))
+      expect(tele.filter((o) => o.at < at || o.at >= at + sec).every((o) => o.flags === undefined)).toBe(true)
+      // Valid again afterwards: that is what clears the hub's device_fault / out_of_service.
+      expect(tele.filter((o) => o.at >= at + sec).length).toBeGreaterThan(10)
+    }
+    expect(devices.size).toBe(2)
+    // The spike: one reading past the first level, short of the second and inside the range.
+    const spike = run.scenario.timeline.find((s) => s.action.kind === 'fault' && s.action.fault === 'spike')
+    if (spike?.action.kind !== 'fault') throw new Error('expected a spike')
+    const spikeDevice = spike.action.device
+    const readings = run.telemetry.filter((o) => o.device === spikeDevice).flatMap((o) => Object.entries(o.values))
+    const above = readings.filter(([m, v]) => (m === 'lel' ? v > 25 : v > TOXIC_FIRST_LEVEL[m as keyof typeof TOXIC_FIRST_LEVEL]))
+    expect(above.length).toBe(1)
+    const [metric, value] = above[0] as [string, number]
+    expect(value).toBeLessThan(metric === 'lel' ? 50 : 2 * TOXIC_FIRST_LEVEL[metric as keyof typeof TOXIC_FIRST_LEVEL])
+    expect(run.telemetry.filter((o) => o.device === spikeDevice).every((o) => o.flags === undefined)).toBe(true)
+  })
+
+  it('oxygen-deficiency: a nitrogen purge takes O2 below 19.5 %VOL for minutes, then it recovers; nothing combustible or toxic is read', () => {
+    const run = runScenario('oxygen-deficiency')
+    const leak = run.scenario.timeline.find((s) => s.action.kind === 'leak')
+    const close = run.scenario.timeline.find((s) => s.action.kind === 'valve')
+    if (leak?.action.kind !== 'leak' || !close) throw new Error('expected a purge and its end')
+    expect([leak.action.gas, leak.action.area]).toEqual(['n2', 'a-h2'])
+    const o2 = run.series('g-o2-1', 'o2')
+    expect(o2.filter(([t]) => t < leak.at).every(([, v]) => v > 20.4)).toBe(true)
+    const below = o2.filter(([, v]) => v < 19.5).map(([t]) => t)
+    expect(below.length).toBeGreaterThan(0)
+    const firstBelow = Math.min(...below)
+    const lastBelow = Math.max(...below)
+    expect(firstBelow).toBeGreaterThan(leak.at)
+    expect(firstBelow).toBeLessThan(leak.at + 120)
+    // Below for some minutes, without a break (the alarm does not chatter) …
+    expect(lastBelow - firstBelow).toBeGreaterThan(300)
+    expect(o2.filter(([t]) => t >= firstBelow && t <= lastBelow).every(([, v]) => v < 19.5)).toBe(true)
+    // … not lethal, and inside the detector's 0–25 %VOL …
+    expect(Math.min(...o2.map(([, v]) => v))).toBeGreaterThan(16)
+    // … and back above the low set point plus its deadband (19.5 + 0.5) within 2 min of the purge's end.
+    expect(lastBelow).toBeLessThan(close.at + 120)
+    const after = o2.filter(([t]) => t > close.at + 120)
+    expect(after.length).toBeGreaterThan(10)
+    expect(after.every(([, v]) => v > 20)).toBe(true)
+    // Nitrogen is inert: the hydrogen area's combustible detectors read nothing of it.
+    for (const d of gasIn('a-h2').filter((x) => x.metrics.includes('lel'))) expect(run.max(d.id, 'lel')).toBeLessThan(5)
+    expect(run.telemetry.filter((o) => o.flags)).toEqual([])
+  })
+
   it('multi: several incidents at once across parks', () => {
     const run = runScenario('multi')
     const parks = new Set(run.scenario.incidents.map((i) => i.park))
@@ -146,6 +224,42 @@ describe('scenarios', () => {
     expect(run.events.some((e) => e.event === 'smoke_alarm' && e.state === 'on')).toBe(true)
     const lel = smallZone().devices.filter((d) => d.metrics.includes('lel'))
     expect(Math.max(...lel.map((d) => run.max(d.id, 'lel')))).toBeGreaterThan(25)
+    // Both parks are taken before the oxygen purge's turn: it needs a park of its own (its calm air).
+    expect(run.scenario.incidents.map((i) => i.kind)).not.toContain('oxygen-deficiency')
+  })
+
+  it('multi: the oxygen purge joins in a park of its own, by the area with two oxygen detectors', () => {
+    const zone = smallZone()
+    zone.parks.push({
+      id: 'gas',
+      name: '气体园区',
+      nameEn: 'Industrial gases park',
+      kind: 'industrial',
+      site: zone.parks[0]?.site ?? { width: 400, height: 300, buildings: [] },
+      areas: [
+        { id: 'a-n2', name: '制氮站', nameEn: 'Nitrogen station', enterprise: 'e-n2', rect: { x: 0, y: 0, w: 60, h: 40 } },
+        { id: 'a-ox', name: '仓库', nameEn: 'Store', enterprise: 'e-n2', rect: { x: 100, y: 0, w: 60, h: 40 } },
+      ],
+      enterprises: [{ id: 'e-n2', name: '气体公司', nameEn: 'Gases Co', landMu: 30, outputValue: 5000 }],
+    })
+    const o2 = (id: string, area: string, x: number): Device => ({ id, kind: 'gas', type: 'oxygen', park: 'gas', enterprise: 'e-n2', area, name: id, metrics: ['o2'], position: { x, y: 20 }, interval: 5 })
+    zone.devices.push(o2('n-o2-1', 'a-n2', 20), o2('n-o2-2', 'a-n2', 26), o2('n-o2-3', 'a-ox', 120))
+    const ix = indexZone(zone)
+    const s = buildScenario('multi', ix, { seed: 1 })
+    const purge = s.incidents.find((i) => i.kind === 'oxygen-deficiency')
+    expect(purge?.park).toBe('gas')
+    expect(s.incidents.filter((i) => i.park === 'gas')).toHaveLength(1)
+    const leak = s.timeline.find((t) => t.action.kind === 'leak' && t.action.gas === 'n2')?.action
+    expect(leak?.kind === 'leak' ? leak.area : undefined).toBe('a-n2')
+    expect(s.durationSec).toBe(2400)
+    const engine = new Engine(ix.devices, { seed: 1, start: T0, quiet: true })
+    engine.schedule(s.timeline, T0)
+    const outputs: Output[] = []
+    engine.runUntil(T0 + 900_000, (o) => outputs.push(o))
+    const run = collect(s, engine, outputs)
+    // The nearer detector goes below 19.5 %VOL; the other area's stays in clean air.
+    expect(Math.min(...['n-o2-1', 'n-o2-2'].flatMap((id) => run.series(id, 'o2').map(([, v]) => v)))).toBeLessThan(19.5)
+    expect(Math.min(...run.series('n-o2-3', 'o2').map(([, v]) => v))).toBeGreaterThan(20.4)
   })
 
   it('demo: an incident every few minutes, rotating kinds and parks', () => {

@@ -2,7 +2,9 @@
  * Sensor faults, applied over a device's true output:
  *  - stuck:   the reading freezes at the value it had when the fault began;
  *  - dropout: nothing is sent for a while (the hub's deadman timer should notice);
- *  - spike:   one wild reading, then back to normal (the hub's on-delay should ride it out);
+ *  - spike:   one wild reading, then back to normal (a nuisance: inside the range and short of
+ *             the second level; the hub has no on-delay for gas, so it may give a first-level
+ *             alarm that clears at the next reading and, latched, waits for a reset);
  *  - offline: the connection drops uncleanly so the broker publishes the will (`offline`),
  *             and comes back when the fault ends.
  * and the HJ 212-2017 data flags a detector puts on its own values (CONTRACT.md telemetry

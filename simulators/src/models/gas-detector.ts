@@ -94,8 +94,9 @@ export class GasDetectorModel implements DeviceModel {
   /**
    * A spike: what a sensor glitch or RF interference does to the reading. A nuisance, not a
    * hazard: it stays inside the measuring range and between the first and second levels
-   * (GB/T 50493-2019 §5.5.2: 25 / 50 %LEL, 1× / 2× OEL), so the hub's on-delay rides it out
-   * and nothing is read as over range.
+   * (GB/T 50493-2019 §5.5.2: 25 / 50 %LEL, 1× / 2× OEL). The hub alarms at the set point (no
+   * on-delay for gas), so it gives a first-level (orange) alarm that clears at the next reading
+   * and, latched, waits for someone to check and reset it — never a red or over-range one.
    */
   spike(sample: Sample): Sample {
     const values: Record<string, number> = {}

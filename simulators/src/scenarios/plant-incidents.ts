@@ -100,7 +100,8 @@ const isSafety = (d: Device): boolean => d.safety ?? (d.kind === 'gas' || d.kind
 
 /**
  * Device trouble: a stuck gas sensor, a dropout, a single spike (inside the detector's range,
- * between its first and second levels: a nuisance the on-delay rides out), a safety device
+ * between its first and second levels: a nuisance first-level alarm, orange, that clears at
+ * the next reading and waits latched for a reset — never red, never over range), a safety device
  * dropping off the network (its will fires), a replaced meter, a panel fault; and the HJ
  * 212-2017 flags a detector puts on its own values: one gas detector's self-test fails (`D`
  * for 5 min: the hub's `device_fault`, yellow, a fault signal apart from any gas alarm,

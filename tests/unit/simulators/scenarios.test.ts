@@ -66,7 +66,10 @@ describe('scenarios', () => {
     const flagged = run.telemetry.filter((o) => o.flags)
     expect(flagged.length).toBeGreaterThan(0)
     for (const o of flagged) expect([o.flags, o.values.lel]).toEqual([{ lel: 'T' }, 100])
-    expect(Math.min(...flagged.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(first)
+    // The story holds: first level, then second level, and only then over range.
+    const second = Math.min(...detectors.map((d) => run.firstAbove(d.id, 'lel', 50)))
+    expect(first).toBeLessThan(second)
+    expect(Math.min(...flagged.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(second)
     // Once the valve is closed the readings come back down.
     const closeAt = run.scenario.timeline.find((s) => s.action.kind === 'valve')?.at ?? 0
     for (const d of detectors) {
@@ -87,7 +90,8 @@ describe('scenarios', () => {
     // Past the detector's range (0–30 mg/m³) only after the second level: pinned at 30, flagged T.
     const over = run.telemetry.filter((o) => o.flags?.cl2 === 'T')
     for (const o of over) expect(o.values.cl2).toBe(30)
-    if (over.length > 0) expect(Math.min(...over.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(second)
+    expect(over.length).toBeGreaterThan(0)
+    expect(Math.min(...over.map((o) => (o.ts - T0) / 1000))).toBeGreaterThan(second)
   })
 
   it('fire: smoke trips first, then heat, a call point is pressed, and everything clears after', () => {

@@ -95,6 +95,7 @@ hub raised during the run (GET /api/v1/alarms?from=, signed in with --user/--pas
 
 Examples:
   npm run sim -- --scenario combustible-leak
+  npm run sim -- --scenario oxygen-deficiency --parks mbi
   npm run sim -- --scenario emission-exceedance --speed 30
   npm run sim -- --scenario multi --parks vtc,glc --qos 1
   npm run sim -- --backfill 30d --rate 200

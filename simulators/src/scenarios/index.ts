@@ -10,7 +10,7 @@ import { INCIDENT_KINDS, shift, type Incident, type IncidentKind, type Scenario,
 
 const DESCRIPTIONS: Readonly<Record<IncidentKind, string>> = {
   'combustible-leak':
-    'natural gas or hydrogen leak growing near two or more combustible detectors, past 25 and 50 %LEL (the nearest may read past its range: over range, red); the hub proposes closing the valve, and someone on site closes it after 15 min',
+    'natural gas or hydrogen leak growing near two or more combustible detectors, past 25 and 50 %LEL (the nearest may read past its range: over range, red); the hub proposes closing the valve (a confirmed proposal closes it), and someone on site closes it after 15 min in any case',
   'toxic-release':
     'chlorine (or another toxic gas) released near a chlorination area, past 1× and 2× OEL (the nearest may read past its range: over range, red); the release is isolated on site after 10 min',
   fire: 'a medium t² fire: smoke detectors trip, then heat detectors, a call point is pressed, then it is put out',
@@ -18,7 +18,7 @@ const DESCRIPTIONS: Readonly<Record<IncidentKind, string>> = {
   'emission-exceedance': 'a stack runs SO2 or NOx at 1.5–2 × its limit for 2.5 h (watch it at --speed 20 or more)',
   'energy-spike': 'an enterprise\'s electrical load jumps 2–3× for 45 min',
   'sensor-faults':
-    'a stuck sensor, a dropout, one spike (inside the range, below the second level: a nuisance first-level alarm, latched until reset), a gas detector in fault (flag D: device_fault, yellow, clears when it sends N), one under calibration (flag C: out of service, blue), a device going offline, a meter replacement, a panel fault',
+    'a stuck sensor, a dropout, one spike (inside the range, below the second level: a nuisance first-level alarm, latched until reset), a gas detector in fault (flag D: device_fault, yellow, clears when its values are valid again), one under calibration (flag C: out of service, blue), a device going offline, a meter replacement, a panel fault',
   'oxygen-deficiency':
     'a nitrogen (or, at a vacuum furnace, argon) purge vents by one or two oxygen detectors: O2 falls below 19.5 %VOL for about 8 min, then recovers (o2_low; oxygen, never combustible gas)',
 }

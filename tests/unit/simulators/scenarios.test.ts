@@ -232,6 +232,27 @@ describe('scenarios', () => {
     expect(run.scenario.incidents.map((i) => i.kind)).not.toContain('oxygen-deficiency')
   })
 
+  it('oxygen-deficiency at a vacuum furnace purges argon (nitrogen would react with the melt), scaled to displace as much air', () => {
+    const zone = smallZone()
+    const area = zone.parks[0]?.areas.find((x) => x.id === 'a-h2')
+    if (!area) throw new Error('a-h2')
+    area.name = '真空熔炼车间'
+    area.nameEn = 'Vacuum melting shop'
+    const ix = indexZone(zone)
+    const s = buildScenario('oxygen-deficiency', ix, { seed: 1 })
+    const leak = s.timeline.find((t) => t.action.kind === 'leak')?.action
+    if (leak?.kind !== 'leak') throw new Error('expected a purge')
+    // 0.6 → 2 kg/s of nitrogen is 0.856 → 2.85 kg/s of argon (× 39.95 / 28.01).
+    expect([leak.gas, leak.rate, leak.maxRate]).toEqual(['ar', 0.856, 2.85])
+    const engine = new Engine(ix.devices, { seed: 1, start: T0, quiet: true })
+    engine.schedule(s.timeline, T0)
+    const outputs: Output[] = []
+    engine.runUntil(T0 + (s.durationSec ?? 0) * 1000, (o) => outputs.push(o))
+    const o2 = collect(s, engine, outputs).series('g-o2-1', 'o2').map(([, v]) => v)
+    expect(Math.min(...o2)).toBeLessThan(19.5)
+    expect(Math.min(...o2)).toBeGreaterThan(16)
+  })
+
   it('multi: the oxygen purge joins in a park of its own, by the area with two oxygen detectors', () => {
     const zone = smallZone()
     zone.parks.push({

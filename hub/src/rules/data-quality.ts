@@ -9,8 +9,8 @@
  * | D fault       | fault          | no, held        | safety device: `device_fault`, yellow (3)    |
  * | F stopped     | fault          | no, held        | non-safety (meter, stack): `data_quality`, blue (4) |
  * | B comms fault | fault          | no, held        |                                              |
- * | M maintenance | out_of_service | no, held        | `out_of_service`, blue (4): a gap, no page   |
- * | C calibration | out_of_service | no, held        |                                              |
+ * | M maintenance | out_of_service | no, held        | safety device: `out_of_service`, blue (4): a gap, no page |
+ * | C calibration | out_of_service | no, held        | non-safety: none (routine, see below)        |
  * | S manual      | manual         | no              | none: stored and shown, never an alarm's basis |
  *
  * "Held": the metric's set-point conditions stay exactly as they are, not fed the value and
@@ -23,6 +23,10 @@
  * has sent `N` again. `T` and `S` leave a metric's fault or maintenance as it was: neither
  * says the detector is well again. Levels from DOMAIN.md (a safety device faulty → yellow);
  * out of service and non-safety data quality are advisories (blue), all configurable.
+ *
+ * A meter's or stack's maintenance and calibration are routine (HJ 75-2017: a CEMS is zeroed
+ * and spanned daily) and need nobody to act, so they raise no alarm (ISA-18.2: an alarm needs
+ * an operator's response); the emission validity counts those minutes invalid with their flag.
  *
  * State (plain JSON): per device, the metrics whose latest flag is a fault or out of service.
  */
@@ -73,6 +77,7 @@ export class DataQualityRule {
     if (cls === 'valid') {
       if (prev === undefined) return
     } else if (cls !== 'fault' && cls !== 'out_of_service') return
+    else if (cls === 'out_of_service' && !entry.safety) return
     else if (prev === flag) return
     const before = { fault: this.first(id, 'fault'), out_of_service: this.first(id, 'out_of_service') }
     if (cls === 'valid') {

@@ -91,9 +91,18 @@ describe('fault, stop and communication flags: a device-fault alarm of its own',
     ['gas M (maintenance): out of service, blue', gas, 'h2s', 'M', ['h2s-1:out_of_service', 'out_of_service', 4, 'data_quality']],
     ['gas C (calibration): out of service, blue', gas, 'h2s', 'C', ['h2s-1:out_of_service', 'out_of_service', 4, 'data_quality']],
     ['stack D: data quality, blue, not a safety fault', stack, 'so2', 'D', ['stack-1:fault', 'data_quality', 4, 'data_quality']],
-    ['stack C: out of service, blue', stack, 'so2', 'C', ['stack-1:out_of_service', 'out_of_service', 4, 'data_quality']],
     ['meter B: data quality, blue', meter, 'kwh', 'B', ['meter-1:fault', 'data_quality', 4, 'data_quality']],
   ]
+
+  it.each([
+    ['stack C (daily zero and span, HJ 75)', stack, 'so2', 'C'],
+    ['stack M', stack, 'nox', 'M'],
+    ['meter M', meter, 'kwh', 'M'],
+  ] as [string, Device, string, DataFlag][])('%s: routine, no alarm; the set points are still held', (_name, d, metric, flag) => {
+    const engine = engineWith(all)
+    expect(engine.onReading(reading(d, s(0), { [metric]: 1 }, { [metric]: flag }), s(0))).toEqual([])
+    expect(engine.onReading(reading(d, s(1), { [metric]: 1 }, { [metric]: 'N' }), s(1))).toEqual([])
+  })
 
   it.each(cases)('%s; N clears it', (_name, d, metric, flag, [key, type, level, rule]) => {
     const engine = engineWith(all)

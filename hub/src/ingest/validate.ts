@@ -32,6 +32,13 @@ export type CheckedTelemetry = { ok: true; value: Reading; dropped: MetricReject
 
 const NO_DROPS: MetricReject[] = []
 
+/** `list` with `r` added: a new list the first time, so NO_DROPS stays empty. */
+function withDrop(list: MetricReject[], r: MetricReject): MetricReject[] {
+  const out = list === NO_DROPS ? [] : list
+  out.push(r)
+  return out
+}
+
 /** Why one metric's value cannot be taken, or undefined when it can. */
 function checkValue(device: Device, metric: string, v: unknown): MetricReject | undefined {
   if (!device.metrics.includes(metric)) return { metric, reason: 'metric_unknown', detail: `metric ${metric.slice(0, 40)} is not measured by ${device.id}` }
@@ -60,11 +67,8 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
   const rawFlags = obj.flags
   if (rawFlags !== undefined && !isPlainObject(rawFlags)) return fail('flag_invalid', 'flags must be an object of metric → HJ 212 flag')
   const values: Record<string, number> = {}
+  // No closure here: this runs for every reading (the hot path).
   let dropped = NO_DROPS
-  const drop = (r: MetricReject): void => {
-    if (dropped === NO_DROPS) dropped = []
-    dropped.push(r)
-  }
   let n = 0
   let flags: Record<string, DataFlag> | undefined
   for (const metric in raw) {
@@ -73,14 +77,14 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
     const v = device.kind === 'gas' && device.units?.[metric] !== undefined && typeof raw[metric] === 'number' ? toCanonical(metric, device.units[metric], raw[metric]) : raw[metric]
     const bad = checkValue(device, metric, v)
     if (bad) {
-      drop(bad)
+      dropped = withDrop(dropped, bad)
       continue
     }
     const f = rawFlags?.[metric]
     if (f !== undefined) {
       // A value whose flag is unreadable is of unknown validity: refused with its flag.
       if (typeof f !== 'string' || !FLAG_SET.has(f)) {
-        drop({ metric, reason: 'flag_invalid', detail: `flag ${String(f).slice(0, 8)} of ${metric} is not one of N F M S D C T B (HJ 212-2017)` })
+        dropped = withDrop(dropped, { metric, reason: 'flag_invalid', detail: `flag ${String(f).slice(0, 8)} of ${metric} is not one of N F M S D C T B (HJ 212-2017)` })
         continue
       }
       ;(flags ??= {})[metric] = f as DataFlag
@@ -92,7 +96,7 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
   }
   if (rawFlags) {
     for (const metric in rawFlags) {
-      if (!Object.prototype.hasOwnProperty.call(raw, metric)) drop({ metric, reason: 'flag_invalid', detail: `flag for ${metric.slice(0, 40)} which has no value` })
+      if (!Object.prototype.hasOwnProperty.call(raw, metric)) dropped = withDrop(dropped, { metric, reason: 'flag_invalid', detail: `flag for ${metric.slice(0, 40)} which has no value` })
     }
   }
   if (n === 0) {

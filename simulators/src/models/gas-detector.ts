@@ -8,11 +8,11 @@
  * device's own measuring range, else the gas catalogue's default (as the hub reads it).
  */
 import { ownRangeOf } from '../../../hub/src/catalogue/device-gas-settings.js'
-import { defaultRange } from '../../../hub/src/catalogue/gas-catalogue.js'
+import { defaultRange, gasCatalogue } from '../../../hub/src/catalogue/gas-catalogue.js'
 import type { Device } from '../../../hub/src/model/device.js'
-import { TOXIC_GASES, type DataFlag, type ToxicGas } from '../../../hub/src/model/vocabulary.js'
+import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import type { Rng } from '../prng.js'
-import { AIR_O2, TOXIC_BACKGROUND, TOXIC_FIRST_LEVEL, oxygenAfterDisplacement, toxicRangeMgm3 } from './gases.js'
+import { AIR_O2, TOXIC_BACKGROUND, oxygenAfterDisplacement, toxicFirstLevelOf } from './gases.js'
 import type { DeviceModel, Sample, WorldView } from './types.js'
 
 interface Channel {
@@ -27,8 +27,9 @@ interface Channel {
   state: number
 }
 
-function isToxic(metric: string): metric is ToxicGas {
-  return (TOXIC_GASES as readonly string[]).includes(metric)
+/** A toxic gas of the hub's catalogue: read in mg/m³ against its OEL. */
+function isToxic(metric: string): boolean {
+  return gasCatalogue().isToxic(metric)
 }
 
 export class GasDetectorModel implements DeviceModel {
@@ -52,16 +53,16 @@ export class GasDetectorModel implements DeviceModel {
       return { metric, tau: 6, noiseSd: 0.04, zero: this.rng.uniform(-0.1, 0.1), fullScale: 25, background: AIR_O2, state: AIR_O2 }
     }
     if (isToxic(metric)) {
-      const oel = TOXIC_FIRST_LEVEL[metric]
+      const oel = toxicFirstLevelOf(metric)
       // Electrochemical cell: T90 ≈ 30–60 s; noise ~1 % and zero within 2 % of the first-level set point.
       return {
         metric,
         tau: 15,
         noiseSd: 0.01 * oel,
         zero: this.rng.uniform(0, 0.02 * oel),
-        fullScale: ownRangeOf(this.device, metric)?.[1] ?? defaultRange(metric)?.[1] ?? toxicRangeMgm3(metric),
-        background: TOXIC_BACKGROUND[metric],
-        state: TOXIC_BACKGROUND[metric],
+        fullScale: ownRangeOf(this.device, metric)?.[1] ?? defaultRange(metric)?.[1] ?? Infinity,
+        background: TOXIC_BACKGROUND[metric] ?? 0,
+        state: TOXIC_BACKGROUND[metric] ?? 0,
       }
     }
     return { metric, tau: 10, noiseSd: 0, zero: 0, fullScale: Number.MAX_VALUE, background: 0, state: 0 }
@@ -72,7 +73,7 @@ export class GasDetectorModel implements DeviceModel {
     const leak = world.gasAt(this.device.park, this.device.position, metric)
     if (metric === 'o2') return oxygenAfterDisplacement(leak)
     if (metric === 'lel') return leak
-    return leak + (isToxic(metric) ? TOXIC_BACKGROUND[metric] : 0)
+    return leak + (isToxic(metric) ? (TOXIC_BACKGROUND[metric] ?? 0) : 0)
   }
 
   sample(t: number, world: WorldView): Sample | null {
@@ -104,7 +105,7 @@ export class GasDetectorModel implements DeviceModel {
       const top = this.fullScaleOf(metric)
       if (metric === 'lel') values[metric] = Math.min(SPIKE_CEILING * 50, v + 35)
       else if (metric === 'o2') values[metric] = Math.max(0, v - 4)
-      else if (isToxic(metric)) values[metric] = Math.min(top, SPIKE_CEILING * 2 * TOXIC_FIRST_LEVEL[metric], v + 1.5 * TOXIC_FIRST_LEVEL[metric])
+      else if (isToxic(metric)) values[metric] = Math.min(top, SPIKE_CEILING * 2 * toxicFirstLevelOf(metric), v + 1.5 * toxicFirstLevelOf(metric))
       else values[metric] = Math.min(top, v * 3)
     }
     return { values }

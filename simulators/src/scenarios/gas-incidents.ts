@@ -7,7 +7,7 @@
 import type { Device } from '../../../hub/src/model/device.js'
 import { TOXIC_GASES, type ToxicGas } from '../../../hub/src/model/vocabulary.js'
 import type { TimedAction } from '../actions.js'
-import { gasById, TOXIC_FIRST_LEVEL } from '../models/gases.js'
+import { gasById, toxicFirstLevelOf } from '../models/gases.js'
 import type { Rng } from '../prng.js'
 import { findCluster, fireRole, isCombustible, isToxic, nearest, placeText, upwindOf, type Cluster, type ZoneIndex } from './locate.js'
 import type { IncidentBuilder, IncidentOptions } from './types.js'
@@ -119,7 +119,7 @@ export const toxicRelease: IncidentBuilder = (ix, rng, opts) => {
   const gas = gasById(metric).id
   // Scaled to the gas's set point: chlorine starts at 0.01 g/s (≈ 0.5 × OEL 5 m downwind) and
   // grows 1.5 %/s, through 1× and 2× OEL within two minutes, to a 2 g/s valve-packing failure.
-  const oel = TOXIC_FIRST_LEVEL[metric]
+  const oel = toxicFirstLevelOf(metric)
   const leakId = `${opts.id}-release`
   const closeAt = opts.short ? 330 : 600
   return {

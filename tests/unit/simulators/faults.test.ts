@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Engine, type Output } from '../../../simulators/src/engine.js'
 import { FaultBook, type FaultKind } from '../../../simulators/src/models/faults.js'
 import { GasDetectorModel } from '../../../simulators/src/models/gas-detector.js'
-import { TOXIC_FIRST_LEVEL } from '../../../simulators/src/models/gases.js'
+import { toxicFirstLevelOf } from '../../../simulators/src/models/gases.js'
 import type { WorldView } from '../../../simulators/src/models/types.js'
 import { createRng } from '../../../simulators/src/prng.js'
 import { indexZone } from '../../../simulators/src/scenarios/locate.js'
@@ -80,9 +80,9 @@ describe('gas detector: full scale, spike, span gas', () => {
   it.each<[string, string, number, number, number]>([
     // device, metric, spike above, spike below, range top
     ['g-h2-1', 'lel', 25, 50, 100],
-    ['g-cl-1', 'cl2', TOXIC_FIRST_LEVEL.cl2, 2 * TOXIC_FIRST_LEVEL.cl2, 30],
-    ['g-hcl-1', 'hcl', TOXIC_FIRST_LEVEL.hcl, 2 * TOXIC_FIRST_LEVEL.hcl, 30],
-    ['g-co-1', 'co', TOXIC_FIRST_LEVEL.co, 2 * TOXIC_FIRST_LEVEL.co, 1200],
+    ['g-cl-1', 'cl2', toxicFirstLevelOf('cl2'), 2 * toxicFirstLevelOf('cl2'), 30],
+    ['g-hcl-1', 'hcl', toxicFirstLevelOf('hcl'), 2 * toxicFirstLevelOf('hcl'), 30],
+    ['g-co-1', 'co', toxicFirstLevelOf('co'), 2 * toxicFirstLevelOf('co'), 1200],
   ])('%s: a spike of %s is a first-level reading inside the range (> %s, < %s, ≤ %s), never flagged', (id, metric, above, below, top) => {
     const model = new GasDetectorModel(device(id), createRng(1))
     for (const base of [0, 0.5 * above, 0.9 * above]) {

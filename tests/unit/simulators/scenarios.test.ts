@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { TOXIC_GASES } from '../../../hub/src/model/vocabulary.js'
-import { TOXIC_FIRST_LEVEL } from '../../../simulators/src/models/gases.js'
+import { toxicFirstLevelOf } from '../../../simulators/src/models/gases.js'
 import { indexZone } from '../../../simulators/src/scenarios/locate.js'
 import { SCENARIOS, buildScenario } from '../../../simulators/src/scenarios/index.js'
 import { CALIBRATION_AT, CALIBRATION_SEC, FLAG_FAULT_AT, FLAG_FAULT_SEC } from '../../../simulators/src/scenarios/plant-incidents.js'
@@ -38,7 +38,7 @@ describe('scenarios', () => {
         else if (m === 'o2') {
           expect(v).toBeGreaterThan(19.5)
           expect(v).toBeLessThan(23.5)
-        } else if ((TOXIC_GASES as readonly string[]).includes(m)) expect(v).toBeLessThan(TOXIC_FIRST_LEVEL[m as keyof typeof TOXIC_FIRST_LEVEL])
+        } else if ((TOXIC_GASES as readonly string[]).includes(m)) expect(v).toBeLessThan(toxicFirstLevelOf(m))
       }
     }
     expect(readings).toBeGreaterThan(100_000)
@@ -83,8 +83,8 @@ describe('scenarios', () => {
     const leak = run.scenario.timeline.find((s) => s.action.kind === 'leak')?.action
     expect(leak?.kind === 'leak' ? [leak.gas, leak.area] : []).toEqual(['cl2', 'a-cl'])
     const cl2 = ['g-cl-1', 'g-cl-2']
-    const first = Math.min(...cl2.map((d) => run.firstAbove(d, 'cl2', TOXIC_FIRST_LEVEL.cl2)))
-    const second = Math.min(...cl2.map((d) => run.firstAbove(d, 'cl2', 2 * TOXIC_FIRST_LEVEL.cl2)))
+    const first = Math.min(...cl2.map((d) => run.firstAbove(d, 'cl2', toxicFirstLevelOf('cl2'))))
+    const second = Math.min(...cl2.map((d) => run.firstAbove(d, 'cl2', 2 * toxicFirstLevelOf('cl2'))))
     expect(first).toBeLessThan(second)
     expect(second).toBeLessThan(300)
     // Past the detector's range (0–30 mg/m³) only after the second level: pinned at 30, flagged T.
@@ -184,10 +184,10 @@ describe('scenarios', () => {
     if (spike?.action.kind !== 'fault') throw new Error('expected a spike')
     const spikeDevice = spike.action.device
     const readings = run.telemetry.filter((o) => o.device === spikeDevice).flatMap((o) => Object.entries(o.values))
-    const above = readings.filter(([m, v]) => (m === 'lel' ? v > 25 : v > TOXIC_FIRST_LEVEL[m as keyof typeof TOXIC_FIRST_LEVEL]))
+    const above = readings.filter(([m, v]) => (m === 'lel' ? v > 25 : v > toxicFirstLevelOf(m)))
     expect(above.length).toBe(1)
     const [metric, value] = above[0] as [string, number]
-    expect(value).toBeLessThan(metric === 'lel' ? 50 : 2 * TOXIC_FIRST_LEVEL[metric as keyof typeof TOXIC_FIRST_LEVEL])
+    expect(value).toBeLessThan(metric === 'lel' ? 50 : 2 * toxicFirstLevelOf(metric))
     expect(run.telemetry.filter((o) => o.device === spikeDevice).every((o) => o.flags === undefined)).toBe(true)
   })
 

@@ -26,6 +26,7 @@ import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
 import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
 import { createApi } from './api/server.js'
+import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './api/login-limiter.js'
 import type { ApiServices, HealthReport } from './api/services.js'
 import { prometheusText } from './api/metrics-text.js'
 import { AuditLog } from './api/audit.js'
@@ -99,6 +100,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     zone, registry, users,
     latest: new LatestCache(),
     audit: new AuditLog(join(settings.dataDir, 'audit.jsonl')),
+    loginLimiter: new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs }),
     series: (q) => series(influx, q),
     health: () => health(),
     metricsText: async () => prometheusText(await health()),
@@ -110,7 +112,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   let safety!: SafetyLoop
   let energyEmissions: EnergyEmissions | undefined
   const api = await createApi({
-    services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, dashboardDir: options.dashboardDir,
+    services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, trustedProxies: settings.trustedProxies, dashboardDir: options.dashboardDir,
     plugins: [
       async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
       async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),

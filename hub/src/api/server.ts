@@ -15,6 +15,8 @@ export interface ApiOptions {
   services: ApiServices
   auth: AuthOptions
   logLevel: string
+  /** HUB_TRUSTED_PROXIES: X-Forwarded-For is believed only from these peers (never otherwise). */
+  trustedProxies?: string[]
   /** Built dashboard to serve at `/` when present. */
   dashboardDir: string | undefined
   /** Further route plugins (alarms, risk, incidents…) registered by the app. */
@@ -28,7 +30,7 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
       redact: { paths: ['req.headers.authorization', 'password', 'secret', 'body.password'], censor: '[redacted]' },
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: false,
+    trustProxy: o.trustedProxies && o.trustedProxies.length > 0 ? o.trustedProxies : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   })
   installErrorHandler(app)

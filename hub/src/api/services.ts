@@ -5,6 +5,7 @@ import type { UserDirectory } from '../config/users.js'
 import type { LatestCache } from '../store/latest-cache.js'
 import type { SeriesQuery } from '../store/queries.js'
 import type { AuditLog } from './audit.js'
+import type { LoginLimiter } from './login-limiter.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
 export interface HealthReport {
@@ -26,6 +27,8 @@ export interface ApiServices {
   users: UserDirectory
   latest: LatestCache
   audit: AuditLog
+  /** Sign-in limiting (login-limiter.ts); one with the defaults when absent. */
+  loginLimiter?: LoginLimiter
   series(q: SeriesQuery): Promise<[number, number | null][]>
   health(): Promise<HealthReport>
   metricsText(): Promise<string>

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path'
+import { isIP } from 'node:net'
 import { ROOT } from '../paths.js'
 
 /**
@@ -43,6 +44,12 @@ export interface Settings {
   clientInflightBytes: number
   /** How far V8's old generation may grow past what survived a full collection (percent). */
   heapGrowingPercent: number
+  /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); none: the TCP peer is the client. */
+  trustedProxies: string[]
+  /** Sign-in limiting (api/login-limiter.ts, docs/security.md). */
+  login: { windowSec: number; maxPerAccountAddress: number; maxPerAddress: number; accountSlowdownAfter: number; accountSlowdownMs: number; maxKeys: number }
+  /** socket.io client events per second per socket (token bucket), its burst, and refusals before the socket is dropped. */
+  live: { eventRate: number; eventBurst: number; floodDisconnectAfter: number }
 }
 
 export class SettingsError extends Error {
@@ -73,6 +80,19 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
 function str(env: Env, name: string): string | undefined {
   const raw = env[name]
   return raw === undefined || raw === '' ? undefined : raw
+}
+
+/** A comma-separated list of IPv4/IPv6 addresses or CIDRs (`10.0.0.0/8`, `::1`). */
+function cidrList(env: Env, name: string): string[] {
+  const raw = str(env, name)
+  if (raw === undefined) return []
+  return raw.split(',').map((x) => x.trim()).filter((x) => x !== '').map((x) => {
+    const [addr = '', prefix, extra] = x.split('/')
+    const family = isIP(addr)
+    const bits = family === 4 ? 32 : 128
+    if (family === 0 || extra !== undefined || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) throw new SettingsError(name, `expected IP addresses or CIDRs separated by commas, got ${JSON.stringify(x)}`)
+    return x
+  })
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -123,6 +143,20 @@ export function loadSettings(env: Env = process.env): Settings {
     clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
     clientInflightBytes: int(env, 'HUB_CLIENT_INFLIGHT_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
     heapGrowingPercent: int(env, 'HUB_HEAP_GROWING_PERCENT', 50, 10, 400),
+    trustedProxies: cidrList(env, 'HUB_TRUSTED_PROXIES'),
+    login: {
+      windowSec: int(env, 'HUB_LOGIN_WINDOW_SEC', 300, 10, 86_400),
+      maxPerAccountAddress: int(env, 'HUB_LOGIN_MAX_PER_ACCOUNT_ADDRESS', 10, 1, 1000),
+      maxPerAddress: int(env, 'HUB_LOGIN_MAX_PER_ADDRESS', 50, 1, 100_000),
+      accountSlowdownAfter: int(env, 'HUB_LOGIN_ACCOUNT_SLOWDOWN_AFTER', 100, 1, 100_000),
+      accountSlowdownMs: int(env, 'HUB_LOGIN_ACCOUNT_SLOWDOWN_MS', 2000, 10, 600_000),
+      maxKeys: int(env, 'HUB_LOGIN_MAX_KEYS', 50_000, 100, 10_000_000),
+    },
+    live: {
+      eventRate: int(env, 'HUB_LIVE_EVENT_RATE', 5, 1, 10_000),
+      eventBurst: int(env, 'HUB_LIVE_EVENT_BURST', 20, 1, 100_000),
+      floodDisconnectAfter: int(env, 'HUB_LIVE_FLOOD_DISCONNECT', 50, 1, 1_000_000),
+    },
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }

@@ -8,25 +8,26 @@ const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength:
 const LoginReply = Type.Object({ token: Type.String(), user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()) }) })
 
 export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
-  const limiter = new LoginLimiter()
+  const limiter = services.loginLimiter ?? new LoginLimiter()
   app.post<{ Body: { username: string; password: string } }>('/api/v1/auth/login', {
     schema: { tags: ['auth'], summary: 'Sign in: a bearer token for the API and socket.io', body: LoginBody, response: { 200: LoginReply, 401: ErrorSchema, 429: ErrorSchema } },
   }, async (req, reply) => {
-    const keys = [`ip:${req.ip}`, `user:${req.body.username}`]
     const now = Date.now()
-    const wait = limiter.retryAfter(keys, now)
-    if (wait > 0) {
-      void reply.header('retry-after', Math.ceil(wait / 1000))
-      throw new HttpError(429, `too many failed sign-ins; try again in ${Math.ceil(wait / 1000)} s`)
+    // Counted before the password check (login-limiter.ts): parallel guesses see each other.
+    const admission = limiter.begin(req.body.username, req.ip, now)
+    if (!admission.allowed) {
+      const sec = Math.max(1, Math.ceil(admission.retryAfterMs / 1000))
+      void reply.header('retry-after', sec)
+      throw new HttpError(429, `too many sign-in attempts; try again in ${sec} s`)
     }
     const user = await services.users.verify(req.body.username, req.body.password)
     if (!user) {
-      limiter.fail(keys, now)
+      limiter.fail(admission.attempt)
       services.audit.record({ ts: now, user: req.body.username.slice(0, 64), ip: req.ip, action: 'auth.login', ok: false })
       req.log.warn({ username: req.body.username.slice(0, 64), ip: req.ip }, 'sign-in refused')
       throw unauthorized('wrong username or password')
     }
-    limiter.succeed([`user:${req.body.username}`])
+    limiter.succeed(admission.attempt, Date.now())
     services.audit.record({ ts: now, user: user.name, ip: req.ip, action: 'auth.login', ok: true })
     const token = app.jwt.sign({ sub: user.name, roles: user.roles })
     req.log.info({ user: user.name, ip: req.ip }, 'signed in')

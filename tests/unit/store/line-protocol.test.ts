@@ -8,6 +8,12 @@ describe('line protocol', () => {
     expect(line('events', { type: 'smoke' }, { state: 'on "now"', on: true }, 5)).toBe('events,type=smoke state="on \\"now\\"",on=true 5')
     expect(line('m', { area: undefined, device: 'd' }, { v: 2 }, 7)).toBe('m,device=d v=2 7')
   })
+  it('leaves backslashes in names as they are, and leaves out a tag value InfluxDB 1.x cannot carry', () => {
+    // influxd 1.x reads `a\\b` back with two backslashes: a backslash is not an escape of itself in names.
+    expect(line('gas', { device: 'a\\b', park: 'x\\ y' }, { v: 1 }, 1)).toBe('gas,device=a\\b,park=x\\\\ y v=1 1')
+    expect(line('gas', { device: 'ghost\\', park: 'p' }, { v: 1 }, 1)).toBe('gas,park=p v=1 1')
+    expect(line('events', { type: 's' }, { topic: 'a\\"b\\' }, 2)).toBe('events,type=s topic="a\\\\\\"b\\\\" 2')
+  })
   it('writes a reading with its HJ 212 flags', () => {
     expect(readingLine({ park: 'p', enterprise: 'e', area: undefined, device: 's', kind: 'emission', ts: 9, values: { so2: 30, o2: 8 }, flags: { so2: 'M' } }))
       .toBe('emission,device=s,enterprise=e,park=p so2=30,o2=8,so2_flag="M" 9')

@@ -102,6 +102,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     audit: new AuditLog(join(settings.dataDir, 'audit.jsonl')),
     loginLimiter: new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs }),
     series: (q) => series(influx, q),
+    maxPointsPerResponse: settings.maxPointsPerResponse,
     health: () => health(),
     metricsText: async () => prometheusText(await health()),
     deviceQuality: (id) => ({ flags: safety.rules.qualityOf(id), late: safety.rules.lateOf(id) }),

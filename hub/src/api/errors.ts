@@ -11,6 +11,12 @@ export class HttpError extends Error {
   }
 }
 
+/** An error whose `code` is part of the contract and goes into the reply (docs/contract.md). */
+export class CodedError extends HttpError {}
+
+/** A series reply past HUB_MAX_POINTS_PER_RESPONSE (series-bounds.ts). */
+export const TOO_MANY_POINTS = 'TOO_MANY_POINTS'
+
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
@@ -25,7 +31,7 @@ export const unavailable = (m: string): HttpError => new HttpError(503, m, 'UNAV
 
 export const ErrorSchema = {
   type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' }, code: { type: 'string' } },
   required: ['statusCode', 'error', 'message'],
 } as const
 
@@ -36,7 +42,7 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (status < 400 || status > 599) status = 500
     const message = status >= 500 ? 'internal error; see the hub log' : err.message
     if (status >= 500) req.log.error({ err }, 'request failed')
-    void reply.status(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message })
+    void reply.status(status).send({ statusCode: status, error: STATUS_TEXT[status] ?? 'Error', message, ...(err instanceof CodedError ? { code: err.code } : {}) })
   })
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send({ statusCode: 404, error: 'Not Found', message: `no route ${req.method} ${req.url.split('?')[0]}` })

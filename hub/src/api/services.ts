@@ -30,6 +30,8 @@ export interface ApiServices {
   /** Sign-in limiting (login-limiter.ts); one with the defaults when absent. */
   loginLimiter?: LoginLimiter
   series(q: SeriesQuery): Promise<[number, number | null][]>
+  /** HUB_MAX_POINTS_PER_RESPONSE (series-bounds.ts); 20,000 when absent. */
+  maxPointsPerResponse?: number
   health(): Promise<HealthReport>
   metricsText(): Promise<string>
   /** The rules' view of a device's data: metrics whose latest live flag is a fault or out of service, and its late readings (history). */

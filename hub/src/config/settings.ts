@@ -44,6 +44,8 @@ export interface Settings {
   clientInflightBytes: number
   /** How far V8's old generation may grow past what survived a full collection (percent). */
   heapGrowingPercent: number
+  /** Most points one series reply may hold (buckets × series); past it a fine `every` is refused with 400. */
+  maxPointsPerResponse: number
   /** Peers whose X-Forwarded-For is believed (addresses or CIDRs); none: the TCP peer is the client. */
   trustedProxies: string[]
   /** Sign-in limiting (api/login-limiter.ts, docs/security.md). */
@@ -157,6 +159,7 @@ export function loadSettings(env: Env = process.env): Settings {
       eventBurst: int(env, 'HUB_LIVE_EVENT_BURST', 20, 1, 100_000),
       floodDisconnectAfter: int(env, 'HUB_LIVE_FLOOD_DISCONNECT', 50, 1, 1_000_000),
     },
+    maxPointsPerResponse: int(env, 'HUB_MAX_POINTS_PER_RESPONSE', 20_000, 100, 1_000_000),
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }

@@ -15,9 +15,20 @@ const HEADER = [
   '综合能耗 Total energy (tce)', '数据缺口 Data gap', '计数器重置 Counter resets',
 ]
 
+/**
+ * A text cell a spreadsheet would read as a formula (OWASP, CSV Injection: a cell starting with
+ * `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading single quote, so Excel and
+ * LibreOffice show it as text and never evaluate it (`=HYPERLINK(...)`, `@SUM(...)`, DDE).
+ * Only text: a number is written by the hub, so a negative value stays a number (`-3.5`).
+ */
+export function neutraliseText(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
+}
+
+/** One RFC 4180 field: numbers as they are, text neutralised and quoted when it holds a quote, comma or line break. */
 export function csvField(v: string | number | null | undefined): string {
   if (v === null || v === undefined) return ''
-  const s = String(v)
+  const s = typeof v === 'number' ? String(v) : neutraliseText(v)
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
@@ -37,15 +48,21 @@ function line(time: string, park: string, enterprise: string, enterpriseId: stri
   ].map(csvField).join(',')
 }
 
-export function consumptionCsv(t: ConsumptionTable, names: CsvNames): string {
-  const lines = [HEADER.map(csvField).join(',')]
+/** The report's lines one at a time (the BOM and header first, each ending in CRLF), for a reply streamed row by row. */
+export function* consumptionCsvLines(t: ConsumptionTable, names: CsvNames): Generator<string> {
+  yield BOM + HEADER.map(csvField).join(',') + '\r\n'
   for (let i = 0; i < t.rows.length; i++) {
     for (const e of t.enterprises) {
       const r = e.rows[i]
-      if (r) lines.push(line(r.label, names.park(e.park), names.enterprise(e.enterprise), e.enterprise, r))
+      if (r) yield line(r.label, names.park(e.park), names.enterprise(e.enterprise), e.enterprise, r) + '\r\n'
     }
   }
-  for (const e of t.enterprises) lines.push(line('合计 Total', names.park(e.park), names.enterprise(e.enterprise), e.enterprise, e.total))
-  lines.push(line(names.totalLabel, '', '', '', t.total))
-  return BOM + lines.join('\r\n') + '\r\n'
+  for (const e of t.enterprises) yield line('合计 Total', names.park(e.park), names.enterprise(e.enterprise), e.enterprise, e.total) + '\r\n'
+  yield line(names.totalLabel, '', '', '', t.total) + '\r\n'
+}
+
+export function consumptionCsv(t: ConsumptionTable, names: CsvNames): string {
+  let text = ''
+  for (const l of consumptionCsvLines(t, names)) text += l
+  return text
 }

@@ -15,7 +15,7 @@ import type { EnergySettingsResolved } from './settings.js'
 import { tariffOf } from './settings.js'
 import { planSources, PLAN_DEFAULTS, type PlanOptions, type Segment } from './sources.js'
 import { suggest, type Suggestion } from './suggestions.js'
-import { consumptionCsv } from './csv.js'
+import { consumptionCsvLines } from './csv.js'
 
 const DAY = 86_400_000
 
@@ -177,16 +177,16 @@ export class EnergyService {
     return { from, to, suggestions: out, excluded: excludedOf(hourly.excluded.intervals + excludedWindows) }
   }
 
-  /** CSV report: each period × enterprise of a park (or the zone). */
-  async csv(park: string | undefined, from: number, to: number, every: Every, now: number): Promise<{ table: TableResult; text: string }> {
+  /** CSV report: each period × enterprise of a park (or the zone), as lines to stream (never one string of the whole report). */
+  async csv(park: string | undefined, from: number, to: number, every: Every, now: number): Promise<{ table: TableResult; lines: Iterable<string> }> {
     const table = await this.table({ park }, from, to, every, now)
     const s = this.d.settings
-    const text = consumptionCsv(table, {
+    const lines = consumptionCsvLines(table, {
       park: (id) => s.parks.get(id)?.name ?? id,
       enterprise: (id) => s.enterprises.get(id)?.name ?? id,
       totalLabel: park ? `园区合计 Park total` : `全区合计 Zone total`,
     })
-    return { table, text }
+    return { table, lines }
   }
 
   /** This day's and month's use (kgce) per enterprise and park, and each meter's last counter readings: the budget monitor's start. */

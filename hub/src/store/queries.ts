@@ -13,15 +13,19 @@ export interface SeriesQuery {
   from: number
   to: number
   every: string | undefined
+  /** Most rows InfluxDB may return (the points cap, series-bounds.ts); MAX_RAW_POINTS when absent. */
+  limit?: number | undefined
 }
 
 export async function series(influx: InfluxDB, q: SeriesQuery): Promise<[number, number | null][]> {
   const field = escape.quoted(q.metric)
   const where = `"device" = ${escape.stringLit(q.device)} AND time >= ${q.from}ms AND time <= ${q.to}ms`
   const m = escape.quoted(q.measurement)
+  const limit = Math.max(1, Math.floor(q.limit ?? MAX_RAW_POINTS))
+  // LIMIT on buckets too: the route has already checked buckets × series against the cap, this holds it in InfluxDB as well.
   const sql = q.every
-    ? `SELECT mean(${field}) AS v FROM ${m} WHERE ${where} GROUP BY time(${q.every}) fill(null)`
-    : `SELECT ${field} AS v FROM ${m} WHERE ${where} ORDER BY time ASC LIMIT ${MAX_RAW_POINTS}`
+    ? `SELECT mean(${field}) AS v FROM ${m} WHERE ${where} GROUP BY time(${q.every}) fill(null) LIMIT ${limit}`
+    : `SELECT ${field} AS v FROM ${m} WHERE ${where} ORDER BY time ASC LIMIT ${limit}`
   const rows = await influx.query<{ time: Date; v: number | null }>(sql, { precision: 'ms' })
   const out: [number, number | null][] = []
   for (const r of rows) if (!(q.every === undefined && r.v === null)) out.push([r.time.getTime(), r.v])

@@ -6,6 +6,7 @@ import { ALARM_CLASSES, type AlarmClass } from '../../model/alarm-class.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import { OPERATOR_ROLES } from '../auth.js'
+import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
 /** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
 export interface AlarmServices {
@@ -23,6 +24,7 @@ const ListQuery = Type.Object({
   class: Type.Optional(Type.Enum([...ALARM_CLASSES])),
   from: Type.Optional(Type.String({ maxLength: 40 })),
   to: Type.Optional(Type.String({ maxLength: 40 })),
+  ...PagingQuery,
 }, { additionalProperties: false })
 const ActionBody = Type.Object({
   note: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -61,9 +63,9 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
 export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
-    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; class?: AlarmClass; from?: string; to?: string } }>('/api/v1/alarms', {
+    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; class?: AlarmClass; from?: string; to?: string; limit?: number; cursor?: string } }>('/api/v1/alarms', {
       onRequest: app.signedIn,
-      schema: { tags: ['alarms'], summary: 'Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy', security: sec, querystring: ListQuery },
+      schema: { tags: ['alarms'], summary: `Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy. Paged: limit ${PAGE_SIZES.alarms.default} by default, at most ${PAGE_SIZES.alarms.max}; next is the following page's cursor, total the matching alarms`, security: sec, querystring: ListQuery },
     }, async (req) => {
       const q = req.query
       const alarms = services.alarms.list({
@@ -71,7 +73,8 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         from: q.from !== undefined ? parseTime(q.from, 'from') : undefined,
         to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
       })
-      return { alarms }
+      const page = pageOf(alarms, q, PAGE_SIZES.alarms)
+      return { alarms: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 
     app.get<{ Querystring: { window?: string } }>('/api/v1/alarms/kpi', {

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { ApiServices } from '../services.js'
 import { ErrorSchema, HttpError, unauthorized } from '../errors.js'
 import { LoginLimiter } from '../login-limiter.js'
+import { clampLimit, PAGE_SIZES, PagingQuery } from '../paging.js'
 
 const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
 const LoginReply = Type.Object({ token: Type.String(), user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()) }) })
@@ -36,11 +37,17 @@ export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
-  app.get<{ Querystring: { user?: string; action?: string; from?: number; to?: number; limit?: number } }>('/api/v1/audit', {
+  app.get<{ Querystring: { user?: string; action?: string; from?: number; to?: number; limit?: number; cursor?: string } }>('/api/v1/audit', {
     onRequest: app.requireRole(),
     schema: {
-      tags: ['auth'], summary: 'Audit log of operator actions and sign-ins, newest first (admin)', security: [{ bearer: [] }],
-      querystring: Type.Object({ user: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), from: Type.Optional(Type.Integer()), to: Type.Optional(Type.Integer()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })) }, { additionalProperties: false }),
+      tags: ['auth'], summary: `Audit log of operator actions and sign-ins, newest first (admin). Paged: limit ${PAGE_SIZES.audit.default} by default, at most ${PAGE_SIZES.audit.max}; next is the following page's cursor`, security: [{ bearer: [] }],
+      querystring: Type.Object({ user: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), from: Type.Optional(Type.Integer()), to: Type.Optional(Type.Integer()), ...PagingQuery }, { additionalProperties: false }),
     },
-  }, async (req) => ({ entries: services.audit.query(req.query) }))
+  }, async (req) => {
+    // Paged over the log's newest entries in memory (at most 20,000): one past the page tells whether there is a next.
+    const limit = clampLimit(req.query.limit, PAGE_SIZES.audit)
+    const offset = req.query.cursor !== undefined ? Number(req.query.cursor) : 0
+    const found = services.audit.query({ ...req.query, limit: offset + limit + 1 })
+    return { entries: found.slice(offset, offset + limit), next: found.length > offset + limit ? String(offset + limit) : null, limit }
+  })
 }

@@ -7,7 +7,9 @@ import { SETPOINT_EXCEEDS_STANDARD } from '../setpoint-audit.js'
 import { RegistryError, type RegisteredDevice } from '../../registry/device-registry.js'
 import { EVERY_PATTERN } from '../../store/queries.js'
 import type { ApiServices } from '../services.js'
-import { badRequest, conflict, ErrorSchema, notFound } from '../errors.js'
+import { badRequest, CodedError, conflict, ErrorSchema, notFound, TOO_MANY_POINTS } from '../errors.js'
+import { planSeries } from '../../store/series-bounds.js'
+import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import { parseTime } from '../time.js'
 
 const DeviceView = Type.Object({ ...Device.properties, online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]) })
@@ -24,6 +26,7 @@ const ListQuery = Type.Object({
   park: Type.Optional(Type.String({ maxLength: 64 })),
   enterprise: Type.Optional(Type.String({ maxLength: 64 })),
   kind: Type.Optional(Type.String({ maxLength: 16 })),
+  ...PagingQuery,
 }, { additionalProperties: false })
 const SeriesQuery = Type.Object({
   metric: Type.String({ maxLength: 32 }),
@@ -40,18 +43,22 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   const { registry } = services
   const sec = [{ bearer: [] }]
 
-  app.get<{ Querystring: { park?: string; enterprise?: string; kind?: string } }>('/api/v1/devices', {
+  app.get<{ Querystring: { park?: string; enterprise?: string; kind?: string; limit?: number; cursor?: string } }>('/api/v1/devices', {
     onRequest: app.signedIn,
-    schema: { tags: ['devices'], summary: 'Devices with kind, place, online and last seen', security: sec, querystring: ListQuery, response: { 200: Type.Object({ devices: Type.Array(DeviceView) }) } },
+    schema: {
+      tags: ['devices'], summary: `Devices with kind, place, online and last seen; paged (limit ${PAGE_SIZES.devices.default} by default, at most ${PAGE_SIZES.devices.max}; next is the following page's cursor)`, security: sec, querystring: ListQuery,
+      response: { 200: Type.Object({ devices: Type.Array(DeviceView), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]), limit: Type.Integer() }) },
+    },
   }, async (req) => {
     const { park, enterprise, kind } = req.query
-    const devices = []
+    const matching: RegisteredDevice[] = []
     for (const r of registry.all()) {
       const d = r.device
       if ((park && d.park !== park) || (enterprise && d.enterprise !== enterprise) || (kind && d.kind !== kind)) continue
-      devices.push(view(r))
+      matching.push(r)
     }
-    return { devices }
+    const page = pageOf(matching, req.query, PAGE_SIZES.devices)
+    return { devices: page.items.map(view), total: page.total, next: page.next, limit: page.limit }
   })
 
   app.post<{ Body: Device }>('/api/v1/devices', {
@@ -120,7 +127,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   app.get<{ Params: { id: string }; Querystring: { metric: string; from?: string; to?: string; every?: string } }>('/api/v1/devices/:id/series', {
     onRequest: app.signedIn,
     schema: {
-      tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets', security: sec, params: IdParams, querystring: SeriesQuery,
+      tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets. At most HUB_MAX_POINTS_PER_RESPONSE points: without `every` the hub chooses one for a long range; a finer `every` past the cap is refused (400, code TOO_MANY_POINTS)', security: sec, params: IdParams, querystring: SeriesQuery,
       response: { 200: Type.Object({ device: Type.String(), metric: Type.String(), from: Type.Number(), to: Type.Number(), every: Type.Union([Type.String(), Type.Null()]), points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))) }), 400: ErrorSchema, 404: ErrorSchema },
     },
   }, async (req) => {
@@ -132,7 +139,10 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     const to = req.query.to !== undefined ? parseTime(req.query.to, 'to') : now
     const from = req.query.from !== undefined ? parseTime(req.query.from, 'from') : to - 3600_000
     if (from > to) throw badRequest('from is after to')
-    const points = await services.series({ measurement: r.device.kind, device: r.device.id, metric, from, to, every })
-    return { device: r.device.id, metric, from, to, every: every ?? null, points }
+    const cap = services.maxPointsPerResponse ?? 20_000
+    const plan = planSeries({ from, to, every }, cap)
+    if (!plan.ok) throw new CodedError(400, `every=${every} over this range asks for ${plan.points} points, past the hub's cap of ${cap} points per response (HUB_MAX_POINTS_PER_RESPONSE); use every=${plan.suggested} or a shorter range`, TOO_MANY_POINTS)
+    const points = await services.series({ measurement: r.device.kind, device: r.device.id, metric, from, to, every: plan.every, limit: plan.rawLimit })
+    return { device: r.device.id, metric, from, to, every: plan.every ?? null, points }
   })
 }

@@ -6,6 +6,7 @@ import type { Every, MeterMeta } from '../../energy/consumption.js'
 import type { Coefficients, ElectricityBasis } from '../../energy/coefficients.js'
 import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
 import { parseTime } from '../time.js'
+import { Readable } from 'node:stream'
 
 /**
  * Energy (docs/energy.md): consumption from meter counters in native units and standard coal
@@ -188,10 +189,11 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       const every = req.query.every ?? '1d'
       checkScope({ park: req.query.park })
       const r = range(req.query, every, DEFAULT_RANGE[every])
-      const { table, text } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeError)
+      const { table, lines } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeError)
       const day = (t: number): string => s.energy.dayKey(t)
       const name = `energy-${req.query.park ?? 'zone'}-${day(table.from)}-${day(table.to - 1)}-${every}.csv`
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(text)
+      // Streamed row by row: the reply is never one string of the whole report.
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(Readable.from(lines, { objectMode: false }))
     })
   }
 }

@@ -4,6 +4,7 @@ import { CONFIRMING_ROLES, isIncidentError, type IncidentManager } from '../../r
 import { ErrorSchema, HttpError } from '../errors.js'
 import { OPERATOR_ROLES } from '../auth.js'
 import type { Incident } from '../../model/incident.js'
+import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
 /** Emergency response (CONTRACT.md): incidents, their checklists, device commands, closing with a summary. */
 export interface IncidentServices {
@@ -44,10 +45,13 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       }
     }
 
-    app.get<{ Querystring: { state?: 'open' | 'closed' | 'all'; park?: string } }>('/api/v1/incidents', {
+    app.get<{ Querystring: { state?: 'open' | 'closed' | 'all'; park?: string; limit?: number; cursor?: string } }>('/api/v1/incidents', {
       onRequest: app.signedIn,
-      schema: { tags: ['incidents'], summary: 'Incidents (default: open ones first, then the rest)', security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })) }, { additionalProperties: false }) },
-    }, async (req) => ({ incidents: s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park }) }))
+      schema: { tags: ['incidents'], summary: `Incidents (default: open ones first, then the rest). Paged: limit ${PAGE_SIZES.incidents.default} by default, at most ${PAGE_SIZES.incidents.max}; next is the following page's cursor`, security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })), ...PagingQuery }, { additionalProperties: false }) },
+    }, async (req) => {
+      const page = pageOf(s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park }), req.query, PAGE_SIZES.incidents)
+      return { incidents: page.items, total: page.total, next: page.next, limit: page.limit }
+    })
 
     app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', {
       onRequest: app.signedIn,

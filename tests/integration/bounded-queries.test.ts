@@ -138,3 +138,26 @@ describe('bounded replies through a real hub', () => {
     console.log(`CSV row: ${ours[0]}`)
   })
 })
+
+describe('the managed influxd refuses a SELECT past its max-select-buckets', () => {
+  let t: TestHub
+  beforeAll(async () => {
+    t = await startTestHub({ managedInflux: true })
+  })
+  afterAll(async () => t?.stop())
+
+  it('13 days at 1 s (1,123,201 buckets) is an error from InfluxDB, not a million rows', async () => {
+    const url = t.hub.addresses.influxUrl
+    const db = t.hub.settings.influx.db
+    const now = Date.now()
+    const from = now - 13 * DAY
+    const w = await fetch(`${url}/write?db=${db}`, { method: 'POST', body: `gas,device=x lel=1 ${(from + 1000) * 1e6}\ngas,device=x lel=2 ${(now - 1000) * 1e6}` })
+    expect(w.status).toBe(204)
+    const q = `SELECT mean("lel") FROM "gas" WHERE time >= ${from}ms AND time <= ${now}ms GROUP BY time(1s) fill(null)`
+    const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, epoch: 'ms' })}`)
+    const text = await res.text()
+    console.log(`influxd, 13 days at 1 s: HTTP ${res.status}, ${text.length} bytes: ${text.slice(0, 160)}`)
+    expect(text).toMatch(/max-select-buckets limit exceeded/)
+    expect(text.length).toBeLessThan(10_000)
+  })
+})

@@ -336,6 +336,19 @@ async function download(path: string, query: Query, fallbackName: string): Promi
 }
 
 const enc = encodeURIComponent
+
+/** A paged list (docs/contract.md): follows `next` up to `maxPages` pages, so a long list arrives whole but never unbounded. */
+async function allPages<K extends string, T>(path: string, key: K, query: Query, maxPages = 20): Promise<Record<K, T[]>> {
+  const items: T[] = []
+  let cursor: string | null | undefined
+  for (let i = 0; i < maxPages; i++) {
+    const page = await request<Record<K, T[]> & { next?: string | null }>('GET', path, { query: { ...query, ...(cursor ? { cursor } : {}) } })
+    items.push(...page[key])
+    cursor = page.next
+    if (!cursor) break
+  }
+  return { [key]: items } as Record<K, T[]>
+}
 type EnergyScope = { park?: string | undefined; enterprise?: string | undefined }
 type Range = { from?: number | undefined; to?: number | undefined }
 
@@ -344,22 +357,20 @@ export const api = {
     request<{ token: string; user: User }>('POST', '/auth/login', { body: { username, password }, auth: false }),
   zone: () => request<{ zone: ZoneInfo; parks: Park[] }>('GET', '/zone'),
   devices: (q: { park?: string; enterprise?: string; kind?: string } = {}) =>
-    request<{ devices: DeviceWithState[] }>('GET', '/devices', { query: q }),
+    allPages<'devices', DeviceWithState>('/devices', 'devices', q),
   latest: (id: string) => request<LatestValues>('GET', `/devices/${enc(id)}/latest`),
   series: (id: string, q: { metric: string; from: number; to: number; every: string }) =>
     request<Series>('GET', `/devices/${enc(id)}/series`, { query: q }),
   setpoints: (id: string) => request<{ metrics: Record<string, MetricSetpointsView> }>('GET', `/devices/${enc(id)}/setpoints`),
   alarms: (q: { state?: AlarmStateQuery; park?: string; enterprise?: string; device?: string; from?: number; to?: number } = {}) =>
-    request<{ alarms: Alarm[] }>('GET', '/alarms', {
-      query: { ...q, from: q.from === undefined ? undefined : new Date(q.from).toISOString(), to: q.to === undefined ? undefined : new Date(q.to).toISOString() },
-    }),
+    allPages<'alarms', Alarm>('/alarms', 'alarms', { ...q, from: q.from === undefined ? undefined : new Date(q.from).toISOString(), to: q.to === undefined ? undefined : new Date(q.to).toISOString() }, 5),
   alarm: (id: string) => request<Alarm>('GET', `/alarms/${enc(id)}`),
   alarmAction: (id: string, action: AlarmActionName, body: AlarmActionBody = {}) =>
     request<Alarm>('POST', `/alarms/${enc(id)}/${action}`, { body }),
   /** Alarm KPIs; the shape is normalised by kpi.ts. */
   kpi: (window: string) => request<unknown>('GET', '/alarms/kpi', { query: { window } }),
   risk: () => request<{ parks: ParkRisk[] }>('GET', '/risk'),
-  incidents: () => request<{ incidents: Incident[] }>('GET', '/incidents'),
+  incidents: () => allPages<'incidents', Incident>('/incidents', 'incidents', {}, 5),
   openIncident: (body: NewIncident) => request<Incident>('POST', '/incidents', { body }),
   completeStep: (id: string, stepId: string, note?: string) =>
     request<Incident>('POST', `/incidents/${enc(id)}/steps/${enc(stepId)}`, { body: { done: true, note } }),

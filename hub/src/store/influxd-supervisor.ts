@@ -144,6 +144,9 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The managed influxd's query limits (InfluxDB 1.x [coordinator]); docs/operations.md gives the same for an external one. */
+export const INFLUXD_QUERY_LIMITS = { maxSelectPoint: 50_000_000, maxSelectSeries: 100_000, maxSelectBuckets: 1_000_000 } as const
+
 function configText(dir: string, httpPort: number, rpcPort: number): string {
   return `# Written by the smart-park hub for its managed local InfluxDB; rewritten at every start.
 reporting-disabled = true
@@ -165,6 +168,15 @@ bind-address = "127.0.0.1:${rpcPort}"
   bind-address = "127.0.0.1:${httpPort}"
   log-enabled = false
   max-body-size = 0
+
+# A backstop behind the hub's own caps (HUB_MAX_POINTS_PER_RESPONSE, store/series-bounds.ts): a
+# SELECT past these is refused by InfluxDB instead of filling its memory or the hub's. Sized for the
+# hub's largest own queries (a week of CEMS minutes: 10,080 buckets; 28 days of 15-minute demand
+# over every meter; the last value of every device of a kind).
+[coordinator]
+  max-select-point = ${INFLUXD_QUERY_LIMITS.maxSelectPoint}
+  max-select-series = ${INFLUXD_QUERY_LIMITS.maxSelectSeries}
+  max-select-buckets = ${INFLUXD_QUERY_LIMITS.maxSelectBuckets}
 
 [monitor]
   store-enabled = false

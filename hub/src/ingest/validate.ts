@@ -74,7 +74,7 @@ export function checkTelemetry(obj: unknown, device: Device, place: Place, now: 
   for (const metric in raw) {
     if (!Object.prototype.hasOwnProperty.call(raw, metric)) continue
     // A gas detector declaring ppm (device.units) is converted to mg/m³ at 20 °C before anything judges it (GBZ 2.1: × M / 24.04).
-    const v = device.kind === 'gas' && device.units?.[metric] !== undefined && typeof raw[metric] === 'number' ? toCanonical(metric, device.units[metric], raw[metric]) : raw[metric]
+    const v = device.kind === 'gas' && device.units !== undefined && Object.hasOwn(device.units, metric) && typeof raw[metric] === 'number' ? toCanonical(metric, device.units[metric]!, raw[metric]) : raw[metric]
     const bad = checkValue(device, metric, v)
     if (bad) {
       dropped = withDrop(dropped, bad)

@@ -2,7 +2,15 @@ import { Type, type Static } from 'typebox'
 import { DATA_FLAGS, DEVICE_KINDS } from './vocabulary.js'
 import { EMISSION_STANDARD_IDS } from '../emissions/standards.js'
 
-const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$' })
+/**
+ * Names of Object.prototype's own properties (`constructor`, `toString`, `valueOf`, …): refused
+ * as ids and metric names, so no key that comes from outside can reach a built-in property
+ * of a plain object (those starting with `_`, such as `__proto__`, the pattern refuses anyway).
+ * The hub keys its state by Maps and null-prototype objects too; this is the second fence.
+ */
+export const RESERVED_NAMES: readonly string[] = Object.getOwnPropertyNames(Object.prototype).filter((n) => /^[A-Za-z0-9]/.test(n))
+const NOT_RESERVED = `(?!(?:${RESERVED_NAMES.join('|')})$)`
+const Id = Type.String({ pattern: `^${NOT_RESERVED}[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$` })
 export const IdSchema = Id
 
 export const Position = Type.Object({ x: Type.Number(), y: Type.Number() }, { additionalProperties: false })
@@ -53,7 +61,7 @@ export const Device = Type.Object(
     area: Type.Optional(Id),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     nameEn: Type.Optional(Type.String({ maxLength: 200 })),
-    metrics: Type.Array(Type.String(), { maxItems: 16 }),
+    metrics: Type.Array(Id, { maxItems: 16 }),
     position: Position,
     interval: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }),
     setpoints: Type.Optional(Setpoints),

@@ -226,7 +226,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536 })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
 
   const loopDelay = eventLoopDelay()
   let influxReachable = true
@@ -238,7 +238,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSec: Math.round((clock() - started) / 1000),
-      broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort },
+      broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort, sessions: broker.sessionStats() },
       influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
       ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },

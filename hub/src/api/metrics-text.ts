@@ -12,6 +12,13 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   }
   metric('smartpark_uptime_seconds', 'Seconds since the hub started', 'gauge', [[undefined, h.uptimeSec]])
   metric('smartpark_mqtt_clients', 'Connected MQTT clients', 'gauge', [[undefined, h.broker.clients]])
+  const sessions = h.broker.sessions
+  if (sessions) {
+    metric('smartpark_mqtt_stored_sessions', 'Stored (persistent) MQTT sessions', 'gauge', [[undefined, sessions.storedSessions]])
+    metric('smartpark_mqtt_qos2_inflight', 'QoS 2 publishes received and awaiting PUBREL', 'gauge', [[undefined, sessions.qos2InFlight]])
+    metric('smartpark_mqtt_queued_messages', 'Messages queued for stored sessions', 'gauge', [[undefined, sessions.queued]])
+    metric('smartpark_mqtt_sessions_refused_total', 'MQTT connections, sessions and messages refused or dropped at a session rule or cap, by reason', 'counter', Object.entries(sessions.refused).map(([reason, n]) => [{ reason }, n]))
+  }
   metric('smartpark_ingest_messages_total', 'MQTT messages handed to ingest', 'counter', [[undefined, h.ingest.messages]])
   metric('smartpark_ingest_accepted_total', 'Readings and events accepted', 'counter', [[undefined, h.ingest.accepted]])
   metric('smartpark_ingest_rejected_total', 'Rejected inputs by reason', 'counter', Object.entries(h.ingest.rejectsByReason).map(([reason, n]) => [{ reason }, n]))

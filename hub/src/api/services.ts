@@ -11,7 +11,7 @@ import type { LoginLimiter } from './login-limiter.js'
 export interface HealthReport {
   status: 'ok' | 'degraded'
   uptimeSec: number
-  broker: { clients: number; mqttPort: number | undefined }
+  broker: { clients: number; mqttPort: number | undefined; sessions?: { storedSessions: number; qos2InFlight: number; queued: number; refused: Record<string, number> } }
   influx: { url: string; managed: boolean; reachable: boolean; restarts: number; writeErrors: number; lastError: string }
   ingest: { messages: number; accepted: number; rejected: number; rejectsByReason: Record<string, number> }
   /** heldBack: writes to InfluxDB slowed while ingest is saturated; the journal holds the rest. */

@@ -13,6 +13,8 @@ import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection } from './packet-size-guard.js'
 import { fastPublishFor } from './publish-fast-path.js'
+import { BrokerSessions } from './sessions.js'
+import { DEFAULT_SESSION_LIMITS, type SessionLimits, type SessionStats } from './session-book.js'
 
 /** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
 type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
@@ -33,6 +35,8 @@ export interface BrokerOptions {
   maxPacketBytes?: number
   /** Bytes of a connection handed to the broker at a time: bounds each client's publishes in flight. */
   clientSliceBytes?: number
+  /** Caps on stored sessions, QoS 2 in flight and queued messages (session-book.ts). */
+  sessionLimits?: SessionLimits
 }
 
 export interface Broker {
@@ -45,20 +49,29 @@ export interface Broker {
   publish(topic: string, payload: string | Buffer, qos?: 0 | 1, retain?: boolean): Promise<void>
   close(): Promise<void>
   stats(): { clients: number; tcpPort: number | undefined }
+  /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused (health, /metrics). */
+  sessionStats(): SessionStats
 }
 
 export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const logFn = (msg: string, data: object): void => o.log.warn(data, msg)
+  const sessions = new BrokerSessions(o.registry, o.sessionLimits ?? DEFAULT_SESSION_LIMITS, logFn)
+  const authorizePublish = makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0)
   const aedes = await Aedes.createBroker({
-    authenticate: makeAuthenticate(o.registry, logFn),
-    authorizePublish: makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0),
+    persistence: sessions.persistence as never,
+    authenticate: makeAuthenticate(o.registry, sessions, logFn),
+    // A QoS 2 publish past the device's cap is refused before ingest sees it (bounded-persistence.ts holds the cap).
+    authorizePublish: (client, packet, done) => (packet.qos === 2 && client && !sessions.mayTakeQos2(client, packet) ? done(new Error('QoS 2 publishes awaiting PUBREL over the cap')) : authorizePublish(client, packet, done)),
     authorizeSubscribe: makeAuthorizeSubscribe(o.registry, logFn),
+    authorizeForward: sessions.forward as never,
     // Longer client ids than MQTT 3.1's 23 (device ids are up to 64 characters).
     maxClientsIdLength: 128,
     maxTopicLevels: MAX_TOPIC_LEVELS,
+    maxInflightInbound: (o.sessionLimits ?? DEFAULT_SESSION_LIMITS).qos2PerDevice,
     drainTimeout: 30_000,
     heartbeatInterval: 60_000,
   })
+  sessions.attach(aedes)
   // A device's telemetry and events reach this only after authorizePublish handed them to
   // ingest, and no MQTT client may subscribe to them (authorize-subscribe.ts: `cmd` topics
   // only): the fan-out (a copy of the packet, a topic match against every subscription, the
@@ -171,6 +184,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     },
     stats() {
       return { clients: aedes.connectedClients, tcpPort }
+    },
+    sessionStats() {
+      return sessions.stats()
     },
   }
 }

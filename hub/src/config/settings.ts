@@ -42,6 +42,8 @@ export interface Settings {
   clientMaxRate: number
   /** Bytes of one connection handed to the broker at a time (bounds its publishes in flight). */
   clientInflightBytes: number
+  /** Broker session caps (broker/session-book.ts, docs/security.md): QoS 2 awaiting PUBREL, stored sessions, queued messages; per device or session, and in all. */
+  mqttSessions: { qos2PerDevice: number; qos2Total: number; sessionsPerDevice: number; sessionsTotal: number; queuePerSession: number; queueTotal: number }
   /** How far V8's old generation may grow past what survived a full collection (percent). */
   heapGrowingPercent: number
   /** Most points one series reply may hold (buckets × series); past it a fine `every` is refused with 400. */
@@ -144,6 +146,14 @@ export function loadSettings(env: Env = process.env): Settings {
     liveWindowSec: int(env, 'HUB_LIVE_WINDOW_SEC', 600, 10, 7 * 86400),
     clientMaxRate: int(env, 'HUB_CLIENT_MAX_RATE', 5000, 0, 1_000_000),
     clientInflightBytes: int(env, 'HUB_CLIENT_INFLIGHT_BYTES', 16 * 1024, 1024, 16 * 1024 * 1024),
+    mqttSessions: {
+      qos2PerDevice: int(env, 'HUB_MQTT_QOS2_INFLIGHT_PER_DEVICE', 100, 1, 65_535),
+      qos2Total: int(env, 'HUB_MQTT_QOS2_INFLIGHT_TOTAL', 10_000, 1, 10_000_000),
+      sessionsPerDevice: int(env, 'HUB_MQTT_SESSIONS_PER_DEVICE', 4, 1, 1000),
+      sessionsTotal: int(env, 'HUB_MQTT_SESSIONS_TOTAL', 20_000, 1, 10_000_000),
+      queuePerSession: int(env, 'HUB_MQTT_QUEUE_PER_SESSION', 100, 1, 100_000),
+      queueTotal: int(env, 'HUB_MQTT_QUEUE_TOTAL', 100_000, 1, 100_000_000),
+    },
     heapGrowingPercent: int(env, 'HUB_HEAP_GROWING_PERCENT', 50, 10, 400),
     trustedProxies: cidrList(env, 'HUB_TRUSTED_PROXIES'),
     login: {

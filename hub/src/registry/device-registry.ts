@@ -23,6 +23,8 @@ export interface RegisteredDevice {
 }
 
 export type RegistryListener = (event: { type: 'added' | 'removed'; device: Device }) => void
+/** A device's credentials no longer hold: it was retired, or its secret was replaced. */
+export type RevocationListener = (deviceId: string) => void
 
 export class RegistryError extends Error {
   constructor(readonly code: 'exists' | 'not_found' | 'invalid', message: string) {
@@ -40,6 +42,7 @@ export class DeviceRegistry {
   private readonly gateways = new Map<string, Gateway>()
   private readonly byGateway = new Map<string, Set<string>>()
   private readonly listeners: RegistryListener[] = []
+  private readonly revocationListeners: RevocationListener[] = []
   private saved: RegistryFile = { version: 1, devices: [], retired: [] }
   private changes = 0
 
@@ -72,6 +75,11 @@ export class DeviceRegistry {
 
   onChange(listener: RegistryListener): void {
     this.listeners.push(listener)
+  }
+
+  /** Told when a device is retired or its secret replaced (the broker ends its sessions). */
+  onRevoked(listener: RevocationListener): void {
+    this.revocationListeners.push(listener)
   }
 
   /** Constant-time check of a device's or gateway's secret. */
@@ -111,10 +119,28 @@ export class DeviceRegistry {
     if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
     this.drop(id)
     this.saved.devices = this.saved.devices.filter((r) => r.device.id !== id)
-    if (rec.source === 'zone' && !this.saved.retired.includes(id)) this.saved.retired.push(id)
+    // A zone device stays retired across restarts (also one whose secret was replaced, saved as a run-time entry).
+    const inZone = rec.source === 'zone' || this.zone.devices.some((d) => d.id === id)
+    if (inZone && !this.saved.retired.includes(id)) this.saved.retired.push(id)
     await this.store.save(this.saved)
     this.emit({ type: 'removed', device: rec.device })
+    for (const l of this.revocationListeners) l(id)
     return rec.device
+  }
+
+  /** Replace a device's secret; returns the new one, shown once. The old one stops working at once. */
+  async replaceSecret(id: string): Promise<{ device: Device; secret: string }> {
+    const rec = this.devices.get(id)
+    if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
+    const secret = generateSecret()
+    const secretHash = hashSecret(secret)
+    rec.secretHash = secretHash
+    const saved = this.saved.devices.find((r) => r.device.id === id)
+    if (saved) saved.secretHash = secretHash
+    else this.saved.devices.push({ device: rec.device, secretHash })
+    await this.store.save(this.saved)
+    for (const l of this.revocationListeners) l(id)
+    return { device: rec.device, secret }
   }
 
   /** Mark a device heard from at `ts` (a reading or event arrived). Returns true when it came back online. */

@@ -106,6 +106,23 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     }
   })
 
+  app.post<{ Params: { id: string } }>('/api/v1/devices/:id/secret', {
+    onRequest: app.requireRole(),
+    schema: {
+      tags: ['devices'], summary: 'Replace a device\'s secret; the new one is returned once, the old one and its MQTT sessions end at once', security: sec, params: IdParams,
+      response: { 200: Type.Object({ device: Device, secret: Type.String() }), 404: ErrorSchema },
+    },
+  }, async (req) => {
+    try {
+      const replaced = await registry.replaceSecret(req.params.id)
+      req.log.info({ device: replaced.device.id, by: req.user.name }, 'device secret replaced')
+      return replaced
+    } catch (err) {
+      if (err instanceof RegistryError && err.code === 'not_found') throw notFound(err.message)
+      throw err
+    }
+  })
+
   app.get<{ Params: { id: string } }>('/api/v1/devices/:id/latest', {
     onRequest: app.signedIn,
     schema: {

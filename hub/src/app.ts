@@ -68,6 +68,8 @@ export interface Hub {
   readonly supervisor: InfluxdSupervisor | undefined
   readonly safety: SafetyLoop
   readonly live: LiveServer
+  /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
+  readonly users: UserDirectory
   readonly addresses: HubAddresses
   close(): Promise<void>
 }
@@ -89,6 +91,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   await registry.open()
   const users = await UserDirectory.open({
     zoneUsers: zone.users,
+    zone,
     dataDir: settings.dataDir,
     adminPassword: settings.adminPassword,
     announce: options.announceAdminPassword ?? ((p) => process.stdout.write(`\n  First start: the admin password is ${p}\n  (printed once; set HUB_ADMIN_PASSWORD to choose it)\n\n`)),
@@ -169,11 +172,17 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   })
   energyEmissions = ee
   void dbReady.then(() => ee.start(), () => undefined)
+  const enterpriseParks = new Map(zone.parks.flatMap((p) => p.enterprises.map((e) => [e.id, p.id] as const)))
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
     snapshot: (parks) => safety.snapshotFor(parks),
     parkIds: () => zone.parks.map((p) => p.id),
-  })
+    currentUser: (name) => api.currentUser(name),
+    enterprisePark: (e) => enterpriseParks.get(e),
+    deviceEnterprise: (id) => registry.get(id)?.device.enterprise,
+  }, { limits: settings.live })
+  // A user changed or removed reaches open sockets at once (live-server.ts).
+  users.onChange(() => live.usersChanged())
   safety.attachLive(live)
   const heard = (id: string, ts: number): void => {
     if (registry.touch(id, ts)) safety.deviceOnline(registry.get(id)!.device, true, ts)
@@ -264,7 +273,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, users,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
     close() {
       closing ??= (async () => {

@@ -37,13 +37,23 @@ export interface ServerToClientEvents {
   telemetry: (batch: TelemetryUpdate[]) => void
   device: (update: DeviceStateUpdate) => void
   incident: (incident: Incident) => void
+  /** The hub is about to disconnect this socket, and why. */
+  session_end: (end: { reason: SessionEndReason }) => void
 }
 
+/** Why the hub ends a socket, sent in `session_end` just before it disconnects. */
+export type SessionEndReason = 'token_expired' | 'user_removed' | 'flood'
+
 export interface ClientToServerEvents {
-  subscribe: (request: { parks: string[] }, ack?: (result: { parks: string[] }) => void) => void
+  /** Parks out of the user's scope, or unknown, are `refused` (the same for both). */
+  subscribe: (request: { parks: string[] }, ack?: (result: { parks: string[]; refused?: string[]; error?: string }) => void) => void
+  /** A fresh token for the same user, before the current one expires; the socket stays up. */
+  refresh: (request: { token: string }, ack?: (result: { ok: boolean; expiresAt?: number; error?: string }) => void) => void
 }
 
 export interface SocketData {
-  user: { name: string; roles: string[] }
+  user: { name: string; roles: string[]; scope?: { parks: string[]; enterprises: string[]; partialParks: string[] } | undefined }
   parks: string[] | undefined
+  /** When the socket's token expires (ms since the epoch). */
+  expiresAt: number
 }

@@ -178,6 +178,13 @@ export const ROLES = ['admin', 'safety', 'responder', 'energy', 'viewer'] as con
 export type Role = (typeof ROLES)[number]
 export const RoleSchema = Type.Enum([...ROLES])
 
+/** A user limited to some parks and/or enterprises sees and acts on those only; an empty scope sees nothing. */
+export const UserScope = Type.Object(
+  { parks: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 })), enterprises: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 1000 })) },
+  { additionalProperties: false },
+)
+export type UserScope = Static<typeof UserScope>
+
 export const UserEntry = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 64 }),
@@ -185,6 +192,8 @@ export const UserEntry = Type.Object(
     roles: Type.Array(RoleSchema, { minItems: 1 }),
     /** scrypt hash: `scrypt$N$r$p$salt$hash` (base64). */
     passwordHash: Type.String({ pattern: '^scrypt\\$' }),
+    /** Parks or enterprises the user is limited to (docs/security.md, "Scopes"); absent: the whole zone. */
+    scope: Type.Optional(UserScope),
   },
   { additionalProperties: false },
 )

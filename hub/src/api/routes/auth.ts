@@ -6,7 +6,12 @@ import { LoginLimiter } from '../login-limiter.js'
 import { clampLimit, PAGE_SIZES, PagingQuery } from '../paging.js'
 
 const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
-const LoginReply = Type.Object({ token: Type.String(), user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()) }) })
+/** `scope` only for a user limited to parks or enterprises (docs/contract.md). */
+const LoginReply = Type.Object({
+  token: Type.String(),
+  expiresAt: Type.Integer({ description: 'when the token expires, ms since the epoch' }),
+  user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()), scope: Type.Optional(Type.Object({ parks: Type.Array(Type.String()), enterprises: Type.Array(Type.String()) })) }),
+})
 
 export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
   const limiter = services.loginLimiter ?? new LoginLimiter()
@@ -32,7 +37,7 @@ export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
     services.audit.record({ ts: now, user: user.name, ip: req.ip, action: 'auth.login', ok: true })
     const token = app.jwt.sign({ sub: user.name, roles: user.roles })
     req.log.info({ user: user.name, ip: req.ip }, 'signed in')
-    return { token, user }
+    return { token, expiresAt: app.verifyToken(token)?.expiresAt ?? 0, user }
   })
 }
 

@@ -1,0 +1,60 @@
+import type { ParkRisk } from '../model/risk.js'
+import type { User } from '../config/users.js'
+import { notFound } from './errors.js'
+
+/**
+ * Users within their parks (docs/security.md, "Scopes"): the one place that says whether a
+ * user sees a park's or an enterprise's data. A user without a scope sees the whole zone; one
+ * limited to parks sees those parks whole; one limited to enterprises sees those enterprises'
+ * alarms, incidents, devices and data, and of their parks' risk only those enterprises.
+ *
+ * Out of scope reads as absent: lists leave it out and a single resource answers 404, as for an
+ * id that does not exist, so a scoped user cannot learn what lies beyond (OWASP ASVS 4.0 V4.2.1,
+ * insecure direct object references). Actions on it are refused the same way.
+ */
+type Viewer = Pick<User, 'scope'> | undefined
+
+/** May `user` see a resource of this park (and enterprise, when the resource has one)? */
+export function sees(user: Viewer, park: string, enterprise?: string | undefined): boolean {
+  const s = user?.scope
+  if (!s) return true
+  if (s.parks.includes(park)) return true
+  return enterprise !== undefined && s.enterprises.includes(enterprise)
+}
+
+/** Does `user` see anything of this park (the whole park, or some of its enterprises)? */
+export function seesPark(user: Viewer, park: string): boolean {
+  const s = user?.scope
+  return !s || s.parks.includes(park) || s.partialParks.includes(park)
+}
+
+/** Does `user` see all of this park? */
+export function seesWholePark(user: Viewer, park: string): boolean {
+  const s = user?.scope
+  return !s || s.parks.includes(park)
+}
+
+/** Only the items `user` sees. */
+export function visible<T extends { park: string; enterprise?: string | undefined }>(user: Viewer, items: readonly T[]): T[] {
+  return user?.scope ? items.filter((i) => sees(user, i.park, i.enterprise)) : [...items]
+}
+
+/** 404 for a resource out of the user's scope, with the message the route gives a missing one. */
+export function assertSees(user: Viewer, item: { park: string; enterprise?: string | undefined }, missingMessage: string): void {
+  if (!sees(user, item.park, item.enterprise)) throw notFound(missingMessage)
+}
+
+/** A park's risk as `user` may see it: whole, narrowed to the user's enterprises, or nothing. */
+export function riskView(user: Viewer, risk: ParkRisk): ParkRisk | undefined {
+  if (seesWholePark(user, risk.park)) return risk
+  if (!seesPark(user, risk.park)) return undefined
+  const enterprises = risk.enterprises.filter((e) => sees(user, e.park, e.enterprise))
+  const levels = enterprises.map((e) => e.level).filter((l): l is NonNullable<typeof l> => l !== null)
+  return { ...risk, enterprises, reasons: enterprises.flatMap((e) => e.reasons), level: levels.length > 0 ? (Math.min(...levels) as ParkRisk['level']) : null }
+}
+
+/** The parks a `park=` filter may name for `user`: undefined for any, else the ones in scope. */
+export function parksOf(user: Viewer): string[] | undefined {
+  const s = user?.scope
+  return s ? [...s.parks, ...s.partialParks] : undefined
+}

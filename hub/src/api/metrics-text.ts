@@ -34,6 +34,13 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   metric('smartpark_devices_online', 'Devices online', 'gauge', [[undefined, h.devices.online]])
   metric('process_resident_memory_bytes', 'Resident memory of the hub process', 'gauge', [[undefined, h.process.rssMb * 1048576]])
   metric('nodejs_heap_used_bytes', 'V8 heap in use', 'gauge', [[undefined, h.process.heapUsedMb * 1048576]])
+  const conn = h.connections
+  if (conn) {
+    metric('smartpark_connections_open', 'Connections open now, by listener (HTTP incl. WebSocket, MQTT, MQTT over TLS)', 'gauge', (['http', 'mqtt', 'mqtts'] as const).map((l) => [{ listener: l }, conn.open[l]]))
+    metric('smartpark_connections_limit', 'Connections accepted at once, all listeners (after the open-file headroom)', 'gauge', [[undefined, conn.limits.total]])
+    metric('smartpark_connections_refused_total', 'Connections refused, by reason (total_cap, address_cap, proxy_header, unknown_upgrade)', 'counter', Object.entries(conn.refused).map(([reason, n]) => [{ reason }, n]))
+    metric('smartpark_accept_errors_total', 'Connections the operating system failed to accept (EMFILE: out of descriptors)', 'counter', [[undefined, conn.acceptErrors]])
+  }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`
 }

@@ -5,6 +5,7 @@ import fastifyStatic from '@fastify/static'
 import { existsSync } from 'node:fs'
 import auth, { type AuthOptions } from './auth.js'
 import { installErrorHandler } from './errors.js'
+import { installSecurityHeaders } from './security-headers.js'
 import type { ApiServices } from './services.js'
 import { healthRoutes } from './routes/health.js'
 import { auditRoutes, authRoutes } from './routes/auth.js'
@@ -19,6 +20,8 @@ export interface ApiOptions {
   trustedProxies?: string[]
   /** Built dashboard to serve at `/` when present. */
   dashboardDir: string | undefined
+  /** HTTP timeouts (ms): whole request, headers, idle keep-alive, any idle socket. */
+  timeouts: { requestMs: number; headersMs: number; keepAliveMs: number; idleMs: number }
   /** Further route plugins (alarms, risk, incidents…) registered by the app. */
   plugins?: ((app: FastifyInstance) => Promise<void>)[]
 }
@@ -30,6 +33,11 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
       redact: { paths: ['req.headers.authorization', 'password', 'secret', 'body.password'], censor: '[redacted]' },
     },
     bodyLimit: 1024 * 1024,
+    // Slow headers, slow bodies and idle sockets are cut (Node's http server; fastify passes `http` to it).
+    requestTimeout: o.timeouts.requestMs,
+    keepAliveTimeout: o.timeouts.keepAliveMs,
+    connectionTimeout: o.timeouts.idleMs,
+    http: { headersTimeout: o.timeouts.headersMs, requestTimeout: o.timeouts.requestMs, connectionsCheckingInterval: Math.min(1000, o.timeouts.headersMs / 2) },
     trustProxy: o.trustedProxies && o.trustedProxies.length > 0 ? o.trustedProxies : false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   })
@@ -41,11 +49,7 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
     if (!user) return
     o.services.audit.record({ ts: Date.now(), user, ip: req.ip, action: `${req.method} ${req.routeOptions.url ?? req.url}`, target: req.url.split('?')[0], ok: reply.statusCode < 400, detail: String(reply.statusCode) })
   })
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('x-content-type-options', 'nosniff')
-    reply.header('x-frame-options', 'DENY')
-    reply.header('referrer-policy', 'no-referrer')
-  })
+  installSecurityHeaders(app)
   await app.register(swagger, {
     openapi: {
       info: { title: 'Smart-park hub API', version: '1', description: 'REST API of the smart-park data hub (CONTRACT.md). Sign in at /api/v1/auth/login and send `Authorization: Bearer <token>`.' },

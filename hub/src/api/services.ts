@@ -5,6 +5,7 @@ import type { UserDirectory } from '../config/users.js'
 import type { LatestCache } from '../store/latest-cache.js'
 import type { SeriesQuery } from '../store/queries.js'
 import type { AuditLog } from './audit.js'
+import type { ConnectionStats } from '../net/connection-gate.js'
 import type { LoginLimiter } from './login-limiter.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
@@ -19,6 +20,8 @@ export interface HealthReport {
   journal: { backlog: number; bytes: number; usage: number; replayed: number; slowestWriteMs: number }
   devices: { total: number; online: number }
   process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+  /** Connections open, caps in force and refusals by reason (net/connection-gate.ts). */
+  connections?: ConnectionStats
 }
 
 export interface ApiServices {

@@ -1,7 +1,7 @@
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net'
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls'
 import { readFileSync } from 'node:fs'
-import type { IncomingMessage, Server as HttpServer } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { Aedes, type PublishPacket } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
@@ -15,6 +15,8 @@ import { guardedConnection } from './packet-size-guard.js'
 import { fastPublishFor } from './publish-fast-path.js'
 import { BrokerSessions } from './sessions.js'
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, type SessionStats } from './session-book.js'
+import type { ConnectionGate } from '../net/connection-gate.js'
+import { clientAddressOf } from '../net/client-address.js'
 
 /** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
 type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
@@ -28,7 +30,8 @@ export interface BrokerOptions {
   ingest: Ingest
   log: { info(o: object, m: string): void; warn(o: object, m: string): void }
   tls?: { key: string; cert: string; ca: string | undefined; requestCert: boolean } | undefined
-  maxConnections?: number
+  /** Admits, caps and counts every MQTT connection (TCP, TLS), with HTTP's (net/connection-gate.ts). */
+  gate?: ConnectionGate
   /** Publishes a second per connection; 0: no limit. */
   clientMaxRate?: number
   /** Largest MQTT packet accepted (bytes); larger ones end the connection. */
@@ -43,8 +46,8 @@ export interface Broker {
   aedes: Aedes
   /** Listen for MQTT over TCP (and mqtts when TLS is configured). Returns the bound ports. */
   listen(host: string, port: number, tlsPort?: number): Promise<{ port: number; tlsPort: number | undefined }>
-  /** Serve MQTT over WebSocket at `/mqtt` of an HTTP server. */
-  attachWebSocket(server: HttpServer): void
+  /** Serve MQTT over WebSocket: an HTTP upgrade to `/mqtt` (net/upgrade-router.ts routes it here). */
+  webSocketUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   /** Publish from the hub (commands to devices); bypasses authorisation. */
   publish(topic: string, payload: string | Buffer, qos?: 0 | 1, retain?: boolean): Promise<void>
   close(): Promise<void>
@@ -127,9 +130,9 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     async listen(host, port, tlsPort) {
       const tcp = createTcpServer((socket) => {
         track(socket)
-        handle(guard(socket, socket.remoteAddress))
+        handle(guard(socket, clientAddressOf(socket)))
       })
-      if (o.maxConnections) tcp.maxConnections = o.maxConnections
+      o.gate?.guard(tcp, 'mqtt')
       servers.push(tcp)
       tcpPort = await listenOn(tcp, host, port)
       let boundTls: number | undefined
@@ -144,27 +147,24 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
           },
           (socket) => {
             track(socket)
-            const conn = guard(socket, socket.remoteAddress)
+            const conn = guard(socket, clientAddressOf(socket))
             // Verified by the TLS handshake against HUB_TLS_CA; authenticate() binds it to the username.
             if (o.tls?.requestCert) setCertificateName(conn, String(socket.getPeerCertificate().subject?.CN ?? ''))
             handle(conn)
           },
         )
+        o.gate?.guard(tls, 'mqtts')
         servers.push(tls)
         boundTls = await listenOn(tls, host, tlsPort)
       }
       return { port: tcpPort, tlsPort: boundTls }
     },
-    attachWebSocket(server) {
-      wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
-      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-        const path = (req.url ?? '').split('?')[0]
-        if (path !== '/mqtt') return
-        wss!.handleUpgrade(req, socket, head, (ws) => {
-          const stream = createWebSocketStream(ws)
-          track(stream)
-          handle(guard(stream, req.socket.remoteAddress), req)
-        })
+    webSocketUpgrade(req, socket, head) {
+      wss ??= new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 })
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const stream = createWebSocketStream(ws)
+        track(stream)
+        handle(guard(stream, clientAddressOf(req.socket)), req)
       })
     },
     publish(topic, payload, qos = 1, retain = false) {

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path'
 import { isIP } from 'node:net'
 import { ROOT } from '../paths.js'
+import { CidrList } from '../net/cidr.js'
 
 /**
  * Settings from the environment (CONTRACT.md, "Processes, ports, settings"), validated once
@@ -36,8 +37,23 @@ export interface Settings {
   liveWindowSec: number
   /** Largest size of the durable journal on disk. */
   journalMaxBytes: number
-  /** MQTT connections accepted at once (TCP and TLS each); more are refused at accept. */
+  /** Connections open at once, HTTP (WebSocket included) and MQTT (TCP, TLS) together; lowered to stay `fdReserve` under the process's open-file limit (net/descriptors.ts). */
   maxConnections: number
+  /** Connections open at once from one client address (0: no cap); exempt networks have none. */
+  maxConnectionsPerAddress: number
+  /** CIDRs without a per-address cap (a NAT, a reverse proxy on the same machine). */
+  connectionExemptNetworks: CidrList
+  /** CIDRs of TCP balancers that send the PROXY protocol (v1 or v2); their connections must start with it. */
+  proxyProtocolFrom: CidrList
+  /** Listeners that expect the PROXY protocol from those balancers. */
+  proxyProtocolListeners: ('http' | 'mqtt' | 'mqtts')[]
+  /** Descriptors kept free under RLIMIT_NOFILE for the journal, state logs and InfluxDB. */
+  fdReserve: number
+  /** HTTP: whole request received within (ms); headers within; idle keep-alive kept; any socket idle this long is closed. */
+  httpRequestTimeoutMs: number
+  httpHeadersTimeoutMs: number
+  httpKeepAliveTimeoutMs: number
+  httpIdleTimeoutMs: number
   /** Publishes a second per MQTT connection (0: no limit). */
   clientMaxRate: number
   /** Bytes of one connection handed to the broker at a time (bounds its publishes in flight). */
@@ -97,6 +113,21 @@ function cidrList(env: Env, name: string): string[] {
     if (family === 0 || extra !== undefined || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits))) throw new SettingsError(name, `expected IP addresses or CIDRs separated by commas, got ${JSON.stringify(x)}`)
     return x
   })
+}
+
+function cidrs(env: Env, name: string, fallback: string): CidrList {
+  try {
+    return CidrList.parse(env[name] ?? fallback)
+  } catch (err) {
+    throw new SettingsError(name, `expected comma-separated CIDRs such as 10.0.0.0/8,::1/128: ${(err as Error).message}`)
+  }
+}
+
+const LISTENERS = ['http', 'mqtt', 'mqtts'] as const
+function listeners(env: Env, name: string): ('http' | 'mqtt' | 'mqtts')[] {
+  const list = (str(env, name) ?? LISTENERS.join(',')).split(',').map((s) => s.trim()).filter((s) => s !== '')
+  for (const l of list) if (!(LISTENERS as readonly string[]).includes(l)) throw new SettingsError(name, `expected some of ${LISTENERS.join(', ')}, got ${JSON.stringify(l)}`)
+  return list as ('http' | 'mqtt' | 'mqtts')[]
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
@@ -171,6 +202,15 @@ export function loadSettings(env: Env = process.env): Settings {
     },
     maxPointsPerResponse: int(env, 'HUB_MAX_POINTS_PER_RESPONSE', 20_000, 100, 1_000_000),
     maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
+    maxConnectionsPerAddress: int(env, 'HUB_MAX_CONNECTIONS_PER_ADDRESS', 2000, 0, 1_000_000),
+    connectionExemptNetworks: cidrs(env, 'HUB_CONNECTION_EXEMPT_NETWORKS', '127.0.0.0/8,::1/128'),
+    proxyProtocolFrom: cidrs(env, 'HUB_PROXY_PROTOCOL_FROM', ''),
+    proxyProtocolListeners: listeners(env, 'HUB_PROXY_PROTOCOL_LISTENERS'),
+    fdReserve: int(env, 'HUB_FD_RESERVE', 512, 64, 1_000_000),
+    httpRequestTimeoutMs: int(env, 'HUB_HTTP_REQUEST_TIMEOUT_MS', 30_000, 1000, 3_600_000),
+    httpHeadersTimeoutMs: int(env, 'HUB_HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000),
+    httpKeepAliveTimeoutMs: int(env, 'HUB_HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, 1000, 600_000),
+    httpIdleTimeoutMs: int(env, 'HUB_HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
   }
 }

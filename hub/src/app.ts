@@ -38,6 +38,9 @@ import { incidentRoutes } from './api/routes/incidents.js'
 import { SafetyLoop } from './safety-loop.js'
 import { createEnergyEmissions, energyEmissionsRoutes, type EnergyEmissions } from './energy-emissions.js'
 import { LiveServer } from './live/live-server.js'
+import type { ConnectionGate } from './net/connection-gate.js'
+import { gateFromSettings } from './net/gate-from-settings.js'
+import { routeUpgrades } from './net/upgrade-router.js'
 
 /**
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
@@ -68,6 +71,8 @@ export interface Hub {
   readonly supervisor: InfluxdSupervisor | undefined
   readonly safety: SafetyLoop
   readonly live: LiveServer
+  /** Every connection's admission, caps and counters (net/connection-gate.ts). */
+  readonly connections: ConnectionGate
   /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
   readonly users: UserDirectory
   readonly addresses: HubAddresses
@@ -117,6 +122,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   let energyEmissions: EnergyEmissions | undefined
   const api = await createApi({
     services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, trustedProxies: settings.trustedProxies, dashboardDir: options.dashboardDir,
+    timeouts: { requestMs: settings.httpRequestTimeoutMs, headersMs: settings.httpHeadersTimeoutMs, keepAliveMs: settings.httpKeepAliveTimeoutMs, idleMs: settings.httpIdleTimeoutMs },
     plugins: [
       async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
       async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
@@ -127,6 +133,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     ],
   })
   const log = api.log
+  const connections = gateFromSettings(settings, log)
+  connections.guard(api.server, 'http')
 
   let supervisor: InfluxdSupervisor | undefined
   let influxUrl = settings.influx.url
@@ -235,7 +243,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, maxConnections: settings.maxConnections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
 
   const loopDelay = eventLoopDelay()
   let influxReachable = true
@@ -254,10 +262,15 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
+      connections: connections.stats(),
     }
   }
 
-  broker.attachWebSocket(api.server)
+  // The one place that decides what an HTTP upgrade becomes; any other path is answered 404 and closed.
+  routeUpgrades(api.server, [
+    { path: '/mqtt', handle: (req, socket, head) => broker.webSocketUpgrade(req, socket, head) },
+    { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
+  ], () => connections.countUnknownUpgrade())
   safety.attachCommands((topic, payload) => broker.publish(topic, payload, 1, false))
   safety.start()
   const watchJournal = journalWatcher(journal, safety)
@@ -273,7 +286,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, users,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
     close() {
       closing ??= (async () => {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Socket } from 'node:net'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import mqttPacket from 'mqtt-packet'
 import type { MqttClient } from 'mqtt'
 import { api, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
@@ -91,6 +93,11 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     await expect(connectAs('bs-b', 'mosq-Zx81kq0AbC', true)).rejects.toThrow(/Identifier rejected/i)
     expect(foreign.c.connected).toBe(true)
     await end(foreign.c)
+    // The README's mosquitto_pub: with the device's id, and with the id it makes up itself (clean session).
+    const pub = (args: string[]) => promisify(execFile)('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(t.hub.addresses.mqttPort), '-q', '1', '-m', '{"values":{"cl2":0.1}}', ...args], { timeout: 5000 })
+    await pub(['-i', 'bs-a', '-u', 'bs-a', '-P', secrets.get('bs-a')!, '-t', telemetryTopic('bs-a')])
+    await pub(['-u', 'bs-a', '-P', secrets.get('bs-a')!, '-t', telemetryTopic('bs-a')])
+    await expect(pub(['-i', 'bs-b', '-u', 'bs-a', '-P', secrets.get('bs-a')!, '-t', telemetryTopic('bs-a')])).rejects.toThrow()
   })
 
   it('never gives a device another device\'s commands, live or queued for its stored session', async () => {

@@ -47,8 +47,10 @@ export class BrokerSessions {
 
   /** Checked before ingest sees a QoS 2 publish: would its device's cap take it? Counted when not. */
   mayTakeQos2(client: Client, packet: { messageId?: number }): boolean {
+    // A will message (published by the broker at an unclean close) has no packet id and holds no slot.
+    if (packet.messageId === undefined) return true
     const owner = identityOf(client)?.id ?? client.id
-    if (packet.messageId !== undefined && this.book.mayTakeQos2(owner, client.id, packet.messageId)) return true
+    if (this.book.mayTakeQos2(owner, client.id, packet.messageId)) return true
     this.book.count('qos2_inflight')
     this.log('mqtt connection closed', { clientId: client.id, device: owner, why: 'QoS 2 publishes awaiting PUBREL over the cap' })
     return false

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { tightenDataDir } from './config/private-files.js'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -92,6 +93,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const started = clock()
   const zone = await loadZoneFile(settings.configFile)
   await mkdir(settings.dataDir, { recursive: true })
+  const tightened = tightenDataDir(settings.dataDir)
   const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')))
   await registry.open()
   const users = await UserDirectory.open({
@@ -133,6 +135,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     ],
   })
   const log = api.log
+  if (tightened.length) log.warn({ files: tightened.slice(0, 20), count: tightened.length }, 'data dir files readable by others made private (0600 files, 0700 dirs)')
   const connections = gateFromSettings(settings, log)
   connections.guard(api.server, 'http')
 

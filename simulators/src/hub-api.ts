@@ -19,9 +19,11 @@ export interface IngestHealth {
   byReason: Record<string, number>
 }
 
-export async function readIngestHealth(api: string): Promise<IngestHealth | undefined> {
+/** The ingest counters are in health's details, which the hub gives a signed-in admin only. */
+export async function readIngestHealth(api: string, account: { user: string; password: string }): Promise<IngestHealth | undefined> {
   try {
-    const body = (await getJson(`${api}/api/v1/health`)) as { ingest?: { rejected?: unknown; rejectsByReason?: unknown } }
+    const token = await login(api, account.user, account.password)
+    const body = (await getJson(`${api}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } })) as { ingest?: { rejected?: unknown; rejectsByReason?: unknown } }
     const r = body.ingest?.rejected
     if (typeof r !== 'number') return undefined
     const by = body.ingest?.rejectsByReason

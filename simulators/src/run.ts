@@ -77,7 +77,7 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   }
   hooks.out(`zone ${zone.id}: ${ix.devices.length} devices in ${ix.parks.length} park${ix.parks.length === 1 ? "" : "s"} → ${fleet.links.length} MQTT connections (${fleet.links.filter((l) => l.role === 'gateway').length} gateways) to ${cfg.url}`)
 
-  const healthBefore: IngestHealth | undefined = await readIngestHealth(cfg.api)
+  const healthBefore: IngestHealth | undefined = await readIngestHealth(cfg.api, { user: cfg.user, password: cfg.password })
   const alarmsBefore = await alarmIds(cfg)
   // Meters carry on from the hub's last readings: one base per counter across runs.
   const meterLatest = await readMeterLatest(cfg.api, cfg.user, cfg.password, ix.devices)
@@ -180,7 +180,7 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   const wallEnd = Date.now()
   // Give the hub a moment to finish ingesting before reading its counters back.
   await new Promise((r) => setTimeout(r, 1000))
-  const healthAfter = await readIngestHealth(cfg.api)
+  const healthAfter = await readIngestHealth(cfg.api, { user: cfg.user, password: cfg.password })
   let alarms: Alarm[] | undefined
   let alarmsNote: string | undefined
   try {

@@ -157,8 +157,16 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
 }
 
 async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number; heldBack: boolean }; influx: { writeErrors: number; lastError: string }; journal: { slowestWriteMs: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
-  return (await fetch(`${http}/api/v1/health`)).json() as never
+  // Health's details are for a signed-in admin; the bench signs in once per hub.
+  let token = adminTokens.get(http)
+  if (!token) {
+    const login = await fetch(`${http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
+    token = ((await login.json()) as { token: string }).token
+    adminTokens.set(http, token)
+  }
+  return (await fetch(`${http}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } })).json() as never
 }
+const adminTokens = new Map<string, string>()
 
 async function countStored(influxUrl: string, from: number, to: number, devices: string[]): Promise<number> {
   const q = `SELECT count("lel") FROM "gas" WHERE time >= ${from}ms AND time <= ${to}ms AND (${devices.map((d) => `"device" = '${d}'`).join(' OR ')})`
@@ -299,7 +307,7 @@ async function main(): Promise<void> {
 
     say('starting the hub (managed InfluxDB)…')
     hub = await startHub({ HUB_CONFIG: join(dir, 'zone.json'), HUB_DATA_DIR: join(dir, 'hub'), HUB_ADMIN_PASSWORD: 'bench-admin-password', HUB_DEADMAN_INTERVALS: '1000' })
-    const h = (await (await fetch(`${hub.http}/api/v1/health`)).json()) as { influx: { url: string } }
+    const h = (await health(hub.http)) as unknown as { influx: { url: string } }
     const influxUrl = h.influx.url
     const rssIdle = await peakRssMb(hub.pid)
 

@@ -69,7 +69,7 @@ describe('durability: nothing lost when InfluxDB stops or the hub is killed', ()
         await burst.publishAsync(burstTopic, JSON.stringify(batch), { qos: 1 })
       }
       await burst.endAsync()
-      const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { reachable: boolean }; journal: { backlog: number }; store: { queueDepth: number } }
+      const health = await (await fetch(`${t.http}/api/v1/health`, { headers: { authorization: `Bearer ${t.adminToken}` } })).json() as { influx: { reachable: boolean }; journal: { backlog: number }; store: { queueDepth: number } }
       expect(health.influx.reachable).toBe(false)
       expect(health.journal.backlog).toBeGreaterThanOrEqual(100_000)
       expect(health.store.queueDepth).toBeGreaterThanOrEqual(100_000)

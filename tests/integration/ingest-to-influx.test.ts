@@ -113,7 +113,7 @@ describe('ingest: MQTT → InfluxDB, through a real hub and a real influxd', () 
       return r && r.values.length >= 3 ? r : undefined
     })
     expect(s.values.map((v) => v[1])).toEqual([5, 6, 7])
-    const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { ingest: { rejectsByReason: Record<string, number> } }
+    const health = await (await fetch(`${t.http}/api/v1/health`, { headers: { authorization: `Bearer ${t.adminToken}` } })).json() as { ingest: { rejectsByReason: Record<string, number> } }
     expect(health.ingest.rejectsByReason.json_invalid).toBeGreaterThanOrEqual(2)
     const metrics = await (await fetch(`${t.http}/metrics`)).text()
     expect(metrics).toMatch(/smartpark_ingest_rejected_total\{reason="json_invalid"\} \d+/)

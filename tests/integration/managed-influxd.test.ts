@@ -13,7 +13,7 @@ describe('managed influxd: the hub starts its own InfluxDB and restarts it when 
     expect(sup).toBeDefined()
     expect(t.hub.addresses.influxUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(sup.dir.startsWith(t.dataDir)).toBe(true)
-    const health = await (await fetch(`${t.http}/api/v1/health`)).json() as { influx: { managed: boolean; reachable: boolean } }
+    const health = await (await fetch(`${t.http}/api/v1/health`, { headers: { authorization: `Bearer ${t.adminToken}` } })).json() as { influx: { managed: boolean; reachable: boolean } }
     expect(health.influx).toMatchObject({ managed: true, reachable: true })
 
     const created = await api<{ secret: string }>(t, 'POST', '/api/v1/devices', { id: 'mi-lel-1', kind: 'gas', park: 'vtc', enterprise: 'vtc-ti01', name: '测试', metrics: ['lel'], position: { x: 0, y: 0 }, interval: 5 })

@@ -46,7 +46,7 @@ describe('simulated scenarios against a real hub', () => {
     const alarms = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=all')).body.alarms
     // At its end the simulator takes its devices offline (retained `offline`): those alarms are the stop, not the day.
     expect(alarms.filter((a) => a.level < 4 && a.type !== 'device_offline').map((a) => `${a.type} ${a.device} L${a.level}`)).toEqual([])
-    const h = (await (await fetch(`${t.http}/api/v1/health`)).json()) as { ingest: { accepted: number; rejected: number } }
+    const h = (await (await fetch(`${t.http}/api/v1/health`, { headers: { authorization: `Bearer ${t.adminToken}` } })).json()) as { ingest: { accepted: number; rejected: number } }
     expect(h.ingest.accepted).toBeGreaterThan(1000)
     expect(h.ingest.rejected).toBe(0)
   })

@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
 
 /**
  * The audit log: every operator action and sign-in (who, what, when, from where), appended
@@ -21,7 +22,7 @@ export class AuditLog {
   private entries: AuditEntry[] = []
 
   constructor(private readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true })
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE })
     if (existsSync(path)) {
       const lines = readFileSync(path, 'utf8').split('\n')
       for (const l of lines.slice(-KEEP - 1)) {
@@ -38,7 +39,7 @@ export class AuditLog {
   record(e: AuditEntry): void {
     this.entries.push(e)
     if (this.entries.length > KEEP * 1.1) this.entries = this.entries.slice(-KEEP)
-    appendFileSync(this.path, `${JSON.stringify(e)}\n`)
+    appendFileSync(this.path, `${JSON.stringify(e)}\n`, { mode: PRIVATE_FILE_MODE })
   }
 
   query(q: { user?: string | undefined; action?: string | undefined; from?: number | undefined; to?: number | undefined; limit?: number | undefined }): AuditEntry[] {

@@ -1,5 +1,6 @@
 import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlink, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
 
 /**
  * The durable journal in front of the store: every accepted point (readings, events, alarm
@@ -103,7 +104,7 @@ export class Journal {
 
   /** Open the journal; returns what was left from before (the store writes it again first). */
   open(): { segments: number; lines: number } {
-    mkdirSync(this.o.dir, { recursive: true })
+    mkdirSync(this.o.dir, { recursive: true, mode: PRIVATE_DIR_MODE })
     const ids = readdirSync(this.o.dir)
       .map((f) => /^seg-(\d+)\.lp$/.exec(f))
       .filter((m): m is RegExpExecArray => m !== null)
@@ -280,7 +281,7 @@ export class Journal {
       this.active.sealed = true
       if (this.active.writtenBytes >= this.active.bytes) this.drop(this.active)
     }
-    this.fd = openSync(this.segmentPath(id), 'a')
+    this.fd = openSync(this.segmentPath(id), 'a', PRIVATE_FILE_MODE)
     this.active = { id, bytes: 0, lines: 0, writtenBytes: 0, writtenLines: 0, sealed: false }
     this.segments.set(id, this.active)
     this.slowestMs = Math.max(this.slowestMs, performance.now() - started)

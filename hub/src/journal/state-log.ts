@@ -2,6 +2,7 @@ import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, 
 import { dirname } from 'node:path'
 import { open as openAsync, rename as renameAsync } from 'node:fs/promises'
 import { jsonInSlices } from './json-in-slices.js'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
 
 /**
  * A durable record of a state machine's changes: a snapshot file plus an append-only log of
@@ -37,7 +38,7 @@ export class StateLog<S, R> {
   }
 
   load(): { snapshot: S | undefined; records: R[] } {
-    mkdirSync(dirname(this.base), { recursive: true })
+    mkdirSync(dirname(this.base), { recursive: true, mode: PRIVATE_DIR_MODE })
     const snapshot = existsSync(this.snapshotPath) ? (JSON.parse(readFileSync(this.snapshotPath, 'utf8')) as S) : undefined
     const records: R[] = []
     if (existsSync(this.logPath)) {
@@ -51,7 +52,7 @@ export class StateLog<S, R> {
       }
     }
     this.records = records.length
-    this.fd = openSync(this.logPath, 'a')
+    this.fd = openSync(this.logPath, 'a', PRIVATE_FILE_MODE)
     return { snapshot, records }
   }
 
@@ -124,7 +125,7 @@ export class StateLog<S, R> {
    */
   compact(state: S): void {
     const tmp = `${this.snapshotPath}.tmp`
-    writeFileSync(tmp, JSON.stringify(state))
+    writeFileSync(tmp, JSON.stringify(state), { mode: PRIVATE_FILE_MODE })
     const fd = openSync(tmp, 'r')
     fsyncSync(fd)
     closeSync(fd)
@@ -132,7 +133,7 @@ export class StateLog<S, R> {
     this.pending = []
     this.answerWaiting()
     const logTmp = `${this.logPath}.tmp`
-    const next = openSync(logTmp, 'w')
+    const next = openSync(logTmp, 'w', PRIVATE_FILE_MODE)
     fsyncSync(next)
     renameSync(logTmp, this.logPath)
     const old = this.fd
@@ -150,7 +151,7 @@ export class StateLog<S, R> {
   async snapshotAsync(state: S): Promise<void> {
     const text = await jsonInSlices(state)
     const tmp = `${this.snapshotPath}.async.tmp`
-    const fh = await openAsync(tmp, 'w')
+    const fh = await openAsync(tmp, 'w', PRIVATE_FILE_MODE)
     try {
       await fh.writeFile(text)
       await fh.sync()

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile, open } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { Device } from '../model/device.js'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
 
 /** Run-time registry changes as kept on disk (`registry.json` in the data dir). */
 export interface RegistryFile {
@@ -34,9 +35,10 @@ export class JsonRegistryStore implements RegistryStore {
   }
 
   async save(file: RegistryFile): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true })
+    await mkdir(dirname(this.path), { recursive: true, mode: PRIVATE_DIR_MODE })
     const tmp = `${this.path}.tmp`
-    await writeFile(tmp, JSON.stringify(file, null, 1))
+    // Hashed device secrets: readable by the hub's user only.
+    await writeFile(tmp, JSON.stringify(file, null, 1), { mode: PRIVATE_FILE_MODE })
     const fh = await open(tmp, 'r')
     try {
       await fh.sync()

@@ -5,10 +5,21 @@ export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   app.get('/api/v1/health', {
     schema: {
       tags: ['system'],
-      summary: 'Broker, InfluxDB, ingest, journal backlog and uptime',
-      response: { 200: { type: 'object', additionalProperties: true } },
+      summary: 'Up or degraded; with an admin\'s token also broker, InfluxDB, ingest, journal backlog, connections and uptime',
+      response: { 200: { type: 'object', properties: { status: { type: 'string', enum: ['ok', 'degraded'] } }, required: ['status'], additionalProperties: true } },
     },
-  }, async () => services.health())
+  }, async (req) => {
+    const report = await services.health()
+    // Without a signed-in admin only up or degraded: counters, ports, URLs, versions and
+    // errors tell an attacker what to aim at (OWASP API Security Top 10 2023, API8).
+    return isAdmin(req.headers.authorization) ? report : { status: report.status }
+  })
+
+  const isAdmin = (authorization: string | undefined): boolean => {
+    const m = /^Bearer (\S+)$/i.exec(authorization ?? '')
+    const holder = m ? app.verifyToken(m[1]!) : undefined
+    return holder?.roles.includes('admin') ?? false
+  }
 
   app.get('/metrics', {
     schema: { tags: ['system'], summary: 'Prometheus text format (loopback, or a bearer token)', hide: false },

@@ -180,6 +180,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     zone, influx, db: conn.db, clock, log,
     raise: (transitions) => safety.apply(transitions),
     devices: () => [...registry.all()].map((r) => r.device),
+    options: { maxPointsPerResponse: settings.maxPointsPerResponse },
   })
   energyEmissions = ee
   void dbReady.then(() => ee.start(), () => undefined)

@@ -46,6 +46,8 @@ export interface EnergyEmissionsDeps {
     plan?: Partial<PlanOptions>
     /** Intervals without a reading that make a gap (default 3). */
     gapFactor?: number
+    /** HUB_MAX_POINTS_PER_RESPONSE for the hourly emissions and the CSV report (store/series-bounds.ts). */
+    maxPointsPerResponse?: number
   }
 }
 
@@ -154,8 +156,8 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   }
 
   const routeServices = {
-    energy: { zone, meter: meterMeta, energy, coefficients: settings.coefficients, basis: settings.basis, timezone: settings.timezone, now: clock } satisfies EnergyRouteServices,
-    emissions: { zone, stack: stackInfo, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1) } satisfies EmissionRouteServices,
+    energy: { zone, meter: meterMeta, energy, coefficients: settings.coefficients, basis: settings.basis, timezone: settings.timezone, now: clock, maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EnergyRouteServices,
+    emissions: { zone, stack: stackInfo, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1), maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EmissionRouteServices,
   }
 
   return {

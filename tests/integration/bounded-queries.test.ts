@@ -17,6 +17,7 @@ import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from 
  */
 const DAY = 86_400_000
 const DEVICE = 'vtc-ti01-gas-009' // a combustible-gas detector (lel)
+const STACK = 'vtc-ti01-cems-001' // a CEMS stack
 const FORMULA = '=HYPERLINK("http://127.0.0.1/x","click")'
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
 
@@ -72,6 +73,18 @@ describe('bounded replies through a real hub', () => {
     expect(chosen.body.every).toBe('1m')
     expect(chosen.body.points.length).toBeLessThanOrEqual(20_000)
     expect(chosen.body.points.filter(([, v]) => v !== null).map(([, v]) => v)).toEqual([1, 2])
+  })
+
+  it('a year of hourly values of a stack (hours × 9 metrics) is refused past the cap; a week is answered', async () => {
+    const now = Date.now()
+    const year = await api<{ code?: string; message: string }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${now - 366 * DAY}&to=${now}`, undefined, viewer)
+    console.log(`emissions/hourly over 366 days: HTTP ${year.status} ${year.body.code ?? ''} ${year.body.message ?? ''}`)
+    expect(year.status).toBe(400)
+    expect(year.body.code).toBe('TOO_MANY_POINTS')
+    expect(year.body.message).toMatch(/past the hub's cap of 20000 points/)
+    const week = await api<{ hours: unknown[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${now - 7 * DAY}&to=${now}`, undefined, viewer)
+    expect(week.status).toBe(200)
+    expect(week.body.hours.length).toBeGreaterThanOrEqual(168)
   })
 
   it('a list route with a huge limit is clamped to its maximum', async () => {

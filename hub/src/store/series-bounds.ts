@@ -6,6 +6,14 @@
  * row per bucket even where no point was stored).
  */
 
+/** HUB_MAX_POINTS_PER_RESPONSE's default. */
+export const DEFAULT_MAX_POINTS = 20_000
+
+/** The message of a refusal past the cap (400, code TOO_MANY_POINTS): the points asked, the cap, what would fit. */
+export function tooManyPointsMessage(asked: string, points: number, cap: number, instead: string): string {
+  return `${asked} asks for ${points} points, past the hub's cap of ${cap} points per response (HUB_MAX_POINTS_PER_RESPONSE); ${instead}`
+}
+
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
 
 /** Durations the hub picks from, finest first, when it chooses `every` itself. */

@@ -8,7 +8,7 @@ import { RegistryError, type RegisteredDevice } from '../../registry/device-regi
 import { EVERY_PATTERN } from '../../store/queries.js'
 import type { ApiServices } from '../services.js'
 import { badRequest, CodedError, conflict, ErrorSchema, notFound, TOO_MANY_POINTS } from '../errors.js'
-import { planSeries } from '../../store/series-bounds.js'
+import { planSeries, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import { parseTime } from '../time.js'
 
@@ -158,7 +158,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     if (from > to) throw badRequest('from is after to')
     const cap = services.maxPointsPerResponse ?? 20_000
     const plan = planSeries({ from, to, every }, cap)
-    if (!plan.ok) throw new CodedError(400, `every=${every} over this range asks for ${plan.points} points, past the hub's cap of ${cap} points per response (HUB_MAX_POINTS_PER_RESPONSE); use every=${plan.suggested} or a shorter range`, TOO_MANY_POINTS)
+    if (!plan.ok) throw new CodedError(400, tooManyPointsMessage(`every=${every} over this range`, plan.points, cap, `use every=${plan.suggested} or a shorter range`), TOO_MANY_POINTS)
     const points = await services.series({ measurement: r.device.kind, device: r.device.id, metric, from, to, every: plan.every, limit: plan.rawLimit })
     return { device: r.device.id, metric, from, to, every: plan.every ?? null, points }
   })

@@ -5,6 +5,9 @@ import type { EmissionService } from '../../emissions/emission-service.js'
 import type { StackInfo } from '../../emissions/hourly.js'
 import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
 import { parseTime } from '../time.js'
+import { CodedError, TOO_MANY_POINTS } from '../errors.js'
+import { DEFAULT_MAX_POINTS, pointsFor, tooManyPointsMessage } from '../../store/series-bounds.js'
+import { EMISSION_METRICS } from '../../emissions/minutes.js'
 
 /**
  * Stack emissions (docs/emissions.md, HJ 75-2017 / HJ 212-2017): hourly values of a CEMS
@@ -17,6 +20,8 @@ export interface EmissionRouteServices {
   /** Local `YYYY-MM-DD` of yesterday, the default report day. */
   yesterday(): string
   now(): number
+  /** HUB_MAX_POINTS_PER_RESPONSE: hours × metrics of one hourly reply. */
+  maxPointsPerResponse?: number | undefined
 }
 
 const DAY = 86_400_000
@@ -81,6 +86,10 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       const from = req.query.from !== undefined ? parseTime(req.query.from, 'from') : to - DAY
       if (from >= to) throw badRequest('from must be before to')
       if (to - from > MAX_RANGE) throw badRequest('the range may span at most 366 days')
+      // Each hour holds every metric: hours × metrics against the points cap.
+      const cap = s.maxPointsPerResponse ?? DEFAULT_MAX_POINTS
+      const points = pointsFor(from, to, 3_600_000, EMISSION_METRICS.length)
+      if (points > cap) throw new CodedError(400, tooManyPointsMessage(`${Math.ceil((to - from) / 3_600_000)} hours of ${EMISSION_METRICS.length} metrics`, points, cap, `ask for at most ${Math.floor(cap / EMISSION_METRICS.length / 24)} days`), TOO_MANY_POINTS)
       return s.emissions.hourly(stack, from, to, now).catch(storeError)
     })
 

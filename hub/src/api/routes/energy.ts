@@ -7,6 +7,8 @@ import type { Coefficients, ElectricityBasis } from '../../energy/coefficients.j
 import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
 import { parseTime } from '../time.js'
 import { Readable } from 'node:stream'
+import { CodedError, TOO_MANY_POINTS } from '../errors.js'
+import { DEFAULT_MAX_POINTS, tooManyPointsMessage } from '../../store/series-bounds.js'
 
 /**
  * Energy (docs/energy.md): consumption from meter counters in native units and standard coal
@@ -21,12 +23,16 @@ export interface EnergyRouteServices {
   basis: ElectricityBasis
   timezone: string
   now(): number
+  /** HUB_MAX_POINTS_PER_RESPONSE: periods × enterprises of one CSV report. */
+  maxPointsPerResponse?: number | undefined
 }
 
 const DAY = 86_400_000
 const EVERY = ['1h', '1d', '1mo'] as const
 /** Longest range per `every` (whole periods). */
 const MAX_RANGE: Record<Every, number> = { '1h': 31 * DAY, '1d': 731 * DAY, '1mo': 1830 * DAY }
+/** A period's shortest length, to count a report's rows from above. */
+const PERIOD_MS: Record<Every, number> = { '1h': 3_600_000, '1d': 23 * 3_600_000, '1mo': 28 * DAY }
 const DEFAULT_RANGE: Record<Every, number> = { '1h': DAY, '1d': 30 * DAY, '1mo': 365 * DAY }
 
 const Id = Type.String({ maxLength: 64 })
@@ -189,6 +195,11 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       const every = req.query.every ?? '1d'
       checkScope({ park: req.query.park })
       const r = range(req.query, every, DEFAULT_RANGE[every])
+      // A row per period and enterprise: refused before anything is read when that passes the points cap.
+      const cap = s.maxPointsPerResponse ?? DEFAULT_MAX_POINTS
+      const enterprises = s.zone.parks.filter((p) => req.query.park === undefined || p.id === req.query.park).reduce((n, p) => n + p.enterprises.length, 0)
+      const periods = Math.ceil((r.to - r.from) / PERIOD_MS[every]) + 1
+      if (periods * enterprises > cap) throw new CodedError(400, tooManyPointsMessage(`a report of ${periods} periods (every=${every}) × ${enterprises} enterprises`, periods * enterprises, cap, 'ask for a coarser every, a shorter range or one park'), TOO_MANY_POINTS)
       const { table, lines } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeError)
       const day = (t: number): string => s.energy.dayKey(t)
       const name = `energy-${req.query.park ?? 'zone'}-${day(table.from)}-${day(table.to - 1)}-${every}.csv`

@@ -72,18 +72,21 @@ describe('ingest: MQTT → InfluxDB, through a real hub and a real influxd', () 
     expect(s.values.map((v) => v[1])).toEqual([1])
   })
 
-  it('refuses the next publish of a device retired while it is connected', async () => {
+  it('ends the connection of a device retired while it is connected, and takes no publish from it after', async () => {
     const d = await provision(t, 'it-gas-010')
     const c = await connectMqtt(t.mqttUrl, { username: d.id, password: d.secret })
     clients.push(c)
     // Authorised once: the broker remembers the topic, until the registry changes.
     await c.publishAsync(d.topic, JSON.stringify({ values: { lel: 2 } }), { qos: 1 })
     const before = t.hub.ingest.rejects.get('not_authorised')
+    const accepted = t.hub.ingest.accepted
     const closed = new Promise<void>((r) => c.once('close', () => r()))
     expect((await api(t, 'DELETE', `/api/v1/devices/${d.id}`)).status).toBe(200)
+    // The retirement closes the connection at once (broker/sessions.ts); a publish racing it is refused.
     c.publish(d.topic, JSON.stringify({ values: { lel: 3 } }), { qos: 1 })
     await closed
-    expect(t.hub.ingest.rejects.get('not_authorised')).toBe(before + 1)
+    expect(t.hub.ingest.rejects.get('not_authorised')).toBeLessThanOrEqual(before + 1)
+    expect(t.hub.ingest.accepted).toBe(accepted)
   })
 
   it('counts a malformed payload by reason and keeps good readings flowing', async () => {

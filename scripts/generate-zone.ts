@@ -10,13 +10,14 @@ import { parseArgs } from 'node:util'
 import YAML from 'yaml'
 import { hashPassword } from '../hub/src/config/credentials.js'
 import { generateZone } from '../hub/src/config/zone-generator.js'
-import type { Role, UserEntry, Zone } from '../hub/src/model/zone.js'
+import type { Role, UserEntry, UserScope, Zone } from '../hub/src/model/zone.js'
 
-const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[] }[] = [
+const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; scope?: UserScope }[] = [
   { name: 'safety', displayName: '安全管理员 (safety officer)', roles: ['safety'] },
   { name: 'responder', displayName: '应急处置人员 (emergency responder)', roles: ['responder'] },
   { name: 'energy', displayName: '能源管理员 (energy manager)', roles: ['energy'] },
   { name: 'viewer', displayName: '访客 (viewer)', roles: ['viewer'] },
+  { name: 'vtc-safety', displayName: '钒钛化工园区安全员 (safety officer of the vtc park only)', roles: ['safety'], scope: { parks: ['vtc'] } },
 ]
 
 /** Keys whose values read best on one line. */
@@ -69,7 +70,8 @@ function header(zone: Zone, args: { command: string; credentials?: string; demoU
   if (args.demoUsers) {
     lines.push(
       '',
-      ` Demo users: ${DEMO_USERS.map((u) => u.name).join(', ')}, each with the role of the same name.`,
+      ` Demo users: ${DEMO_USERS.filter((u) => !u.scope).map((u) => u.name).join(', ')}, each with the role of the same name, and`,
+      ` ${DEMO_USERS.filter((u) => u.scope).map((u) => u.name).join(', ')}, a safety officer limited to the vtc park (scope).`,
       ' Password: <name>-demo (e.g. safety-demo), stored as an scrypt hash. Demo only: replace them.',
     )
   }

@@ -1,6 +1,6 @@
 import type { ParkRisk } from '../model/risk.js'
 import type { User } from '../config/users.js'
-import { notFound } from './errors.js'
+import { badRequest, notFound } from './errors.js'
 
 /**
  * Users within their parks (docs/security.md, "Scopes"): the one place that says whether a
@@ -57,4 +57,39 @@ export function riskView(user: Viewer, risk: ParkRisk): ParkRisk | undefined {
 export function parksOf(user: Viewer): string[] | undefined {
   const s = user?.scope
   return s ? [...s.parks, ...s.partialParks] : undefined
+}
+
+/** A park of the zone as `user` may see it: whole, with only the user's enterprises, or nothing. */
+export function parkView<P extends { id: string; enterprises: { id: string }[] }>(user: Viewer, park: P): P | undefined {
+  if (seesWholePark(user, park.id)) return park
+  if (!seesPark(user, park.id)) return undefined
+  return { ...park, enterprises: park.enterprises.filter((e) => sees(user, park.id, e.id)) }
+}
+
+/**
+ * A report's query (`park`, `enterprise`, `meter`) as `user` may ask it: a place out of scope is
+ * 404; without a place, a user limited to one park (or one enterprise, where the route takes
+ * one) gets it filled in, and any other scoped user must name one (400), since zone-wide totals
+ * would include other parks.
+ */
+export function narrowQuery(
+  user: Viewer,
+  q: { park?: string | undefined; enterprise?: string | undefined; meter?: string | undefined },
+  o: { acceptsEnterprise: boolean; enterprisePark: (id: string) => string | undefined; meter?: (id: string) => { park: string; enterprise: string } | undefined },
+): void {
+  const s = user?.scope
+  if (!s) return
+  if (q.meter !== undefined) {
+    const m = o.meter?.(q.meter)
+    if (m && !sees(user, m.park, m.enterprise)) throw notFound(`energy meter ${q.meter} not found`)
+  }
+  if (q.enterprise !== undefined) {
+    const p = o.enterprisePark(q.enterprise)
+    if (p !== undefined && !sees(user, p, q.enterprise)) throw notFound(`enterprise ${q.enterprise} not found`)
+  }
+  if (q.park !== undefined && q.enterprise === undefined && q.meter === undefined && !seesWholePark(user, q.park)) throw notFound(`park ${q.park} not found`)
+  if (q.park !== undefined || q.enterprise !== undefined || q.meter !== undefined) return
+  if (s.parks.length === 1 && s.enterprises.length === 0) q.park = s.parks[0]
+  else if (o.acceptsEnterprise && s.parks.length === 0 && s.enterprises.length === 1) q.enterprise = s.enterprises[0]
+  else throw badRequest(`name a park${o.acceptsEnterprise ? ' or an enterprise' : ''} of your scope: ${[...s.parks, ...(o.acceptsEnterprise ? s.enterprises : [])].join(', ') || 'none'}`)
 }

@@ -100,6 +100,8 @@ export class UserDirectory {
   private setZoneUsers(entries: UserEntry[]): void {
     for (const u of entries) {
       if (u.name === 'admin') continue
+      // An admin manages the whole zone (devices, audit log): a scope would promise a limit it cannot keep.
+      if (u.scope && u.roles.includes('admin')) throw new Error(`user ${u.name}: the admin role is zone-wide and cannot have a scope`)
       for (const p of u.scope?.parks ?? []) if (this.parkIds.size > 0 && !this.parkIds.has(p)) throw new Error(`user ${u.name}: scope names unknown park ${p}`)
       for (const e of u.scope?.enterprises ?? []) if (this.parkIds.size > 0 && !this.enterprisePark.has(e)) throw new Error(`user ${u.name}: scope names unknown enterprise ${e}`)
       this.users.set(u.name, u)

@@ -6,6 +6,7 @@ import { ALARM_CLASSES, type AlarmClass } from '../../model/alarm-class.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import { OPERATOR_ROLES } from '../auth.js'
+import { assertSees, visible } from '../scope.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
 /** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
@@ -63,6 +64,12 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
 export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
+    // Users within their parks (scope.ts): another park's alarm is absent, to read and to act on.
+    app.addHook('preHandler', async (req) => {
+      const id = (req.params as { id?: string } | undefined)?.id
+      const alarm = id === undefined ? undefined : services.alarms.get(id)
+      if (alarm) assertSees(req.user, alarm, `alarm ${id} not found`)
+    })
     app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; class?: AlarmClass; from?: string; to?: string; limit?: number; cursor?: string } }>('/api/v1/alarms', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: `Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy. Paged: limit ${PAGE_SIZES.alarms.default} by default, at most ${PAGE_SIZES.alarms.max}; next is the following page's cursor, total the matching alarms`, security: sec, querystring: ListQuery },
@@ -73,7 +80,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         from: q.from !== undefined ? parseTime(q.from, 'from') : undefined,
         to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
       })
-      const page = pageOf(alarms, q, PAGE_SIZES.alarms)
+      const page = pageOf(visible(req.user, alarms), q, PAGE_SIZES.alarms)
       return { alarms: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 
@@ -83,7 +90,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     }, async (req) => {
       const w = req.query.window ?? '24h'
       const ms = Number(w.slice(0, -1)) * (w.endsWith('d') ? 86_400_000 : 3_600_000)
-      return { windowName: w, ...computeKpis(services.alarms.list({ state: 'all' }), Date.now(), ms) }
+      return { windowName: w, ...computeKpis(visible(req.user, services.alarms.list({ state: 'all' })), Date.now(), ms) }
     })
 
     app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', {

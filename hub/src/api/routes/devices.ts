@@ -11,6 +11,7 @@ import { badRequest, CodedError, conflict, ErrorSchema, notFound, TOO_MANY_POINT
 import { planSeries, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import { parseTime } from '../time.js'
+import { sees } from '../scope.js'
 
 const DeviceView = Type.Object({ ...Device.properties, online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]) })
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
@@ -54,6 +55,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     const matching: RegisteredDevice[] = []
     for (const r of registry.all()) {
       const d = r.device
+      if (!sees(req.user, d.park, d.enterprise)) continue
       if ((park && d.park !== park) || (enterprise && d.enterprise !== enterprise) || (kind && d.kind !== kind)) continue
       matching.push(r)
     }
@@ -131,7 +133,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     },
   }, async (req) => {
     const r = registry.get(req.params.id)
-    if (!r) throw notFound(`device ${req.params.id} not found`)
+    if (!r || !sees(req.user, r.device.park, r.device.enterprise)) throw notFound(`device ${req.params.id} not found`)
     const values = services.latest.get(r.device.id) ?? {}
     const quality = services.deviceQuality?.(r.device.id)
     const out: Static<typeof LatestResponse> = { device: r.device.id, online: r.state.online, lastSeen: r.state.lastSeen, values }
@@ -149,7 +151,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     },
   }, async (req) => {
     const r = registry.get(req.params.id)
-    if (!r) throw notFound(`device ${req.params.id} not found`)
+    if (!r || !sees(req.user, r.device.park, r.device.enterprise)) throw notFound(`device ${req.params.id} not found`)
     const { metric, every } = req.query
     if (!r.device.metrics.includes(metric)) throw badRequest(`device ${r.device.id} has no metric ${metric}; it has ${r.device.metrics.join(', ') || 'none'}`)
     const now = Date.now()

@@ -6,6 +6,7 @@ import type { StackInfo } from '../../emissions/hourly.js'
 import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
 import { parseTime } from '../time.js'
 import { CodedError, TOO_MANY_POINTS } from '../errors.js'
+import { assertSees, seesWholePark } from '../scope.js'
 import { DEFAULT_MAX_POINTS, pointsFor, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { EMISSION_METRICS } from '../../emissions/minutes.js'
 
@@ -69,6 +70,13 @@ function storeError(err: unknown): never {
 export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
+    // Users within their parks (scope.ts): another park's stacks and compliance are absent.
+    app.addHook('preHandler', async (req) => {
+      const q = req.query as { device?: string; park?: string }
+      const stack = q.device === undefined ? undefined : s.stack(q.device)
+      if (stack) assertSees(req.user, stack, `CEMS stack ${q.device} not found`)
+      if (q.park !== undefined && !seesWholePark(req.user, q.park)) throw notFound(`park ${q.park} not found`)
+    })
 
     app.get<{ Querystring: { device: string; from?: string; to?: string } }>('/api/v1/emissions/hourly', {
       onRequest: app.signedIn,

@@ -8,6 +8,7 @@ import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../er
 import { parseTime } from '../time.js'
 import { Readable } from 'node:stream'
 import { CodedError, TOO_MANY_POINTS } from '../errors.js'
+import { narrowQuery } from '../scope.js'
 import { DEFAULT_MAX_POINTS, tooManyPointsMessage } from '../../store/series-bounds.js'
 
 /**
@@ -128,6 +129,11 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
 
   return async (app) => {
     const sec = [{ bearer: [] }]
+    // Users within their parks (scope.ts): places out of scope are absent; zone-wide totals need a zone-wide user.
+    app.addHook('preHandler', async (req) => {
+      const props = (req.routeOptions.schema?.querystring as { properties?: Record<string, unknown> } | undefined)?.properties
+      narrowQuery(req.user, req.query as { park?: string; enterprise?: string; meter?: string }, { acceptsEnterprise: props?.enterprise !== undefined, enterprisePark, meter: (id) => s.meter(id) })
+    })
 
     app.get<{ Querystring: ConsumptionQ }>('/api/v1/energy/consumption', {
       onRequest: app.signedIn,

@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import { CONFIRMING_ROLES, isIncidentError, type IncidentManager } from '../../response/index.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { OPERATOR_ROLES } from '../auth.js'
+import { assertSees, visible } from '../scope.js'
 import type { Incident } from '../../model/incident.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
@@ -33,6 +34,14 @@ const CommandBody = Type.Object({
 export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
   return async (app) => {
     const sec = [{ bearer: [] }]
+    // Users within their parks (scope.ts): another park's incident is absent, to read and to act on.
+    app.addHook('preHandler', async (req) => {
+      const id = (req.params as { id?: string } | undefined)?.id
+      const incident = id === undefined ? undefined : s.incidents.get(id)
+      if (incident) assertSees(req.user, incident, `incident ${id} not found`)
+      const body = req.method === 'POST' && id === undefined ? (req.body as { park?: string; enterprise?: string } | null) : null
+      if (body?.park !== undefined) assertSees(req.user, { park: body.park, enterprise: body.enterprise }, `park ${body.park} not found`)
+    })
     const act = async (req: { user: { name: string }; ip: string; log: { info(o: object, m: string): void } }, action: string, fn: () => Incident): Promise<Incident> => {
       try {
         const incident = fn()
@@ -49,7 +58,7 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: `Incidents (default: open ones first, then the rest). Paged: limit ${PAGE_SIZES.incidents.default} by default, at most ${PAGE_SIZES.incidents.max}; next is the following page's cursor`, security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })), ...PagingQuery }, { additionalProperties: false }) },
     }, async (req) => {
-      const page = pageOf(s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park }), req.query, PAGE_SIZES.incidents)
+      const page = pageOf(visible(req.user, s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park })), req.query, PAGE_SIZES.incidents)
       return { incidents: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ParkRisk } from '../../model/risk.js'
+import { riskView } from '../scope.js'
 
 /** Live four-colour level per park and enterprise, with reasons, beside the static grade (docs/risk.md). */
 export function riskRoutes(risk: () => ParkRisk[]): FastifyPluginAsync {
@@ -7,6 +8,6 @@ export function riskRoutes(risk: () => ParkRisk[]): FastifyPluginAsync {
     app.get('/api/v1/risk', {
       onRequest: app.signedIn,
       schema: { tags: ['risk'], summary: 'Live four-colour level per park and enterprise, with reasons', security: [{ bearer: [] }] },
-    }, async () => ({ parks: risk() }))
+    }, async (req) => ({ parks: risk().map((r) => riskView(req.user, r)).filter((r) => r !== undefined) }))
   }
 }

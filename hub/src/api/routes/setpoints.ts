@@ -3,6 +3,7 @@ import { Type } from 'typebox'
 import type { Device } from '../../model/device.js'
 import type { ResolvedSetpoints } from '../../rules/index.js'
 import { ErrorSchema, notFound } from '../errors.js'
+import { sees } from '../scope.js'
 
 /**
  * The effective set points of a device (GB/T 50493 defaults with zone/park/area/device
@@ -17,7 +18,8 @@ export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, Re
       onRequest: app.signedIn,
       schema: { tags: ['devices'], summary: 'Effective set points per metric', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 404: ErrorSchema } },
     }, async (req) => {
-      if (!device(req.params.id)) throw notFound(`device ${req.params.id} not found`)
+      const d = device(req.params.id)
+      if (!d || !sees(req.user, d.park, d.enterprise)) throw notFound(`device ${req.params.id} not found`)
       const units = device(req.params.id)?.units
       const metrics: Record<string, ResolvedSetpoints & { declaredUnit?: string | undefined }> = {}
       for (const [m, sp] of effective(req.params.id) ?? []) metrics[m] = units?.[m] === undefined ? sp : { ...sp, declaredUnit: units[m] }

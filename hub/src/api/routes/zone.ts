@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { ApiServices } from '../services.js'
+import { parkView } from '../scope.js'
 
 /** The zone and its parks (names zh/en, kind, static grade A–D, site plan, areas, enterprises). */
 export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
@@ -11,5 +12,5 @@ export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
   app.get('/api/v1/zone', {
     onRequest: app.signedIn,
     schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }] },
-  }, async () => body)
+  }, async (req) => (req.user.scope ? { ...body, parks: body.parks.map((p) => parkView(req.user, p)).filter((p) => p !== undefined) } : body))
 }

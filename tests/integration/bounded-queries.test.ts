@@ -75,6 +75,23 @@ describe('bounded replies through a real hub', () => {
     expect(chosen.body.points.filter(([, v]) => v !== null).map(([, v]) => v)).toEqual([1, 2])
   })
 
+  it('without every, a device faster than 1 Hz over an hour gets 1 s buckets over the whole hour, not the first 20,000 raw points', async () => {
+    // 25,000 readings in one hour (about 7 a second), written straight to InfluxDB.
+    const end = Date.now() - 2 * DAY
+    const start = end - 3_600_000
+    const lines: string[] = []
+    for (let i = 0; i < 25_000; i++) lines.push(`gas,device=${DEVICE} lel=${i % 50} ${Math.round(start + (i * 3_600_000) / 25_000) * 1e6}`)
+    const w = await fetch(`${inject('influxUrl')}/write?db=${db}`, { method: 'POST', body: lines.join('\n') })
+    expect(w.status).toBe(204)
+    const res = await api<{ every: string | null; points: [number, number | null][] }>(t, 'GET', `/api/v1/devices/${DEVICE}/series?metric=lel&from=${new Date(start).toISOString()}&to=${new Date(end).toISOString()}`, undefined, viewer)
+    const last = res.body.points.filter(([, v]) => v !== null).at(-1)?.[0] ?? 0
+    console.log(`no every, 25,000 readings in an hour: HTTP ${res.status}, every ${res.body.every}, ${res.body.points.length} points, the last ${((end - last) / 1000).toFixed(0)} s before the end`)
+    expect(res.status).toBe(200)
+    expect(res.body.every).toBe('1s')
+    expect(res.body.points.length).toBeLessThanOrEqual(20_000)
+    expect(end - last).toBeLessThan(5_000)
+  })
+
   it('a year of hourly values of a stack (hours × 9 metrics) is refused past the cap; a week is answered', async () => {
     const now = Date.now()
     const year = await api<{ code?: string; message: string }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${now - 366 * DAY}&to=${now}`, undefined, viewer)

@@ -8,7 +8,7 @@ import { RegistryError, type RegisteredDevice } from '../../registry/device-regi
 import { EVERY_PATTERN } from '../../store/queries.js'
 import type { ApiServices } from '../services.js'
 import { badRequest, CodedError, conflict, ErrorSchema, notFound, TOO_MANY_POINTS } from '../errors.js'
-import { planSeries, tooManyPointsMessage } from '../../store/series-bounds.js'
+import { chooseEvery, planSeries, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import { parseTime } from '../time.js'
 import { sees } from '../scope.js'
@@ -161,7 +161,14 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     const cap = services.maxPointsPerResponse ?? 20_000
     const plan = planSeries({ from, to, every }, cap)
     if (!plan.ok) throw new CodedError(400, tooManyPointsMessage(`every=${every} over this range`, plan.points, cap, `use every=${plan.suggested} or a shorter range`), TOO_MANY_POINTS)
-    const points = await services.series({ measurement: r.device.kind, device: r.device.id, metric, from, to, every: plan.every, limit: plan.rawLimit })
-    return { device: r.device.id, metric, from, to, every: plan.every ?? null, points }
+    const q = { measurement: r.device.kind, device: r.device.id, metric, from, to }
+    let used = plan.every
+    let points = await services.series({ ...q, every: used, limit: plan.rawLimit })
+    // Raw points filled the cap (a device reporting faster than once a second): buckets of an every that fits, not a series cut short.
+    if (used === undefined && points.length >= plan.rawLimit) {
+      used = chooseEvery(from, to, cap)
+      points = await services.series({ ...q, every: used, limit: cap })
+    }
+    return { device: r.device.id, metric, from, to, every: used ?? null, points }
   })
 }

@@ -33,6 +33,8 @@ export async function createApi(o: ApiOptions): Promise<FastifyInstance> {
       redact: { paths: ['req.headers.authorization', 'password', 'secret', 'body.password'], censor: '[redacted]' },
     },
     bodyLimit: 1024 * 1024,
+    // A stop ends every connection, not only idle keep-alive ones: one that never sent a request would hold it.
+    forceCloseConnections: true,
     // Slow headers, slow bodies and idle sockets are cut (Node's http server; fastify passes `http` to it).
     requestTimeout: o.timeouts.requestMs,
     keepAliveTimeout: o.timeouts.keepAliveMs,

@@ -2,7 +2,7 @@ import { join } from 'node:path'
 import { setFlagsFromString } from 'node:v8'
 import { ROOT } from './paths.js'
 import { loadSettings, SettingsError } from './config/settings.js'
-import { ZoneFileError } from './config/zone-file.js'
+import { loadZoneFile, ZoneFileError } from './config/zone-file.js'
 import { startHub, type Hub } from './app.js'
 
 /** The process: read settings, start the hub, close it gracefully on SIGINT/SIGTERM. */
@@ -57,6 +57,20 @@ async function main(): Promise<void> {
   const { httpPort, mqttPort } = hub.addresses
   process.stdout.write(`smartpark hub ready: http://localhost:${httpPort}/  mqtt://localhost:${mqttPort}  ws://localhost:${httpPort}/mqtt\n`)
   if (stopping !== undefined) close(hub, stopping)
+  // SIGHUP reads the zone file's users again: changed roles and scopes apply to tokens already
+  // given and to open sockets at once, removed users are refused (docs/security.md, "Tokens").
+  const running = hub
+  process.on('SIGHUP', () => {
+    void (async () => {
+      try {
+        const zone = await loadZoneFile(settings.configFile)
+        running.users.replaceZoneUsers(zone.users)
+        running.api.log.info({ users: zone.users.length }, 'users reloaded from the zone file')
+      } catch (err) {
+        running.api.log.error({ err: (err as Error).message }, 'users not reloaded; the previous ones stay')
+      }
+    })()
+  })
 }
 
 void main()

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHmac } from 'node:crypto'
+import { io } from 'socket.io-client'
+import type { Snapshot } from '../../hub/src/model/live-events.js'
 import { api, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { connectLive, type LiveClient } from '../support/live-client.js'
 
@@ -54,6 +56,20 @@ describe('socket.io within limits', () => {
     expect((await fetch(`${t.http}/api/v1/health`)).status).toBeLessThan(500)
     const other = await open(await login(t.http, 'safety', 'safety-demo'))
     expect(other.snapshot.alarms).toBeDefined()
+  })
+
+  it('sizes the first snapshot to the parks asked for in the handshake', async () => {
+    const token = await login(t.http, 'viewer', 'viewer-demo')
+    const whole = await open(token)
+    const socket: LiveClient = io(t.http, { path: '/socket.io', auth: { token, parks: ['vtc'] }, transports: ['websocket'], reconnection: false })
+    sockets.push(socket)
+    const sized = await new Promise<Snapshot>((resolve, reject) => {
+      socket.once('snapshot', resolve)
+      socket.once('connect_error', reject)
+    })
+    console.log(`first snapshot: whole zone ${JSON.stringify(whole.snapshot).length} bytes (${whole.snapshot.risk.length} parks), with auth.parks ['vtc'] ${JSON.stringify(sized).length} bytes (${sized.risk.map((r) => r.park).join(',')})`)
+    expect(sized.risk.map((r) => r.park)).toEqual(['vtc'])
+    expect(whole.snapshot.risk.length).toBeGreaterThan(1)
   })
 
   it('drops a socket when its token expires, unless the client refreshes it', async () => {

@@ -70,6 +70,7 @@ export class UserDirectory {
 
   /** The zone file's users, replaced whole (admin stays); tokens and sockets follow at once. */
   replaceZoneUsers(entries: UserEntry[]): void {
+    for (const u of entries) this.check(u)
     const admin = this.users.get('admin')
     this.users.clear()
     this.setZoneUsers(entries)
@@ -100,12 +101,17 @@ export class UserDirectory {
   private setZoneUsers(entries: UserEntry[]): void {
     for (const u of entries) {
       if (u.name === 'admin') continue
-      // An admin manages the whole zone (devices, audit log): a scope would promise a limit it cannot keep.
-      if (u.scope && u.roles.includes('admin')) throw new Error(`user ${u.name}: the admin role is zone-wide and cannot have a scope`)
-      for (const p of u.scope?.parks ?? []) if (this.parkIds.size > 0 && !this.parkIds.has(p)) throw new Error(`user ${u.name}: scope names unknown park ${p}`)
-      for (const e of u.scope?.enterprises ?? []) if (this.parkIds.size > 0 && !this.enterprisePark.has(e)) throw new Error(`user ${u.name}: scope names unknown enterprise ${e}`)
+      this.check(u)
       this.users.set(u.name, u)
     }
+  }
+
+  /** A scope names parks and enterprises of the zone, and never goes with the admin role. */
+  private check(u: UserEntry): void {
+    // An admin manages the whole zone (devices, audit log): a scope would promise a limit it cannot keep.
+    if (u.scope && u.roles.includes('admin')) throw new Error(`user ${u.name}: the admin role is zone-wide and cannot have a scope`)
+    for (const p of u.scope?.parks ?? []) if (this.parkIds.size > 0 && !this.parkIds.has(p)) throw new Error(`user ${u.name}: scope names unknown park ${p}`)
+    for (const e of u.scope?.enterprises ?? []) if (this.parkIds.size > 0 && !this.enterprisePark.has(e)) throw new Error(`user ${u.name}: scope names unknown enterprise ${e}`)
   }
 
   private view(u: UserEntry): User {

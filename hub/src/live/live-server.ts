@@ -55,6 +55,8 @@ type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<stri
 
 const ALL = 'all'
 const parkRoom = (p: string): string => `park:${p}`
+/** Distinct park ids of a client's request (at most as many as the zone could have). */
+const parkList = (v: unknown): string[] => (Array.isArray(v) ? [...new Set(v.filter((p): p is string => typeof p === 'string').slice(0, 10_000))] : [])
 /** setTimeout's longest delay (2^31 − 1 ms); a later expiry is re-armed. */
 const MAX_TIMER_MS = 2_147_483_647
 
@@ -117,11 +119,12 @@ export class LiveServer {
       }
       if (this.recheckUser(socket)) next()
     })
-    this.follow(socket, undefined)
+    // `auth.parks` in the handshake sizes the first snapshot as a `subscribe` would.
+    const wanted = parkList((socket.handshake.auth as { parks?: unknown } | undefined)?.parks)
+    this.follow(socket, wanted.length > 0 ? wanted : undefined)
     socket.emit('snapshot', this.snapshotOf(socket))
     socket.on('subscribe', (request, ack) => {
-      const requested = Array.isArray(request?.parks) ? [...new Set(request.parks.filter((p): p is string => typeof p === 'string'))] : []
-      const { parks, refused } = this.follow(socket, requested)
+      const { parks, refused } = this.follow(socket, parkList(request?.parks))
       // The client sees the current truth for what it now follows.
       socket.emit('snapshot', this.snapshotOf(socket))
       if (typeof ack === 'function') ack(refused.length > 0 ? { parks, refused } : { parks })

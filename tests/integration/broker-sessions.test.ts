@@ -62,7 +62,7 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
 
   beforeAll(async () => {
     t = await startTestHub({
-      env: { HUB_MQTT_QOS2_INFLIGHT_PER_DEVICE: '20', HUB_MQTT_QOS2_INFLIGHT_TOTAL: '50', HUB_MQTT_SESSIONS_PER_DEVICE: '3' },
+      env: { HUB_MQTT_QOS2_INFLIGHT_PER_DEVICE: '20', HUB_MQTT_QOS2_INFLIGHT_TOTAL: '50', HUB_MQTT_SESSIONS_PER_DEVICE: '3', HUB_MQTT_QUEUE_PER_SESSION: '5' },
     })
     for (const id of ['bs-a', 'bs-b', 'bs-c', 'bs-d', 'bs-e', 'bs-f', 'bs-g', 'bs-h']) await provision(id)
   })
@@ -204,6 +204,27 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     expect(s.refused.qos2_inflight ?? 0).toBeGreaterThan(0)
     const metrics = await (await fetch(`${t.http}/metrics`)).text()
     expect(metrics).toMatch(/smartpark_mqtt_sessions_refused_total\{reason="qos2_inflight"\} [1-9]/)
+  })
+
+  it('caps the messages queued for a stored session', async () => {
+    const g = await connectAs('bs-g', 'bs-g-queue', false)
+    await subscribe(g.c, [cmdTopic('bs-g')])
+    await end(g.c)
+    const queuedBefore = (await health()).broker.sessions.queued
+    for (let i = 0; i < 8; i++) await t.hub.broker.publish(cmdTopic('bs-g'), JSON.stringify({ id: `q${i}`, command: 'sound_siren', params: {}, expiresAt: Date.now() + 60_000 }))
+    const h = await health()
+    expect(h.broker.sessions.refused.queue_full).toBe(3)
+    expect(h.broker.sessions.queued).toBe(queuedBefore + 5)
+    const { default: mqtt } = await import('mqtt')
+    const back = mqtt.connect(t.mqttUrl, { username: 'bs-g', password: secrets.get('bs-g')!, clientId: 'bs-g-queue', clean: false, reconnectPeriod: 0 })
+    open.push(back)
+    const ids: string[] = []
+    back.on('message', (_topic, payload) => ids.push((JSON.parse(payload.toString()) as { id: string }).id))
+    await eventually(() => ids.length >= 5, 5000, 'the five queued commands')
+    expect(ids).toEqual(['q0', 'q1', 'q2', 'q3', 'q4'])
+    // What other stored sessions hold (bs-a-main keeps bs-a's commands c1, c2) stays; this session's five are acknowledged.
+    await eventually(async () => (await health()).broker.sessions.queued === queuedBefore, 5000, 'the queue acknowledged')
+    await end(back)
   })
 
   it('caps the stored sessions a device may open under new client ids (the oldest away is dropped)', async () => {

@@ -80,8 +80,8 @@ export class BrokerSessions {
       this.book.keep(who.id, id)
       return { ok: true }
     }
-    const mine = this.book.storedOf(who.id)
-    if (mine.length >= this.book.limits.sessionsPerDevice) {
+    // A loop: another CONNECT of the same device may have added one while this one waited.
+    for (let mine = this.book.storedOf(who.id); mine.length >= this.book.limits.sessionsPerDevice; mine = this.book.storedOf(who.id)) {
       // The oldest of the device's stored sessions with no live connection goes; if all are live, the new one is refused.
       const oldest = mine.find((cid) => this.clients()[cid] === undefined)
       if (oldest === undefined) return this.refuse('sessions_per_device', 3, `${who.id} already has ${mine.length} live persistent sessions`)

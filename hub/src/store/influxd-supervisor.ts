@@ -3,6 +3,8 @@ import { setPriority } from 'node:os'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import type { Writable } from 'node:stream'
+import { InfluxdLock } from './influxd-lock.js'
 
 /** The managed influxd's nice value (Linux: 0 normal … 19 lowest). */
 const INFLUXD_NICE = 10
@@ -28,8 +30,30 @@ export interface SupervisorOptions {
   ownProcessGroup?: boolean
 }
 
+/**
+ * The watchdog: a shell that outlives the hub by a moment. It reads the pid of the running
+ * influxd from its stdin, a pipe only the hub holds; when the hub is gone however it ended
+ * (kill -9 included: the kernel closes the pipe), `read` sees the end of file and the watchdog
+ * stops that influxd (SIGTERM, SIGKILL after 10 s). Linux's PR_SET_PDEATHSIG would do it in
+ * one call but Node cannot reach it; Debian's influxd has no parent watch of its own. In the
+ * influxd's process group, ignoring SIGINT and SIGHUP, so a Ctrl-C reaches the hub only.
+ */
+const WATCHDOG = `trap '' INT HUP
+pid=0
+while read -r line; do pid=$line; done
+[ "$pid" -gt 0 ] 2>/dev/null || exit 0
+kill -TERM "$pid" 2>/dev/null || exit 0
+i=0
+while kill -0 "$pid" 2>/dev/null; do
+  i=$((i + 1))
+  if [ "$i" -ge 100 ]; then kill -KILL "$pid" 2>/dev/null; exit 0; fi
+  sleep 0.1
+done`
+
 export class InfluxdSupervisor {
   private child: ChildProcess | undefined
+  private watchdog: ChildProcess | undefined
+  private lock: InfluxdLock | undefined
   private stopping = false
   private restartTimer: NodeJS.Timeout | undefined
   restarts = 0
@@ -52,15 +76,40 @@ export class InfluxdSupervisor {
     this.port = this.o.httpPort || (await freePort())
     const rpcPort = await freePort()
     await mkdir(join(this.dir, 'meta'), { recursive: true })
+    // One influxd on this data: a dead hub's is stopped, a live hub's stops this start.
+    this.lock = new InfluxdLock(this.dir, this.configPath, this.o.log)
+    await this.lock.acquire()
     const conf = configText(this.dir, this.port, rpcPort)
-    await writeFile(join(this.dir, 'influxdb.conf'), conf)
+    await writeFile(this.configPath, conf)
+    this.startWatchdog()
     this.spawnChild()
     await this.waitReady(60_000)
   }
 
+  get configPath(): string {
+    return join(this.dir, 'influxdb.conf')
+  }
+
+  private startWatchdog(): void {
+    const dog = spawn('/bin/sh', ['-c', WATCHDOG], { stdio: ['pipe', 'ignore', 'ignore'], detached: this.o.ownProcessGroup ?? false })
+    dog.on('error', (err) => this.o.log.warn({ err: err.message }, 'influxd watchdog not started: a hub killed outright leaves influxd running until its next start'))
+    dog.stdin?.on('error', () => undefined)
+    // Neither holds the hub's event loop open.
+    dog.unref()
+    ;(dog.stdin as (Writable & { unref?(): void }) | null)?.unref?.()
+    this.watchdog = dog
+  }
+
+  /** The watchdog guards this pid (0: none). */
+  private guard(pid: number | undefined): void {
+    this.lock?.setInfluxd(pid)
+    if (this.watchdog?.stdin?.writable) this.watchdog.stdin.write(`${pid ?? 0}\n`)
+  }
+
   private spawnChild(): void {
-    const child = spawn(this.o.binary, ['-config', join(this.dir, 'influxdb.conf')], { stdio: ['ignore', 'ignore', 'pipe'], detached: this.o.ownProcessGroup ?? false })
+    const child = spawn(this.o.binary, ['-config', this.configPath], { stdio: ['ignore', 'ignore', 'pipe'], detached: this.o.ownProcessGroup ?? false })
     this.child = child
+    this.guard(child.pid)
     if (this.o.ownProcessGroup) process.once('exit', this.killOnExit)
     // Below the hub's CPU priority: on a small server the hub's alarms come before InfluxDB's
     // compactions, and the journal holds whatever InfluxDB has not taken yet.
@@ -82,6 +131,7 @@ export class InfluxdSupervisor {
       process.off('exit', this.killOnExit)
       if (this.child !== child) return
       this.child = undefined
+      this.guard(undefined)
       if (this.stopping) return
       this.restarts++
       this.o.log.warn({ code, signal, restarts: this.restarts, stderr: tail.split('\n').slice(-5).join('\n') }, 'influxd exited; restarting')
@@ -111,7 +161,7 @@ export class InfluxdSupervisor {
     this.stopping = true
     if (this.restartTimer) clearTimeout(this.restartTimer)
     const child = this.child
-    if (!child || child.exitCode !== null) return
+    if (!child || child.exitCode !== null) return this.released()
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), 10_000)
       child.once('exit', () => {
@@ -120,6 +170,14 @@ export class InfluxdSupervisor {
       })
       child.kill('SIGTERM')
     })
+    this.released()
+  }
+
+  /** influxd stopped by the hub itself: the watchdog has nothing left to do, the lock is given back. */
+  private released(): void {
+    this.watchdog?.kill('SIGKILL')
+    this.watchdog = undefined
+    this.lock?.release()
   }
 }
 

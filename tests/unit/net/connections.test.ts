@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { CidrList, addressKey } from '../../../hub/src/net/cidr.js'
 import { parseProxyHeader } from '../../../hub/src/net/proxy-protocol.js'
 import { connectionCap, openFileLimit } from '../../../hub/src/net/descriptors.js'
+import { loadSettings } from '../../../hub/src/config/settings.js'
 
 describe('CIDR lists (RFC 4632, RFC 4291)', () => {
   const list = CidrList.parse('10.0.0.0/8, 192.0.2.7, 2001:db8::/32, ::1/128')
@@ -59,5 +60,24 @@ describe('descriptor headroom', () => {
     expect(connectionCap(20_000, 512, 65_536)).toEqual({ cap: 20_000, lowered: false })
     expect(connectionCap(20_000, 10, 100)).toEqual({ cap: 36, lowered: true })
     expect(connectionCap(500, 512, undefined)).toEqual({ cap: 500, lowered: false })
+  })
+})
+
+describe('connection settings', () => {
+  it('defaults: per-address cap 2000 with loopback exempt, no PROXY protocol, timeouts set', () => {
+    const s = loadSettings({})
+    expect(s.maxConnectionsPerAddress).toBe(2000)
+    expect(s.connectionExemptNetworks.has('127.0.0.1')).toBe(true)
+    expect(s.connectionExemptNetworks.has('::1')).toBe(true)
+    expect(s.connectionExemptNetworks.has('10.0.0.1')).toBe(false)
+    expect(s.proxyProtocolFrom.size).toBe(0)
+    expect([s.httpHeadersTimeoutMs, s.httpRequestTimeoutMs, s.httpKeepAliveTimeoutMs, s.httpIdleTimeoutMs]).toEqual([10_000, 30_000, 10_000, 60_000])
+  })
+  it('an empty exempt list caps loopback too', () => expect(loadSettings({ HUB_CONNECTION_EXEMPT_NETWORKS: '' }).connectionExemptNetworks.size).toBe(0))
+  it('refuses a bad range or listener at boot, naming the setting', () => {
+    expect(() => loadSettings({ HUB_PROXY_PROTOCOL_FROM: '10.0.0.0/40' })).toThrow(/HUB_PROXY_PROTOCOL_FROM/)
+    expect(() => loadSettings({ HUB_CONNECTION_EXEMPT_NETWORKS: 'carrier-nat' })).toThrow(/HUB_CONNECTION_EXEMPT_NETWORKS/)
+    expect(() => loadSettings({ HUB_PROXY_PROTOCOL_LISTENERS: 'http,amqp' })).toThrow(/HUB_PROXY_PROTOCOL_LISTENERS/)
+    expect(() => loadSettings({ HUB_FD_RESERVE: '10' })).toThrow(/HUB_FD_RESERVE/)
   })
 })

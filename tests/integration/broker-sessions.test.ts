@@ -201,6 +201,15 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     const h = await health()
     const s = h.broker.sessions as { qos2InFlight: number; refused: Record<string, number> }
     expect(s.qos2InFlight).toBeLessThanOrEqual(50)
+    // What the broker's persistence holds, packet by packet, is what is counted.
+    const store = (t.hub.broker.aedes as unknown as { persistence: { incomingGetPacket(c: { id: string }, p: { messageId: number }): Promise<unknown> } }).persistence
+    let held = 0
+    for (const device of ['bs-e', 'bs-f', 'bs-g', 'bs-h'])
+      for (let k = 1; k <= 4; k++)
+        for (let i = 1; i <= 30; i++) if (await store.incomingGetPacket({ id: `${device}-q${k}` }, { messageId: i }).then(() => true, () => false)) held++
+    expect(held).toBe(s.qos2InFlight)
+    expect(held).toBeGreaterThan(0)
+    console.log(`QoS 2 awaiting PUBREL: ${held} held in the broker's persistence (cap 50), ${s.refused.qos2_inflight} refused`)
     expect(s.refused.qos2_inflight ?? 0).toBeGreaterThan(0)
     const metrics = await (await fetch(`${t.http}/metrics`)).text()
     expect(metrics).toMatch(/smartpark_mqtt_sessions_refused_total\{reason="qos2_inflight"\} [1-9]/)

@@ -63,6 +63,20 @@ describe('identifiers that cannot collide with the language', () => {
     await eventually(async () => (await api<{ values: Record<string, { value: number }> }>(t, 'GET', '/api/v1/devices/prototype/latest')).body.values?.lel?.value === 3, 5000, 'prototype’s reading')
   })
 
+  it('answers sign-ins, queries and route params named after built-in properties with a 4xx, never a 500', async () => {
+    for (const name of BUILT_IN_NAMES) {
+      const r = await fetch(`${t.http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name, password: 'x' }) })
+      expect([400, 401, 429], `login ${name}: ${r.status}`).toContain(r.status)
+      for (const path of [`/api/v1/alarms?state=${name}&park=${name}`, `/api/v1/alarms/${name}`, `/api/v1/devices/${name}/series?metric=${name}`, `/api/v1/devices/${name}/setpoints`, `/api/v1/incidents/${name}`, `/api/v1/audit?user=${name}&action=${name}`]) {
+        const g = await api(t, 'GET', path)
+        expect(g.status, `${path}: ${g.status}`).toBeLessThan(500)
+      }
+      const ack = await api(t, 'POST', `/api/v1/alarms/${name}/ack`, { note: 'x' })
+      expect(ack.status, `ack ${name}: ${ack.status}`).toBeLessThan(500)
+      expect(ack.status).not.toBe(200)
+    }
+  })
+
   it('counts metrics, flags and event types named after built-in properties as rejects, and keeps the good readings', async () => {
     const d = await provision('id-gas-001')
     const c = await connectMqtt(t.mqttUrl, { username: d.id, password: d.secret, clientId: d.id })

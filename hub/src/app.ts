@@ -105,12 +105,13 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   })
   const jwtSecret = settings.jwtSecret ?? (await persistentSecret(join(settings.dataDir, 'jwt-secret')))
 
+  const loginLimiter = new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs })
   // The API comes first for its logger; routes are registered before listening.
   const services: ApiServices = {
     zone, registry, users,
     latest: new LatestCache(),
     audit: new AuditLog(join(settings.dataDir, 'audit.jsonl')),
-    loginLimiter: new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs }),
+    loginLimiter,
     series: (q) => series(influx, q),
     maxPointsPerResponse: settings.maxPointsPerResponse,
     health: () => health(),
@@ -267,6 +268,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
       connections: connections.stats(),
+      identity: { login: loginLimiter.stats(), live: live.stats() },
     }
   }
 

@@ -52,6 +52,7 @@ describe('socket.io within limits', () => {
     const result = await Promise.race([end, new Promise<undefined>((r) => setTimeout(() => r(undefined), 8000))])
     console.log(`2000 subscribes on one socket: ${snapshots} snapshots sent, ${refused} refused acks, ended: ${JSON.stringify(result)}, hub: ${JSON.stringify(t.hub.live.stats?.())}`)
     expect(result?.reason).toBe('flood')
+    expect(await (await fetch(`${t.http}/metrics`)).text()).toContain('smartpark_live_sockets_dropped_total{reason="flood"} 1')
     expect(snapshots).toBeLessThanOrEqual(25)
     expect((await fetch(`${t.http}/api/v1/health`)).status).toBeLessThan(500)
     const other = await open(await login(t.http, 'safety', 'safety-demo'))

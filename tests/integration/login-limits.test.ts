@@ -51,6 +51,9 @@ describe('sign-in limits under concurrency', () => {
     expect(checks).toBeLessThanOrEqual(10)
     expect(count(401)).toBeLessThanOrEqual(10)
     expect(count(401) + count(429)).toBe(400)
+    const metrics = await (await fetch(`${t.http}/metrics`)).text()
+    const refused = Number(/smartpark_login_attempts_total\{outcome="refused"\} (\d+)/.exec(metrics)?.[1])
+    expect(refused).toBeGreaterThanOrEqual(390)
   })
 
   it('still lets the admin sign in from another address', async () => {

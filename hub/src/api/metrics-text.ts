@@ -41,6 +41,14 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_connections_refused_total', 'Connections refused, by reason (total_cap, address_cap, proxy_header, unknown_upgrade)', 'counter', Object.entries(conn.refused).map(([reason, n]) => [{ reason }, n]))
     metric('smartpark_accept_errors_total', 'Connections the operating system failed to accept (EMFILE: out of descriptors)', 'counter', [[undefined, conn.acceptErrors]])
   }
+  const id = h.identity
+  if (id) {
+    metric('smartpark_login_attempts_total', 'Sign-in attempts, by outcome (admitted to the password check, refused by the limiter, failed, succeeded)', 'counter', [[{ outcome: 'admitted' }, id.login.admitted], [{ outcome: 'refused' }, id.login.refused], [{ outcome: 'failed' }, id.login.failures], [{ outcome: 'succeeded' }, id.login.successes]])
+    metric('smartpark_login_limiter_keys', 'Addresses, accounts and pairs the sign-in limiter remembers', 'gauge', [[undefined, id.login.trackedKeys]])
+    metric('smartpark_live_sockets', 'socket.io clients connected', 'gauge', [[undefined, id.live.sockets]])
+    metric('smartpark_live_events_refused_total', 'socket.io client events refused past the per-socket rate', 'counter', [[undefined, id.live.eventsRefused]])
+    metric('smartpark_live_sockets_dropped_total', 'socket.io clients dropped by the hub, by reason', 'counter', [[{ reason: 'flood' }, id.live.droppedFlood], [{ reason: 'token_expired' }, id.live.droppedExpired], [{ reason: 'user_removed' }, id.live.droppedUserRemoved]])
+  }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`
 }

@@ -6,7 +6,8 @@ import type { LatestCache } from '../store/latest-cache.js'
 import type { SeriesQuery } from '../store/queries.js'
 import type { AuditLog } from './audit.js'
 import type { ConnectionStats } from '../net/connection-gate.js'
-import type { LoginLimiter } from './login-limiter.js'
+import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
+import type { LiveStats } from '../live/live-server.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
 export interface HealthReport {
@@ -22,6 +23,8 @@ export interface HealthReport {
   process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
   /** Connections open, caps in force and refusals by reason (net/connection-gate.ts). */
   connections?: ConnectionStats
+  /** Sign-ins admitted, refused and failed (login-limiter.ts); sockets and their refused events and drops (live-server.ts). */
+  identity?: { login: LoginLimiterStats; live: LiveStats }
 }
 
 export interface ApiServices {

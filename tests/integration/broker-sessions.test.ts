@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Socket } from 'node:net'
 import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import mqttPacket from 'mqtt-packet'
 import type { MqttClient } from 'mqtt'
 import { api, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
@@ -57,7 +60,7 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     )
   const persistence = (): Persistence => (t.hub.broker.aedes as unknown as { persistence: Persistence }).persistence
   const storedTopics = async (clientId: string): Promise<string[]> => (await persistence().subscriptionsByClient({ id: clientId })).map((s) => s.topic)
-  const health = async (): Promise<{ broker: { sessions: Record<string, unknown> & { refused: Record<string, number> } } }> =>
+  const health = async (): Promise<{ broker: { sessions: { storedSessions: number; qos2InFlight: number; queued: number; refused: Record<string, number> } } }> =>
     ((await api(t, 'GET', '/api/v1/health')).body as never)
 
   beforeAll(async () => {
@@ -199,7 +202,7 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
       }
     }
     const h = await health()
-    const s = h.broker.sessions as { qos2InFlight: number; refused: Record<string, number> }
+    const s = h.broker.sessions
     expect(s.qos2InFlight).toBeLessThanOrEqual(50)
     // What the broker's persistence holds, packet by packet, is what is counted.
     const store = (t.hub.broker.aedes as unknown as { persistence: { incomingGetPacket(c: { id: string }, p: { messageId: number }): Promise<unknown> } }).persistence
@@ -247,6 +250,38 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     expect(stored).toBeLessThanOrEqual(3)
     expect(await storedTopics('bs-f-s7')).toEqual([cmdTopic('bs-f')])
     const h = await health()
-    expect((h.broker.sessions.refused as Record<string, number>).session_dropped).toBeGreaterThan(0)
+    expect(h.broker.sessions.refused.session_dropped).toBeGreaterThan(0)
+  })
+})
+
+describe('a zone device\'s replaced secret', () => {
+  it('holds across a restart, the old one refused; only its hash is saved, its other fields stay the zone file\'s', async () => {
+    const credentials = JSON.parse(await readFile(new URL('../../simulators/credentials/demo-zone.json', import.meta.url), 'utf8')) as { devices: Record<string, string> }
+    const id = 'vtc-ti01-gas-004'
+    const dataDir = await mkdtemp(join(tmpdir(), 'smartpark-secret-'))
+    let t = await startTestHub({ dataDir })
+    try {
+      const res = await api<{ secret: string }>(t, 'POST', `/api/v1/devices/${id}/secret`, {})
+      expect(res.status).toBe(200)
+      await t.stop({ keepData: true })
+      t = await startTestHub({ dataDir })
+      const { default: mqtt } = await import('mqtt')
+      const tryConnect = (password: string) =>
+        new Promise<boolean>((resolve) => {
+          const c = mqtt.connect(t.mqttUrl, { username: id, password, clientId: id, reconnectPeriod: 0, connectTimeout: 5000 })
+          c.once('connect', () => (c.end(true), resolve(true)))
+          c.once('error', () => (c.end(true), resolve(false)))
+        })
+      expect(await tryConnect(res.body.secret)).toBe(true)
+      expect(await tryConnect(credentials.devices[id]!)).toBe(false)
+      // Only the secret's hash is kept for it: its other fields stay the zone file's.
+      const saved = JSON.parse(await readFile(join(dataDir, 'registry.json'), 'utf8')) as { devices: { device: { id: string } }[]; secrets: { id: string; secretHash: string }[] }
+      expect(saved.devices.map((r) => r.device.id)).not.toContain(id)
+      expect(saved.secrets.map((r) => r.id)).toEqual([id])
+      expect(JSON.stringify(saved)).not.toContain(res.body.secret)
+    } finally {
+      await t.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 })

@@ -54,6 +54,10 @@ export class DeviceRegistry {
     for (const { secretHash, ...device } of this.zone.devices) this.put(device, secretHash, 'zone')
     this.saved = await this.store.load()
     for (const id of this.saved.retired) this.drop(id)
+    for (const { id, secretHash } of this.saved.secrets ?? []) {
+      const rec = this.devices.get(id)
+      if (rec) rec.secretHash = secretHash
+    }
     for (const r of this.saved.devices) this.put(r.device, r.secretHash, 'runtime')
   }
 
@@ -119,9 +123,8 @@ export class DeviceRegistry {
     if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
     this.drop(id)
     this.saved.devices = this.saved.devices.filter((r) => r.device.id !== id)
-    // A zone device stays retired across restarts (also one whose secret was replaced, saved as a run-time entry).
-    const inZone = rec.source === 'zone' || this.zone.devices.some((d) => d.id === id)
-    if (inZone && !this.saved.retired.includes(id)) this.saved.retired.push(id)
+    if (this.saved.secrets) this.saved.secrets = this.saved.secrets.filter((r) => r.id !== id)
+    if (rec.source === 'zone' && !this.saved.retired.includes(id)) this.saved.retired.push(id)
     await this.store.save(this.saved)
     this.emit({ type: 'removed', device: rec.device })
     for (const l of this.revocationListeners) l(id)
@@ -137,7 +140,11 @@ export class DeviceRegistry {
     rec.secretHash = secretHash
     const saved = this.saved.devices.find((r) => r.device.id === id)
     if (saved) saved.secretHash = secretHash
-    else this.saved.devices.push({ device: rec.device, secretHash })
+    else {
+      // A zone device: only its secret is kept here, its other fields stay the zone file's.
+      this.saved.secrets = (this.saved.secrets ?? []).filter((r) => r.id !== id)
+      this.saved.secrets.push({ id, secretHash })
+    }
     await this.store.save(this.saved)
     for (const l of this.revocationListeners) l(id)
     return { device: rec.device, secret }

@@ -8,6 +8,8 @@ export interface RegistryFile {
   version: 1
   devices: { device: Device; secretHash: string }[]
   retired: string[]
+  /** Secrets replaced at run time for devices of the zone file (their other fields stay the zone's). */
+  secrets?: { id: string; secretHash: string }[]
 }
 
 export interface RegistryStore {

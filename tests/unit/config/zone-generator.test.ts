@@ -235,12 +235,15 @@ describe('the committed demo zone', () => {
     for (const g of committed.gateways) expect(verifySecret(creds.gateways[g.id]!, g.secretHash), g.id).toBe(true)
   })
 
-  it('has the four demo users with the documented passwords', async () => {
+  it('has the five demo users with the documented passwords, vtc-safety limited to the vtc park', async () => {
     expect(committed.users.map((u) => [u.name, u.roles])).toEqual([
-      ['safety', ['safety']], ['responder', ['responder']], ['energy', ['energy']], ['viewer', ['viewer']],
+      ['safety', ['safety']], ['responder', ['responder']], ['energy', ['energy']], ['viewer', ['viewer']], ['vtc-safety', ['safety']],
     ])
     const safety = committed.users.find((u) => u.name === 'safety')!
     expect(await verifyPassword('safety-demo', safety.passwordHash)).toBe(true)
     expect(await verifyPassword('safety', safety.passwordHash)).toBe(false)
+    const scoped = committed.users.find((u) => u.name === 'vtc-safety')!
+    expect(scoped.scope).toEqual({ parks: ['vtc'] })
+    expect(await verifyPassword('vtc-safety-demo', scoped.passwordHash)).toBe(true)
   })
 })

@@ -95,7 +95,8 @@ describe('the managed influxd never outlives a crashed hub, and one data dir has
     expect(third.hubPid).toBe(c2.child.pid)
     expect(influxdsOn(conf())).toEqual([third.influxdPid])
     expect(c2.output()).toMatch(/taking over the managed InfluxDB lock/)
-    expect(c2.output()).toMatch(/stopping an influxd left running/)
+    // (It may have ended on its own meanwhile: its stderr was a pipe to the dead hub, and a log
+    // line there ends it with SIGPIPE. The stopping itself is tested in tests/unit/store/influxd-lock.test.ts.)
     const token2 = await login(c2.http, 'admin', PASSWORD)
     expect(await storedCount(c2, token2)).toBe(2)
 

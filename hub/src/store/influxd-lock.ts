@@ -37,17 +37,32 @@ export class InfluxdLock {
 
   /** Takes the lock; stops an influxd a dead hub left on this data. Throws InfluxdLockHeld if a live hub has it. */
   async acquire(): Promise<void> {
-    const prior = readOwner(this.path)
-    if (prior && prior.hubPid !== process.pid && running(prior.hubPid) && looksLikeNode(prior.hubPid)) throw new InfluxdLockHeld(prior, this.path)
-    if (prior) this.log.warn({ lock: this.path, hubPid: prior.hubPid, influxdPid: prior.influxdPid, since: new Date(prior.since).toISOString() }, 'taking over the managed InfluxDB lock of a hub that is gone')
-    const leftOver = new Set(influxdsOn(this.configPath))
-    if (prior?.influxdPid !== undefined && running(prior.influxdPid) && commandLine(prior.influxdPid).includes(this.configPath)) leftOver.add(prior.influxdPid)
-    for (const pid of leftOver) {
+    this.owner = { hubPid: process.pid, influxdPid: undefined, since: Date.now() }
+    // Created only if absent (O_EXCL), so of two hubs starting at once on one dir, one gets it.
+    try {
+      writeFileSync(this.path, `${JSON.stringify(this.owner)}\n`, { mode: PRIVATE_FILE_MODE, flag: 'wx' })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      this.owner = undefined
+      await this.takeOver()
+    }
+    // An influxd on this data with no lock at all (a lock deleted by hand) is stopped too.
+    for (const pid of influxdsOn(this.configPath)) {
       this.log.warn({ pid, config: this.configPath }, 'stopping an influxd left running on this data by a hub that is gone')
       await stopProcess(pid, 10_000)
     }
+  }
+
+  private async takeOver(): Promise<void> {
+    const prior = readOwner(this.path)
+    if (prior && prior.hubPid !== process.pid && running(prior.hubPid) && looksLikeNode(prior.hubPid)) throw new InfluxdLockHeld(prior, this.path)
+    if (prior) this.log.warn({ lock: this.path, hubPid: prior.hubPid, influxdPid: prior.influxdPid, since: new Date(prior.since).toISOString() }, 'taking over the managed InfluxDB lock of a hub that is gone')
     this.owner = { hubPid: process.pid, influxdPid: undefined, since: Date.now() }
     this.write()
+    if (prior?.influxdPid !== undefined && running(prior.influxdPid) && commandLine(prior.influxdPid).includes(this.configPath)) {
+      this.log.warn({ pid: prior.influxdPid, config: this.configPath }, 'stopping an influxd left running on this data by a hub that is gone')
+      await stopProcess(prior.influxdPid, 10_000)
+    }
   }
 
   /** Records the influxd now running (or none), so a later start can find it. */

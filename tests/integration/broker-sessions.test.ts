@@ -218,6 +218,20 @@ describe('broker sessions: one device, its own sessions, bounded state', () => {
     expect(metrics).toMatch(/smartpark_mqtt_sessions_refused_total\{reason="qos2_inflight"\} [1-9]/)
   })
 
+  it('gives a newly provisioned device whose id names another device\'s stored client id a fresh session, not that one', async () => {
+    const h = await connectAs('bs-h', 'bs-h-x9', false)
+    await subscribe(h.c, [cmdTopic('bs-h')])
+    await end(h.c)
+    expect(await storedTopics('bs-h-x9')).toEqual([cmdTopic('bs-h')])
+    await provision('bs-h-x9')
+    await eventually(async () => (await storedTopics('bs-h-x9')).length === 0, 3000, 'the old session dropped')
+    const fresh = await connectAs('bs-h-x9', 'bs-h-x9', false)
+    expect(fresh.sessionPresent).toBe(false)
+    await end(fresh.c)
+    // bs-h may no longer use that id: it is another device's now.
+    await expect(connectAs('bs-h', 'bs-h-x9', false)).rejects.toThrow(/Not authorized/i)
+  })
+
   it('caps the messages queued for a stored session', async () => {
     const g = await connectAs('bs-g', 'bs-g-queue', false)
     await subscribe(g.c, [cmdTopic('bs-g')])

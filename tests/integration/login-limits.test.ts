@@ -62,6 +62,20 @@ describe('sign-in limits under concurrency', () => {
     expect(await signIn('admin', ADMIN_PASSWORD, { forwardedFor: '127.0.0.77' })).toBe(429)
   })
 
+  it('takes the client behind a trusted proxy as the client: /metrics is not loopback-only for it', async () => {
+    const status = (forwardedFor?: string) => new Promise<number>((resolve, reject) => {
+      const url = new URL(`${t.http}/metrics`)
+      http.get({ host: url.hostname, port: url.port, path: url.pathname, agent, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {} }, (res) => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+      }).on('error', reject)
+    })
+    const direct = await status()
+    const forwarded = await status('127.0.0.77')
+    console.log(`/metrics from the trusted proxy itself: ${direct}; for a client behind it: ${forwarded}`)
+    expect([direct, forwarded]).toEqual([200, 401])
+  })
+
   it('caps one address over all accounts, and ignores X-Forwarded-For from an untrusted peer', async () => {
     checks = 0
     // 127.0.0.2 is not a trusted proxy: its forwarded addresses are ignored, all count as 127.0.0.2.

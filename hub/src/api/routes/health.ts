@@ -24,7 +24,8 @@ export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
   app.get('/metrics', {
     schema: { tags: ['system'], summary: 'Prometheus text format (loopback, or a bearer token)', hide: false },
   }, async (req, reply) => {
-    const ip = req.socket.remoteAddress ?? ''
+    // req.ip: the TCP peer, or behind a trusted proxy (HUB_TRUSTED_PROXIES) the client it forwards for.
+    const ip = req.ip
     const loopback = ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1'
     if (!loopback) await app.signedIn(req, reply)
     void reply.type('text/plain; version=0.0.4')

@@ -19,6 +19,7 @@ describe('a park-scoped user reaching another park', () => {
   const sockets: LiveClient[] = []
   const vtcDevice = 'vtc-ti01-gas-009'
   const glcDevice = 'glc-ca01-gas-004'
+  const otherEnterpriseDevice = 'glc-h02-gas-001'
   const publish = (i: number, device: string, park: string, ent: string, lel: number) =>
     mq[i]!.publishAsync(`parks/${park}/${ent}/${device}/telemetry`, JSON.stringify({ ts: Date.now(), values: { lel } }), { qos: 1 })
   let vtcAlarm: Alarm
@@ -27,7 +28,7 @@ describe('a park-scoped user reaching another park', () => {
   beforeAll(async () => {
     t = await startTestHub()
     const secrets = (await import('../../simulators/credentials/demo-zone.json', { with: { type: 'json' } })).default.devices as Record<string, string>
-    for (const d of [vtcDevice, glcDevice]) mq.push(await connectMqtt(t.mqttUrl, { username: d, password: secrets[d]! }))
+    for (const d of [vtcDevice, glcDevice, otherEnterpriseDevice]) mq.push(await connectMqtt(t.mqttUrl, { username: d, password: secrets[d]! }))
     await publish(0, vtcDevice, 'vtc', 'vtc-ti01', 30)
     await publish(1, glcDevice, 'glc', 'glc-ca01', 30)
     const open = async () => (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=open')).body.alarms
@@ -123,5 +124,30 @@ describe('a park-scoped user reaching another park', () => {
     expect(both).toEqual({ parks: ['vtc'], refused: ['glc'] })
     expect(report.snapshot).toEqual(['vtc'])
     expect(report.events).toEqual(['vtc'])
+  })
+
+  it('limits a user to one enterprise: its alarms and its part of the park risk, by REST and by socket', async () => {
+    const zoneUsers = t.hub.zone.users
+    const hash = zoneUsers.find((u) => u.name === 'vtc-safety')!.passwordHash
+    t.hub.users.replaceZoneUsers([...zoneUsers, { name: 'ca01-officer', roles: ['safety'], passwordHash: hash, scope: { enterprises: ['glc-ca01'] } }])
+    try {
+      const officer = await login(t.http, 'ca01-officer', 'vtc-safety-demo')
+      const { socket, snapshot } = await connectLive(t.http, officer)
+      sockets.push(socket)
+      const events: Alarm[] = []
+      socket.on('alarm', (a) => events.push(a))
+      await publish(2, otherEnterpriseDevice, 'glc', 'glc-h02', 30)
+      const other = await eventually(async () => (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=open')).body.alarms.find((a) => a.device === otherEnterpriseDevice), 5000, 'the glc-h02 alarm')
+      await api(t, 'POST', `/api/v1/alarms/${glcAlarm.id}/ack`, { note: 'seen' })
+      await eventually(() => events.find((a) => a.id === glcAlarm.id && a.ack === 'acked'), 5000, 'the glc-ca01 acknowledgement')
+      const list = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=open', undefined, officer)).body.alarms
+      const otherOne = await api(t, 'GET', `/api/v1/alarms/${other.id}`, undefined, officer)
+      const risk = snapshot.risk.map((r) => ({ park: r.park, enterprises: r.enterprises.map((e) => e.enterprise) }))
+      const report = { snapshot: [...new Set(snapshot.alarms.map((a) => a.enterprise))], risk, events: [...new Set(events.map((a) => a.enterprise))], list: [...new Set(list.map((a) => a.enterprise))], otherAlarm: otherOne.status }
+      console.log(`ca01-officer (enterprise glc-ca01): ${JSON.stringify(report)}`)
+      expect(report).toEqual({ snapshot: ['glc-ca01'], risk: [{ park: 'glc', enterprises: ['glc-ca01'] }], events: ['glc-ca01'], list: ['glc-ca01'], otherAlarm: 404 })
+    } finally {
+      t.hub.users.replaceZoneUsers(zoneUsers)
+    }
   })
 })

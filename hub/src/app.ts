@@ -129,7 +129,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     plugins: [
       async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
       async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
-      async (app) => void (await app.register(incidentRoutes({ get incidents() { return safety.incidents }, incidentsDurable: () => safety.incidentsDurable() }))),
+      async (app) => void (await app.register(incidentRoutes({ get incidents() { return safety.incidents }, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }))),
       // Built before InfluxDB is known: each request finds the services once they exist (503 before).
       async (app) => void (await app.register(energyEmissionsRoutes(() => energyEmissions))),
       async (app) => void (await app.register(setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device))),

@@ -79,6 +79,19 @@ describe('a park-scoped user reaching another park', () => {
     expect(report.zoneParks).toEqual(['vtc'])
   })
 
+  it("treats another park's devices and alarms named in an incident's body as absent", async () => {
+    const opened = await api<Incident>(t, 'POST', '/api/v1/incidents', { park: 'vtc', hazard: 'gas', level: 3, title: 'drill' }, token)
+    expect(opened.status).toBe(201)
+    const command = await api<{ message: string }>(t, 'POST', `/api/v1/incidents/${opened.body.id}/commands`, { device: glcDevice, command: 'close_valve' }, token)
+    const alarm = await api<{ message: string }>(t, 'POST', `/api/v1/incidents/${opened.body.id}/alarms`, { alarm: glcAlarm.id }, token)
+    const elsewhere = await api(t, 'POST', '/api/v1/incidents', { park: 'glc', hazard: 'gas', level: 3 }, token)
+    const missing = await api<{ message: string }>(t, 'POST', `/api/v1/incidents/${opened.body.id}/commands`, { device: 'no-such-device', command: 'close_valve' }, token)
+    console.log(`vtc-safety's incident naming glc: command ${command.status} "${command.body.message}", alarm ${alarm.status} "${alarm.body.message}", an incident in glc ${elsewhere.status}; an unknown device ${missing.status} "${missing.body.message}"`)
+    expect([command.status, alarm.status, elsewhere.status]).toEqual([404, 404, 404])
+    expect(command.body.message).toBe(`device ${glcDevice} not found`)
+    expect(missing.body.message).toBe('device no-such-device not found')
+  })
+
   it('keeps energy, emissions and exports of another park absent, and the audit log for zone-wide admins', async () => {
     const get = <T>(path: string) => api<T>(t, 'GET', path, undefined, token)
     const report = {

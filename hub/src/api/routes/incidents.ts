@@ -11,6 +11,8 @@ import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 export interface IncidentServices {
   incidents: IncidentManager
   incidentsDurable(): Promise<void>
+  /** Where a device or an alarm named in a body is, so one beyond the user's scope reads as absent. */
+  placeOf?: { device(id: string): { park: string; enterprise: string } | undefined; alarm(id: string): { park: string; enterprise: string } | undefined }
 }
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 80 }) })
@@ -41,6 +43,14 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       if (incident) assertSees(req.user, incident, `incident ${id} not found`)
       const body = req.method === 'POST' && id === undefined ? (req.body as { park?: string; enterprise?: string } | null) : null
       if (body?.park !== undefined) assertSees(req.user, { park: body.park, enterprise: body.enterprise }, `park ${body.park} not found`)
+      const named = req.method === 'POST' ? (req.body as { device?: unknown; alarm?: unknown; alarms?: unknown } | null) : null
+      const device = typeof named?.device === 'string' ? s.placeOf?.device(named.device) : undefined
+      if (device) assertSees(req.user, device, `device ${String(named?.device)} not found`)
+      const alarmIds = [named?.alarm, ...(Array.isArray(named?.alarms) ? named.alarms : [])].filter((a): a is string => typeof a === 'string')
+      for (const a of alarmIds) {
+        const place = s.placeOf?.alarm(a)
+        if (place) assertSees(req.user, place, `alarm ${a} not found`)
+      }
     })
     const act = async (req: { user: { name: string }; ip: string; log: { info(o: object, m: string): void } }, action: string, fn: () => Incident): Promise<Incident> => {
       try {

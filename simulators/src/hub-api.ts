@@ -19,15 +19,27 @@ export interface IngestHealth {
   byReason: Record<string, number>
 }
 
-/** The ingest counters are in health's details, which the hub gives a signed-in admin only. */
+/**
+ * The ingest reject counts: health's details (for a signed-in admin), else `/metrics`, which
+ * the hub serves on loopback without a token (or to any signed-in user).
+ */
 export async function readIngestHealth(api: string, account: { user: string; password: string }): Promise<IngestHealth | undefined> {
+  let token: string | undefined
   try {
-    const token = await login(api, account.user, account.password)
+    token = await login(api, account.user, account.password)
     const body = (await getJson(`${api}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } })) as { ingest?: { rejected?: unknown; rejectsByReason?: unknown } }
     const r = body.ingest?.rejected
-    if (typeof r !== 'number') return undefined
     const by = body.ingest?.rejectsByReason
-    return { rejected: r, byReason: by && typeof by === 'object' ? (by as Record<string, number>) : {} }
+    if (typeof r === 'number') return { rejected: r, byReason: by && typeof by === 'object' ? (by as Record<string, number>) : {} }
+  } catch {
+    /* try /metrics */
+  }
+  try {
+    const res = await fetch(`${api}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(TIMEOUT_MS) })
+    if (!res.ok) return undefined
+    const byReason: Record<string, number> = {}
+    for (const m of (await res.text()).matchAll(/^smartpark_ingest_rejected_total\{reason="([^"]+)"\} (\d+)$/gm)) byReason[m[1]!] = Number(m[2])
+    return { rejected: Object.values(byReason).reduce((a, b) => a + b, 0), byReason }
   } catch {
     return undefined
   }

@@ -65,6 +65,10 @@ describe('zone file validation names the file, the path and the problem', () => 
     ['duplicate device', minimal(`${dev()}\n${dev()}`), '/devices/1/id', /duplicate device id d1/],
     ['negative interval', minimal(dev({ interval: -5 })), '/devices/0/interval', /./],
     ['grade E', minimal(dev()).replace('grade: C', 'grade: E'), '/parks/0/grade', /./],
+    // Names of Object.prototype's own properties cannot be ids or metric names (docs/security.md).
+    ['device id constructor', minimal(dev({ id: 'constructor' })), '/devices/0/id', /./],
+    ['metric toString', minimal(dev({ metrics: ['lel', 'toString'] })), '/devices/0/metrics/1', /./],
+    ['park id valueOf', minimal(dev()).replace('  - id: p\n', '  - id: valueOf\n'), '/parks/0/id', /./],
   ])('%s', (_name, text, path, problem) => {
     let err: unknown
     try {

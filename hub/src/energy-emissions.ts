@@ -8,16 +8,15 @@ import { LocalCalendar } from './energy/calendar.js'
 import { BudgetMonitor, type MeterInfo } from './energy/budget-monitor.js'
 import type { MeterMeta } from './energy/consumption.js'
 import { EnergyService } from './energy/energy-service.js'
-import { escape } from 'influx'
-import { counterBaselines, counterGaps, counterSummaries, demandWindows, rawResults } from './energy/energy-queries.js'
-import { defaultPolicy, energyRollups, ensureRollups, rebuild, rebuildStatement, ROLLUP_POLICIES, type RollupQuery } from './energy/rollup-queries.js'
+import { energyRepository } from './store/energy-repository.js'
+import { defaultPolicy, energyRollups, ensureRollups, oldestPoint, rebuild, rebuildStatement, ROLLUP_POLICIES, type RollupQuery } from './store/rollup-repository.js'
 import { BACKFILL_DEFAULTS, RollupBackfill, type RebuildJob } from './energy/rollup-backfill.js'
 import { resolveEnergySettings } from './energy/settings.js'
 import { PLAN_DEFAULTS, type PlanOptions } from './energy/sources.js'
 import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
 import { EmissionService } from './emissions/emission-service.js'
-import { minuteAggregates, rollupHours } from './emissions/emission-queries.js'
-import { emissionRollups } from './emissions/rollup-queries.js'
+import { emissionRepository } from './store/emission-repository.js'
+import { emissionRollups } from './store/emission-rollups.js'
 import { EMISSION_METRICS, type StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
@@ -124,19 +123,11 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   // ── services over InfluxDB ────────────────────────────────────────────────────────────
   const energy = new EnergyService({
     settings, cal, plan, meters: () => meters,
-    store: {
-      summaries: (f, from, to, source) => counterSummaries(influx, db, f, from, to, source, offsetMinutes),
-      baselines: (f, before, lookback) => counterBaselines(influx, db, f, before, lookback),
-      gaps: (f, from, to, minGap) => counterGaps(influx, db, f, from, to, minGap),
-      demand: (f, from, to) => demandWindows(influx, db, f, from, to),
-    },
+    store: energyRepository(influx, db, offsetMinutes),
   })
   const emissionDeps = {
     cal, stacks: () => stacks, rawMaxMs: Infinity,
-    store: {
-      minutes: (device: string, from: number, to: number) => minuteAggregates(influx, db, device, from, to),
-      rollupHours: (device: string, from: number, to: number) => rollupHours(influx, db, device, from, to),
-    },
+    store: emissionRepository(influx, db),
   }
   const emissions = new EmissionService(emissionDeps)
 
@@ -255,10 +246,8 @@ export function energyEmissionsRoutes(get: () => EnergyEmissions | undefined): F
 /** Rebuild jobs, a week each, from the oldest stored point of a measurement to now (hours, then days). */
 async function historyJobs(influx: InfluxDB, db: string, kind: 'energy' | 'emission', now: number, daily: boolean, cal: LocalCalendar): Promise<RebuildJob[]> {
   const fields = kind === 'energy' ? ['kwh', 'gas_m3', 'steam_t', 'water_m3', 'kw'] : [...EMISSION_METRICS]
-  const results = await rawResults(influx, db, fields.map((f) => `SELECT first(${escape.quoted(f)}) FROM ${escape.quoted(kind)}`))
-  let oldest = Infinity
-  for (const series of results) for (const s of series) for (const v of s.values ?? []) if (typeof v[0] === 'number') oldest = Math.min(oldest, v[0])
-  if (!Number.isFinite(oldest)) return []
+  const oldest = await oldestPoint(influx, db, kind, fields)
+  if (oldest === undefined) return []
   const out: RebuildJob[] = []
   const WEEK = 7 * 86_400_000
   const start = cal.startOf('day', oldest)

@@ -1,7 +1,7 @@
 /**
  * CEMS views for the API: hourly values of a stack and the daily compliance of a park
- * (HJ 75-2017). Reads through the small `EmissionStore` interface (InfluxDB in
- * emission-queries.ts) and computes with the pure functions of this room.
+ * (HJ 75-2017). Reads through the small `EmissionStore` interface (emission-store.ts;
+ * InfluxDB behind it in store/emission-repository.ts) and computes with the pure functions of this room.
  *
  * Ranges up to `rawMaxMs` (7 days) are computed from minute data per HJ 75 (≥ 45 valid
  * minutes an hour); longer ones from the hourly rollup, approximately (hourly.ts
@@ -10,13 +10,10 @@
 import type { LocalCalendar } from '../energy/calendar.js'
 import { complianceReport, stackDay, type ComplianceReport } from './compliance.js'
 import { hourFromRollup, hoursFromMinutes, type HourValue, type MinuteAgg, type StackInfo } from './hourly.js'
-import type { RollupHour } from './emission-queries.js'
+import type { EmissionStore } from './emission-store.js'
 import { EMISSION_STANDARDS } from './standards.js'
 
-export interface EmissionStore {
-  minutes(device: string, from: number, to: number): Promise<MinuteAgg[]>
-  rollupHours(device: string, from: number, to: number): Promise<RollupHour[]>
-}
+export type { EmissionStore, RollupHour } from './emission-store.js'
 
 export interface EmissionServiceDeps {
   cal: LocalCalendar

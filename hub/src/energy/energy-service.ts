@@ -1,6 +1,7 @@
 /**
  * Energy views for the API: consumption tables, intensity, suggestions and the CSV report.
- * It reads through the small `EnergyStore` interface (InfluxDB in energy-queries.ts) and
+ * It reads through the small `EnergyStore` interface (energy-store.ts; InfluxDB behind it in
+ * store/energy-repository.ts) and
  * computes with the pure functions of this room: sources.ts picks raw points or rollups,
  * counter.ts turns bucket summaries into usage, consumption.ts sums into periods and scopes.
  */
@@ -9,7 +10,7 @@ import { CARRIERS, kgcePerUnit, type Carrier } from './coefficients.js'
 import { summaryUsage, type CounterReading, type SummaryBucket } from './counter.js'
 import { aggregate, excludedOf, PERIOD_OF, type ConsumptionTable, type Every, type Excluded, type Gap, type MeterMeta, type MeterSeries } from './consumption.js'
 import { maxRatesOf } from './meter-limits.js'
-import type { MeterSummaryRow, TagFilter } from './energy-queries.js'
+import type { EnergyStore, MeterSummaryRow, TagFilter } from './energy-store.js'
 import { intensityReport, type IntensityReport } from './intensity.js'
 import type { EnergySettingsResolved } from './settings.js'
 import { tariffOf } from './settings.js'
@@ -19,13 +20,7 @@ import { consumptionCsvLines } from './csv.js'
 
 const DAY = 86_400_000
 
-export interface EnergyStore {
-  summaries(f: TagFilter, from: number, to: number, source: Segment['source']): Promise<MeterSummaryRow[]>
-  baselines(f: TagFilter, before: number, lookbackMs: number): Promise<Map<string, Partial<Record<Carrier, CounterReading>>>>
-  gaps(f: TagFilter, from: number, to: number, minGapMs: number): Promise<Gap[]>
-  /** Mean (and highest) active power per meter over fixed 15-minute windows. */
-  demand(f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number; kwMax?: number | undefined }[]>
-}
+export type { EnergyStore, MeterSummaryRow, TagFilter } from './energy-store.js'
 
 export interface EnergyServiceDeps {
   settings: EnergySettingsResolved

@@ -1,6 +1,6 @@
 /**
  * Which rollup buckets to rebuild because readings arrived too late for the continuous
- * queries (rollup-queries.ts: hourly ones look back 2 h, daily ones 2 d). Pure: `mark` as
+ * queries (store/rollup-repository.ts: hourly ones look back 2 h, daily ones 2 d). Pure: `mark` as
  * readings arrive, `due` at each tick gives the ranges whose last late reading is at least
  * `settleMs` old (so that the readings have reached InfluxDB through the journal and the
  * batch writer). Contiguous buckets merge into one range; hours come before days, since

@@ -1,12 +1,12 @@
 /** An in-memory stand-in for InfluxDB for the energy service's unit tests. */
 import type { EnergyStore } from '../../../hub/src/energy/energy-service.js'
 import { CARRIERS, type Carrier } from '../../../hub/src/energy/coefficients.js'
-import type { MeterSummaryRow, TagFilter } from '../../../hub/src/energy/energy-queries.js'
+import type { MeterSummaryRow, TagFilter } from '../../../hub/src/energy/energy-store.js'
 import { cal, MIN } from './fixtures.js'
 
 export interface Pt { device: string; park: string; enterprise: string; ts: number; values: Partial<Record<Carrier | 'kw', number>> }
 
-/** An in-memory stand-in for InfluxDB that answers like energy-queries.ts (rollups are summaries of the same points). */
+/** An in-memory stand-in for InfluxDB that answers like store/energy-repository.ts (rollups are summaries of the same points). */
 export function memoryStore(points: Pt[]): EnergyStore & { asked: string[] } {
   const match = (f: TagFilter, p: Pt) => (!f.park || p.park === f.park) && (!f.enterprise || p.enterprise === f.enterprise) && (!f.device || p.device === f.device)
   const asked: string[] = []

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RollupBackfill } from '../../../hub/src/energy/rollup-backfill.js'
-import { createStatement, energyRollups, rebuildStatement } from '../../../hub/src/energy/rollup-queries.js'
-import { emissionRollups } from '../../../hub/src/emissions/rollup-queries.js'
+import { createStatement, energyRollups, rebuildStatement } from '../../../hub/src/store/rollup-repository.js'
+import { emissionRollups } from '../../../hub/src/store/emission-rollups.js'
 import { cal, HOUR, local } from './fixtures.js'
 
 describe('rebuilding rollup buckets that readings reached too late', () => {

@@ -5,13 +5,13 @@
  * points are gone: (sum − bad_sum) / (n − bad_n). One continuous query for all samples, one
  * per metric for its flagged ones (each metric has its own flag field). HJ 75's minute rule
  * (≥ 45 valid minutes) needs minute data, so reports within the raw retention are computed
- * from raw points; the rollup serves long ranges (emission-service.ts).
+ * from raw points; the rollup serves long ranges (emissions/emission-service.ts).
  */
 import { escape } from 'influx'
-import { groupTime } from '../energy/energy-queries.js'
-import type { RollupQuery } from '../energy/rollup-queries.js'
-import { EMISSION_METRICS } from './hourly.js'
-import { flaggedCondition } from './emission-queries.js'
+import { EMISSION_METRICS } from '../emissions/minutes.js'
+import { flaggedCondition } from './emission-repository.js'
+import { groupTime } from './influxql.js'
+import type { RollupQuery } from './rollup-repository.js'
 
 const q = (s: string): string => escape.quoted(s)
 

@@ -5,7 +5,7 @@
  *
  *   rollup_1h  1830 d   energy_1h     per counter: first, last, min, max, count; kW mean, max
  *                       emission_1h   per metric: sum and count of all samples, and of the
- *                                     flagged ones (emissions/rollup-queries.ts)
+ *                                     flagged ones (emission-rollups.ts)
  *   rollup_1d  INF      energy_1d     the same per local day, from energy_1h
  *
  * Why first/last/min/max/count for counters, and not `max − min`, `last − first` or
@@ -15,15 +15,15 @@
  * `non_negative_difference` drops what a new meter counted before its first reading and,
  * computed inside one continuous-query window, loses the step across the window edge too.
  * With the summaries, the hub applies the same step rules to bucket boundaries as to raw
- * readings (counter.ts `summaryUsage`), so every source gives the same usage.
+ * readings (energy/counter.ts `summaryUsage`), so every source gives the same usage.
  *
  * Continuous queries run at the end of each interval over `RESAMPLE … FOR` (2 h hourly,
  * 2 d daily): data up to that late is picked up by themselves; readings older than that (a
- * gateway flushing its buffer, a backfill) mark their buckets for a rebuild (rollup-backfill.ts).
+ * gateway flushing its buffer, a backfill) mark their buckets for a rebuild (energy/rollup-backfill.ts).
  */
 import { escape, type InfluxDB } from 'influx'
-import { CARRIERS } from './coefficients.js'
-import { groupTime, rawResults } from './energy-queries.js'
+import { CARRIERS } from '../energy/coefficients.js'
+import { groupTime, rawResults } from './influxql.js'
 
 export interface RollupPolicy {
   name: string
@@ -130,4 +130,12 @@ const normalise = (s: string): string => s.replace(/["\s]/g, '').toLowerCase()
 /** Run rebuild statements (SELECT … INTO needs POST). */
 export async function rebuild(influx: InfluxDB, db: string, statements: string[]): Promise<void> {
   if (statements.length > 0) await rawResults(influx, db, statements, 'POST')
+}
+
+/** The time of the oldest stored point of any of `fields` in `measurement` (undefined when none). */
+export async function oldestPoint(influx: InfluxDB, db: string, measurement: string, fields: readonly string[]): Promise<number | undefined> {
+  const results = await rawResults(influx, db, fields.map((f) => `SELECT first(${q(f)}) FROM ${q(measurement)}`))
+  let oldest = Infinity
+  for (const series of results) for (const s of series) for (const v of s.values ?? []) if (typeof v[0] === 'number') oldest = Math.min(oldest, v[0])
+  return Number.isFinite(oldest) ? oldest : undefined
 }

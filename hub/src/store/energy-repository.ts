@@ -1,72 +1,29 @@
 /**
- * InfluxDB 1.x queries for energy (measurement `energy`, tags park/enterprise/device/area,
- * one float field per metric — CONTRACT.md), against the raw points (default retention
- * policy) or the rollups (rollup-queries.ts). Every answer is bucket summaries of each
- * counter (first, last, min, max, count): counter.ts turns them into usage.
+ * The energy repository: InfluxDB 1.x queries for energy (measurement `energy`, tags
+ * park/enterprise/device/area, one float field per metric — CONTRACT.md), against the raw
+ * points (default retention policy) or the rollups (rollup-repository.ts). Every answer is
+ * bucket summaries of each counter (first, last, min, max, count): energy/counter.ts turns
+ * them into usage. `energyRepository` is the energy room's `EnergyStore` over InfluxDB.
  */
 import { escape, type InfluxDB } from 'influx'
-import { CARRIERS, type Carrier } from './coefficients.js'
-import type { CounterSummary } from './counter.js'
-import type { Source } from './sources.js'
+import { CARRIERS, type Carrier } from '../energy/coefficients.js'
+import type { CounterSummary } from '../energy/counter.js'
+import type { DemandWindow, EnergyStore, MeterSummaryRow, TagFilter } from '../energy/energy-store.js'
+import type { Source } from '../energy/sources.js'
+import { groupTime, rawResults, rowsOf, whereTags } from './influxql.js'
 
-export interface TagFilter {
-  park?: string | undefined
-  enterprise?: string | undefined
-  device?: string | undefined
-}
-
-export interface MeterSummaryRow {
-  device: string
-  park: string
-  enterprise: string
-  start: number
-  end: number
-  counters: Partial<Record<Carrier, CounterSummary>>
-}
-
-interface RawSeries {
-  name: string
-  tags?: Record<string, string>
-  columns: string[]
-  /** Absent when the series has no rows (e.g. SHOW CONTINUOUS QUERIES of a database without any). */
-  values?: unknown[][]
-}
-
-/** Statements in one request; each statement's series. A statement's error is thrown. */
-export async function rawResults(influx: InfluxDB, db: string, statements: string[], method: 'GET' | 'POST' = 'GET'): Promise<RawSeries[][]> {
-  if (statements.length === 0) return []
-  const res = (await influx.queryRaw(statements.join('; '), { database: db, precision: 'ms', method })) as { results?: { series?: RawSeries[]; error?: string }[]; error?: string }
-  if (res.error) throw new Error(res.error)
-  return (res.results ?? []).map((r) => {
-    if (r.error) throw new Error(r.error)
-    return r.series ?? []
-  })
-}
-
-/** Rows of one series as objects keyed by column. */
-export function rowsOf(s: RawSeries): Record<string, unknown>[] {
-  return (s.values ?? []).map((v) => Object.fromEntries(s.columns.map((c, i) => [c, v[i]])))
-}
-
-export function whereTags(f: TagFilter): string {
-  const parts: string[] = []
-  if (f.park) parts.push(`"park" = ${escape.stringLit(f.park)}`)
-  if (f.enterprise) parts.push(`"enterprise" = ${escape.stringLit(f.enterprise)}`)
-  if (f.device) parts.push(`"device" = ${escape.stringLit(f.device)}`)
-  return parts.length ? parts.join(' AND ') + ' AND ' : ''
+/** The energy room's store over InfluxDB; `offsetMinutes`: the zone's UTC offset (local hours and days). */
+export function energyRepository(influx: InfluxDB, db: string, offsetMinutes: number): EnergyStore {
+  return {
+    summaries: (f, from, to, source) => counterSummaries(influx, db, f, from, to, source, offsetMinutes),
+    baselines: (f, before, lookback) => counterBaselines(influx, db, f, before, lookback),
+    gaps: (f, from, to, minGap) => counterGaps(influx, db, f, from, to, minGap),
+    demand: (f, from, to) => demandWindows(influx, db, f, from, to),
+  }
 }
 
 const q = (s: string): string => escape.quoted(s)
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined)
-
-/** `time(1h)` / `time(1d, 16h)` with the offset that aligns buckets to local hours and days. */
-export function groupTime(bucket: 'hour' | 'day', offsetMinutes: number): string {
-  const unit = bucket === 'hour' ? 60 : 1440
-  const off = ((-offsetMinutes % unit) + unit) % unit
-  // Written as InfluxDB echoes it back (SHOW CONTINUOUS QUERIES), hours when whole.
-  const dur = off % 60 === 0 ? `${off / 60}h` : `${off}m`
-  return off ? `time(${bucket === 'hour' ? '1h' : '1d'}, ${dur})` : `time(${bucket === 'hour' ? '1h' : '1d'})`
-}
 
 /** Summary field list of the counters, from raw points. */
 function rawSummaryFields(): string {
@@ -152,11 +109,11 @@ export async function counterGaps(influx: InfluxDB, db: string, f: TagFilter, fr
 }
 
 /** Mean active power per meter over fixed 15-minute windows (the demand interval). */
-export async function demandWindows(influx: InfluxDB, db: string, f: TagFilter, from: number, to: number): Promise<{ device: string; enterprise: string; park: string; start: number; kw: number; kwMax: number | undefined }[]> {
+export async function demandWindows(influx: InfluxDB, db: string, f: TagFilter, from: number, to: number): Promise<DemandWindow[]> {
   const [series = []] = await rawResults(influx, db, [
     `SELECT mean(${q('kw')}) AS kw, max(${q('kw')}) AS kw_max FROM ${q('energy')} WHERE ${whereTags(f)}time >= ${from}ms AND time < ${to}ms GROUP BY time(15m), ${q('device')}, ${q('park')}, ${q('enterprise')} fill(none)`,
   ])
-  const out: { device: string; enterprise: string; park: string; start: number; kw: number; kwMax: number | undefined }[] = []
+  const out: DemandWindow[] = []
   for (const s of series) {
     const device = s.tags?.device
     if (!device) continue

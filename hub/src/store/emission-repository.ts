@@ -1,15 +1,25 @@
 /**
- * InfluxDB 1.x queries for CEMS data (measurement `emission`, one float field per metric,
+ * The emission repository: InfluxDB 1.x queries for CEMS data (measurement `emission`, one float field per metric,
  * HJ 212 flags as string fields `<metric>_flag` — CONTRACT.md). Validity is computed inside
  * InfluxDB without fetching every sample: per metric and minute, the sum and count of all
  * samples and of the flagged ones (`<metric>_flag` one of F M S D C T B; a sample without a
  * flag is not matched, so it counts as N); valid = all − flagged (validity.ts); and of the
- * samples flagged T (over range) and the flagged ones' most frequent flag (minutes.ts).
+ * samples flagged T (over range) and the flagged ones' most frequent flag (emissions/minutes.ts).
+ * `emissionRepository` is the emissions room's `EmissionStore` over InfluxDB.
  */
 import { escape, type InfluxDB } from 'influx'
-import { rawResults, rowsOf } from '../energy/energy-queries.js'
+import type { EmissionStore, RollupHour } from '../emissions/emission-store.js'
+import { EMISSION_METRICS, type EmissionMetric, type MinuteAgg, type MinuteMetric, type SumCount } from '../emissions/minutes.js'
 import type { DataFlag } from '../model/vocabulary.js'
-import { EMISSION_METRICS, type EmissionMetric, type MinuteAgg, type MinuteMetric, type SumCount } from './minutes.js'
+import { rawResults, rowsOf } from './influxql.js'
+
+/** The emissions room's store over InfluxDB. */
+export function emissionRepository(influx: InfluxDB, db: string): EmissionStore {
+  return {
+    minutes: (device, from, to) => minuteAggregates(influx, db, device, from, to),
+    rollupHours: (device, from, to) => rollupHours(influx, db, device, from, to),
+  }
+}
 
 /**
  * A sample flagged anything but N. A regex, not `!= 'N'`: where a shard holds no flag field
@@ -68,13 +78,7 @@ export async function minuteAggregates(influx: InfluxDB, db: string, device: str
   return [...minutes.values()].sort((a, b) => a.start - b.start)
 }
 
-export interface RollupHour {
-  start: number
-  /** Valid samples of the hour per metric (all − flagged), from the hourly rollup. */
-  metrics: Partial<Record<EmissionMetric, SumCount>>
-}
-
-/** The hourly rollup (emissions/rollup-queries.ts) of one stack over [from, to). */
+/** The hourly rollup (emission-rollups.ts) of one stack over [from, to). */
 export async function rollupHours(influx: InfluxDB, db: string, device: string, from: number, to: number): Promise<RollupHour[]> {
   const fields = EMISSION_METRICS.flatMap((m) => [`${m}_sum`, `${m}_n`, `${m}_bad_sum`, `${m}_bad_n`].map(q)).join(', ')
   const [series = []] = await rawResults(influx, db, [

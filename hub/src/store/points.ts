@@ -1,3 +1,4 @@
+import type { Alarm, AlarmStep } from '../model/alarm.js'
 import type { DeviceEvent, DeviceStatus, Reading } from '../model/reading.js'
 import { escapeTag, line, seriesText, stringField } from './line-protocol.js'
 
@@ -60,6 +61,14 @@ export function statusLine(s: DeviceStatus): string {
 
 export function rejectLine(r: { reason: string; detail: string; topic: string; device: string | undefined; ts: number; sample: string }): string {
   return line('ingest_rejects', { reason: r.reason, device: r.device }, { topic: r.topic, detail: r.detail, sample: r.sample }, r.ts)
+}
+
+/** One step of an alarm's life (raise, ack, shelve, clear, …) with the alarm as it stands after it. */
+export function alarmEventLine(alarm: Alarm, step: AlarmStep): string {
+  return line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action, class: alarm.class }, {
+    actor: step.actor, note: step.note ?? '', level: alarm.level, rule: alarm.rule, type: alarm.type, metric: alarm.metric ?? '',
+    value: step.value ?? alarm.value ?? 0, condition: alarm.condition, ack: alarm.ack, workflow: alarm.workflow,
+  }, step.ts)
 }
 
 /** At most `perSecond` samples per key each second: rejects are counted always, sampled into InfluxDB. */

@@ -1,4 +1,5 @@
 import type { AlarmClass } from './alarm-class.js'
+import type { Message } from './messages/index.js'
 
 /**
  * The alarm object of CONTRACT.md. ISA-18.2 / IEC 62682: condition × acknowledgement, plus
@@ -35,7 +36,10 @@ export interface AlarmStep {
   ts: number
   actor: string
   action: AlarmAction
+  /** The note in English, kept for readers of `note`; `messages` is the same note as codes and parameters. */
   note?: string | undefined
+  /** The note as messages of the one dictionary (model/messages), rendered in the reader's language; absent on steps recorded before them. */
+  messages?: Message[] | undefined
   level?: AlarmLevel | undefined
   value?: number | undefined
 }
@@ -108,6 +112,8 @@ export interface Transition {
   threshold: number | undefined
   ts: number
   message?: string | undefined
+  /** `message` as a code and its parameters (model/messages); without it the history carries `message` as free text. */
+  said?: Message | undefined
   /** Hazard class (alarm-class.ts); when absent, `alarmClassOf(rule, type, kind)` decides. */
   class?: AlarmClass | undefined
   /** The value is past the detector's measuring range (HJ 212 flag `T`, or above `range`): shown as "over range". */

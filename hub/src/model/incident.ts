@@ -1,4 +1,6 @@
 /** Emergency-response incident (应急处置): groups related alarms and follows a response plan. */
+import type { Message } from './messages/index.js'
+
 export type IncidentState = 'open' | 'closed'
 
 export interface IncidentStep {
@@ -72,7 +74,10 @@ export interface IncidentEntry {
   ts: number
   actor: string
   action: string
+  /** The note in English (free text typed by a person as typed); `messages` is a note the hub built, as codes and parameters. */
   note?: string | undefined
+  /** The hub-built note as messages of the one dictionary (model/messages); absent on free text and on entries recorded before them. */
+  messages?: Message[] | undefined
 }
 
 export interface Incident {

@@ -1,4 +1,5 @@
 import type { AlarmLevel } from './alarm.js'
+import type { Message } from './messages/index.js'
 import type { Grade } from './zone.js'
 
 /** Live four-colour level: 1 red, 2 orange, 3 yellow, 4 blue; `null` = normal (no colour). */
@@ -8,9 +9,11 @@ export interface RiskReason {
   level: AlarmLevel
   /** Machine-readable code, e.g. `alarm`, `safety_device_offline`, `confirmed_fire`. */
   code: string
-  /** Human text in zh-CN and en. */
+  /** Human text in zh-CN and en, rendered by the hub from `message` (kept for readers of `text`). */
   text: string
   textEn: string
+  /** The reason as a code and its parameters of the one dictionary (model/messages), rendered in the reader's language. */
+  message: Message
   alarm?: string | undefined
   device?: string | undefined
 }

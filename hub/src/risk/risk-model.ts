@@ -39,7 +39,8 @@ import type { Alarm, AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { EnterpriseRisk, ParkRisk, RiskLevel, RiskReason } from '../model/risk.js'
 import type { Park, Zone } from '../model/zone.js'
-import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, latchedText, moreOfflineText, placeOf, type Bilingual } from './risk-text.js'
+import type { Message } from '../model/messages/index.js'
+import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, latchedText, moreOfflineText, placeOf } from './risk-text.js'
 
 export interface DeviceState {
   device: Device
@@ -58,7 +59,7 @@ export interface RiskOptions {
   /** Alarm types that are red whatever their level, with the reason code each gives. */
   confirmedTypes?: Readonly<Record<string, string>>
   /** Override the "what" of an alarm reason (the place is added after ` · `). */
-  describeAlarm?: (alarm: Alarm) => Bilingual
+  describeAlarm?: (alarm: Alarm) => Message
 }
 
 export interface RiskInput {
@@ -144,8 +145,8 @@ function offlineReason(d: Device): RiskReason {
 }
 
 /** Where a group's reasons are: its enterprise, or the park for park-wide ones (id ''). */
-function groupPlace(park: Park, id: string): Bilingual {
-  return id === '' ? { text: park.name, textEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
+function groupPlace(park: Park, id: string): ReturnType<typeof placeOf> {
+  return id === '' ? { name: park.name, nameEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
 }
 
 /** The live level of one park, from the alarms and devices given (others' parks are ignored). */

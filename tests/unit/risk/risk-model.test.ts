@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { computeRisk } from '../../../hub/src/risk/risk-model.js'
+import { bilingual } from '../../../hub/src/model/messages/index.js'
 import { describeAlarmKind } from '../../../hub/src/risk/risk-text.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import { alarm, devices, NOW, offline, ZONE } from './fixtures.js'
@@ -37,6 +38,14 @@ describe('computeRisk: four-colour level', () => {
     expect(vtc.reasons).toEqual([{
       level: 1, code: 'alarm',
       text: '可燃气体达到二级报警值 · 氯化车间', textEn: 'Combustible gas at the second alarm set point · chlorination unit',
+      // The reason as a code and parameters (model/messages), from which text and textEn are rendered.
+      message: {
+        code: 'risk.at_place',
+        params: {
+          what: { code: 'risk.gas_second_set_point', params: { substance: { code: 'substance.lel' } } },
+          where: { name: '氯化车间', nameEn: 'chlorination unit' },
+        },
+      },
       alarm: 'al-1', device: 'vc-gas-1',
     }])
     expect(enterpriseLevel(vtc, 'vt-chem')).toBe(1)
@@ -51,6 +60,7 @@ describe('computeRisk: four-colour level', () => {
     expect(vtc.reasons).toEqual([{
       level: 3, code: 'safety_device_offline',
       text: '安全监测设备离线 · 探测器 tw-gas-3', textEn: 'Safety device offline · Detector tw-gas-3',
+      message: { code: 'risk.device_offline', params: { device: { name: '探测器 tw-gas-3', nameEn: 'Detector tw-gas-3' } } },
       alarm: undefined, device: 'tw-gas-3',
     }])
     expect(vtc.devicesOnline).toBe(15)
@@ -132,13 +142,14 @@ describe('computeRisk: four-colour level', () => {
 describe('reason texts follow the rules\' alarm types', () => {
   it.each([
     [{ type: 'gas_high', metric: 'cl2', level: 2 }, '氯气达到一级报警值', 'Chlorine at the first alarm set point'],
-    [{ type: 'o2_low', metric: 'o2', level: 2 }, '氧含量过低', 'Oxygen low'],
-    [{ type: 'temp_high', metric: 'temp', level: 3 }, '温度过高', 'High temperature'],
+    // One table with the dashboard's alarm types (model/messages): o2_low said as the dashboard says it.
+    [{ type: 'o2_low', metric: 'o2', level: 2 }, '缺氧', 'Oxygen deficiency'],
+    [{ type: 'temp_high', metric: 'temp', level: 3 }, '温度过高', 'Temperature high'],
     [{ type: 'kw_high', metric: 'kw', level: 4 }, '有功功率过高', 'Active power high'],
     [{ type: 'temp_rate_of_rise', metric: 'temp', level: 2 }, '温度上升速率报警', 'Temperature rate-of-rise alarm'],
-    [{ type: 'gas_fire', metric: undefined, level: 1 }, '气体泄漏并发火灾', 'Gas leak with fire'],
+    [{ type: 'gas_fire', metric: undefined, level: 1 }, '气体与火灾同时报警', 'Gas and fire together'],
     [{ type: 'something_new', metric: undefined, level: 3 }, 'something_new报警', 'something_new alarm'],
   ] as const)('%o', (what, zh, en) => {
-    expect(describeAlarmKind(what)).toEqual({ text: zh, textEn: en })
+    expect(bilingual(describeAlarmKind(what))).toEqual({ text: zh, textEn: en })
   })
 })

@@ -1,4 +1,5 @@
 /** English. Typed against the zh-CN keys, so a missing key fails the type check. */
+import { en as hubMessages } from '../../../../hub/src/model/messages/en.js'
 import { enEnergy } from './en-energy.js'
 import { enEmissions } from './en-emissions.js'
 import type { MessageKey } from './zh-CN.js'
@@ -164,31 +165,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'alarm.overRange': 'over range',
   'alarm.class': 'Class',
 
-  'alarmType.gas_high': 'Gas concentration high',
-  'alarmType.gas_low': 'Gas concentration low',
-  'alarmType.o2_low': 'Oxygen deficiency',
-  'alarmType.o2_high': 'Oxygen enrichment',
-  'alarmType.fire': 'Fire alarm',
-  'alarmType.fire_confirmed': 'Fire confirmed',
-  'alarmType.gas_confirmed': 'Confirmed gas leak',
-  'alarmType.gas_fire': 'Gas and fire together',
-  'alarmType.smoke_alarm': 'Smoke detector alarm',
-  'alarmType.heat_alarm': 'Heat detector alarm',
-  'alarmType.flame': 'Flame detected',
-  'alarmType.manual_call_point': 'Manual call point',
-  'alarmType.panel_fault': 'Fire panel fault',
-  'alarmType.rate_of_rise': 'Rate of rise',
-  'alarmType.device_offline': 'Device offline',
-  'alarmType.device_fault': 'Device fault',
-  'alarmType.deadman': 'Data stopped',
-  'alarmType.out_of_service': 'Device out of service (maintenance or calibration)',
-  'alarmType.data_quality': 'Data quality problem',
-  'alarmType.emission_exceedance': 'Emission exceedance',
-  'alarmType.energy_budget': 'Energy budget exceeded',
-  'alarmType.demand_limit': 'Demand limit exceeded',
-  'alarmType.metric_high': '{metric} high',
-  'alarmType.metric_low': '{metric} low',
-  'alarmType.metric_rate_of_rise': '{metric} rising fast',
 
   'workflow.open': 'Open',
   'workflow.dispatched': 'Dispatched',
@@ -392,4 +368,6 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'band.overloaded': 'flood',
   ...enEnergy,
   ...enEmissions,
+  // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
+  ...hubMessages,
 }

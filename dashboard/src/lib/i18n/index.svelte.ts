@@ -2,6 +2,7 @@
  * The language of the screen: zh-CN by default, English on request; one language per screen.
  * Every visible string goes through `t('key')`.
  */
+import { renderMessage, type Message } from '../../../../hub/src/model/messages/index.js'
 import { en } from './en.js'
 import { zhCN, type MessageKey } from './zh-CN.js'
 import { alarmTypeText, translate, type Params } from './translate.js'
@@ -84,4 +85,18 @@ export function textLang(text: string | null | undefined): 'zh-CN' | undefined {
 /** zh / en text pairs carried by hub objects (risk reasons, incident steps). */
 export function pick(zh: string, enText: string | undefined): string {
   return i18n.locale === 'zh-CN' ? zh : (enText ?? zh)
+}
+
+/** A message of the hub's one dictionary (a code and its parameters) in the current language. */
+export function say(m: Message): string {
+  return renderMessage(m, i18n.locale)
+}
+
+/**
+ * A note the hub recorded (alarm history step, incident timeline entry): its messages in the
+ * current language when it carries them, else its text as recorded (free text; older records).
+ */
+export function noteText(x: { note?: string | undefined; messages?: readonly Message[] | undefined }): string | undefined {
+  if (x.messages === undefined || x.messages.length === 0) return x.note
+  return x.messages.map(say).join(t('common.sep'))
 }

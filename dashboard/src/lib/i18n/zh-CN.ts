@@ -1,4 +1,5 @@
 /** 简体中文（默认）。Every key here must exist in en.ts too (checked by a unit test). */
+import { zhCN as hubMessages } from '../../../../hub/src/model/messages/zh-CN.js'
 import { zhEnergy } from './zh-CN-energy.js'
 import { zhEmissions } from './zh-CN-emissions.js'
 
@@ -163,31 +164,6 @@ export const zhCN = {
   'alarm.overRange': '超量程',
   'alarm.class': '类别',
 
-  'alarmType.gas_high': '气体浓度超限',
-  'alarmType.gas_low': '气体浓度过低',
-  'alarmType.o2_low': '缺氧',
-  'alarmType.o2_high': '富氧',
-  'alarmType.fire': '火灾报警',
-  'alarmType.fire_confirmed': '火灾确认',
-  'alarmType.gas_confirmed': '气体泄漏确认',
-  'alarmType.gas_fire': '气体与火灾同时报警',
-  'alarmType.smoke_alarm': '感烟报警',
-  'alarmType.heat_alarm': '感温报警',
-  'alarmType.flame': '火焰报警',
-  'alarmType.manual_call_point': '手动报警按钮',
-  'alarmType.panel_fault': '火灾报警控制器故障',
-  'alarmType.rate_of_rise': '温升速率超限',
-  'alarmType.device_offline': '设备离线',
-  'alarmType.device_fault': '设备故障',
-  'alarmType.deadman': '数据中断',
-  'alarmType.out_of_service': '设备停用（维护或校准）',
-  'alarmType.data_quality': '数据质量异常',
-  'alarmType.emission_exceedance': '排放超标',
-  'alarmType.energy_budget': '能耗超预算',
-  'alarmType.demand_limit': '需量超限',
-  'alarmType.metric_high': '{metric}超限',
-  'alarmType.metric_low': '{metric}过低',
-  'alarmType.metric_rate_of_rise': '{metric}上升过快',
 
   'workflow.open': '待处置',
   'workflow.dispatched': '已派遣',
@@ -391,6 +367,8 @@ export const zhCN = {
   'band.overloaded': '报警泛滥',
   ...zhEnergy,
   ...zhEmissions,
+  // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
+  ...hubMessages,
 } as const
 
 export type MessageKey = keyof typeof zhCN

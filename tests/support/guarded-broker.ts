@@ -1,8 +1,9 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import mqttPacket from 'mqtt-packet'
 import { Aedes } from 'aedes'
-import { guardedConnection } from '../../hub/src/broker/packet-size-guard.js'
-import { fastPublishFor } from '../../hub/src/broker/publish-fast-path.js'
+import { guardedConnection, InboundBacklog } from '../../hub/src/broker/guarded-connection.js'
+import { ConnectionScheduler } from '../../hub/src/broker/loop-turns.js'
+import { FastPathCounters, fastPublishFor } from '../../hub/src/broker/publish-fast-path.js'
 
 export interface GuardedBroker {
   url: string
@@ -10,6 +11,9 @@ export interface GuardedBroker {
   handled: string[]
   /** Publishes taken past aedes's parser (with `fast`). */
   takenFast: number
+  /** This broker's own scheduler and inbound backlog, as broker.ts gives each broker. */
+  scheduler: ConnectionScheduler
+  backlog: InboundBacklog
   close(): Promise<void>
 }
 
@@ -25,10 +29,10 @@ export async function guardedBroker(authorize: (done: (err?: Error) => void, top
     },
   })
   const server: Server = createServer((socket) => {
-    const conn = guardedConnection(socket, { maxPacketBytes: 1 << 20, sliceBytes: 16 * 1024, onTooLarge() {} })
+    const conn = guardedConnection(socket, { maxPacketBytes: 1 << 20, sliceBytes: 16 * 1024, onTooLarge() {}, scheduler: b.scheduler, backlog: b.backlog })
     const client = aedes.handle(conn)
     if (!o.fast) return
-    const fast = fastPublishFor(aedes, client, (t) => t.endsWith('/telemetry'), 16)
+    const fast = fastPublishFor(aedes, client, (t) => t.endsWith('/telemetry'), 16, new FastPathCounters())
     conn.fast = {
       ...fast,
       take(p, idle) {
@@ -42,6 +46,8 @@ export async function guardedBroker(authorize: (done: (err?: Error) => void, top
     url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
     handled: [],
     takenFast: 0,
+    scheduler: new ConnectionScheduler(),
+    backlog: new InboundBacklog(),
     close: async () => {
       await new Promise<void>((r) => aedes.close(() => r()))
       await new Promise<void>((r) => server.close(() => r()))

@@ -13,7 +13,7 @@ import { TokenBucket } from './rate-limit.js'
  * reading on disk. A refused publish is counted, logged, and closes the connection
  * (MQTT-3.3.5-2: no error goes back to the client).
  */
-export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void, maxRate = 0) {
+export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, log: (msg: string, data: object) => void, maxRate: number, held: HeldPublishes) {
   const buckets = new WeakMap<Client, TokenBucket>()
   /**
    * Each client's last authorised topic, while the registry is unchanged: a device publishes on
@@ -71,17 +71,16 @@ export function makeAuthorizePublish(registry: DeviceRegistry, ingest: Ingest, l
     if (!pending) return done(null)
     // Held until the journal has it on disk (QoS 1). aedes reads a client's socket a slice at
     // a time, so what is held is bounded by connections × one slice.
-    heldNow++
+    held.now++
     pending.whenDurable(() => {
-      heldNow--
+      held.now--
       done(null)
     })
   }
   return authorize
 }
 
-/** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
-let heldNow = 0
-export function heldPublishes(): number {
-  return heldNow
+/** A broker's publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
+export class HeldPublishes {
+  now = 0
 }

@@ -1,7 +1,7 @@
-import { createRequire } from 'node:module'
 import type { Readable } from 'node:stream'
 import type { Client } from 'aedes'
 import { identityOf, type Identity } from './identity.js'
+import { aedesMemoryStore } from './aedes-internals.js'
 import type { SessionBook } from './session-book.js'
 
 /**
@@ -51,7 +51,7 @@ interface MemoryStore {
   destroy(): Promise<void>
 }
 
-const memoryStore = createRequire(import.meta.url)('aedes-persistence/asyncPersistence.js') as new () => MemoryStore
+const memoryStore = aedesMemoryStore<MemoryStore>()
 
 export interface BoundedPersistenceOptions {
   book: SessionBook

@@ -3,23 +3,22 @@ import { createServer as createTlsServer, type Server as TlsServer } from 'node:
 import { readFileSync } from 'node:fs'
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { Aedes, type PublishPacket } from 'aedes'
+import { Aedes } from 'aedes'
 import { WebSocketServer, createWebSocketStream } from 'ws'
 import type { DeviceRegistry } from '../registry/device-registry.js'
 import type { Ingest } from '../ingest/pipeline.js'
 import { makeAuthenticate } from './authenticate.js'
-import { makeAuthorizePublish } from './authorize-publish.js'
+import { HeldPublishes, makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
-import { guardedConnection } from './packet-size-guard.js'
-import { fastPublishFor } from './publish-fast-path.js'
+import { guardedConnection, InboundBacklog } from './guarded-connection.js'
+import { ConnectionScheduler, type SchedulerStats } from './loop-turns.js'
+import { FastPathCounters, fastPublishFor } from './publish-fast-path.js'
+import { skipFanOutFor } from './aedes-internals.js'
 import { BrokerSessions } from './sessions.js'
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, type SessionStats } from './session-book.js'
 import type { ConnectionGate } from '../net/connection-gate.js'
 import { clientAddressOf } from '../net/client-address.js'
-
-/** aedes's own call from its PUBLISH handler: `publish(packet, client, done)`; from the API `publish(packet, done)`. */
-type InternalPublish = (packet: PublishPacket, client: unknown, done?: (err?: Error | null) => void) => void
 
 /** Topics ingest consumes entirely (their format already checked by authorizePublish). */
 const consumedByIngest = (topic: string): boolean => topic.endsWith('/telemetry') || topic.endsWith('/event')
@@ -40,6 +39,27 @@ export interface BrokerOptions {
   clientSliceBytes?: number
   /** Caps on stored sessions, QoS 2 in flight and queued messages (session-book.ts). */
   sessionLimits?: SessionLimits
+  /**
+   * Whose turn it is to hand bytes to the broker (loop-turns.ts). Given when something built
+   * before the broker asks whether ingest is saturated (the store's writer); else the broker's own.
+   */
+  scheduler?: ConnectionScheduler
+}
+
+/** Everything the broker counts, in one place (health, /metrics). */
+export interface BrokerStats {
+  clients: number
+  tcpPort: number | undefined
+  /** Publishes waiting for the store (backpressure) or the journal (QoS 1 durability). */
+  heldPublishes: number
+  /** Bytes read from MQTT sockets and not yet handed to the broker; sockets paused meanwhile. */
+  waitingBytes: number
+  pausedConnections: number
+  scheduler: SchedulerStats
+  /** Publishes taken past aedes's parser (publish-fast-path.ts); QoS 1 ones of them not yet acknowledged. */
+  fastPath: { taken: number; held: number }
+  /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused. */
+  sessions: SessionStats
 }
 
 export interface Broker {
@@ -51,15 +71,20 @@ export interface Broker {
   /** Publish from the hub (commands to devices); bypasses authorisation. */
   publish(topic: string, payload: string | Buffer, qos?: 0 | 1, retain?: boolean): Promise<void>
   close(): Promise<void>
-  stats(): { clients: number; tcpPort: number | undefined }
-  /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused (health, /metrics). */
+  stats(): BrokerStats
+  /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused (as `stats().sessions`). */
   sessionStats(): SessionStats
 }
 
 export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const logFn = (msg: string, data: object): void => o.log.warn(data, msg)
   const sessions = new BrokerSessions(o.registry, o.sessionLimits ?? DEFAULT_SESSION_LIMITS, logFn)
-  const authorizePublish = makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0)
+  // The broker's own state: two brokers in one process share none of it.
+  const held = new HeldPublishes()
+  const backlog = new InboundBacklog()
+  const scheduler = o.scheduler ?? new ConnectionScheduler()
+  const fastPath = new FastPathCounters()
+  const authorizePublish = makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0, held)
   const aedes = await Aedes.createBroker({
     persistence: sessions.persistence as never,
     authenticate: makeAuthenticate(o.registry, sessions, logFn),
@@ -79,11 +104,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   // ingest, and no MQTT client may subscribe to them (authorize-subscribe.ts: `cmd` topics
   // only): the fan-out (a copy of the packet, a topic match against every subscription, the
   // hooks) would find no one, so it is skipped for them.
-  const fanOut = aedes.publish.bind(aedes) as unknown as InternalPublish
-  ;(aedes as unknown as { publish: InternalPublish }).publish = (packet, client, done) => {
-    if (client && typeof client !== 'function' && consumedByIngest(packet.topic)) return done?.(null)
-    fanOut(packet, client, done)
-  }
+  skipFanOutFor(aedes, (packet) => consumedByIngest(packet.topic))
   aedes.on('clientError', (client, err) => {
     o.log.info({ client: identityOf(client)?.id ?? client?.id, err: err.message }, 'mqtt client error')
   })
@@ -99,6 +120,8 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     guardedConnection(socket, {
       maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
       sliceBytes: o.clientSliceBytes ?? 16 * 1024,
+      scheduler,
+      backlog,
       onTooLarge: (bytes) => {
         o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
         o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
@@ -107,7 +130,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
 
   /** The broker takes the connection; its device telemetry may pass its parser (publish-fast-path.ts). */
   const handle = (conn: ReturnType<typeof guard>, req?: IncomingMessage): void => {
-    conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS)
+    conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
   }
 
   const track = (s: Duplex): void => {
@@ -183,7 +206,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       await Promise.all(servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))))
     },
     stats() {
-      return { clients: aedes.connectedClients, tcpPort }
+      return { clients: aedes.connectedClients, tcpPort, heldPublishes: held.now, ...backlog.stats(), scheduler: scheduler.stats(), fastPath: fastPath.stats(), sessions: sessions.stats() }
     },
     sessionStats() {
       return sessions.stats()

@@ -16,8 +16,8 @@
  * ones that had just been served: one joining a saturated broker waited for the whole backlog
  * (guarded-connection.test.ts: handled 20,000th of 20,001; in one queue, 13,338th).
  *
- * It also tells when ingest is saturated (`connectionsSaturated`), so that work that can wait
- * does.
+ * It also tells when ingest is saturated (`saturated()`), so that work that can wait does.
+ * Each broker has its own (broker.ts); two hubs in one process share nothing.
  */
 const TURN_BUDGET_MS = 10
 /**
@@ -28,91 +28,112 @@ const TURN_BUDGET_MS = 10
  */
 const SATURATED_MS_PER_SECOND = 500
 
-/** Connections waiting for their turn, first come first served. */
-let queue: (() => void)[] = []
-let head = 0
-/** Connections that had been quiet (`inTurn(fn, true)`): served before the queue. */
-let quiet: (() => void)[] = []
-let quietHead = 0
-let passScheduled = false
-let turnStarted = 0
-/** The current pass ran out of budget with connections still waiting. */
-let passFull = false
-let windowStart = 0
-let fullMsThisWindow = 0
-let fullMsLastWindow = 0
-
-/**
- * Hand `fn` its turn: in the loop's check phase, after every connection queued before it. A
- * connection that had been quiet goes ahead of the busy ones (`wasQuiet`): a detector's one
- * alarm reading waits for the pass, not behind every bulk sender's backlog.
- */
-export function inTurn(fn: () => void, wasQuiet = false): void {
-  if (wasQuiet) quiet.push(fn)
-  else queue.push(fn)
-  if (!passScheduled) {
-    passScheduled = true
-    setImmediate(startPass)
-  }
+export interface SchedulerStats {
+  /** Connections' turns given since start. */
+  turns: number
+  /** Passes of the loop that ran out of budget with connections still waiting. */
+  fullPasses: number
+  /** Connections waiting for their turn now. */
+  waiting: number
+  /** See `saturated()`. */
+  saturated: boolean
 }
 
-function startPass(): void {
-  passScheduled = false
-  const now = performance.now()
-  rollWindow(now)
-  // The pass before left connections waiting: its whole length counts as saturated.
-  if (passFull) fullMsThisWindow += now - turnStarted
-  passFull = false
-  turnStarted = now
-  next()
-}
+export class ConnectionScheduler {
+  /** Connections waiting for their turn, first come first served. */
+  private queue: (() => void)[] = []
+  private head = 0
+  /** Connections that had been quiet (`inTurn(fn, true)`): served before the queue. */
+  private quiet: (() => void)[] = []
+  private quietHead = 0
+  private passScheduled = false
+  private turnStarted = 0
+  /** The current pass ran out of budget with connections still waiting. */
+  private passFull = false
+  private windowStart = 0
+  private fullMsThisWindow = 0
+  private fullMsLastWindow = 0
+  private turns = 0
+  private fullPasses = 0
 
-/** One connection's turn; the next one's follows the broker's work on it (nextTick). */
-function next(): void {
-  if (head === queue.length && quietHead === quiet.length) {
-    queue = []
-    head = 0
-    quiet = []
-    quietHead = 0
-    return
+  /**
+   * Hand `fn` its turn: in the loop's check phase, after every connection queued before it. A
+   * connection that had been quiet goes ahead of the busy ones (`wasQuiet`): a detector's one
+   * alarm reading waits for the pass, not behind every bulk sender's backlog.
+   */
+  inTurn(fn: () => void, wasQuiet = false): void {
+    if (wasQuiet) this.quiet.push(fn)
+    else this.queue.push(fn)
+    this.schedulePass()
   }
-  if (performance.now() - turnStarted >= TURN_BUDGET_MS) {
-    passFull = true
-    if (!passScheduled) {
-      passScheduled = true
-      setImmediate(startPass)
+
+  private schedulePass(): void {
+    if (this.passScheduled) return
+    this.passScheduled = true
+    setImmediate(this.startPass)
+  }
+
+  private readonly startPass = (): void => {
+    this.passScheduled = false
+    const now = performance.now()
+    this.rollWindow(now)
+    // The pass before left connections waiting: its whole length counts as saturated.
+    if (this.passFull) this.fullMsThisWindow += now - this.turnStarted
+    this.passFull = false
+    this.turnStarted = now
+    this.next()
+  }
+
+  /** One connection's turn; the next one's follows the broker's work on it (nextTick). */
+  private readonly next = (): void => {
+    if (this.head === this.queue.length && this.quietHead === this.quiet.length) {
+      this.queue = []
+      this.head = 0
+      this.quiet = []
+      this.quietHead = 0
+      return
     }
-    return
-  }
-  let fn: () => void
-  if (quietHead < quiet.length) fn = quiet[quietHead++]!
-  else {
-    fn = queue[head++]!
-    // Under a lasting load the queue never empties: drop the served entries now and then.
-    if (head >= 1024 && head * 2 >= queue.length) {
-      queue = queue.slice(head)
-      head = 0
+    if (performance.now() - this.turnStarted >= TURN_BUDGET_MS) {
+      if (!this.passFull) this.fullPasses++
+      this.passFull = true
+      this.schedulePass()
+      return
     }
+    let fn: () => void
+    if (this.quietHead < this.quiet.length) fn = this.quiet[this.quietHead++]!
+    else {
+      fn = this.queue[this.head++]!
+      // Under a lasting load the queue never empties: drop the served entries now and then.
+      if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
+        this.queue = this.queue.slice(this.head)
+        this.head = 0
+      }
+    }
+    this.turns++
+    fn()
+    process.nextTick(this.next)
   }
-  fn()
-  process.nextTick(next)
-}
 
-function rollWindow(now: number): void {
-  if (now - windowStart < 1000) return
-  fullMsLastWindow = now - windowStart < 2000 ? fullMsThisWindow : 0
-  fullMsThisWindow = 0
-  windowStart = now
-}
+  private rollWindow(now: number): void {
+    if (now - this.windowStart < 1000) return
+    this.fullMsLastWindow = now - this.windowStart < 2000 ? this.fullMsThisWindow : 0
+    this.fullMsThisWindow = 0
+    this.windowStart = now
+  }
 
-/**
- * The connections have had more than the loop could give them for about half of the last
- * second: the hub is taking bytes as fast as it can, and work that can wait (writing the
- * journal to InfluxDB) should.
- */
-export function connectionsSaturated(): boolean {
-  const now = performance.now()
-  rollWindow(now)
-  const current = fullMsThisWindow + (passFull ? now - turnStarted : 0)
-  return Math.max(current, fullMsLastWindow) >= SATURATED_MS_PER_SECOND
+  /**
+   * The connections have had more than the loop could give them for about half of the last
+   * second: the hub is taking bytes as fast as it can, and work that can wait (writing the
+   * journal to InfluxDB) should.
+   */
+  saturated(): boolean {
+    const now = performance.now()
+    this.rollWindow(now)
+    const current = this.fullMsThisWindow + (this.passFull ? now - this.turnStarted : 0)
+    return Math.max(current, this.fullMsLastWindow) >= SATURATED_MS_PER_SECOND
+  }
+
+  stats(): SchedulerStats {
+    return { turns: this.turns, fullPasses: this.fullPasses, waiting: this.queue.length - this.head + this.quiet.length - this.quietHead, saturated: this.saturated() }
+  }
 }

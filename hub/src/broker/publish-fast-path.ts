@@ -1,4 +1,5 @@
 import type { Aedes, Client, PublishPacket } from 'aedes'
+import { clientConnection, clientIdle, refreshKeepalive } from './aedes-internals.js'
 
 /**
  * A device's QoS 0 and QoS 1 telemetry and events, taken straight from the connection's bytes
@@ -92,20 +93,24 @@ export function publishAt(buf: Buffer, at: number): FastPacket | undefined {
   return { topic: buf.toString('utf8', i + 2, topicEnd), payload: buf.subarray(payloadStart, end), qos, retain: (type! & 1) === 1, dup: (type! & 8) === 8, messageId, end }
 }
 
-/** The parts of aedes's client this path reads; not in aedes's typings. */
-interface ClientInternals {
-  connected: boolean
-  closed: boolean
-  _paused: boolean
-  _parsingBatch: number
-  _keepaliveInterval: number
-  _keepaliveTimer: NodeJS.Timeout | null
-  conn: { destroyed: boolean; write(b: Buffer): boolean; cork(): void; uncork(): void }
+/** A broker's count of the publishes its connections' fast paths took (broker.ts's `stats()`). */
+export class FastPathCounters {
+  /** QoS 0 and 1 publishes taken past aedes's parser since start. */
+  taken = 0
+  /** QoS 1 publishes taken and not yet acknowledged, on every connection. */
+  held = 0
+
+  stats(): { taken: number; held: number } {
+    return { taken: this.taken, held: this.held }
+  }
 }
 
-/** `takes`: the topics ingest consumes whole; `maxLevels`: the broker's `maxTopicLevels`. */
-export function fastPublishFor(aedes: Aedes, client: Client, takes: (topic: string) => boolean, maxLevels: number): FastPublish {
-  const c = client as unknown as ClientInternals
+/**
+ * `takes`: the topics ingest consumes whole; `maxLevels`: the broker's `maxTopicLevels`;
+ * `counters`: the broker's, which every connection's fast path adds to.
+ */
+export function fastPublishFor(aedes: Aedes, client: Client, takes: (topic: string) => boolean, maxLevels: number, counters: FastPathCounters): FastPublish {
+  const conn = clientConnection(client)
   const refused = (err?: Error | null): void => {
     // As aedes does with an error from its PUBLISH handler: the client's error closes it.
     if (err) client.emit('error', err)
@@ -114,29 +119,31 @@ export function fastPublishFor(aedes: Aedes, client: Client, takes: (topic: stri
   let corked = false
   /** PUBACK (§3.4): 0x40, remaining length 2, the packet identifier. Those of one tick leave in one write, as mqtt-packet corks aedes's. */
   const puback = (messageId: number): void => {
-    if (c.conn.destroyed) return
+    if (conn.destroyed) return
     if (!corked) {
       corked = true
-      c.conn.cork()
+      conn.cork()
       process.nextTick(() => {
         corked = false
-        c.conn.uncork()
+        conn.uncork()
       })
     }
-    c.conn.write(Buffer.from([0x40, 2, messageId >> 8, messageId & 0xff]))
+    conn.write(Buffer.from([0x40, 2, messageId >> 8, messageId & 0xff]))
   }
   return {
-    ready: () => c.connected && !c.closed && !c._paused && c._parsingBatch === 0,
+    ready: () => clientIdle(client),
     held: () => held,
     takes: (topic) => takes(topic) && !topic.includes('+') && !topic.includes('#') && levels(topic) <= maxLevels,
     take(p, idle) {
       const packet: PublishPacket = { cmd: 'publish', topic: p.topic, payload: p.payload, qos: p.qos, retain: p.retain, dup: p.dup, ...(p.qos === 1 ? { messageId: p.messageId } : {}) }
-      // aedes's handle(): every packet a connected client sends restarts its keep-alive.
-      if (c._keepaliveInterval > 0) c._keepaliveTimer?.refresh()
+      refreshKeepalive(client)
+      counters.taken++
       if (p.qos === 0) return aedes.authorizePublish(client, packet, refused)
       held++
+      counters.held++
       aedes.authorizePublish(client, packet, (err) => {
         held--
+        counters.held--
         if (err) refused(err)
         else puback(p.messageId)
         if (held === 0) idle()

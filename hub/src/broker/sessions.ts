@@ -4,6 +4,7 @@ import { judgeClientId } from './client-ids.js'
 import { identityOf, type Identity } from './identity.js'
 import { BoundedPersistence } from './bounded-persistence.js'
 import { mayReceive } from './authorize-subscribe.js'
+import { connectedClients } from './aedes-internals.js'
 import { SessionBook, type SessionLimits, type SessionStats } from './session-book.js'
 
 /**
@@ -39,7 +40,7 @@ export class BrokerSessions {
 
   /** aedes' connected clients by client id (a null-prototype object). */
   private clients(): Record<string, Client> {
-    return (this.aedes as unknown as { clients?: Record<string, Client> } | undefined)?.clients ?? {}
+    return connectedClients(this.aedes)
   }
 
   /** aedes' authorizeForward: a message reaches a client only on its own devices' `cmd` topics. */

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
 import mqttPacket from 'mqtt-packet'
-import { inboundBacklog } from '../../../hub/src/broker/packet-size-guard.js'
 import { guardedBroker, rawClient, until } from '../../support/guarded-broker.js'
-import { connectionsSaturated } from '../../../hub/src/broker/loop-turns.js'
 
 /** A broker where each publish costs 50 µs: 20 connections × 1,000 publishes are a second of work. */
 function busyBroker(fast: boolean): ReturnType<typeof guardedBroker> {
@@ -42,7 +40,7 @@ describe.each([
     expect(b.handled).toEqual(Array.from({ length: 1500 }, (_, i) => `{"n":${i}}`))
     expect(b.takenFast > 0).toBe(fast)
     await c.endAsync()
-    await until(() => inboundBacklog().pausedConnections === 0 && inboundBacklog().waitingBytes === 0, 'backlog released')
+    await until(() => b.backlog.pausedConnections === 0 && b.backlog.waitingBytes === 0, 'backlog released')
   })
 
   it('lets timers run while connections hand a backlog to a busy broker', async () => {
@@ -53,7 +51,7 @@ describe.each([
     let saturatedSeen = false
     const timer = setInterval(() => {
       handledAt.push(b.handled.length)
-      saturatedSeen ||= connectionsSaturated()
+      saturatedSeen ||= b.scheduler.saturated()
     }, 5)
     sendBacklog(clients)
     await until(() => b.handled.length >= 20_000, `${b.handled.length} of 20000 handled`)
@@ -63,7 +61,7 @@ describe.each([
     expect(during.length).toBeGreaterThan(20)
     // A second of deliveries filling every pass counts as saturated, and stops counting once idle.
     expect(saturatedSeen).toBe(true)
-    await until(() => !connectionsSaturated(), 'saturation over')
+    await until(() => !b.scheduler.saturated(), 'saturation over')
     await Promise.all(clients.map((c) => c.endAsync()))
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import mqttPacket from 'mqtt-packet'
-import { PacketSizeCheck } from '../../../hub/src/broker/packet-size-guard.js'
+import { PacketSizeCheck } from '../../../hub/src/broker/packet-size-check.js'
 
 const publish = (n: number, bytes = 100): Buffer =>
   mqttPacket.generate({ cmd: 'publish', topic: `parks/p/e/d${n}/telemetry`, payload: Buffer.alloc(bytes, 0x61), qos: 0, dup: false, retain: false })

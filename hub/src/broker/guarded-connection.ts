@@ -1,5 +1,6 @@
 import { Duplex } from 'node:stream'
-import { inTurn } from './loop-turns.js'
+import type { ConnectionScheduler } from './loop-turns.js'
+import { PacketSizeCheck } from './packet-size-check.js'
 import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './publish-fast-path.js'
 
 /**
@@ -8,60 +9,6 @@ import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './pu
  * milliseconds) never is; a detector reporting once a second, or once on an alarm, always is.
  */
 const QUIET_MS = 100
-
-/**
- * Refuses an MQTT packet larger than `maxBytes` before the broker buffers it: reads each
- * packet's fixed header (MQTT 3.1.1 §2.2: type byte, then the remaining length as a variable
- * byte integer of up to four bytes) as bytes pass, skips the body arithmetically, and reports
- * a remaining length over the limit. Without it, a client could make the broker hold a packet
- * of up to 256 MB.
- */
-export class PacketSizeCheck {
-  private state: 'type' | 'length' | 'body' = 'type'
-  private length = 0
-  private multiplier = 1
-  private lengthBytes = 0
-  private remaining = 0
-
-  constructor(private readonly maxBytes: number) {}
-
-  /** Undefined when the bytes are acceptable so far; otherwise why the connection must end. */
-  check(chunk: Buffer): { error: string; tooLarge?: number } | undefined {
-    let i = 0
-    while (i < chunk.length) {
-      if (this.state === 'body') {
-        const step = Math.min(this.remaining, chunk.length - i)
-        this.remaining -= step
-        i += step
-        if (this.remaining === 0) this.state = 'type'
-        continue
-      }
-      if (this.state === 'type') {
-        i++
-        this.state = 'length'
-        this.length = 0
-        this.multiplier = 1
-        this.lengthBytes = 0
-        continue
-      }
-      const byte = chunk[i++]!
-      this.length += (byte & 0x7f) * this.multiplier
-      this.multiplier *= 128
-      this.lengthBytes++
-      if (this.length > this.maxBytes) return { error: `MQTT packet of ${this.length} bytes is over the ${this.maxBytes}-byte limit`, tooLarge: this.length }
-      if ((byte & 0x80) === 0) {
-        this.remaining = this.length
-        this.state = this.remaining > 0 ? 'body' : 'type'
-      } else if (this.lengthBytes >= 4) return { error: 'malformed MQTT remaining length' }
-    }
-    return undefined
-  }
-
-  /** The bytes checked so far end where a packet ends. */
-  get atBoundary(): boolean {
-    return this.state === 'type'
-  }
-}
 
 export interface GuardOptions {
   /** Largest MQTT packet accepted (bytes); a larger one ends the connection before it is read. */
@@ -73,6 +20,20 @@ export interface GuardOptions {
    */
   sliceBytes: number
   onTooLarge: (bytes: number) => void
+  /** The broker's scheduler: whose turn it is to hand bytes to the broker (loop-turns.ts). */
+  scheduler: ConnectionScheduler
+  /** The broker's count of bytes read and not yet handed over, and of paused sockets. */
+  backlog: InboundBacklog
+}
+
+/** Bytes read from a broker's MQTT sockets and not yet handed to it; connections paused meanwhile. */
+export class InboundBacklog {
+  waitingBytes = 0
+  pausedConnections = 0
+
+  stats(): { waitingBytes: number; pausedConnections: number } {
+    return { waitingBytes: this.waitingBytes, pausedConnections: this.pausedConnections }
+  }
 }
 
 /**
@@ -124,10 +85,10 @@ class GuardedConnection extends Duplex {
     this.lastData = now
     this.waiting.push(chunk)
     this.waitingBytes += chunk.length
-    inbound.waitingBytes += chunk.length
+    this.o.backlog.waitingBytes += chunk.length
     if (this.waitingBytes >= 4 * this.o.sliceBytes && !this.socket.isPaused()) {
       this.socket.pause()
-      inbound.paused++
+      this.o.backlog.pausedConnections++
     }
     if (this.wanted) this.queueDelivery(wasQuiet)
   }
@@ -136,7 +97,7 @@ class GuardedConnection extends Duplex {
   private queueDelivery(wasQuiet = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    inTurn(this.queuedDelivery, wasQuiet)
+    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet)
   }
 
   /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */
@@ -167,7 +128,7 @@ class GuardedConnection extends Duplex {
         chunk = chunk.subarray(0, o.sliceBytes)
       } else waiting.shift()
       this.waitingBytes -= chunk.length
-      inbound.waitingBytes -= chunk.length
+      this.o.backlog.waitingBytes -= chunk.length
       this.toBroker.check(chunk)
       this.wanted = this.push(chunk)
     }
@@ -178,7 +139,7 @@ class GuardedConnection extends Duplex {
   private resumeSocket(): void {
     if (this.waitingBytes < 4 * this.o.sliceBytes && this.socket.isPaused() && !this.destroyed) {
       this.socket.resume()
-      inbound.paused--
+      this.o.backlog.pausedConnections--
       // What TCP held meanwhile comes now: a busy sender, not a quiet one.
       this.lastData = performance.now()
     }
@@ -206,7 +167,7 @@ class GuardedConnection extends Duplex {
       }
       taken += at
       this.waitingBytes -= at
-      inbound.waitingBytes -= at
+      this.o.backlog.waitingBytes -= at
       if (at === chunk.length) {
         waiting.shift()
         continue
@@ -258,11 +219,11 @@ class GuardedConnection extends Duplex {
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
     this.socket.destroy()
-    inbound.waitingBytes -= this.waitingBytes
+    this.o.backlog.waitingBytes -= this.waitingBytes
     this.waitingBytes = 0
     this.waiting.length = 0
     if (this.socket.isPaused()) {
-      inbound.paused--
+      this.o.backlog.pausedConnections--
       // Counted once: a destroyed socket is never resumed.
       this.socket.resume()
     }
@@ -272,10 +233,4 @@ class GuardedConnection extends Duplex {
 
 export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex & { fast: FastPublish | undefined } {
   return new GuardedConnection(socket, o)
-}
-
-/** Bytes read from MQTT sockets and not yet handed to the broker; connections paused meanwhile. */
-const inbound = { waitingBytes: 0, paused: 0 }
-export function inboundBacklog(): { waitingBytes: number; pausedConnections: number } {
-  return { waitingBytes: inbound.waitingBytes, pausedConnections: inbound.paused }
 }

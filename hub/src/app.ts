@@ -14,7 +14,9 @@ import { DeviceRegistry } from './registry/device-registry.js'
 import { JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
-import { ConnectionScheduler } from './broker/loop-turns.js'
+import { heldPublishes } from './broker/authorize-publish.js'
+import { inboundBacklog } from './broker/packet-size-guard.js'
+import { connectionsSaturated } from './broker/loop-turns.js'
 import { holdBackWhile } from './store/hold-back.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
@@ -24,7 +26,7 @@ import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
 import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
-import { createApi } from './api/server.js'
+import { createHttp, createLogger, registerApi } from './api/server.js'
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './api/login-limiter.js'
 import type { ApiServices, HealthReport } from './api/services.js'
 import { prometheusText } from './api/metrics-text.js'
@@ -35,7 +37,7 @@ import { riskRoutes } from './api/routes/risk.js'
 import { setpointRoutes } from './api/routes/setpoints.js'
 import { incidentRoutes } from './api/routes/incidents.js'
 import { SafetyLoop } from './safety-loop.js'
-import { createEnergyEmissions, energyEmissionsRoutes, type EnergyEmissions } from './energy-emissions.js'
+import { createEnergyEmissions } from './energy-emissions.js'
 import { LiveServer } from './live/live-server.js'
 import type { ConnectionGate } from './net/connection-gate.js'
 import { gateFromSettings } from './net/gate-from-settings.js'
@@ -104,39 +106,18 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const jwtSecret = settings.jwtSecret ?? (await persistentSecret(join(settings.dataDir, 'jwt-secret')))
 
   const loginLimiter = new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs })
-  // The API comes first for its logger; routes are registered before listening.
-  const services: ApiServices = {
-    zone, registry, users,
-    latest: new LatestCache(),
-    audit: new AuditLog(join(settings.dataDir, 'audit.jsonl')),
-    loginLimiter,
-    series: (q) => series(influx, q),
-    maxPointsPerResponse: settings.maxPointsPerResponse,
-    health: () => health(),
-    metricsText: async () => prometheusText(await health()),
-    deviceQuality: (id) => ({ flags: safety.rules.qualityOf(id), late: safety.rules.lateOf(id) }),
-  }
-  // Zone-file set points kept above GB/T 50493 ceilings (exceedsStandard, with a reason) go to the audit log once.
-  auditZoneExceedances(services.audit, zone, settings.configFile, started)
-  // Routes of the safety loop are registered now and find the loop once it exists.
-  let safety!: SafetyLoop
-  let energyEmissions: EnergyEmissions | undefined
-  const api = await createApi({
-    services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, logLevel: settings.logLevel, trustedProxies: settings.trustedProxies, dashboardDir: options.dashboardDir,
+  // The logger first, then the HTTP shell that logs with it; its routes come last, handed services that exist.
+  const log = createLogger(settings.logLevel)
+  const api = createHttp({
+    log, trustedProxies: settings.trustedProxies,
     timeouts: { requestMs: settings.httpRequestTimeoutMs, headersMs: settings.httpHeadersTimeoutMs, keepAliveMs: settings.httpKeepAliveTimeoutMs, idleMs: settings.httpIdleTimeoutMs },
-    plugins: [
-      async (app) => void (await app.register(alarmRoutes({ get alarms() { return safety.alarms }, alarmsDurable: () => safety.durable() }))),
-      async (app) => void (await app.register(riskRoutes(() => safety.risk.all()))),
-      async (app) => void (await app.register(incidentRoutes({ get incidents() { return safety.incidents }, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }))),
-      // Built before InfluxDB is known: each request finds the services once they exist (503 before).
-      async (app) => void (await app.register(energyEmissionsRoutes(() => energyEmissions))),
-      async (app) => void (await app.register(setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device))),
-    ],
   })
-  const log = api.log
   if (tightened.length) log.warn({ files: tightened.slice(0, 20), count: tightened.length }, 'data dir files readable by others made private (0600 files, 0700 dirs)')
   const connections = gateFromSettings(settings, log)
   connections.guard(api.server, 'http')
+  const audit = new AuditLog(join(settings.dataDir, 'audit.jsonl'))
+  // Zone-file set points kept above GB/T 50493 ceilings (exceedsStandard, with a reason) go to the audit log once.
+  auditZoneExceedances(audit, zone, settings.configFile, started)
 
   let supervisor: InfluxdSupervisor | undefined
   let influxUrl = settings.influx.url
@@ -154,12 +135,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
   const left = journal.open()
   if (left.lines > 0) log.warn({ points: left.lines, segments: left.segments }, 'replaying the journal into InfluxDB')
-  // The broker's connection scheduler, made here: the writer asks it whether ingest is saturated.
-  const loopTurns = new ConnectionScheduler()
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
-    holdBack: holdBackWhile(() => loopTurns.saturated(), journal),
+    holdBack: holdBackWhile(connectionsSaturated, journal),
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()
@@ -173,19 +152,12 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     if (!j) return 'full'
     return j.durable
   }
-  const latest = services.latest
+  const latest = new LatestCache()
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
-  safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), log })
-  const ee = createEnergyEmissions({
-    zone, influx, db: conn.db, clock, log,
-    raise: (transitions) => safety.apply(transitions),
-    devices: () => [...registry.all()].map((r) => r.device),
-    options: { maxPointsPerResponse: settings.maxPointsPerResponse },
-  })
-  energyEmissions = ee
-  void dbReady.then(() => ee.start(), () => undefined)
   const enterpriseParks = new Map(zone.parks.flatMap((p) => p.enterprises.map((e) => [e.id, p.id] as const)))
+  // Nothing listens until the end: a socket's snapshot and an MQTT message reach the safety
+  // loop and the energy services below only once they are built.
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
     snapshot: (parks) => safety.snapshotFor(parks),
@@ -196,7 +168,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }, { limits: settings.live })
   // A user changed or removed reaches open sockets at once (live-server.ts).
   users.onChange(() => live.usersChanged())
-  safety.attachLive(live)
   const heard = (id: string, ts: number): void => {
     if (registry.touch(id, ts)) safety.deviceOnline(registry.get(id)!.device, true, ts)
   }
@@ -248,8 +219,16 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return undefined
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions, scheduler: loopTurns })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
 
+  const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log })
+  const ee = createEnergyEmissions({
+    zone, influx, db: conn.db, clock, log,
+    raise: (transitions) => safety.apply(transitions),
+    devices: () => [...registry.all()].map((r) => r.device),
+    options: { maxPointsPerResponse: settings.maxPointsPerResponse },
+  })
+  void dbReady.then(() => ee.start(), () => undefined)
   const loopDelay = eventLoopDelay()
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {
@@ -266,18 +245,36 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read() },
+      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
       connections: connections.stats(),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }
   }
+
+  const services: ApiServices = {
+    zone, registry, users, latest, audit, loginLimiter,
+    series: (q) => series(influx, q),
+    maxPointsPerResponse: settings.maxPointsPerResponse,
+    health,
+    metricsText: async () => prometheusText(await health()),
+    deviceQuality: (id) => ({ flags: safety.rules.qualityOf(id), late: safety.rules.lateOf(id) }),
+  }
+  await registerApi(api, {
+    services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, dashboardDir: options.dashboardDir,
+    plugins: [
+      alarmRoutes({ alarms: safety.alarms, alarmsDurable: () => safety.durable() }),
+      riskRoutes(() => safety.risk.all()),
+      incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
+      ee.routes,
+      setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
+    ],
+  })
 
   // The one place that decides what an HTTP upgrade becomes; any other path is answered 404 and closed.
   routeUpgrades(api.server, [
     { path: '/mqtt', handle: (req, socket, head) => broker.webSocketUpgrade(req, socket, head) },
     { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
   ], () => connections.countUnknownUpgrade())
-  safety.attachCommands((topic, payload) => broker.publish(topic, payload, 1, false))
   safety.start()
   const watchJournal = journalWatcher(journal, safety)
   const journalWatch = setInterval(() => watchJournal(clock()), 5000)

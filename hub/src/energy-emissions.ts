@@ -21,7 +21,6 @@ import { EMISSION_METRICS, type StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
-import { unavailable } from './api/errors.js'
 
 /**
  * Energy management and emission compliance, composed (docs/energy.md, docs/emissions.md):
@@ -57,7 +56,7 @@ export interface EnergyEmissions {
   start(): Promise<void>
   routes: FastifyPluginAsync
   close(): void
-  /** What the routes use (for `energyEmissionsRoutes`). */
+  /** What the energy and emission routes are handed. */
   readonly routeServices: { energy: EnergyRouteServices; emissions: EmissionRouteServices }
   readonly energy: EnergyService
   readonly emissions: EmissionService
@@ -222,24 +221,6 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
       closed = true
     },
     rebuildsIdle: () => chain,
-  }
-}
-
-/**
- * The same routes for an API that is built before the composition exists (the app creates
- * the API first, InfluxDB after): each request reaches the composition through `get`, and
- * gets 503 while there is none yet.
- */
-export function energyEmissionsRoutes(get: () => EnergyEmissions | undefined): FastifyPluginAsync {
-  const now = (): EnergyEmissions => {
-    const x = get()
-    if (!x) throw unavailable('energy and emission views are starting')
-    return x
-  }
-  const lazy = <T extends object>(pick: (x: EnergyEmissions) => T): T => new Proxy({} as T, { get: (_t, k) => Reflect.get(pick(now()), k) })
-  return async (app) => {
-    await app.register(energyRoutes(lazy((x) => x.routeServices.energy)))
-    await app.register(emissionRoutes(lazy((x) => x.routeServices.emissions)))
   }
 }
 

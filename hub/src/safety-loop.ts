@@ -10,7 +10,7 @@ import { RiskTracker } from './risk/index.js'
 import { StateLog } from './journal/state-log.js'
 import type { DeviceRegistry } from './registry/device-registry.js'
 import type { LiveServer } from './live/live-server.js'
-import { alarmEventLine } from './store/points.js'
+import { line } from './store/line-protocol.js'
 import { IncidentManager, type IncidentManagerState } from './response/index.js'
 import type { Incident } from './model/incident.js'
 import type { CheckedEvent } from './ingest/validate.js'
@@ -33,8 +33,15 @@ export interface SafetyLoopDeps {
   /** Readings older than this are history, never a live alarm (rules/live-window.ts); default 600. */
   liveWindowSec?: number
   writeLines: (lines: string[]) => void
+  /** Where alarms, risk, incidents, live readings and device states are pushed (the socket server). */
+  live: LiveFeed
+  /** How commands reach devices (the broker, QoS 1, not retained). */
+  commands: (topic: string, payload: string) => Promise<void>
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 }
+
+/** The socket server's pushing half, as the safety loop uses it (live/live-server.ts). */
+export type LiveFeed = Pick<LiveServer, 'telemetry' | 'alarm' | 'risk' | 'incident' | 'device'>
 
 export interface AlarmListener {
   onAlarm(alarm: Alarm, step: AlarmStep): void
@@ -47,9 +54,8 @@ export class SafetyLoop {
   readonly alarms: AlarmBook
   readonly risk: RiskTracker
   readonly incidents: IncidentManager
-  private publishCommand: ((topic: string, payload: string) => Promise<void>) | undefined
   private readonly incidentLog: StateLog<IncidentManagerState, Incident>
-  private live: LiveServer | undefined
+  private readonly live: LiveFeed
   private readonly listeners: AlarmListener[] = []
   private readonly alarmLog: StateLog<AlarmBookState, AlarmRecord>
   private readonly rulesLog: StateLog<RulesState, never>
@@ -58,6 +64,7 @@ export class SafetyLoop {
   transitions = 0
 
   constructor(private readonly d: SafetyLoopDeps) {
+    this.live = d.live
     const now = d.clock()
     const devices = [...d.registry.all()].map((r) => r.device)
     this.rules = new RulesEngine({ zone: d.zone, devices, now, options: { deadmanIntervals: d.deadmanIntervals, liveWindowSec: d.liveWindowSec } })
@@ -102,12 +109,12 @@ export class SafetyLoop {
       // Plan texts quote the effective set points, not copies.
       setpoints: (id) => this.rules.effectiveSetpoints(id),
       commands: {
-        send: (_device, topic, payload) => (this.publishCommand ? this.publishCommand(topic, JSON.stringify(payload)) : Promise.reject(new Error('broker not ready'))),
+        send: (_device, topic, payload) => d.commands(topic, JSON.stringify(payload)),
       },
       sink: {
         onChange: (incident) => {
           this.incidentLog.append(incident)
-          this.live?.incident(incident)
+          this.live.incident(incident)
         },
       },
       onError: (err) => d.log.error({ err: (err as Error).message }, 'incident sink failed'),
@@ -129,15 +136,6 @@ export class SafetyLoop {
     this.alarmLog.compact(this.alarms.snapshot())
   }
 
-  attachLive(live: LiveServer): void {
-    this.live = live
-  }
-
-  /** How commands reach devices (the broker, QoS 1, not retained). */
-  attachCommands(publish: (topic: string, payload: string) => Promise<void>): void {
-    this.publishCommand = publish
-  }
-
   addListener(l: AlarmListener): void {
     this.listeners.push(l)
   }
@@ -154,7 +152,7 @@ export class SafetyLoop {
       const tr = this.rules.onReading(r, now)
       if (tr.length > 0) this.apply(tr)
       // A reading older than the live window is history: not shown as a live value.
-      if (this.rules.isLive(r.ts, now)) this.live?.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
+      if (this.rules.isLive(r.ts, now)) this.live.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
     }
   }
 
@@ -174,7 +172,7 @@ export class SafetyLoop {
 
   /** A device's online state changed in the registry. */
   deviceOnline(device: Device, online: boolean, ts: number): void {
-    this.live?.device({ device: device.id, park: device.park, online, ts })
+    this.live.device({ device: device.id, park: device.park, online, ts })
     this.risk.markDevice(device, online)
     this.scheduleRisk()
   }
@@ -206,8 +204,13 @@ export class SafetyLoop {
   private onAlarmChange(alarm: Alarm, step: AlarmStep): void {
     const key = this.alarms.keyOf(alarm.id)
     if (key !== undefined) this.alarmLog.append({ key, alarm })
-    this.d.writeLines([alarmEventLine(alarm, step)])
-    this.live?.alarm(alarm)
+    this.d.writeLines([
+      line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action, class: alarm.class }, {
+        actor: step.actor, note: step.note ?? '', level: alarm.level, rule: alarm.rule, type: alarm.type, metric: alarm.metric ?? '',
+        value: step.value ?? alarm.value ?? 0, condition: alarm.condition, ack: alarm.ack, workflow: alarm.workflow,
+      }, step.ts),
+    ])
+    this.live.alarm(alarm)
     this.risk.markAlarm(alarm)
     this.scheduleRisk()
     for (const l of this.listeners) {
@@ -234,7 +237,6 @@ export class SafetyLoop {
   }
 
   private emitRisk(changed: { park: string }[]): void {
-    if (!this.live) return
     for (const r of changed) this.live.risk(r as never)
   }
 

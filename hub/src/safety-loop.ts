@@ -10,7 +10,7 @@ import { RiskTracker } from './risk/index.js'
 import { StateLog } from './journal/state-log.js'
 import type { DeviceRegistry } from './registry/device-registry.js'
 import type { LiveServer } from './live/live-server.js'
-import { line } from './store/line-protocol.js'
+import { alarmEventLine } from './store/points.js'
 import { IncidentManager, type IncidentManagerState } from './response/index.js'
 import type { Incident } from './model/incident.js'
 import type { CheckedEvent } from './ingest/validate.js'
@@ -204,12 +204,7 @@ export class SafetyLoop {
   private onAlarmChange(alarm: Alarm, step: AlarmStep): void {
     const key = this.alarms.keyOf(alarm.id)
     if (key !== undefined) this.alarmLog.append({ key, alarm })
-    this.d.writeLines([
-      line('alarm_events', { park: alarm.park, enterprise: alarm.enterprise, device: alarm.device, alarm: alarm.id, action: step.action, class: alarm.class }, {
-        actor: step.actor, note: step.note ?? '', level: alarm.level, rule: alarm.rule, type: alarm.type, metric: alarm.metric ?? '',
-        value: step.value ?? alarm.value ?? 0, condition: alarm.condition, ack: alarm.ack, workflow: alarm.workflow,
-      }, step.ts),
-    ])
+    this.d.writeLines([alarmEventLine(alarm, step)])
     this.live.alarm(alarm)
     this.risk.markAlarm(alarm)
     this.scheduleRisk()

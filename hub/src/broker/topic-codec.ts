@@ -2,15 +2,9 @@
  * Topic codec (CONTRACT.md, MQTT): `parks/{park}/{enterprise}/{device}/{channel}`.
  * Hand-rolled (no regex, no split) because it runs once per message on the hot path.
  */
-export const CHANNELS = ['telemetry', 'event', 'status', 'cmd'] as const
-export type Channel = (typeof CHANNELS)[number]
+import type { DeviceTopic } from '../model/topic.js'
 
-export interface DeviceTopic {
-  park: string
-  enterprise: string
-  device: string
-  channel: Channel
-}
+export { CHANNELS, type Channel, type DeviceTopic } from '../model/topic.js'
 
 const PREFIX = 'parks/'
 

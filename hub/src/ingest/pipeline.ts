@@ -1,6 +1,6 @@
 import type { Device } from '../model/device.js'
 import type { DeviceStatus, Place, Reading, RejectReason } from '../model/reading.js'
-import type { DeviceTopic } from '../broker/topic-codec.js'
+import type { DeviceTopic } from '../model/topic.js'
 import type { Durable } from '../journal/journal.js'
 import { RejectCounter } from './reject-counter.js'
 import { checkEvent, checkTelemetry, type CheckedEvent, type MetricReject } from './validate.js'

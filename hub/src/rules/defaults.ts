@@ -17,7 +17,7 @@ import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 import { standardLevels } from '../catalogue/setpoint-ceilings.js'
 import type { MetricSetpoints } from '../model/device.js'
 import type { DeviceKind } from '../model/vocabulary.js'
-import type { SetpointSource } from './setpoint-resolver.js'
+import type { SetpointSource } from '../model/setpoint-source.js'
 
 /**
  * Default deadband as a fraction of the mildest set point. ISA-18.2 (IEC 62682) and EEMUA 191

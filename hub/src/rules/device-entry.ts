@@ -8,7 +8,7 @@ import type { Place } from '../model/reading.js'
 import { SAFETY_KINDS } from './defaults.js'
 import type { RulesOptions } from './options.js'
 import { resolveDevice, type ResolvedSetpoints, type SetpointLayers } from './setpoint-resolver.js'
-import { setpointKey } from './setpoint.js'
+import { setpointKey } from './setpoint-key.js'
 import type { StageConfig } from './stages.js'
 
 export interface CompiledMetric {

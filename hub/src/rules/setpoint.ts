@@ -13,15 +13,12 @@ import { UNITS, type DeviceKind } from '../model/vocabulary.js'
 import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
 import type { CompiledMetric, DeviceEntry } from './device-entry.js'
 import type { Stage } from './setpoint-resolver.js'
+import { setpointKey } from './setpoint-key.js'
 import type { Direction, StageConfig } from './stages.js'
 import { toLevel, transition } from './transition.js'
 
 export const SETPOINT_RULE = 'setpoint'
 const DIRECTIONS: readonly Direction[] = ['high', 'low']
-
-export function setpointKey(device: string, metric: string, dir: Direction): string {
-  return `${device}:${metric}:${dir}`
-}
 
 /** Alarm type: `gas_high`, `o2_low`, `fire`; other kinds `${metric}_${dir}`. */
 export function setpointType(kind: DeviceKind, metric: string, dir: Direction): string {

@@ -32,6 +32,7 @@
  */
 import type { Alarm, AlarmStep } from '../model/alarm.js'
 import { AlarmActionError } from './errors.js'
+import { freeText, noteOf, said, type NotePart } from './step-note.js'
 import type { ActionInput, DispatchInput, ResolveInput, ShelveInput } from './types.js'
 
 export interface ActionContext {
@@ -61,26 +62,25 @@ function live(alarm: Alarm): void {
   if (alarm.workflow === 'closed') refuse(alarm, 'is closed')
 }
 
-function join(...parts: Array<string | undefined>): string | undefined {
-  const kept = parts.filter((p): p is string => p !== undefined)
-  return kept.length > 0 ? kept.join(' | ') : undefined
-}
-
-function stepOf(ctx: ActionContext, action: AlarmStep['action'], note: string | undefined): AlarmStep {
-  return { ts: ctx.now, actor: ctx.actor, action, note, level: undefined, value: undefined }
+/** A step by the actor, its note the parts joined by ` | ` (a person's note is free text). */
+function stepOf(ctx: ActionContext, action: AlarmStep['action'], ...parts: Array<NotePart | undefined>): AlarmStep {
+  const { note, messages } = noteOf(' | ', ...parts)
+  const s: AlarmStep = { ts: ctx.now, actor: ctx.actor, action, note, level: undefined, value: undefined }
+  if (messages !== undefined) s.messages = messages
+  return s
 }
 
 export function ack(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
   live(a)
   if (a.ack === 'acked') refuse(a, 'is already acknowledged')
   a.ack = 'acked'
-  return [stepOf(ctx, 'ack', join(text(input.note), releaseHeldLevel(a)))]
+  return [stepOf(ctx, 'ack', freeText(text(input.note)), releaseHeldLevel(a))]
 }
 
 /** A non-latching alarm held above its active condition while unacknowledged follows it once acknowledged. */
-function releaseHeldLevel(a: Alarm): string | undefined {
+function releaseHeldLevel(a: Alarm): NotePart | undefined {
   if (a.latching || a.condition !== 'active' || a.currentLevel === undefined || a.currentLevel <= a.level) return undefined
-  const note = `level ${a.level} → ${a.currentLevel} (held while unacknowledged)`
+  const note = said('alarmNote.released', { from: a.level, to: a.currentLevel })
   a.level = a.currentLevel
   return note
 }
@@ -95,14 +95,14 @@ export function shelve(a: Alarm, ctx: ActionContext, input: ShelveInput): AlarmS
   }
   live(a)
   a.shelvedUntil = ctx.now + Math.round(minutes * 60_000)
-  return [stepOf(ctx, 'shelve', join(`${minutes} min`, text(input.note)))]
+  return [stepOf(ctx, 'shelve', said('alarmNote.shelveMinutes', { minutes }), freeText(text(input.note)))]
 }
 
 export function unshelve(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
   live(a)
   if (a.shelvedUntil === undefined) refuse(a, 'is not shelved')
   a.shelvedUntil = undefined
-  return [stepOf(ctx, 'unshelve', text(input.note))]
+  return [stepOf(ctx, 'unshelve', freeText(text(input.note)))]
 }
 
 /** Suppressed by design / out of service (ISA-18.2): a flag set with a reason, cleared with an optional note. */
@@ -118,7 +118,7 @@ function setFlag(a: Alarm, ctx: ActionContext, input: ActionInput, flag: HiddenF
   live(a)
   if (a[flag] === on) refuse(a, on ? `is already ${words.state}` : `is not ${words.state}`)
   a[flag] = on
-  return [stepOf(ctx, on ? words.on : words.off, note)]
+  return [stepOf(ctx, on ? words.on : words.off, freeText(note))]
 }
 
 export function suppress(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
@@ -143,7 +143,7 @@ export function dispatch(a: Alarm, ctx: ActionContext, input: DispatchInput): Al
   if (a.workflow !== 'open' && a.workflow !== 'dispatched') refuse(a, `cannot dispatch when ${a.workflow}`)
   a.workflow = 'dispatched'
   a.assignee = assignee
-  return [stepOf(ctx, 'dispatch', join(`assignee: ${assignee}`, text(input.note)))]
+  return [stepOf(ctx, 'dispatch', said('alarmNote.assignee', { assignee }), freeText(text(input.note)))]
 }
 
 export function resolve(a: Alarm, ctx: ActionContext, input: ResolveInput): AlarmStep[] {
@@ -154,7 +154,7 @@ export function resolve(a: Alarm, ctx: ActionContext, input: ResolveInput): Alar
   a.workflow = 'resolved'
   a.cause = cause
   a.action = action
-  return [stepOf(ctx, 'resolve', join(`cause: ${cause}`, `action: ${action}`, text(input.note)))]
+  return [stepOf(ctx, 'resolve', said('alarmNote.cause', { cause }), said('alarmNote.action', { action }), freeText(text(input.note)))]
 }
 
 export function close(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
@@ -163,14 +163,14 @@ export function close(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmSt
   if (a.condition !== 'cleared') refuse(a, 'condition is still active; close needs it cleared')
   if (a.latched) refuse(a, 'is latched, awaiting reset; reset it before closing', 'latched')
   if (a.workflow !== 'resolved') refuse(a, `cannot close when ${a.workflow}; resolve it first`)
-  const steps = ackFirst(a, ctx, 'acknowledged at close')
+  const steps = ackFirst(a, ctx, said('alarmNote.ackAtClose'))
   a.workflow = 'closed'
-  steps.push(stepOf(ctx, 'close', note))
+  steps.push(stepOf(ctx, 'close', freeText(note)))
   return steps
 }
 
 /** The `ack` step an action records first on an unacknowledged alarm, if any. */
-function ackFirst(a: Alarm, ctx: ActionContext, note: string): AlarmStep[] {
+function ackFirst(a: Alarm, ctx: ActionContext, note: NotePart): AlarmStep[] {
   if (a.ack === 'acked') return []
   a.ack = 'acked'
   return [stepOf(ctx, 'ack', note)]
@@ -188,14 +188,14 @@ export function reset(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmSt
   if (!a.latching) refuse(a, 'does not latch; there is nothing to reset')
   if (a.condition === 'active') refuse(a, 'the condition is still active; reset it after it has returned to normal', 'condition_active')
   if (!a.latched) refuse(a, 'is already reset')
-  const steps = ackFirst(a, ctx, 'acknowledged at reset')
+  const steps = ackFirst(a, ctx, said('alarmNote.ackAtReset'))
   a.latched = false
-  steps.push({ ...stepOf(ctx, 'reset', note), level: a.level })
+  steps.push({ ...stepOf(ctx, 'reset', freeText(note)), level: a.level })
   return steps
 }
 
 export function comment(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
   const note = required(input.note, 'note', a)
   live(a)
-  return [stepOf(ctx, 'comment', note)]
+  return [stepOf(ctx, 'comment', freeText(note))]
 }

@@ -131,7 +131,7 @@ export class AlarmBook {
       const a = entry.alarm
       if (a.workflow === 'closed' || a.shelvedUntil === undefined || a.shelvedUntil > now) continue
       a.shelvedUntil = undefined
-      const step: AlarmStep = { ts: now, actor: SYSTEM_ACTOR, action: 'unshelve', note: 'shelve expired', level: undefined, value: undefined }
+      const step: AlarmStep = { ts: now, actor: SYSTEM_ACTOR, action: 'unshelve', note: 'shelve expired', messages: [{ code: 'alarmNote.shelveExpired' }], level: undefined, value: undefined }
       changed.push(this.#commit(entry, [step]))
     }
     return changed

@@ -22,6 +22,7 @@
  * did not hold, and close must not follow without a new resolve.
  */
 import type { Alarm, AlarmLevel, AlarmStep, Transition } from '../model/alarm.js'
+import { noteOf, said, transitionPart, type NotePart } from './step-note.js'
 
 export const SYSTEM_ACTOR = 'system'
 
@@ -33,19 +34,18 @@ export interface ConditionChange {
 
 const NONE: ConditionChange = { steps: [], activation: false }
 
-function joinNotes(...parts: Array<string | undefined>): string | undefined {
-  const kept = parts.filter((p): p is string => p !== undefined && p !== '')
-  return kept.length > 0 ? kept.join('; ') : undefined
-}
-
-function reopen(a: Alarm): string | undefined {
+function reopen(a: Alarm): NotePart | undefined {
   if (a.workflow !== 'resolved') return undefined
   a.workflow = 'open'
-  return 'workflow reopened (resolved → open)'
+  return said('alarmNote.reopened')
 }
 
-function step(t: Transition, action: AlarmStep['action'], note: string | undefined): AlarmStep {
-  return { ts: t.ts, actor: SYSTEM_ACTOR, action, note, level: t.level, value: t.value }
+/** A step of the transition `t`, its note the transition's message and then `parts`, joined by `; `. */
+function step(t: Transition, action: AlarmStep['action'], ...parts: Array<NotePart | undefined>): AlarmStep {
+  const { note, messages } = noteOf('; ', transitionPart(t), ...parts)
+  const s: AlarmStep = { ts: t.ts, actor: SYSTEM_ACTOR, action, note, level: t.level, value: t.value }
+  if (messages !== undefined) s.messages = messages
+  return s
 }
 
 /** The more severe of two levels (1 = red is the most severe). */
@@ -61,7 +61,7 @@ export function holdReason(a: Alarm): 'latching' | 'unacknowledged' | undefined 
 
 /** The first step of a new alarm. */
 export function raiseStep(t: Transition): AlarmStep {
-  return step(t, 'raise', t.message)
+  return step(t, 'raise')
 }
 
 /** An `activate` transition for a key whose alarm is live. */
@@ -74,36 +74,37 @@ export function activateLive(a: Alarm, t: Transition): ConditionChange {
   const from = a.currentLevel ?? a.level
   if (from === t.level) return NONE // a storm of identical readings: one alarm, no history
   a.currentLevel = t.level
-  const conditionNote = `condition level ${from} → ${t.level}`
+  const conditionNote = said('alarmNote.conditionLevel', { from, to: t.level })
   if (t.level < from) {
     // More severe. Past the alarm's level: a new annunciation, unacknowledged again.
     if (t.level < a.level) {
-      const levelNote = `level ${a.level} → ${t.level}`
+      const levelNote = said('alarmNote.level', { from: a.level, to: t.level })
       a.level = t.level
       a.ack = 'unacked'
-      return { steps: [step(t, 'escalate', joinNotes(t.message, levelNote, reopen(a)))], activation: false }
+      return { steps: [step(t, 'escalate', levelNote, reopen(a))], activation: false }
     }
-    return { steps: [step(t, 'escalate', joinNotes(t.message, conditionNote, `alarm held at level ${a.level}`, reopen(a)))], activation: false }
+    return { steps: [step(t, 'escalate', conditionNote, said('alarmNote.heldAt', { level: a.level }), reopen(a))], activation: false }
   }
   const hold = holdReason(a)
   if (hold !== undefined && a.level < t.level) {
-    return { steps: [step(t, 'deescalate', joinNotes(t.message, conditionNote, `alarm held at level ${a.level} (${hold})`))], activation: false }
+    const held = said(hold === 'latching' ? 'alarmNote.heldLatching' : 'alarmNote.heldUnacknowledged', { level: a.level })
+    return { steps: [step(t, 'deescalate', conditionNote, held)], activation: false }
   }
-  const levelNote = `level ${a.level} → ${t.level}`
+  const levelNote = said('alarmNote.level', { from: a.level, to: t.level })
   a.level = t.level
-  return { steps: [step(t, 'deescalate', joinNotes(t.message, levelNote))], activation: false }
+  return { steps: [step(t, 'deescalate', levelNote)], activation: false }
 }
 
 function reactivate(a: Alarm, t: Transition): ConditionChange {
   const from = a.level
-  const heldNote = a.latched && a.level < t.level ? `alarm held at level ${a.level} (latched, not reset)` : undefined
+  const heldNote = a.latched && a.level < t.level ? said('alarmNote.heldLatched', { level: a.level }) : undefined
   a.level = a.latched ? mostSevere(a.level, t.level) : t.level
   a.latched = false
   a.condition = 'active'
   a.currentLevel = t.level
   a.ack = 'unacked'
-  const levelNote = from !== a.level ? `level ${from} → ${a.level}` : undefined
-  return { steps: [step(t, 'reactivate', joinNotes(t.message, levelNote, heldNote, reopen(a)))], activation: true }
+  const levelNote = from !== a.level ? said('alarmNote.level', { from, to: a.level }) : undefined
+  return { steps: [step(t, 'reactivate', levelNote, heldNote, reopen(a))], activation: true }
 }
 
 /** A `clear` transition (return to normal) for a key whose alarm is live. */
@@ -114,6 +115,5 @@ export function clearLive(a: Alarm, t: Transition): ConditionChange {
   a.value = t.value
   a.overRange = false
   if (a.latching) a.latched = true
-  const note = joinNotes(t.message, a.latched ? 'latched, awaiting reset' : undefined)
-  return { steps: [{ ...step(t, 'clear', note), level: a.level }], activation: false }
+  return { steps: [{ ...step(t, 'clear', a.latched ? said('alarmNote.latched') : undefined), level: a.level }], activation: false }
 }

@@ -5,6 +5,7 @@
  */
 import { alarmClassOf, type AlarmClass } from '../model/alarm-class.js'
 import type { AlarmLevel, Transition } from '../model/alarm.js'
+import type { Message } from '../model/messages/index.js'
 import type { Place } from '../model/reading.js'
 
 export interface TransitionFields {
@@ -18,6 +19,8 @@ export interface TransitionFields {
   threshold?: number | undefined
   ts: number
   message?: string | undefined
+  /** `message` as a code and its parameters of the one dictionary (model/messages). */
+  said?: Message | undefined
   /** An explicit class; otherwise `alarmClassOf(rule, type, place.kind)` when the place has a kind. */
   class?: AlarmClass | undefined
   /** The value is past the detector's measuring range. */
@@ -41,6 +44,7 @@ export function transition(place: Omit<Place, 'kind'> & { kind?: Place['kind'] |
     ts: f.ts,
   }
   if (f.message !== undefined) t.message = f.message
+  if (f.said !== undefined) t.said = f.said
   const cls = f.class ?? (place.kind !== undefined ? alarmClassOf(f.rule, f.type, place.kind) : undefined)
   if (cls !== undefined) t.class = cls
   if (f.overRange === true) t.overRange = true

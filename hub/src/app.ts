@@ -239,7 +239,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSec: Math.round((clock() - started) / 1000),
-      broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort, sessions: broker.sessionStats() },
+      broker: { clients: broker.stats().clients, mqttPort: broker.stats().tcpPort, sessions: broker.stats().sessions },
       influx: { url: influxUrl, managed: supervisor !== undefined, reachable: influxReachable, restarts: supervisor?.restarts ?? 0, writeErrors: writer.stats.writeErrors, lastError: writer.stats.lastError },
       ingest: { messages: ingest.messages, accepted: ingest.accepted, rejected: ingest.rejects.total, rejectsByReason: ingest.rejects.byReason() },
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },

@@ -71,9 +71,8 @@ export interface Broker {
   /** Publish from the hub (commands to devices); bypasses authorisation. */
   publish(topic: string, payload: string | Buffer, qos?: 0 | 1, retain?: boolean): Promise<void>
   close(): Promise<void>
+  /** Everything the broker counts (health, /metrics). */
   stats(): BrokerStats
-  /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused (as `stats().sessions`). */
-  sessionStats(): SessionStats
 }
 
 export async function createBroker(o: BrokerOptions): Promise<Broker> {
@@ -207,9 +206,6 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     },
     stats() {
       return { clients: aedes.connectedClients, tcpPort, heldPublishes: held.now, ...backlog.stats(), scheduler: scheduler.stats(), fastPath: fastPath.stats(), sessions: sessions.stats() }
-    },
-    sessionStats() {
-      return sessions.stats()
     },
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand, IncidentEntry, IncidentStep } from '../model/incident.js'
+import { renderMessage, type Message } from '../model/messages/index.js'
 import { movesPlant, type DeviceCommand, type ResponsePlan } from '../model/response-plan.js'
 import { IncidentError } from './errors.js'
 import { commandTopic } from './scope.js'
@@ -27,7 +28,18 @@ export class Change {
   ) {}
 
   note(actor: string, action: IncidentAction, note?: string): void {
-    const entry: IncidentEntry = { ts: this.now, actor, action, note }
+    this.#add({ ts: this.now, actor, action, note })
+  }
+
+  /**
+   * An entry the hub words: its message of the one dictionary (model/messages), rendered in the
+   * reader's language, and for readers of `note` its English text (or the `note` given).
+   */
+  say(actor: string, action: IncidentAction, message: Message, note: string = renderMessage(message, 'en')): void {
+    this.#add({ ts: this.now, actor, action, note, messages: [message] })
+  }
+
+  #add(entry: IncidentEntry): void {
     this.incident.timeline.push(entry)
     this.entries.push(entry)
   }

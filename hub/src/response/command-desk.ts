@@ -6,6 +6,7 @@
  */
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand } from '../model/incident.js'
+import { msg } from '../model/messages/index.js'
 import { COMMAND_ACTUATOR, commandMode, type ResponsePlan } from '../model/response-plan.js'
 import { SYSTEM_ACTOR, type Change } from './change.js'
 import * as life from './command-lifecycle.js'
@@ -47,7 +48,7 @@ export class CommandDesk {
       if (mode === 'offer') continue
       const targets = devicesInScope(devices, inc, c.actuator, c.scope)
       if (targets.length === 0) {
-        ch.note(SYSTEM_ACTOR, 'command_skipped', `${c.command}: no ${c.actuator} device in the incident's ${c.scope}`)
+        ch.say(SYSTEM_ACTOR, 'command_skipped', msg('incidentNote.commandSkipped', { command: c.command, actuator: c.actuator, scope: c.scope }))
         continue
       }
       for (const d of targets) {

@@ -11,6 +11,7 @@
  */
 import type { Device } from '../model/device.js'
 import type { IncidentCommand } from '../model/incident.js'
+import { msg } from '../model/messages/index.js'
 import { RESPONSE_TIMING, type DeviceCommand, type PlanCommand, type ResponsePlan } from '../model/response-plan.js'
 import { SYSTEM_ACTOR, type Change } from './change.js'
 import { IncidentError } from './errors.js'
@@ -42,7 +43,7 @@ export function holds(ch: Change, device: string, command: string): boolean {
 export function propose(ch: Change, device: Device, c: PlanCommand, plan: ResponsePlan, timing: CommandTiming): IncidentCommand {
   const cmd = ch.record(device, c.command, {}, { state: 'proposed', automatic: false, approval: undefined, plan: plan.id, actor: SYSTEM_ACTOR })
   cmd.expiresAt = ch.now + timing.proposalExpiryMs
-  ch.note(SYSTEM_ACTOR, 'command_proposed', `${cmd.command} → ${cmd.device} (${cmd.id}), to be confirmed by ${new Date(cmd.expiresAt).toISOString()}`)
+  ch.say(SYSTEM_ACTOR, 'command_proposed', msg('incidentNote.commandProposed', { command: cmd.command, device: cmd.device, id: cmd.id, until: new Date(cmd.expiresAt).toISOString() }))
   return cmd
 }
 
@@ -50,8 +51,9 @@ export function propose(ch: Change, device: Device, c: PlanCommand, plan: Respon
 export function automatic(ch: Change, device: Device, c: PlanCommand, plan: ResponsePlan, timing: CommandTiming, online: (id: string) => boolean): IncidentCommand {
   const approval = c.approval ? { by: c.approval.by, date: c.approval.date, reference: c.approval.reference } : undefined
   const cmd = ch.record(device, c.command, {}, { state: 'confirmed', automatic: true, approval, plan: plan.id, actor: SYSTEM_ACTOR })
-  const why = approval ? `automatic, approved by ${approval.by} on ${approval.date}` : 'automatic: a warning device'
-  ch.note(SYSTEM_ACTOR, 'command', `${cmd.command} → ${cmd.device} (${cmd.id}; ${why})`)
+  ch.say(SYSTEM_ACTOR, 'command', approval
+    ? msg('incidentNote.commandAutomaticApproved', { command: cmd.command, device: cmd.device, id: cmd.id, by: approval.by, date: approval.date })
+    : msg('incidentNote.commandAutomaticWarning', { command: cmd.command, device: cmd.device, id: cmd.id }))
   publish(ch, device, cmd, SYSTEM_ACTOR, timing, online)
   return cmd
 }
@@ -61,7 +63,7 @@ export function byHand(ch: Change, device: Device, command: DeviceCommand, param
   const cmd = ch.record(device, command, params, { state: 'confirmed', automatic: false, approval: undefined, plan: undefined, actor: who })
   cmd.confirmedAt = ch.now
   cmd.confirmedBy = who
-  ch.note(who, 'command', `${cmd.command} → ${cmd.device} (${cmd.id}), by hand`)
+  ch.say(who, 'command', msg('incidentNote.commandByHand', { command: cmd.command, device: cmd.device, id: cmd.id }))
   publish(ch, device, cmd, who, timing, online)
   return cmd
 }
@@ -87,7 +89,7 @@ export function confirm(ch: Change, cmd: IncidentCommand, device: Device | undef
   cmd.state = 'confirmed'
   cmd.confirmedAt = ch.now
   cmd.confirmedBy = who
-  ch.note(who, 'command_confirmed', `${cmd.command} → ${cmd.device} (${cmd.id})${note ? `: ${note}` : ''}`)
+  ch.say(who, 'command_confirmed', note ? msg('incidentNote.commandConfirmedNote', { command: cmd.command, device: cmd.device, id: cmd.id, note }) : msg('incidentNote.commandConfirmed', { command: cmd.command, device: cmd.device, id: cmd.id }))
   publish(ch, device, cmd, who, timing, online)
 }
 
@@ -99,7 +101,7 @@ export function dismiss(ch: Change, cmd: IncidentCommand, who: string, note: str
   cmd.dismissedBy = who
   cmd.dismissNote = note
   cmd.expiresAt = undefined
-  ch.note(who, 'command_dismissed', `${cmd.command} → ${cmd.device} (${cmd.id}): ${note}`)
+  ch.say(who, 'command_dismissed', msg('incidentNote.commandDismissed', { command: cmd.command, device: cmd.device, id: cmd.id, note }))
 }
 
 function mustBeProposed(ch: Change, cmd: IncidentCommand): void {
@@ -114,14 +116,14 @@ function mustBeProposed(ch: Change, cmd: IncidentCommand): void {
 export function fail(ch: Change, cmd: IncidentCommand, reason: string): void {
   cmd.state = 'failed'
   cmd.result = `failed: ${reason}`
-  ch.note(SYSTEM_ACTOR, 'command_failed', `${cmd.command} → ${cmd.device} (${cmd.id}): ${reason}`)
+  ch.say(SYSTEM_ACTOR, 'command_failed', msg('incidentNote.commandFailed', { command: cmd.command, device: cmd.device, id: cmd.id, reason }))
 }
 
 /** The broker took the publish. */
 export function sent(ch: Change, cmd: IncidentCommand): void {
   if (cmd.state !== 'confirmed') return
   cmd.state = 'sent'
-  ch.note(SYSTEM_ACTOR, 'command_sent', `${cmd.command} → ${cmd.device} (${cmd.id}) on ${cmd.topic}, expires ${new Date(cmd.expiresAt ?? ch.now).toISOString()}`)
+  ch.say(SYSTEM_ACTOR, 'command_sent', msg('incidentNote.commandSent', { command: cmd.command, device: cmd.device, id: cmd.id, topic: cmd.topic, expires: new Date(cmd.expiresAt ?? ch.now).toISOString() }))
 }
 
 /** The device's acknowledgement; a late one (after the expiry) is recorded as late: the device did act. */
@@ -131,7 +133,7 @@ export function acknowledge(ch: Change, cmd: IncidentCommand, ts: number, result
   cmd.state = 'acknowledged'
   cmd.ackedAt = Number.isFinite(ts) ? ts : ch.now
   cmd.result = result === undefined || result === '' ? 'ok' : String(result).slice(0, 200)
-  ch.note(cmd.device, 'command_ack', `${cmd.command} ${cmd.id}: ${cmd.result}${late ? ' (late: after its expiry)' : ''}`)
+  ch.say(cmd.device, 'command_ack', msg(late ? 'incidentNote.commandAckLate' : 'incidentNote.commandAck', { command: cmd.command, id: cmd.id, result: String(cmd.result) }))
   return true
 }
 
@@ -147,18 +149,18 @@ export function due(ch: Change, cmd: IncidentCommand, timing: CommandTiming): vo
     if (now >= cmd.expiresAt) {
       cmd.state = 'expired'
       cmd.result = 'expired: not confirmed in time'
-      ch.note(SYSTEM_ACTOR, 'command_expired', `proposal ${cmd.command} → ${cmd.device} (${cmd.id}) was not confirmed by ${new Date(cmd.expiresAt).toISOString()}; nothing was sent`)
+      ch.say(SYSTEM_ACTOR, 'command_expired', msg('incidentNote.proposalExpired', { command: cmd.command, device: cmd.device, id: cmd.id, until: new Date(cmd.expiresAt).toISOString() }))
     } else if (cmd.escalatedAt === undefined && now >= cmd.proposedAt + timing.escalateAfterMs) {
       cmd.escalatedAt = now
       const minutes = Math.round(timing.escalateAfterMs / 6000) / 10
-      ch.note(SYSTEM_ACTOR, 'proposal_escalated', `${cmd.command} → ${cmd.device} (${cmd.id}) unconfirmed for ${minutes} min: to the people on duty (${CONFIRMING_ROLES.join(', ')})`)
+      ch.say(SYSTEM_ACTOR, 'proposal_escalated', msg('incidentNote.proposalEscalated', { command: cmd.command, device: cmd.device, id: cmd.id, minutes, roles: CONFIRMING_ROLES.join(', ') }))
     }
     return
   }
   if (now >= cmd.expiresAt && cmd.ackedAt === undefined) {
     cmd.state = 'expired'
     cmd.result = 'expired: no acknowledgement from the device'
-    ch.note(SYSTEM_ACTOR, 'command_expired', `${cmd.command} → ${cmd.device} (${cmd.id}) not acknowledged by ${new Date(cmd.expiresAt).toISOString()}`)
+    ch.say(SYSTEM_ACTOR, 'command_expired', msg('incidentNote.commandUnacknowledged', { command: cmd.command, device: cmd.device, id: cmd.id, until: new Date(cmd.expiresAt).toISOString() }))
   }
 }
 

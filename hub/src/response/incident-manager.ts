@@ -23,6 +23,7 @@
 import type { Alarm } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand } from '../model/incident.js'
+import { msg } from '../model/messages/index.js'
 import type { Hazard, ResponsePlan } from '../model/response-plan.js'
 import { Change, SYSTEM_ACTOR } from './change.js'
 import { CommandDesk } from './command-desk.js'
@@ -161,7 +162,8 @@ export class IncidentManager {
     if (!plan || plan.id === inc.plan) return
     inc.plan = plan.id
     const added = ch.mergeSteps(plan, (t, lang) => renderPlanText(t, lang, inc.devices, this.#setpoints))
-    ch.note(SYSTEM_ACTOR, 'plan', `${plan.id}: ${plan.name} (${added} step${added === 1 ? '' : 's'} added)`)
+    // The note keeps the plan's own name, as before; the message names it in the reader's language.
+    ch.say(SYSTEM_ACTOR, 'plan', msg(added === 1 ? 'incidentNote.planOne' : 'incidentNote.plan', { plan: plan.id, name: { name: plan.name, nameEn: plan.nameEn }, added }), `${plan.id}: ${plan.name} (${added} step${added === 1 ? '' : 's'} added)`)
     this.#desk.adopt(ch, plan)
   }
 
@@ -334,7 +336,7 @@ export class IncidentManager {
 
   #attach(ch: Change, alarmId: string, device: string | undefined, actor: string, detail?: string): void {
     this.#link(ch.incident, alarmId, device)
-    ch.note(actor, 'add_alarm', detail === undefined ? `alarm ${alarmId}` : `alarm ${alarmId} (${detail})`)
+    ch.say(actor, 'add_alarm', detail === undefined ? msg('incidentNote.addAlarm', { alarm: alarmId }) : msg('incidentNote.addAlarmDetail', { alarm: alarmId, detail }))
   }
 
   /** State is committed; send the commands, then tell the sink (its error, if any, after every entry). */

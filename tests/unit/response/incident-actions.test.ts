@@ -89,7 +89,11 @@ describe('IncidentManager: device commands', () => {
     const inc = manager.onCommandAck('chl-gas-1', 'i-1.c1', T0 + 2 * SEC)!
     expect(inc.commands[0]).toMatchObject({ id: 'i-1.c1', state: 'acknowledged', ackedAt: T0 + 2 * SEC, result: 'ok' })
     expect(inc.commands[1]!.ackedAt).toBeUndefined()
-    expect(inc.timeline.at(-1)).toEqual({ ts: T0 + 3 * SEC, actor: 'chl-gas-1', action: 'command_ack', note: 'close_valve i-1.c1: ok' })
+    // The note as codes and parameters beside its English text (changed on purpose: docs/contract.md).
+    expect(inc.timeline.at(-1)).toEqual({
+      ts: T0 + 3 * SEC, actor: 'chl-gas-1', action: 'command_ack', note: 'close_valve i-1.c1: ok',
+      messages: [{ code: 'incidentNote.commandAck', params: { command: 'close_valve', id: 'i-1.c1', result: 'ok' } }],
+    })
     expect(changes.at(-1)!.entry.action).toBe('command_ack')
     expect(manager.onCommandAck('chl-gas-1', 'i-1.c1', T0 + 4 * SEC)).toBeUndefined() // a repeated ack (QoS 1)
     expect(manager.onCommandAck('chl-gas-2', 'i-1.c1', T0 + 4 * SEC)).toBeUndefined() // another device's id
@@ -105,8 +109,14 @@ describe('IncidentManager: device commands', () => {
     const after = manager.get('i-1')!
     expect(after.commands.map((c) => `${c.state}: ${c.result}`)).toEqual(['failed: failed: broker not connected', 'failed: failed: broker not connected'])
     expect(after.timeline.slice(-2)).toEqual([
-      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-1 (i-1.c1): broker not connected' },
-      { ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-2 (i-1.c2): broker not connected' },
+      {
+        ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-1 (i-1.c1): broker not connected',
+        messages: [{ code: 'incidentNote.commandFailed', params: { command: 'close_valve', device: 'chl-gas-1', id: 'i-1.c1', reason: 'broker not connected' } }],
+      },
+      {
+        ts: T0, actor: 'system', action: 'command_failed', note: 'close_valve → chl-gas-2 (i-1.c2): broker not connected',
+        messages: [{ code: 'incidentNote.commandFailed', params: { command: 'close_valve', device: 'chl-gas-2', id: 'i-1.c2', reason: 'broker not connected' } }],
+      },
     ])
     expect(changes.at(-1)!.incident.commands[1]!.result).toBe('failed: broker not connected')
   })

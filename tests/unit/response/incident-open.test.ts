@@ -53,7 +53,10 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(inc.id).toBe('i-1')
     expect(inc.alarms).toEqual(['a-1', 'a-2'])
     expect(inc.devices).toEqual(['chl-gas-3', 'chl-gas-1'])
-    expect(inc.timeline.at(-1)).toEqual({ ts: T0 + 30 * SEC, actor: 'system', action: 'add_alarm', note: 'alarm a-2 (gas_high, level 1)' })
+    expect(inc.timeline.at(-1)).toEqual({
+      ts: T0 + 30 * SEC, actor: 'system', action: 'add_alarm', note: 'alarm a-2 (gas_high, level 1)',
+      messages: [{ code: 'incidentNote.addAlarmDetail', params: { alarm: 'a-2', detail: 'gas_high, level 1' } }],
+    })
     expect(inc.commands).toHaveLength(2) // same plan: nothing proposed twice
     expect(port.sent).toEqual([])
     expect(manager.open()).toHaveLength(1)

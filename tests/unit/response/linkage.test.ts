@@ -58,7 +58,10 @@ describe('a plant-moving plan command is a proposal', () => {
       const c = inc.commands[0]!
       expect(c).toMatchObject({ state: 'confirmed', confirmedBy: 'li', confirmedAt: T0 + after, sentBy: 'li', sentAt: T0 + after, expiresAt: T0 + after + ACK })
       expect(port.sent).toEqual([{ device: 'chl-gas-1', topic: 'parks/vtc/ti01/chl-gas-1/cmd', payload: { id: 'i-1.c1', command: 'close_valve', params: {}, expiresAt: T0 + after + ACK } }])
-      expect(inc.timeline.find((e) => e.action === 'command_confirmed')).toEqual({ ts: T0 + after, actor: 'li', action: 'command_confirmed', note: 'close_valve → chl-gas-1 (i-1.c1): 现场确认泄漏' })
+      expect(inc.timeline.find((e) => e.action === 'command_confirmed')).toEqual({
+        ts: T0 + after, actor: 'li', action: 'command_confirmed', note: 'close_valve → chl-gas-1 (i-1.c1): 现场确认泄漏',
+        messages: [{ code: 'incidentNote.commandConfirmedNote', params: { command: 'close_valve', device: 'chl-gas-1', id: 'i-1.c1', note: '现场确认泄漏' } }],
+      })
       expect(inc.commands[1]!.state).toBe('proposed') // one click confirms one command
     } else {
       const r = refusal(() => manager.confirmCommand('i-1', 'i-1.c1', 'li'))

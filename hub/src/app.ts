@@ -12,9 +12,11 @@ import type { Zone } from './model/zone.js'
 import { METRICS_BY_KIND, DEVICE_KINDS } from './model/vocabulary.js'
 import { DeviceRegistry } from './registry/device-registry.js'
 import { JsonRegistryStore } from './registry/registry-store.js'
-import { Ingest, type IngestSink } from './ingest/pipeline.js'
+import { Ingest, type IngestSink, type Refusal } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
-import { ConnectionScheduler } from './broker/loop-turns.js'
+import { heldPublishes } from './broker/authorize-publish.js'
+import { inboundBacklog } from './broker/packet-size-guard.js'
+import { connectionsSaturated } from './broker/loop-turns.js'
 import { holdBackWhile } from './store/hold-back.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
@@ -133,12 +135,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
   const left = journal.open()
   if (left.lines > 0) log.warn({ points: left.lines, segments: left.segments }, 'replaying the journal into InfluxDB')
-  // The broker's connection scheduler, made here: the writer asks it whether ingest is saturated.
-  const loopTurns = new ConnectionScheduler()
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
-    holdBack: holdBackWhile(() => loopTurns.saturated(), journal),
+    holdBack: holdBackWhile(connectionsSaturated, journal),
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()
@@ -168,44 +168,33 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }, { limits: settings.live })
   // A user changed or removed reaches open sockets at once (live-server.ts).
   users.onChange(() => live.usersChanged())
-  const heard = (id: string, ts: number): void => {
-    if (registry.touch(id, ts)) safety.deviceOnline(registry.get(id)!.device, true, ts)
-  }
 
   const rejectSampler = new Sampler(5)
-  const shed = (device: string, n: number): undefined => {
-    for (let i = 0; i < n; i++) ingest.countReject('overload_shed', 'QoS 0 reading shed: the journal is nearly full', '', device)
-    ingest.accepted -= n
-    return undefined
-  }
+  // Refused here, counted by ingest (pipeline.ts Refusal): nothing outside ingest changes its counters.
+  const shed: Refusal = { refused: 'overload_shed', detail: 'QoS 0 reading shed: the journal is nearly full' }
+  const refuseFull: Refusal = { refused: 'journal_full', detail: 'the journal is full: InfluxDB has been unreachable too long' }
   const sink: IngestSink = {
     readings(readings, qos) {
       // Last resort: QoS 0 telemetry gives way first, leaving the journal's last room to QoS 1, events and alarms.
-      if (qos < 1 && journal.usage() >= SHED_JOURNAL_USAGE) return shed(readings[0]!.device, readings.length)
+      if (qos < 1 && journal.usage() >= SHED_JOURNAL_USAGE) return shed
       const lines = new Array<string>(readings.length)
       for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
       const pending = store(lines, qos)
-      if (pending === 'full') return refuseFull(readings[0]!.device, readings.length)
-      for (const r of readings) {
-        latest.update(r)
-        // A reading older than the live window is history, not a sign of life now (rules/live-window.ts).
-        if (safety.rules.isLive(r.ts, clock())) heard(r.device, r.ts)
-      }
+      if (pending === 'full') return refuseFull
+      for (const r of readings) latest.update(r)
       safety.onReadings(readings)
       ee.onReadings(readings)
       return pending
     },
     event(e, qos) {
       const pending = store([eventLine(e)], qos)
-      if (pending === 'full') return refuseFull(e.device, 1)
-      heard(e.device, e.ts)
+      if (pending === 'full') return refuseFull
       safety.onEvent(e)
       return pending
     },
     status(s) {
       const pending = store([statusLine(s)], 1)
-      if (pending === 'full') return refuseFull(s.device, 1)
-      if (registry.setOnline(s.device, s.online, s.ts)) safety.deviceOnline(registry.get(s.device)!.device, s.online, s.ts)
+      if (pending === 'full') return refuseFull
       safety.onStatus(s)
       return pending
     },
@@ -213,13 +202,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       if (r.reason !== 'journal_full' && rejectSampler.take(r.reason, r.ts)) void store([rejectLine(r)], 0)
     },
   }
-  const refuseFull = (device: string, n: number): undefined => {
-    for (let i = 0; i < n; i++) ingest.countReject('journal_full', 'the journal is full: InfluxDB has been unreachable too long', '', device)
-    ingest.accepted -= n
-    return undefined
-  }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions, scheduler: loopTurns })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
 
   const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log })
   const ee = createEnergyEmissions({
@@ -245,7 +229,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read() },
+      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
       connections: connections.stats(),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }

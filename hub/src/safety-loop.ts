@@ -149,6 +149,8 @@ export class SafetyLoop {
   onReadings(readings: Reading[]): void {
     const now = this.d.clock()
     for (const r of readings) {
+      // A reading older than the live window is history, not a sign of life now (rules/live-window.ts).
+      if (this.rules.isLive(r.ts, now)) this.setOnline(r.device, true, r.ts)
       const tr = this.rules.onReading(r, now)
       if (tr.length > 0) this.apply(tr)
       // A reading older than the live window is history: not shown as a live value.
@@ -157,6 +159,7 @@ export class SafetyLoop {
   }
 
   onEvent(e: DeviceEvent & Partial<Pick<CheckedEvent, 'commandId' | 'result'>>): void {
+    this.setOnline(e.device, true, e.ts)
     if (e.type === ('command_ack' as string)) {
       if (e.commandId) this.incidents.onCommandAck(e.device, e.commandId, e.ts, e.result)
       return
@@ -165,13 +168,24 @@ export class SafetyLoop {
     if (tr.length > 0) this.apply(tr)
   }
 
+  /** A device's own `status` message (its MQTT will, or `online` on connect). */
   onStatus(s: DeviceStatus): void {
+    this.setOnline(s.device, s.online, s.ts)
     const tr = this.rules.onStatus(s, this.d.clock())
     if (tr.length > 0) this.apply(tr)
   }
 
-  /** A device's online state changed in the registry. */
-  deviceOnline(device: Device, online: boolean, ts: number): void {
+  /**
+   * The one writer of a device's online state: a sign of life (a live reading, an event), its
+   * own status message, and the rules' deadman (`device_offline`) all come through here; the
+   * registry holds the state, sockets and park risk follow each change.
+   */
+  private setOnline(id: string, online: boolean, ts: number): void {
+    const rec = this.d.registry.get(id)
+    if (rec && this.d.registry.setOnline(id, online, ts)) this.deviceOnline(rec.device, online, ts)
+  }
+
+  private deviceOnline(device: Device, online: boolean, ts: number): void {
     this.live.device({ device: device.id, park: device.park, online, ts })
     this.risk.markDevice(device, online)
     this.scheduleRisk()
@@ -193,10 +207,7 @@ export class SafetyLoop {
   apply(transitions: Transition[]): void {
     for (const t of transitions) {
       this.transitions++
-      if (t.type === 'device_offline') {
-        const rec = this.d.registry.get(t.device)
-        if (rec && this.d.registry.setOnline(t.device, t.kind === 'clear', t.ts)) this.deviceOnline(rec.device, t.kind === 'clear', t.ts)
-      }
+      if (t.type === 'device_offline') this.setOnline(t.device, t.kind === 'clear', t.ts)
       this.alarms.apply(t)
     }
   }

@@ -11,11 +11,17 @@ import { checkEvent, checkTelemetry, type CheckedEvent, type MetricReject } from
  * ones — in a batch, each element stands or falls alone, and in a message, each metric: an
  * invalid value refuses that metric only (counted with its reason), the others go on.
  */
+/** The sink could not keep a valid message (the journal full, or QoS 0 shed): ingest counts it as refused. */
+export interface Refusal {
+  refused: Extract<RejectReason, 'journal_full' | 'overload_shed'>
+  detail: string
+}
+
 export interface IngestSink {
-  /** Accepted readings. A returned Durable holds the publisher until the journal has them on disk. */
-  readings(readings: Reading[], qos: number): void | Durable
-  event(event: CheckedEvent, qos: number): void | Durable
-  status(status: DeviceStatus): void | Durable
+  /** Valid readings. A returned Durable holds the publisher until the journal has them on disk; a Refusal refuses them all. */
+  readings(readings: Reading[], qos: number): void | Durable | Refusal
+  event(event: CheckedEvent, qos: number): void | Durable | Refusal
+  status(status: DeviceStatus): void | Durable | Refusal
   reject(reject: { reason: RejectReason; detail: string; topic: string; device: string | undefined; ts: number; sample: string }): void
 }
 
@@ -75,14 +81,12 @@ export class Ingest {
         this.rejectMetrics(r.dropped, rawTopic, device.id, payload)
       }
       if (good.length === 0) return undefined
-      this.accepted += good.length
-      return this.o.sink.readings(good, qos)
+      return this.kept(good.length, device.id, this.o.sink.readings(good, qos))
     }
     const r = checkTelemetry(parsed, device, place, now)
     if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, device.id, payload)
     this.rejectMetrics(r.dropped, rawTopic, device.id, payload)
-    this.accepted++
-    return this.o.sink.readings([r.value], qos)
+    return this.kept(1, device.id, this.o.sink.readings([r.value], qos))
   }
 
   private event(payload: Buffer, place: Place, now: number, rawTopic: string, qos: number): void | Durable {
@@ -90,15 +94,27 @@ export class Ingest {
     if (parsed === PARSE_ERROR) return this.reject('json_invalid', 'payload is not UTF-8 JSON', rawTopic, place.device, payload)
     const r = checkEvent(parsed, place, now)
     if (!r.ok) return this.reject(r.reason, r.detail, rawTopic, place.device, payload)
-    this.accepted++
-    return this.o.sink.event(r.value, qos)
+    return this.kept(1, place.device, this.o.sink.event(r.value, qos))
   }
 
   private status(payload: Buffer, place: Place, now: number, rawTopic: string): void | Durable {
     const text = payload.length <= 64 ? payload.toString('utf8').trim() : ''
     if (text !== 'online' && text !== 'offline')
       return this.reject('status_invalid', 'status payload must be online or offline', rawTopic, place.device, payload)
-    return this.o.sink.status({ ...place, ts: now, online: text === 'online' })
+    const out = this.o.sink.status({ ...place, ts: now, online: text === 'online' })
+    if (out === undefined || !('refused' in out)) return out
+    this.reject(out.refused, out.detail, '', place.device, undefined)
+    return undefined
+  }
+
+  /** `n` valid messages the sink kept (counted accepted) or refused (counted with its reason): ingest alone counts. */
+  private kept(n: number, device: string, out: void | Durable | Refusal): void | Durable {
+    if (out === undefined || !('refused' in out)) {
+      this.accepted += n
+      return out
+    }
+    for (let i = 0; i < n; i++) this.reject(out.refused, out.detail, '', device, undefined)
+    return undefined
   }
 
   private reject(reason: RejectReason, detail: string, topic: string, device: string | undefined, payload: Buffer | undefined): undefined {

@@ -9,7 +9,7 @@ import { dirname, relative, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import YAML from 'yaml'
 import { hashPassword } from '../hub/src/config/credentials.js'
-import { generateZone } from '../hub/src/config/zone-generator.js'
+import { generateZone } from '../simulators/src/zone/zone-generator.js'
 import type { Role, UserEntry, UserScope, Zone } from '../hub/src/model/zone.js'
 
 const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; scope?: UserScope }[] = [

@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mqtt from 'mqtt'
 import { chromium } from 'playwright-core'
-import { generateZone } from '../../hub/src/config/zone-generator.js'
+import { generateZone } from '../../simulators/src/zone/zone-generator.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser.js'
 import { cpuTimes, stealPercent } from './machine.js'
 

@@ -1,6 +1,6 @@
-import type { Area, Building, Enterprise, Gateway, Park, UserEntry, Zone, ZoneDevice } from '../model/zone.js'
-import type { ToxicGas } from '../model/vocabulary.js'
-import { hashSecret } from './credentials.js'
+import type { Area, Building, Enterprise, Gateway, Park, UserEntry, Zone, ZoneDevice } from '../../../hub/src/model/zone.js'
+import type { ToxicGas } from '../../../hub/src/model/vocabulary.js'
+import { hashSecret } from '../../../hub/src/config/credentials.js'
 import { createPrng, type Prng } from './prng.js'
 import {
   CONTROL_AREA, INDUSTRIES, NAME_HEADS, NAME_TAILS, PARKS, STACK_SOURCES, TOXIC_NAMES, ZONE_INFO,

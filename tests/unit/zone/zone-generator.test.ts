@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import { verifyPassword, verifySecret } from '../../../hub/src/config/credentials.js'
 import { loadZoneFile } from '../../../hub/src/config/zone-file.js'
-import { generateZone, type Credentials } from '../../../hub/src/config/zone-generator.js'
+import { generateZone, type Credentials } from '../../../simulators/src/zone/zone-generator.js'
 import { DEVICE_KINDS, METRICS_BY_KIND, TOXIC_GASES } from '../../../hub/src/model/vocabulary.js'
 import { Zone, type Park, type Rect } from '../../../hub/src/model/zone.js'
 

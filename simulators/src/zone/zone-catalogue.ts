@@ -1,4 +1,4 @@
-import type { ToxicGas } from '../model/vocabulary.js'
+import type { ToxicGas } from '../../../hub/src/model/vocabulary.js'
 
 /**
  * What the zone generator builds from: the parks the Panzhihua plans name (国家钒钛高新区,

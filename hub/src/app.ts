@@ -14,9 +14,7 @@ import { DeviceRegistry } from './registry/device-registry.js'
 import { JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink, type Refusal } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
-import { heldPublishes } from './broker/authorize-publish.js'
-import { inboundBacklog } from './broker/packet-size-guard.js'
-import { connectionsSaturated } from './broker/loop-turns.js'
+import { ConnectionScheduler } from './broker/loop-turns.js'
 import { holdBackWhile } from './store/hold-back.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
@@ -135,10 +133,12 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const journal = new Journal({ dir: join(settings.dataDir, 'journal'), maxBytes: settings.journalMaxBytes })
   const left = journal.open()
   if (left.lines > 0) log.warn({ points: left.lines, segments: left.segments }, 'replaying the journal into InfluxDB')
+  // The broker's connection scheduler, made here: the writer asks it whether ingest is saturated.
+  const loopTurns = new ConnectionScheduler()
   const writer = new BatchWriter({
     ...conn, batchPoints: settings.writeBatchPoints, flushMs: settings.writeFlushMs, log,
     source: new JournalCursor(journal),
-    holdBack: holdBackWhile(connectionsSaturated, journal),
+    holdBack: holdBackWhile(() => loopTurns.saturated(), journal),
     onWritten: (b) => journal.written(b.segment, b.bytes, b.lines),
   })
   journal.onCommit = () => writer.poke()
@@ -203,7 +203,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     },
   }
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
-  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions })
+  const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions, scheduler: loopTurns })
 
   const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log })
   const ee = createEnergyEmissions({
@@ -229,7 +229,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: heldPublishes(), ...inboundBacklog(), eventLoopDelayMs: loopDelay.read() },
+      process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read() },
       connections: connections.stats(),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }

@@ -1,3 +1,9 @@
+/**
+ * The connection between a socket and aedes: every read passes the size check
+ * (packet-size-check.ts), bytes are handed to the broker a slice at a time in the connection's
+ * turn (the broker's ConnectionScheduler, loop-turns.ts), and a device's telemetry may skip
+ * aedes's parser (publish-fast-path.ts).
+ */
 import { Duplex } from 'node:stream'
 import type { ConnectionScheduler } from './loop-turns.js'
 import { PacketSizeCheck } from './packet-size-check.js'

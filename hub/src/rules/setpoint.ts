@@ -9,6 +9,7 @@
  * becomes active or changes level, and `clear` when it returns to normal.
  */
 import type { Transition } from '../model/alarm.js'
+import { msg, type MessageCode, type MessageParam } from '../model/messages/index.js'
 import { UNITS, type DeviceKind } from '../model/vocabulary.js'
 import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
 import type { CompiledMetric, DeviceEntry } from './device-entry.js'
@@ -18,6 +19,17 @@ import type { Direction, StageConfig } from './stages.js'
 import { toLevel, transition } from './transition.js'
 
 export const SETPOINT_RULE = 'setpoint'
+
+const STAGE_NAMES: Readonly<Record<string, MessageCode>> = {
+  first: 'alarmStage.first', second: 'alarmStage.second', low: 'alarmStage.low', high: 'alarmStage.high', fixed: 'alarmStage.fixed',
+}
+
+/** A stage's name in a history note: the default stages' in the reader's language, another configured name as is, else `stage n`. */
+function stageName(stage: { stage?: string | undefined }, index: number): MessageParam {
+  if (stage.stage === undefined) return msg('alarmNote.stage', { n: index + 1 })
+  const code = Object.hasOwn(STAGE_NAMES, stage.stage) ? STAGE_NAMES[stage.stage] : undefined
+  return code !== undefined ? msg(code) : stage.stage
+}
 const DIRECTIONS: readonly Direction[] = ['high', 'low']
 
 /** Alarm type: `gas_high`, `o2_low`, `fire`; other kinds `${metric}_${dir}`. */
@@ -143,6 +155,7 @@ export class SetpointRule {
         threshold: stage.value,
         ts: change.t,
         message: `over range (超量程): ${change.metric} ${change.v} ${unit} past the detector's range (flag T); ${stage.stage ?? `stage ${change.to + 1}`} at once`,
+        said: msg('alarmNote.overRange', { metric: change.metric, value: change.v, unit, stage: stageName(stage, change.to) }),
         overRange: true,
       })
     }
@@ -157,6 +170,7 @@ export class SetpointRule {
       threshold: stage?.value,
       ts: change.t,
       message: active && stage ? `${stage.stage ?? `stage ${change.to + 1}`}: ${change.metric} ${sign} ${stage.value} ${unit} (now ${change.v})` : undefined,
+      said: active && stage ? msg('alarmNote.setpoint', { stage: stageName(stage, change.to), metric: change.metric, sign, value: stage.value, unit, now: change.v }) : undefined,
     })
   }
 }

@@ -87,6 +87,11 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'alarmNote.setpoint': '{stage}: {metric} {sign} {value} {unit} (now {now})',
   'alarmNote.overRange': "over range: {metric} {value} {unit} past the detector's range (flag T); {stage} at once",
   'alarmNote.stage': 'stage {n}',
+  'alarmStage.first': 'first',
+  'alarmStage.second': 'second',
+  'alarmStage.low': 'low',
+  'alarmStage.high': 'high',
+  'alarmStage.fixed': 'fixed',
 
   'incidentNote.commandSkipped': "{command}: no {actuator} device in the incident's {scope}",
   'incidentNote.commandProposed': '{command} → {device} ({id}), to be confirmed by {until}',

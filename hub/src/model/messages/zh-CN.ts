@@ -94,6 +94,12 @@ export const zhCN = {
   'alarmNote.setpoint': '{stage}：{metric} {sign} {value} {unit}（当前 {now}）',
   'alarmNote.overRange': '超量程：{metric} {value} {unit} 超出探测器量程（标志 T）；立即{stage}',
   'alarmNote.stage': '第 {n} 级',
+  // The default set points' stage names (rules/defaults.ts); GB/T 50493-2019 一级 / 二级.
+  'alarmStage.first': '一级报警',
+  'alarmStage.second': '二级报警',
+  'alarmStage.low': '低限',
+  'alarmStage.high': '高限',
+  'alarmStage.fixed': '定温',
 
   // ── incident timeline notes ──
   'incidentNote.commandSkipped': '{command}：事件{scope}内没有{actuator}设备',

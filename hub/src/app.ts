@@ -20,6 +20,7 @@ import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
 import { BatchWriter } from './store/batch-writer.js'
 import { Journal, type Durable } from './journal/journal.js'
+import { journalWatcher } from './journal/journal-filling.js'
 import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
@@ -322,22 +323,6 @@ async function seedLatest(influx: InfluxDB, latest: LatestCache): Promise<void> 
   for (const kind of DEVICE_KINDS) {
     const metrics = [...new Set(METRICS_BY_KIND[kind])]
     for (const v of await lastValues(influx, kind, metrics)) latest.seed(v.device, v.metric, { value: v.value, ts: v.ts })
-  }
-}
-
-/**
- * The journal fills only while InfluxDB cannot take points. Warn well before it is full:
- * yellow at 80 %, orange at 95 %; at 100 % new points are refused (`journal_full`).
- */
-function journalWatcher(journal: Journal, safety: SafetyLoop): (now: number) => void {
-  let current: 0 | 2 | 3 = 0
-  return (now) => {
-    const u = journal.usage()
-    const level: 0 | 2 | 3 = u >= 0.95 ? 2 : u >= 0.8 ? 3 : u < 0.7 ? 0 : current
-    if (level === current) return
-    current = level
-    const base = { key: 'hub:journal', rule: 'journal', type: 'journal_filling', park: '_hub', enterprise: '_hub', area: undefined, device: 'hub', metric: 'journal_usage', value: Number((u * 100).toFixed(1)), ts: now }
-    safety.apply([level === 0 ? { ...base, kind: 'clear', level: 3, threshold: 80 } : { ...base, kind: 'activate', level, threshold: level === 2 ? 95 : 80, message: 'journal filling: InfluxDB is not taking points' }])
   }
 }
 

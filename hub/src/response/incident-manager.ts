@@ -124,11 +124,12 @@ export class IncidentManager {
   // ── opening by hand ─────────────────────────────────────────────────────────────────────
 
   /** The open incidents, newest first. */
-  open(): Incident[]
+  openIncidents(): Incident[] {
+    return this.list({ state: 'open' })
+  }
+
   /** An operator opens an incident. Throws IncidentError. */
-  open(actor: string, input: OpenInput): Incident
-  open(actor?: string, input?: OpenInput): Incident | Incident[] {
-    if (actor === undefined && input === undefined) return this.list({ state: 'open' })
+  open(actor: string, input: OpenInput): Incident {
     const who = actorOf(actor)
     const o = checkOpenInput(this.#zone, input)
     const found = o.alarms.map((id) => this.#checkAlarm(id, o.park, undefined))

@@ -167,7 +167,7 @@ describe('IncidentManager: comments, alarms and closing', () => {
     expect(manager.comment('i-1', 'wang', '复盘：巡检频次提高').state).toBe('closed')
     expect(manager.onCommandAck('chl-gas-1', 'i-1.c1', T0 + 46 * MIN)).toBeUndefined()
 
-    expect(manager.open()).toEqual([])
+    expect(manager.openIncidents()).toEqual([])
     expect(manager.list({ state: 'closed' }).map((i) => i.id)).toEqual(['i-1'])
     expect(manager.list({ park: 'grp' })).toEqual([])
   })

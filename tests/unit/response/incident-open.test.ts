@@ -59,7 +59,7 @@ describe('IncidentManager: incidents from alarms', () => {
     })
     expect(inc.commands).toHaveLength(2) // same plan: nothing proposed twice
     expect(port.sent).toEqual([])
-    expect(manager.open()).toHaveLength(1)
+    expect(manager.openIncidents()).toHaveLength(1)
   })
 
   it('a gas_fire alarm raises the incident to gas_fire, adds the fire steps and sounds the sirens by themselves', () => {
@@ -117,7 +117,7 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(inc.steps.map((s) => s.id)).toContain('water_curtain')
     expect(port.sent).toEqual([])
     expect(inc.commands.map((c) => `${c.topic}:${c.state}`)).toEqual(['parks/vtc/ti01/tank-cl2-1/cmd:proposed', 'parks/vtc/ti01/tank-gas-1/cmd:proposed'])
-    expect(manager.open().map((i) => i.id).sort()).toEqual(['i-1', 'i-2'])
+    expect(manager.openIncidents().map((i) => i.id).sort()).toEqual(['i-1', 'i-2'])
   })
 
   it('groups alarms without an area by enterprise, and sends area-scoped commands nowhere', () => {

@@ -39,6 +39,7 @@
  */
 import { gasCatalogue, type GasCatalogue } from '../catalogue/gas-catalogue.js'
 import type { AlarmLevel, Transition } from '../model/alarm.js'
+import { msg, type MessageCode } from '../model/messages/index.js'
 import { transition } from './transition.js'
 
 export const CORRELATION_RULE = 'correlation'
@@ -86,6 +87,13 @@ const MESSAGES: Record<CorrelationType, string> = {
   gas_confirmed: 'gas confirmed: two detectors at first level or above within the window (气体泄漏确认)',
   fire_confirmed: 'fire confirmed: two detectors, or a detector and a manual call point (火警确认)',
   gas_fire: 'gas and fire in one area: an incident is required (气体与火警同区: 须启动应急事件)',
+}
+
+/** The same messages as codes of the one dictionary (model/messages). */
+const SAID: Record<CorrelationType, MessageCode> = {
+  gas_confirmed: 'alarmNote.gasConfirmed',
+  fire_confirmed: 'alarmNote.fireConfirmed',
+  gas_fire: 'alarmNote.gasFire',
 }
 
 function toggle(list: string[], key: string, on: boolean): void {
@@ -277,6 +285,7 @@ export class CorrelationRule {
         metric: who.metric,
         ts: t.ts,
         message: kind === 'activate' ? (who.hazard === 'toxic' ? `${MESSAGES[type]}: ${who.metric} (toxic)` : MESSAGES[type]) : undefined,
+        said: kind === 'activate' ? (who.hazard === 'toxic' ? msg('alarmNote.toxic', { what: msg(SAID[type]), metric: String(who.metric) }) : msg(SAID[type])) : undefined,
       },
     )
   }

@@ -31,6 +31,7 @@
  * State (plain JSON): per device, the metrics whose latest flag is a fault or out of service.
  */
 import type { Transition } from '../model/alarm.js'
+import { msg } from '../model/messages/index.js'
 import type { DataFlag } from '../model/vocabulary.js'
 import type { DeviceEntry } from './device-entry.js'
 import type { AlarmLevels } from './options.js'
@@ -55,6 +56,11 @@ export function flagClass(flag: DataFlag | undefined): FlagClass {
 }
 
 type Held = 'fault' | 'out_of_service'
+
+/** The held metrics and their flags, e.g. `lel D, h2s D`. */
+function flagsOf(metrics: Readonly<Record<string, DataFlag>>, held: Held): string {
+  return Object.entries(metrics).filter(([, f]) => FLAG_CLASS[f] === held).map(([m, f]) => `${m} ${f}`).join(', ')
+}
 
 /** Per device: metric → its latest flag, for metrics whose flag is a fault or out of service. */
 export type DataQualityState = Record<string, Record<string, DataFlag>>
@@ -154,6 +160,11 @@ export class DataQualityRule {
           : fault
             ? `${entry.safety ? 'device fault' : 'data quality'}: ${listed}; readings not judged until N again`
             : `out of service: ${listed}; a monitoring gap, readings not judged until N again`,
+      // The flags by their HJ 212 letters, the same in both languages.
+      said:
+        kind === 'clear'
+          ? msg('alarmNote.backToValid', { subject: metric ?? msg('alarmNote.device') })
+          : msg(fault ? (entry.safety ? 'alarmNote.deviceFault' : 'alarmNote.dataQuality') : 'alarmNote.outOfService', { flags: flagsOf(metrics, held) }),
     })
   }
 }

@@ -24,6 +24,7 @@
  * devices with their cause. The heap is rebuilt from it on restore.
  */
 import type { Transition } from '../model/alarm.js'
+import { msg } from '../model/messages/index.js'
 import { DeadlineHeap } from './deadline-heap.js'
 import type { DeviceEntry } from './device-entry.js'
 import type { AlarmLevels } from './options.js'
@@ -191,6 +192,12 @@ export class DeadmanRule {
           : cause === 'status'
             ? 'device reported offline (status or will message)'
             : `no data for ${silentSec} s (${this.intervals} × ${entry.intervalMs / 1000} s interval)`,
+      said:
+        kind === 'clear'
+          ? undefined
+          : cause === 'status'
+            ? msg('alarmNote.reportedOffline')
+            : msg('alarmNote.noData', { silent: String(silentSec), intervals: this.intervals, interval: entry.intervalMs / 1000 }),
     })
   }
 }

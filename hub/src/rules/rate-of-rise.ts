@@ -11,6 +11,7 @@
  * samples a few seconds apart cannot fake a steep rise.
  */
 import type { AlarmLevel, Transition } from '../model/alarm.js'
+import { msg } from '../model/messages/index.js'
 import { UNITS } from '../model/vocabulary.js'
 import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
 import type { DeviceEntry } from './device-entry.js'
@@ -159,6 +160,7 @@ export class RateOfRiseRule {
       threshold: trip,
       ts: change.t,
       message: active ? `rate of rise ≥ ${trip} ${UNITS[change.metric] ?? ''}/min (now ${change.v})` : undefined,
+      said: active ? msg('alarmNote.rateOfRise', { trip: String(trip), unit: UNITS[change.metric] ?? '', now: String(change.v) }) : undefined,
     })
   }
 }

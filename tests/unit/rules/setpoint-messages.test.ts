@@ -22,3 +22,21 @@ describe('the set point rule\'s messages as codes and parameters (model/messages
     expect(renderMessages(a.history[0]!.messages!, 'zh-CN')).toContain('超量程')
   })
 })
+
+describe('every rule\'s message has its code, with no Chinese in English (model/messages)', () => {
+  it('gives each activation of the rules a code that renders in both languages', () => {
+    const lel = device('lel-1', 'gas', ['lel'])
+    const engine = engineWith([lel])
+    const out = [
+      ...engine.onReading(reading(lel, s(0), { lel: 30 }), s(0)),
+      ...engine.onReading(reading(lel, s(1), { lel: 30 }, { lel: 'D' }), s(1)),
+    ]
+    expect(out.length).toBeGreaterThan(1)
+    for (const t of out) {
+      if (t.message === undefined) continue
+      expect(t.said, t.message).toBeDefined()
+      expect(CJK.test(renderMessages([t.said!], 'en')), t.message).toBe(false)
+      expect(CJK.test(renderMessages([t.said!], 'zh-CN')), t.message).toBe(true)
+    }
+  })
+})

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import { ALARM_LIST_STATES, computeKpis, isAlarmActionError, type AlarmBook, type AlarmListState } from '../../alarms/index.js'
 import type { Alarm } from '../../model/alarm.js'
@@ -62,7 +63,7 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
 }
 
 export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
-  return async (app) => {
+  return routePlugin('alarms', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's alarm is absent, to read and to act on.
     app.addHook('preHandler', async (req) => {
@@ -70,7 +71,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       const alarm = id === undefined ? undefined : services.alarms.get(id)
       if (alarm) assertSees(req.user, alarm, `alarm ${id} not found`)
     })
-    app.get<{ Querystring: { state?: AlarmListState; park?: string; enterprise?: string; device?: string; class?: AlarmClass; from?: string; to?: string; limit?: number; cursor?: string } }>('/api/v1/alarms', {
+    app.get('/api/v1/alarms', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: `Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy. Paged: limit ${PAGE_SIZES.alarms.default} by default, at most ${PAGE_SIZES.alarms.max}; next is the following page's cursor, total the matching alarms`, security: sec, querystring: ListQuery },
     }, async (req) => {
@@ -84,7 +85,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       return { alarms: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 
-    app.get<{ Querystring: { window?: string } }>('/api/v1/alarms/kpi', {
+    app.get('/api/v1/alarms/kpi', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'ISA-18.2 / EEMUA 191 alarm performance over a window (e.g. 24h, 7d)', security: sec, querystring: Type.Object({ window: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}(h|d)$' })) }) },
     }, async (req) => {
@@ -93,7 +94,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       return { windowName: w, ...computeKpis(visible(req.user, services.alarms.list({ state: 'all' })), Date.now(), ms) }
     })
 
-    app.get<{ Params: { id: string } }>('/api/v1/alarms/:id', {
+    app.get('/api/v1/alarms/:id', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'One alarm with its full history', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
@@ -104,7 +105,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
 
     for (const name of ACTIONS) {
       const path = name.replace(/_/g, '-')
-      app.post<{ Params: { id: string }; Body: Body }>(`/api/v1/alarms/:id/${path}`, {
+      app.post(`/api/v1/alarms/:id/${path}`, {
         onRequest: app.requireRole(...OPERATOR_ROLES),
         schema: {
           tags: ['alarms'], summary: `Alarm action: ${name}`, security: sec, params: IdParams, body: Type.Union([ActionBody, Type.Null()]),
@@ -122,5 +123,5 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         }
       })
     }
-  }
+  })
 }

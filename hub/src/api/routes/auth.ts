@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import type { ApiServices } from '../services.js'
 import { ErrorSchema, HttpError, unauthorized } from '../errors.js'
@@ -13,9 +13,9 @@ const LoginReply = Type.Object({
   user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()), scope: Type.Optional(Type.Object({ parks: Type.Array(Type.String()), enterprises: Type.Array(Type.String()) })) }),
 })
 
-export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+export const authRoutes = routePlugin<{ services: ApiServices }>('auth-routes', async (app, { services }) => {
   const limiter = services.loginLimiter ?? new LoginLimiter()
-  app.post<{ Body: { username: string; password: string } }>('/api/v1/auth/login', {
+  app.post('/api/v1/auth/login', {
     schema: { tags: ['auth'], summary: 'Sign in: a bearer token for the API and socket.io', body: LoginBody, response: { 200: LoginReply, 401: ErrorSchema, 429: ErrorSchema } },
   }, async (req, reply) => {
     const now = Date.now()
@@ -39,10 +39,10 @@ export const authRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
     req.log.info({ user: user.name, ip: req.ip }, 'signed in')
     return { token, expiresAt: app.verifyToken(token)?.expiresAt ?? 0, user }
   })
-}
+})
 
-export const auditRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
-  app.get<{ Querystring: { user?: string; action?: string; from?: number; to?: number; limit?: number; cursor?: string } }>('/api/v1/audit', {
+export const auditRoutes = routePlugin<{ services: ApiServices }>('audit', async (app, { services }) => {
+  app.get('/api/v1/audit', {
     onRequest: app.requireRole(),
     schema: {
       tags: ['auth'], summary: `Audit log of operator actions and sign-ins, newest first (admin). Paged: limit ${PAGE_SIZES.audit.default} by default, at most ${PAGE_SIZES.audit.max}; next is the following page's cursor`, security: [{ bearer: [] }],
@@ -55,4 +55,4 @@ export const auditRoutes: FastifyPluginAsync<{ services: ApiServices }> = async 
     const found = services.audit.query({ ...req.query, limit: offset + limit + 1 })
     return { entries: found.slice(offset, offset + limit), next: found.length > offset + limit ? String(offset + limit) : null, limit }
   })
-}
+})

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type, type Static } from 'typebox'
 import { DataFlagSchema, Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
@@ -40,11 +40,11 @@ function view(r: RegisteredDevice): Record<string, unknown> {
   return { ...r.device, online: r.state.online, lastSeen: r.state.lastSeen }
 }
 
-export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+export const deviceRoutes = routePlugin<{ services: ApiServices }>('devices', async (app, { services }) => {
   const { registry } = services
   const sec = [{ bearer: [] }]
 
-  app.get<{ Querystring: { park?: string; enterprise?: string; kind?: string; limit?: number; cursor?: string } }>('/api/v1/devices', {
+  app.get('/api/v1/devices', {
     onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: `Devices with kind, place, online and last seen; paged (limit ${PAGE_SIZES.devices.default} by default, at most ${PAGE_SIZES.devices.max}; next is the following page's cursor)`, security: sec, querystring: ListQuery,
@@ -63,7 +63,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     return { devices: page.items.map(view), total: page.total, next: page.next, limit: page.limit }
   })
 
-  app.post<{ Body: Device }>('/api/v1/devices', {
+  app.post('/api/v1/devices', {
     onRequest: app.requireRole(),
     schema: {
       tags: ['devices'], summary: 'Provision a device; its secret is returned once', security: sec, body: Device,
@@ -93,7 +93,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     }
   })
 
-  app.delete<{ Params: { id: string } }>('/api/v1/devices/:id', {
+  app.delete('/api/v1/devices/:id', {
     onRequest: app.requireRole(),
     schema: { tags: ['devices'], summary: 'Retire a device (its history stays)', security: sec, params: IdParams, response: { 200: Type.Object({ retired: Device }), 404: ErrorSchema } },
   }, async (req) => {
@@ -108,7 +108,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     }
   })
 
-  app.post<{ Params: { id: string } }>('/api/v1/devices/:id/secret', {
+  app.post('/api/v1/devices/:id/secret', {
     onRequest: app.requireRole(),
     schema: {
       tags: ['devices'], summary: 'Replace a device\'s secret; the new one is returned once, the old one and its MQTT sessions end at once', security: sec, params: IdParams,
@@ -125,7 +125,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     }
   })
 
-  app.get<{ Params: { id: string } }>('/api/v1/devices/:id/latest', {
+  app.get('/api/v1/devices/:id/latest', {
     onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Last value of each metric, with its time', security: sec, params: IdParams,
@@ -143,7 +143,7 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     return out
   })
 
-  app.get<{ Params: { id: string }; Querystring: { metric: string; from?: string; to?: string; every?: string } }>('/api/v1/devices/:id/series', {
+  app.get('/api/v1/devices/:id/series', {
     onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets. At most HUB_MAX_POINTS_PER_RESPONSE points: without `every` the hub chooses one for a long range; a finer `every` past the cap is refused (400, code TOO_MANY_POINTS)', security: sec, params: IdParams, querystring: SeriesQuery,
@@ -171,4 +171,4 @@ export const deviceRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     }
     return { device: r.device.id, metric, from, to, every: used ?? null, points }
   })
-}
+})

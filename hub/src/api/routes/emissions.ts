@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import type { Zone } from '../../model/zone.js'
 import type { EmissionService } from '../../emissions/emission-service.js'
@@ -68,7 +69,7 @@ function storeError(err: unknown): never {
 }
 
 export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
-  return async (app) => {
+  return routePlugin('emissions', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's stacks and compliance are absent.
     app.addHook('preHandler', async (req) => {
@@ -78,7 +79,7 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       if (q.park !== undefined && !seesWholePark(req.user, q.park)) throw notFound(`park ${q.park} not found`)
     })
 
-    app.get<{ Querystring: { device: string; from?: string; to?: string } }>('/api/v1/emissions/hourly', {
+    app.get('/api/v1/emissions/hourly', {
       onRequest: app.signedIn,
       schema: {
         tags: ['emissions'], security: sec,
@@ -101,7 +102,7 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       return s.emissions.hourly(stack, from, to, now).catch(storeError)
     })
 
-    app.get<{ Querystring: { park: string; day?: string } }>('/api/v1/emissions/compliance', {
+    app.get('/api/v1/emissions/compliance', {
       onRequest: app.signedIn,
       schema: {
         tags: ['emissions'], security: sec,
@@ -116,5 +117,5 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       if (!report) throw badRequest(`day must be a date YYYY-MM-DD, got ${day}`)
       return report
     })
-  }
+  })
 }

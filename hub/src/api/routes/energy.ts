@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import type { Zone } from '../../model/zone.js'
 import type { EnergyService, Scope } from '../../energy/energy-service.js'
@@ -127,7 +128,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
     return { from, to }
   }
 
-  return async (app) => {
+  return routePlugin('energy', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): places out of scope are absent; zone-wide totals need a zone-wide user.
     app.addHook('preHandler', async (req) => {
@@ -135,7 +136,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       narrowQuery(req.user, req.query as { park?: string; enterprise?: string; meter?: string }, { acceptsEnterprise: props?.enterprise !== undefined, enterprisePark, meter: (id) => s.meter(id) })
     })
 
-    app.get<{ Querystring: ConsumptionQ }>('/api/v1/energy/consumption', {
+    app.get('/api/v1/energy/consumption', {
       onRequest: app.signedIn,
       schema: {
         tags: ['energy'], security: sec, querystring: ConsumptionQuery,
@@ -157,7 +158,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       }
     })
 
-    app.get<{ Querystring: { park?: string; from?: string; to?: string } }>('/api/v1/energy/intensity', {
+    app.get('/api/v1/energy/intensity', {
       onRequest: app.signedIn,
       schema: {
         tags: ['energy'], security: sec,
@@ -175,7 +176,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       return { ...rep, timezone: s.timezone }
     })
 
-    app.get<{ Querystring: { park?: string; enterprise?: string } }>('/api/v1/energy/suggestions', {
+    app.get('/api/v1/energy/suggestions', {
       onRequest: app.signedIn,
       schema: {
         tags: ['energy'], security: sec,
@@ -188,7 +189,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       return s.energy.suggestions(scope, s.now()).catch(storeError)
     })
 
-    app.get<{ Querystring: { park?: string; from?: string; to?: string; every?: Every } }>('/api/v1/energy/report.csv', {
+    app.get('/api/v1/energy/report.csv', {
       onRequest: app.signedIn,
       schema: {
         tags: ['energy'], security: sec,
@@ -212,5 +213,5 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       // Streamed row by row: the reply is never one string of the whole report.
       return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).send(Readable.from(lines, { objectMode: false }))
     })
-  }
+  })
 }

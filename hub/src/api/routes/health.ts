@@ -1,7 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import type { ApiServices } from '../services.js'
 
-export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+export const healthRoutes = routePlugin<{ services: ApiServices }>('health', async (app, { services }) => {
   app.get('/api/v1/health', {
     schema: {
       tags: ['system'],
@@ -31,4 +31,4 @@ export const healthRoutes: FastifyPluginAsync<{ services: ApiServices }> = async
     void reply.type('text/plain; version=0.0.4')
     return services.metricsText()
   })
-}
+})

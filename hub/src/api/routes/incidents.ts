@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import { CONFIRMING_ROLES, isIncidentError, type IncidentManager } from '../../response/index.js'
 import { ErrorSchema, HttpError } from '../errors.js'
@@ -34,7 +35,7 @@ const CommandBody = Type.Object({
 }, { additionalProperties: false })
 
 export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
-  return async (app) => {
+  return routePlugin('incidents', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's incident is absent, to read and to act on.
     app.addHook('preHandler', async (req) => {
@@ -64,7 +65,7 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       }
     }
 
-    app.get<{ Querystring: { state?: 'open' | 'closed' | 'all'; park?: string; limit?: number; cursor?: string } }>('/api/v1/incidents', {
+    app.get('/api/v1/incidents', {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: `Incidents (default: open ones first, then the rest). Paged: limit ${PAGE_SIZES.incidents.default} by default, at most ${PAGE_SIZES.incidents.max}; next is the following page's cursor`, security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })), ...PagingQuery }, { additionalProperties: false }) },
     }, async (req) => {
@@ -72,7 +73,7 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       return { incidents: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 
-    app.get<{ Params: { id: string } }>('/api/v1/incidents/:id', {
+    app.get('/api/v1/incidents/:id', {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: 'One incident with steps, commands and timeline', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
@@ -81,17 +82,21 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       return i
     })
 
-    app.post<{ Body: { park: string; area?: string; enterprise?: string; hazard: string; level: number; title?: string; titleEn?: string; alarms?: string[] } }>('/api/v1/incidents', {
+    app.post('/api/v1/incidents', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Open an incident by hand', security: sec, body: OpenBody, response: { 400: ErrorSchema, 404: ErrorSchema } },
-    }, async (req, reply) => reply.status(201).send(await act(req, 'open', () => s.incidents.open(req.user.name, req.body))))
+    }, async (req, reply) => {
+      const opened = await act(req, 'open', () => s.incidents.open(req.user.name, req.body))
+      reply.statusCode = 201
+      return opened
+    })
 
-    app.post<{ Params: { id: string; step: string }; Body: { done?: boolean; note?: string } }>('/api/v1/incidents/:id/steps/:step', {
+    app.post('/api/v1/incidents/:id/steps/:step', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Mark a checklist step done (or not done)', security: sec, params: Type.Object({ id: Type.String({ maxLength: 80 }), step: Type.String({ maxLength: 64 }) }), body: Type.Union([StepBody, Type.Null()]) },
     }, async (req) => act(req, 'step', () => s.incidents.completeStep(req.params.id, req.params.step, req.user.name, req.body ?? {})))
 
-    app.post<{ Params: { id: string }; Body: { device: string; command: string; params?: Record<string, unknown> } }>('/api/v1/incidents/:id/commands', {
+    app.post('/api/v1/incidents/:id/commands', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Send a command to a device (close_valve, open_valve, sound_siren, silence_siren)', security: sec, params: IdParams, body: CommandBody },
     }, async (req) => act(req, 'command', () => s.incidents.sendCommand(req.params.id, req.user.name, req.body)))
@@ -101,29 +106,29 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     const CommandParams = Type.Object({ id: Type.String({ maxLength: 80 }), command: Type.String({ maxLength: 100 }) })
     const DecisionBody = Type.Union([Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false }), Type.Null()])
     const errors = { 400: ErrorSchema, 403: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema }
-    app.post<{ Params: { id: string; command: string }; Body: { note?: string } | null }>('/api/v1/incidents/:id/commands/:command/confirm', {
+    app.post('/api/v1/incidents/:id/commands/:command/confirm', {
       onRequest: app.requireRole(...CONFIRMING_ROLES),
       schema: { tags: ['incidents'], summary: 'Confirm a proposed command (responder, safety, admin): it is published with its expiry; refused after the proposal expired', security: sec, params: CommandParams, body: DecisionBody, response: errors },
     }, async (req) => act(req, 'command.confirm', () => s.incidents.confirmCommand(req.params.id, req.params.command, req.user.name, req.body ?? {})))
 
-    app.post<{ Params: { id: string; command: string }; Body: { note?: string } | null }>('/api/v1/incidents/:id/commands/:command/dismiss', {
+    app.post('/api/v1/incidents/:id/commands/:command/dismiss', {
       onRequest: app.requireRole(...CONFIRMING_ROLES),
       schema: { tags: ['incidents'], summary: 'Dismiss a proposed command with a note (responder, safety, admin): nothing is published', security: sec, params: CommandParams, body: DecisionBody, response: errors },
     }, async (req) => act(req, 'command.dismiss', () => s.incidents.dismissCommand(req.params.id, req.params.command, req.user.name, req.body ?? {})))
 
-    app.post<{ Params: { id: string }; Body: { alarm: string } }>('/api/v1/incidents/:id/alarms', {
+    app.post('/api/v1/incidents/:id/alarms', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Add an alarm to an incident', security: sec, params: IdParams, body: Type.Object({ alarm: Type.String({ maxLength: 64 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'add_alarm', () => s.incidents.addAlarm(req.params.id, req.body.alarm, req.user.name)))
 
-    app.post<{ Params: { id: string }; Body: { note: string } }>('/api/v1/incidents/:id/comment', {
+    app.post('/api/v1/incidents/:id/comment', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Add a note to the timeline', security: sec, params: IdParams, body: Type.Object({ note: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'comment', () => s.incidents.comment(req.params.id, req.user.name, req.body.note)))
 
-    app.post<{ Params: { id: string }; Body: { summary: string } }>('/api/v1/incidents/:id/close', {
+    app.post('/api/v1/incidents/:id/close', {
       onRequest: app.requireRole(...OPERATOR_ROLES),
       schema: { tags: ['incidents'], summary: 'Close with a summary (required)', security: sec, params: IdParams, body: Type.Object({ summary: Type.String({ maxLength: 4000 }) }, { additionalProperties: false }) },
     }, async (req) => act(req, 'close', () => s.incidents.close(req.params.id, req.user.name, req.body.summary)))
-  }
+  })
 }

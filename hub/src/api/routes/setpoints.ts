@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import { Type } from 'typebox'
 import type { Device } from '../../model/device.js'
 import type { ResolvedSetpoints } from '../../rules/index.js'
@@ -13,8 +14,8 @@ import { sees } from '../scope.js'
  * is not the metric's own `unit` (converted before the set points apply).
  */
 export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, ResolvedSetpoints> | undefined, device: (id: string) => Device | undefined): FastifyPluginAsync {
-  return async (app) => {
-    app.get<{ Params: { id: string } }>('/api/v1/devices/:id/setpoints', {
+  return routePlugin('setpoints', async (app) => {
+    app.get('/api/v1/devices/:id/setpoints', {
       onRequest: app.signedIn,
       schema: { tags: ['devices'], summary: 'Effective set points per metric', security: [{ bearer: [] }], params: Type.Object({ id: Type.String({ maxLength: 64 }) }), response: { 404: ErrorSchema } },
     }, async (req) => {
@@ -25,5 +26,5 @@ export function setpointRoutes(effective: (id: string) => ReadonlyMap<string, Re
       for (const [m, sp] of effective(req.params.id) ?? []) metrics[m] = units?.[m] === undefined ? sp : { ...sp, declaredUnit: units[m] }
       return { device: req.params.id, metrics }
     })
-  }
+  })
 }

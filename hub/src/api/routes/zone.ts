@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify'
+import { routePlugin } from '../route-plugin.js'
 import type { ApiServices } from '../services.js'
 import { parkView } from '../scope.js'
 
 /** The zone and its parks (names zh/en, kind, static grade A–D, site plan, areas, enterprises). */
-export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (app, { services }) => {
+export const zoneRoutes = routePlugin<{ services: ApiServices }>('zone', async (app, { services }) => {
   const z = services.zone
   const body = {
     zone: { id: z.id, name: z.name, nameEn: z.nameEn, timezone: z.timezone },
@@ -13,4 +13,4 @@ export const zoneRoutes: FastifyPluginAsync<{ services: ApiServices }> = async (
     onRequest: app.signedIn,
     schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }] },
   }, async (req) => (req.user.scope ? { ...body, parks: body.parks.map((p) => parkView(req.user, p)).filter((p) => p !== undefined) } : body))
-}
+})

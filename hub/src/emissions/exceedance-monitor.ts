@@ -18,7 +18,7 @@
  * Samples older than the stack's current minute (out of order) are left out of the live
  * judgement; the stored data and the reports (emission-service.ts) still hold them. Pure.
  */
-import type { Transition } from '../model/alarm.js'
+import { ALARM_LEVEL, type Transition } from '../model/alarm.js'
 import type { Reading } from '../model/reading.js'
 import { addSample, hourValue, POLLUTANTS, type MinuteAgg, type StackInfo } from './hourly.js'
 
@@ -97,7 +97,7 @@ export class ExceedanceMonitor {
       const why = overRange ? `（含超量程 ${v.overRangeMinutes} 分钟，真实值不低于此）` : ''
       const whyEn = overRange ? ` (with ${v.overRangeMinutes} over-range minutes: at least this)` : ''
       out.push({
-        key, rule: 'emission', type: 'emission_exceedance', kind: v.exceeded ? 'activate' : 'clear', level: 3,
+        key, rule: 'emission', type: 'emission_exceedance', kind: v.exceeded ? 'activate' : 'clear', level: ALARM_LEVEL.yellow,
         park: s.stack.park, enterprise: s.stack.enterprise, area: s.stack.area, device: s.stack.id,
         metric: m, value, threshold: v.limit, ts: s.hour + HOUR,
         message: v.exceeded ? `${zh}小时均值 ${value} mg/m³（${basis}）${why}超过排放限值 ${v.limit} mg/m³ / ${en} hourly mean ${value} mg/m³ (${basisEn})${whyEn} above the ${v.limit} mg/m³ limit` : undefined,

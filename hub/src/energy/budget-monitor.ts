@@ -24,7 +24,7 @@
  * out of use and demand, raises `meter_implausible` (plausibility-alarms.ts), and a budget
  * alarm's message says how many steps of its period were left out.
  */
-import type { Transition } from '../model/alarm.js'
+import { ALARM_LEVEL, type Transition } from '../model/alarm.js'
 import type { Reading } from '../model/reading.js'
 import type { LocalCalendar } from './calendar.js'
 import { ENERGY_CARRIERS, isCarrier, round, toKgce, type Carrier } from './coefficients.js'
@@ -264,7 +264,7 @@ export class BudgetMonitor {
         const message = active
           ? `${p.zh}综合能耗 ${round(p.value, 3)} tce，已达${p.zh}预算 ${round(p.budget, 3)} tce 的 ${pct}%${leftOut[0]} / ${p.en} energy use ${round(p.value, 3)} tce reached ${pct} % of the ${round(p.budget, 3)} tce budget${leftOut[1]}`
           : undefined
-        out.push(this.transition(kind, scope, key, active, 4, 'energy_budget', 'energy_budget_exceeded', `tce_${p.period}`, round(p.value, 6), round(stage * p.budget, 6), active ? ts : now, message))
+        out.push(this.transition(kind, scope, key, active, 'energy_budget', 'energy_budget_exceeded', `tce_${p.period}`, round(p.value, 6), round(stage * p.budget, 6), active ? ts : now, message))
       }
     }
     return out
@@ -290,16 +290,16 @@ export class BudgetMonitor {
       if (this.state.get(key) === active) continue
       this.state.set(key, active)
       const message = active ? `15 分钟平均需量 ${round(kw, 1)} kW 超过合同最大需量 ${limit} kW / 15-minute demand ${round(kw, 1)} kW above the contracted ${limit} kW` : undefined
-      out.push(this.transition(g.kind, g.scope, key, active, 4, 'max_demand', 'max_demand_exceeded', 'kw', round(kw, 3), limit, w + DEMAND_WINDOW_MS, message))
+      out.push(this.transition(g.kind, g.scope, key, active, 'max_demand', 'max_demand_exceeded', 'kw', round(kw, 3), limit, w + DEMAND_WINDOW_MS, message))
     }
     return out
   }
 
   /** Budget and demand alarms: level 4 (blue), class energy (DOMAIN.md), never part of the safety colour. */
-  private transition(kind: 'e' | 'p', scope: ScopeInfo, key: string, active: boolean, level: 4, rule: string, type: string, metric: string, value: number, threshold: number, ts: number, message: string | undefined): Transition {
+  private transition(kind: 'e' | 'p', scope: ScopeInfo, key: string, active: boolean, rule: string, type: string, metric: string, value: number, threshold: number, ts: number, message: string | undefined): Transition {
     const device = kind === 'e' ? (this.d.mainMeter(scope.id) ?? scope.id) : scope.id
     return {
-      key, rule, type, kind: active ? 'activate' : 'clear', level, class: 'energy',
+      key, rule, type, kind: active ? 'activate' : 'clear', level: ALARM_LEVEL.blue, class: 'energy',
       park: scope.park, enterprise: scope.id, area: undefined, device,
       metric, value, threshold, ts, message,
     }

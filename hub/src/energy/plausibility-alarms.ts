@@ -9,7 +9,7 @@
  * chattering): one good reading after a glitch does not yet show the meter is sound.
  * Pure: state in, transitions out.
  */
-import type { Transition } from '../model/alarm.js'
+import { ALARM_LEVEL, type Transition } from '../model/alarm.js'
 import { round } from './coefficients.js'
 import type { ImplausibleReason } from './meter-limits.js'
 
@@ -80,7 +80,7 @@ export class PlausibilityAlarms {
 
   private transition(m: MeterPlace, metric: string, kind: 'activate' | 'clear', ts: number, value: number | undefined, threshold: number | undefined, message: string | undefined): Transition {
     return {
-      key: `${IMPLAUSIBLE_TYPE}:${m.id}:${metric}`, rule: PLAUSIBILITY_RULE, type: IMPLAUSIBLE_TYPE, kind, level: 4, class: 'device-health',
+      key: `${IMPLAUSIBLE_TYPE}:${m.id}:${metric}`, rule: PLAUSIBILITY_RULE, type: IMPLAUSIBLE_TYPE, kind, level: ALARM_LEVEL.blue, class: 'device-health',
       park: m.park, enterprise: m.enterprise, area: undefined, device: m.id, metric,
       value: value === undefined ? undefined : round(value, 3), threshold: threshold === undefined ? undefined : round(threshold, 3), ts, message,
     }

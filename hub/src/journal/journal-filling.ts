@@ -1,12 +1,12 @@
-import type { AlarmLevel, Transition } from '../model/alarm.js'
+import { ALARM_LEVEL, type Transition } from '../model/alarm.js'
 
 /**
  * The journal fills only while InfluxDB cannot take points. Warn well before it is full:
  * yellow at 80 %, orange at 95 %; cleared below 70 % (the gap keeps it from chattering,
  * ISA-18.2 deadband); at 100 % new points are refused (`journal_full`).
  */
-const YELLOW = 3 satisfies AlarmLevel
-const ORANGE = 2 satisfies AlarmLevel
+const YELLOW = ALARM_LEVEL.yellow
+const ORANGE = ALARM_LEVEL.orange
 const YELLOW_FROM = 0.8
 const ORANGE_FROM = 0.95
 const CLEAR_BELOW = 0.7

@@ -7,6 +7,8 @@ import type { Message } from './messages/index.js'
  */
 export type AlarmLevel = 1 | 2 | 3 | 4 // red, orange, yellow, blue (DOMAIN.md)
 export const LEVEL_COLOURS = { 1: 'red', 2: 'orange', 3: 'yellow', 4: 'blue' } as const
+/** The levels by their colour, for code that raises an alarm at a fixed level. */
+export const ALARM_LEVEL = { red: 1, orange: 2, yellow: 3, blue: 4 } as const satisfies Record<(typeof LEVEL_COLOURS)[AlarmLevel], AlarmLevel>
 
 export type AlarmCondition = 'active' | 'cleared'
 export type AlarmAck = 'unacked' | 'acked'

@@ -17,7 +17,7 @@
  * (H2S, CO, NH3) is `toxic`; a `gas_confirmed` detector measuring both is `toxic`; and in one
  * incident, gas and toxic alarms at the same level make it `toxic` (combineHazards).
  */
-import type { Alarm, AlarmLevel } from '../model/alarm.js'
+import { ALARM_LEVEL, type Alarm, type AlarmLevel } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { Hazard } from '../model/response-plan.js'
 import { EVENT_TYPES, TOXIC_METRICS, UNITS } from '../model/vocabulary.js'
@@ -73,7 +73,7 @@ export function opensIncident(alarm: Alarm, now: number): boolean {
   if (alarm.condition !== 'active' || alarm.workflow === 'closed') return false
   if (alarm.suppressed || alarm.outOfService) return false
   if (alarm.shelvedUntil !== undefined && alarm.shelvedUntil > now) return false
-  return alarm.level === 1 || alarm.type === 'gas_fire'
+  return alarm.level === ALARM_LEVEL.red || alarm.type === 'gas_fire'
 }
 
 /** Rank used when two hazards meet in one incident: the higher one names the incident. */

@@ -9,15 +9,14 @@ import { BudgetMonitor, type MeterInfo } from './energy/budget-monitor.js'
 import type { MeterMeta } from './energy/consumption.js'
 import { EnergyService } from './energy/energy-service.js'
 import { energyRepository } from './store/energy-repository.js'
-import { defaultPolicy, energyRollups, ensureRollups, oldestPoint, rebuild, rebuildStatement, ROLLUP_POLICIES, type RollupQuery } from './store/rollup-repository.js'
+import { rollupStore } from './store/rollup-store.js'
 import { BACKFILL_DEFAULTS, RollupBackfill, type RebuildJob } from './energy/rollup-backfill.js'
 import { resolveEnergySettings } from './energy/settings.js'
 import { PLAN_DEFAULTS, type PlanOptions } from './energy/sources.js'
 import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
 import { EmissionService } from './emissions/emission-service.js'
 import { emissionRepository } from './store/emission-repository.js'
-import { emissionRollups } from './store/emission-rollups.js'
-import { EMISSION_METRICS, type StackInfo } from './emissions/hourly.js'
+import type { StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
@@ -131,14 +130,14 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   const emissions = new EmissionService(emissionDeps)
 
   // ── rollups ───────────────────────────────────────────────────────────────────────────
-  let rollups: { energy: RollupQuery[]; emission: RollupQuery[] } | undefined
+  const rollups = rollupStore(influx, db)
+  let rollupsReady = false
   let chain: Promise<void> = Promise.resolve()
   const runJobs = async (jobs: RebuildJob[]): Promise<void> => {
-    if (!rollups || closed) return
+    if (!rollupsReady || closed) return
     for (const j of jobs) {
-      const qs = j.kind === 'emission' ? rollups.emission : rollups.energy.filter((r) => r.name === (j.bucket === 'day' ? 'cq_energy_1d' : 'cq_energy_1h'))
       try {
-        await rebuild(influx, db, qs.map((r) => rebuildStatement(r, j.from, j.to)))
+        await rollups.rebuild(j)
       } catch (err) {
         log.warn({ err: (err as Error).message, job: j }, 'rollup rebuild failed')
       }
@@ -182,25 +181,23 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'energy/emission tick failed')
       }
-      if (rollups && !closed) {
+      if (rollupsReady && !closed) {
         const jobs = backfill.due(now)
         if (jobs.length > 0) chain = chain.then(() => runJobs(jobs))
       }
     },
     async start() {
       try {
-        const rawPolicy = await defaultPolicy(influx, db)
-        const defs = { energy: energyRollups(db, rawPolicy, offsetMinutes, dailyRollup), emission: emissionRollups(db, rawPolicy, offsetMinutes) }
-        const r = await ensureRollups(influx, db, ROLLUP_POLICIES, [...defs.energy, ...defs.emission])
-        rollups = defs
+        const r = await rollups.setUp(offsetMinutes, dailyRollup)
+        rollupsReady = true
         Object.assign(plan, wanted)
         emissionDeps.rawMaxMs = 7 * 86_400_000
         if (r.createdPolicies.length || r.createdQueries.length) log.info({ policies: r.createdPolicies, queries: r.createdQueries }, 'energy and emission rollups created')
         // New continuous queries only see new data: roll up what is already stored, a week at a time.
         const history: RebuildJob[] = []
         const now = clock()
-        if (r.createdQueries.includes('cq_energy_1h')) history.push(...await historyJobs(influx, db, 'energy', now, dailyRollup, cal))
-        if (r.createdQueries.includes('cq_emission_1h')) history.push(...await historyJobs(influx, db, 'emission', now, false, cal))
+        if (r.created.energy) history.push(...historyJobs(await rollups.oldest('energy'), 'energy', now, dailyRollup, cal))
+        if (r.created.emission) history.push(...historyJobs(await rollups.oldest('emission'), 'emission', now, false, cal))
         if (history.length > 0) chain = chain.then(() => runJobs(history))
         if (r.differing.length) log.warn({ queries: r.differing }, 'continuous queries differ from the hub’s; kept as they are')
       } catch (err) {
@@ -225,9 +222,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
 }
 
 /** Rebuild jobs, a week each, from the oldest stored point of a measurement to now (hours, then days). */
-async function historyJobs(influx: InfluxDB, db: string, kind: 'energy' | 'emission', now: number, daily: boolean, cal: LocalCalendar): Promise<RebuildJob[]> {
-  const fields = kind === 'energy' ? ['kwh', 'gas_m3', 'steam_t', 'water_m3', 'kw'] : [...EMISSION_METRICS]
-  const oldest = await oldestPoint(influx, db, kind, fields)
+function historyJobs(oldest: number | undefined, kind: 'energy' | 'emission', now: number, daily: boolean, cal: LocalCalendar): RebuildJob[] {
   if (oldest === undefined) return []
   const out: RebuildJob[] = []
   const WEEK = 7 * 86_400_000

@@ -60,7 +60,7 @@ describe('REST: auth, roles and errors', () => {
     expect(await login(t.http, 'viewer', 'viewer-demo')).toMatch(/^ey/)
     const r = await fetch(`${t.http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'viewer', password: 'nope' }) })
     expect(r.status).toBe(401)
-    expect(await r.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'wrong username or password' })
+    expect(await r.json()).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'wrong username or password', code: 'UNAUTHORIZED' })
   })
 
   it('answers 401 without a token, with a tampered token, and 403 for the wrong role', async () => {

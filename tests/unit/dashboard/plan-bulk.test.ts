@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LEVEL_SHAPES, shapePath } from '../../../dashboard/src/lib/levels.js'
-import { bulkPaths, fitView, markLayers, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan-bulk.js'
+import { bulkPaths, fitView, markLayers, nearest, sameItems, toMetres } from '../../../dashboard/src/lib/plan/plan-bulk.js'
 
 /** The points a path visits (M, L and relative l; the end points of arcs), in absolute terms. */
 function absolute(d: string): [number, number][] {

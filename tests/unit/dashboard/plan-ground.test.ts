@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Area, Building } from '../../../hub/src/model/zone.js'
-import { GROUND_CELLS, groundAt, groundPaths, type GroundPaths } from '../../../dashboard/src/lib/plan-ground.js'
+import { GROUND_CELLS, groundAt, groundPaths, type GroundPaths } from '../../../dashboard/src/lib/plan/plan-ground.js'
 
 describe("site plan's ground", () => {
   const areas: Area[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { placeLabels, textWidth, type LabelRequest } from '../../../dashboard/src/lib/plan-labels.js'
+import { placeLabels, textWidth, type LabelRequest } from '../../../dashboard/src/lib/plan/plan-labels.js'
 
 describe('site plan names', () => {
   const bounds = { x0: 0, y0: 0, x1: 1000, y1: 500 }

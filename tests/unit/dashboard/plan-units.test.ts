@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fitView } from '../../../dashboard/src/lib/plan-bulk.js'
-import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit, refit, refitStyle, relayout } from '../../../dashboard/src/lib/plan-units.js'
+import { fitView } from '../../../dashboard/src/lib/plan/plan-bulk.js'
+import { keptUnit, MARK_SLACK, MAX_PX, MIN_PX, planUnit, refit, refitStyle, relayout } from '../../../dashboard/src/lib/plan/plan-units.js'
 
 describe('site plan units', () => {
   const view = { x: 0, y: 0, w: 1060, h: 530 }

@@ -7,9 +7,9 @@
  * geometry of the SVG viewBox (`preserveAspectRatio="xMidYMid meet"`) and the hit test that
  * lets a click or a hover find a device drawn in the bulk.
  */
-import type { AlarmLevel } from '../../../hub/src/model/alarm.js'
-import type { Connectivity } from './device-state.js'
-import { LEVEL_SHAPES, LEVELS, shapeCorners } from './levels.js'
+import type { AlarmLevel } from '../../../../hub/src/model/alarm.js'
+import type { Connectivity } from '../device-state.js'
+import { LEVEL_SHAPES, LEVELS, shapeCorners } from '../levels.js'
 
 export interface ViewBox {
   x: number

@@ -5,7 +5,7 @@
  */
 import type { Attachment } from 'svelte/attachments'
 import { MARK_COLOURS, type BulkScene, type MarkColours } from './bulk-draw.js'
-import { ui } from './ui.svelte.js'
+import { ui } from '../ui.svelte.js'
 
 /** The marks' colours as `element` has them (the theme's custom properties). */
 export function markColours(element: Element): MarkColours {

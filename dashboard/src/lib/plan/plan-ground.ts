@@ -4,7 +4,7 @@
  * hundreds of outlines are then tens of elements to create, style and take down, not one each.
  * And, as the paths carry no names, what is under a point of the plan, for its tooltip.
  */
-import type { Area, Building, Rect } from '../../../hub/src/model/zone.js'
+import type { Area, Building, Rect } from '../../../../hub/src/model/zone.js'
 
 /** The ground of one part of the site: one path per way of drawing ('' where there is none). */
 export interface GroundPaths {

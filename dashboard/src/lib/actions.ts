@@ -3,7 +3,8 @@
  * echo follows), and turn failures into a message for the screen.
  */
 import { api, ApiError, type AlarmActionBody, type NewIncident } from './api.js'
-import { t } from './i18n/index.svelte.js'
+import { i18n, t } from './i18n/index.svelte.js'
+import { errorText } from './error-text.js'
 import { live } from './live.svelte.js'
 import type { AlarmActionName } from './roles.js'
 
@@ -11,13 +12,9 @@ export { commandsFor, commandStatus, hazardOf, HAZARDS, type Hazard } from './ac
 
 export type ActionResult = { ok: true } | { ok: false; message: string }
 
+/** A failed call as text for the screen: the hub's error code in the screen's language (error-text.ts). */
 function failure(err: unknown): ActionResult {
-  if (err instanceof ApiError) {
-    if (err.status === 0) return { ok: false, message: t('error.network') }
-    if (err.status === 403) return { ok: false, message: t('error.forbidden') }
-    if (err.status === 409) return { ok: false, message: t('error.conflict') }
-    return { ok: false, message: t('error.http', { status: err.status }) }
-  }
+  if (err instanceof ApiError) return { ok: false, message: errorText(err.code, i18n.locale) }
   return { ok: false, message: t('error.unknown') }
 }
 

@@ -11,6 +11,9 @@ import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import type { Park } from '../../../hub/src/model/zone.js'
 import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import type { AlarmActionName } from './roles.js'
+import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
+import { codeForStatus } from '../../../hub/src/api/error-codes.js'
+import type { ApiErrorCode } from './error-text.js'
 
 const BASE = '/api/v1'
 const TOKEN_KEY = 'smartpark.token'
@@ -223,15 +226,20 @@ export interface NewIncident {
   alarms?: string[]
 }
 
-/** An HTTP error with the hub's `{statusCode, error, message}` body. */
+/** An HTTP error with the hub's `{statusCode, error, message, code}` body; `code` is what the screen shows text for (error-text.ts). */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
   ) {
     super(message)
   }
+}
+
+/** The error a hub's reply names (a hub of before the catalogue: its code by status). */
+function errorOf(status: number, statusText: string, body: Partial<ErrorReply>): ApiError {
+  return new ApiError(status, body.code ?? codeForStatus(status), body.message ?? statusText)
 }
 
 let token: string | null = readToken()
@@ -286,7 +294,7 @@ async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: 
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
     })
   } catch (err) {
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err))
+    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err))
   }
   const text = await res.text()
   let data: unknown = undefined
@@ -298,12 +306,12 @@ async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: 
     }
   }
   if (!res.ok) {
-    const body = (data ?? {}) as { error?: string; message?: string }
+    const body = (data ?? {}) as Partial<ErrorReply>
     if (res.status === 401 && opts.auth !== false) {
       setToken(null)
       onUnauthorized()
     }
-    throw new ApiError(res.status, body.error ?? res.statusText, body.message ?? res.statusText)
+    throw errorOf(res.status, res.statusText, body)
   }
   return data as T
 }
@@ -316,10 +324,10 @@ async function download(path: string, query: Query, fallbackName: string): Promi
   try {
     res = await fetch(`${BASE}${path}${qs(query)}`, { headers })
   } catch (err) {
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err))
+    throw new ApiError(0, 'NETWORK', err instanceof Error ? err.message : String(err))
   }
   if (!res.ok) {
-    let body: { error?: string; message?: string } = {}
+    let body: Partial<ErrorReply> = {}
     try {
       body = (await res.json()) as typeof body
     } catch {
@@ -329,7 +337,7 @@ async function download(path: string, query: Query, fallbackName: string): Promi
       setToken(null)
       onUnauthorized()
     }
-    throw new ApiError(res.status, body.error ?? res.statusText, body.message ?? res.statusText)
+    throw errorOf(res.status, res.statusText, body)
   }
   const name = /filename="?([^";]+)"?/i.exec(res.headers.get('content-disposition') ?? '')?.[1]
   return { blob: await res.blob(), filename: name ?? fallbackName }
@@ -367,8 +375,8 @@ export const api = {
   alarm: (id: string) => request<Alarm>('GET', `/alarms/${enc(id)}`),
   alarmAction: (id: string, action: AlarmActionName, body: AlarmActionBody = {}) =>
     request<Alarm>('POST', `/alarms/${enc(id)}/${action}`, { body }),
-  /** Alarm KPIs; the shape is normalised by kpi.ts. */
-  kpi: (window: string) => request<unknown>('GET', '/alarms/kpi', { query: { window } }),
+  /** Alarm KPIs (the hub's KpiReply). */
+  kpi: (window: string) => request<KpiReply>('GET', '/alarms/kpi', { query: { window } }),
   risk: () => request<{ parks: ParkRisk[] }>('GET', '/risk'),
   incidents: () => allPages<'incidents', Incident>('/incidents', 'incidents', {}, 5),
   openIncident: (body: NewIncident) => request<Incident>('POST', '/incidents', { body }),

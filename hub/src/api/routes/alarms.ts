@@ -6,6 +6,7 @@ import type { Alarm } from '../../model/alarm.js'
 import { ALARM_CLASSES, type AlarmClass } from '../../model/alarm-class.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
+import type { KpiReply } from '../replies.js'
 import { OPERATOR_ROLES } from '../auth.js'
 import { assertSees, visible } from '../scope.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
@@ -88,7 +89,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     app.get('/api/v1/alarms/kpi', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'ISA-18.2 / EEMUA 191 alarm performance over a window (e.g. 24h, 7d)', security: sec, querystring: Type.Object({ window: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}(h|d)$' })) }) },
-    }, async (req) => {
+    }, async (req): Promise<KpiReply> => {
       const w = req.query.window ?? '24h'
       const ms = Number(w.slice(0, -1)) * (w.endsWith('d') ? 86_400_000 : 3_600_000)
       return { windowName: w, ...computeKpis(visible(req.user, services.alarms.list({ state: 'all' })), Date.now(), ms) }

@@ -12,6 +12,7 @@ import type { Park } from '../../../hub/src/model/zone.js'
 import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
+import type { ConsumptionReply, IntensityReply, SuggestionsReply } from '../../../hub/src/api/schemas/energy.js'
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 import type { ApiErrorCode } from './error-text.js'
 
@@ -53,99 +54,17 @@ export interface AlarmActionBody {
 /** Energy and emissions (docs/energy.md, docs/emissions.md): the shapes of the hub's replies. */
 export type Carrier = 'kwh' | 'gas_m3' | 'steam_t' | 'water_m3'
 export type EnergyEvery = '1h' | '1d' | '1mo'
-export interface CarrierAmount {
-  amount: number
-  unit: string
-  /** Standard coal; null for water, which is not an energy carrier. */
-  kgce: number | null
-}
-export interface EnergyTotal {
-  carriers: Record<Carrier, CarrierAmount>
-  kgce: number
-  tce: number
-  gap: boolean
-  resets: number
-  drops: number
-}
-export interface EnergyRow extends EnergyTotal {
-  start: number
-  label: string
-}
-export interface SourceSegment {
-  source: string
-  bucket: string
-  from: number
-  to: number
-}
+/** The hub's energy replies (hub/src/api/schemas/energy.ts, from the routes' schemas), and their parts. */
+export type { ConsumptionReply, IntensityReply, SuggestionsReply }
+export type EnergyTotal = ConsumptionReply['total']
+export type EnergyRow = ConsumptionReply['rows'][number]
+/** Standard coal `kgce` is null for water, which is not an energy carrier. */
+export type CarrierAmount = EnergyTotal['carriers'][Carrier]
+export type SourceSegment = ConsumptionReply['sources'][number]
 /** Counter steps left out of energy figures as implausible (docs/energy.md), and why. */
-export interface EnergyExcluded {
-  intervals: number
-  reason: string
-}
-export interface ConsumptionReply {
-  scope: { park: string | null; enterprise: string | null; meter: string | null }
-  from: number
-  to: number
-  every: string
-  timezone: string
-  basis: string
-  coefficients: { kwh: number; kwhEquivalent: number; gas_m3: number; steam_t: number }
-  sources: SourceSegment[]
-  rows: EnergyRow[]
-  total: EnergyTotal
-  enterprises: { enterprise: string; park: string; name: string; nameEn: string; total: EnergyTotal }[]
-  meters: {
-    device: string
-    park: string
-    enterprise: string
-    submeter: boolean
-    carriers: Partial<Record<Carrier, CarrierAmount>>
-    tce: number
-    resets: number[]
-    drops: number[]
-    implausible?: number[]
-    gaps: { from: number; to: number }[]
-  }[]
-  excluded?: EnergyExcluded
-}
-export interface IntensityFigures {
-  tce: number
-  outputValue: number
-  outputValueAnnual: number
-  landMu: number
-  tcePer10kYuan: number | null
-  tcePerMu: number | null
-  tcePerMuAnnual: number | null
-  /** The budget of the period (tce) and the share used; source `zone`, `demo` or `none`. */
-  budget: { tce: number | null; use: number | null; source: string }
-}
-export interface IntensityReply {
-  from: number
-  to: number
-  days: number
-  timezone: string
-  sources: SourceSegment[]
-  parks: ({ park: string; name: string; nameEn: string } & IntensityFigures)[]
-  enterprises: ({ enterprise: string; park: string; name: string; nameEn: string; rank: number } & IntensityFigures)[]
-  excluded?: EnergyExcluded
-}
-export interface Suggestion {
-  id: string
-  enterprise: string
-  park: string
-  kind: string
-  title: string
-  titleEn: string
-  text: string
-  textEn: string
-  figures: Record<string, number | string | null>
-}
-export interface SuggestionsReply {
-  from: number
-  to: number
-  suggestions: Suggestion[]
-  excluded?: EnergyExcluded
-}
+export type EnergyExcluded = ConsumptionReply['excluded']
+export type IntensityFigures = Omit<IntensityReply['parks'][number], 'park' | 'name' | 'nameEn'>
+export type Suggestion = SuggestionsReply['suggestions'][number]
 export interface EmissionMetricHour {
   measured: number | null
   corrected: number | null

@@ -85,7 +85,7 @@ function row(start: number, over: { kwh?: number; gas?: number; steam?: number; 
   const steam = over.steam ?? 0
   const kgce = kwh * 0.1229 + gas * 1.2143 + steam * 128.6
   return {
-    start, label: dayKey(start, SH), kgce, tce: kgce / 1000, gap: over.gap ?? false, resets: 0, drops: 0,
+    start, label: dayKey(start, SH), kgce, tce: kgce / 1000, gap: over.gap ?? false, resets: 0, drops: 0, implausible: 0,
     carriers: {
       kwh: { amount: kwh, unit: 'kWh', kgce: kwh * 0.1229 }, gas_m3: { amount: gas, unit: 'm³', kgce: gas * 1.2143 },
       steam_t: { amount: steam, unit: 't', kgce: steam * 128.6 }, water_m3: { amount: over.water ?? 0, unit: 'm³', kgce: null },

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { routePlugin } from '../route-plugin.js'
+import { ConsumptionReply, IntensityReply, SuggestionsReply } from '../schemas/energy.js'
 import { Type } from 'typebox'
 import type { Zone } from '../../model/zone.js'
 import type { EnergyService, Scope } from '../../energy/energy-service.js'
@@ -39,58 +40,10 @@ const DEFAULT_RANGE: Record<Every, number> = { '1h': DAY, '1d': 30 * DAY, '1mo':
 
 const Id = Type.String({ maxLength: 64 })
 const Time = Type.String({ maxLength: 40 })
-const Num = Type.Number()
-const NumOrNull = Type.Union([Type.Number(), Type.Null()])
-const Amount = Type.Object({ amount: Num, unit: Type.String(), kgce: NumOrNull })
-const Amounts = Type.Object({ kwh: Amount, gas_m3: Amount, steam_t: Amount, water_m3: Amount })
-const totalFields = { carriers: Amounts, kgce: Num, tce: Num, gap: Type.Boolean(), resets: Num, drops: Num, implausible: Num }
-const Row = Type.Object({ start: Num, label: Type.String(), ...totalFields })
-const Total = Type.Object(totalFields)
-const Span = Type.Object({ from: Num, to: Num })
-const MeterTotal = Type.Object({
-  device: Type.String(), park: Type.String(), enterprise: Type.String(), submeter: Type.Boolean(),
-  carriers: Type.Object({ kwh: Type.Optional(Amount), gas_m3: Type.Optional(Amount), steam_t: Type.Optional(Amount), water_m3: Type.Optional(Amount) }),
-  tce: Num, resets: Type.Array(Num), drops: Type.Array(Num), implausible: Type.Array(Num), gaps: Type.Array(Span),
-})
-const SourceSeg = Type.Object({ source: Type.String(), bucket: Type.String(), from: Num, to: Num })
-const Coeffs = Type.Object({ kwh: Num, kwhEquivalent: Num, gas_m3: Num, steam_t: Num })
-const StrOrNull = Type.Union([Type.String(), Type.Null()])
-/** Implausible counter steps left out of the figures (docs/energy.md). */
-const Excluded = Type.Object({ intervals: Num, reason: Type.String() })
-
 const ConsumptionQuery = Type.Object({
   park: Type.Optional(Id), enterprise: Type.Optional(Id), meter: Type.Optional(Id),
   from: Type.Optional(Time), to: Type.Optional(Time), every: Type.Optional(Type.Enum([...EVERY])),
 }, { additionalProperties: false })
-const ConsumptionReply = Type.Object({
-  scope: Type.Object({ park: StrOrNull, enterprise: StrOrNull, meter: StrOrNull }),
-  from: Num, to: Num, every: Type.String(), timezone: Type.String(), basis: Type.String(), coefficients: Coeffs,
-  sources: Type.Array(SourceSeg), rows: Type.Array(Row), total: Total,
-  enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), total: Total })),
-  meters: Type.Array(MeterTotal),
-  excluded: Excluded,
-})
-
-const Budget = Type.Object({ tce: NumOrNull, use: NumOrNull, source: Type.String() })
-const figureFields = {
-  tce: Num, outputValue: Num, outputValueAnnual: Num, landMu: Num,
-  tcePer10kYuan: NumOrNull, tcePerMu: NumOrNull, tcePerMuAnnual: NumOrNull, budget: Budget,
-}
-const IntensityReply = Type.Object({
-  from: Num, to: Num, days: Num, timezone: Type.String(), sources: Type.Array(SourceSeg),
-  parks: Type.Array(Type.Object({ park: Type.String(), name: Type.String(), nameEn: Type.String(), ...figureFields })),
-  enterprises: Type.Array(Type.Object({ enterprise: Type.String(), park: Type.String(), name: Type.String(), nameEn: Type.String(), rank: Num, ...figureFields })),
-  excluded: Excluded,
-})
-const SuggestionsReply = Type.Object({
-  from: Num, to: Num, excluded: Excluded,
-  suggestions: Type.Array(Type.Object({
-    id: Type.String(), enterprise: Type.String(), park: Type.String(), kind: Type.String(),
-    title: Type.String(), titleEn: Type.String(), text: Type.String(), textEn: Type.String(),
-    figures: Type.Record(Type.String(), Type.Union([Type.Number(), Type.String(), Type.Null()])),
-  })),
-})
-
 type ConsumptionQ = { park?: string; enterprise?: string; meter?: string; from?: string; to?: string; every?: Every }
 
 /** InfluxDB not answering is a 503, not a 500. */

@@ -5,14 +5,13 @@
  */
 import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
 import type { MetricSetpointsView } from './setpoint-source.js'
-import type { Device } from '../../../hub/src/model/device.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import type { Park } from '../../../hub/src/model/zone.js'
-import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
 import type { ConsumptionReply, IntensityReply, SuggestionsReply } from '../../../hub/src/api/schemas/energy.js'
+import type { DeviceView, LatestResponse } from '../../../hub/src/api/schemas/devices.js'
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 import type { ApiErrorCode } from './error-text.js'
 
@@ -29,14 +28,9 @@ export interface ZoneInfo {
   nameEn: string
   timezone: string
 }
-export type DeviceWithState = Device & { online: boolean; lastSeen: number | null }
-export interface LatestValues {
-  device: string
-  /** `flag`: the value's HJ 212 flag when not N (T over range, D fault, M maintenance, S manual…). */
-  values: Record<string, { value: number; ts: number; flag?: DataFlag }>
-  /** Readings older than the hub's live window: history, never a live alarm. */
-  late?: { count: number; lastTs: number; receivedAt: number }
-}
+/** The hub's device replies (hub/src/api/schemas/devices.ts, from the routes' schemas). */
+export type DeviceWithState = DeviceView
+export type LatestValues = LatestResponse
 export interface Series {
   device: string
   metric: string

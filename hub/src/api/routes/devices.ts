@@ -1,6 +1,7 @@
 import { routePlugin } from '../route-plugin.js'
+import { DeviceView, LatestResponse } from '../schemas/devices.js'
 import { Type, type Static } from 'typebox'
-import { DataFlagSchema, Device } from '../../model/device.js'
+import { Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
 import { deviceGasProblem, exceedanceLines } from '../../catalogue/device-gas-settings.js'
 import { SETPOINT_EXCEEDS_STANDARD } from '../setpoint-audit.js'
@@ -13,16 +14,7 @@ import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import { parseTime } from '../time.js'
 import { sees } from '../scope.js'
 
-const DeviceView = Type.Object({ ...Device.properties, online: Type.Boolean(), lastSeen: Type.Union([Type.Number(), Type.Null()]) })
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
-/** `flag`: the value's HJ 212 flag when not N (over range, fault, maintenance, manual…); `late`: readings older than the live window, kept as history. */
-const LatestResponse = Type.Object({
-  device: Type.String(),
-  online: Type.Boolean(),
-  lastSeen: Type.Union([Type.Number(), Type.Null()]),
-  values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number(), flag: Type.Optional(DataFlagSchema) })),
-  late: Type.Optional(Type.Object({ count: Type.Integer(), lastTs: Type.Number(), receivedAt: Type.Number() })),
-})
 const ListQuery = Type.Object({
   park: Type.Optional(Type.String({ maxLength: 64 })),
   enterprise: Type.Optional(Type.String({ maxLength: 64 })),

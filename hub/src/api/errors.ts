@@ -39,6 +39,14 @@ export const conflict = createError('CONFLICT')
 export const unavailable = createError('UNAVAILABLE')
 export const tooManyRequests = createError('TOO_MANY_REQUESTS')
 
+/** For a store's rejection: InfluxDB not answering is a 503 (UNAVAILABLE), not a 500; other errors pass on. */
+export function storeUnavailable(err: unknown): never {
+  if (err instanceof HttpError) throw err
+  const m = (err as Error).message ?? ''
+  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|No host available/i.test(m)) throw unavailable('InfluxDB is not answering; try again shortly')
+  throw err
+}
+
 export const ErrorSchema = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' }, code: { type: 'string', enum: Object.keys(ERROR_CODES) } },

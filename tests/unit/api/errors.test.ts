@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import Fastify from 'fastify'
 import { Type } from 'typebox'
-import { CodedError, ERROR_CODES, HttpError, installErrorHandler, notFound, TOO_MANY_POINTS, tooManyRequests } from '../../../hub/src/api/errors.js'
+import { CodedError, ERROR_CODES, HttpError, installErrorHandler, notFound, storeUnavailable, TOO_MANY_POINTS, tooManyRequests } from '../../../hub/src/api/errors.js'
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 
 /** Every error reply carries a code of the one catalogue (docs/contract.md). */
@@ -35,6 +35,12 @@ describe('the error catalogue', () => {
   it('hides a fault’s text and keeps the body to statusCode, error, message and code', async () => {
     const r = await app.inject({ url: '/fault' })
     expect(r.json()).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error; see the hub log', code: 'INTERNAL' })
+  })
+
+  it('answers a store that does not answer with 503 UNAVAILABLE, and lets other store errors through', () => {
+    const caught = (err: Error): unknown => { try { storeUnavailable(err) } catch (e) { return e instanceof HttpError ? [e.statusCode, e.code] : (e as Error).message } }
+    expect(caught(new Error('connect ECONNREFUSED 127.0.0.1:8086'))).toEqual([503, 'UNAVAILABLE'])
+    expect(caught(new Error('error parsing query'))).toBe('error parsing query')
   })
 
   it('gives every status it may answer a code whose own status matches', () => {

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import type { Zone } from '../../model/zone.js'
 import type { EmissionService } from '../../emissions/emission-service.js'
 import type { StackInfo } from '../../emissions/hourly.js'
-import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
+import { badRequest, ErrorSchema, notFound, storeUnavailable } from '../errors.js'
 import { parseTime } from '../time.js'
 import { CodedError, TOO_MANY_POINTS } from '../errors.js'
 import { assertSees, seesWholePark } from '../scope.js'
@@ -61,13 +61,6 @@ const ComplianceReply = Type.Object({
   summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
 })
 
-function storeError(err: unknown): never {
-  if (err instanceof HttpError) throw err
-  const m = (err as Error).message ?? ''
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|No host available/i.test(m)) throw unavailable('InfluxDB is not answering; try again shortly')
-  throw err
-}
-
 export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
   return routePlugin('emissions', async (app) => {
     const sec = [{ bearer: [] }]
@@ -99,7 +92,7 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       const cap = s.maxPointsPerResponse ?? DEFAULT_MAX_POINTS
       const points = pointsFor(from, to, 3_600_000, EMISSION_METRICS.length)
       if (points > cap) throw new CodedError(400, tooManyPointsMessage(`${Math.ceil((to - from) / 3_600_000)} hours of ${EMISSION_METRICS.length} metrics`, points, cap, `ask for at most ${Math.floor(cap / EMISSION_METRICS.length / 24)} days`), TOO_MANY_POINTS)
-      return s.emissions.hourly(stack, from, to, now).catch(storeError)
+      return s.emissions.hourly(stack, from, to, now).catch(storeUnavailable)
     })
 
     app.get('/api/v1/emissions/compliance', {
@@ -113,7 +106,7 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
     }, async (req) => {
       if (!s.zone.parks.some((p) => p.id === req.query.park)) throw notFound(`park ${req.query.park} not found`)
       const day = req.query.day ?? s.yesterday()
-      const report = await s.emissions.compliance(req.query.park, day).catch(storeError)
+      const report = await s.emissions.compliance(req.query.park, day).catch(storeUnavailable)
       if (!report) throw badRequest(`day must be a date YYYY-MM-DD, got ${day}`)
       return report
     })

@@ -6,7 +6,7 @@ import type { Zone } from '../../model/zone.js'
 import type { EnergyService, Scope } from '../../energy/energy-service.js'
 import type { Every, MeterMeta } from '../../energy/consumption.js'
 import type { Coefficients, ElectricityBasis } from '../../energy/coefficients.js'
-import { badRequest, ErrorSchema, HttpError, notFound, unavailable } from '../errors.js'
+import { badRequest, ErrorSchema, notFound, storeUnavailable } from '../errors.js'
 import { parseTime } from '../time.js'
 import { Readable } from 'node:stream'
 import { CodedError, TOO_MANY_POINTS } from '../errors.js'
@@ -45,14 +45,6 @@ const ConsumptionQuery = Type.Object({
   from: Type.Optional(Time), to: Type.Optional(Time), every: Type.Optional(Type.Enum([...EVERY])),
 }, { additionalProperties: false })
 type ConsumptionQ = { park?: string; enterprise?: string; meter?: string; from?: string; to?: string; every?: Every }
-
-/** InfluxDB not answering is a 503, not a 500. */
-function storeError(err: unknown): never {
-  if (err instanceof HttpError) throw err
-  const m = (err as Error).message ?? ''
-  if (/ECONNREFUSED|ECONNRESET|ETIMEDOUT|socket hang up|No host available/i.test(m)) throw unavailable('InfluxDB is not answering; try again shortly')
-  throw err
-}
 
 export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
   const parkOf = (id: string) => s.zone.parks.find((p) => p.id === id)
@@ -100,7 +92,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       const every = req.query.every ?? '1d'
       const scope = checkScope(req.query)
       const r = range(req.query, every, DEFAULT_RANGE[every])
-      const t = await s.energy.table(scope, r.from, r.to, every, s.now()).catch(storeError)
+      const t = await s.energy.table(scope, r.from, r.to, every, s.now()).catch(storeUnavailable)
       const names = new Map(s.zone.parks.flatMap((p) => p.enterprises.map((e) => [e.id, e] as const)))
       return {
         scope: { park: scope.park ?? null, enterprise: scope.enterprise ?? null, meter: scope.meter ?? null },
@@ -125,7 +117,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       const q = { ...req.query }
       if (q.from === undefined && q.to === undefined) q.from = String(s.energy.align(now, now + 1, '1mo').from)
       const r = range(q, '1d', 30 * DAY)
-      const rep = await s.energy.intensity(req.query.park, r.from, r.to, now).catch(storeError)
+      const rep = await s.energy.intensity(req.query.park, r.from, r.to, now).catch(storeUnavailable)
       return { ...rep, timezone: s.timezone }
     })
 
@@ -139,7 +131,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       },
     }, async (req) => {
       const scope = checkScope(req.query)
-      return s.energy.suggestions(scope, s.now()).catch(storeError)
+      return s.energy.suggestions(scope, s.now()).catch(storeUnavailable)
     })
 
     app.get('/api/v1/energy/report.csv', {
@@ -160,7 +152,7 @@ export function energyRoutes(s: EnergyRouteServices): FastifyPluginAsync {
       const enterprises = s.zone.parks.filter((p) => req.query.park === undefined || p.id === req.query.park).reduce((n, p) => n + p.enterprises.length, 0)
       const periods = Math.ceil((r.to - r.from) / PERIOD_MS[every]) + 1
       if (periods * enterprises > cap) throw new CodedError(400, tooManyPointsMessage(`a report of ${periods} periods (every=${every}) × ${enterprises} enterprises`, periods * enterprises, cap, 'ask for a coarser every, a shorter range or one park'), TOO_MANY_POINTS)
-      const { table, lines } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeError)
+      const { table, lines } = await s.energy.csv(req.query.park, r.from, r.to, every, s.now()).catch(storeUnavailable)
       const day = (t: number): string => s.energy.dayKey(t)
       const name = `energy-${req.query.park ?? 'zone'}-${day(table.from)}-${day(table.to - 1)}-${every}.csv`
       // Streamed row by row: the reply is never one string of the whole report.

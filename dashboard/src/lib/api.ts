@@ -12,6 +12,7 @@ import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
 import type { ConsumptionReply, IntensityReply, SuggestionsReply } from '../../../hub/src/api/schemas/energy.js'
 import type { DeviceView, LatestResponse } from '../../../hub/src/api/schemas/devices.js'
+import type { MetricHour } from '../../../hub/src/emissions/hourly.js'
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 import type { ApiErrorCode } from './error-text.js'
 
@@ -59,22 +60,13 @@ export type SourceSegment = ConsumptionReply['sources'][number]
 export type EnergyExcluded = ConsumptionReply['excluded']
 export type IntensityFigures = Omit<IntensityReply['parks'][number], 'park' | 'name' | 'nameEn'>
 export type Suggestion = SuggestionsReply['suggestions'][number]
-export interface EmissionMetricHour {
-  measured: number | null
-  corrected: number | null
-  validMinutes: number | null
-  valid: boolean
-  limit: number | null
-  exceeded: boolean
-  /** `mean`: a valid hour's mean above the limit; `over_range`: the lower bound with T minutes above it. */
-  exceededBy?: 'mean' | 'over_range' | null
-  /** Minutes with samples flagged T (over range): exceedance evidence. */
-  overRangeMinutes?: number | null
-  /** The mean with the T samples at their reading: a lower bound of the true mean. */
-  lowerBound?: number | null
-  /** Minutes of the hour per reason: N (valid), an HJ 212 flag, `missing`, `humidity`, `o2`; null from the hourly rollup. */
-  minutes?: Record<string, number> | null
-}
+/**
+ * An hour of a metric as the hub computes it (hub/src/emissions/hourly.ts); what hubs added
+ * later (why it was exceeded, over-range minutes, the lower bound, minutes by reason) may be
+ * absent from an older hub's reply.
+ */
+export type EmissionMetricHour = Omit<MetricHour, LaterHourFields> & Partial<Pick<MetricHour, LaterHourFields>>
+type LaterHourFields = 'exceededBy' | 'overRangeMinutes' | 'lowerBound' | 'minutes'
 export type EmissionMetric = 'so2' | 'nox' | 'pm' | 'hcl' | 'cl2' | 'o2' | 'flow' | 'temp' | 'humidity'
 export type EmissionBasis = 'wet' | 'dry'
 export interface EmissionStandardRef {

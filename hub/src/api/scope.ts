@@ -44,6 +44,16 @@ export function assertSees(user: Viewer, item: { park: string; enterprise?: stri
   if (!sees(user, item.park, item.enterprise)) throw notFound(missingMessage)
 }
 
+/**
+ * A route's `:id` naming something of a park the user does not see reads as absent (404 with
+ * `what`'s own missing message), to read and to act on; an unknown id is left to the route.
+ */
+export function namedByIdInScope(user: Viewer, params: unknown, find: (id: string) => { park: string; enterprise?: string | undefined } | undefined, what: string): void {
+  const id = (params as { id?: string } | undefined)?.id
+  const item = id === undefined ? undefined : find(id)
+  if (item) assertSees(user, item, `${what} ${id} not found`)
+}
+
 /** A park's risk as `user` may see it: whole, narrowed to the user's enterprises, or nothing. */
 export function riskView(user: Viewer, risk: ParkRisk): ParkRisk | undefined {
   if (seesWholePark(user, risk.park)) return risk

@@ -8,7 +8,7 @@ import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import type { KpiReply } from '../replies.js'
 import { OPERATOR_ROLES } from '../auth.js'
-import { assertSees, visible } from '../scope.js'
+import { namedByIdInScope, visible } from '../scope.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
 /** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
@@ -67,11 +67,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return routePlugin('alarms', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's alarm is absent, to read and to act on.
-    app.addHook('preHandler', async (req) => {
-      const id = (req.params as { id?: string } | undefined)?.id
-      const alarm = id === undefined ? undefined : services.alarms.get(id)
-      if (alarm) assertSees(req.user, alarm, `alarm ${id} not found`)
-    })
+    app.addHook('preHandler', async (req) => namedByIdInScope(req.user, req.params, (id) => services.alarms.get(id), 'alarm'))
     app.get('/api/v1/alarms', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: `Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy. Paged: limit ${PAGE_SIZES.alarms.default} by default, at most ${PAGE_SIZES.alarms.max}; next is the following page's cursor, total the matching alarms`, security: sec, querystring: ListQuery },

@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { CONFIRMING_ROLES, isIncidentError, type IncidentManager } from '../../response/index.js'
 import { ErrorSchema, HttpError } from '../errors.js'
 import { OPERATOR_ROLES } from '../auth.js'
-import { assertSees, visible } from '../scope.js'
+import { assertSees, namedByIdInScope, visible } from '../scope.js'
 import type { Incident } from '../../model/incident.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 
@@ -39,9 +39,8 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's incident is absent, to read and to act on.
     app.addHook('preHandler', async (req) => {
+      namedByIdInScope(req.user, req.params, (id) => s.incidents.get(id), 'incident')
       const id = (req.params as { id?: string } | undefined)?.id
-      const incident = id === undefined ? undefined : s.incidents.get(id)
-      if (incident) assertSees(req.user, incident, `incident ${id} not found`)
       const body = req.method === 'POST' && id === undefined ? (req.body as { park?: string; enterprise?: string } | null) : null
       if (body?.park !== undefined) assertSees(req.user, { park: body.park, enterprise: body.enterprise }, `park ${body.park} not found`)
       const named = req.method === 'POST' ? (req.body as { device?: unknown; alarm?: unknown; alarms?: unknown } | null) : null

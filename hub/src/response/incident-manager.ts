@@ -23,7 +23,7 @@
 import type { Alarm } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
 import type { Incident, IncidentCommand } from '../model/incident.js'
-import { msg } from '../model/messages/index.js'
+import { msg, type Message } from '../model/messages/index.js'
 import type { Hazard, ResponsePlan } from '../model/response-plan.js'
 import { Change, SYSTEM_ACTOR } from './change.js'
 import { CommandDesk } from './command-desk.js'
@@ -40,6 +40,11 @@ import type {
   CommandInput, DecisionInput, IncidentManagerDeps, IncidentManagerState, IncidentQuery, IncidentSink, OpenInput, StepInput,
 } from './types.js'
 import { actorOf, checkOpenInput, text, type CheckedOpen } from './validate.js'
+
+/** `alarm <id> (<type>, level <n>)`: the alarm that opened an incident or joined it. */
+function alarmAtLevel(a: Alarm): Message {
+  return msg('incidentNote.alarmAtLevel', { alarm: a.id, type: a.type, level: a.level })
+}
 
 export class IncidentManager {
   readonly #zone: ZoneParks
@@ -86,7 +91,7 @@ export class IncidentManager {
     const target = groupTarget(this.#incidents.values(), alarm)
     if (target) {
       const ch = new Change(target, now)
-      this.#attach(ch, alarm.id, alarm.device, SYSTEM_ACTOR, `${alarm.type}, level ${alarm.level}`)
+      this.#attach(ch, alarm.id, alarm.device, SYSTEM_ACTOR, alarm)
       this.#weigh(ch, alarm, SYSTEM_ACTOR)
       return this.#commit(ch)
     }
@@ -95,7 +100,7 @@ export class IncidentManager {
       { park: alarm.park, area: alarm.area, enterprise: alarm.enterprise, hazard, level: alarm.level, title: undefined, titleEn: undefined },
       SYSTEM_ACTOR,
       now,
-      `alarm ${alarm.id} (${alarm.type}, level ${alarm.level})`,
+      alarmAtLevel(alarm),
     )
     this.#link(ch.incident, alarm.id, alarm.device)
     this.#applyPlan(ch)
@@ -112,12 +117,17 @@ export class IncidentManager {
     const parts: string[] = []
     if (level !== inc.level) parts.push(`level ${inc.level} → ${level}`)
     if (hazard !== inc.hazard) parts.push(`hazard ${inc.hazard} → ${hazard}`)
+    const said = level === inc.level
+      ? msg('incidentNote.hazardChange', { from: inc.hazard, to: hazard, alarm: alarm.id })
+      : hazard === inc.hazard
+        ? msg('incidentNote.levelChange', { from: inc.level, to: level, alarm: alarm.id })
+        : msg('incidentNote.levelAndHazardChange', { from: inc.level, to: level, hazardFrom: inc.hazard, hazardTo: hazard, alarm: alarm.id })
     const before = autoTitle(this.#zone, inc.hazard as Hazard, inc)
     const titled = inc.title === before.title && inc.titleEn === before.titleEn
     inc.level = level
     inc.hazard = hazard
     if (titled) Object.assign(inc, autoTitle(this.#zone, hazard, inc))
-    ch.note(actor, 'escalate', `${parts.join('; ')} (alarm ${alarm.id})`)
+    ch.say(actor, 'escalate', said, `${parts.join('; ')} (alarm ${alarm.id})`)
     this.#applyPlan(ch)
   }
 
@@ -133,7 +143,7 @@ export class IncidentManager {
     const who = actorOf(actor)
     const o = checkOpenInput(this.#zone, input)
     const found = o.alarms.map((id) => this.#checkAlarm(id, o.park, undefined))
-    const ch = this.#create(o, who, this.#clock(), 'opened by hand')
+    const ch = this.#create(o, who, this.#clock(), msg('incidentNote.openedByHand'))
     o.alarms.forEach((id, i) => {
       const alarm = found[i]
       this.#attach(ch, id, alarm?.device, who)
@@ -143,14 +153,14 @@ export class IncidentManager {
     return this.#commit(ch)
   }
 
-  #create(o: Omit<CheckedOpen, 'alarms'>, actor: string, now: number, note: string): Change {
+  #create(o: Omit<CheckedOpen, 'alarms'>, actor: string, now: number, note: Message): Change {
     const id = this.#newId()
     if (this.#incidents.has(id)) throw new Error(`incident id ${id} already used`)
     const auto = autoTitle(this.#zone, o.hazard, o)
     const inc = newIncident(id, { ...o, title: o.title ?? o.titleEn ?? auto.title, titleEn: o.titleEn ?? o.title ?? auto.titleEn }, actor, now)
     this.#incidents.set(id, inc)
     const ch = new Change(inc, now)
-    ch.note(actor, 'open', note)
+    ch.say(actor, 'open', note)
     return ch
   }
 
@@ -335,9 +345,9 @@ export class IncidentManager {
     this.#byAlarm.set(alarmId, inc.id)
   }
 
-  #attach(ch: Change, alarmId: string, device: string | undefined, actor: string, detail?: string): void {
+  #attach(ch: Change, alarmId: string, device: string | undefined, actor: string, raised?: Alarm): void {
     this.#link(ch.incident, alarmId, device)
-    ch.say(actor, 'add_alarm', detail === undefined ? msg('incidentNote.addAlarm', { alarm: alarmId }) : msg('incidentNote.addAlarmDetail', { alarm: alarmId, detail }))
+    ch.say(actor, 'add_alarm', raised === undefined ? msg('incidentNote.addAlarm', { alarm: alarmId }) : alarmAtLevel(raised))
   }
 
   /** State is committed; send the commands, then tell the sink (its error, if any, after every entry). */

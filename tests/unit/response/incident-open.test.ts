@@ -55,7 +55,7 @@ describe('IncidentManager: incidents from alarms', () => {
     expect(inc.devices).toEqual(['chl-gas-3', 'chl-gas-1'])
     expect(inc.timeline.at(-1)).toEqual({
       ts: T0 + 30 * SEC, actor: 'system', action: 'add_alarm', note: 'alarm a-2 (gas_high, level 1)',
-      messages: [{ code: 'incidentNote.addAlarmDetail', params: { alarm: 'a-2', detail: 'gas_high, level 1' } }],
+      messages: [{ code: 'incidentNote.alarmAtLevel', params: { alarm: 'a-2', type: 'gas_high', level: 1 } }],
     })
     expect(inc.commands).toHaveLength(2) // same plan: nothing proposed twice
     expect(port.sent).toEqual([])

@@ -15,7 +15,8 @@ describe('incident timeline notes as codes and parameters (model/messages)', () 
     await manager.idle()
     const inc = manager.get('i-1')!
     const coded = inc.timeline.filter((e) => e.messages !== undefined)
-    expect(coded.map((e) => e.action)).toEqual(expect.arrayContaining(['plan', 'add_alarm']))
+    expect(coded.map((e) => e.action)).toEqual(expect.arrayContaining(['open', 'plan', 'add_alarm']))
+    expect(inc.timeline[0]!.messages).toEqual([{ code: 'incidentNote.alarmAtLevel', params: { alarm: 'a-1', type: 'gas_high', level: 1 } }])
     for (const e of coded) {
       expect(e.messages![0]!.code, e.action).toMatch(/^incidentNote\./)
       expect(CJK.test(renderMessages(e.messages!, 'en')), `${e.action}: ${renderMessages(e.messages!, 'en')}`).toBe(false)

@@ -123,5 +123,9 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'incidentNote.plan': '{plan}: {name} ({added} steps added)',
   'incidentNote.planOne': '{plan}: {name} (1 step added)',
   'incidentNote.addAlarm': 'alarm {alarm}',
-  'incidentNote.addAlarmDetail': 'alarm {alarm} ({detail})',
+  'incidentNote.alarmAtLevel': 'alarm {alarm} ({type}, level {level})',
+  'incidentNote.openedByHand': 'opened by hand',
+  'incidentNote.levelChange': 'level {from} → {to} (alarm {alarm})',
+  'incidentNote.hazardChange': 'hazard {from} → {to} (alarm {alarm})',
+  'incidentNote.levelAndHazardChange': 'level {from} → {to}; hazard {hazardFrom} → {hazardTo} (alarm {alarm})',
 }

@@ -132,7 +132,11 @@ export const zhCN = {
   'incidentNote.plan': '{plan}：{name}（新增 {added} 个步骤）',
   'incidentNote.planOne': '{plan}：{name}（新增 1 个步骤）',
   'incidentNote.addAlarm': '报警 {alarm}',
-  'incidentNote.addAlarmDetail': '报警 {alarm}（{detail}）',
+  'incidentNote.alarmAtLevel': '报警 {alarm}（{type}，{level} 级）',
+  'incidentNote.openedByHand': '手动开启',
+  'incidentNote.levelChange': '级别 {from} → {to}（报警 {alarm}）',
+  'incidentNote.hazardChange': '危险类别 {from} → {to}（报警 {alarm}）',
+  'incidentNote.levelAndHazardChange': '级别 {from} → {to}；危险类别 {hazardFrom} → {hazardTo}（报警 {alarm}）',
 } as const
 
 export type MessageCode = keyof typeof zhCN

@@ -55,7 +55,7 @@ describe('latching: a red gas alarm stays red after the gas clears until an oper
 
     // 30 %LEL: first level. The alarm stays red; the condition's level is recorded.
     await send(1, 30)
-    const eased = await eventually(() => (latest(raised.id)?.currentLevel === 2 ? latest(raised.id) : undefined), 5000, 'the deescalation')
+    const eased = await eventually(() => (latest(raised.id)?.currentLevel === 2 ? latest(raised.id) : undefined), 15_000, 'the deescalation')
     expect(eased).toMatchObject({ level: 1, currentLevel: 2, value: 30, ack: 'unacked' })
 
     // Reset while the condition is active: refused with its code, nothing recorded.
@@ -63,9 +63,11 @@ describe('latching: a red gas alarm stays red after the gas clears until an oper
     expect(early.status).toBe(409)
     expect(early.body.message).toMatch(/^condition_active: /)
 
-    // 2 %LEL: returned to normal. Still red, latched, awaiting reset.
+    // 2 %LEL: returned to normal. Still red, latched, awaiting reset. The clear comes after the
+    // 5 s off-delay, counted from the condition's latest evaluation (the hub's tick that eased it,
+    // since a stage's clock never runs backwards): so the wait allows the off-delay and more.
     await send(2, 2)
-    const cleared = await eventually(() => (latest(raised.id)?.condition === 'cleared' ? latest(raised.id) : undefined), 5000, 'the clear')
+    const cleared = await eventually(() => (latest(raised.id)?.condition === 'cleared' ? latest(raised.id) : undefined), 20_000, 'the clear')
     expect(cleared).toMatchObject({ level: 1, peakLevel: 1, latched: true, value: 2 })
     expect(cleared.currentLevel).toBeUndefined() // absent in JSON while the condition is cleared
     const latchedRisk = await eventually(async () => {

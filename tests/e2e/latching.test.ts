@@ -56,11 +56,11 @@ describe('dashboard end to end: a latched gas alarm is reset through the UI', ()
     await page.locator(`${row}[data-latched=false]`).waitFor({ timeout: 10_000 })
     const id = (await page.locator(row).getAttribute('data-alarm'))!
     await send(30)
-    await eventually(async () => (await api<Alarm>(t, 'GET', `/api/v1/alarms/${id}`)).body.currentLevel === 2, 10_000, 'the first level (after the 5 s off-delay)')
+    await eventually(async () => (await api<Alarm>(t, 'GET', `/api/v1/alarms/${id}`)).body.currentLevel === 2, 20_000, 'the first level (after the 5 s off-delay)')
     expect((await api<Alarm>(t, 'GET', `/api/v1/alarms/${id}`)).body.level).toBe(1)
     // Then it clears: still red, latched, awaiting reset.
     await send(2)
-    await page.locator(`${row}[data-latched=true]`).waitFor({ timeout: 10_000 })
+    await page.locator(`${row}[data-latched=true]`).waitFor({ timeout: 20_000 }) // after the 5 s off-delay
     const rowText = await page.locator(row).innerText()
     expect(rowText).toContain('已锁存，待复位')
     expect(rowText).toMatch(/2\s*%LEL/) // the current value

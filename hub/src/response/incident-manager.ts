@@ -8,7 +8,8 @@
  *   incident — unless an open incident of the same park and area (alarms without an area:
  *   the same park and enterprise) exists; then the alarm joins it. An alarm already in an
  *   open incident may raise its level or hazard; one whose incident was closed opens a new
- *   one only after a new activation (raise, reactivate or escalate after the close).
+ *   one only after a new activation (raise, reactivate or escalate after the close); the rise
+ *   itself is escalation.ts.
  * - The plan is the first one whose hazard matches and whose minLevel ≥ the level (plans.ts).
  *   When level or hazard rise, the plan is chosen again; a new plan adds its missing steps
  *   (set points in their texts from the effective ones, plan-text.ts), publishes its
@@ -18,7 +19,8 @@
  *   recorded, never thrown (command-lifecycle.ts).
  * - Operator actions throw IncidentError (not_found, invalid_state, missing_field,
  *   invalid_field). Every change adds timeline entries and tells the sink; everything handed
- *   out is a copy; `restore(snapshot())` continues identically.
+ *   out is a copy; `restore(snapshot())` continues identically (the incidents held, indexed by
+ *   alarm, and their saved state: incident-book.ts).
  */
 import type { Alarm } from '../model/alarm.js'
 import type { Device } from '../model/device.js'
@@ -30,9 +32,11 @@ import { CommandDesk } from './command-desk.js'
 import { CommandDispatcher } from './command-dispatcher.js'
 import * as life from './command-lifecycle.js'
 import { IncidentError } from './errors.js'
-import { combineHazards, hazardOfAlarm, moreSevere, opensIncident } from './hazard.js'
+import { escalateFor } from './escalation.js'
+import { hazardOfAlarm, opensIncident } from './hazard.js'
 import { copyEntry, copyIncident, newIncident } from './incident-copy.js'
-import { activatedSince, checkAttachable, groupTarget, incidentsOf, listIncidents } from './incident-query.js'
+import { IncidentBook } from './incident-book.js'
+import { activatedSince, checkAttachable, groupTarget, listIncidents } from './incident-query.js'
 import { autoTitle, type ZoneParks } from './place.js'
 import { renderPlanText, renderSteps, type SetpointLookup } from './plan-text.js'
 import { checkPlans, resolvePlans, selectPlan } from './plans.js'
@@ -56,10 +60,8 @@ export class IncidentManager {
   readonly #dispatcher: CommandDispatcher
   readonly #sink: IncidentSink | undefined
   readonly #alarms: ((id: string) => Alarm | undefined) | undefined
-  /** id → incident, in the order opened. */
-  readonly #incidents = new Map<string, Incident>()
-  /** alarm id → the latest incident holding it. */
-  readonly #byAlarm = new Map<string, string>()
+  /** The incidents held, indexed by alarm, and their saved state (incident-book.ts). */
+  #book = new IncidentBook()
 
   constructor(deps: IncidentManagerDeps) {
     this.#zone = deps.zone
@@ -79,8 +81,7 @@ export class IncidentManager {
   /** Feed every alarm change. Returns the incident opened or changed, undefined when none. */
   onAlarm(alarm: Alarm): Incident | undefined {
     const now = this.#clock()
-    const latestId = this.#byAlarm.get(alarm.id)
-    const latest = latestId === undefined ? undefined : this.#incidents.get(latestId)
+    const latest = this.#book.holderOf(alarm.id)
     if (latest?.state === 'open') {
       const ch = new Change(latest, now)
       this.#weigh(ch, alarm, SYSTEM_ACTOR)
@@ -88,7 +89,7 @@ export class IncidentManager {
     }
     if (!opensIncident(alarm, now)) return undefined
     if (latest && !activatedSince(alarm, latest.closedAt ?? 0)) return undefined
-    const target = groupTarget(this.#incidents.values(), alarm)
+    const target = groupTarget(this.#book.values(), alarm)
     if (target) {
       const ch = new Change(target, now)
       this.#attach(ch, alarm.id, alarm.device, SYSTEM_ACTOR, alarm)
@@ -107,28 +108,9 @@ export class IncidentManager {
     return this.#commit(ch)
   }
 
-  /** Raise level and hazard for an active alarm of the incident. */
+  /** Raise level and hazard for an active alarm of the incident (escalation.ts); a rise chooses the plan again. */
   #weigh(ch: Change, alarm: Alarm, actor: string): void {
-    if (alarm.condition !== 'active' || alarm.workflow === 'closed') return
-    const inc = ch.incident
-    const level = moreSevere(inc.level, alarm.level)
-    const hazard = combineHazards({ hazard: inc.hazard as Hazard, level: inc.level }, { hazard: hazardOfAlarm(alarm, this.#device(alarm.device)), level: alarm.level })
-    if (level === inc.level && hazard === inc.hazard) return
-    const parts: string[] = []
-    if (level !== inc.level) parts.push(`level ${inc.level} → ${level}`)
-    if (hazard !== inc.hazard) parts.push(`hazard ${inc.hazard} → ${hazard}`)
-    const said = level === inc.level
-      ? msg('incidentNote.hazardChange', { from: inc.hazard, to: hazard, alarm: alarm.id })
-      : hazard === inc.hazard
-        ? msg('incidentNote.levelChange', { from: inc.level, to: level, alarm: alarm.id })
-        : msg('incidentNote.levelAndHazardChange', { from: inc.level, to: level, hazardFrom: inc.hazard, hazardTo: hazard, alarm: alarm.id })
-    const before = autoTitle(this.#zone, inc.hazard as Hazard, inc)
-    const titled = inc.title === before.title && inc.titleEn === before.titleEn
-    inc.level = level
-    inc.hazard = hazard
-    if (titled) Object.assign(inc, autoTitle(this.#zone, hazard, inc))
-    ch.say(actor, 'escalate', said, `${parts.join('; ')} (alarm ${alarm.id})`)
-    this.#applyPlan(ch)
+    if (escalateFor(ch, alarm, actor, this.#zone, this.#device(alarm.device))) this.#applyPlan(ch)
   }
 
   // ── opening by hand ─────────────────────────────────────────────────────────────────────
@@ -155,10 +137,10 @@ export class IncidentManager {
 
   #create(o: Omit<CheckedOpen, 'alarms'>, actor: string, now: number, note: Message): Change {
     const id = this.#newId()
-    if (this.#incidents.has(id)) throw new Error(`incident id ${id} already used`)
+    if (this.#book.has(id)) throw new Error(`incident id ${id} already used`)
     const auto = autoTitle(this.#zone, o.hazard, o)
     const inc = newIncident(id, { ...o, title: o.title ?? o.titleEn ?? auto.title, titleEn: o.titleEn ?? o.title ?? auto.titleEn }, actor, now)
-    this.#incidents.set(id, inc)
+    this.#book.add(inc)
     const ch = new Change(inc, now)
     ch.say(actor, 'open', note)
     return ch
@@ -222,7 +204,7 @@ export class IncidentManager {
     const now = this.#clock()
     const out: Incident[] = []
     // Closed incidents too: a command in flight when the incident closed still expires.
-    for (const inc of this.#incidents.values()) {
+    for (const inc of this.#book.values()) {
       const next = this.#desk.nextDeadline(inc)
       if (next === undefined || next > now) continue
       const ch = new Change(inc, now)
@@ -239,7 +221,7 @@ export class IncidentManager {
    * command awaiting it matches.
    */
   onCommandAck(deviceId: string, commandId: string, ts: number, result?: string): Incident | undefined {
-    const inc = typeof commandId === 'string' ? this.#incidents.get(commandId.slice(0, commandId.lastIndexOf('.c'))) : undefined
+    const inc = typeof commandId === 'string' ? this.#book.get(commandId.slice(0, commandId.lastIndexOf('.c'))) : undefined
     const cmd = inc?.commands.find((c) => c.id === commandId && c.device === deviceId)
     if (!inc || !cmd) return undefined
     const ch = new Change(inc, this.#clock())
@@ -248,7 +230,7 @@ export class IncidentManager {
 
   /** The broker took a publish, or it failed. */
   #recordResult(incidentId: string, commandId: string, failure: string | undefined): void {
-    const inc = this.#incidents.get(incidentId)
+    const inc = this.#book.get(incidentId)
     const cmd = inc?.commands.find((c) => c.id === commandId)
     if (!inc || !cmd) return
     const ch = new Change(inc, this.#clock())
@@ -288,7 +270,7 @@ export class IncidentManager {
 
   /** A free note in the timeline; allowed on closed incidents too (after-action review). */
   comment(id: string, actor: string, note: string): Incident {
-    const inc = this.#find(id)
+    const inc = this.#book.find(id)
     const who = actorOf(actor, id)
     const t = text(note, 'note', true, id) as string
     const ch = new Change(inc, this.#clock())
@@ -313,14 +295,8 @@ export class IncidentManager {
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
 
-  #find(id: string): Incident {
-    const inc = typeof id === 'string' ? this.#incidents.get(id) : undefined
-    if (!inc) throw new IncidentError('not_found', `incident ${String(id)} not found`, { incident: id })
-    return inc
-  }
-
   #openFor(id: string, actor: string): { inc: Incident; who: string } {
-    const inc = this.#find(id)
+    const inc = this.#book.find(id)
     const who = actorOf(actor, id)
     if (inc.state !== 'open') throw new IncidentError('invalid_state', `incident ${id} is closed`, { incident: id })
     return { inc, who }
@@ -332,8 +308,7 @@ export class IncidentManager {
 
   /** An alarm attached by hand: not in another open incident; when alarms can be looked up, it exists in the park. */
   #checkAlarm(alarmId: string, park: string, incident: string | undefined): Alarm | undefined {
-    const holder = this.#byAlarm.get(alarmId)
-    return checkAttachable(alarmId, park, incident, holder === undefined ? undefined : this.#incidents.get(holder), this.#alarms)
+    return checkAttachable(alarmId, park, incident, this.#book.holderOf(alarmId), this.#alarms)
   }
 
   #link(inc: Incident, alarmId: string, device: string | undefined): void {
@@ -342,7 +317,7 @@ export class IncidentManager {
       inc.devices.push(device)
       renderSteps(inc, this.#plans, this.#setpoints)
     }
-    this.#byAlarm.set(alarmId, inc.id)
+    this.#book.index(alarmId, inc.id)
   }
 
   #attach(ch: Change, alarmId: string, device: string | undefined, actor: string, raised?: Alarm): void {
@@ -372,13 +347,13 @@ export class IncidentManager {
   // ── queries ─────────────────────────────────────────────────────────────────────────────
 
   get(id: string): Incident | undefined {
-    const inc = this.#incidents.get(id)
+    const inc = this.#book.get(id)
     return inc ? copyIncident(inc) : undefined
   }
 
   /** Incidents matching the query (default: all), newest first. */
   list(query: IncidentQuery = {}): Incident[] {
-    return listIncidents(this.#incidents.values(), query)
+    return listIncidents(this.#book.values(), query)
   }
 
   /** The plans in the order tried (the zone's, then the defaults). */
@@ -388,28 +363,25 @@ export class IncidentManager {
 
   /** The plan an incident follows, e.g. to offer its manual commands. */
   planOf(id: string): ResponsePlan | undefined {
-    const planId = this.#incidents.get(id)?.plan
+    const planId = this.#book.get(id)?.plan
     const plan = planId === undefined ? undefined : this.#plans.find((p) => p.id === planId)
     return plan ? structuredClone(plan) : undefined
   }
 
   get size(): number {
-    return this.#incidents.size
+    return this.#book.size
   }
 
   // ── persistence ─────────────────────────────────────────────────────────────────────────
 
   snapshot(): IncidentManagerState {
-    return { version: 1, incidents: [...this.#incidents.values()].map(copyIncident) }
+    return this.#book.snapshot()
   }
 
   static restore(state: IncidentManagerState, deps: IncidentManagerDeps): IncidentManager {
-    const incidents = incidentsOf(state)
+    const book = IncidentBook.fromState(state)
     const m = new IncidentManager(deps)
-    for (const inc of incidents) {
-      m.#incidents.set(inc.id, inc)
-      for (const a of inc.alarms) m.#byAlarm.set(a, inc.id) // opening order: the last holder is the latest
-    }
+    m.#book = book
     return m
   }
 }

@@ -49,6 +49,12 @@ export interface AlarmListener {
 
 type AlarmRecord = { key: string; alarm: Alarm }
 
+/**
+ * What the hub knows of a device's link: heard from (the registry's `online`), offline (the
+ * deadman or its own status), or not heard from since start. Park risk counts all but offline.
+ */
+type Presence = 'online' | 'offline' | 'unheard'
+
 export class SafetyLoop {
   readonly rules: RulesEngine
   readonly alarms: AlarmBook
@@ -61,6 +67,8 @@ export class SafetyLoop {
   private readonly rulesLog: StateLog<RulesState, never>
   private timers: NodeJS.Timeout[] = []
   private riskTimer: NodeJS.Timeout | undefined
+  /** Each device's presence, written only by setOnline (and decided once at start). */
+  private readonly presence = new Map<string, Presence>()
   transitions = 0
 
   constructor(private readonly d: SafetyLoopDeps) {
@@ -89,7 +97,7 @@ export class SafetyLoop {
       zone: d.zone,
       clock: d.clock,
       alarms: this.alarms.active(),
-      devices: [...d.registry.all()].map((r) => ({ device: r.device, online: r.state.online || !this.rules.isOffline(r.device.id) })),
+      devices: [...d.registry.all()].map((r) => ({ device: r.device, online: this.decideAtStart(r.device.id, r.state.online) !== 'offline' })),
     })
     this.incidentLog = new StateLog(join(d.dataDir, 'state', 'incidents'))
     const saved = this.incidentLog.load()
@@ -124,11 +132,14 @@ export class SafetyLoop {
     d.registry.onChange((e) => {
       const t = this.d.clock()
       if (e.type === 'added') {
+        // A device added at run time counts as offline until it is heard from (as in park risk before).
+        this.presence.set(e.device.id, 'offline')
         this.apply(this.rules.addDevice(e.device, t))
         this.risk.markDevice(e.device, false)
         this.scheduleRisk()
       } else {
         this.apply(this.rules.removeDevice(e.device.id, t))
+        this.presence.delete(e.device.id)
         this.emitRisk(this.risk.removeDevice(e.device.id))
       }
     })
@@ -178,11 +189,29 @@ export class SafetyLoop {
   /**
    * The one writer of a device's online state: a sign of life (a live reading, an event), its
    * own status message, and the rules' deadman (`device_offline`) all come through here; the
-   * registry holds the state, sockets and park risk follow each change.
+   * registry holds whether it is online (heard from), sockets and park risk follow each change
+   * of its presence, including a device not yet heard from that the deadman times out (the
+   * registry already holds it as not online, park risk counted it as online until then).
    */
   private setOnline(id: string, online: boolean, ts: number): void {
     const rec = this.d.registry.get(id)
-    if (rec && this.d.registry.setOnline(id, online, ts)) this.deviceOnline(rec.device, online, ts)
+    if (!rec) return
+    this.d.registry.setOnline(id, online, ts)
+    const next: Presence = online ? 'online' : 'offline'
+    if (this.presence.get(id) === next) return
+    this.presence.set(id, next)
+    this.deviceOnline(rec.device, online, ts)
+  }
+
+  /**
+   * A device's presence at start, decided once: online if already heard from, offline if the
+   * restored rules hold it offline, otherwise not heard from yet (the hub was down, not the
+   * device, so park risk does not count it offline: rules/deadman.ts).
+   */
+  private decideAtStart(id: string, heard: boolean): Presence {
+    const presence: Presence = heard ? 'online' : this.rules.isOffline(id) ? 'offline' : 'unheard'
+    this.presence.set(id, presence)
+    return presence
   }
 
   private deviceOnline(device: Device, online: boolean, ts: number): void {

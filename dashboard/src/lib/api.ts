@@ -7,37 +7,28 @@ import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
 import type { MetricSetpointsView } from './setpoint-source.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
-import type { Park } from '../../../hub/src/model/zone.js'
 import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
 import type { ConsumptionReply, IntensityReply, SuggestionsReply } from '../../../hub/src/api/schemas/energy.js'
-import type { DeviceView, LatestResponse } from '../../../hub/src/api/schemas/devices.js'
-import type { MetricHour } from '../../../hub/src/emissions/hourly.js'
+import type { DeviceView, LatestResponse, SeriesReply } from '../../../hub/src/api/schemas/devices.js'
+import type { ComplianceReply, HourlyReply } from '../../../hub/src/api/schemas/emissions.js'
+import type { EmissionMetric } from '../../../hub/src/emissions/minutes.js'
+import type { ZoneInfo, ZoneReply } from '../../../hub/src/api/schemas/zone.js'
+import type { LoginReply, SignedInUser } from '../../../hub/src/api/schemas/auth.js'
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 import type { ApiErrorCode } from './error-text.js'
 
 const BASE = '/api/v1'
 const TOKEN_KEY = 'smartpark.token'
 
-export interface User {
-  name: string
-  roles: string[]
-}
-export interface ZoneInfo {
-  id: string
-  name: string
-  nameEn: string
-  timezone: string
-}
+/** The hub's sign-in and zone replies (hub/src/api/schemas/auth.ts, zone.ts, from the routes' schemas). */
+export type User = SignedInUser
+export type { ZoneInfo }
 /** The hub's device replies (hub/src/api/schemas/devices.ts, from the routes' schemas). */
 export type DeviceWithState = DeviceView
 export type LatestValues = LatestResponse
-export interface Series {
-  device: string
-  metric: string
-  every: string
-  points: [number, number | null][]
-}
+/** The hub's series reply (hub/src/api/schemas/devices.ts); its points are `[ts, value]` pairs, which the schema writes as arrays. */
+export type Series = Omit<SeriesReply, 'points'> & { points: [number, SeriesReply['points'][number][number]][] }
 export type AlarmStateQuery = 'active' | 'unacked' | 'cleared' | 'open' | 'closed' | 'shelved' | 'suppressed' | 'all'
 export interface AlarmActionBody {
   note?: string
@@ -60,63 +51,14 @@ export type SourceSegment = ConsumptionReply['sources'][number]
 export type EnergyExcluded = ConsumptionReply['excluded']
 export type IntensityFigures = Omit<IntensityReply['parks'][number], 'park' | 'name' | 'nameEn'>
 export type Suggestion = SuggestionsReply['suggestions'][number]
-/**
- * An hour of a metric as the hub computes it (hub/src/emissions/hourly.ts); what hubs added
- * later (why it was exceeded, over-range minutes, the lower bound, minutes by reason) may be
- * absent from an older hub's reply.
- */
-export type EmissionMetricHour = Omit<MetricHour, LaterHourFields> & Partial<Pick<MetricHour, LaterHourFields>>
-type LaterHourFields = 'exceededBy' | 'overRangeMinutes' | 'lowerBound' | 'minutes'
-export type EmissionMetric = 'so2' | 'nox' | 'pm' | 'hcl' | 'cl2' | 'o2' | 'flow' | 'temp' | 'humidity'
-export type EmissionBasis = 'wet' | 'dry'
-export interface EmissionStandardRef {
-  id: string
-  name: string
-  nameEn: string
-  clause: string
-  check: boolean
-}
-export interface EmissionHour {
-  start: number
-  label: string
-  metrics: Partial<Record<EmissionMetric, EmissionMetricHour>>
-}
-export interface HourlyReply {
-  device: string
-  park: string
-  enterprise: string
-  standard?: EmissionStandardRef | null
-  basis?: EmissionBasis
-  o2Basis?: EmissionBasis
-  units?: Record<string, string>
-  referenceO2: number | null
-  limits: Record<string, number>
-  from: number
-  to: number
-  timezone: string
-  source: string
-  hours: EmissionHour[]
-}
-export interface MetricDay {
-  limit: number
-  validHours: number
-  exceededHours: number
-  overRangeHours?: number
-  exceededAt: number[]
-  dailyMean: number | null
-  dailyMeasuredMean: number | null
-  dayValid: boolean
-  dailyMeanAboveLimit: boolean
-}
-export interface ComplianceReply {
-  park: string
-  day: string
-  timezone: string
-  from: number
-  to: number
-  stacks: { device: string; enterprise: string; name: string; nameEn: string; standard?: string | null; basis?: EmissionBasis; referenceO2: number | null; metrics: Record<string, MetricDay>; compliant: boolean }[]
-  summary: { stacks: number; compliantStacks: number; exceededHours: number; invalidDays: number }
-}
+/** The hub's emission replies (hub/src/api/schemas/emissions.ts, from the routes' schemas), and their parts. */
+export type { HourlyReply, ComplianceReply }
+export type EmissionHour = HourlyReply['hours'][number]
+export type EmissionMetricHour = EmissionHour['metrics'][string]
+export type EmissionStandardRef = NonNullable<HourlyReply['standard']>
+export type EmissionBasis = HourlyReply['basis']
+export type MetricDay = ComplianceReply['stacks'][number]['metrics'][string]
+export type { EmissionMetric }
 export interface Download {
   blob: Blob
   filename: string
@@ -267,8 +209,8 @@ type Range = { from?: number | undefined; to?: number | undefined }
 
 export const api = {
   login: (username: string, password: string) =>
-    request<{ token: string; user: User }>('POST', '/auth/login', { body: { username, password }, auth: false }),
-  zone: () => request<{ zone: ZoneInfo; parks: Park[] }>('GET', '/zone'),
+    request<LoginReply>('POST', '/auth/login', { body: { username, password }, auth: false }),
+  zone: () => request<ZoneReply>('GET', '/zone'),
   devices: (q: { park?: string; enterprise?: string; kind?: string } = {}) =>
     allPages<'devices', DeviceWithState>('/devices', 'devices', q),
   latest: (id: string) => request<LatestValues>('GET', `/devices/${enc(id)}/latest`),

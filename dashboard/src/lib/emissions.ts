@@ -42,7 +42,7 @@ export interface HourBar {
 }
 
 /** An hour of a metric the reply does not carry (a stack without it): no data. */
-const NO_HOUR: EmissionMetricHour = { measured: null, corrected: null, validMinutes: null, valid: false, limit: null, exceeded: false }
+const NO_HOUR: EmissionMetricHour = { measured: null, corrected: null, validMinutes: null, valid: false, limit: null, exceeded: false, exceededBy: null, overRangeMinutes: null, lowerBound: null, minutes: null }
 
 /** The value an hour is judged by: corrected where there is one, else as measured. */
 export function comparedValue(h: { corrected: number | null; measured: number | null }): number | null {

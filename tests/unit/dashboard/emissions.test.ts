@@ -6,7 +6,7 @@ const H = 3_600_000
 const iso = (s: string): number => Date.parse(s)
 const SH = 'Asia/Shanghai'
 
-const mh = (over: Partial<EmissionMetricHour>): EmissionMetricHour => ({ measured: null, corrected: null, validMinutes: 0, valid: false, limit: null, exceeded: false, ...over })
+const mh = (over: Partial<EmissionMetricHour>): EmissionMetricHour => ({ measured: null, corrected: null, validMinutes: 0, valid: false, limit: null, exceeded: false, exceededBy: null, overRangeMinutes: null, lowerBound: null, minutes: null, ...over })
 const none = mh({})
 
 /** One hour of a boiler stack (limit 100 mg/m³ for SO2 at 6 % O2). */
@@ -111,12 +111,12 @@ describe('ranges in Asia/Shanghai', () => {
 })
 
 describe('compliance rows', () => {
-  const md = (over: Partial<MetricDay>): MetricDay => ({ limit: 100, validHours: 23, exceededHours: 0, exceededAt: [], dailyMean: 50, dailyMeasuredMean: 40, dayValid: true, dailyMeanAboveLimit: false, ...over })
+  const md = (over: Partial<MetricDay>): MetricDay => ({ limit: 100, validHours: 23, exceededHours: 0, overRangeHours: 0, exceededAt: [], dailyMean: 50, dailyMeasuredMean: 40, dayValid: true, dailyMeanAboveLimit: false, ...over })
   const report: ComplianceReply = {
     park: 'vtc', day: '2026-11-21', timezone: SH, from: 0, to: 0,
     stacks: [
-      { device: 'a-cems', enterprise: 'a', name: '甲', nameEn: 'A', referenceO2: 16, compliant: true, metrics: { pm: md({ limit: 10, validHours: 0, dailyMean: null, dayValid: false }), so2: md({ limit: 35, validHours: 0, dailyMean: null, dayValid: false }) } },
-      { device: 'b-cems', enterprise: 'b', name: '乙', nameEn: 'B', referenceO2: 6, compliant: false, metrics: { nox: md({}), so2: md({ exceededHours: 2, dailyMean: 56.5 }), pm: md({ limit: 30, dailyMean: 6 }) } },
+      { device: 'a-cems', enterprise: 'a', name: '甲', nameEn: 'A', standard: null, basis: 'dry', referenceO2: 16, compliant: true, metrics: { pm: md({ limit: 10, validHours: 0, dailyMean: null, dayValid: false }), so2: md({ limit: 35, validHours: 0, dailyMean: null, dayValid: false }) } },
+      { device: 'b-cems', enterprise: 'b', name: '乙', nameEn: 'B', standard: null, basis: 'dry', referenceO2: 6, compliant: false, metrics: { nox: md({}), so2: md({ exceededHours: 2, dailyMean: 56.5 }), pm: md({ limit: 30, dailyMean: 6 }) } },
     ],
     summary: { stacks: 2, compliantStacks: 1, exceededHours: 2, invalidDays: 2 },
   }

@@ -4,15 +4,9 @@ import type { ApiServices } from '../services.js'
 import { ErrorSchema, HttpError, unauthorized } from '../errors.js'
 import { LoginLimiter } from '../login-limiter.js'
 import { clampLimit, PAGE_SIZES, PagingQuery } from '../paging.js'
+import { LoginReply } from '../schemas/auth.js'
 
 const LoginBody = Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false })
-/** `scope` only for a user limited to parks or enterprises (docs/contract.md). */
-const LoginReply = Type.Object({
-  token: Type.String(),
-  expiresAt: Type.Integer({ description: 'when the token expires, ms since the epoch' }),
-  user: Type.Object({ name: Type.String(), roles: Type.Array(Type.String()), scope: Type.Optional(Type.Object({ parks: Type.Array(Type.String()), enterprises: Type.Array(Type.String()) })) }),
-})
-
 export const authRoutes = routePlugin<{ services: ApiServices }>('auth-routes', async (app, { services }) => {
   const limiter = services.loginLimiter ?? new LoginLimiter()
   app.post('/api/v1/auth/login', {

@@ -1,5 +1,5 @@
 import { routePlugin } from '../route-plugin.js'
-import { DeviceView, LatestResponse } from '../schemas/devices.js'
+import { DeviceView, LatestResponse, SeriesReply } from '../schemas/devices.js'
 import { Type, type Static } from 'typebox'
 import { Device } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
@@ -139,7 +139,7 @@ export const deviceRoutes = routePlugin<{ services: ApiServices }>('devices', as
     onRequest: app.signedIn,
     schema: {
       tags: ['devices'], summary: 'Time series from InfluxDB; `every` (e.g. 1m, 1h) averages into buckets. At most HUB_MAX_POINTS_PER_RESPONSE points: without `every` the hub chooses one for a long range; a finer `every` past the cap is refused (400, code TOO_MANY_POINTS)', security: sec, params: IdParams, querystring: SeriesQuery,
-      response: { 200: Type.Object({ device: Type.String(), metric: Type.String(), from: Type.Number(), to: Type.Number(), every: Type.Union([Type.String(), Type.Null()]), points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))) }), 400: ErrorSchema, 404: ErrorSchema },
+      response: { 200: SeriesReply, 400: ErrorSchema, 404: ErrorSchema },
     },
   }, async (req) => {
     const r = registry.get(req.params.id)

@@ -10,6 +10,7 @@ import { CodedError, TOO_MANY_POINTS } from '../errors.js'
 import { assertSees, seesWholePark } from '../scope.js'
 import { DEFAULT_MAX_POINTS, pointsFor, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { EMISSION_METRICS } from '../../emissions/minutes.js'
+import { ComplianceReply, HourlyReply } from '../schemas/emissions.js'
 
 /**
  * Stack emissions (docs/emissions.md, HJ 75-2017 / HJ 212-2017): hourly values of a CEMS
@@ -28,38 +29,6 @@ export interface EmissionRouteServices {
 
 const DAY = 86_400_000
 const MAX_RANGE = 366 * DAY
-const Num = Type.Number()
-const NumOrNull = Type.Union([Type.Number(), Type.Null()])
-const Basis = Type.Union([Type.Literal('wet'), Type.Literal('dry')])
-const MetricHour = Type.Object({
-  measured: NumOrNull, corrected: NumOrNull, validMinutes: NumOrNull, valid: Type.Boolean(), limit: NumOrNull, exceeded: Type.Boolean(),
-  exceededBy: Type.Union([Type.Literal('mean'), Type.Literal('over_range'), Type.Null()]),
-  overRangeMinutes: NumOrNull, lowerBound: NumOrNull,
-  minutes: Type.Union([Type.Record(Type.String(), Num), Type.Null()]),
-})
-const Hour = Type.Object({ start: Num, label: Type.String(), metrics: Type.Record(Type.String(), MetricHour) })
-const Standard = Type.Union([
-  Type.Object({ id: Type.String(), name: Type.String(), nameEn: Type.String(), clause: Type.String(), check: Type.Boolean() }),
-  Type.Null(),
-])
-const HourlyReply = Type.Object({
-  device: Type.String(), park: Type.String(), enterprise: Type.String(), standard: Standard, basis: Basis, o2Basis: Basis,
-  units: Type.Record(Type.String(), Type.String()), referenceO2: NumOrNull,
-  limits: Type.Record(Type.String(), Num), from: Num, to: Num, timezone: Type.String(), source: Type.String(), hours: Type.Array(Hour),
-})
-const MetricDay = Type.Object({
-  limit: Num, validHours: Num, exceededHours: Num, overRangeHours: Num, exceededAt: Type.Array(Num), dailyMean: NumOrNull, dailyMeasuredMean: NumOrNull,
-  dayValid: Type.Boolean(), dailyMeanAboveLimit: Type.Boolean(),
-})
-const ComplianceReply = Type.Object({
-  park: Type.String(), day: Type.String(), timezone: Type.String(), from: Num, to: Num,
-  stacks: Type.Array(Type.Object({
-    device: Type.String(), enterprise: Type.String(), name: Type.String(), nameEn: Type.String(),
-    standard: Type.Union([Type.String(), Type.Null()]), basis: Basis, referenceO2: NumOrNull,
-    metrics: Type.Record(Type.String(), MetricDay), compliant: Type.Boolean(),
-  })),
-  summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
-})
 
 export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
   return routePlugin('emissions', async (app) => {

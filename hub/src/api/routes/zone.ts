@@ -1,6 +1,7 @@
 import { routePlugin } from '../route-plugin.js'
 import type { ApiServices } from '../services.js'
 import { parkView } from '../scope.js'
+import { ZoneReply } from '../schemas/zone.js'
 
 /** The zone and its parks (names zh/en, kind, static grade A–D, site plan, areas, enterprises). */
 export const zoneRoutes = routePlugin<{ services: ApiServices }>('zone', async (app, { services }) => {
@@ -11,6 +12,6 @@ export const zoneRoutes = routePlugin<{ services: ApiServices }>('zone', async (
   }
   app.get('/api/v1/zone', {
     onRequest: app.signedIn,
-    schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }] },
+    schema: { tags: ['zone'], summary: 'Zone, parks, enterprises, areas and site plans', security: [{ bearer: [] }], response: { 200: ZoneReply } },
   }, async (req) => (req.user.scope ? { ...body, parks: body.parks.map((p) => parkView(req.user, p)).filter((p) => p !== undefined) } : body))
 })

@@ -15,5 +15,11 @@ export const LatestResponse = Type.Object({
   values: Type.Record(Type.String(), Type.Object({ value: Type.Number(), ts: Type.Number(), flag: Type.Optional(DataFlagSchema) })),
   late: Type.Optional(Type.Object({ count: Type.Integer(), lastTs: Type.Number(), receivedAt: Type.Number() })),
 })
+/** A metric's series: `[ts, value]` points, value null for a bucket without data; `every` null for raw points. */
+export const SeriesReply = Type.Object({
+  device: Type.String(), metric: Type.String(), from: Type.Number(), to: Type.Number(), every: Type.Union([Type.String(), Type.Null()]),
+  points: Type.Array(Type.Array(Type.Union([Type.Number(), Type.Null()]))),
+})
 export type DeviceView = Static<typeof DeviceView>
 export type LatestResponse = Static<typeof LatestResponse>
+export type SeriesReply = Static<typeof SeriesReply>

@@ -18,6 +18,7 @@ import { ConnectionScheduler } from './broker/loop-turns.js'
 import { holdBackWhile } from './store/hold-back.js'
 import { InfluxdSupervisor, ping } from './store/influxd-supervisor.js'
 import { ensureDatabase, influxClient } from './store/influx-client.js'
+import { energyEmissionStores } from './store/energy-emission-stores.js'
 import { BatchWriter } from './store/batch-writer.js'
 import { Journal, type Durable } from './journal/journal.js'
 import { journalWatcher } from './journal/journal-filling.js'
@@ -128,6 +129,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
   const conn = { url: influxUrl, db: settings.influx.db, username: settings.influx.username, password: settings.influx.password }
   const influx = influxClient(conn)
+  const energyEmissionRepositories = energyEmissionStores(influx, conn.db)
   // An unreachable InfluxDB does not stop the hub: readings wait in the journal until it answers.
   const dbReady = untilReady(() => ensureDatabase(influx, conn.db), 24 * 3600_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))
   await Promise.race([dbReady, new Promise((r) => setTimeout(r, 15_000))])
@@ -208,7 +210,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log })
   const ee = createEnergyEmissions({
-    zone, influx, db: conn.db, clock, log,
+    zone, stores: energyEmissionRepositories, clock, log,
     raise: (transitions) => safety.apply(transitions),
     devices: () => [...registry.all()].map((r) => r.device),
     options: { maxPointsPerResponse: settings.maxPointsPerResponse },

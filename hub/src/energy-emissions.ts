@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify'
-import type { InfluxDB } from 'influx'
 import type { Transition } from './model/alarm.js'
 import type { Device } from './model/device.js'
 import type { Reading } from './model/reading.js'
@@ -8,30 +7,29 @@ import { LocalCalendar } from './energy/calendar.js'
 import { BudgetMonitor, type MeterInfo } from './energy/budget-monitor.js'
 import type { MeterMeta } from './energy/consumption.js'
 import { EnergyService } from './energy/energy-service.js'
-import { energyRepository } from './store/energy-repository.js'
-import { rollupStore } from './store/rollup-store.js'
 import { BACKFILL_DEFAULTS, RollupBackfill, type RebuildJob } from './energy/rollup-backfill.js'
 import { resolveEnergySettings } from './energy/settings.js'
 import { PLAN_DEFAULTS, type PlanOptions } from './energy/sources.js'
 import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
 import { EmissionService } from './emissions/emission-service.js'
-import { emissionRepository } from './store/emission-repository.js'
 import type { StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
+import type { EnergyEmissionStores } from './store/energy-emission-stores.js'
 
 /**
  * Energy management and emission compliance, composed (docs/energy.md, docs/emissions.md):
  * live readings → budget and demand monitor, exceedance monitor → transitions for the alarm
  * book; InfluxDB rollups (retention policies, continuous queries, rebuilds of late buckets);
  * the services behind `/api/v1/energy/*` and `/api/v1/emissions/*`. The domain rooms
- * (`energy/`, `emissions/`) stay pure; this file holds the wiring and the I/O.
+ * (`energy/`, `emissions/`) stay pure; this file holds the wiring; the I/O is the
+ * repositories it is handed.
  */
 export interface EnergyEmissionsDeps {
   zone: Zone
-  influx: InfluxDB
-  db: string
+  /** The energy, emission and rollup repositories over InfluxDB (store/energy-emission-stores.ts). */
+  stores: EnergyEmissionStores
   clock: () => number
   raise: (transitions: Transition[]) => void
   devices: () => Iterable<Device>
@@ -64,7 +62,7 @@ export interface EnergyEmissions {
 }
 
 export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmissions {
-  const { zone, influx, db, clock, log } = deps
+  const { zone, stores, clock, log } = deps
   const settings = resolveEnergySettings(zone, deps.options?.gapFactor)
   const cal = new LocalCalendar(settings.timezone)
   const fixedOffset = cal.fixedOffsetMinutes()
@@ -121,16 +119,16 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   // ── services over InfluxDB ────────────────────────────────────────────────────────────
   const energy = new EnergyService({
     settings, cal, plan, meters: () => meters,
-    store: energyRepository(influx, db, offsetMinutes),
+    store: stores.energy(offsetMinutes),
   })
   const emissionDeps = {
     cal, stacks: () => stacks, rawMaxMs: Infinity,
-    store: emissionRepository(influx, db),
+    store: stores.emissions,
   }
   const emissions = new EmissionService(emissionDeps)
 
   // ── rollups ───────────────────────────────────────────────────────────────────────────
-  const rollups = rollupStore(influx, db)
+  const rollups = stores.rollups
   let rollupsReady = false
   let chain: Promise<void> = Promise.resolve()
   const runJobs = async (jobs: RebuildJob[]): Promise<void> => {

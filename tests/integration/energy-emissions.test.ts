@@ -6,6 +6,7 @@ import { loadZoneFile } from '../../hub/src/config/zone-file.js'
 import { ensureDatabase, influxClient } from '../../hub/src/store/influx-client.js'
 import { readingLine } from '../../hub/src/store/points.js'
 import { createEnergyEmissions } from '../../hub/src/energy-emissions.js'
+import { energyEmissionStores } from '../../hub/src/store/energy-emission-stores.js'
 import { stackInfoOf } from '../../hub/src/emissions/stack-info.js'
 import { LocalCalendar } from '../../hub/src/energy/calendar.js'
 import type { Transition } from '../../hub/src/model/alarm.js'
@@ -85,7 +86,7 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     const influx = influxClient({ url: url(), db })
     await ensureDatabase(influx, db)
     const zone = await loadZoneFile('hub/zones/demo-zone.yaml')
-    ee = createEnergyEmissions({ zone, influx, db, clock: Date.now, raise: (t) => void transitions.push(...t), devices: () => zone.devices, log, options: { rebuildSettleMs: 0 } })
+    ee = createEnergyEmissions({ zone, stores: energyEmissionStores(influx, db), clock: Date.now, raise: (t) => void transitions.push(...t), devices: () => zone.devices, log, options: { rebuildSettleMs: 0 } })
     await ee.start()
   })
 
@@ -100,7 +101,7 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     // A second start (a restart) creates nothing and finds every query as it wrote it.
     logs.length = 0
     const zone = await loadZoneFile('hub/zones/demo-zone.yaml')
-    const again = createEnergyEmissions({ zone, influx: influxClient({ url: url(), db }), db, clock: Date.now, raise: () => undefined, devices: () => zone.devices, log })
+    const again = createEnergyEmissions({ zone, stores: energyEmissionStores(influxClient({ url: url(), db }), db), clock: Date.now, raise: () => undefined, devices: () => zone.devices, log })
     await again.start()
     expect(logs.map((l) => l.m)).toEqual([])
   })
@@ -125,7 +126,7 @@ describe('energy and emissions over a real InfluxDB: rollups, rebuilds, services
     expect(raw.rows.map((r) => r.gap)).toEqual([false, false, false])
     expect(raw.rows.map((r) => r.resets)).toEqual([0, 1, 0])
     const zone = await loadZoneFile('hub/zones/demo-zone.yaml')
-    const viaRollups = createEnergyEmissions({ zone, influx: influxClient({ url: url(), db }), db, clock: Date.now, raise: () => undefined, devices: () => zone.devices, log, options: { plan: { rawMaxMs: 0, hourlyMaxMs: 0 } } })
+    const viaRollups = createEnergyEmissions({ zone, stores: energyEmissionStores(influxClient({ url: url(), db }), db), clock: Date.now, raise: () => undefined, devices: () => zone.devices, log, options: { plan: { rawMaxMs: 0, hourlyMaxMs: 0 } } })
     await viaRollups.start()
     const rolled = await viaRollups.energy.table({ meter: METER }, day0, to, '1d', Date.now())
     expect(rolled.sources.map((s) => s.source)).toEqual(['rollup_1d'])

@@ -1,0 +1,27 @@
+/**
+ * The repositories the energy and emissions composition is handed (energy-emissions.ts), built
+ * over one InfluxDB client and database by the app, so that InfluxQL and the client stay in
+ * `store/`. The energy repository groups by local hours and days, so it is made for the zone's
+ * UTC offset, which the energy room's calendar knows (as the rollups' setUp is).
+ */
+import type { InfluxDB } from 'influx'
+import type { EmissionStore } from '../emissions/emission-store.js'
+import type { EnergyStore } from '../energy/energy-store.js'
+import { emissionRepository } from './emission-repository.js'
+import { energyRepository } from './energy-repository.js'
+import { rollupStore, type RollupStore } from './rollup-store.js'
+
+export interface EnergyEmissionStores {
+  /** The energy repository for the zone's UTC offset in minutes. */
+  energy(offsetMinutes: number): EnergyStore
+  readonly emissions: EmissionStore
+  readonly rollups: RollupStore
+}
+
+export function energyEmissionStores(influx: InfluxDB, db: string): EnergyEmissionStores {
+  return {
+    energy: (offsetMinutes) => energyRepository(influx, db, offsetMinutes),
+    emissions: emissionRepository(influx, db),
+    rollups: rollupStore(influx, db),
+  }
+}

@@ -3,6 +3,8 @@
  * the browser's own zone: `YYYY-MM-DD` keys, their instants, and ranges of whole days. Pure.
  */
 
+import type { LocalParts as CalendarParts } from '../../../hub/src/energy/calendar.js'
+
 export const DAY_MS = 86_400_000
 
 const partFormats = new Map<string, Intl.DateTimeFormat>()
@@ -16,14 +18,8 @@ function partsFormat(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
-export interface LocalParts {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}
+/** The hub's local calendar parts (energy/calendar.ts), with seconds instead of the weekday. */
+export type LocalParts = Omit<CalendarParts, 'weekday'> & { second: number }
 
 /** Wall-clock parts of an instant in a time zone. */
 export function localParts(ts: number, timeZone: string): LocalParts {

@@ -160,12 +160,13 @@ export class SafetyLoop {
   onReadings(readings: Reading[]): void {
     const now = this.d.clock()
     for (const r of readings) {
-      // A reading older than the live window is history, not a sign of life now (rules/live-window.ts).
-      if (this.rules.isLive(r.ts, now)) this.setOnline(r.device, true, r.ts)
+      // A reading older than the live window is history (rules/live-window.ts): not a sign of
+      // life now, and not shown as a live value.
+      const live = this.rules.isLive(r.ts, now)
+      if (live) this.setOnline(r.device, true, r.ts)
       const tr = this.rules.onReading(r, now)
       if (tr.length > 0) this.apply(tr)
-      // A reading older than the live window is history: not shown as a live value.
-      if (this.rules.isLive(r.ts, now)) this.live.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
+      if (live) this.live.telemetry(r.flags ? { device: r.device, park: r.park, ts: r.ts, values: r.values, flags: r.flags } : { device: r.device, park: r.park, ts: r.ts, values: r.values })
     }
   }
 

@@ -5,17 +5,12 @@
  */
 import { alarmClassOf, DEFAULT_LATCHING, type AlarmClass } from '../model/alarm-class.js'
 import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
-import type { Message } from '../model/messages/index.js'
-
-/** Messages are plain JSON (codes, numbers, strings, names): a deep copy through JSON keeps them apart from the caller's. */
-function copyMessage(m: Message): Message {
-  return JSON.parse(JSON.stringify(m)) as Message
-}
+import { frozenMessage } from '../model/messages/index.js'
 
 export function copyStep(s: AlarmStep): AlarmStep {
   const copy: AlarmStep = { ts: s.ts, actor: s.actor, action: s.action, note: s.note, level: s.level, value: s.value }
   // Steps recorded before notes carried messages restore without them.
-  if (s.messages !== undefined) copy.messages = s.messages.map(copyMessage)
+  if (s.messages !== undefined) copy.messages = s.messages.map(frozenMessage) // immutable: copies share them
   return copy
 }
 

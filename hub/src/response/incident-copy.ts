@@ -4,7 +4,7 @@
  * fields JSON dropped as `undefined` on the way.
  */
 import type { CommandState, Incident, IncidentCommand, IncidentEntry, IncidentStep } from '../model/incident.js'
-import type { Message } from '../model/messages/index.js'
+import { frozenMessage } from '../model/messages/index.js'
 import { movesPlant, type Hazard } from '../model/response-plan.js'
 
 export function copyStep(s: IncidentStep): IncidentStep {
@@ -52,7 +52,7 @@ export function copyCommand(c: IncidentCommand): IncidentCommand {
 export function copyEntry(e: IncidentEntry): IncidentEntry {
   const copy: IncidentEntry = { ts: e.ts, actor: e.actor, action: e.action, note: e.note }
   // Entries recorded before notes carried messages restore without them.
-  if (e.messages !== undefined) copy.messages = JSON.parse(JSON.stringify(e.messages)) as Message[]
+  if (e.messages !== undefined) copy.messages = e.messages.map(frozenMessage) // immutable: copies share them
   return copy
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LANGS, MESSAGES, render, renderMessages, msg } from '../../../hub/src/model/messages/index.js'
+import { frozenMessage, LANGS, MESSAGES, render, renderMessages, msg } from '../../../hub/src/model/messages/index.js'
 
 const placeholders = (template: string): string[] => [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort()
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]/u
@@ -44,5 +44,18 @@ describe('the one dictionary (model/messages)', () => {
     expect(renderMessages(ms, 'en')).toBe('level 2 → 1; workflow reopened (resolved → open)')
     expect(renderMessages(ms, 'zh-CN')).toBe('级别 2 → 1; 处置流程重新打开（已处理 → 待处理）')
     expect(LANGS).toEqual(['zh-CN', 'en'])
+  })
+})
+
+describe('frozenMessage: messages are immutable values that copies share', () => {
+  it('copies an unfrozen message once, deeply frozen and equal, and returns a frozen one as it is', () => {
+    const inner = { code: 'alarmNote.text', params: { text: 'x' } }
+    const raw = { code: 'alarmNote.level', params: { from: 2, to: 1, place: { name: '氯化车间', nameEn: 'Chlorination' }, why: inner } }
+    const f = frozenMessage(raw)
+    expect(f).toEqual(raw)
+    expect(f).not.toBe(raw)
+    expect(Object.isFrozen(f) && Object.isFrozen(f.params) && Object.isFrozen(f.params!.place) && Object.isFrozen(f.params!.why)).toBe(true)
+    expect(Object.isFrozen(raw)).toBe(false) // the caller's object is left alone
+    expect(frozenMessage(f)).toBe(f)
   })
 })

@@ -1,1 +1,1 @@
-export { bilingual, LANGS, MESSAGES, msg, render, renderMessage, renderMessages, type Lang, type LocalName, type Message, type MessageCode, type MessageParam, type MessageParams } from './render.js'
+export { bilingual, frozenMessage, LANGS, MESSAGES, msg, render, renderMessage, renderMessages, type Lang, type LocalName, type Message, type MessageCode, type MessageParam, type MessageParams } from './render.js'

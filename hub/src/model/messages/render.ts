@@ -73,3 +73,18 @@ export function bilingual(m: Message): { text: string; textEn: string } {
 export function msg(code: MessageCode, params?: MessageParams): Message {
   return params === undefined ? { code } : { code, params }
 }
+
+/**
+ * A message as an immutable value (deeply frozen), so that copies of the alarms and incidents
+ * holding it can share it: a message already frozen is returned as it is, any other (one built
+ * by `msg`, or read back from a saved state) is copied once and frozen.
+ */
+export function frozenMessage(m: Message): Message {
+  if (Object.isFrozen(m)) return m
+  if (m.params === undefined) return Object.freeze({ code: m.code })
+  const params: Record<string, MessageParam> = {}
+  for (const [k, v] of Object.entries(m.params)) {
+    params[k] = typeof v !== 'object' ? v : 'code' in v ? frozenMessage(v as Message) : Object.freeze({ ...v })
+  }
+  return Object.freeze({ code: m.code, params: Object.freeze(params) })
+}

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Device, IdSchema as Id, Position, Setpoints } from './device.js'
 import { ResponsePlan } from './response-plan.js'
 import { AlarmSettings } from './alarm-class.js'
+import { Hj212Settings } from './hj212.js'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export type Grade = (typeof GRADES)[number]
@@ -223,6 +224,8 @@ export const Zone = Type.Object(
     energy: Type.Optional(EnergySettings),
     /** Alarm handling: which alarm classes latch until reset (docs/alarms.md; default: life-safety only). */
     alarms: Type.Optional(AlarmSettings),
+    /** HJ 212-2017: upstream platforms to forward to (model/hj212.ts, docs/hj212.md). */
+    hj212: Type.Optional(Hj212Settings),
   },
   { additionalProperties: false },
 )

@@ -2,6 +2,7 @@ import { Type, type Static } from 'typebox'
 import { Device, IdSchema as Id, Position, Setpoints } from './device.js'
 import { ResponsePlan } from './response-plan.js'
 import { AlarmSettings } from './alarm-class.js'
+import { NotifySettings } from './notify.js'
 import { Hj212Settings } from './hj212.js'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
@@ -226,6 +227,8 @@ export const Zone = Type.Object(
     alarms: Type.Optional(AlarmSettings),
     /** HJ 212-2017: upstream platforms to forward to (model/hj212.ts, docs/hj212.md). */
     hj212: Type.Optional(Hj212Settings),
+    /** Notifications: duty rosters, escalation policies, channels (model/notify.ts, docs/notifications.md); absent: none are sent. */
+    notify: Type.Optional(NotifySettings),
   },
   { additionalProperties: false },
 )

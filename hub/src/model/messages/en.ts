@@ -128,4 +128,7 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'incidentNote.levelChange': 'level {from} → {to} (alarm {alarm})',
   'incidentNote.hazardChange': 'hazard {from} → {to} (alarm {alarm})',
   'incidentNote.levelAndHazardChange': 'level {from} → {to}; hazard {hazardFrom} → {hazardTo} (alarm {alarm})',
+
+  // ── notifications: the mark on a message sent again after a restart (at least once) ──
+  'notify.resentMark': '[resent] ',
 }

@@ -137,6 +137,9 @@ export const zhCN = {
   'incidentNote.levelChange': '级别 {from} → {to}（报警 {alarm}）',
   'incidentNote.hazardChange': '危险类别 {from} → {to}（报警 {alarm}）',
   'incidentNote.levelAndHazardChange': '级别 {from} → {to}；危险类别 {hazardFrom} → {hazardTo}（报警 {alarm}）',
+
+  // ── notifications: the mark on a message sent again after a restart (at least once) ──
+  'notify.resentMark': '【重发】',
 } as const
 
 export type MessageCode = keyof typeof zhCN

@@ -129,7 +129,8 @@ function qs(query: Query | undefined): string {
   return s ? `?${s}` : ''
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
+/** One call to the hub; for the typed clients beside this file (notify.ts) as well as `api` below. */
+export async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   if (opts.auth !== false && token !== null) headers.Authorization = `Bearer ${token}`

@@ -2,6 +2,8 @@
 import { en as hubMessages } from '../../../../hub/src/model/messages/en.js'
 import { enEnergy } from './en-energy.js'
 import { enEmissions } from './en-emissions.js'
+import { enHj212 } from './en-hj212.js'
+import { enNotify } from './en-notify.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -368,6 +370,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'band.overloaded': 'flood',
   ...enEnergy,
   ...enEmissions,
+  ...enHj212,
+  ...enNotify,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 }

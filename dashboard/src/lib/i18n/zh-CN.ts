@@ -2,6 +2,8 @@
 import { zhCN as hubMessages } from '../../../../hub/src/model/messages/zh-CN.js'
 import { zhEnergy } from './zh-CN-energy.js'
 import { zhEmissions } from './zh-CN-emissions.js'
+import { zhHj212 } from './zh-CN-hj212.js'
+import { zhNotify } from './zh-CN-notify.js'
 
 export const zhCN = {
   'app.title': '园区应急指挥',
@@ -367,6 +369,8 @@ export const zhCN = {
   'band.overloaded': '报警泛滥',
   ...zhEnergy,
   ...zhEmissions,
+  ...zhHj212,
+  ...zhNotify,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 } as const

@@ -5,6 +5,7 @@ import { EnergyMeterModel } from './models/energy.js'
 import { FireDetectorModel } from './models/fire-detector.js'
 import { GasDetectorModel } from './models/gas-detector.js'
 import type { DeviceModel } from './models/types.js'
+import { WastewaterModel } from './models/wastewater.js'
 import type { Rng } from './prng.js'
 
 export function createModel(device: Device, rng: Rng): DeviceModel {
@@ -17,6 +18,8 @@ export function createModel(device: Device, rng: Rng): DeviceModel {
       return new CemsModel(device, rng)
     case 'energy':
       return new EnergyMeterModel(device, rng)
+    case 'wastewater':
+      return new WastewaterModel(device, rng)
   }
 }
 

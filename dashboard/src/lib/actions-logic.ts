@@ -30,7 +30,7 @@ function gasHazard(metric: string | undefined): Hazard | undefined {
 export function hazardOf(alarm: Pick<Alarm, 'type' | 'metric'>, deviceKind?: string): Hazard {
   const type = alarm.type
   if (type === 'gas_fire') return 'gas_fire'
-  if (type === 'emission_exceedance' || deviceKind === 'emission') return 'emission'
+  if (type === 'emission_exceedance' || deviceKind === 'emission' || deviceKind === 'wastewater') return 'emission'
   if (FIRE_TYPES.has(type)) return 'fire'
   if (type.startsWith('gas_') || type.endsWith('_rate_of_rise')) return gasHazard(alarm.metric) ?? (type === 'gas_confirmed' ? 'gas' : 'other')
   return 'other'

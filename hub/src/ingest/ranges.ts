@@ -49,6 +49,12 @@ const FIXED_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
   flow: [0, 1e9], // m³/h
   kwh: [0, 1e15], gas_m3: [0, 1e15], steam_t: [0, 1e15], water_m3: [0, 1e15], // cumulative counters
   kw: [-1e7, 1e7], // active power; negative when a site exports
+  // Wastewater outlets (model/vocabulary.ts WASTEWATER_METRICS), mg/L: 1,000,000 mg/L is a litre of
+  // pure substance; an analyser's zero drift reads a little below zero. pH: water's scale runs
+  // 0–14; concentrated acids and bases read past it, an outlet's probe never below −2 or above 16.
+  cod: [ZERO_DRIFT, 1e6], nh3n: [ZERO_DRIFT, 1e6], tp: [ZERO_DRIFT, 1e6], tn: [ZERO_DRIFT, 1e6],
+  ph: [-2, 16],
+  flow_w: [0, 1e7], // m³/h: ten times the largest municipal treatment works
 }
 
 const cache = new Map<string, readonly [number, number] | undefined>()

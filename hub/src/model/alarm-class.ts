@@ -5,7 +5,7 @@
  * |-----------------|---------------------------------------------------------------|---------------|
  * | `life-safety`   | combustible, toxic, oxygen, fire, and their correlations      | yes           |
  * | `device-health` | a device offline, faulted, out of service, or implausible data| safety devices only |
- * | `environmental` | emissions (HJ 75 hourly exceedance)                           | no            |
+ * | `environmental` | emissions (HJ 75 hourly exceedance), wastewater outlets       | no            |
  * | `energy`        | budgets, maximum demand, advisories                           | no            |
  *
  * The four-colour *safety* risk of an enterprise and park comes from life-safety alarms and
@@ -47,6 +47,7 @@ const CLASS_BY_KIND: Readonly<Record<DeviceKind, AlarmClass>> = {
   fire: 'life-safety',
   emission: 'environmental',
   energy: 'energy',
+  wastewater: 'environmental',
 }
 
 /**

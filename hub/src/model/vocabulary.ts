@@ -1,7 +1,9 @@
 /**
  * The metric vocabulary of CONTRACT.md, by device kind. Units as the contract gives them.
+ * `wastewater`: a wastewater outlet monitored online (HJ 353/HJ 355, reported over HJ 212-2017
+ * with the system code 32), its metrics WASTEWATER_METRICS below.
  */
-export const DEVICE_KINDS = ['gas', 'fire', 'emission', 'energy'] as const
+export const DEVICE_KINDS = ['gas', 'fire', 'emission', 'energy', 'wastewater'] as const
 export type DeviceKind = (typeof DEVICE_KINDS)[number]
 
 /**
@@ -26,11 +28,32 @@ const toxicMetrics = new Set<string>(TOXIC_GASES)
 /** Gas metrics that are toxic gases: today's, and the catalogue's once it is loaded. */
 export const TOXIC_METRICS: ReadonlySet<string> = toxicMetrics
 
+/**
+ * A wastewater outlet's metrics and the HJ 212-2017 codes they come from (table B.2 of the
+ * 2017 edition; the 2005 codes in brackets, (check) — the codec maps both, hub/src/hj212/codes.ts):
+ *
+ * | metric   | HJ 212-2017        | what                                   | unit  |
+ * |----------|--------------------|----------------------------------------|-------|
+ * | `cod`    | w01018 (011)       | chemical oxygen demand, COD(Cr)        | mg/L  |
+ * | `nh3n`   | w21003 (060)       | ammonia nitrogen, NH3-N                | mg/L  |
+ * | `tp`     | w21011 (101)       | total phosphorus                       | mg/L  |
+ * | `tn`     | w21001 (065)       | total nitrogen                         | mg/L  |
+ * | `ph`     | w01001 (001)       | pH                                     | pH    |
+ * | `flow_w` | w00000 (B01)       | wastewater flow                        | m³/h  |
+ *
+ * `flow_w`, not `flow`: a stack's `flow` is flue gas in m³/h of standard-state gas; a
+ * wastewater flow is water. HJ 212-2017 gives w00000 in L/s (its -Cou in m³): the listener
+ * converts to m³/h (× 3.6) where the logger sends L/s (check the logger's own unit).
+ */
+export const WASTEWATER_METRICS = ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'] as const
+export type WastewaterMetric = (typeof WASTEWATER_METRICS)[number]
+
 export const METRICS_BY_KIND: Readonly<Record<DeviceKind, readonly string[]>> = {
   gas: gasMetrics,
   fire: ['temp', 'smoke'],
   emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp', 'humidity', 'hcl', 'cl2'],
   energy: ['kwh', 'kw', 'gas_m3', 'steam_t', 'water_m3'],
+  wastewater: WASTEWATER_METRICS,
 }
 
 const units: Record<string, string> = {
@@ -40,6 +63,7 @@ const units: Record<string, string> = {
   temp: '°C', smoke: '%obs/m',
   nox: 'mg/m³', pm: 'mg/m³', flow: 'm³/h', humidity: '%', // flue-gas moisture, % by volume (HJ 212 a01014)
   kwh: 'kWh', kw: 'kW', gas_m3: 'm³', steam_t: 't', water_m3: 'm³',
+  cod: 'mg/L', nh3n: 'mg/L', tp: 'mg/L', tn: 'mg/L', ph: 'pH', flow_w: 'm³/h',
 }
 /** The unit a metric is kept and judged in (a gas detector declaring ppm is converted to it first). */
 export const UNITS: Readonly<Record<string, string>> = units

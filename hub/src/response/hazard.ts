@@ -53,7 +53,7 @@ function gasHazardOfMetric(metric: string | undefined): Hazard | undefined {
 export function hazardOfAlarm(alarm: Pick<Alarm, 'type' | 'metric'>, device?: Pick<Device, 'kind' | 'metrics'>): Hazard {
   const type = alarm.type
   if (type === 'gas_fire') return 'gas_fire'
-  if (type === 'emission_exceedance' || device?.kind === 'emission') return 'emission'
+  if (type === 'emission_exceedance' || device?.kind === 'emission' || device?.kind === 'wastewater') return 'emission'
   if (FIRE_TYPES.has(type)) return 'fire'
   if (type === 'gas_confirmed') {
     const hazards = (device?.metrics ?? []).map(gasHazardOfMetric)

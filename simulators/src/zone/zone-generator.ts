@@ -39,6 +39,19 @@ export const INTERVALS = {
   emission: 5,
   /** Energy meters: cumulative counters, one reading a minute. */
   energy: 60,
+  /** Wastewater outlets: HJ 212-2017 real-time data every 30 s (the RtdInterval of its 1062 example). */
+  wastewater: 30,
+} as const
+
+/**
+ * The wastewater outlet of a chemical park's first enterprise (企业废水总排口), monitored online
+ * (HJ 353-2019): its metrics (model/vocabulary.ts WASTEWATER_METRICS) and its discharge permit's
+ * limits in mg/L — demo figures patterned on GB 18918-2002 class 1A (check): COD 50, NH3-N 5,
+ * TP 0.5, TN 15 (pH 6–9).
+ */
+export const WASTEWATER_OUTLET = {
+  metrics: ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'],
+  limits: { cod: 50, nh3n: 5, tp: 0.5, tn: 15 },
 } as const
 
 /** How much denser detection is, per park kind, when devices are added beyond the minimum. */
@@ -355,7 +368,7 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
     }
     parks.push(park)
   }
-  // Tail-gas stacks last (zone-catalogue.ts): every earlier device keeps its id and secret.
+  // Tail-gas stacks, then wastewater outlets, last (zone-catalogue.ts): every earlier device keeps its id and secret.
   for (const x of tailGas) {
     const seq = (x.counters.get(ID_PART.emission) ?? 0) + 1
     x.counters.set(ID_PART.emission, seq)
@@ -365,6 +378,19 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
     const { kind, type, name, nameEn, metrics, interval, emissionStandard, basis } = stackDescription(x.tpl)
     devices.push({ id, kind, type, park: x.park, enterprise: x.entId, area: x.areaId, name, nameEn, metrics,
       position: { x: x.rect.x + x.rect.w / 2, y: x.rect.y + x.rect.h / 2 }, interval, safety: false, emissionStandard, basis, secretHash: hashSecret(secret) })
+  }
+  for (const park of parks) {
+    if (PARKS.find((p) => p.id === park.id)?.kind !== 'chemical') continue
+    const ent = park.enterprises[0]
+    const area = park.areas.find((a) => a.enterprise === ent?.id && !a.id.endsWith(`-${CONTROL_AREA.code}`)) ?? park.areas.find((a) => a.enterprise === ent?.id)
+    if (!ent || !area) continue
+    const id = `${ent.id}-outlet-001`
+    const secret = newSecret()
+    credentials.devices[id] = secret
+    devices.push({ id, kind: 'wastewater', type: 'outlet', park: park.id, enterprise: ent.id, area: area.id,
+      name: `${ent.name}废水总排口在线监测`, nameEn: `${ent.nameEn} wastewater outlet monitor`, metrics: [...WASTEWATER_OUTLET.metrics],
+      position: { x: round1(area.rect.x + 4), y: round1(area.rect.y + area.rect.h - 4) }, interval: INTERVALS.wastewater, safety: false,
+      limits: { ...WASTEWATER_OUTLET.limits }, secretHash: hashSecret(secret) })
   }
 
   const zone: Zone = {

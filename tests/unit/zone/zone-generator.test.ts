@@ -34,11 +34,11 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('has the requested device count and every kind and type', () => {
-    expect(zone.devices.length).toBe(241) // 240 planned, and the chlorination tail-gas stack generated last (zone-catalogue.ts)
+    expect(zone.devices.length).toBe(243) // 240 planned, the chlorination tail-gas stack and the two chemical parks' wastewater outlets generated last (zone-catalogue.ts)
     const types = new Set(zone.devices.map((d) => `${d.kind}/${d.type}`))
     for (const kind of DEVICE_KINDS) expect(zone.devices.some((d) => d.kind === kind)).toBe(true)
     for (const t of ['gas/combustible', 'gas/toxic', 'gas/oxygen', 'fire/smoke', 'fire/heat', 'fire/flame', 'fire/call_point', 'fire/panel',
-      'emission/stack', 'energy/electricity', 'energy/gas', 'energy/steam', 'energy/water']) {
+      'emission/stack', 'energy/electricity', 'energy/gas', 'energy/steam', 'energy/water', 'wastewater/outlet']) {
       expect(types, t).toContain(t)
     }
     const toxics = new Set(zone.devices.filter((d) => d.type === 'toxic').map((d) => d.metrics[0]))
@@ -69,13 +69,13 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
     expect(unique(zone.parks.flatMap((p) => p.enterprises.map((e) => e.id)))).toBe(true)
     expect(unique(zone.parks.flatMap((p) => p.site.buildings.map((b) => b.id)))).toBe(true)
     expect(unique(zone.gateways.map((g) => g.id))).toBe(true)
-    for (const d of zone.devices) expect(d.id).toMatch(/^[a-z]+-[a-z]+\d{2,}-(gas|fire|cems|meter)-\d{3,}$/)
+    for (const d of zone.devices) expect(d.id).toMatch(/^[a-z]+-[a-z]+\d{2,}-(gas|fire|cems|meter|outlet)-\d{3,}$/)
   })
 
   it('uses metrics from the vocabulary, matched to the device type', () => {
     const expected: Record<string, string[]> = {
       combustible: ['lel'], oxygen: ['o2'], smoke: ['smoke'], heat: ['temp'], flame: [], call_point: [], panel: [],
-      stack: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], electricity: ['kwh', 'kw'], gas: ['gas_m3'], steam: ['steam_t'], water: ['water_m3'],
+      stack: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], outlet: ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'], electricity: ['kwh', 'kw'], gas: ['gas_m3'], steam: ['steam_t'], water: ['water_m3'],
     }
     for (const d of zone.devices) {
       for (const m of d.metrics) expect(METRICS_BY_KIND[d.kind], d.id).toContain(m)
@@ -91,7 +91,7 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('sets intervals, safety flags, stack limits and actuators', () => {
-    const interval = { gas: 5, fire: 10, emission: 5, energy: 60 }
+    const interval = { gas: 5, fire: 10, emission: 5, energy: 60, wastewater: 30 }
     for (const d of zone.devices) {
       expect(d.interval, d.id).toBe(interval[d.kind])
       expect(d.safety, d.id).toBe(d.kind === 'gas' || d.kind === 'fire')
@@ -108,6 +108,11 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       ['vtc-ti01-cems-002', 'GB31573-2015/tail-gas', 'wet', undefined], // chlorination tail gas, last
     ])
     expect(zone.devices.find((d) => d.id === 'vtc-ti01-cems-002')).toMatchObject({ area: 'vtc-ti01-chl', metrics: ['hcl', 'cl2', 'so2', 'pm', 'o2', 'flow', 'temp', 'humidity'] })
+    // One wastewater outlet per chemical park, with its discharge permit's limits (mg/L).
+    expect(zone.devices.filter((d) => d.kind === 'wastewater').map((w) => [w.id, w.park, w.limits])).toEqual([
+      ['vtc-ti01-outlet-001', 'vtc', { cod: 50, nh3n: 5, tp: 0.5, tn: 15 }],
+      ['glc-ca01-outlet-001', 'glc', { cod: 50, nh3n: 5, tp: 0.5, tn: 15 }],
+    ])
     const enterprises = zone.parks.flatMap((p) => p.enterprises)
     const panels = zone.devices.filter((d) => d.type === 'panel')
     expect(panels.map((p) => p.enterprise).sort()).toEqual(enterprises.map((e) => e.id).sort())
@@ -227,7 +232,7 @@ describe('the committed demo zone', () => {
 
   it('loads through the hub\'s zone-file loader (cross-references included)', async () => {
     const loaded = await loadZoneFile(root('hub/zones/demo-zone.yaml'))
-    expect(loaded.devices).toHaveLength(241)
+    expect(loaded.devices).toHaveLength(243)
   })
 
   it('ships secrets that verify against its hashes', () => {

@@ -27,6 +27,12 @@ export const Hj212Upstream = Type.Object(
      * readings that came over MQTT (no logger) are not forwarded to this upstream.
      */
     mn: Type.Optional(MnSchema),
+    /**
+     * The platform's MN per device for data the hub itself frames (readings that came over
+     * MQTT, which have no logger): a device named here goes up under this MN and the upstream's
+     * PW; one not named, under `mn`.
+     */
+    deviceMns: Type.Optional(Type.Record(Type.String(), MnSchema)),
     /** Devices forwarded; absent: every emission and wastewater device of the zone. */
     devices: Type.Optional(Type.Array(Id, { maxItems: 10_000 })),
     /** Commands the authority expects; default all four. */

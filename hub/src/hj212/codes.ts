@@ -3,7 +3,8 @@
  * brackets in DOMAIN.md "Stack emissions"), mapped to the hub's metrics
  * (model/vocabulary.ts). A code without a metric is stored under its own code and reported.
  * `unit` is the standard's unit of the code's -Rtd/-Avg/-Min/-Max values; `factor` turns it
- * into the hub metric's unit (a00000 flue-gas flow is m³/s in the standard, the hub keeps m³/h);
+ * into the hub metric's unit (a00000 flue-gas flow is m³/s in the standard, w00000 wastewater
+ * flow L/s; the hub keeps both in m³/h);
  * `couUnit` is the unit of -Cou (totals), never converted.
  */
 export interface CodeInfo {
@@ -58,13 +59,13 @@ const ROWS: Row[] = [
   ['a01007', undefined, 'emission', undefined, 'm/s', '风速 wind speed'],
   ['a01008', undefined, 'emission', undefined, '°', '风向 wind direction'],
   // Wastewater (HJ 212-2017 table B.2)
-  ['w00000', 'B01', 'wastewater', 'flow_w', 'L/s', '污水 wastewater flow', undefined, 'm³'],
+  ['w00000', 'B01', 'wastewater', 'flow_w', 'L/s', '污水 wastewater flow', 3.6, 'm³'],
   ['w01018', '011', 'wastewater', 'cod', MG_L, '化学需氧量 COD', undefined, 'kg'],
   ['w21003', '060', 'wastewater', 'nh3n', MG_L, '氨氮 NH3-N', undefined, 'kg'],
-  ['w01001', '001', 'wastewater', undefined, '', 'pH 值 pH'],
+  ['w01001', '001', 'wastewater', 'ph', 'pH', 'pH 值 pH'],
   ['w01010', undefined, 'wastewater', undefined, '°C', '水温 water temperature'],
-  ['w21011', '101', 'wastewater', undefined, MG_L, '总磷 total phosphorus', undefined, 'kg'],
-  ['w21001', undefined, 'wastewater', undefined, MG_L, '总氮 total nitrogen', undefined, 'kg'],
+  ['w21011', '101', 'wastewater', 'tp', MG_L, '总磷 total phosphorus', undefined, 'kg'],
+  ['w21001', '065', 'wastewater', 'tn', MG_L, '总氮 total nitrogen', undefined, 'kg'],
   ['w01012', '003', 'wastewater', undefined, MG_L, '悬浮物 suspended solids', undefined, 'kg'],
   ['w01017', '010', 'wastewater', undefined, MG_L, '五日生化需氧量 BOD5', undefined, 'kg'],
   ['w01019', undefined, 'wastewater', undefined, MG_L, '高锰酸盐指数 permanganate index', undefined, 'kg'],

@@ -51,7 +51,8 @@ export type WastewaterMetric = (typeof WASTEWATER_METRICS)[number]
 export const METRICS_BY_KIND: Readonly<Record<DeviceKind, readonly string[]>> = {
   gas: gasMetrics,
   fire: ['temp', 'smoke'],
-  emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp', 'humidity', 'hcl', 'cl2'],
+  // pressure, velocity and nmhc: the stack parameters and NMHC of HJ 212 loggers (a01013, a01011, a24088)
+  emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp', 'humidity', 'hcl', 'cl2', 'pressure', 'velocity', 'nmhc'],
   energy: ['kwh', 'kw', 'gas_m3', 'steam_t', 'water_m3'],
   wastewater: WASTEWATER_METRICS,
 }
@@ -62,6 +63,7 @@ const units: Record<string, string> = {
   o2: '%VOL',
   temp: '°C', smoke: '%obs/m',
   nox: 'mg/m³', pm: 'mg/m³', flow: 'm³/h', humidity: '%', // flue-gas moisture, % by volume (HJ 212 a01014)
+  pressure: 'kPa', velocity: 'm/s', nmhc: 'mg/m³', // flue-gas static pressure, velocity (HJ 75), non-methane hydrocarbons
   kwh: 'kWh', kw: 'kW', gas_m3: 'm³', steam_t: 't', water_m3: 'm³',
   cod: 'mg/L', nh3n: 'mg/L', tp: 'mg/L', tn: 'mg/L', ph: 'pH', flow_w: 'm³/h',
 }

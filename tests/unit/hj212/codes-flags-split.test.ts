@@ -19,6 +19,9 @@ const CODES: [string, string | undefined, string, 'emission' | 'wastewater'][] =
   ['w01018', '011', 'cod', 'wastewater'],
   ['w21003', '060', 'nh3n', 'wastewater'],
   ['w00000', 'B01', 'flow_w', 'wastewater'],
+  ['w21011', '101', 'tp', 'wastewater'],
+  ['w21001', '065', 'tn', 'wastewater'],
+  ['w01001', '001', 'ph', 'wastewater'],
 ]
 
 describe('pollutant codes', () => {
@@ -27,8 +30,9 @@ describe('pollutant codes', () => {
     if (c2005) expect(lookupCode(c2005)).toMatchObject({ code: c2005, edition: 2005, metric, kind })
     expect(codeOfMetric(metric)).toBe(c2017)
   })
-  it('converts the flue-gas flow from the standard m³/s to the hub m³/h', () => {
+  it('converts the flows from the standard m³/s and L/s to the hub m³/h', () => {
     expect(lookupCode('a00000')).toMatchObject({ unit: 'm³/s', factor: 3600, couUnit: 'm³' })
+    expect(lookupCode('w00000')).toMatchObject({ unit: 'L/s', factor: 3.6, couUnit: 'm³' })
   })
   it('knows codes without a metric and not codes nobody defined', () => {
     expect(lookupCode('a21005')).toMatchObject({ metric: undefined, kind: 'emission' })

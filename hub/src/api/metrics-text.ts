@@ -40,6 +40,9 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_connections_limit', 'Connections accepted at once, all listeners (after the open-file headroom)', 'gauge', [[undefined, conn.limits.total]])
     metric('smartpark_connections_refused_total', 'Connections refused, by reason (total_cap, address_cap, proxy_header, unknown_upgrade)', 'counter', Object.entries(conn.refused).map(([reason, n]) => [{ reason }, n]))
     metric('smartpark_accept_errors_total', 'Connections the operating system failed to accept (EMFILE: out of descriptors)', 'counter', [[undefined, conn.acceptErrors]])
+    metric('smartpark_mqtt_server_unavailable_total', 'MQTT connections answered CONNACK "server unavailable" past the connection cap', 'counter', [[undefined, conn.serverUnavailable]])
+    const files = conn.limits.openFiles
+    metric('smartpark_open_files_limit', 'The process\'s open-file limit (RLIMIT_NOFILE), soft and hard, and the descriptors kept in reserve', 'gauge', ([['soft', files.soft], ['hard', files.hard], ['reserve', files.reserve]] as const).filter(([, n]) => n !== null).map(([kind, n]) => [{ kind }, n as number]))
   }
   const id = h.identity
   if (id) {

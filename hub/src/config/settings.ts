@@ -37,7 +37,7 @@ export interface Settings {
   liveWindowSec: number
   /** Largest size of the durable journal on disk. */
   journalMaxBytes: number
-  /** Connections open at once, HTTP (WebSocket included) and MQTT (TCP, TLS) together; lowered to stay `fdReserve` under the process's open-file limit (net/descriptors.ts). */
+  /** Connections open at once, HTTP (WebSocket included) and MQTT (TCP, TLS) together; 0 (default): the open-file limit less `fdReserve`, and never more than that (net/descriptors.ts). */
   maxConnections: number
   /** Connections open at once from one client address (0: no cap); exempt networks have none. */
   maxConnectionsPerAddress: number
@@ -201,7 +201,7 @@ export function loadSettings(env: Env = process.env): Settings {
       floodDisconnectAfter: int(env, 'HUB_LIVE_FLOOD_DISCONNECT', 50, 1, 1_000_000),
     },
     maxPointsPerResponse: int(env, 'HUB_MAX_POINTS_PER_RESPONSE', 20_000, 100, 1_000_000),
-    maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 20_000, 1, 1_000_000),
+    maxConnections: int(env, 'HUB_MAX_CONNECTIONS', 0, 0, 1_000_000),
     maxConnectionsPerAddress: int(env, 'HUB_MAX_CONNECTIONS_PER_ADDRESS', 2000, 0, 1_000_000),
     connectionExemptNetworks: cidrs(env, 'HUB_CONNECTION_EXEMPT_NETWORKS', '127.0.0.0/8,::1/128'),
     proxyProtocolFrom: cidrs(env, 'HUB_PROXY_PROTOCOL_FROM', ''),

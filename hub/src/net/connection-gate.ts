@@ -2,6 +2,8 @@ import type { Server as NetServer, Socket } from 'node:net'
 import { addressKey, CidrList } from './cidr.js'
 import { readProxyHeader } from './proxy-protocol.js'
 import { setClientAddress } from './client-address.js'
+import { refuseWithConnack } from './connack-refusal.js'
+import type { OpenFileLimits } from './descriptors.js'
 
 /**
  * Every accepted connection of the hub — HTTP (REST, dashboard, socket.io, MQTT over
@@ -27,14 +29,28 @@ export interface GateOptions {
   proxyOn: readonly Listener[]
   proxyTimeoutMs: number
   log: { warn(o: object, m: string): void }
+  /** The process's open-file limits and the descriptors kept free under them (descriptors.ts), reported in stats. */
+  openFiles?: OpenFileLimits & { reserve: number }
 }
+
+/**
+ * Refused connections are held a moment (an HTTP 503, an MQTT CONNACK) and each holds a
+ * descriptor meanwhile: the kernel-level cap (`server.maxConnections`) sits this far above the
+ * hub's own, inside the descriptor reserve, so a flood is answered rather than reset.
+ */
+const REFUSING_AT_ONCE = 256
+
+/** Connections under the cap that MQTT leaves to HTTP: an eighth, at most 256. */
+export const httpRoom = (maxTotal: number): number => Math.min(256, Math.floor(maxTotal / 8))
 
 export interface ConnectionStats {
   open: { total: number; http: number; mqtt: number; mqtts: number }
   peak: number
   /** Caps in force (maxTotal after the descriptor headroom: descriptors.ts). */
-  limits: { total: number; perAddress: number; exemptNetworks: string[]; proxyProtocolFrom: string[] }
+  limits: { total: number; perAddress: number; exemptNetworks: string[]; proxyProtocolFrom: string[]; openFiles: { soft: number | null; hard: number | null; reserve: number | null } }
   refused: Record<RefusalReason, number>
+  /** MQTT connections over TCP refused with CONNACK "server unavailable" (of those counted in `refused`). */
+  serverUnavailable: number
   /** Accept errors of the operating system (EMFILE: out of descriptors). */
   acceptErrors: number
 }
@@ -47,6 +63,7 @@ export class ConnectionGate {
   private readonly perAddress = new Map<string, number>()
   private peak = 0
   private acceptErrors = 0
+  private serverUnavailable = 0
   private readonly refused: Record<RefusalReason, number> = { total_cap: 0, address_cap: 0, proxy_header: 0, unknown_upgrade: 0 }
 
   constructor(private readonly o: GateOptions) {}
@@ -63,7 +80,7 @@ export class ConnectionGate {
       this.acceptErrors++
       if (this.acceptErrors === 1 || this.acceptErrors % 1000 === 0) this.o.log.warn({ listener, err: err.message, acceptErrors: this.acceptErrors }, 'accept failed')
     })
-    server.maxConnections = this.o.maxTotal
+    server.maxConnections = this.o.maxTotal + Math.min(REFUSING_AT_ONCE, Math.floor((this.o.openFiles?.reserve ?? 0) / 2))
     server.on('drop', () => this.refused.total_cap++)
     const expectsProxy = this.o.proxyOn.includes(listener)
     server.on('connection', (socket: Socket) => {
@@ -88,11 +105,16 @@ export class ConnectionGate {
 
   private admit(socket: Socket, listener: Listener, address: string | undefined, downstream: ((s: Socket) => void)[], server: NetServer): void {
     const key = addressKey(address)
-    const reason = this.refusal(key)
+    const reason = this.refusal(key, listener)
     if (reason) {
       this.refused[reason]++
       if (listener === 'http') socket.end(HTTP_503, () => socket.destroy())
-      else socket.destroy()
+      // Past the cap an MQTT client is told the server is unavailable (connack-refusal.ts); one address over its own cap is closed.
+      else if (listener === 'mqtt' && reason === 'total_cap') {
+        this.serverUnavailable++
+        refuseWithConnack(socket)
+        return
+      } else socket.destroy()
       // A client that never reads its answer is not held.
       setTimeout(() => socket.destroy(), 2000).unref()
       return
@@ -114,8 +136,10 @@ export class ConnectionGate {
     if (listener !== 'mqtts' && socket.isPaused()) socket.resume()
   }
 
-  private refusal(key: string): RefusalReason | undefined {
+  private refusal(key: string, listener: Listener): RefusalReason | undefined {
     if (this.open.total >= this.o.maxTotal) return 'total_cap'
+    // MQTT stops short of the cap: a device flood leaves HTTP (health, the dashboard, operators) its room.
+    if (listener !== 'http' && this.open.total >= this.o.maxTotal - httpRoom(this.o.maxTotal)) return 'total_cap'
     if (this.o.maxPerAddress > 0 && (this.perAddress.get(key) ?? 0) >= this.o.maxPerAddress && !this.o.exempt.has(key)) return 'address_cap'
     return undefined
   }
@@ -134,8 +158,12 @@ export class ConnectionGate {
     return {
       open: { ...this.open },
       peak: this.peak,
-      limits: { total: this.o.maxTotal, perAddress: this.o.maxPerAddress, exemptNetworks: this.o.exempt.text, proxyProtocolFrom: this.o.proxyFrom.text },
+      limits: {
+        total: this.o.maxTotal, perAddress: this.o.maxPerAddress, exemptNetworks: this.o.exempt.text, proxyProtocolFrom: this.o.proxyFrom.text,
+        openFiles: { soft: this.o.openFiles?.soft ?? null, hard: this.o.openFiles?.hard ?? null, reserve: this.o.openFiles?.reserve ?? null },
+      },
       refused: { ...this.refused },
+      serverUnavailable: this.serverUnavailable,
       acceptErrors: this.acceptErrors,
     }
   }

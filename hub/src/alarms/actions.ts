@@ -32,8 +32,9 @@
  */
 import type { Alarm, AlarmStep } from '../model/alarm.js'
 import { AlarmActionError } from './errors.js'
+import { renderMessages, type Message } from '../model/messages/index.js'
 import { freeText, noteOf, said, type NotePart } from './step-note.js'
-import type { ActionInput, DispatchInput, ResolveInput, ShelveInput } from './types.js'
+import type { AckInput, ActionInput, DispatchInput, ResolveInput, ShelveInput } from './types.js'
 
 export interface ActionContext {
   actor: string
@@ -70,11 +71,20 @@ function stepOf(ctx: ActionContext, action: AlarmStep['action'], ...parts: Array
   return s
 }
 
-export function ack(a: Alarm, ctx: ActionContext, input: ActionInput): AlarmStep[] {
+export function ack(a: Alarm, ctx: ActionContext, input: AckInput): AlarmStep[] {
   live(a)
   if (a.ack === 'acked') refuse(a, 'is already acknowledged')
   a.ack = 'acked'
-  return [stepOf(ctx, 'ack', freeText(text(input.note)), releaseHeldLevel(a))]
+  const step = stepOf(ctx, 'ack', freeText(text(input.note)), releaseHeldLevel(a))
+  if (input.channel !== undefined) step.channel = input.channel
+  return [step]
+}
+
+/** A notification's step in the history (notify/): sent, failed, sent again, escalated; any alarm, closed ones too. */
+export function notify(ctx: ActionContext, messages: Message[], channel: string | undefined): AlarmStep[] {
+  const s: AlarmStep = { ts: ctx.now, actor: ctx.actor, action: 'notify', note: renderMessages(messages, 'en'), level: undefined, value: undefined, messages }
+  if (channel !== undefined) s.channel = channel
+  return [s]
 }
 
 /** A non-latching alarm held above its active condition while unacknowledged follows it once acknowledged. */

@@ -23,6 +23,7 @@
  */
 import { latchingClasses } from '../model/alarm-class.js'
 import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
+import type { Message } from '../model/messages/index.js'
 import * as act from './actions.js'
 import { copyAlarm, copyStep, newAlarm } from './alarm-copy.js'
 import { activateLive, clearLive, raiseStep, SYSTEM_ACTOR, type ConditionChange } from './condition.js'
@@ -30,7 +31,7 @@ import { AlarmActionError } from './errors.js'
 import { byNewest, matches } from './query.js'
 import { classFor, withClassAndLatch, type ClassContext } from './restore-fields.js'
 import type {
-  ActionInput, AlarmBookDeps, AlarmBookState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,
+  AckInput, ActionInput, AlarmBookDeps, AlarmBookState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,
 } from './types.js'
 
 const MINUTE = 60_000
@@ -139,8 +140,13 @@ export class AlarmBook {
 
   // ── operator actions (actions.ts has the rules of each) ─────────────────────────────────
 
-  ack(id: string, actor: string, input: ActionInput = {}): Alarm {
+  /** Acknowledge; `channel` says where (dashboard, api, or a personal link). */
+  ack(id: string, actor: string, input: AckInput = {}): Alarm {
     return this.#act(id, actor, (a, ctx) => act.ack(a, ctx, input))
+  }
+  /** A notification step (sent, failed, sent again, escalated) in the alarm's history; `channel` the notification channel's id. */
+  notify(id: string, actor: string, messages: Message[], channel?: string): Alarm {
+    return this.#act(id, actor, (_a, ctx) => act.notify(ctx, messages, channel))
   }
   /** Shelve for `minutes` (1 … maxShelveMinutes); hidden from the active board until `unshelve` or expiry at `tick`. */
   shelve(id: string, actor: string, input: ShelveInput): Alarm {

@@ -11,6 +11,7 @@ export function copyStep(s: AlarmStep): AlarmStep {
   const copy: AlarmStep = { ts: s.ts, actor: s.actor, action: s.action, note: s.note, level: s.level, value: s.value }
   // Steps recorded before notes carried messages restore without them.
   if (s.messages !== undefined) copy.messages = s.messages.map(frozenMessage) // immutable: copies share them
+  if (s.channel !== undefined) copy.channel = s.channel
   return copy
 }
 

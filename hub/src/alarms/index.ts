@@ -7,5 +7,5 @@ export { isAnnunciated } from './alarm-copy.js'
 export { holdReason, mostSevere } from './condition.js'
 export { SYSTEM_ACTOR } from './condition.js'
 export type {
-  ActionInput, AlarmBookDeps, AlarmBookState, AlarmListState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,
+  AckInput, ActionInput, AlarmBookDeps, AlarmBookState, AlarmListState, AlarmQuery, AlarmSink, DispatchInput, ResolveInput, ShelveInput,
 } from './types.js'

@@ -78,6 +78,10 @@ export interface AlarmQuery {
 export interface ActionInput {
   note?: string | undefined
 }
+/** Where an acknowledgement came from: `dashboard`, `api`, or `link` (a personal link in a direct message). */
+export interface AckInput extends ActionInput {
+  channel?: 'dashboard' | 'api' | 'link' | undefined
+}
 export interface ShelveInput extends ActionInput {
   /** 1 … maxShelveMinutes. */
   minutes?: number | undefined

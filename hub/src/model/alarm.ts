@@ -33,6 +33,8 @@ export type AlarmAction =
   | 'chattering'
   | 'comment'
   | 'reset'
+  /** A notification sent, failed, sent again or escalated (notify/, docs/notifications.md). */
+  | 'notify'
 
 export interface AlarmStep {
   ts: number
@@ -44,6 +46,8 @@ export interface AlarmStep {
   messages?: Message[] | undefined
   level?: AlarmLevel | undefined
   value?: number | undefined
+  /** `ack`: where it was acknowledged (`dashboard`, `api`, `link`: a personal link); `notify`: the notification channel's id. */
+  channel?: string | undefined
 }
 
 export interface Alarm {

@@ -35,8 +35,10 @@ const ActionBody = Type.Object({
   minutes: Type.Optional(Type.Number()),
   cause: Type.Optional(Type.String({ maxLength: 2000 })),
   action: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** ack: where it was acknowledged; without it, a browser's request (Fetch Metadata `Sec-Fetch-Mode`) is the dashboard, any other the API. */
+  channel: Type.Optional(Type.Enum(['dashboard', 'api'])),
 }, { additionalProperties: false })
-type Body = { note?: string; assignee?: string; minutes?: number; cause?: string; action?: string }
+type Body = { note?: string; assignee?: string; minutes?: number; cause?: string; action?: string; channel?: 'dashboard' | 'api' }
 
 /**
  * Every action takes the operator roles (safety officer, responder), as ack and resolve do:
@@ -110,7 +112,9 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         },
       }, async (req) => {
         try {
-          const alarm = perform(services.alarms, name, req.params.id, req.user.name, req.body ?? {})
+          const body: Body = req.body ?? {}
+          if (name === 'ack' && body.channel === undefined) body.channel = req.headers['sec-fetch-mode'] !== undefined ? 'dashboard' : 'api'
+          const alarm = perform(services.alarms, name, req.params.id, req.user.name, body)
           await services.alarmsDurable()
           req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: alarm.id }, 'operator action')
           return alarm

@@ -42,6 +42,7 @@ import { LiveServer } from './live/live-server.js'
 import type { ConnectionGate } from './net/connection-gate.js'
 import { gateFromSettings } from './net/gate-from-settings.js'
 import { routeUpgrades } from './net/upgrade-router.js'
+import { watchGcPauses } from './broker/gc-pauses.js'
 
 /**
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
@@ -217,6 +218,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   })
   void dbReady.then(() => ee.start(), () => undefined)
   const loopDelay = eventLoopDelay()
+  const gcPauses = watchGcPauses()
   let influxReachable = true
   const health = async (): Promise<HealthReport> => {
     influxReachable = await ping(influxUrl)
@@ -232,7 +234,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       store: { queueDepth: writer.depth, pointsWritten: writer.stats.pointsWritten, batchesWritten: writer.stats.batchesWritten, heldBack: writer.heldBack },
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
-      process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read() },
+      process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read(), gc: gcPauses.read() },
       connections: connections.stats(),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }
@@ -282,6 +284,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       closing ??= (async () => {
         clearInterval(journalWatch)
         clearInterval(energyTick)
+        gcPauses.stop()
         ee.close()
         await broker.close().catch(() => undefined)
         await live.close().catch(() => undefined)
@@ -329,13 +332,13 @@ async function seedLatest(influx: InfluxDB, latest: LatestCache): Promise<void> 
 }
 
 /** Event-loop delay since the previous reading (a health call): what every message waits, at worst. */
-function eventLoopDelay(): { read(): { p50: number; p99: number; max: number } } {
+function eventLoopDelay(): { read(): { p50: number; p99: number; p999: number; max: number } } {
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
   const ms = (ns: number): number => Number((ns / 1e6).toFixed(1))
   return {
     read() {
-      const r = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) }
+      const r = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max) }
       h.reset()
       return r
     },

@@ -34,6 +34,11 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   metric('smartpark_devices_online', 'Devices online', 'gauge', [[undefined, h.devices.online]])
   metric('process_resident_memory_bytes', 'Resident memory of the hub process', 'gauge', [[undefined, h.process.rssMb * 1048576]])
   metric('nodejs_heap_used_bytes', 'V8 heap in use', 'gauge', [[undefined, h.process.heapUsedMb * 1048576]])
+  const gc = h.process.gc
+  if (gc) {
+    metric('nodejs_gc_pause_seconds_total', 'Time the main thread spent in garbage collection, by kind (all, major)', 'counter', [[{ kind: 'all' }, gc.totalMs / 1000], [{ kind: 'major' }, gc.majorMs / 1000]])
+    metric('nodejs_gc_collections_total', 'Garbage collections', 'counter', [[undefined, gc.collections]])
+  }
   const conn = h.connections
   if (conn) {
     metric('smartpark_connections_open', 'Connections open now, by listener (HTTP incl. WebSocket, MQTT, MQTT over TLS)', 'gauge', (['http', 'mqtt', 'mqtts'] as const).map((l) => [{ listener: l }, conn.open[l]]))

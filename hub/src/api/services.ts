@@ -5,6 +5,7 @@ import type { UserDirectory } from '../config/users.js'
 import type { LatestCache } from '../store/latest-cache.js'
 import type { SeriesQuery } from '../store/queries.js'
 import type { AuditLog } from './audit.js'
+import type { GcPauses } from '../broker/gc-pauses.js'
 import type { ConnectionStats } from '../net/connection-gate.js'
 import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
 import type { LiveStats } from '../live/live-server.js'
@@ -20,7 +21,7 @@ export interface HealthReport {
   store: { queueDepth: number; pointsWritten: number; batchesWritten: number; heldBack: boolean }
   journal: { backlog: number; bytes: number; usage: number; replayed: number; slowestWriteMs: number }
   devices: { total: number; online: number }
-  process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } }
+  process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; p999?: number; max: number }; gc?: GcPauses }
   /** Connections open, caps in force and refusals by reason (net/connection-gate.ts). */
   connections?: ConnectionStats
   /** Sign-ins admitted, refused and failed (login-limiter.ts); sockets and their refused events and drops (live-server.ts). */

@@ -49,6 +49,26 @@ export type Setpoints = Static<typeof Setpoints>
 
 export const DeviceKindSchema = Type.Enum([...DEVICE_KINDS])
 
+/**
+ * A data logger's monitoring point speaking HJ 212-2017 (docs/hj212.md). `mn`: the logger's MN
+ * (HJ 212-2017 §6.3.2, up to 24 characters). `pw`: its PW, a secret — taken at start into
+ * `<dataDir>/hj212/logger-secrets.json` (0600) and never returned by the API. `sources`: the
+ * addresses or CIDR ranges the logger may connect from (absent: any). Several devices may share
+ * one MN (a logger carrying several monitoring points): each takes the pollutant codes listed in
+ * its `codes`, else those whose metric it measures; codes nobody takes go to the first device
+ * of the MN without `codes`.
+ */
+export const Hj212Identity = Type.Object(
+  {
+    mn: Type.String({ pattern: '^[A-Za-z0-9_-]{1,24}$' }),
+    pw: Type.Optional(Type.String({ pattern: '^[^;,&=]{1,64}$' })),
+    sources: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
+    codes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9]{1,12}$' }), { maxItems: 64 })),
+  },
+  { additionalProperties: false },
+)
+export type Hj212Identity = Static<typeof Hj212Identity>
+
 /** The device object of CONTRACT.md; the same shape in the zone file, POST and GET. */
 export const Device = Type.Object(
   {
@@ -89,6 +109,8 @@ export const Device = Type.Object(
     ranges: Type.Optional(Type.Record(Type.String(), Type.Tuple([Type.Number(), Type.Number()]))),
     /** Unit per metric as the device reports it, e.g. { so2: 'ppm' }; absent: the vocabulary's unit. CEMS stacks convert ppm at 273.15 K (22.4 L/mol); gas detectors at 20 °C (24.04 L/mol, catalogue/gas-catalogue.ts) before set points apply. */
     units: Type.Optional(Type.Record(Type.String(), Type.String({ maxLength: 16 }))),
+    /** A data logger's monitoring point speaking HJ 212-2017 (Hj212Identity above; the PW never in an API reply). */
+    hj212: Type.Optional(Hj212Identity),
   },
   { additionalProperties: false },
 )

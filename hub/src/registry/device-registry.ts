@@ -46,7 +46,12 @@ export class DeviceRegistry {
   private saved: RegistryFile = { version: 1, devices: [], retired: [] }
   private changes = 0
 
-  constructor(private readonly zone: Zone, private readonly store: RegistryStore) {}
+  /**
+   * `keepHj212Pw`: where an HJ 212 logger's PW goes (a secret kept in the data dir, 0600): a
+   * device's `hj212.pw` is handed to it and the device is held without it, so no API reply,
+   * log or registry.json carries it.
+   */
+  constructor(private readonly zone: Zone, private readonly store: RegistryStore, private readonly keepHj212Pw?: (deviceId: string, pw: string) => void) {}
 
   /** Load the zone's devices, then the run-time changes on top. */
   async open(): Promise<void> {
@@ -104,7 +109,8 @@ export class DeviceRegistry {
   }
 
   /** Provision a device at run time; returns the secret, shown once. */
-  async provision(device: Device): Promise<{ device: Device; secret: string }> {
+  async provision(given: Device): Promise<{ device: Device; secret: string }> {
+    const device = this.withoutPw(given)
     if (this.devices.has(device.id) || this.gateways.has(device.id)) throw new RegistryError('exists', `device ${device.id} already exists`)
     if (device.gateway !== undefined && !this.gateways.has(device.gateway)) throw new RegistryError('invalid', `unknown gateway ${device.gateway}`)
     const secret = generateSecret()
@@ -175,7 +181,17 @@ export class DeviceRegistry {
     return this.changes
   }
 
-  private put(device: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {
+  /** The device without its HJ 212 PW, which goes to `keepHj212Pw`. */
+  private withoutPw(device: Device): Device {
+    const pw = device.hj212?.pw
+    if (pw === undefined || !this.keepHj212Pw) return device
+    this.keepHj212Pw(device.id, pw)
+    const { pw: _kept, ...identity } = device.hj212!
+    return { ...device, hj212: identity }
+  }
+
+  private put(given: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {
+    const device = this.withoutPw(given)
     this.drop(device.id)
     this.changes++
     this.devices.set(device.id, { device, secretHash, source, state: { online: false, lastSeen: null }, prefix: topicPrefix(device) })

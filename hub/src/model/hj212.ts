@@ -54,9 +54,20 @@ export const Hj212Upstream = Type.Object(
 )
 export type Hj212Upstream = Static<typeof Hj212Upstream>
 
+/**
+ * Which hourly value of a stack counts (docs/emissions.md): `logger`, the data logger's own 2061
+ * hourly data (the default: the record it keeps and sends to the authority), or `hub`, the hub's
+ * HJ 75-2017 recomputation from the minutes. The other is kept and shown beside it.
+ */
+export const HourlyAuthoritySchema = Type.Enum(['logger', 'hub'])
+
 export const Hj212Settings = Type.Object(
   {
     upstreams: Type.Optional(Type.Array(Hj212Upstream, { maxItems: 32 })),
+    /** The zone's hourly authority (default `logger`); a park's (`parkHourlyAuthority`) and a device's (`hj212.hourlyAuthority`) over it. */
+    hourlyAuthority: Type.Optional(HourlyAuthoritySchema),
+    /** Park id → its hourly authority. */
+    parkHourlyAuthority: Type.Optional(Type.Record(Id, HourlyAuthoritySchema)),
   },
   { additionalProperties: false },
 )

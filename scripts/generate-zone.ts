@@ -2,7 +2,11 @@
  * Writes a generated zone file (YAML) and, optionally, the plain secrets for simulators.
  *
  *   npx tsx scripts/generate-zone.ts --devices 240 --seed 1 --out hub/zones/demo-zone.yaml \
- *     --credentials simulators/credentials/demo-zone.json --demo-users
+ *     --credentials simulators/credentials/demo-zone.json --demo-users --demo-notify
+ *
+ * `--demo-notify` adds the demo's duty rosters, channels and escalation policies
+ * (simulators/src/zone/zone-notify.ts), every channel pointing at the local sink
+ * (`--notify-sink`, default http://127.0.0.1:9780; `npm run sink`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
@@ -10,6 +14,7 @@ import { parseArgs } from 'node:util'
 import YAML from 'yaml'
 import { hashPassword } from '../hub/src/config/credentials.js'
 import { generateZone } from '../simulators/src/zone/zone-generator.js'
+import { demoNotify } from '../simulators/src/zone/zone-notify.js'
 import type { Role, UserEntry, UserScope, Zone } from '../hub/src/model/zone.js'
 
 const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; scope?: UserScope }[] = [
@@ -22,10 +27,14 @@ const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; s
 
 /** Keys whose values read best on one line. */
 const FLOW_KEYS = new Set(['rect', 'position', 'mapPosition', 'metrics', 'actuators', 'limits', 'roles'])
+/** Keys of the notify section whose value reads best on one line when it holds no objects (a tier's channels, a rotation). */
+const FLOW_FLAT_KEYS = new Set(['channels', 'levels', 'classes', 'pattern', 'onCall', 'allowHosts', 'quietHours', 'storm'])
+/** Lists of small objects written one object a line (people, shifts, tiers). */
+const FLOW_ITEM_KEYS = new Set(['people', 'shifts', 'tiers'])
 
 function usage(message?: string): never {
   if (message) console.error(`generate-zone: ${message}`)
-  console.error('usage: tsx scripts/generate-zone.ts --devices N [--seed S] --out zone.yaml [--credentials creds.json] [--demo-users]')
+  console.error('usage: tsx scripts/generate-zone.ts --devices N [--seed S] --out zone.yaml [--credentials creds.json] [--demo-users] [--demo-notify [--notify-sink URL] [--public-url URL]]')
   process.exit(2)
 }
 
@@ -37,7 +46,7 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 
 const summary = (counts: Record<string, number>): string => Object.entries(counts).map(([k, n]) => `${k} ${n}`).join(', ')
 
-function header(zone: Zone, args: { command: string; credentials?: string; demoUsers: boolean }): string {
+function header(zone: Zone, args: { command: string; credentials?: string; demoUsers: boolean; notifySink?: string }): string {
   const kinds = countBy(zone.devices, (d) => d.kind)
   const lines = [
     ` ${zone.name} — ${zone.nameEn}: demo zone configuration.`,
@@ -75,6 +84,17 @@ function header(zone: Zone, args: { command: string; credentials?: string; demoU
       ' Password: <name>-demo (e.g. safety-demo), stored as an scrypt hash. Demo only: replace them.',
     )
   }
+  if (args.notifySink && zone.notify) {
+    lines.push(
+      '',
+      ` Notifications (docs/notifications.md): duty rosters for every park (four crews of a duty officer and`,
+      ' a shift leader on day / night rotation, the safety manager on call) and the zone, escalation policies per',
+      ` park, and ${zone.notify.channels.length} channels (WeCom, DingTalk, Feishu, Aliyun SMS and voice, a webhook), all pointing at the`,
+      ` local sink ${args.notifySink} (\`npm run sink\`, started by \`npm start\`). Their keys and secrets are not`,
+      ' here: each channel names the environment variables they come from (keyEnv / secretEnv), which `npm start`',
+      ' generates once and gives to the hub and the sink. People and phone numbers are invented.',
+    )
+  }
   lines.push(
     '',
     ` Contents: ${zone.devices.length} devices (${summary(kinds)}), ${zone.parks.length} parks,`,
@@ -88,9 +108,16 @@ function toYaml(zone: Zone, comment: string): string {
   doc.commentBefore = comment
   YAML.visit(doc, {
     Pair(_, pair) {
-      if (YAML.isScalar(pair.key) && FLOW_KEYS.has(String(pair.key.value)) && YAML.isCollection(pair.value)) pair.value.flow = true
+      if (!YAML.isScalar(pair.key) || !YAML.isCollection(pair.value)) return
+      const key = String(pair.key.value)
+      const holdsObjects = pair.value.items.some((i) => YAML.isMap(YAML.isPair(i) ? i.value : i))
+      if (FLOW_KEYS.has(key) || (FLOW_FLAT_KEYS.has(key) && !holdsObjects)) pair.value.flow = true
+      else if (FLOW_ITEM_KEYS.has(key) && YAML.isSeq(pair.value)) for (const item of pair.value.items) if (YAML.isMap(item)) item.flow = true
     },
   })
+  // In the notify section every list of plain values (a crew, a tier's roles) on one line.
+  const notify = doc.get('notify')
+  if (YAML.isMap(notify)) YAML.visit(notify, { Seq(_, seq) { if (seq.items.every((i) => YAML.isScalar(i))) seq.flow = true } })
   const names = new Map(zone.parks.flatMap((p) => p.enterprises.map((e) => [e.id, e.name] as const)))
   const parks = doc.get('parks')
   if (YAML.isSeq(parks)) parks.items.forEach((item, i) => { if (i > 0 && YAML.isNode(item)) item.spaceBefore = true })
@@ -119,6 +146,9 @@ async function main(): Promise<void> {
         out: { type: 'string' },
         credentials: { type: 'string' },
         'demo-users': { type: 'boolean', default: false },
+        'demo-notify': { type: 'boolean', default: false },
+        'notify-sink': { type: 'string', default: 'http://127.0.0.1:9780' },
+        'public-url': { type: 'string', default: 'http://localhost:8080' },
       },
     }).values
   } catch (err) {
@@ -136,6 +166,13 @@ async function main(): Promise<void> {
     for (const u of DEMO_USERS) users.push({ ...u, passwordHash: await hashPassword(`${u.name}-demo`) })
   }
   const { zone, credentials } = generateZone({ devices, seed, users })
+  const demoNotifyOn = parsed['demo-notify'] ?? false
+  const notifySink = parsed['notify-sink'] ?? 'http://127.0.0.1:9780'
+  const publicUrl = parsed['public-url'] ?? 'http://localhost:8080'
+  if (demoNotifyOn) {
+    if (!/^https?:\/\//.test(notifySink)) usage(`--notify-sink must be an http(s) URL, got ${notifySink}`)
+    zone.notify = demoNotify({ parks: zone.parks.map((p) => p.id), sink: notifySink, publicUrl })
+  }
 
   const outPath = resolve(parsed.out)
   const credPath = parsed.credentials ? resolve(parsed.credentials) : undefined
@@ -143,8 +180,9 @@ async function main(): Promise<void> {
   const command = [
     'npx tsx scripts/generate-zone.ts', `--devices ${devices}`, `--seed ${seed}`, `--out ${rel(outPath)}`,
     ...(credPath ? [`--credentials ${rel(credPath)}`] : []), ...(demoUsers ? ['--demo-users'] : []),
+    ...(demoNotifyOn ? ['--demo-notify', ...(notifySink !== 'http://127.0.0.1:9780' ? [`--notify-sink ${notifySink}`] : []), ...(publicUrl !== 'http://localhost:8080' ? [`--public-url ${publicUrl}`] : [])] : []),
   ].join(' ')
-  const text = toYaml(zone, header(zone, { command, ...(credPath ? { credentials: rel(credPath) } : {}), demoUsers }))
+  const text = toYaml(zone, header(zone, { command, ...(credPath ? { credentials: rel(credPath) } : {}), demoUsers, ...(demoNotifyOn ? { notifySink } : {}) }))
   mkdirSync(dirname(outPath), { recursive: true })
   writeFileSync(outPath, text)
   if (credPath) {
@@ -159,6 +197,10 @@ async function main(): Promise<void> {
     const n = zone.devices.filter((d) => d.park === p.id).length
     const grade = p.grade ? `, grade ${p.grade} (${p.gradeScore}) → ${p.targetGrade}` : ''
     console.log(`  park ${p.id} ${p.name} (${p.kind}${grade}): ${p.enterprises.length} enterprise${p.enterprises.length === 1 ? '' : 's'}, ${p.areas.length} areas, ${n} devices`)
+  }
+  if (zone.notify) {
+    const n = zone.notify
+    console.log(`  notify: ${n.channels.length} channels → ${notifySink}, ${n.rosters?.length ?? 0} rosters (${n.rosters?.reduce((s, r) => s + r.people.length, 0) ?? 0} people), ${n.policies?.length ?? 0} policies`)
   }
   if (credPath) {
     console.log(`wrote ${rel(credPath)}: ${Object.keys(credentials.devices).length} device and ${Object.keys(credentials.gateways).length} gateway secrets`)

@@ -6,6 +6,7 @@ import YAML from 'yaml'
 import { verifyPassword, verifySecret } from '../../../hub/src/config/credentials.js'
 import { loadZoneFile } from '../../../hub/src/config/zone-file.js'
 import { generateZone, type Credentials } from '../../../simulators/src/zone/zone-generator.js'
+import { demoNotify } from '../../../simulators/src/zone/zone-notify.js'
 import { DEVICE_KINDS, METRICS_BY_KIND, TOXIC_GASES } from '../../../hub/src/model/vocabulary.js'
 import { Zone, type Park, type Rect } from '../../../hub/src/model/zone.js'
 
@@ -226,7 +227,9 @@ describe('the committed demo zone', () => {
     expect([...Value.Errors(Zone, committed)]).toEqual([])
     expect(committed.devices.map((d) => d.id)).toEqual(zone.devices.map((d) => d.id))
     expect(committed.parks.map((p) => p.id)).toEqual(zone.parks.map((p) => p.id))
-    expect(stripHashes({ ...committed, users: [] })).toEqual(stripHashes(zone))
+    expect(stripHashes({ ...committed, users: [], notify: undefined })).toEqual(stripHashes(zone))
+    // --demo-notify: the demo's rosters, channels and policies, pointing at the local sink.
+    expect(committed.notify).toEqual(demoNotify({ parks: zone.parks.map((p) => p.id), sink: 'http://127.0.0.1:9780', publicUrl: 'http://localhost:8080' }))
     expect(creds).toEqual(demo.credentials)
   })
 

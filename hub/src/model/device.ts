@@ -64,6 +64,8 @@ export const Hj212Identity = Type.Object(
     pw: Type.Optional(Type.String({ pattern: '^[^;,&=]{1,64}$' })),
     sources: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 32 })),
     codes: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z0-9]{1,12}$' }), { maxItems: 64 })),
+    /** Which hourly value counts for this device: the logger's 2061 (`logger`) or the hub's HJ 75 recomputation (`hub`); absent: the park's, else the zone's `hj212.hourlyAuthority`, else `logger` (docs/emissions.md). */
+    hourlyAuthority: Type.Optional(Type.Enum(['logger', 'hub'])),
   },
   { additionalProperties: false },
 )

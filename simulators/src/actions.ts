@@ -49,6 +49,8 @@ export type Action =
   /** A sensor fault; a flag fault (`fault`, `calibration`, `maintenance`, `over_range`) may name the one metric it affects. */
   | { kind: 'fault'; device: string; fault: FaultKind; durationSec: number; metric?: string }
   | { kind: 'meter_replace'; device: string }
+  /** An HJ 212 data logger's link fault (--hj212): down for a while, its data kept and sent after; or packets with a bad CRC. */
+  | { kind: 'logger_fault'; device: string; fault: 'disconnect' | 'bad_crc'; durationSec: number; packets?: number }
   /** Nothing happens; the step only carries its label. */
   | { kind: 'note' }
 

@@ -35,6 +35,8 @@ export interface RunConfig {
   quiet: boolean
   /** No periodic status lines (the summary still prints). */
   quietProgress: boolean
+  /** --hj212: CEMS stacks and wastewater outlets are HJ 212-2017 data loggers on the hub's HJ 212 port. */
+  hj212: { host: string; port: number; rtdIntervalSec: number } | undefined
 }
 
 export const HELP = `Park simulator: a fleet of simulated devices on the hub's MQTT broker.
@@ -78,6 +80,13 @@ Options:
   --api URL            hub HTTP API for the summary (default http://localhost:8080)
   --user NAME          user for reading back alarms (default $HUB_USER or viewer)
   --password PW        its password (default $HUB_PASSWORD or NAME-demo, the demo zone's)
+  --hj212              the CEMS stacks and wastewater outlets become HJ 212-2017 data loggers:
+                       one TCP connection each to the hub's HJ 212 port (MN from the zone's
+                       hj212.mn, PW from the credentials file), 2011 real-time data every 30 s,
+                       2051 minute and 2061 hourly data (Avg/Min/Max/Cou/Flag), 9014 answers
+                       awaited, a backlog kept while disconnected (docs/hj212.md)
+  --hj212-port N       the hub's HJ 212 port (default $HUB_HJ212_PORT); the host is --url's
+  --hj212-rtd S        seconds between real-time packets (default 30)
   --dry-run            print the scenario's timeline and exit (no MQTT)
   --quiet              no timeline notes or events, only status lines and the summary
   --quiet-progress     no periodic status lines (what \`npm start\` uses)
@@ -100,6 +109,7 @@ Examples:
   npm run sim -- --scenario multi --parks vtc,glc --qos 1
   npm run sim -- --backfill 30d --rate 200
   npm run sim -- --scenario normal-day --duration 10m --speed 60 --gateway-mode
+  npm run sim -- --hj212 --hj212-port 2120 --scenario hj212-faults
 `
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunConfig {
@@ -129,6 +139,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       'dry-run': { type: 'boolean' },
       quiet: { type: 'boolean' },
       'quiet-progress': { type: 'boolean' },
+      hj212: { type: 'boolean' },
+      'hj212-port': { type: 'string' },
+      'hj212-rtd': { type: 'string' },
       list: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -146,8 +159,22 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
   const scenario = v.scenario ?? 'demo'
   if (!SCENARIOS.some((s) => s.name === scenario)) throw new Error(`--scenario: unknown "${scenario}" (${SCENARIOS.map((s) => s.name).join(', ')})`)
   const user = v.user ?? env.HUB_USER ?? 'viewer'
+  const url = v.url ?? env.HUB_MQTT_URL ?? 'mqtt://localhost:1883'
+  let hj212: RunConfig['hj212']
+  if (v.hj212) {
+    const port = v['hj212-port'] ?? env.HUB_HJ212_PORT
+    if (port === undefined) throw new Error('--hj212 needs --hj212-port N or HUB_HJ212_PORT (the hub\'s HJ 212 port)')
+    const host = (() => {
+      try {
+        return new URL(url).hostname || 'localhost'
+      } catch {
+        return 'localhost'
+      }
+    })()
+    hj212 = { host, port: Math.floor(num('hj212-port', port, 0, 1)), rtdIntervalSec: num('hj212-rtd', v['hj212-rtd'], 30, 1) }
+  }
   return {
-    url: v.url ?? env.HUB_MQTT_URL ?? 'mqtt://localhost:1883',
+    url,
     zone: v.zone ?? 'hub/zones/demo-zone.yaml',
     credentials: v.credentials ?? 'simulators/credentials/demo-zone.json',
     scenario,
@@ -172,5 +199,6 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     help: v.help ?? false,
     quiet: v.quiet ?? false,
     quietProgress: v['quiet-progress'] ?? false,
+    hj212,
   }
 }

@@ -20,6 +20,7 @@ export type Output =
   | { type: 'event'; device: string; ts: number; event: EventOut['type']; state: 'on' | 'off' }
   | { type: 'ack'; device: string; ts: number; command: string; id: string }
   | { type: 'link'; device: string; ts: number; up: boolean }
+  | { type: 'logger_fault'; device: string; ts: number; fault: 'disconnect' | 'bad_crc'; durationMs: number; packets: number }
   | { type: 'note'; ts: number; text: string }
 
 export interface Command {
@@ -166,6 +167,10 @@ export class Engine {
     if (q.label) emit({ type: 'note', ts: q.t, text: q.label })
     if (a.kind === 'link_up') {
       emit({ type: 'link', device: a.device, ts: q.t, up: true })
+      return
+    }
+    if (a.kind === 'logger_fault') {
+      emit({ type: 'logger_fault', device: a.device, ts: q.t, fault: a.fault, durationMs: a.durationSec * 1000, packets: a.packets ?? 3 })
       return
     }
     if (a.kind === 'fault') {

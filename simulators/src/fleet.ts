@@ -12,6 +12,7 @@ import { ackPayload, eventPayload, telemetryPayload } from './payloads.js'
 import { createRng } from './prng.js'
 import { deviceOfCmdTopic, topicOf } from './topics.js'
 import type { Credentials } from './zone-source.js'
+import type { LoggerFleet } from './hj212/logger-fleet.js'
 
 export interface FleetCounters {
   /** Messages handed to the broker (a batch counts once). */
@@ -41,6 +42,10 @@ export interface FleetOptions {
   seed?: number
   onCommand?: (device: string, cmd: Command) => void
   log?: (line: string) => void
+  /** --hj212: the devices these HJ 212 data loggers carry have no MQTT connection; their outputs go to them. */
+  loggers?: LoggerFleet
+  /** Simulated time runs this many times faster (a logger fault's duration is simulated time). */
+  speed?: number
 }
 
 export class Fleet {
@@ -76,6 +81,7 @@ export class Fleet {
     const gateways = new Map<string, Device[]>()
     for (const d of devices) {
       this.byId.set(d.id, d)
+      if (opts.loggers?.has(d.id)) continue
       const own = opts.credentials.devices[d.id]
       const viaGateway = d.gateway !== undefined && opts.credentials.gateways[d.gateway] !== undefined && (opts.gatewayMode || own === undefined)
       if (viaGateway && d.gateway) {
@@ -141,6 +147,14 @@ export class Fleet {
   /** Publishes one engine output on its device's topic. Returns false if its link is down. */
   publish(out: Output): boolean {
     if (out.type === 'note') return true
+    if (out.type === 'logger_fault') return this.opts.loggers?.fault(out.device, out.fault, out.durationMs / (this.opts.speed ?? 1), out.packets) ?? true
+    if (this.opts.loggers?.publish(out)) {
+      if (out.type === 'telemetry') {
+        this.counters.sent++
+        this.counters.readings++
+      }
+      return true
+    }
     const device = this.byId.get(out.device)
     const link = this.linkOf.get(out.device)
     if (!device || !link) return false

@@ -17,6 +17,8 @@ import { buildScenario } from './scenarios/index.js'
 import type { Scenario } from './scenarios/types.js'
 import { loadCredentials, loadZone, tzOffsetMinutes } from './zone-source.js'
 import { continueMeters, readMeterLatest } from './meter-continuity.js'
+import { LoggerFleet } from './hj212/logger-fleet.js'
+import { loggerIdentity } from './hj212/identity.js'
 
 /** Ids of the alarms the hub holds now (undefined if it cannot be read). */
 async function alarmIds(cfg: RunConfig): Promise<Set<string> | undefined> {
@@ -53,7 +55,11 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   const log = (line: string): void => hooks.err(line)
   let live: LiveRunner | undefined
   let engine: Engine | undefined
+  const hj = cfg.hj212
+  const loggers = hj ? new LoggerFleet(ix.devices, { host: hj.host, port: hj.port, timeZone: zone.timezone, rtdIntervalSec: hj.rtdIntervalSec, identityOf: (d) => loggerIdentity(d, creds), connectConcurrency: cfg.concurrency, log }) : undefined
+  if (loggers && loggers.withoutIdentity.length > 0) log(`--hj212: ${loggers.withoutIdentity.length} stacks/outlets have no hj212 identity (zone hj212.mn, credentials hj212 PW) and stay on MQTT: ${loggers.withoutIdentity.slice(0, 5).join(', ')}`)
   const fleet = new Fleet(ix.devices, {
+    ...(loggers ? { loggers, speed: cfg.speed ?? scenario.suggestedSpeed } : {}),
     url: cfg.url,
     credentials: creds,
     gatewayMode: cfg.gatewayMode,
@@ -90,6 +96,10 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
       hooks.out(`[connect] ${done}/${total} attempted, ${fleet.connected} up, ${fleet.counters.connectFailures} failures`)
     }
   }, hooks.stopped)
+  if (loggers && hj) {
+    const l = await loggers.connect()
+    hooks.out(`hj212: ${loggers.size} data loggers → tcp://${hj.host}:${hj.port}: ${l.ok} connected${l.failed > 0 ? `, ${l.failed} not yet (they keep trying)` : ''}`)
+  }
   if (connected.ok === 0 && fleet.links.length > 0 && !hooks.stopped()) {
     hooks.err(`no device could connect to ${cfg.url}; is the hub running? (npm run hub)`)
     await fleet.stop()
@@ -176,6 +186,11 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   }
 
   hooks.out('stopping: every device announces offline and disconnects')
+  if (loggers) {
+    await loggers.stop()
+    const c = loggers.counters
+    hooks.out(`hj212: ${c.sent} packets sent (${c.resent} again after no answer, ${c.badCrc} with a bad CRC on purpose), ${c.answered} answered 9014, backlog ${loggers.backlog}, ${c.dropped} dropped`)
+  }
   await fleet.stop()
   const wallEnd = Date.now()
   // Give the hub a moment to finish ingesting before reading its counters back.

@@ -11,6 +11,8 @@ export interface Credentials {
   zone: string
   devices: Record<string, string>
   gateways: Record<string, string>
+  /** HJ 212 data loggers' PWs by device id (the MN is the device's `hj212.mn` in the zone). */
+  hj212?: Record<string, string>
 }
 
 export async function loadZone(file: string): Promise<Zone> {
@@ -51,10 +53,10 @@ export async function loadCredentials(file: string): Promise<Credentials> {
   const c = raw as Partial<Credentials> | null
   const isMap = (v: unknown): v is Record<string, string> =>
     !!v && typeof v === 'object' && Object.values(v).every((s) => typeof s === 'string')
-  if (!c || typeof c !== 'object' || !isMap(c.devices) || (c.gateways !== undefined && !isMap(c.gateways))) {
-    throw new Error(`credentials file ${file}: expected { zone, devices: {id: secret}, gateways: {id: secret} }`)
+  if (!c || typeof c !== 'object' || !isMap(c.devices) || (c.gateways !== undefined && !isMap(c.gateways)) || (c.hj212 !== undefined && !isMap(c.hj212))) {
+    throw new Error(`credentials file ${file}: expected { zone, devices: {id: secret}, gateways: {id: secret}, hj212?: {id: pw} }`)
   }
-  return { zone: String(c.zone ?? ''), devices: c.devices, gateways: c.gateways ?? {} }
+  return { zone: String(c.zone ?? ''), devices: c.devices, gateways: c.gateways ?? {}, ...(c.hj212 ? { hj212: c.hj212 } : {}) }
 }
 
 /** Offset of a time zone from UTC in minutes at an instant (China has had no DST since 1991). */

@@ -4,6 +4,7 @@
  */
 import { createRng } from '../prng.js'
 import { buildDemo } from './demo.js'
+import { hj212Faults } from './hj212-faults.js'
 import { BUILDERS } from './incidents.js'
 import type { ZoneIndex } from './locate.js'
 import { INCIDENT_KINDS, shift, type Incident, type IncidentKind, type Scenario, type ScenarioDef, type ScenarioOptions } from './types.js'
@@ -110,7 +111,7 @@ const demo: ScenarioDef = {
   build: buildDemo,
 }
 
-export const SCENARIOS: readonly ScenarioDef[] = [normalDay, ...INCIDENT_KINDS.map(single), multi, demo]
+export const SCENARIOS: readonly ScenarioDef[] = [normalDay, ...INCIDENT_KINDS.map(single), multi, demo, hj212Faults]
 
 export function scenarioByName(name: string): ScenarioDef {
   const def = SCENARIOS.find((s) => s.name === name)

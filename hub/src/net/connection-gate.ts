@@ -7,13 +7,13 @@ import type { OpenFileLimits } from './descriptors.js'
 
 /**
  * Every accepted connection of the hub — HTTP (REST, dashboard, socket.io, MQTT over
- * WebSocket), MQTT over TCP and over TLS — passes here before its protocol sees a byte:
+ * WebSocket), MQTT over TCP and over TLS, HJ 212 data loggers over TCP — passes here before its protocol sees a byte:
  * counted while open, refused past the cap in all or past the cap per client address (an
  * exempt network, such as a carrier's NAT or a balancer that does not send the PROXY
  * protocol, has no per-address cap), and, from a trusted balancer, read for its PROXY
  * protocol header first so the cap and everyone after count the real client.
  */
-export type Listener = 'http' | 'mqtt' | 'mqtts'
+export type Listener = 'http' | 'mqtt' | 'mqtts' | 'hj212'
 
 export type RefusalReason = 'total_cap' | 'address_cap' | 'proxy_header' | 'unknown_upgrade'
 
@@ -44,7 +44,7 @@ const REFUSING_AT_ONCE = 256
 export const httpRoom = (maxTotal: number): number => Math.min(256, Math.floor(maxTotal / 8))
 
 export interface ConnectionStats {
-  open: { total: number; http: number; mqtt: number; mqtts: number }
+  open: { total: number; http: number; mqtt: number; mqtts: number; hj212: number }
   peak: number
   /** Caps in force (maxTotal after the descriptor headroom: descriptors.ts). */
   limits: { total: number; perAddress: number; exemptNetworks: string[]; proxyProtocolFrom: string[]; openFiles: { soft: number | null; hard: number | null; reserve: number | null } }
@@ -59,7 +59,7 @@ const BUSY_BODY = 'Too many connections; retry later\n'
 const HTTP_503 = `HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 10\r\nContent-Type: text/plain\r\nContent-Length: ${BUSY_BODY.length}\r\n\r\n${BUSY_BODY}`
 
 export class ConnectionGate {
-  private readonly open = { total: 0, http: 0, mqtt: 0, mqtts: 0 }
+  private readonly open = { total: 0, http: 0, mqtt: 0, mqtts: 0, hj212: 0 }
   private readonly perAddress = new Map<string, number>()
   private peak = 0
   private acceptErrors = 0

@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// `npm start`: the whole system — broker, supervised local InfluxDB, hub, dashboard and the
-// park simulators at demo scale. `npm run hub` (--hub-only): the hub alone.
+// `npm start`: the whole system — broker, supervised local InfluxDB, hub, dashboard, the park
+// simulators at demo scale and the local notification sink. `npm run hub` (--hub-only): the hub alone.
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureHubBuild, ensureInfluxd, ensureNpm, newest } from './ensure.mjs'
+import { demoNotifyEnv } from './demo-notify-env.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const hubOnly = process.argv.includes('--hub-only')
@@ -23,11 +24,21 @@ if (existsSync(join(dash, 'vite.config.ts'))) {
 }
 
 const children = []
+// The demo's notification channels take their keys and secrets from the environment variables
+// the zone file names (keyEnv / secretEnv): made once, kept in the data dir, given to the hub
+// and to the local sink alike, so the sink checks the hub's signatures (docs/notifications.md).
+const notify = await demoNotifyEnv(root)
+const sinkCli = join(root, 'simulators/src/channels/sink-cli.ts')
+if (!hubOnly && notify.sink && existsSync(sinkCli)) {
+  const sink = spawn(process.execPath, ['--import', 'tsx', sinkCli, ...notify.sinkArgs], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env } })
+  children.push(sink)
+  process.stderr.write(`[start] notification sink on ${notify.sink} (the demo's channels post there; docs/notifications.md)\n`)
+}
 // One V8 helper thread: a major collection's concurrent marking then cannot take both cores of
 // a small server from the hub's main thread, which handles every reading and alarm. Event-loop
 // stalls in the bench's latency phase: max 100 – 111 ms with the default pool, 56 – 75 ms with
 // one helper (docs/performance.md).
-const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: process.env })
+const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env } })
 children.push(hub)
 hub.on('exit', async (code) => {
   stopAll()

@@ -14,6 +14,7 @@ import { ExceedanceMonitor } from './emissions/exceedance-monitor.js'
 import { EmissionService } from './emissions/emission-service.js'
 import type { StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
+import { hourlyAuthorityOf } from './emissions/hourly-authority.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
 import type { EnergyEmissionStores } from './store/energy-emission-stores.js'
@@ -90,7 +91,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         const electric = d.metrics.includes('kwh') || d.metrics.includes('kw')
         if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
       } else if (d.kind === 'emission') {
-        s.set(d.id, stackInfoOf(d))
+        s.set(d.id, { ...stackInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
       }
     }
     for (const x of m.values()) if (!main.has(x.enterprise)) main.set(x.enterprise, x.device)
@@ -123,7 +124,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   })
   const emissionDeps = {
     cal, stacks: () => stacks, rawMaxMs: Infinity,
-    store: stores.emissions,
+    store: stores.emissions, logger: stores.logger,
   }
   const emissions = new EmissionService(emissionDeps)
 

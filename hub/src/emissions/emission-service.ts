@@ -6,12 +6,19 @@
  * Ranges up to `rawMaxMs` (7 days) are computed from minute data per HJ 75 (≥ 45 valid
  * minutes an hour); longer ones from the hourly rollup, approximately (hourly.ts
  * `hourFromRollup`), and say so (`source`).
+ *
+ * A stack fed by an HJ 212 data logger also has the logger's own minutes (2051) and hours
+ * (2061) (logger-hours.ts): the hub's minutes are the logger's where it sent them, and each
+ * hour carries both values, the authoritative one (`hourlyAuthority`, the logger's by default)
+ * as the hour's and the other beside it, with the metrics where they differ (hourly-sources.ts).
  */
 import type { LocalCalendar } from '../energy/calendar.js'
 import { complianceReport, stackDay, type ComplianceReport } from './compliance.js'
 import { hourFromRollup, hoursFromMinutes, type HourValue, type MinuteAgg, type StackInfo } from './hourly.js'
 import type { EmissionStore } from './emission-store.js'
 import { EMISSION_STANDARDS } from './standards.js'
+import { DEFAULT_HOURLY_AUTHORITY, mergeMinutes, type HourlyAuthority, type LoggerAggregateStore } from './logger-hours.js'
+import { DEFAULT_HOUR_TOLERANCE, sourcedHours, type HourTolerance, type SourcedHour } from './hourly-sources.js'
 
 export type { EmissionStore, RollupHour } from './emission-store.js'
 
@@ -20,6 +27,9 @@ export interface EmissionServiceDeps {
   store: EmissionStore
   stacks: () => ReadonlyMap<string, StackInfo>
   rawMaxMs?: number
+  /** The logger's 2051 minutes and 2061 hours (absent: none, every hour the hub's). */
+  logger?: LoggerAggregateStore
+  tolerance?: HourTolerance
 }
 
 export interface HourlyReport {
@@ -38,7 +48,15 @@ export interface HourlyReport {
   to: number
   timezone: string
   source: 'raw' | 'rollup_1h'
-  hours: (HourValue & { label: string })[]
+  /** Which hourly value counts for this stack; an hour takes the other source's value where the authority has none (`sources`). */
+  hourlyAuthority: HourlyAuthority
+  /** When a logger's and the hub's hourly values differ (hourly-sources.ts). */
+  tolerance: HourTolerance
+  /** Hours of the range the logger sent (2061). */
+  loggerHours: number
+  /** Hours where the two differ. */
+  differingHours: number
+  hours: (SourcedHour & { label: string })[]
 }
 
 function definedOnly<T>(o: Partial<Record<string, T>>): Record<string, T> {
@@ -61,6 +79,18 @@ export class EmissionService {
     return out
   }
 
+  /** The hub's minutes of a stack: the logger's 2051 minutes where it sent them, else the readings'. */
+  private async minutes(stack: StackInfo, from: number, to: number): Promise<MinuteAgg[]> {
+    const [raw, logger] = await Promise.all([this.d.store.minutes(stack.id, from, to), this.d.logger?.loggerMinutes(stack.id, from, to) ?? []])
+    return mergeMinutes(raw, logger)
+  }
+
+  /** Both hourly values of a stack's hours, the authoritative one as the hour's. */
+  private async sourced(stack: StackInfo, hubHours: HourValue[], from: number, to: number): Promise<{ hours: SourcedHour[]; loggerHours: number }> {
+    const logger = (await this.d.logger?.loggerHours(stack.id, from, to)) ?? []
+    return { hours: sourcedHours(stack, hubHours, logger, stack.hourlyAuthority ?? DEFAULT_HOURLY_AUTHORITY, this.d.tolerance ?? DEFAULT_HOUR_TOLERANCE), loggerHours: logger.length }
+  }
+
   async hourly(stack: StackInfo, from: number, to: number, now: number): Promise<HourlyReport> {
     const starts = this.hourStarts(from, Math.min(to, now))
     const a = starts[0] ?? this.d.cal.startOf('hour', from)
@@ -68,18 +98,21 @@ export class EmissionService {
     let hours: HourValue[]
     let source: HourlyReport['source'] = 'raw'
     if (b - a <= (this.d.rawMaxMs ?? 7 * 86_400_000)) {
-      hours = hoursFromMinutes(stack, await this.d.store.minutes(stack.id, a, b), starts)
+      hours = hoursFromMinutes(stack, await this.minutes(stack, a, b), starts)
     } else {
       source = 'rollup_1h'
       const byStart = new Map((await this.d.store.rollupHours(stack.id, a, b)).map((h) => [h.start, h.metrics]))
       hours = starts.map((h) => hourFromRollup(stack, h, byStart.get(h) ?? {}))
     }
+    const both = await this.sourced(stack, hours, a, b)
     const limits = definedOnly(stack.limits)
     return {
       device: stack.id, park: stack.park, enterprise: stack.enterprise, standard: standardOf(stack.standard),
       basis: stack.basis, o2Basis: stack.o2Basis, units: definedOnly(stack.units), referenceO2: stack.referenceO2 ?? null, limits,
       from: a, to: b, timezone: this.d.cal.timezone, source,
-      hours: hours.map((h) => ({ ...h, label: this.d.cal.label('hour', h.start) })),
+      hourlyAuthority: stack.hourlyAuthority ?? DEFAULT_HOURLY_AUTHORITY, tolerance: this.d.tolerance ?? DEFAULT_HOUR_TOLERANCE,
+      loggerHours: both.loggerHours, differingHours: both.hours.filter((h) => h.differs.length > 0).length,
+      hours: both.hours.map((h) => ({ ...h, label: this.d.cal.label('hour', h.start) })),
     }
   }
 
@@ -89,7 +122,10 @@ export class EmissionService {
     if (!bounds) return undefined
     const starts = this.hourStarts(bounds.start, bounds.end)
     const stacks = [...this.d.stacks().values()].filter((s) => s.park === park).sort((x, y) => (x.id < y.id ? -1 : 1))
-    const days = await Promise.all(stacks.map(async (s) => stackDay(s, hoursFromMinutes(s, await this.d.store.minutes(s.id, bounds.start, bounds.end), starts))))
+    const days = await Promise.all(stacks.map(async (s) => {
+      const hub = hoursFromMinutes(s, await this.minutes(s, bounds.start, bounds.end), starts)
+      return stackDay(s, (await this.sourced(s, hub, bounds.start, bounds.end)).hours)
+    }))
     return complianceReport(park, day, this.d.cal.timezone, bounds.start, bounds.end, days)
   }
 }

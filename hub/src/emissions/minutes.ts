@@ -40,6 +40,8 @@ export interface StackInfo {
   o2Basis: Basis
   /** Unit per metric as the device reports it; only `ppm` changes anything (× M / 22.4). */
   units: Partial<Record<string, string>>
+  /** Which hourly value counts: the logger's 2061 or the hub's recomputation (logger-hours.ts); absent: the logger's. */
+  hourlyAuthority?: 'logger' | 'hub'
 }
 
 export interface SumCount {

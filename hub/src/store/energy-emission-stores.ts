@@ -7,7 +7,9 @@
 import type { InfluxDB } from 'influx'
 import type { EmissionStore } from '../emissions/emission-store.js'
 import type { EnergyStore } from '../energy/energy-store.js'
+import type { LoggerAggregateStore } from '../emissions/logger-hours.js'
 import { emissionRepository } from './emission-repository.js'
+import { loggerAggregateStore } from './logger-hourly-store.js'
 import { energyRepository } from './energy-repository.js'
 import { rollupStore, type RollupStore } from './rollup-store.js'
 
@@ -15,6 +17,8 @@ export interface EnergyEmissionStores {
   /** The energy repository for the zone's UTC offset in minutes. */
   energy(offsetMinutes: number): EnergyStore
   readonly emissions: EmissionStore
+  /** The HJ 212 loggers' own minute and hourly data (`emission_logger`). */
+  readonly logger: LoggerAggregateStore
   readonly rollups: RollupStore
 }
 
@@ -22,6 +26,7 @@ export function energyEmissionStores(influx: InfluxDB, db: string): EnergyEmissi
   return {
     energy: (offsetMinutes) => energyRepository(influx, db, offsetMinutes),
     emissions: emissionRepository(influx, db),
+    logger: loggerAggregateStore(influx, db),
     rollups: rollupStore(influx, db),
   }
 }

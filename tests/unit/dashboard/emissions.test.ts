@@ -11,7 +11,7 @@ const none = mh({})
 
 /** One hour of a boiler stack (limit 100 mg/m³ for SO2 at 6 % O2). */
 function hour(start: number, so2: Partial<EmissionMetricHour>, nox: Partial<EmissionMetricHour> = {}): EmissionHour {
-  return { start, label: String(start), metrics: { so2: mh({ limit: 100, ...so2 }), nox: mh({ limit: 100, ...nox }), pm: none, o2: none, flow: none, temp: none } }
+  return { start, label: String(start), metrics: { so2: mh({ limit: 100, ...so2 }), nox: mh({ limit: 100, ...nox }), pm: none, o2: none, flow: none, temp: none }, sources: {}, alternate: {}, differs: [] }
 }
 
 const day = iso('2026-11-20T16:00:00Z') // 2026-11-21 00:00 in Shanghai

@@ -14,7 +14,22 @@ const MetricHour = Type.Object({
   overRangeMinutes: NumOrNull, lowerBound: NumOrNull,
   minutes: Type.Union([Type.Record(Type.String(), Num), Type.Null()]),
 })
-const Hour = Type.Object({ start: Num, label: Type.String(), metrics: Type.Record(Type.String(), MetricHour) })
+const HourSource = Type.Union([Type.Literal('logger'), Type.Literal('hub')])
+/** A metric whose logger (2061) and hub (HJ 75) hourly values differ (emissions/hourly-sources.ts). */
+const HourDifference = Type.Object({
+  metric: Type.String(),
+  reason: Type.Union([Type.Literal('value'), Type.Literal('validity'), Type.Literal('hub_only'), Type.Literal('logger_only')]),
+  logger: NumOrNull, hub: NumOrNull,
+})
+const Hour = Type.Object({
+  start: Num, label: Type.String(),
+  /** The authoritative values (per metric, the source in `sources`). */
+  metrics: Type.Record(Type.String(), MetricHour),
+  sources: Type.Record(Type.String(), HourSource),
+  /** The other source's values beside them. */
+  alternate: Type.Record(Type.String(), MetricHour),
+  differs: Type.Array(HourDifference),
+})
 const Standard = Type.Union([
   Type.Object({ id: Type.String(), name: Type.String(), nameEn: Type.String(), clause: Type.String(), check: Type.Boolean() }),
   Type.Null(),
@@ -22,7 +37,9 @@ const Standard = Type.Union([
 export const HourlyReply = Type.Object({
   device: Type.String(), park: Type.String(), enterprise: Type.String(), standard: Standard, basis: Basis, o2Basis: Basis,
   units: Type.Record(Type.String(), Type.String()), referenceO2: NumOrNull,
-  limits: Type.Record(Type.String(), Num), from: Num, to: Num, timezone: Type.String(), source: Type.String(), hours: Type.Array(Hour),
+  limits: Type.Record(Type.String(), Num), from: Num, to: Num, timezone: Type.String(), source: Type.String(),
+  hourlyAuthority: HourSource, tolerance: Type.Object({ relative: Num, absolute: Num }), loggerHours: Num, differingHours: Num,
+  hours: Type.Array(Hour),
 })
 const MetricDay = Type.Object({
   limit: Num, validHours: Num, exceededHours: Num, overRangeHours: Num, exceededAt: Type.Array(Num), dailyMean: NumOrNull, dailyMeasuredMean: NumOrNull,
@@ -38,4 +55,5 @@ export const ComplianceReply = Type.Object({
   summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
 })
 export type HourlyReply = Static<typeof HourlyReply>
+export type HourDifference = Static<typeof HourDifference>
 export type ComplianceReply = Static<typeof ComplianceReply>

@@ -1,7 +1,8 @@
 // The demo's notification secrets (docs/notifications.md, "The demo and the local sink"). The
 // zone file's channels name environment variables for their keys and secrets (keyEnv /
-// secretEnv) instead of holding them. For `npm start` they are made once, kept in
-// <dataDir>/notify-demo-env.json (0600), and given to the hub and to the local sink alike; a
+// secretEnv) instead of holding them — in the demo zone, the variables the local sink reads its
+// accounts from (simulators/src/channels/sink-cli.ts). For `npm start` they are made once, kept
+// in <dataDir>/notify-demo-env.json (0600), and given to the hub and to the sink alike; a
 // variable already set in the environment wins (e.g. a real robot's key for one channel).
 // Plain Node and a dynamic import of `yaml`: it runs after ensureNpm().
 import { randomBytes } from 'node:crypto'
@@ -18,14 +19,15 @@ function fresh(name, type) {
 }
 
 /**
- * Returns `{ env, sink, sinkArgs, file }`: the variables for the hub and the sink, the local
- * sink's base URL (or null when no channel points at this machine) and the arguments that start it.
+ * Returns `{ env, sink, file }`: the variables for the hub and the sink (the secrets, and the
+ * sink's port, host, SMS sign name and template and webhook header from the zone's channels),
+ * and the local sink's base URL, or null when no channel points at this machine.
  */
 export async function demoNotifyEnv(root, processEnv = process.env) {
   const zoneFile = resolve(root, processEnv.HUB_CONFIG || 'hub/zones/demo-zone.yaml')
   const dataDir = resolve(root, processEnv.HUB_DATA_DIR || 'data')
   const file = join(dataDir, 'notify-demo-env.json')
-  const none = { env: {}, sink: null, sinkArgs: [], file }
+  const none = { env: {}, sink: null, file }
   if (!existsSync(zoneFile)) return none
   const { default: YAML } = await import('yaml')
   const zone = YAML.parse(await readFile(zoneFile, 'utf8'))
@@ -55,8 +57,17 @@ export async function demoNotifyEnv(root, processEnv = process.env) {
     await writeFile(file, `${JSON.stringify(kept, null, 2)}\n`, { mode: 0o600 })
     await chmod(file, 0o600)
   }
-  const local = channels.map((c) => new URL(c.url)).find((u) => LOCAL_HOSTS.has(u.hostname))
-  const sink = local ? local.origin : null
-  const sinkArgs = local ? ['--port', local.port || '80', '--host', local.hostname, '--zone', zoneFile] : []
-  return { env, sink, sinkArgs, file }
+  const local = channels.find((c) => LOCAL_HOSTS.has(new URL(c.url).hostname))
+  if (local === undefined) return { env, sink: null, file }
+  const url = new URL(local.url)
+  const sms = channels.find((c) => c.type === 'sms' && LOCAL_HOSTS.has(new URL(c.url).hostname))
+  const hook = channels.find((c) => c.type === 'webhook' && LOCAL_HOSTS.has(new URL(c.url).hostname))
+  Object.assign(env, {
+    NOTIFY_SINK_PORT: url.port || '80',
+    NOTIFY_SINK_HOST: url.hostname.replace(/^\[|\]$/g, ''),
+    ...(sms?.signName ? { NOTIFY_SINK_SMS_SIGN_NAME: sms.signName } : {}),
+    ...(sms?.template ? { NOTIFY_SINK_SMS_TEMPLATE: sms.template } : {}),
+    ...(hook?.signatureHeader ? { NOTIFY_SINK_WEBHOOK_HEADER: hook.signatureHeader } : {}),
+  })
+  return { env, sink: url.origin, file }
 }

@@ -6,7 +6,7 @@
  *
  * `--demo-notify` adds the demo's duty rosters, channels and escalation policies
  * (simulators/src/zone/zone-notify.ts), every channel pointing at the local sink
- * (`--notify-sink`, default http://127.0.0.1:9780; `npm run sink`).
+ * (`--notify-sink`, default http://127.0.0.1:8091, the port of `npm run sink`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
         credentials: { type: 'string' },
         'demo-users': { type: 'boolean', default: false },
         'demo-notify': { type: 'boolean', default: false },
-        'notify-sink': { type: 'string', default: 'http://127.0.0.1:9780' },
+        'notify-sink': { type: 'string', default: 'http://127.0.0.1:8091' },
         'public-url': { type: 'string', default: 'http://localhost:8080' },
       },
     }).values
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   }
   const { zone, credentials } = generateZone({ devices, seed, users })
   const demoNotifyOn = parsed['demo-notify'] ?? false
-  const notifySink = parsed['notify-sink'] ?? 'http://127.0.0.1:9780'
+  const notifySink = parsed['notify-sink'] ?? 'http://127.0.0.1:8091'
   const publicUrl = parsed['public-url'] ?? 'http://localhost:8080'
   if (demoNotifyOn) {
     if (!/^https?:\/\//.test(notifySink)) usage(`--notify-sink must be an http(s) URL, got ${notifySink}`)
@@ -180,7 +180,7 @@ async function main(): Promise<void> {
   const command = [
     'npx tsx scripts/generate-zone.ts', `--devices ${devices}`, `--seed ${seed}`, `--out ${rel(outPath)}`,
     ...(credPath ? [`--credentials ${rel(credPath)}`] : []), ...(demoUsers ? ['--demo-users'] : []),
-    ...(demoNotifyOn ? ['--demo-notify', ...(notifySink !== 'http://127.0.0.1:9780' ? [`--notify-sink ${notifySink}`] : []), ...(publicUrl !== 'http://localhost:8080' ? [`--public-url ${publicUrl}`] : [])] : []),
+    ...(demoNotifyOn ? ['--demo-notify', ...(notifySink !== 'http://127.0.0.1:8091' ? [`--notify-sink ${notifySink}`] : []), ...(publicUrl !== 'http://localhost:8080' ? [`--public-url ${publicUrl}`] : [])] : []),
   ].join(' ')
   const text = toYaml(zone, header(zone, { command, ...(credPath ? { credentials: rel(credPath) } : {}), demoUsers, ...(demoNotifyOn ? { notifySink } : {}) }))
   mkdirSync(dirname(outPath), { recursive: true })

@@ -30,7 +30,7 @@ const children = []
 const notify = await demoNotifyEnv(root)
 const sinkCli = join(root, 'simulators/src/channels/sink-cli.ts')
 if (!hubOnly && notify.sink && existsSync(sinkCli)) {
-  const sink = spawn(process.execPath, ['--import', 'tsx', sinkCli, ...notify.sinkArgs], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env } })
+  const sink = spawn(process.execPath, ['--import', 'tsx', sinkCli], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env } })
   children.push(sink)
   process.stderr.write(`[start] notification sink on ${notify.sink} (the demo's channels post there; docs/notifications.md)\n`)
 }

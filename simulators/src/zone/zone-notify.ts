@@ -6,25 +6,32 @@ import type { NotifyChannel, NotifySettings, Policy, Roster, RosterPerson } from
  * on call at any hour), a zone-wide duty roster, channels, and escalation policies per park —
  * duty officer → shift leader → safety manager → zone duty for a life-safety alarm.
  *
- * Every channel points at the local sink (`npm run sink`, which plays each platform) and names
- * the environment variables its key and secret come from (`keyEnv` / `secretEnv`): `npm start`
- * generates those values once, gives them to the hub and to the sink, and nothing secret is
- * written here. People and numbers are invented; the sink dials no one.
+ * Every channel points at the local sink (`npm run sink`: simulators/src/channels/, one fake
+ * server playing each platform under its own path prefix, one account per platform) and names
+ * the environment variables its key and secret come from (`keyEnv` / `secretEnv`) — the very
+ * variables the sink reads its accounts from (sink-cli.ts), so the park robots share the sink's
+ * one WeCom account. `npm start` generates the values once and gives them to the hub and to the
+ * sink; nothing secret is written here. People and numbers are invented; the sink dials no one.
  */
 
 export interface DemoNotifyOptions {
   /** Park ids of the zone, in order. */
   parks: readonly string[]
-  /** Base URL of the local sink, e.g. http://127.0.0.1:9780. */
+  /** Base URL of the local sink, e.g. http://127.0.0.1:8091. */
   sink: string
   /** Base of links in messages (acknowledgement links, alarms). */
   publicUrl: string
 }
 
-/** The environment variable carrying a channel's key or secret: `DEMO_NOTIFY_<ID>_KEY`. */
-export function demoSecretEnv(channel: string, part: 'KEY' | 'SECRET'): string {
-  return `DEMO_NOTIFY_${channel.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_${part}`
-}
+/** The environment variables of the sink's accounts (simulators/src/channels/sink-cli.ts), which the demo's channels name. */
+export const SINK_ENV = {
+  wecom: { keyEnv: 'NOTIFY_SINK_WECOM_KEY' },
+  dingtalk: { keyEnv: 'NOTIFY_SINK_DINGTALK_TOKEN', secretEnv: 'NOTIFY_SINK_DINGTALK_SECRET' },
+  feishu: { keyEnv: 'NOTIFY_SINK_FEISHU_TOKEN', secretEnv: 'NOTIFY_SINK_FEISHU_SECRET' },
+  sms: { keyEnv: 'NOTIFY_SINK_SMS_KEY_ID', secretEnv: 'NOTIFY_SINK_SMS_KEY_SECRET' },
+  voice: { keyEnv: 'NOTIFY_SINK_VOICE_KEY_ID', secretEnv: 'NOTIFY_SINK_VOICE_KEY_SECRET' },
+  webhook: { secretEnv: 'NOTIFY_SINK_WEBHOOK_SECRET' },
+} as const
 
 /** The platforms' own hosts, so pointing a channel at a real account needs only its URL and secret. */
 const PLATFORM_HOSTS = ['qyapi.weixin.qq.com', 'oapi.dingtalk.com', 'open.feishu.cn', 'dysmsapi.aliyuncs.com', 'dyvmsapi.aliyuncs.com']
@@ -85,16 +92,15 @@ function channels(o: DemoNotifyOptions): NotifyChannel[] {
   const base = o.sink.replace(/\/+$/, '')
   const robots: NotifyChannel[] = o.parks.map((park) => ({
     // WeCom group robot: 20 messages a minute (WeCom "群机器人配置说明").
-    id: `${park}-wecom`, type: 'wecom', url: `${base}/cgi-bin/webhook/send`, park, ratePerMinute: 20, keyEnv: demoSecretEnv(`${park}-wecom`, 'KEY'),
+    id: `${park}-wecom`, type: 'wecom', url: `${base}/wecom/cgi-bin/webhook/send`, park, ratePerMinute: 20, ...SINK_ENV.wecom,
   }))
   const first = o.parks[0]
   const signed: NotifyChannel[] = [
-    ...(first ? [{ id: `${first}-ding`, type: 'dingtalk' as const, url: `${base}/robot/send`, park: first, ratePerMinute: 20,
-      keyEnv: demoSecretEnv(`${first}-ding`, 'KEY'), secretEnv: demoSecretEnv(`${first}-ding`, 'SECRET') }] : []),
-    { id: 'zone-feishu', type: 'feishu', url: `${base}/open-apis/bot/v2/hook`, keyEnv: demoSecretEnv('zone-feishu', 'KEY'), secretEnv: demoSecretEnv('zone-feishu', 'SECRET') },
-    { id: 'sms', type: 'sms', url: `${base}/`, signName: '园区安全', template: 'SMS_000000001', keyEnv: demoSecretEnv('sms', 'KEY'), secretEnv: demoSecretEnv('sms', 'SECRET') },
-    { id: 'voice', type: 'voice', url: `${base}/`, template: 'TTS_000000001', keyEnv: demoSecretEnv('voice', 'KEY'), secretEnv: demoSecretEnv('voice', 'SECRET') },
-    { id: 'ops-hook', type: 'webhook', url: `${base}/hook/ops`, signatureHeader: 'X-Hub-Signature-256', secretEnv: demoSecretEnv('ops-hook', 'SECRET') },
+    ...(first ? [{ id: `${first}-ding`, type: 'dingtalk' as const, url: `${base}/dingtalk/robot/send`, park: first, ratePerMinute: 20, ...SINK_ENV.dingtalk }] : []),
+    { id: 'zone-feishu', type: 'feishu', url: `${base}/feishu/open-apis/bot/v2/hook`, ...SINK_ENV.feishu },
+    { id: 'sms', type: 'sms', url: `${base}/aliyun-sms/`, signName: '园区安全', template: 'SMS_000000001', ...SINK_ENV.sms },
+    { id: 'voice', type: 'voice', url: `${base}/aliyun-voice/`, template: 'TTS_000000001', ...SINK_ENV.voice },
+    { id: 'ops-hook', type: 'webhook', url: `${base}/webhook/ops`, signatureHeader: 'X-Hub-Signature-256', ...SINK_ENV.webhook },
   ]
   return [...robots, ...signed]
 }

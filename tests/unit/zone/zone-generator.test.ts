@@ -229,7 +229,7 @@ describe('the committed demo zone', () => {
     expect(committed.parks.map((p) => p.id)).toEqual(zone.parks.map((p) => p.id))
     expect(stripHashes({ ...committed, users: [], notify: undefined })).toEqual(stripHashes(zone))
     // --demo-notify: the demo's rosters, channels and policies, pointing at the local sink.
-    expect(committed.notify).toEqual(demoNotify({ parks: zone.parks.map((p) => p.id), sink: 'http://127.0.0.1:9780', publicUrl: 'http://localhost:8080' }))
+    expect(committed.notify).toEqual(demoNotify({ parks: zone.parks.map((p) => p.id), sink: 'http://127.0.0.1:8091', publicUrl: 'http://localhost:8080' }))
     expect(creds).toEqual(demo.credentials)
   })
 

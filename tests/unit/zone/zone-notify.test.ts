@@ -2,10 +2,10 @@ import { Value } from 'typebox/value'
 import { describe, expect, it } from 'vitest'
 import { NotifySettings } from '../../../hub/src/model/notify.js'
 import { whoToReach } from '../../../hub/src/notify/roster.js'
-import { demoNotify, demoSecretEnv } from '../../../simulators/src/zone/zone-notify.js'
+import { demoNotify, SINK_ENV } from '../../../simulators/src/zone/zone-notify.js'
 
 const parks = ['vtc', 'glc', 'nsc']
-const n = demoNotify({ parks, sink: 'http://127.0.0.1:9780', publicUrl: 'http://localhost:8080' })
+const n = demoNotify({ parks, sink: 'http://127.0.0.1:8091', publicUrl: 'http://localhost:8080' })
 const TZ = 'Asia/Shanghai'
 /** 2026-12-07 (day 6 of the rotation: row 6 mod 4 = 2, crews B by day and A by night) at a local hour. */
 const at = (hour: number): number => Date.UTC(2026, 11, 7, hour - 8, 30)
@@ -26,8 +26,9 @@ describe("the demo zone's notifications (zone-notify.ts)", () => {
     const text = JSON.stringify(n)
     expect(text).not.toMatch(/"(key|secret)"\s*:/)
     const ding = n.channels.find((c) => c.type === 'dingtalk')!
-    expect(ding).toMatchObject({ keyEnv: demoSecretEnv(ding.id, 'KEY'), secretEnv: 'DEMO_NOTIFY_VTC_DING_SECRET' })
-    for (const c of n.channels) if (c.type !== 'webhook') expect(c.keyEnv, c.id).toMatch(/^DEMO_NOTIFY_[A-Z0-9_]+_KEY$/)
+    expect(ding).toMatchObject({ keyEnv: 'NOTIFY_SINK_DINGTALK_TOKEN', secretEnv: 'NOTIFY_SINK_DINGTALK_SECRET' })
+    // The variables the sink reads its accounts from: one account per platform.
+    for (const c of n.channels) expect({ keyEnv: c.keyEnv, secretEnv: c.secretEnv }, c.id).toEqual({ keyEnv: undefined, secretEnv: undefined, ...SINK_ENV[c.type] })
   })
 
   it('has a person on duty for every role a tier calls, day and night, in every park', () => {

@@ -70,16 +70,7 @@ export class Ingest {
       if (parsed.length === 0) return this.reject('batch_empty', 'batch array is empty', rawTopic, device.id, payload)
       if (parsed.length > this.o.maxBatch)
         return this.reject('batch_too_large', `batch of ${parsed.length} > ${this.o.maxBatch}`, rawTopic, device.id, payload)
-      const good: Reading[] = []
-      for (const item of parsed) {
-        const r = checkTelemetry(item, device, place, now)
-        if (!r.ok) {
-          this.reject(r.reason, r.detail, rawTopic, device.id, payload)
-          continue
-        }
-        good.push(r.value)
-        this.rejectMetrics(r.dropped, rawTopic, device.id, payload)
-      }
+      const good = this.checkItems(parsed, device, place, now, rawTopic, payload)
       if (good.length === 0) return undefined
       return this.kept(good.length, device.id, this.o.sink.readings(good, qos))
     }
@@ -107,6 +98,41 @@ export class Ingest {
     return undefined
   }
 
+  /**
+   * Telemetry items that came by another protocol (an HJ 212 logger's real-time data), for one
+   * device: the same checks, counters and sink as an MQTT telemetry message (`label` stands for
+   * the topic in rejects). `kept`: how many the sink took; `durable` when the journal holds
+   * them until its commit (qos ≥ 1); `refused`: the sink refused them (journal full).
+   */
+  fromProtocol(device: Device, items: readonly unknown[], qos: number, label: string): { kept: number; durable: Durable | undefined; refused: boolean } {
+    this.messages++
+    const place: Place = { park: device.park, enterprise: device.enterprise, area: device.area, device: device.id, kind: device.kind }
+    const good = this.checkItems(items, device, place, this.o.clock(), label, undefined)
+    if (good.length === 0) return { kept: 0, durable: undefined, refused: false }
+    const out = this.o.sink.readings(good, qos)
+    if (out !== undefined && 'refused' in out) {
+      this.kept(good.length, device.id, out)
+      return { kept: 0, durable: undefined, refused: true }
+    }
+    this.accepted += good.length
+    return { kept: good.length, durable: out ?? undefined, refused: false }
+  }
+
+  /** Each telemetry item checked alone: the valid readings; the refused items and metrics counted. */
+  private checkItems(items: readonly unknown[], device: Device, place: Place, now: number, topic: string, payload: Buffer | undefined): Reading[] {
+    const good: Reading[] = []
+    for (const item of items) {
+      const r = checkTelemetry(item, device, place, now)
+      if (!r.ok) {
+        this.reject(r.reason, r.detail, topic, device.id, payload)
+        continue
+      }
+      good.push(r.value)
+      this.rejectMetrics(r.dropped, topic, device.id, payload)
+    }
+    return good
+  }
+
   /** `n` valid messages the sink kept (counted accepted) or refused (counted with its reason): ingest alone counts. */
   private kept(n: number, device: string, out: void | Durable | Refusal): void | Durable {
     if (out === undefined || !('refused' in out)) {
@@ -125,7 +151,7 @@ export class Ingest {
   }
 
   /** The metrics of an accepted message that were refused, each counted with its reason. */
-  private rejectMetrics(dropped: readonly MetricReject[], topic: string, device: string, payload: Buffer): void {
+  private rejectMetrics(dropped: readonly MetricReject[], topic: string, device: string, payload: Buffer | undefined): void {
     for (const d of dropped) this.reject(d.reason, d.detail, topic, device, payload)
   }
 

@@ -39,9 +39,22 @@ function withDrop(list: MetricReject[], r: MetricReject): MetricReject[] {
   return out
 }
 
+/**
+ * An HJ 212 device (`hj212` set) also keeps values under a pollutant code no metric of its
+ * takes (`a99999`: short, alphanumeric, with a digit) and corrected values (`-ZsRtd`) as
+ * `<metric>_zs` or `<code>_zs`: stored and reported, never refused (docs/hj212.md).
+ */
+const HJ212_CODE = /^(?=[A-Za-z]*\d)[A-Za-z0-9]{2,12}$/
+
+function isHj212Extra(device: Device, metric: string): boolean {
+  if (device.hj212 === undefined) return false
+  const base = metric.endsWith('_zs') ? metric.slice(0, -3) : metric
+  return (base !== metric && device.metrics.includes(base)) || HJ212_CODE.test(base)
+}
+
 /** Why one metric's value cannot be taken, or undefined when it can. */
 function checkValue(device: Device, metric: string, v: unknown): MetricReject | undefined {
-  if (!device.metrics.includes(metric)) return { metric, reason: 'metric_unknown', detail: `metric ${metric.slice(0, 40)} is not measured by ${device.id}` }
+  if (!device.metrics.includes(metric) && !isHj212Extra(device, metric)) return { metric, reason: 'metric_unknown', detail: `metric ${metric.slice(0, 40)} is not measured by ${device.id}` }
   if (typeof v !== 'number' || !Number.isFinite(v)) return { metric, reason: 'value_not_finite', detail: `${metric} must be a finite number` }
   const bounds = physicalBounds(metric)
   if (bounds && (v < bounds[0] || v > bounds[1])) return { metric, reason: 'value_out_of_range', detail: `${metric} = ${v} is not physically possible (${bounds[0]}…${bounds[1]})` }

@@ -34,6 +34,8 @@ export interface EnergyEmissionsDeps {
   clock: () => number
   raise: (transitions: Transition[]) => void
   devices: () => Iterable<Device>
+  /** The HJ 212 listener's counters of a logger by MN (hj212/counters.ts), for the device panel; absent: no listener. */
+  loggerByMn?: (mn: string) => { lastPacket: number; packets: number; rejects: number } | undefined
   log: { info(o: object, m: string): void; warn(o: object, m: string): void }
   options?: {
     /** How long after the last late reading a rollup bucket is rebuilt (default 30 s). */
@@ -100,6 +102,10 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
     mains = main
   }
   load(true)
+  const deviceById = (id: string): Device | undefined => {
+    for (const d of deps.devices()) if (d.id === id) return d
+    return undefined
+  }
   const meterMeta = (id: string): MeterMeta | undefined => meters.get(id) ?? (load(false), meters.get(id))
   const stackInfo = (id: string): StackInfo | undefined => stacks.get(id) ?? (load(false), stacks.get(id))
 
@@ -145,7 +151,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
 
   const routeServices = {
     energy: { zone, meter: meterMeta, energy, coefficients: settings.coefficients, basis: settings.basis, timezone: settings.timezone, now: clock, maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EnergyRouteServices,
-    emissions: { zone, stack: stackInfo, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1), maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EmissionRouteServices,
+    emissions: { zone, stack: stackInfo, device: deviceById, loggerByMn: deps.loggerByMn, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1), maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EmissionRouteServices,
   }
 
   return {

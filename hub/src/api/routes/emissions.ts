@@ -10,7 +10,9 @@ import { CodedError, TOO_MANY_POINTS } from '../errors.js'
 import { assertSees, seesWholePark } from '../scope.js'
 import { DEFAULT_MAX_POINTS, pointsFor, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { EMISSION_METRICS } from '../../emissions/minutes.js'
-import { ComplianceReply, HourlyReply } from '../schemas/emissions.js'
+import { ComplianceReply, HourlyReply, LinkReply } from '../schemas/emissions.js'
+import type { Device } from '../../model/device.js'
+import { hourlyAuthorityOf } from '../../emissions/hourly-authority.js'
 
 /**
  * Stack emissions (docs/emissions.md, HJ 75-2017 / HJ 212-2017): hourly values of a CEMS
@@ -25,7 +27,14 @@ export interface EmissionRouteServices {
   now(): number
   /** HUB_MAX_POINTS_PER_RESPONSE: hours × metrics of one hourly reply. */
   maxPointsPerResponse?: number | undefined
+  /** A device by id (any kind), for its link. */
+  device(id: string): Device | undefined
+  /** An HJ 212 logger's counters by MN since the hub started (hj212/counters.ts), or undefined: not heard from, or no listener. */
+  loggerByMn?(mn: string): { lastPacket: number; packets: number; rejects: number } | undefined
 }
+
+/** Kinds whose monitors may speak HJ 212-2017 through a data logger. */
+const LOGGER_KINDS: ReadonlySet<string> = new Set(['emission', 'wastewater'])
 
 const DAY = 86_400_000
 const MAX_RANGE = 366 * DAY
@@ -62,6 +71,27 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       const points = pointsFor(from, to, 3_600_000, EMISSION_METRICS.length)
       if (points > cap) throw new CodedError(400, tooManyPointsMessage(`${Math.ceil((to - from) / 3_600_000)} hours of ${EMISSION_METRICS.length} metrics`, points, cap, `ask for at most ${Math.floor(cap / EMISSION_METRICS.length / 24)} days`), TOO_MANY_POINTS)
       return s.emissions.hourly(stack, from, to, now).catch(storeUnavailable)
+    })
+
+    app.get('/api/v1/emissions/link', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['emissions'], security: sec,
+        summary: 'How a CEMS stack or wastewater outlet reaches the hub: MQTT, or HJ 212-2017 through its data logger (MN, last packet, packets, rejects since start, hourly authority)',
+        querystring: Type.Object({ device: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+        response: { 200: LinkReply, 404: ErrorSchema },
+      },
+    }, async (req) => {
+      const d = s.device(req.query.device)
+      if (!d || !LOGGER_KINDS.has(d.kind)) throw notFound(`CEMS stack or wastewater outlet ${req.query.device} not found`)
+      assertSees(req.user, d, `CEMS stack or wastewater outlet ${req.query.device} not found`)
+      const mn = d.hj212?.mn
+      const heard = mn === undefined ? undefined : s.loggerByMn?.(mn)
+      return {
+        device: d.id, protocol: mn === undefined ? 'mqtt' : 'hj212', mn: mn ?? null,
+        lastPacket: heard?.lastPacket ?? null, packets: heard?.packets ?? null, rejects: heard?.rejects ?? null,
+        hourlyAuthority: mn === undefined ? null : hourlyAuthorityOf(d, s.zone.hj212),
+      } satisfies LinkReply
     })
 
     app.get('/api/v1/emissions/compliance', {

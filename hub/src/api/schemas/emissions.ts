@@ -54,6 +54,20 @@ export const ComplianceReply = Type.Object({
   })),
   summary: Type.Object({ stacks: Num, compliantStacks: Num, exceededHours: Num, invalidDays: Num }),
 })
+/**
+ * How a CEMS stack or wastewater outlet reaches the hub (the device panel): `mqtt`, or `hj212`
+ * through its data logger, with the logger's MN and, once it has spoken since the hub started,
+ * its last packet (ms), packets and rejected packets (hj212/counters.ts; null before). The PW is
+ * never here.
+ */
+export const LinkReply = Type.Object({
+  device: Type.String(),
+  protocol: Type.Union([Type.Literal('mqtt'), Type.Literal('hj212')]),
+  mn: Type.Union([Type.String(), Type.Null()]),
+  lastPacket: NumOrNull, packets: NumOrNull, rejects: NumOrNull,
+  hourlyAuthority: Type.Union([Type.Literal('logger'), Type.Literal('hub'), Type.Null()]),
+})
+export type LinkReply = Static<typeof LinkReply>
 export type HourlyReply = Static<typeof HourlyReply>
 export type HourDifference = Static<typeof HourDifference>
 export type ComplianceReply = Static<typeof ComplianceReply>

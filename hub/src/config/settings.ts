@@ -70,6 +70,12 @@ export interface Settings {
   login: { windowSec: number; maxPerAccountAddress: number; maxPerAddress: number; accountSlowdownAfter: number; accountSlowdownMs: number; maxKeys: number }
   /** socket.io client events per second per socket (token bucket), its burst, and refusals before the socket is dropped. */
   live: { eventRate: number; eventBurst: number; floodDisconnectAfter: number }
+  /**
+   * The HJ 212-2017 listener (docs/hj212.md): `port` from HUB_HJ212_PORT, off (undefined) unless
+   * set; a logger connection idle `idleSec` is closed (HUB_HJ212_IDLE_SEC, default 600), and one
+   * sending `floodBytes` of garbage in a row (HUB_HJ212_FLOOD_BYTES, default 64 KiB).
+   */
+  hj212: { port: number | undefined; idleSec: number; floodBytes: number }
 }
 
 export class SettingsError extends Error {
@@ -160,6 +166,11 @@ export function loadSettings(env: Env = process.env): Settings {
     httpPort: port(env, 'HUB_HTTP_PORT', 8080),
     mqttPort: port(env, 'HUB_MQTT_PORT', 1883),
     mqttTlsPort: port(env, 'HUB_MQTTS_PORT', 8883),
+    hj212: {
+      port: str(env, 'HUB_HJ212_PORT') === undefined ? undefined : port(env, 'HUB_HJ212_PORT', 0),
+      idleSec: int(env, 'HUB_HJ212_IDLE_SEC', 600, 5, 86_400),
+      floodBytes: int(env, 'HUB_HJ212_FLOOD_BYTES', 65_536, 1024, 16 * 1024 * 1024),
+    },
     tls: key && cert ? { key, cert, ca: str(env, 'HUB_TLS_CA'), requestCert: env.HUB_TLS_CLIENT_CERTS === 'true' } : undefined,
     influx: { url: influxUrl, db, username: str(env, 'INFLUX_USERNAME'), password: str(env, 'INFLUX_PASSWORD') },
     influxdPath: str(env, 'INFLUXD_PATH') ?? 'influxd',

@@ -17,8 +17,7 @@ import type { LoggerAggregateStore, LoggerMetricHour } from '../emissions/logger
 import { isEmissionMetric, type MinuteAgg, type MinuteMetric } from '../emissions/minutes.js'
 import { DATA_FLAGS, type DataFlag } from '../model/vocabulary.js'
 import { rawResults, rowsOf } from './influxql.js'
-
-export const LOGGER_MEASUREMENT = 'emission_logger'
+import { LOGGER_MEASUREMENT } from './logger-points.js'
 
 const FIELD = /^(.+)_(avg|min|max|cou|zs|flag)$/
 const KEY: Readonly<Record<string, keyof LoggerMetricHour>> = { avg: 'avg', min: 'min', max: 'max', cou: 'cou', zs: 'zsAvg', flag: 'flag' }

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto'
+import type { MqttClient } from 'mqtt'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { LocalCalendar } from '../../hub/src/energy/calendar.js'
+import { loggerAggregateLine } from '../../hub/src/store/logger-points.js'
+import { api, connectMqtt, eventually, influxQuery, startTestHub, type TestHub } from '../support/hub-harness.js'
+
+const cal = new LocalCalendar('Asia/Shanghai')
+const MIN = 60_000
+const HOUR = 3_600_000
+
+/**
+ * A stack with an HJ 212 logger identity (ultra-low coal power: SO2 35 mg/m³ at 6 % O2):
+ * readings for two full hours (SO2 20 mg/m³ at 9 % O2 → 20 × 15 / 12 = 25 corrected, every
+ * minute valid), and the logger's own 2061 hourly rows as the listener writes them
+ * (`emission_logger`, interval hour, store/logger-points.ts) into the real InfluxDB:
+ *
+ *   hour A: avg 20, ZsAvg 25, O2 9        — agrees with the hub's recomputation
+ *   hour B: avg 30, ZsAvg 37.5, O2 9      — the logger says 37.5 (above the 35 limit), the hub 25
+ *
+ * Two devices take the same data: one with the default authority (the logger's hours count),
+ * one with `hj212.hourlyAuthority: hub`.
+ */
+describe('HJ 212 hourly values: the logger’s 2061 and the hub’s HJ 75 recomputation', () => {
+  const db = `t_${randomBytes(6).toString('hex')}`
+  let t: TestHub
+  const clients: MqttClient[] = []
+  const now = Date.now()
+  const hourA = cal.startOf('hour', now) - 2 * HOUR
+  const hourB = hourA + HOUR
+  const base = {
+    kind: 'emission', type: 'stack', park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', metrics: ['so2', 'nox', 'o2', 'flow'],
+    position: { x: 480, y: 90 }, interval: 60, safety: false, emissionStandard: 'ultra-low/coal-power',
+  }
+  const STACKS = [
+    { id: 'vtc-ti01-cems-hj1', hj212: { mn: 'HJ212TESTMN0001', pw: 'pw-one-123' } },
+    { id: 'vtc-ti01-cems-hj2', hj212: { mn: 'HJ212TESTMN0002', pw: 'pw-two-456', hourlyAuthority: 'hub' } },
+  ]
+
+  beforeAll(async () => {
+    t = await startTestHub({ db })
+  })
+  afterAll(async () => {
+    for (const c of clients) c.end(true)
+    await t?.stop()
+  })
+
+  it('keeps both, shows the authoritative one with the other beside it, and flags the differing hour', async () => {
+    for (const s of STACKS) {
+      const created = await api<{ device: Record<string, unknown>; secret: string }>(t, 'POST', '/api/v1/devices', { ...base, ...s, name: `烟囱 ${s.id}` })
+      expect(created.status).toBe(201)
+      expect(JSON.stringify(created.body.device)).not.toContain(s.hj212.pw) // the PW is never returned
+      const client = await connectMqtt(t.mqttUrl, { username: s.id, password: created.body.secret })
+      clients.push(client)
+      const items = []
+      for (let m = 0; m < 120; m++) items.push({ ts: hourA + m * MIN + 30_000, values: { so2: 20, nox: 40, o2: 9, flow: 200_000 } })
+      for (let i = 0; i < items.length; i += 40) await client.publishAsync(`parks/vtc/vtc-ti01/${s.id}/telemetry`, JSON.stringify(items.slice(i, i + 40)), { qos: 1 })
+      // The logger's 2061 rows, as the listener writes them.
+      const lines = [
+        loggerAggregateLine({ park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', device: s.id, kind: 'emission', ts: hourA, interval: 'hour',
+          values: { so2: { avg: 20, zsAvg: 25, min: 19, max: 21, cou: 4 }, nox: { avg: 40, zsAvg: 50 }, o2: { avg: 9 } }, flags: { so2: 'N', nox: 'N' }, units: {} }),
+        loggerAggregateLine({ park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', device: s.id, kind: 'emission', ts: hourB, interval: 'hour',
+          values: { so2: { avg: 30, zsAvg: 37.5 }, nox: { avg: 40, zsAvg: 50 }, o2: { avg: 9 } }, flags: { so2: 'N', nox: 'N' }, units: {} }),
+      ]
+      const res = await fetch(`${inject('influxUrl')}/write?${new URLSearchParams({ db, precision: 'ms' })}`, { method: 'POST', body: lines.join('\n') })
+      expect(res.status).toBe(204)
+    }
+    expect((await influxQuery(inject('influxUrl'), db, `SELECT count("so2_avg") FROM "emission_logger" WHERE "interval" = 'hour'`))[0]?.values[0]?.[1]).toBe(4)
+
+    type MH = { measured: number | null; corrected: number | null; validMinutes: number | null; valid: boolean; exceeded: boolean }
+    type Hour = { start: number; metrics: Record<string, MH>; sources: Record<string, string>; alternate: Record<string, MH>; differs: { metric: string; reason: string; logger: number | null; hub: number | null }[] }
+    type Hourly = { hourlyAuthority: string; loggerHours: number; differingHours: number; tolerance: { relative: number; absolute: number }; hours: Hour[] }
+    const hourly = (id: string): Promise<Hourly> => eventually(async () => {
+      const r = await api<Hourly>(t, 'GET', `/api/v1/emissions/hourly?device=${id}&from=${hourA}&to=${hourB + HOUR}`)
+      return r.status === 200 && r.body.hours.length === 2 && r.body.hours.every((h) => (h.sources.so2 === 'hub' ? h.metrics.so2 : h.alternate.so2)?.validMinutes === 60) ? r.body : undefined
+    }, 15_000, `two hours of ${id}`)
+
+    const byLogger = await hourly(STACKS[0]!.id)
+    expect(byLogger).toMatchObject({ hourlyAuthority: 'logger', loggerHours: 2, differingHours: 1, tolerance: { relative: 0.01, absolute: 0.01 } })
+    const [a, b] = byLogger.hours
+    expect(a!.differs).toEqual([])
+    expect(a!.sources.so2).toBe('logger')
+    expect(b!.metrics.so2).toMatchObject({ measured: 30, corrected: 37.5, valid: true, exceeded: true }) // the logger's hour counts
+    expect(b!.alternate.so2).toMatchObject({ measured: 20, corrected: 25, validMinutes: 60, valid: true, exceeded: false }) // the hub's beside it
+    expect(b!.differs).toEqual([{ metric: 'so2', reason: 'value', logger: 37.5, hub: 25 }])
+    expect(b!.sources.flow).toBe('hub') // a metric the logger did not send: the hub's, compared with nothing
+
+    const byHub = await hourly(STACKS[1]!.id)
+    expect(byHub).toMatchObject({ hourlyAuthority: 'hub', loggerHours: 2, differingHours: 1 })
+    expect(byHub.hours[1]!.metrics.so2).toMatchObject({ corrected: 25, validMinutes: 60, exceeded: false })
+    expect(byHub.hours[1]!.alternate.so2).toMatchObject({ corrected: 37.5, exceeded: true })
+    expect(byHub.hours[1]!.differs.map((d) => d.metric)).toEqual(['so2'])
+
+    // The daily compliance judges the authoritative hours: hour B exceeded for the first stack only.
+    const day = cal.dayKey(hourB)
+    const compliance = await api<{ stacks: { device: string; metrics: Record<string, { exceededHours: number; exceededAt: number[] }> }[] }>(t, 'GET', `/api/v1/emissions/compliance?park=vtc&day=${day}`)
+    expect(compliance.status).toBe(200)
+    const so2Of = (id: string) => compliance.body.stacks.find((s) => s.device === id)?.metrics.so2
+    expect(so2Of(STACKS[0]!.id)).toMatchObject({ exceededHours: 1, exceededAt: [hourB] })
+    expect(so2Of(STACKS[1]!.id)).toMatchObject({ exceededHours: 0 })
+
+    // The device panel's link: HJ 212 with its MN, never its PW; an MQTT stack says MQTT.
+    const link = await api<Record<string, unknown>>(t, 'GET', `/api/v1/emissions/link?device=${STACKS[0]!.id}`)
+    expect(link.status).toBe(200)
+    expect(link.body).toMatchObject({ device: STACKS[0]!.id, protocol: 'hj212', mn: 'HJ212TESTMN0001', hourlyAuthority: 'logger' })
+    expect(JSON.stringify(link.body)).not.toContain('pw-one-123')
+    expect((await api(t, 'GET', '/api/v1/emissions/link?device=vtc-ti01-cems-001')).body).toMatchObject({ protocol: 'mqtt', mn: null, lastPacket: null })
+    expect((await api(t, 'GET', '/api/v1/emissions/link?device=vtc-ti01-gas-001')).status).toBe(404)
+  })
+})

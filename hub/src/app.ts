@@ -42,6 +42,9 @@ import { LiveServer } from './live/live-server.js'
 import type { ConnectionGate } from './net/connection-gate.js'
 import { gateFromSettings } from './net/gate-from-settings.js'
 import { routeUpgrades } from './net/upgrade-router.js'
+import { Forwarder } from './hj212/forwarder.js'
+import { LoggerSecrets } from './hj212/logger-secrets.js'
+import { hj212Routes } from './api/routes/hj212.js'
 import { watchGcPauses } from './broker/gc-pauses.js'
 
 /**
@@ -95,7 +98,9 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const zone = await loadZoneFile(settings.configFile)
   await mkdir(settings.dataDir, { recursive: true })
   const tightened = tightenDataDir(settings.dataDir)
-  const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')))
+  // HJ 212 loggers' PWs (hj212/logger-secrets.ts): the registry hands each device's PW here, 0600.
+  const hj212Secrets = new LoggerSecrets(join(settings.dataDir, 'hj212', 'logger-secrets.json'))
+  const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')), (id, pw) => hj212Secrets.set(id, pw))
   await registry.open()
   const users = await UserDirectory.open({
     zoneUsers: zone.users,
@@ -173,6 +178,19 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   // A user changed or removed reaches open sockets at once (live-server.ts).
   users.onChange(() => live.usersChanged())
 
+  // HJ 212 forwarding upstream, opt-in (zone file hj212.upstreams; docs/hj212.md): a durable
+  // queue and a link per platform; MQTT emission readings here, loggers' packets from the listener.
+  const forwarder = zone.hj212?.upstreams?.length
+    ? await Forwarder.open({
+      upstreams: zone.hj212.upstreams, dataDir: settings.dataDir, timeZone: zone.timezone, clock, log,
+      device: (id) => registry.get(id)?.device,
+      loggerMnOf: (id) => registry.get(id)?.device.hj212?.mn,
+      loggerPw: (mn) => {
+        for (const r of registry.all()) if (r.device.hj212?.mn === mn && hj212Secrets.get(r.device.id) !== undefined) return hj212Secrets.get(r.device.id)
+        return undefined
+      },
+    })
+    : undefined
   const rejectSampler = new Sampler(5)
   // Refused here, counted by ingest (pipeline.ts Refusal): nothing outside ingest changes its counters.
   const shed: Refusal = { refused: 'overload_shed', detail: 'QoS 0 reading shed: the journal is nearly full' }
@@ -188,6 +206,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       for (const r of readings) latest.update(r)
       safety.onReadings(readings)
       ee.onReadings(readings)
+      forwarder?.readings(readings)
       return pending
     },
     event(e, qos) {
@@ -256,6 +275,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
       ee.routes,
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
+      hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false }),
     ],
   })
 
@@ -287,6 +307,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         gcPauses.stop()
         ee.close()
         await broker.close().catch(() => undefined)
+        await forwarder?.close().catch(() => undefined)
         await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)
         safety.close()

@@ -1,9 +1,9 @@
 /**
  * Pure helpers of the notification screens (docs/notifications.md): who of a duty reply to show
- * for a park, in escalation order, and the order and look of the notification log's states.
+ * for a park, in escalation order, and the notification log's order.
  * No runes, no fetch: testable without a browser.
  */
-import type { DutyEntry, DutyPerson, LogEntry, LogState } from './notify.js'
+import type { DutyEntry, DutyPerson, LogEntry } from './notify.js'
 
 /** The roles of the escalation ladder, first called first (docs/notifications.md, policies). */
 export const DUTY_ROLE_ORDER = ['duty_officer', 'shift_leader', 'safety_manager', 'zone_duty'] as const
@@ -26,11 +26,6 @@ export function dutyFor(entries: readonly DutyEntry[], park: string | null): Dut
   const zone = entries.filter((e) => e.scope === 'zone')
   const parks = entries.filter((e) => e.scope !== 'zone' && (park === null || e.scope === park))
   return [...parks, ...zone].map((e) => ({ ...e, people: byLadder(e.people) }))
-}
-
-/** A state that is over (delivered or given up) versus one still on its way. */
-export function isFinal(state: LogState): boolean {
-  return state === 'sent' || state === 'failed'
 }
 
 /** Newest first, at most `limit`. */

@@ -44,6 +44,8 @@ import { gateFromSettings } from './net/gate-from-settings.js'
 import { routeUpgrades } from './net/upgrade-router.js'
 import { Forwarder } from './hj212/forwarder.js'
 import { LoggerSecrets } from './hj212/logger-secrets.js'
+import { LoggerDirectory } from './hj212/logger-directory.js'
+import { startHj212Listener, type Hj212Listener } from './hj212/listener.js'
 import { hj212Routes } from './api/routes/hj212.js'
 import { watchGcPauses } from './broker/gc-pauses.js'
 
@@ -60,6 +62,8 @@ export interface HubAddresses {
   mqttPort: number
   mqttTlsPort: number | undefined
   influxUrl: string
+  /** The HJ 212 listener's port, when HUB_HJ212_PORT is set. */
+  hj212Port: number | undefined
 }
 
 export interface Hub {
@@ -78,6 +82,8 @@ export interface Hub {
   readonly live: LiveServer
   /** Every connection's admission, caps and counters (net/connection-gate.ts). */
   readonly connections: ConnectionGate
+  /** The HJ 212-2017 listener (HUB_HJ212_PORT), its counters; undefined when off. */
+  readonly hj212: Hj212Listener | undefined
   /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
   readonly users: UserDirectory
   readonly addresses: HubAddresses
@@ -191,6 +197,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       },
     })
     : undefined
+  /** The HJ 212 listener, started with the other listeners at the end. */
+  let hj212: Hj212Listener | undefined
   const rejectSampler = new Sampler(5)
   // Refused here, counted by ingest (pipeline.ts Refusal): nothing outside ingest changes its counters.
   const shed: Refusal = { refused: 'overload_shed', detail: 'QoS 0 reading shed: the journal is nearly full' }
@@ -255,6 +263,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read(), gc: gcPauses.read() },
       connections: connections.stats(),
+      ...(hj212 ? { hj212: hj212.counters.stats() } : {}),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }
   }
@@ -294,18 +303,32 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const httpAddr = api.server.address()
   const httpPort = typeof httpAddr === 'object' && httpAddr ? httpAddr.port : settings.httpPort
   const mqtt = await broker.listen(settings.host, settings.mqttPort, settings.tls ? settings.mqttTlsPort : undefined)
+  // HJ 212-2017 data loggers over TCP (HUB_HJ212_PORT, off unless set; docs/hj212.md): through the
+  // connection gate, each packet's MN/PW against the registry, the same ingest → journal → rules
+  // path as MQTT, the 9014 answer after the journal's durable acknowledgement.
+  hj212 = settings.hj212.port === undefined ? undefined : await startHj212Listener({
+    host: settings.host, port: settings.hj212.port, gate: connections, clock, timeZone: zone.timezone, log,
+    directory: new LoggerDirectory(registry, (id) => hj212Secrets.get(id), (o, m) => log.warn(o, m)),
+    ingest,
+    writeLines: (lines) => store(lines, 1) ?? undefined,
+    // The logger's own minute/hour/day values are in emission_logger; the emissions room reads them there.
+    onAggregate: () => undefined,
+    onDataPacket: (p, deviceIds) => forwarder?.packet(p, deviceIds),
+    limits: { idleMs: settings.hj212.idleSec * 1000, floodBytes: settings.hj212.floodBytes },
+  })
   log.info({ http: httpPort, mqtt: mqtt.port, mqtts: mqtt.tlsPort, influx: influxUrl, devices: registry.size }, 'hub listening')
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users,
-    addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl },
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212,
+    addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl, hj212Port: hj212?.port },
     close() {
       closing ??= (async () => {
         clearInterval(journalWatch)
         clearInterval(energyTick)
         gcPauses.stop()
         ee.close()
+        await hj212?.close().catch(() => undefined)
         await broker.close().catch(() => undefined)
         await forwarder?.close().catch(() => undefined)
         await live.close().catch(() => undefined)

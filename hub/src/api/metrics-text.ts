@@ -41,7 +41,7 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
   }
   const conn = h.connections
   if (conn) {
-    metric('smartpark_connections_open', 'Connections open now, by listener (HTTP incl. WebSocket, MQTT, MQTT over TLS)', 'gauge', (['http', 'mqtt', 'mqtts'] as const).map((l) => [{ listener: l }, conn.open[l]]))
+    metric('smartpark_connections_open', 'Connections open now, by listener (HTTP incl. WebSocket, MQTT, MQTT over TLS, HJ 212)', 'gauge', (['http', 'mqtt', 'mqtts', 'hj212'] as const).map((l) => [{ listener: l }, conn.open[l]]))
     metric('smartpark_connections_limit', 'Connections accepted at once, all listeners (after the open-file headroom)', 'gauge', [[undefined, conn.limits.total]])
     metric('smartpark_connections_refused_total', 'Connections refused, by reason (total_cap, address_cap, proxy_header, unknown_upgrade)', 'counter', Object.entries(conn.refused).map(([reason, n]) => [{ reason }, n]))
     metric('smartpark_accept_errors_total', 'Connections the operating system failed to accept (EMFILE: out of descriptors)', 'counter', [[undefined, conn.acceptErrors]])
@@ -56,6 +56,17 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_live_sockets', 'socket.io clients connected', 'gauge', [[undefined, id.live.sockets]])
     metric('smartpark_live_events_refused_total', 'socket.io client events refused past the per-socket rate', 'counter', [[undefined, id.live.eventsRefused]])
     metric('smartpark_live_sockets_dropped_total', 'socket.io clients dropped by the hub, by reason', 'counter', [[{ reason: 'flood' }, id.live.droppedFlood], [{ reason: 'token_expired' }, id.live.droppedExpired], [{ reason: 'user_removed' }, id.live.droppedUserRemoved]])
+  }
+  const hj = h.hj212
+  if (hj) {
+    metric('smartpark_hj212_connections_open', 'HJ 212 data-logger connections open now', 'gauge', [[undefined, hj.connections.open]])
+    metric('smartpark_hj212_connections_total', 'HJ 212 data-logger connections accepted, and closed by the hub by reason', 'counter', [[{ event: 'accepted' }, hj.connections.accepted], [{ event: 'closed_idle' }, hj.connections.closedIdle], [{ event: 'closed_flood' }, hj.connections.closedFlood], [{ event: 'closed_auth' }, hj.connections.closedAuth]])
+    metric('smartpark_hj212_packets_total', 'HJ 212 packets with a good frame and data segment', 'counter', [[undefined, hj.packets]])
+    metric('smartpark_hj212_accepted_total', 'HJ 212 packets authenticated and kept', 'counter', [[undefined, hj.accepted]])
+    metric('smartpark_hj212_answers_total', 'HJ 212 answers sent to loggers (9014, 9011, 9013, 1012)', 'counter', [[undefined, hj.answers]])
+    metric('smartpark_hj212_over_standard_total', 'HJ 212 packets accepted with a data segment over the standard 1024 bytes', 'counter', [[undefined, hj.overStandard]])
+    metric('smartpark_hj212_rejected_total', 'HJ 212 packets, bytes runs and values refused, by reason', 'counter', Object.entries(hj.rejects).map(([reason, n]) => [{ reason }, n]))
+    metric('smartpark_hj212_unknown_code_values_total', 'HJ 212 values stored under a pollutant code no metric takes, by code', 'counter', Object.entries(hj.unknownCodes).map(([code, n]) => [{ code }, n]))
   }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`

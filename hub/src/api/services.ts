@@ -9,6 +9,7 @@ import type { GcPauses } from '../broker/gc-pauses.js'
 import type { ConnectionStats } from '../net/connection-gate.js'
 import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
 import type { LiveStats } from '../live/live-server.js'
+import type { Hj212Stats } from '../hj212/counters.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
 export interface HealthReport {
@@ -26,6 +27,8 @@ export interface HealthReport {
   connections?: ConnectionStats
   /** Sign-ins admitted, refused and failed (login-limiter.ts); sockets and their refused events and drops (live-server.ts). */
   identity?: { login: LoginLimiterStats; live: LiveStats }
+  /** The HJ 212 listener, when on: connections, packets, accepted, rejects by reason, unknown codes, per logger (hj212/counters.ts). */
+  hj212?: Hj212Stats
 }
 
 export interface ApiServices {

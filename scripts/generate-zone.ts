@@ -26,7 +26,7 @@ const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; s
 ]
 
 /** Keys whose values read best on one line. */
-const FLOW_KEYS = new Set(['rect', 'position', 'mapPosition', 'metrics', 'actuators', 'limits', 'roles'])
+const FLOW_KEYS = new Set(['rect', 'position', 'mapPosition', 'metrics', 'actuators', 'limits', 'roles', 'hj212'])
 /** Keys of the notify section whose value reads best on one line when it holds no objects (a tier's channels, a rotation). */
 const FLOW_FLAT_KEYS = new Set(['channels', 'levels', 'classes', 'pattern', 'onCall', 'allowHosts', 'quietHours', 'storm'])
 /** Lists of small objects written one object a line (people, shifts, tiers). */
@@ -73,6 +73,10 @@ function header(zone: Zone, args: { command: string; credentials?: string; demoU
       : ' The plain secrets were not written out (no --credentials given).',
     ' They derive from the seed, so they are public: keep these devices off reachable networks.',
     ' Energy meters behind a gateway have no secret of their own; their gateway publishes for them.',
+    ' CEMS stacks and wastewater outlets also carry their HJ 212-2017 data logger\'s identity, `hj212: { mn, pw }`',
+    ' (docs/hj212.md): the hub takes the PW into <dataDir>/hj212/logger-secrets.json (0600) and never returns it;',
+    ' `npm run sim -- --hj212` makes them loggers over TCP (the PWs are in the credentials file too). Which hourly',
+    ' value counts, the logger\'s 2061 or the hub\'s HJ 75 recomputation: `hj212.hourlyAuthority` (default logger).',
     ' Real deployments provision devices through POST /api/v1/devices (admin), which returns each',
     ' new device\'s secret once.',
   ]

@@ -20,7 +20,17 @@ export interface Credentials {
   zone: string
   devices: Record<string, string>
   gateways: Record<string, string>
+  /** HJ 212 data loggers' PWs by device id (the MN is the device's `hj212.mn`). */
+  hj212: Record<string, string>
 }
+
+/**
+ * HJ 212-2017 identities of the demo's CEMS stacks and wastewater outlets (their data loggers):
+ * MN = `510400` (Panzhihua's administrative division code) + an 8-digit sequence, 14 characters
+ * like the standard's own example `LD130133000015` (§6.3.2 allows up to 24); PW 8 characters
+ * from the seed (public demo values, like the demo's MQTT secrets).
+ */
+export const HJ212_MN_PREFIX = '510400'
 
 export interface GenerateZoneOptions {
   /** Wanted device count. Never fewer than the minimum set the parks need (about 200). */
@@ -280,7 +290,7 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
   // A separate stream for secrets, so that they are reproducible but not the layout's numbers.
   const secretPrng = createPrng((seed ^ 0x5ec2e75) >>> 0)
   const newSecret = (): string => secretPrng.bytes(16).toString('base64url')
-  const credentials: Credentials = { zone: ZONE_INFO.id, devices: {}, gateways: {} }
+  const credentials: Credentials = { zone: ZONE_INFO.id, devices: {}, gateways: {}, hj212: {} }
   const planned = plan(options.devices)
   const parks: Park[] = []
   const gateways: Gateway[] = []
@@ -391,6 +401,15 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
       name: `${ent.name}废水总排口在线监测`, nameEn: `${ent.nameEn} wastewater outlet monitor`, metrics: [...WASTEWATER_OUTLET.metrics],
       position: { x: round1(area.rect.x + 4), y: round1(area.rect.y + area.rect.h - 4) }, interval: INTERVALS.wastewater, safety: false,
       limits: { ...WASTEWATER_OUTLET.limits }, secretHash: hashSecret(secret) })
+  }
+
+  // HJ 212 identities last, so that every MQTT secret above stays as it was.
+  let loggers = 0
+  for (const d of devices) {
+    if (d.kind !== 'emission' && d.kind !== 'wastewater') continue
+    const pw = secretPrng.bytes(6).toString('base64url')
+    d.hj212 = { mn: `${HJ212_MN_PREFIX}${String(++loggers).padStart(8, '0')}`, pw }
+    credentials.hj212[d.id] = pw
   }
 
   const zone: Zone = {

@@ -114,6 +114,12 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       ['vtc-ti01-outlet-001', 'vtc', { cod: 50, nh3n: 5, tp: 0.5, tn: 15 }],
       ['glc-ca01-outlet-001', 'glc', { cod: 50, nh3n: 5, tp: 0.5, tn: 15 }],
     ])
+    // Every stack and outlet speaks HJ 212 through its data logger: a unique MN, its PW in the credentials too.
+    const loggers = zone.devices.filter((d) => d.kind === 'emission' || d.kind === 'wastewater')
+    expect(loggers.map((d) => d.hj212?.mn)).toEqual(loggers.map((_, i) => `510400${String(i + 1).padStart(8, '0')}`))
+    for (const d of loggers) expect(d.hj212?.pw, d.id).toBe(demo.credentials.hj212[d.id])
+    expect(zone.devices.filter((d) => d.hj212).length).toBe(loggers.length)
+    expect(unique(Object.values(demo.credentials.hj212))).toBe(true)
     const enterprises = zone.parks.flatMap((p) => p.enterprises)
     const panels = zone.devices.filter((d) => d.type === 'panel')
     expect(panels.map((p) => p.enterprise).sort()).toEqual(enterprises.map((e) => e.id).sort())

@@ -3,6 +3,7 @@ import YAML from 'yaml'
 import { firstSchemaError } from '../model/schema-errors.js'
 import { Zone } from '../model/zone.js'
 import { isMetricOfKind } from '../model/vocabulary.js'
+import { notifyProblem } from '../model/notify.js'
 import { deviceGasProblem, layerProblem, type SettingProblem } from '../catalogue/device-gas-settings.js'
 import { gasCatalogue } from '../catalogue/gas-catalogue.js'
 
@@ -47,6 +48,9 @@ export function parseZone(text: string, file = '(zone)'): Zone {
   gasCatalogue() // the catalogue's gases are gas-device metrics from here on
   checkReferences(zone, file)
   checkGasSettings(zone, file)
+  // Notifications: channel ids, roster people and crews, parks and policies' channels (model/notify.ts).
+  const notify = zone.notify ? notifyProblem(zone.notify, new Set(zone.parks.map((p) => p.id))) : undefined
+  if (notify) throw new ZoneFileError(file, notify.path, notify.problem)
   return zone
 }
 

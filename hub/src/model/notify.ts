@@ -144,3 +144,76 @@ export const NotifySettings = Type.Object(
   { additionalProperties: false },
 )
 export type NotifySettings = Static<typeof NotifySettings>
+
+/** A problem the schema cannot see, as the zone file's errors name it: a path and what is wrong. */
+export interface NotifyProblem {
+  path: string
+  problem: string
+}
+
+/** A roster's references: its scope a park or `zone`, people unique, every crew, shift and on-call person on its list. */
+export function rosterProblem(r: Roster, parkIds: ReadonlySet<string>, at = ''): NotifyProblem | undefined {
+  if (r.scope !== 'zone' && !parkIds.has(r.scope)) return { path: `${at}/scope`, problem: `unknown park ${r.scope} (a park id or zone)` }
+  const people = new Set<string>()
+  for (const [i, p] of r.people.entries()) {
+    if (people.has(p.id)) return { path: `${at}/people/${i}/id`, problem: `duplicate person ${p.id}` }
+    people.add(p.id)
+  }
+  const known = (ids: readonly string[] | undefined, path: string): NotifyProblem | undefined => {
+    const i = (ids ?? []).findIndex((id) => !people.has(id))
+    return i < 0 ? undefined : { path: `${path}/${i}`, problem: `unknown person ${ids![i]}` }
+  }
+  const shifts = new Set<string>()
+  for (const [i, s] of r.shifts.entries()) {
+    if (shifts.has(s.id)) return { path: `${at}/shifts/${i}/id`, problem: `duplicate shift ${s.id}` }
+    shifts.add(s.id)
+    const p = known(s.people, `${at}/shifts/${i}/people`)
+    if (p) return p
+  }
+  const onCall = known(r.onCall, `${at}/onCall`)
+  if (onCall) return onCall
+  const rot = r.rotation
+  if (rot) {
+    if (Number.isNaN(Date.parse(`${rot.startDate}T00:00:00Z`))) return { path: `${at}/rotation/startDate`, problem: `not a date: ${rot.startDate}` }
+    for (const [crew, ids] of Object.entries(rot.crews)) {
+      const p = known(ids, `${at}/rotation/crews/${crew}`)
+      if (p) return p
+    }
+    for (const [i, row] of rot.pattern.entries()) {
+      if (row.length > r.shifts.length) return { path: `${at}/rotation/pattern/${i}`, problem: `${row.length} crews for ${r.shifts.length} shifts` }
+      const j = row.findIndex((c) => c !== '-' && rot.crews[c] === undefined)
+      if (j >= 0) return { path: `${at}/rotation/pattern/${i}/${j}`, problem: `unknown crew ${row[j]}` }
+    }
+  }
+  return undefined
+}
+
+/** Policies' references: a known park or `*`, and channels that exist. */
+export function policiesProblem(policies: readonly Policy[], parkIds: ReadonlySet<string>, channelIds: ReadonlySet<string>, at = ''): NotifyProblem | undefined {
+  for (const [i, p] of policies.entries()) {
+    if (p.park !== '*' && !parkIds.has(p.park)) return { path: `${at}/${i}/park`, problem: `unknown park ${p.park}` }
+    for (const [k, t] of p.tiers.entries()) {
+      const j = t.channels.findIndex((c) => !channelIds.has(c))
+      if (j >= 0) return { path: `${at}/${i}/tiers/${k}/channels/${j}`, problem: `unknown channel ${t.channels[j]}` }
+    }
+  }
+  return undefined
+}
+
+/** The whole section's references (the zone file's check at boot). */
+export function notifyProblem(n: NotifySettings, parkIds: ReadonlySet<string>): NotifyProblem | undefined {
+  const channels = new Set<string>()
+  for (const [i, c] of n.channels.entries()) {
+    if (channels.has(c.id)) return { path: `/notify/channels/${i}/id`, problem: `duplicate channel id ${c.id}` }
+    if (c.park !== undefined && !parkIds.has(c.park)) return { path: `/notify/channels/${i}/park`, problem: `unknown park ${c.park}` }
+    channels.add(c.id)
+  }
+  const scopes = new Set<string>()
+  for (const [i, r] of (n.rosters ?? []).entries()) {
+    if (scopes.has(r.scope)) return { path: `/notify/rosters/${i}/scope`, problem: `a second roster for ${r.scope}` }
+    scopes.add(r.scope)
+    const p = rosterProblem(r, parkIds, `/notify/rosters/${i}`)
+    if (p) return p
+  }
+  return policiesProblem(n.policies ?? [], parkIds, channels, '/notify/policies')
+}

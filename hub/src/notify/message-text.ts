@@ -82,7 +82,7 @@ export interface AlarmTextInput {
   minutes?: number | undefined
   tier: number
   /** People on duty named in a group message (their phones masked); none in a direct one. */
-  onDuty?: { name: string; phone: string | undefined }[] | undefined
+  onDuty?: { name: string; phone?: string | undefined }[] | undefined
   fallbackRoles?: string[] | undefined
   link?: string | undefined
   /** A personal acknowledgement link (direct messages only). */
@@ -155,7 +155,7 @@ export interface IncidentTextInput {
   tier: number
   lang: Lang
   places: PlaceNames
-  onDuty?: { name: string; phone: string | undefined }[] | undefined
+  onDuty?: { name: string; phone?: string | undefined }[] | undefined
   link?: string | undefined
   ackLink?: string | undefined
 }

@@ -1,0 +1,113 @@
+/**
+ * Rosters and policies as admins edit them through the API, kept in
+ * `<dataDir>/notify/overrides.json` (0600) and laid over the zone file's: a roster saved for a
+ * scope replaces the zone file's roster of that scope; saved policies replace the zone file's
+ * list as a whole (their order is their meaning: the first match wins). Every edit is checked
+ * with the zone file's schema and cross-references before it is kept; the file is replaced
+ * atomically (temporary file, fsync, rename), so a crash leaves the old or the new one.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { Type, type Static } from 'typebox'
+import { firstSchemaError } from '../model/schema-errors.js'
+import { Policy, Roster, policiesProblem, rosterProblem, type NotifyProblem, type NotifySettings } from '../model/notify.js'
+
+const PRIVATE_DIR = 0o700
+const PRIVATE_FILE = 0o600
+
+export const OverridesFile = Type.Object(
+  {
+    version: Type.Literal(1),
+    rosters: Type.Array(Roster),
+    policies: Type.Optional(Type.Array(Policy)),
+  },
+  { additionalProperties: false },
+)
+export type OverridesFile = Static<typeof OverridesFile>
+
+export class NotifyEditError extends Error {
+  constructor(readonly path: string, readonly problem: string) {
+    super(`${path || '(root)'}: ${problem}`)
+    this.name = 'NotifyEditError'
+  }
+}
+
+export class NotifyOverrides {
+  private data: OverridesFile = { version: 1, rosters: [] }
+  private readonly file: string
+
+  constructor(dataDir: string, private readonly base: NotifySettings, private readonly parkIds: ReadonlySet<string>) {
+    this.file = join(dataDir, 'notify', 'overrides.json')
+  }
+
+  /** Reads the saved edits; a file that no longer fits the zone (a park removed) is reported and left unused. */
+  load(): NotifyProblem | undefined {
+    if (!existsSync(this.file)) return undefined
+    let raw: unknown
+    try {
+      raw = JSON.parse(readFileSync(this.file, 'utf8'))
+    } catch (err) {
+      return { path: this.file, problem: `not JSON: ${(err as Error).message}` }
+    }
+    const bad = firstSchemaError(OverridesFile, raw)
+    if (bad) return { path: `${this.file}${bad.path}`, problem: bad.problem }
+    const data = raw as OverridesFile
+    for (const [i, r] of data.rosters.entries()) {
+      const p = rosterProblem(r, this.parkIds, `${this.file}/rosters/${i}`)
+      if (p) return p
+    }
+    const p = data.policies ? policiesProblem(data.policies, this.parkIds, this.channelIds(), `${this.file}/policies`) : undefined
+    if (p) return p
+    this.data = data
+    return undefined
+  }
+
+  /** The rosters in force: the zone file's, each replaced by an edited one of its scope, then the edited ones of new scopes. */
+  rosters(): Roster[] {
+    const edited = new Map(this.data.rosters.map((r) => [r.scope, r]))
+    const out = (this.base.rosters ?? []).map((r) => edited.get(r.scope) ?? r)
+    for (const r of this.data.rosters) if (!out.includes(r)) out.push(r)
+    return out
+  }
+
+  policies(): Policy[] {
+    return this.data.policies ?? this.base.policies ?? []
+  }
+
+  /** Checks and keeps an edited roster of `scope`; throws NotifyEditError with the path of the problem. */
+  setRoster(scope: string, input: unknown): Roster {
+    const bad = firstSchemaError(Roster, input)
+    if (bad) throw new NotifyEditError(bad.path, bad.problem)
+    const roster = input as Roster
+    if (roster.scope !== scope) throw new NotifyEditError('/scope', `the body's scope ${roster.scope} is not ${scope}`)
+    const p = rosterProblem(roster, this.parkIds)
+    if (p) throw new NotifyEditError(p.path, p.problem)
+    this.save({ ...this.data, rosters: [...this.data.rosters.filter((r) => r.scope !== scope), roster] })
+    return roster
+  }
+
+  setPolicies(input: unknown): Policy[] {
+    const bad = firstSchemaError(Type.Array(Policy, { maxItems: 200 }), input)
+    if (bad) throw new NotifyEditError(bad.path, bad.problem)
+    const policies = input as Policy[]
+    const p = policiesProblem(policies, this.parkIds, this.channelIds())
+    if (p) throw new NotifyEditError(p.path, p.problem)
+    this.save({ ...this.data, policies })
+    return policies
+  }
+
+  private channelIds(): Set<string> {
+    return new Set(this.base.channels.map((c) => c.id))
+  }
+
+  private save(next: OverridesFile): void {
+    mkdirSync(join(this.file, '..'), { recursive: true, mode: PRIVATE_DIR })
+    const tmp = `${this.file}.tmp`
+    writeFileSync(tmp, `${JSON.stringify(next, null, 1)}\n`, { mode: PRIVATE_FILE })
+    const fd = openSync(tmp, 'r')
+    fsyncSync(fd)
+    closeSync(fd)
+    renameSync(tmp, this.file)
+    this.data = next
+  }
+}

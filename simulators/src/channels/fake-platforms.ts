@@ -87,6 +87,8 @@ export class FakePlatforms {
   private readonly clock: () => number
   private readonly limits: Record<string, FlowLimit[]>
   private seq = 0
+  /** Requests arrived and not answered yet (a held one shows here before it is recorded). */
+  handling = 0
 
   private constructor(
     private readonly server: Server,
@@ -99,7 +101,10 @@ export class FakePlatforms {
   static async start(o: FakePlatformsOptions): Promise<FakePlatforms> {
     const server = createServer()
     const fake = new FakePlatforms(server, o)
-    server.on('request', (req, res) => void fake.handle(req, res))
+    server.on('request', (req, res) => {
+      fake.handling++
+      void fake.handle(req, res).finally(() => fake.handling--)
+    })
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(o.port ?? 0, o.host ?? '127.0.0.1', () => resolve())

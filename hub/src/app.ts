@@ -241,6 +241,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     zone, stores: energyEmissionRepositories, clock, log,
     raise: (transitions) => safety.apply(transitions),
     devices: () => [...registry.all()].map((r) => r.device),
+    // The device panel's HJ 212 link (GET /api/v1/emissions/link): a logger's last packet and rejects by MN.
+    loggerByMn: (mn) => hj212?.counters.stats().loggers[mn],
     options: { maxPointsPerResponse: settings.maxPointsPerResponse },
   })
   void dbReady.then(() => ee.start(), () => undefined)

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto'
+import { connect, type Socket } from 'node:net'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { LocalCalendar } from '../../hub/src/energy/calendar.js'
 import { loggerAggregateLine } from '../../hub/src/store/logger-points.js'
+import { Deframer, frame } from '../../hub/src/hj212/frame.js'
+import { buildDataSegment, formatDataTime, parseDataSegment } from '../../hub/src/hj212/packet.js'
 import { api, connectMqtt, eventually, influxQuery, startTestHub, type TestHub } from '../support/hub-harness.js'
 
 const cal = new LocalCalendar('Asia/Shanghai')
@@ -104,7 +107,98 @@ describe('HJ 212 hourly values: the logger’s 2061 and the hub’s HJ 75 recomp
     expect(link.status).toBe(200)
     expect(link.body).toMatchObject({ device: STACKS[0]!.id, protocol: 'hj212', mn: 'HJ212TESTMN0001', hourlyAuthority: 'logger' })
     expect(JSON.stringify(link.body)).not.toContain('pw-one-123')
-    expect((await api(t, 'GET', '/api/v1/emissions/link?device=vtc-ti01-cems-001')).body).toMatchObject({ protocol: 'mqtt', mn: null, lastPacket: null })
+    expect((await api(t, 'POST', '/api/v1/devices', { ...base, id: 'vtc-ti01-cems-mq', name: '烟囱（MQTT）' })).status).toBe(201)
+    expect((await api(t, 'GET', '/api/v1/emissions/link?device=vtc-ti01-cems-mq')).body).toMatchObject({ protocol: 'mqtt', mn: null, lastPacket: null, hourlyAuthority: null })
     expect((await api(t, 'GET', '/api/v1/emissions/link?device=vtc-ti01-gas-001')).status).toBe(404)
+  })
+})
+
+/** A data logger over real TCP: sends framed packets asking for an answer (Flag=5: 2017 edition, A bit) and counts the 9014 answers. */
+class TestLogger {
+  answers = 0
+  private readonly deframer = new Deframer()
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk) => {
+      for (const seg of this.deframer.push(chunk).segments) {
+        const p = parseDataSegment(seg)
+        if (p.ok && p.packet.cn === '9014') this.answers++
+      }
+    })
+  }
+  static open(port: number): Promise<TestLogger> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new TestLogger(s)))
+      s.once('error', reject)
+    })
+  }
+  send(cn: string, mn: string, pw: string, cp: string, n: number): void {
+    const qn = `20250101000000${String(n % 1000).padStart(3, '0')}`
+    this.socket.write(frame(buildDataSegment({ qn, st: '31', cn, pw, mn, flag: 5, cp })))
+  }
+  close(): void {
+    this.socket.destroy()
+  }
+}
+
+describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
+  const TZ = 'Asia/Shanghai'
+  let t: TestHub
+  let logger: TestLogger | undefined
+  const now = Date.now()
+  const hourA = cal.startOf('hour', now) - 2 * HOUR
+  const hourB = hourA + HOUR
+  const STACK = 'vtc-ti01-cems-tcp'
+  const MN = 'HJ212TCPMN0001'
+  const PW = 'tcp-pw-789'
+
+  beforeAll(async () => {
+    t = await startTestHub({ env: { HUB_HJ212_PORT: '0' } })
+  })
+  afterAll(async () => {
+    logger?.close()
+    await t?.stop()
+  })
+
+  it('takes 2051 minutes and 2061 hours from the logger, shows both and flags the differing hour; the panel’s link counts its packets and rejects', async () => {
+    const created = await api(t, 'POST', '/api/v1/devices', {
+      id: STACK, kind: 'emission', type: 'stack', park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', name: '烟囱（数采仪）', metrics: ['so2', 'nox', 'o2', 'flow'],
+      position: { x: 480, y: 90 }, interval: 60, safety: false, emissionStandard: 'ultra-low/coal-power', hj212: { mn: MN, pw: PW },
+    })
+    expect(created.status).toBe(201)
+    const port = t.hub.addresses.hj212Port
+    expect(port).toBeGreaterThan(0)
+    logger = await TestLogger.open(port!)
+    let n = 0
+    // 2051: 120 minutes of SO2 20 mg/m³ at 9 % O2 (the hub: 25 mg/m³ at 6 %), every minute N.
+    for (let m = 0; m < 120; m++) {
+      const dt = formatDataTime(hourA + m * MIN, TZ)
+      logger.send('2051', MN, PW, `DataTime=${dt};a21026-Avg=20,a21026-Flag=N;a21002-Avg=40,a21002-Flag=N;a19001-Avg=9,a19001-Flag=N`, n++)
+    }
+    // 2061: hour A as the hub computes it; hour B with a ZsAvg the minutes do not give.
+    logger.send('2061', MN, PW, `DataTime=${formatDataTime(hourA, TZ)};a21026-Avg=20,a21026-ZsAvg=25,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`, n++)
+    logger.send('2061', MN, PW, `DataTime=${formatDataTime(hourB, TZ)};a21026-Avg=30,a21026-ZsAvg=37.5,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`, n++)
+    await eventually(() => logger!.answers === n, 15_000, `${n} data answers (9014)`)
+
+    type MH = { corrected: number | null; validMinutes: number | null; exceeded: boolean }
+    type Hourly = { hourlyAuthority: string; loggerHours: number; differingHours: number; hours: { metrics: Record<string, MH>; sources: Record<string, string>; alternate: Record<string, MH>; differs: { metric: string; reason: string; logger: number | null; hub: number | null }[] }[] }
+    const h = await eventually(async () => {
+      const r = await api<Hourly>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${hourA}&to=${hourB + HOUR}`)
+      return r.status === 200 && r.body.loggerHours === 2 && r.body.hours.every((x) => x.alternate.so2?.validMinutes === 60) ? r.body : undefined
+    }, 15_000, 'both hours from the logger and the hub')
+    expect(h).toMatchObject({ hourlyAuthority: 'logger', loggerHours: 2, differingHours: 1 })
+    expect(h.hours[0]!.differs).toEqual([])
+    expect(h.hours[0]!.alternate.so2).toMatchObject({ corrected: 25, validMinutes: 60 })
+    expect(h.hours[1]!.metrics.so2).toMatchObject({ corrected: 37.5, exceeded: true })
+    expect(h.hours[1]!.sources.so2).toBe('logger')
+    expect(h.hours[1]!.differs).toEqual([{ metric: 'so2', reason: 'value', logger: 37.5, hub: 25 }])
+
+    type Link = { protocol: string; mn: string | null; lastPacket: number | null; packets: number | null; rejects: number | null }
+    const link = await api<Link>(t, 'GET', `/api/v1/emissions/link?device=${STACK}`)
+    expect(link.body).toMatchObject({ protocol: 'hj212', mn: MN, packets: n, rejects: 0 })
+    expect(link.body.lastPacket).toBeGreaterThan(now - 60_000)
+    // A packet with a wrong PW is refused, unanswered, and counted against the logger.
+    logger.send('2011', MN, 'wrong-pw', `DataTime=${formatDataTime(hourB + HOUR, TZ)};a21026-Rtd=20,a21026-Flag=N`, n)
+    await eventually(async () => (await api<Link>(t, 'GET', `/api/v1/emissions/link?device=${STACK}`)).body.rejects === 1, 10_000, 'the wrong PW counted')
+    expect(logger.answers).toBe(n)
   })
 })

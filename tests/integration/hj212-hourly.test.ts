@@ -118,7 +118,7 @@ class TestLogger {
   answers = 0
   private readonly deframer = new Deframer()
   private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk) => {
+    socket.on('data', (chunk: Buffer) => {
       for (const seg of this.deframer.push(chunk).segments) {
         const p = parseDataSegment(seg)
         if (p.ok && p.packet.cn === '9014') this.answers++

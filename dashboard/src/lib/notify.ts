@@ -2,103 +2,17 @@
  * The typed REST client of the hub's notifications (docs/notifications.md, /api/v1/notify,
  * /alarms/:id/escalation, /ack/:token), beside api.ts and through its one `request`.
  */
-import type { AlarmLevel } from '../../../hub/src/model/alarm.js'
-import type { ChannelType, MessageKind } from '../../../hub/src/notify/types.js'
+import type { AckAlarm, AckReply, ChannelsReply, ChannelView, DutyReply, EscalationReply, LogEntry, LogReply } from '../../../hub/src/api/schemas/notify.js'
 import { request } from './api.js'
 
 const enc = encodeURIComponent
 
-export interface DutyPerson {
-  id: string
-  name: string
-  role: string
-  /** Masked (PIPL) unless the reader is an administrator. */
-  phone?: string | undefined
-  lang?: string | undefined
-}
-export interface DutyShift {
-  id: string
-  name: string
-  start: string
-  end: string
-}
-export interface DutyEntry {
-  /** A park id, or `zone` for the zone-wide roster. */
-  scope: string
-  shift: DutyShift | null
-  people: DutyPerson[]
-}
-export interface DutyReply {
-  at: number
-  entries: DutyEntry[]
-}
-
-export interface ChannelView {
-  id: string
-  type: ChannelType
-  park?: string | null | undefined
-  /** Host only: the path of a robot's URL carries its key. */
-  url: string
-  healthy: boolean
-  sent: number
-  failed: number
-  retried: number
-  rateLimited: number
-  backlog: number
-  lastError?: string | null | undefined
-  lastSentAt?: number | null | undefined
-  hasSecret: boolean
-}
-export interface ChannelsReply {
-  channels: ChannelView[]
-}
-
-export type LogState = 'decided' | 'pending' | 'attempted' | 'retrying' | 'sent' | 'failed'
-export interface LogEntry {
-  id: string
-  ts: number
-  kind: MessageKind
-  channel: string
-  park?: string | null | undefined
-  alarm?: string | null | undefined
-  incident?: string | null | undefined
-  tier: number
-  to: { person: string; name: string; phone?: string | null | undefined }[]
-  state: LogState
-  attempts: number
-  resent: boolean
-  latencyMs?: number | null | undefined
-  error?: string | null | undefined
-}
-export interface LogReply {
-  entries: LogEntry[]
-}
-
-export type EscalationStateName = 'none' | 'escalating' | 'held' | 'stopped' | 'done'
-export interface EscalationReply {
-  alarm: string
-  state: EscalationStateName
-  tier: number | null
-  next: { tier: number; at: number; roles: string[]; channels: string[] } | null
-  stoppedBy: { by: string; channel: string; at: number } | null
-}
-
-export interface AckAlarm {
-  id: string
-  park: string
-  device: string
-  type: string
-  level: AlarmLevel
-  value?: number | null | undefined
-  threshold?: number | null | undefined
-  raisedAt: number
-  ack: 'acked' | 'unacked'
-}
-export interface AckReply {
-  alarm: AckAlarm
-  person: { id: string; name: string }
-  expiresAt: number
-}
+/** The hub's notification replies (hub/src/api/schemas/notify.ts, from the routes' schemas), and their parts. */
+export type { AckAlarm, AckReply, ChannelsReply, ChannelView, DutyReply, EscalationReply, LogEntry, LogReply }
+export type DutyEntry = DutyReply['entries'][number]
+export type DutyPerson = DutyEntry['people'][number]
+export type LogState = LogEntry['state']
+export type EscalationStateName = EscalationReply['state']
 
 export const notifyApi = {
   duty: (park?: string) => request<DutyReply>('GET', '/notify/duty', { query: { park } }),

@@ -23,7 +23,7 @@ describe('duty panel helpers', () => {
 })
 
 describe('notification log helpers', () => {
-  const entry = (id: string, ts: number, state: LogEntry['state']): LogEntry => ({ id, ts, kind: 'alarm', channel: 'c', tier: 0, to: [], state, attempts: 1, resent: false })
+  const entry = (id: string, ts: number, state: LogEntry['state']): LogEntry => ({ id, ts, kind: 'alarm', channel: 'c', park: null, alarm: null, incident: null, tier: 0, title: '', to: [], state, attempts: 1, resent: false, latencyMs: null, error: null })
 
   it('lists the newest first, at most the limit', () => {
     expect(newestFirst([entry('a', 1, 'sent'), entry('b', 3, 'failed'), entry('c', 2, 'pending')], 2).map((e) => e.id)).toEqual(['b', 'c'])

@@ -331,3 +331,32 @@ describe('kill -9 in the middle of a send', () => {
     expect(statsOf('wecom').resent).toBe(1)
   })
 })
+
+describe('npm run sink (the CLI, standalone)', () => {
+  it('listens on NOTIFY_SINK_PORT with the secrets of the environment and prints a line for each message', async () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const env = { ...process.env, NOTIFY_SINK_PORT: '0', NOTIFY_SINK_WECOM_KEY: 'sink-key-0123' }
+    const sink = spawn(process.execPath, ['--import', 'tsx', join(root, 'simulators/src/channels/sink-cli.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    sink.stdout.on('data', (c: Buffer) => (out += c.toString()))
+    try {
+      const origin = await eventually(() => /notification sink on (http:\/\/[\d.]+:\d+):/.exec(out)?.[1], 15_000, 'the sink listening')
+      const cfg = { id: 'w', type: 'wecom' as const, url: `${origin}/wecom/cgi-bin/webhook/send`, park: undefined, ratePerMinute: undefined, signName: undefined, template: undefined, signatureHeader: undefined }
+      const m = msg('w', { text: '一级报警\n罐区 可燃气体' })
+      const req = CHANNELS.wecom.build(m, cfg, { key: 'sink-key-0123' }, Date.now())
+      expect((await fetch(req.url, req.init)).status).toBe(200)
+      const bad = CHANNELS.wecom.build(m, cfg, { key: 'not-the-key' }, Date.now())
+      await fetch(bad.url, bad.init)
+      const lines = await eventually(() => {
+        const l = out.split('\n').filter((x) => x.includes(m.id))
+        return l.length === 2 ? l : undefined
+      }, 5000, 'two lines')
+      expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} wecom +ok +${m.id}  一级报警 ⏎ 罐区 可燃气体`))
+      expect(lines[1]).toMatch(/wecom +refused 200 93000/)
+      expect(out).not.toContain('sink-key-0123')
+    } finally {
+      sink.kill('SIGTERM')
+      await new Promise((r) => sink.once('exit', r))
+    }
+  })
+})

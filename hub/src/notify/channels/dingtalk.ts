@@ -30,7 +30,9 @@ export function dingtalkSign(timestampMs: number, secret: string): string {
 
 export function dingtalkBody(msg: OutboundMessage): Record<string, unknown> {
   const at = { atMobiles: phonesOf(msg), isAtAll: false }
-  if (msg.markdown !== undefined) {
+  // A markdown message @s someone only when its text holds "@mobile" (the number, in a group):
+  // a message that @s people goes as text, where atMobiles alone rings them.
+  if (msg.markdown !== undefined && at.atMobiles.length === 0) {
     return { msgtype: 'markdown', markdown: { title: msg.title, text: truncateUtf8(withLink(msg.markdown, msg.link), DINGTALK_TEXT_MAX_BYTES) }, at }
   }
   return { msgtype: 'text', text: { content: truncateUtf8(withLink(msg.text, msg.link), DINGTALK_TEXT_MAX_BYTES) }, at }

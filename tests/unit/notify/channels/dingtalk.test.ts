@@ -23,10 +23,12 @@ describe('DingTalk custom robot with signing', () => {
     })
   })
 
-  it('sends markdown with its title', () => {
-    const b = JSON.parse(dingtalk.build(message({ markdown: '### 一级报警' }), cfg, secret, NOW).init.body) as Record<string, unknown>
-    expect(b.msgtype).toBe('markdown')
-    expect(b.markdown).toEqual({ title: '一级报警 可燃气体', text: '### 一级报警\nhttp://hub.local/#/alarms/a-1' })
+  it('sends markdown with its title when it @s nobody, text when it @s someone', () => {
+    const b = JSON.parse(dingtalk.build(message({ markdown: '### 一级报警', to: [] }), cfg, secret, NOW).init.body) as Record<string, unknown>
+    expect(b).toEqual({ msgtype: 'markdown', markdown: { title: '一级报警 可燃气体', text: '### 一级报警\nhttp://hub.local/#/alarms/a-1' }, at: { atMobiles: [], isAtAll: false } })
+    const mention = JSON.parse(dingtalk.build(message({ markdown: '### 一级报警' }), cfg, secret, NOW).init.body) as Record<string, unknown>
+    expect(mention.msgtype).toBe('text')
+    expect(mention.at).toEqual({ atMobiles: ['13800000001'], isAtAll: false })
   })
 
   it('goes unsigned for a robot secured otherwise (no signing secret)', () => {

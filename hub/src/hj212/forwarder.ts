@@ -16,7 +16,7 @@ import { FORWARD_COMMANDS, type Hj212Upstream } from '../model/hj212.js'
 import type { Reading } from '../model/reading.js'
 import { codeOfMetric, knownCodes, lookupCode } from './codes.js'
 import { ForwardQueue } from './forward-queue.js'
-import { dataSegments, QnSource, type PollutantGroup } from './outbound.js'
+import { dataSegments, PIECE_SEPARATOR, QnSource, type PollutantGroup } from './outbound.js'
 import { formatDataTime, type Hj212Packet } from './packet.js'
 import { UpstreamClient, type UpstreamStatus } from './upstream-client.js'
 
@@ -168,7 +168,8 @@ export class Forwarder {
 
   private enqueue(l: Link, pwKey: string, d: { st: string; cn: string; mn: string; dataTime: string; groups: readonly PollutantGroup[] }): void {
     const segments = dataSegments({ qn: l.qn.next(), pw: '', answer: l.upstream.answer ?? true, ...d }, l.upstream.maxDataBytes ?? 1024)
-    if (l.queue.append(segments.map((s) => `${pwKey}\t${s}`))) l.client.poke()
+    // The pieces of a split packet are one line: sent together, answered and sent again together.
+    if (l.queue.append([`${pwKey}\t${segments.join(PIECE_SEPARATOR)}`])) l.client.poke()
     else this.o.log?.warn({ upstream: l.upstream.id }, 'HJ 212 forwarding queue full: packet refused')
   }
 

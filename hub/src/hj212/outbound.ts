@@ -75,6 +75,9 @@ export class QnSource {
   }
 }
 
+/** Between the pieces of one split packet kept as one line (ASCII RS: never in a data segment). */
+export const PIECE_SEPARATOR = '\x1e'
+
 /** Puts the PW into a data segment stored without it (`PW=;`). */
 export function withPw(segment: string, pw: string): string {
   return segment.replace(/(^|;)PW=[^;]*;/, `$1PW=${pw};`)

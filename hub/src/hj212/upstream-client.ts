@@ -7,6 +7,8 @@
  *   `retries` times (HJ 212-2017 §6.5.3: 超时时间 5 s, 重发次数 3); then the connection is
  *   dropped and made again, and everything unanswered goes again, oldest first. Nothing is
  *   ever taken off the queue without its answer.
+ * - The pieces of a split packet (PNUM/PNO) go together, as one, and one answer with their QN
+ *   takes them all (a platform answering each piece or only the whole is understood either way).
  * - Without answers a packet leaves the queue once the socket has taken it.
  * - A request from the platform (a command the hub does not carry out) is answered 9011 with
  *   QnRtn=2 (request refused, HJ 212-2017 table 8).
@@ -15,7 +17,7 @@
 import { connect, type Socket } from 'node:net'
 import type { Hj212Upstream } from '../model/hj212.js'
 import { Deframer, frame } from './frame.js'
-import { FLAG_2017, withPw } from './outbound.js'
+import { FLAG_2017, PIECE_SEPARATOR, withPw } from './outbound.js'
 import { buildDataSegment, parseDataSegment } from './packet.js'
 import type { ForwardQueue, QueueItem } from './forward-queue.js'
 
@@ -179,9 +181,7 @@ export class UpstreamClient {
       }
       const item = this.o.queue.next()
       if (!item) return
-      const tab = item.line.indexOf('\t')
-      const key = tab >= 0 ? item.line.slice(0, tab) : '@'
-      const segment = tab >= 0 ? item.line.slice(tab + 1) : item.line
+      const { key, segments } = unpack(item)
       const pw = this.o.pwFor(key)
       if (pw === undefined) {
         // Held, not dropped: the operator sets the PW and the queue moves on.
@@ -192,10 +192,10 @@ export class UpstreamClient {
         return
       }
       this.status.missingPw = undefined
-      const packet = frame(withPw(segment, pw))
+      const packet = segments.map((seg) => frame(withPw(seg, pw))).join('')
       this.status.sent++
       if (this.answer) {
-        this.waiting.push({ item, qn: /(?:^|;)QN=(\d+)/.exec(segment)?.[1], sentAt: this.clock(), tries: 0 })
+        this.waiting.push({ item, qn: /(?:^|;)QN=(\d+)/.exec(segments[0]!)?.[1], sentAt: this.clock(), tries: 0 })
         s.write(packet)
       } else {
         s.write(packet, (err) => {
@@ -253,10 +253,15 @@ export class UpstreamClient {
       w.tries++
       w.sentAt = now
       this.status.resent++
-      const tab = w.item.line.indexOf('\t')
-      const key = tab >= 0 ? w.item.line.slice(0, tab) : '@'
+      const { key, segments } = unpack(w.item)
       const pw = this.o.pwFor(key) ?? ''
-      s.write(frame(withPw(tab >= 0 ? w.item.line.slice(tab + 1) : w.item.line, pw)))
+      s.write(segments.map((seg) => frame(withPw(seg, pw))).join(''))
     }
   }
+}
+
+/** A queued line: the key of its PW, and its data segments (several for a split packet). */
+function unpack(item: QueueItem): { key: string; segments: string[] } {
+  const tab = item.line.indexOf('\t')
+  return { key: tab >= 0 ? item.line.slice(0, tab) : '@', segments: (tab >= 0 ? item.line.slice(tab + 1) : item.line).split(PIECE_SEPARATOR) }
 }

@@ -42,7 +42,8 @@ export interface LoggerLinkOptions {
 }
 
 interface Pending {
-  segment: string
+  /** One data segment, or the pieces of a split packet (sent, answered and sent again together: the hub answers once it has them all). */
+  segments: string[]
   qn: string | undefined
   answer: boolean
   firstSentAt: number
@@ -99,7 +100,13 @@ export class LoggerLink {
       }
       const qn = /(?:^|;)QN=(\d+)/.exec(segment)?.[1]
       const flag = /(?:^|;)Flag=(\d+)/.exec(segment)?.[1]
-      this.queue.push({ segment, qn, answer: flagBits(flag === undefined ? undefined : Number(flag)).answer, firstSentAt: 0, sentAt: 0, tries: 0 })
+      const bits = flagBits(flag === undefined ? undefined : Number(flag))
+      const last = this.queue[this.queue.length - 1]
+      if (bits.split && last && this.queue.length > this.head && last.qn === qn) {
+        last.segments.push(segment)
+        continue
+      }
+      this.queue.push({ segments: [segment], qn, answer: bits.answer, firstSentAt: 0, sentAt: 0, tries: 0 })
     }
     this.pump()
   }
@@ -188,7 +195,7 @@ export class LoggerLink {
     const now = Date.now()
     if (p.tries === 0 && p.firstSentAt === 0) p.firstSentAt = now
     p.sentAt = now
-    let packet = frame(p.segment)
+    let packet = p.segments.map((seg) => frame(seg)).join('')
     if (this.badCrcLeft > 0) {
       this.badCrcLeft--
       this.counters.badCrc++

@@ -17,7 +17,7 @@ import { pickDevice } from './locate.js'
 import type { ScenarioDef } from './types.js'
 
 const isLoggerStack = (d: Device): boolean =>
-  d.kind === 'emission' && (d.metrics.includes('so2') || d.metrics.includes('nox')) && (d as { hj212?: unknown }).hj212 !== undefined
+  d.kind === 'emission' && (d.metrics.includes('so2') || d.metrics.includes('nox')) && d.hj212 !== undefined
 const isStack = (d: Device): boolean => d.kind === 'emission' && (d.metrics.includes('so2') || d.metrics.includes('nox'))
 
 const DESCRIPTION =

@@ -155,6 +155,25 @@ export class Delivery {
     this.allowHosts = allowHosts
   }
 
+  /**
+   * Ends a channel's back-off now (an admin set its secret, or asks for a test message): its
+   * waiting messages go as soon as its send rate allows. Returns how many were waiting to retry.
+   */
+  resume(channelId: string): number {
+    const rt = this.runtimes.get(channelId)
+    if (!rt) return 0
+    rt.pausedUntil = 0
+    rt.faults = 0
+    const n = this.o.outbox.retryNow(channelId)
+    this.kick(rt)
+    return n
+  }
+
+  /** Looks at every channel again now (after a fake clock moved, in tests of the whole service). */
+  wakeAll(): void {
+    for (const rt of this.runtimes.values()) this.kick(rt)
+  }
+
   stats(): ChannelStats[] {
     const now = this.o.clock()
     return [...this.runtimes.values()].map((rt) => {

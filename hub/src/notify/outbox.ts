@@ -169,6 +169,17 @@ export class Outbox {
     return best
   }
 
+  /** The retrying entries of `channel` may go now (an operator mended the channel); in memory only. */
+  retryNow(channel: string): number {
+    let n = 0
+    for (const e of this.live.values()) {
+      if (e.msg.channel !== channel || e.state !== 'retrying') continue
+      e.retryAt = undefined
+      n++
+    }
+    return n
+  }
+
   /** An attempt starts; resolves once that is on disk (only then may the request leave). */
   async attempt(id: string): Promise<void> {
     this.record({ op: 'attempt', id, at: this.clock() })

@@ -14,10 +14,11 @@
  * --only latency), --clients N, --generators N, --heap-mb N, --profile DIR (the hub writes a
  * V8 CPU profile there when it stops; open it in Chrome DevTools), --hub-flags "--trace-gc …" (Node
  * options for the hub; its stdout goes to the file named by BENCH_HUB_STDOUT).
+ * `--connections N --zone-devices M --period S` is another bench: many connections, each one
+ * reading every S seconds (many-connections.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +28,7 @@ import { generateZone } from '../../simulators/src/zone/zone-generator.js'
 import { InfluxdSupervisor } from '../../hub/src/store/influxd-supervisor.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import { cpuTimes, stealPercent } from './machine.js'
+import { cpuSeconds, health, peakRssMb, resetPeakRss, startHub, type HubProc } from './hub-proc.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const quick = process.argv.includes('--quick')
@@ -78,54 +80,6 @@ async function influxCeiling(dir: string): Promise<number> {
   return rate
 }
 
-/** The hub as it runs in production: compiled, rebuilt first when stale. */
-function hubMain(): string {
-  const main = join(root, 'dist/hub/src/main.js')
-  // Compiles only when a source is newer than the build (a stale build would measure old code).
-  spawnSync(process.execPath, [join(root, 'scripts/ensure.mjs'), '--hub'], { stdio: 'inherit' })
-  if (!existsSync(main)) throw new Error('the hub did not compile (npm run build)')
-  return main
-}
-
-interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number }
-
-function startHub(env: Record<string, string>): Promise<HubProc> {
-  return new Promise((resolve, reject) => {
-    const heap = arg('heap-mb', 0)
-    const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
-    const flags = process.argv.includes('--hub-flags') ? process.argv[process.argv.indexOf('--hub-flags') + 1]!.split(' ').filter(Boolean) : []
-    // As `npm start` runs it (scripts/start.mjs): one V8 helper thread.
-    const child = spawn(process.execPath, ['--v8-pool-size=1', ...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, ...flags, hubMain()], {
-      cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (process.env.BENCH_HUB_STDOUT) void appendFile(process.env.BENCH_HUB_STDOUT, d)
-      const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
-      if (m) resolve({ child, http: `http://127.0.0.1:${m[1]}`, mqtt: `mqtt://127.0.0.1:${m[2]}`, pid: child.pid! })
-    })
-    child.once('exit', (c) => reject(new Error(`hub exited ${c}: ${out.slice(-1000)}`)))
-  })
-}
-
-function cpuSeconds(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/stat`, 'utf8').then((s) => {
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
-    return (Number(f[11]) + Number(f[12])) / 100
-  })
-}
-
-/** Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM), so each phase has its own. */
-async function resetPeakRss(pid: number): Promise<void> {
-  await writeFile(`/proc/${pid}/clear_refs`, '5').catch(() => undefined)
-}
-
-async function peakRssMb(pid: number): Promise<number> {
-  const s = await readFile(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmHWM:\s+(\d+)/.exec(s)![1]) / 1024
-}
-
 interface GenResult { sent: number; acked: number; errors: number; elapsed: number; drained: number; perDevice: number[] }
 
 function generate(devices: { id: string; secret: string; topic: string; metric: string }[], o: { url: string; rate: number; seconds: number; qos: 0 | 1; tsBase: number; parts?: number }): Promise<GenResult[]> {
@@ -156,17 +110,6 @@ function generate(devices: { id: string; secret: string; topic: string; metric: 
   return Promise.all(runs)
 }
 
-async function health(http: string): Promise<{ ingest: { accepted: number; rejected: number; rejectsByReason: Record<string, number> }; store: { queueDepth: number; pointsWritten: number; heldBack: boolean }; influx: { writeErrors: number; lastError: string }; journal: { slowestWriteMs: number }; process: { rssMb: number; heapUsedMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; max: number } } }> {
-  // Health's details are for a signed-in admin; the bench signs in once per hub.
-  let token = adminTokens.get(http)
-  if (!token) {
-    const login = await fetch(`${http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-admin-password' }) })
-    token = ((await login.json()) as { token: string }).token
-    adminTokens.set(http, token)
-  }
-  return (await fetch(`${http}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } })).json() as never
-}
-const adminTokens = new Map<string, string>()
 
 async function countStored(influxUrl: string, from: number, to: number, devices: string[]): Promise<number> {
   const q = `SELECT count("lel") FROM "gas" WHERE time >= ${from}ms AND time <= ${to}ms AND (${devices.map((d) => `"device" = '${d}'`).join(' OR ')})`
@@ -288,6 +231,8 @@ const probeValue = (metric: string): number => (FIRST_LEVEL[metric] ?? 10) * (pr
 const pct = (xs: number[], p: number): number => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN)
 
 async function main(): Promise<void> {
+  // Many connections, each a device sending every few seconds (many-connections.ts).
+  if (process.argv.includes('--connections')) return (await import('./many-connections.js')).manyConnections()
   const dir = await mkdtemp(join(tmpdir(), 'smartpark-bench-'))
   let hub: HubProc | undefined
   try {

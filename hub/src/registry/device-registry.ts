@@ -57,6 +57,8 @@ export class DeviceRegistry {
   async open(): Promise<void> {
     for (const g of this.zone.gateways) this.gateways.set(g.id, g)
     for (const { secretHash, ...device } of this.zone.devices) this.put(device, secretHash, 'zone')
+    // The zone the hub holds keeps no HJ 212 PW either (the keeper has it).
+    if (this.keepHj212Pw) for (const d of this.zone.devices) if (d.hj212) delete d.hj212.pw
     this.saved = await this.store.load()
     for (const id of this.saved.retired) this.drop(id)
     for (const { id, secretHash } of this.saved.secrets ?? []) {

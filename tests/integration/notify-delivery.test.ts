@@ -247,6 +247,16 @@ describe('notification delivery against the fake platforms', () => {
     for (const v of [...SECRET_VALUES, 'sms-wrong-secret-0123']) expect(seen).not.toContain(v)
   })
 
+  it('gives a message up, recorded as failed, once it is older than maxAgeMs', async () => {
+    fake.outage('webhook', { status: 500 })
+    startDelivery([channel('webhook')], { maxAgeMs: 60_000 })
+    const m = msg('webhook', { decidedAt: Date.now() - 61_000 })
+    await outbox.add(m)
+    await eventually(() => results.some((r) => r.state === 'failed'), 5000, 'given up')
+    expect(results).toEqual([expect.objectContaining({ state: 'failed', attempt: 1, error: 'given up after 1 attempts: HTTP 500: Service Unavailable' })])
+    expect(outbox.get(m.id)?.state).toBe('failed')
+  })
+
   it('fails, for good, a message whose channel is not configured', async () => {
     startDelivery([channel('wecom')])
     await outbox.add(msg('gone'))

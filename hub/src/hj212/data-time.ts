@@ -24,11 +24,27 @@ function wallAt(ms: number, timeZone: string): Wall {
   return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour! % 24, mi: p.minute!, s: p.second! }
 }
 
+/**
+ * Offsets by zone and quarter hour: Intl is slow (tens of µs a call) and every packet has a
+ * time. A zone's offset changes only at its transitions, which fall on quarter hours in the
+ * IANA data in use (whole and half hours; Nepal's +05:45 is a fixed offset).
+ */
+const QUARTER_HOUR = 900_000
+const offsets = new Map<string, Map<number, number>>()
+
 /** Offset of the zone from UTC at an instant, ms (Asia/Shanghai: +8 h). */
 function offsetAt(ms: number, timeZone: string): number {
-  const whole = Math.floor(ms / 1000) * 1000
-  const w = wallAt(whole, timeZone)
-  return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - whole
+  let byQuarter = offsets.get(timeZone)
+  if (!byQuarter) offsets.set(timeZone, (byQuarter = new Map()))
+  const q = Math.floor(ms / QUARTER_HOUR)
+  const hit = byQuarter.get(q)
+  if (hit !== undefined) return hit
+  const at = q * QUARTER_HOUR
+  const w = wallAt(at, timeZone)
+  const off = Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi, w.s) - at
+  if (byQuarter.size >= 20_000) byQuarter.clear()
+  byQuarter.set(q, off)
+  return off
 }
 
 /** 14 or 17 digits in the zone's time zone → epoch ms; undefined when not a real time. */
@@ -49,7 +65,7 @@ const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
 
 /** Epoch ms → 14 digits (17 with milliseconds) in the zone's time zone. */
 export function formatDataTime(ms: number, timeZone: string, withMillis = false): string {
-  const w = wallAt(ms, timeZone)
-  const base = `${pad(w.y, 4)}${pad(w.mo)}${pad(w.d)}${pad(w.h)}${pad(w.mi)}${pad(w.s)}`
-  return withMillis ? base + pad(((ms % 1000) + 1000) % 1000, 3) : base
+  const w = new Date(ms + offsetAt(ms, timeZone))
+  const base = `${pad(w.getUTCFullYear(), 4)}${pad(w.getUTCMonth() + 1)}${pad(w.getUTCDate())}${pad(w.getUTCHours())}${pad(w.getUTCMinutes())}${pad(w.getUTCSeconds())}`
+  return withMillis ? base + pad(w.getUTCMilliseconds(), 3) : base
 }

@@ -5,18 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import YAML from 'yaml'
 import type { MqttClient } from 'mqtt'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
-import { formatDataTime, parseDataTime } from '../../hub/src/hj212/packet.js'
+import { connect, type Socket } from 'node:net'
+import { Deframer, frame } from '../../hub/src/hj212/frame.js'
+import { buildDataSegment, formatDataTime, parseDataSegment, parseDataTime, type Hj212Packet } from '../../hub/src/hj212/packet.js'
 import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { FakeHj212Platform } from '../support/fake-hj212-platform.js'
 
 /**
- * Store and forward to an upstream platform (docs/hj212.md, "Forwarding"), through a real hub:
- * MQTT readings of a stack go up as HJ 212-2017 2011 packets under the park's MN and the
- * upstream's PW, to a fake platform that is a real TCP server. Every packet arrives with a
- * valid CRC (the codec deframes it) and the reading's own time as DataTime; the platform going
- * away for a while, a missing 9014 answer, and the hub restarting with a backlog lose nothing.
+ * Store and forward to upstream platforms (docs/hj212.md, "Forwarding"), through a real hub:
+ * MQTT readings of a stack without a logger go up as HJ 212-2017 2011 packets under the park's
+ * MN and the upstream's PW; a logger's packets (2005 codes, a split hourly packet) go up to a
+ * second platform under the logger's own MN and PW, in 2017 codes. The platforms are real TCP
+ * servers. Every packet arrives with a valid CRC (the codec deframes it) and its original
+ * DataTime; the platform going away, a missing 9014 answer and the hub restarting with a
+ * backlog lose nothing.
  */
 const STACK = 'vtc-ti01-cems-001'
+/** A stack whose data logger speaks HJ 212 to the hub (the demo zone's identity). */
+const LOGGER = 'vtc-v02-cems-001'
 const TZ = 'Asia/Shanghai'
 const PW = 'up-pw-42'
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
@@ -29,6 +35,8 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
   let zoneFile: string
   let mqtt: MqttClient
   const platform = new FakeHj212Platform()
+  const city = new FakeHj212Platform()
+  let logger: { mn: string; pw: string }
   // Minutes in the past, one reading a minute: each reading's DataTime is unique.
   const base = Math.floor((Date.now() - 6 * 3_600_000) / 60_000) * 60_000
   let n = 0
@@ -41,7 +49,7 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
       await mqtt.publishAsync(`parks/vtc/vtc-ti01/${STACK}/telemetry`, JSON.stringify({ ts, values: { so2: 12.5, nox: 30, flow: 360_000, o2: 9 }, flags: { so2: 'C' } }), { qos: 1 })
     }
   }
-  const status = async (): Promise<Status> => (await api<{ upstreams: Status[] }>(t, 'GET', '/api/v1/hj212/upstreams')).body.upstreams[0]!
+  const status = async (id = 'sepb'): Promise<Status> => (await api<{ upstreams: Status[] }>(t, 'GET', '/api/v1/hj212/upstreams')).body.upstreams.find((u) => u.id === id)!
   const receivedTimes = (): Set<number> => new Set(platform.packets.filter((p) => p.cn === '2011').map((p) => parseDataTime(p.cp.dataTime!, TZ)!))
   const allArrived = async (what: string): Promise<void> => {
     await eventually(() => sentTimes.every((ts) => receivedTimes().has(ts)), 20_000, what)
@@ -50,12 +58,22 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
 
   beforeAll(async () => {
     await platform.start()
+    await city.start()
     dir = await mkdtemp(join(tmpdir(), 'hj212-forwarder-'))
-    const zone = YAML.parse(await readFile(new URL('../../hub/zones/demo-zone.yaml', import.meta.url), 'utf8')) as Record<string, unknown>
-    zone.hj212 = { ...(zone.hj212 as object | undefined), upstreams: [{ id: 'sepb', name: 'provincial platform', host: '127.0.0.1', port: platform.port, mn: 'PARK0000000001', devices: [STACK], answerTimeoutSec: 1, retries: 1 }] }
+    const zone = YAML.parse(await readFile(new URL('../../hub/zones/demo-zone.yaml', import.meta.url), 'utf8')) as { devices: { id: string; hj212?: { mn: string; pw: string } }[]; hj212?: object }
+    // STACK reports over MQTT only (no logger); LOGGER's logger speaks HJ 212.
+    delete zone.devices.find((d) => d.id === STACK)!.hj212
+    logger = zone.devices.find((d) => d.id === LOGGER)!.hj212!
+    zone.hj212 = {
+      ...zone.hj212,
+      upstreams: [
+        { id: 'sepb', name: 'provincial platform', host: '127.0.0.1', port: platform.port, mn: 'PARK0000000001', devices: [STACK], answerTimeoutSec: 1, retries: 1 },
+        { id: 'city', host: '127.0.0.1', port: city.port, devices: [LOGGER], commands: ['2011', '2061'], answerTimeoutSec: 1, maxDataBytes: 400 },
+      ],
+    }
     zoneFile = join(dir, 'zone.yaml')
     await writeFile(zoneFile, YAML.stringify(zone))
-    t = await startTestHub({ env: { HUB_CONFIG: zoneFile }, dataDir: join(dir, 'data') })
+    t = await startTestHub({ env: { HUB_CONFIG: zoneFile, HUB_HJ212_PORT: '0' }, dataDir: join(dir, 'data') })
     mqtt = await connectMqtt(t.mqttUrl, { username: STACK, password: secret(STACK), clientId: STACK })
   })
 
@@ -63,6 +81,7 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
     await mqtt?.endAsync()
     await t?.stop()
     await platform.stop()
+    await city.stop()
     await rm(dir, { recursive: true, force: true })
   })
 
@@ -137,10 +156,60 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
     await mqtt.endAsync()
     await t.stop({ keepData: true })
     await platform.restart()
-    t = await startTestHub({ env: { HUB_CONFIG: zoneFile }, dataDir: join(dir, 'data') })
+    t = await startTestHub({ env: { HUB_CONFIG: zoneFile, HUB_HJ212_PORT: '0' }, dataDir: join(dir, 'data') })
     mqtt = await connectMqtt(t.mqttUrl, { username: STACK, password: secret(STACK), clientId: STACK })
     await allArrived('the backlog after the restart')
     // Nothing lost: every reading's DataTime arrived.
     expect(sentTimes.filter((ts) => !receivedTimes().has(ts))).toEqual([])
+  })
+
+  it("a logger's packets go up under its own MN and PW, in 2017 codes, split packets joined and split again, with their DataTime", async () => {
+    const port = t.hub.addresses.hj212Port!
+    const socket: Socket = connect({ host: '127.0.0.1', port })
+    await new Promise((r) => socket.once('connect', r))
+    const answers: Hj212Packet[] = []
+    const d = new Deframer()
+    socket.on('data', (c: Buffer) => {
+      for (const seg of d.push(c).segments) {
+        const r = parseDataSegment(seg)
+        if (r.ok) answers.push(r.packet)
+      }
+    })
+    const rtdAt = Math.floor((Date.now() - 3_600_000) / 1000) * 1000
+    const hourAt = Math.floor((Date.now() - 5 * 3_600_000) / 3_600_000) * 3_600_000
+    const rtdTime = formatDataTime(rtdAt, TZ)
+    const hourTime = formatDataTime(hourAt, TZ)
+    const seg = (qn: string, cn: string, cp: string, extra: { flag?: number; pnum?: number; pno?: number } = {}): string =>
+      frame(buildDataSegment({ qn, st: '31', cn, pw: logger.pw, mn: logger.mn, flag: extra.flag ?? 5, ...extra, cp }))
+    // Real-time data in 2005 codes (02 SO2, 03 NOx, B02 flow, S01 O2).
+    socket.write(seg('20260101000000001', '2011', `DataTime=${rtdTime};02-Rtd=21.5,02-Flag=N;03-Rtd=40.1,03-Flag=D;B02-Rtd=95.5,B02-Flag=N;S01-Rtd=8.8,S01-Flag=N`))
+    // Minute data: this upstream does not take 2051.
+    socket.write(seg('20260101000000002', '2051', `DataTime=${hourTime};a21026-Avg=20.0,a21026-Min=19.0,a21026-Max=21.0,a21026-Flag=N`))
+    // An hourly packet in two pieces (Flag 7: 2017, split, answer wanted).
+    const groups = ['a21026', 'a21002', 'a34013', 'a19001', 'a00000', 'a01012'].map((c, i) => `${c}-Avg=${10 + i}.5,${c}-Min=${9 + i}.0,${c}-Max=${12 + i}.0,${c}-ZsAvg=${11 + i}.25,${c}-Cou=${i}.125,${c}-Flag=N`)
+    socket.write(seg('20260101000000003', '2061', `DataTime=${hourTime};${groups.slice(0, 3).join(';')}`, { flag: 7, pnum: 2, pno: 1 }))
+    socket.write(seg('20260101000000003', '2061', `DataTime=${hourTime};${groups.slice(3).join(';')}`, { flag: 7, pnum: 2, pno: 2 }))
+    await eventually(() => answers.filter((a) => a.cn === '9014').length >= 4, 10_000, 'the hub answers 9014 to each packet and piece')
+    socket.destroy()
+    await eventually(() => city.packets.some((p) => p.cn === '2011') && city.packets.filter((p) => p.cn === '2061').length >= 2, 15_000, 'the logger packets at the city platform')
+    await eventually(async () => (await status('city')).backlog === 0, 10_000, 'city backlog empty')
+    const rtd = city.packets.find((p) => p.cn === '2011')!
+    expect(rtd.mn).toBe(logger.mn)
+    expect(rtd.pw).toBe(logger.pw)
+    expect(rtd.cp.dataTime).toBe(rtdTime)
+    expect(rtd.qn).not.toBe('20260101000000001')
+    expect([...rtd.cp.pollutants.keys()].sort()).toEqual(['a00000', 'a19001', 'a21002', 'a21026'])
+    expect(rtd.cp.pollutants.get('a21026')!.get('Rtd')).toBe('21.5')
+    expect(rtd.cp.pollutants.get('a21002')!.get('Flag')).toBe('D')
+    expect(rtd.cp.pollutants.get('a00000')!.get('Rtd')).toBe('95.5')
+    expect(city.packets.some((p) => p.cn === '2051')).toBe(false)
+    // The hour: joined by the listener, split again at this platform's 400 bytes, every value kept.
+    const hour = city.packets.filter((p) => p.cn === '2061')
+    expect(hour.every((p) => p.cp.dataTime === hourTime && p.pnum === hour.length && ((p.flag ?? 0) & 2) === 2)).toBe(true)
+    expect(new Set(hour.map((p) => p.qn)).size).toBe(1)
+    expect(hour.flatMap((p) => [...p.cp.pollutants.keys()]).sort()).toEqual(['a00000', 'a01012', 'a19001', 'a21002', 'a21026', 'a34013'])
+    expect(hour.find((p) => p.cp.pollutants.has('a34013'))!.cp.pollutants.get('a34013')!.get('ZsAvg')).toBe('13.25')
+    for (const p of hour) expect(p.raw.length).toBeLessThanOrEqual(400)
+    expect(city.rejects).toBe(0)
   })
 })

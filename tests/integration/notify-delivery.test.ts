@@ -257,6 +257,26 @@ describe('notification delivery against the fake platforms', () => {
     expect(outbox.get(m.id)?.state).toBe('failed')
   })
 
+  it('takes a new channel configuration: kept channels keep their counters, a removed one\'s messages fail', async () => {
+    startDelivery([channel('sms'), channel('wecom')])
+    await outbox.add(msg('sms'))
+    await eventually(() => statsOf('sms').sent === 1, 5000, 'sent')
+    fake.outage('wecom', { delayMs: 300, status: 503 })
+    await outbox.add(msg('wecom')) // in flight while its channel goes away
+    await eventually(() => fake.handling === 1, 5000, 'the wecom request held')
+    delivery!.setChannels([channel('sms', { ratePerMinute: 1 })])
+    await outbox.add(msg('wecom'))
+    await eventually(() => results.filter((r) => r.channel === 'wecom').length === 3, 5000, 'the wecom outcomes')
+    expect(results.filter((r) => r.channel === 'wecom').map((r) => r.state).sort()).toEqual(['failed', 'failed', 'retrying'])
+    expect(delivery!.stats().map((x) => [x.id, x.sent])).toEqual([['sms', 1]])
+    await outbox.add(msg('sms'))
+    await outbox.add(msg('sms'))
+    await eventually(() => statsOf('sms').sent === 2, 5000, 'the next sms')
+    expect(outbox.unfinished('sms').map((e) => e.attempts)).toEqual([0]) // one a minute now
+    expect(outbox.unfinished('wecom')).toEqual([])
+    expect(fake.requests.filter((r) => r.platform === 'wecom').length).toBe(1) // nothing more sent for the removed channel
+  })
+
   it('fails, for good, a message whose channel is not configured', async () => {
     startDelivery([channel('wecom')])
     await outbox.add(msg('gone'))

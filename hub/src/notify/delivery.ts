@@ -142,8 +142,13 @@ export class Delivery {
     }
     for (const cfg of channels) {
       const rt = this.runtimes.get(cfg.id)
-      if (rt && rt.cfg.type === cfg.type && rt.cfg.ratePerMinute === cfg.ratePerMinute) rt.cfg = cfg
-      else this.runtimes.set(cfg.id, newRuntime(cfg, rt))
+      if (!rt) {
+        this.runtimes.set(cfg.id, newRuntime(cfg))
+        continue
+      }
+      // The same runtime object stays (a request in flight finishes on it); a new rate, a new limiter.
+      if (rt.cfg.type !== cfg.type || rt.cfg.ratePerMinute !== cfg.ratePerMinute) rt.limiter = new RateLimiter(rateWindows(cfg.type, cfg.ratePerMinute))
+      rt.cfg = cfg
     }
     if (this.running) {
       this.failUnknownChannels()
@@ -212,7 +217,7 @@ export class Delivery {
 
   /** Sends the channel's next message if it may go now, or sets a timer for when it may. */
   private kick(rt: Runtime): void {
-    if (!this.running || rt.busy) return
+    if (!this.running || rt.busy || this.runtimes.get(rt.cfg.id) !== rt) return
     clearTimeout(rt.timer)
     rt.timer = undefined
     const now = this.o.clock()
@@ -231,7 +236,8 @@ export class Delivery {
       .finally(() => {
         this.inFlight.delete(p)
         rt.busy = false
-        this.kick(rt)
+        if (this.runtimes.get(rt.cfg.id) === rt) this.kick(rt)
+        else if (this.running) this.failUnknownChannels() // its channel went away while it was in flight
       })
     this.inFlight.add(p)
   }
@@ -299,7 +305,8 @@ export class Delivery {
     } catch (err) {
       if (err instanceof HostNotAllowedError) return { ok: false, retry: false, error: err.message, fault: 'channel' }
       if (err instanceof ChannelError) return { ok: false, retry: err.retry, error: err.message, fault: err.fault }
-      throw err
+      // Anything else (a URL that does not parse…): the channel's configuration, mended by an operator.
+      return { ok: false, retry: true, error: `cannot build the request: ${(err as Error).message}`, fault: 'channel' }
     }
     const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.stopping.signal])
     const res = await fetch(req.url, { ...req.init, signal, redirect: 'manual' })
@@ -328,17 +335,17 @@ export class Delivery {
   }
 }
 
-function newRuntime(cfg: ChannelConfig, before: Runtime | undefined): Runtime {
+function newRuntime(cfg: ChannelConfig): Runtime {
   return {
     cfg,
     limiter: new RateLimiter(rateWindows(cfg.type, cfg.ratePerMinute)),
-    busy: before?.busy ?? false,
+    busy: false,
     timer: undefined,
-    pausedUntil: before?.pausedUntil ?? 0,
-    faults: before?.faults ?? 0,
-    failingSince: before?.failingSince,
-    stats: before?.stats ?? { sent: 0, failed: 0, retried: 0, rateLimited: 0, lastError: undefined, lastSentAt: undefined },
-    latencies: before?.latencies ?? [],
+    pausedUntil: 0,
+    faults: 0,
+    failingSince: undefined,
+    stats: { sent: 0, failed: 0, retried: 0, rateLimited: 0, lastError: undefined, lastSentAt: undefined },
+    latencies: [],
   }
 }
 

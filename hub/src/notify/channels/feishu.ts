@@ -53,6 +53,13 @@ function truncateLines(lines: string[], maxBytes: number): string[] {
   return out
 }
 
+/** {url}/{token}; a URL that already ends in the token (the whole hook address pasted) is used as it is. */
+function hookUrl(url: string, token: string): string {
+  const base = url.replace(/\/+$/, '')
+  const encoded = encodeURIComponent(token)
+  return base.endsWith(`/${encoded}`) ? base : `${base}/${encoded}`
+}
+
 export const feishu: Channel = {
   type: 'feishu',
   build(msg, cfg, secret, now) {
@@ -63,7 +70,7 @@ export const feishu: Channel = {
       Object.assign(body, { timestamp, sign: feishuSign(timestamp, secret.secret) })
     }
     Object.assign(body, feishuContent(msg))
-    return jsonRequest(`${cfg.url.replace(/\/+$/, '')}/${encodeURIComponent(token)}`, body, msg.id)
+    return jsonRequest(hookUrl(cfg.url, token), body, msg.id)
   },
   interpret(status, body, headers): Answer {
     const answer = parseJsonObject(body)

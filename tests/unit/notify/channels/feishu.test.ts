@@ -30,6 +30,10 @@ describe('Feishu custom bot with signature verification', () => {
     })
   })
 
+  it('takes a whole hook address pasted as the URL as it is', () => {
+    expect(feishu.build(message(), { ...cfg, url: 'https://open.feishu.cn/open-apis/bot/v2/hook/hook-token-1' }, secret, NOW).url).toBe('https://open.feishu.cn/open-apis/bot/v2/hook/hook-token-1')
+  })
+
   it('writes an English recipient\'s post under en_us', () => {
     const msg = message({ to: [{ person: 'li', name: 'Li', phone: undefined, lang: 'en' }] })
     const b = JSON.parse(feishu.build(msg, cfg, secret, NOW).init.body) as { content: { post: Record<string, unknown> } }

@@ -61,6 +61,17 @@ export class Hj212Counters {
     else if (this.codes.size < MAX_CODES) this.codes.set(code, 1)
   }
 
+  private readonly logged = new Map<string, number>()
+
+  /** True at most once a minute per key (for log lines about refused loggers). */
+  firstInAWhile(key: string, now: number): boolean {
+    const last = this.logged.get(key)
+    if (last !== undefined && now - last < 60_000) return false
+    if (this.logged.size >= 1000) this.logged.clear()
+    this.logged.set(key, now)
+    return true
+  }
+
   rejectCount(reason: Hj212Reject): number {
     return this.rejects[reason]
   }

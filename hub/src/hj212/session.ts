@@ -115,6 +115,8 @@ export class Hj212Session {
     const admitted = this.d.directory.admit(p.mn, p.pw, this.address)
     if (!admitted.ok) {
       c.reject(admitted.reason, 1, p.mn)
+      if (c.firstInAWhile(`${admitted.reason}|${p.mn ?? ''}|${this.address ?? ''}`, now))
+        this.d.log.warn({ mn: p.mn, address: this.address, reason: admitted.reason, cn: p.cn }, 'HJ 212 packet refused: MN, PW or address not as configured (device hj212)')
       if (flagBits(p.flag).answer && admitted.reason !== 'source_refused') this.send(requestAnswer(p, admitted.reason === 'wrong_pw' ? QN_RTN.wrongPw : QN_RTN.wrongMn))
       if (!this.authenticated && ++this.authFailures >= this.d.limits.maxAuthFailures) this.close('auth')
       return
@@ -182,14 +184,18 @@ export class Hj212Session {
       for (const code of conv.unknownCodes) c.unknownCode(code)
       if (conv.invalid) c.reject('value_invalid', conv.invalid, mn)
       let last: Durable | undefined
+      let keptAny = conv.byDevice.size === 0
       for (const [device, item] of conv.byDevice) {
         const r = this.d.ingest.fromProtocol(device, [item], 1, `hj212/${mn}/${p.cn}`)
         if (r.refused) {
           c.reject('journal_full', 1, mn)
           return 'refused'
         }
+        if (r.kept > 0) keptAny = true
         last = r.durable ?? last
       }
+      // Every value refused by ingest (counted there by reason): answered all the same, so the logger does not resend it forever.
+      if (!keptAny) c.reject('no_values', 1, mn)
       return last
     }
     const interval = AGGREGATE_INTERVAL[p.cn]

@@ -47,6 +47,8 @@ import { LoggerSecrets } from './hj212/logger-secrets.js'
 import { LoggerDirectory } from './hj212/logger-directory.js'
 import { startHj212Listener, type Hj212Listener } from './hj212/listener.js'
 import { hj212Routes } from './api/routes/hj212.js'
+import { notifyRoutes } from './api/routes/notify.js'
+import { notifyHealth, startNotifications, zonePlaces, type NotifyService } from './notify/service.js'
 import { watchGcPauses } from './broker/gc-pauses.js'
 
 /**
@@ -82,6 +84,8 @@ export interface Hub {
   readonly live: LiveServer
   /** Every connection's admission, caps and counters (net/connection-gate.ts). */
   readonly connections: ConnectionGate
+  /** Notifications (the zone file's notify section: notify/service.ts); undefined without one. */
+  readonly notify: NotifyService | undefined
   /** The HJ 212-2017 listener (HUB_HJ212_PORT), its counters; undefined when off. */
   readonly hj212: Hj212Listener | undefined
   /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
@@ -246,6 +250,15 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     options: { maxPointsPerResponse: settings.maxPointsPerResponse },
   })
   void dbReady.then(() => ee.start(), () => undefined)
+  // Notifications (docs/notifications.md), only with the zone file's notify section: the hub is as before without one.
+  const notify = zone.notify
+    ? await startNotifications({
+      settings: zone.notify, timezone: zone.timezone, parkIds: new Set(zone.parks.map((p) => p.id)), dataDir: settings.dataDir, clock,
+      hubSecret: jwtSecret, publicUrl: process.env.HUB_PUBLIC_URL || undefined, env: process.env, log,
+      places: zonePlaces(zone, (id) => registry.get(id)?.device), alarms: safety.alarms, incidents: safety.incidents, raise: (t) => safety.apply(t),
+    })
+    : undefined
+  if (notify) safety.addListener(notify)
   const loopDelay = eventLoopDelay()
   const gcPauses = watchGcPauses()
   let influxReachable = true
@@ -266,6 +279,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read(), gc: gcPauses.read() },
       connections: connections.stats(),
       ...(hj212 ? { hj212: hj212.counters.stats() } : {}),
+      ...(notify ? { notify: notifyHealth(notify) } : {}),
       identity: { login: loginLimiter.stats(), live: live.stats() },
     }
   }
@@ -286,6 +300,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
       ee.routes,
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
+      notifyRoutes({ notify, alarms: safety.alarms, alarmsDurable: () => safety.durable(), audit, limiter: loginLimiter }),
       hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false }),
     ],
   })
@@ -296,6 +311,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
   ], () => connections.countUnknownUpgrade())
   safety.start()
+  notify?.start()
   const watchJournal = journalWatcher(journal, safety)
   const journalWatch = setInterval(() => watchJournal(clock()), 5000)
   const energyTick = setInterval(() => ee.tick(clock()), 10_000)
@@ -322,7 +338,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212, notify,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl, hj212Port: hj212?.port },
     close() {
       closing ??= (async () => {
@@ -335,6 +351,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         await forwarder?.close().catch(() => undefined)
         await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)
+        await notify?.close().catch(() => undefined)
         safety.close()
         await writer.close(10_000)
         journal.close()

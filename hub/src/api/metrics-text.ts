@@ -68,6 +68,23 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_hj212_rejected_total', 'HJ 212 packets, bytes runs and values refused, by reason', 'counter', Object.entries(hj.rejects).map(([reason, n]) => [{ reason }, n]))
     metric('smartpark_hj212_unknown_code_values_total', 'HJ 212 values stored under a pollutant code no metric takes, by code', 'counter', Object.entries(hj.unknownCodes).map(([code, n]) => [{ code }, n]))
   }
+  const nt = h.notify
+  if (nt) {
+    type Channel = NonNullable<HealthReport['notify']>['channels'][number]
+    const per = (pick: (c: Channel) => number): [Record<string, string>, number][] => nt.channels.map((c) => [{ channel: c.id }, pick(c)])
+    metric('hub_notify_sent_total', 'Notifications delivered, by channel', 'counter', per((c) => c.sent))
+    metric('hub_notify_failed_total', 'Notifications given up, by channel', 'counter', per((c) => c.failed))
+    metric('hub_notify_retried_total', 'Notification attempts retried, by channel', 'counter', per((c) => c.retried))
+    metric('hub_notify_resent_total', 'Notifications sent again after a restart (possible duplicates), by channel', 'counter', per((c) => c.resent))
+    metric('hub_notify_rate_limited_total', 'Platform rate-limit answers, by channel', 'counter', per((c) => c.rateLimited))
+    metric('hub_notify_backlog', 'Notifications waiting to be delivered, by channel', 'gauge', per((c) => c.backlog))
+    metric('hub_notify_channel_up', 'Channel healthy (1) or failing for minutes (0)', 'gauge', per((c) => (c.healthy ? 1 : 0)))
+    metric('hub_notify_latency_ms', 'From the decision to the platform\'s answer, p50 and p99 of recent deliveries, by channel', 'gauge', nt.channels.flatMap((c) => [[{ channel: c.id, quantile: '0.5' }, c.latencyP50 ?? 0], [{ channel: c.id, quantile: '0.99' }, c.latencyP99 ?? 0]] as [Record<string, string>, number][]))
+    metric('hub_notify_escalations', 'Escalations running (escalating or held by quiet hours)', 'gauge', [[undefined, nt.escalating]])
+    metric('hub_notify_decided_total', 'Messages decided and written to the outbox', 'counter', [[undefined, nt.decided]])
+    metric('hub_notify_stormed_total', 'Messages gathered into a park\'s flood summary instead of sent', 'counter', [[undefined, nt.stormed]])
+    metric('hub_notify_summaries_total', 'Flood summaries decided', 'counter', [[undefined, nt.summaries]])
+  }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`
 }

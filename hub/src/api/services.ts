@@ -10,6 +10,7 @@ import type { ConnectionStats } from '../net/connection-gate.js'
 import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
 import type { LiveStats } from '../live/live-server.js'
 import type { Hj212Stats } from '../hj212/counters.js'
+import type { NotifyHealth } from '../notify/service.js'
 
 /** What the API needs of the hub, as small interfaces (ARCHITECTURE.md: services through interfaces). */
 export interface HealthReport {
@@ -29,6 +30,8 @@ export interface HealthReport {
   identity?: { login: LoginLimiterStats; live: LiveStats }
   /** The HJ 212 listener, when on: connections, packets, accepted, rejects by reason, unknown codes, per logger (hj212/counters.ts). */
   hj212?: Hj212Stats
+  /** Notifications, when the zone file has a notify section: escalations running, decisions, floods, and per channel sent, failed, retried, resent, backlog, latency (notify/service.ts). */
+  notify?: NotifyHealth
 }
 
 export interface ApiServices {

@@ -93,8 +93,10 @@ export class IncidentSync {
     const next: KeptEscalation = { ...e, ...decided.escalation }
     const view = this.view(inc)
     const ack = ackAlarm(inc, this.d.alarms)
-    const { messages } = incidentStepMessages(this.d.compose(), next, decided.step, view, ack, false, now)
-    this.d.write(next.key, messages, [stepNote(decided.step, messages)], ack, next)
+    const ctx = this.d.compose()
+    const { messages } = incidentStepMessages(ctx, next, decided.step, view, ack, false, now)
+    const usable = next.plan.tiers[decided.step.tier]!.channels.some((c) => ctx.channels.has(c) && (ctx.usable?.(c) ?? true))
+    this.d.write(next.key, messages, usable ? [stepNote(decided.step, messages)] : [], ack, next)
   }
 
   /** The escalation of the incident an alarm belongs to, if any. */

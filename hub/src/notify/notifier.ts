@@ -89,7 +89,7 @@ export class Notifier {
     this.channelMap = new Map(d.channels.map((c) => [c.id, c]))
     this.store = new EscalationStore(d.dataDir)
     this.storm = new StormControl(d.stormPerMinute ?? DEFAULT_STORM_PER_MINUTE)
-    this.incidents = new IncidentSync({ source: d.incidents, alarms: d.alarms, store: this.store, plan: (a) => this.planFor(a), compose: () => this.context(), write: (key, ms, notes, alarm) => this.write(key, ms, notes, alarm), clock: d.clock })
+    this.incidents = new IncidentSync({ source: d.incidents, alarms: d.alarms, store: this.store, plan: (a) => this.planFor(a), compose: () => this.context(), write: (key, ms, notes, alarm, next) => this.write(key, ms, notes, alarm, next), clock: d.clock })
   }
 
   /** Loads the saved escalations and squares them with the alarms as they are now. */

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import type { Alarm, AlarmStep, Transition } from '../model/alarm.js'
 import type { Incident } from '../model/incident.js'
 import type { NotifyChannel, NotifySettings } from '../model/notify.js'
-import type { Message } from '../model/messages/index.js'
+import type { LocalName, Message } from '../model/messages/index.js'
+import type { Zone } from '../model/zone.js'
 import type { AckInput } from '../alarms/types.js'
 import { AckLinks } from './ack-links.js'
 import { ChannelSecrets } from './channel-secrets.js'
@@ -85,7 +86,8 @@ export async function startNotifications(d: NotifyServiceDeps): Promise<NotifySe
     const c = n.channels.find((x) => x.id === id)
     if (!c) return false
     const s = secrets.get(id)
-    return c.type === 'webhook' || Boolean(s?.key || s?.secret)
+    // A webhook may go unsigned, unless the zone file names a secret for it (then it waits for that secret).
+    return Boolean(s?.key || s?.secret) || (c.type === 'webhook' && c.secretEnv === undefined)
   }
   for (const c of n.channels) {
     if (!usable(c.id)) d.log.warn({ channel: c.id }, 'notification channel has no key or secret: not used until an admin sets one (PUT /api/v1/notify/channels/:id/secret)')
@@ -130,4 +132,32 @@ export async function startNotifications(d: NotifyServiceDeps): Promise<NotifySe
       outbox.close()
     },
   }
+}
+
+/** Names of the zone's places for messages: parks, enterprises, areas from the zone file, devices from the registry. */
+export function zonePlaces(zone: Pick<Zone, 'parks'>, device: (id: string) => LocalName | undefined): PlaceNames {
+  const parks = new Map<string, LocalName>()
+  const enterprises = new Map<string, LocalName>()
+  const areas = new Map<string, LocalName>()
+  for (const p of zone.parks) {
+    parks.set(p.id, p)
+    for (const e of p.enterprises) enterprises.set(e.id, e)
+    for (const a of p.areas) areas.set(a.id, a)
+  }
+  return { park: (id) => parks.get(id), enterprise: (id) => enterprises.get(id), area: (id) => areas.get(id), device }
+}
+
+/** The figures health and /metrics show (api/services.ts HealthReport.notify). */
+export function notifyHealth(s: NotifyService): NotifyHealth {
+  const st = s.stats()
+  return {
+    escalating: st.escalating, resentTotal: st.resentTotal, ...st.counters,
+    channels: st.channels.map((c) => ({ id: c.id, healthy: c.healthy, sent: c.sent, failed: c.failed, retried: c.retried, resent: c.resent, rateLimited: c.rateLimited, backlog: c.backlog, latencyP50: c.latencyP50, latencyP99: c.latencyP99 })),
+  }
+}
+
+export interface NotifyHealth extends NotifierCounters {
+  escalating: number
+  resentTotal: number
+  channels: { id: string; healthy: boolean; sent: number; failed: number; retried: number; resent: number; rateLimited: number; backlog: number; latencyP50: number | undefined; latencyP99: number | undefined }[]
 }

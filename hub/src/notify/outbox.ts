@@ -281,7 +281,7 @@ export function markResent(msg: OutboundMessage): OutboundMessage {
   const mark = render('notify.resentMark', undefined, msg.to[0]?.lang ?? 'zh-CN')
   // In markdown the mark goes after a leading heading's hashes, so the heading stays one.
   const markdown = msg.markdown?.replace(/^(#{1,6} +)?/, (hashes) => `${hashes}${mark}`)
-  return { ...msg, text: `${mark}${msg.text}`, markdown }
+  return { ...msg, text: `${mark}${msg.text}`, markdown, resent: true }
 }
 
 function logEntry(e: OutboxEntry): OutboxLogEntry {

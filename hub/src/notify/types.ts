@@ -48,6 +48,8 @@ export interface OutboundMessage {
   /** A link into the hub (the alarm, or a personal acknowledgement link for direct messages). */
   link: string | undefined
   decidedAt: number
+  /** Set by the outbox on a message sent again after a restart (its text then carries the mark). */
+  resent?: boolean | undefined
 }
 
 export type DeliveryState = 'pending' | 'sent' | 'retrying' | 'failed'

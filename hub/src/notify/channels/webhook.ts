@@ -8,7 +8,8 @@ import { httpFailure, jsonRequest, type Answer, type Channel } from './channel.j
  * (the channel's `signatureHeader`, X-Hub-Signature-256 by default, as GitHub's webhooks
  * name it) carries "sha256=" + hex(HMAC-SHA256(secret, raw body)), and X-Notify-Timestamp the
  * send time in milliseconds (also `sentAt` in the signed body, so a receiver can refuse a
- * replay). A 2xx answer is delivered; 429 and 5xx are tried again later; any other 4xx is
+ * replay). `resent: true` marks a message sent again after a restart (a possible duplicate:
+ * a receiver may drop a second `id`). A 2xx answer is delivered; 429 and 5xx are tried again later; any other 4xx is
  * the receiver refusing this message, for good. Without a secret the request goes unsigned.
  */
 export const DEFAULT_SIGNATURE_HEADER = 'X-Hub-Signature-256'
@@ -35,6 +36,7 @@ export function webhookBody(msg: OutboundMessage, now: number): Record<string, u
     link: msg.link ?? null,
     decidedAt: msg.decidedAt,
     sentAt: now,
+    resent: msg.resent === true,
   }
 }
 

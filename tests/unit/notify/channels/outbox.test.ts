@@ -51,6 +51,7 @@ describe('durable outbox', () => {
     expect(after.get('m1')).toMatchObject({ state: 'pending', resent: true, attempts: 1 })
     expect(after.get('m1')!.msg.text).toBe('【重发】一级报警：VTC 园区 罐区 可燃气体 25 %LEL（设定 20）')
     expect(after.get('m1')!.msg.markdown).toBe('## 【重发】一级报警\n罐区')
+    expect(after.get('m1')!.msg.resent).toBe(true)
     expect(after.get('m3')!.msg.text).toBe('[resent] Level 1 alarm')
     expect(after.get('m2')).toMatchObject({ state: 'sent', resent: false, latencyMs: 120 })
     expect(after.resentAtOpen.get('ch')).toBe(2)

@@ -14,7 +14,8 @@ describe('generic signed JSON webhook', () => {
     const req = webhook.build(message(), { ...cfg, signatureHeader: 'X-Signature' }, { secret: 'test-webhook-secret' }, NOW)
     expect(req.url).toBe('https://ops.example/hook')
     const body = JSON.parse(req.init.body) as Record<string, unknown>
-    expect(body).toMatchObject({ id: 'n-1', kind: 'alarm', park: 'vtc', alarm: 'a-1', sentAt: NOW, to: [{ person: 'wang', name: '王工', lang: 'zh-CN' }] })
+    expect(body).toMatchObject({ id: 'n-1', kind: 'alarm', park: 'vtc', alarm: 'a-1', sentAt: NOW, resent: false, to: [{ person: 'wang', name: '王工', lang: 'zh-CN' }] })
+    expect(JSON.parse(webhook.build(message({ resent: true }), cfg, undefined, NOW).init.body)).toMatchObject({ resent: true })
     expect(req.init.body).not.toContain('13800000001')
     expect(req.init.headers['X-Signature']).toBe(webhookSignature('test-webhook-secret', req.init.body))
     expect(req.init.headers['X-Notify-Timestamp']).toBe(String(NOW))

@@ -17,6 +17,8 @@ export interface SecretSource {
   get(channelId: string): ChannelSecret | undefined
   /** Every key and secret held, to be scrubbed from texts (delivery's errors and logs). */
   values(): string[]
+  /** Called with a channel's id when its secret changes (delivery ends that channel's back-off). */
+  onChange?(listener: (channelId: string) => void): () => void
 }
 
 /** A secret refused: too long, or holding control characters. */
@@ -43,6 +45,7 @@ export class ChannelSecrets implements SecretSource {
   private readonly stored = new Map<string, ChannelSecret>()
   private readonly env = new Map<string, ChannelSecret>()
   private writing: Promise<void> = Promise.resolve()
+  private readonly listeners = new Set<(channelId: string) => void>()
 
   private constructor(private readonly path: string) {}
 
@@ -98,6 +101,12 @@ export class ChannelSecrets implements SecretSource {
     if (key === undefined && secret === undefined) this.stored.delete(channelId)
     else this.stored.set(channelId, { ...before, ...(key ? { key } : {}), ...(secret ? { secret } : {}) })
     await this.save()
+    for (const l of this.listeners) l(channelId)
+  }
+
+  onChange(listener: (channelId: string) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   /**

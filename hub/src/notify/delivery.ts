@@ -25,7 +25,8 @@ import { CHANNELS, rateWindows } from './channels/registry.js'
  *   every request has a timeout; redirects are not followed; secrets are scrubbed from every
  *   error and log line, and URLs (which carry keys) are never logged.
  * - Health: a channel whose failures have lasted `unhealthyAfterMs` (2 minutes) without a
- *   success is unhealthy (`channelsUnhealthy()`: the core raises a channel alarm).
+ *   success is unhealthy (`channelsUnhealthy()`: the core raises a channel alarm). A new
+ *   secret for a channel ends its back-off at once (`resume`).
  */
 export interface DeliveryLog {
   info(obj: object, msg: string): void
@@ -114,7 +115,12 @@ export class Delivery {
     if (this.running) return
     this.running = true
     if (this.stopping.signal.aborted) this.stopping = new AbortController()
-    this.unsubscribe = this.o.outbox.onAdded((msg) => this.wake(msg.channel))
+    const offAdded = this.o.outbox.onAdded((msg) => this.wake(msg.channel))
+    const offSecret = this.o.secrets.onChange?.((id) => this.resume(id))
+    this.unsubscribe = () => {
+      offAdded()
+      offSecret?.()
+    }
     this.failUnknownChannels()
     for (const rt of this.runtimes.values()) this.kick(rt)
   }

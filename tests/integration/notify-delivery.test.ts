@@ -138,6 +138,18 @@ describe('notification delivery against the fake platforms', () => {
     expect(delivery!.resume('feishu')).toBe(0)
   })
 
+  it('sends an operator\'s test message at once, back-off or not (and what waited with it)', async () => {
+    fake.outage('wecom', { status: 502 })
+    startDelivery([channel('wecom')], { retryBaseMs: 60_000, retryMaxMs: 60_000 })
+    const waiting = msg('wecom')
+    await outbox.add(waiting)
+    await eventually(() => statsOf('wecom').retried === 1, 5000, 'the failure')
+    fake.outage('wecom', false)
+    const probe = msg('wecom', { kind: 'test' })
+    await outbox.add(probe)
+    await eventually(() => fake.deliveries().get(probe.id) === 1 && fake.deliveries().get(waiting.id) === 1, 5000, 'both delivered now')
+  })
+
   it('signs at send time: a clock two hours off is refused by DingTalk and Feishu as the platforms do', async () => {
     startDelivery([channel('dingtalk'), channel('feishu')], { clock: () => Date.now() - 2 * 3_600_000 })
     await outbox.add(msg('dingtalk'))

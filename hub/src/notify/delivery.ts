@@ -115,7 +115,8 @@ export class Delivery {
     if (this.running) return
     this.running = true
     if (this.stopping.signal.aborted) this.stopping = new AbortController()
-    const offAdded = this.o.outbox.onAdded((msg) => this.wake(msg.channel))
+    // An operator's test message probes the channel now, back-off or not.
+    const offAdded = this.o.outbox.onAdded((msg) => (msg.kind === 'test' ? this.resume(msg.channel) : this.wake(msg.channel)))
     const offSecret = this.o.secrets.onChange?.((id) => this.resume(id))
     this.unsubscribe = () => {
       offAdded()

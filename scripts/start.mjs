@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the whole system — broker, supervised local InfluxDB, hub, dashboard, the park
 // simulators at demo scale and the local notification sink. `npm run hub` (--hub-only): the hub alone.
+// The demo runs HJ 212-2017 on: the hub listens for data loggers on HUB_HJ212_PORT (9212 unless
+// set) and the simulated CEMS stacks and wastewater outlets speak it (`--hj212`, docs/hj212.md).
 import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -38,7 +40,8 @@ if (!hubOnly && notify.sink && existsSync(sinkCli)) {
 // a small server from the hub's main thread, which handles every reading and alarm. Event-loop
 // stalls in the bench's latency phase: max 100 – 111 ms with the default pool, 56 – 75 ms with
 // one helper (docs/performance.md).
-const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env } })
+const hj212Port = process.env.HUB_HJ212_PORT || '9212'
+const hub = spawn(process.execPath, ['--v8-pool-size=1', ensureHubBuild()], { cwd: root, stdio: 'inherit', env: { ...process.env, ...notify.env, HUB_HJ212_PORT: hj212Port } })
 children.push(hub)
 hub.on('exit', async (code) => {
   stopAll()
@@ -67,9 +70,9 @@ if (!hubOnly && existsSync(simCli) && !process.env.HUB_CONFIG) {
     // Node itself with tsx's loader, not tsx's command: that one relays a Ctrl-C to its child,
     // which the process group has already sent it, and the simulators took the second one as
     // "leave at once" without their clean stop.
-    const sim = spawn(process.execPath, ['--import', 'tsx', simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--quiet-progress'], { cwd: root, stdio: 'inherit' })
+    const sim = spawn(process.execPath, ['--import', 'tsx', simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--hj212', '--hj212-port', hj212Port, '--quiet-progress'], { cwd: root, stdio: 'inherit' })
     children.push(sim)
-    process.stderr.write(`[start] simulators running the demo scenario; dashboard at http://localhost:${httpPort}/\n`)
+    process.stderr.write(`[start] simulators running the demo scenario (stacks and outlets over HJ 212 on port ${hj212Port}); dashboard at http://localhost:${httpPort}/\n`)
   }
 }
 

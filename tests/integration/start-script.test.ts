@@ -31,6 +31,7 @@ describe('npm start, stopped with Ctrl-C', () => {
       ...process.env,
       HUB_HTTP_PORT: String(await freePort()),
       HUB_MQTT_PORT: String(await freePort()),
+      HUB_HJ212_PORT: String(await freePort()),
       HUB_DATA_DIR: dataDir,
       HUB_ADMIN_PASSWORD: 'start-script-admin-pw',
       HUB_LOG_LEVEL: 'warn',

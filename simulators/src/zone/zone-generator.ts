@@ -45,8 +45,12 @@ export const INTERVALS = {
   gas: 5,
   /** Fire detectors report state every 10 s; alarms come as events at once. */
   fire: 10,
-  /** HJ 75-2017: CEMS real-time samples at least every 5 s. */
-  emission: 5,
+  /**
+   * CEMS stacks: the analysers sample at least every 5 s (HJ 75-2017), and the data logger sends
+   * real-time data (HJ 212-2017 2011) every 30 s (the RtdInterval of its 1062 example): what
+   * reaches the hub, so what its liveness expects. Each minute still holds a sample (HJ 75).
+   */
+  emission: 30,
   /** Energy meters: cumulative counters, one reading a minute. */
   energy: 60,
   /** Wastewater outlets: HJ 212-2017 real-time data every 30 s (the RtdInterval of its 1062 example). */

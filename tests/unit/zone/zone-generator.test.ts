@@ -92,7 +92,7 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('sets intervals, safety flags, stack limits and actuators', () => {
-    const interval = { gas: 5, fire: 10, emission: 5, energy: 60, wastewater: 30 }
+    const interval = { gas: 5, fire: 10, emission: 30, energy: 60, wastewater: 30 }
     for (const d of zone.devices) {
       expect(d.interval, d.id).toBe(interval[d.kind])
       expect(d.safety, d.id).toBe(d.kind === 'gas' || d.kind === 'fire')

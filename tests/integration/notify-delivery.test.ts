@@ -202,8 +202,8 @@ describe('notification delivery against the fake platforms', () => {
 
   it('tries again after a dropped connection and a timeout (the timed-out request arrived: a duplicate, counted)', async () => {
     fake.failNext('webhook', 2, { status: 'reset' })
-    fake.failNext('wecom', 1, { delayMs: 800 })
-    startDelivery([channel('webhook'), channel('wecom')], { timeoutMs: 300 })
+    fake.failNext('wecom', 1, { delayMs: 2000 })
+    startDelivery([channel('webhook'), channel('wecom')], { timeoutMs: 700 })
     const w = msg('webhook')
     const c = msg('wecom')
     await outbox.add(w)
@@ -339,7 +339,7 @@ describe('the fake platforms check like the platforms', () => {
 
 describe('kill -9 in the middle of a send', () => {
   it('resends after the restart, marked, and the fake counts the duplicate', async () => {
-    fake.failNext('wecom', 1, { delayMs: 1500 }) // held long enough to kill the sender while it waits
+    fake.failNext('wecom', 1, { delayMs: 3000 }) // held long enough to kill the sender while it waits
     const script = join(dir, 'sender.mts')
     const root = resolve(import.meta.dirname, '../..')
     await writeFile(script, `

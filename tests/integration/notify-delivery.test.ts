@@ -337,6 +337,60 @@ describe('the fake platforms check like the platforms', () => {
   })
 })
 
+describe('the fake platforms\' flow control, on a clock of the test\'s', () => {
+  let t = Date.now()
+  let own: FakePlatforms
+  beforeEach(async () => {
+    t = Date.now()
+    own = await FakePlatforms.start({ accounts: ACCOUNTS, clock: () => t })
+  })
+  afterEach(async () => {
+    await own.close()
+  })
+  const send = async (type: ChannelType, m: OutboundMessage): Promise<Record<string, unknown>> => {
+    const cfg = { ...channel(type), url: own.url(PLATFORM_OF[type]) }
+    const req = CHANNELS[type].build(m, cfg, SECRET_OF[type], t)
+    const res = await fetch(req.url, req.init)
+    return (await res.json()) as Record<string, unknown>
+  }
+
+  it('throttles a WeCom robot for minutes past 20 a minute, and a DingTalk robot for 10', async () => {
+    for (let i = 0; i < 20; i++) expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 0 })
+    for (let i = 0; i < 20; i++) expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 0 })
+    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 45009 })
+    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 130101 })
+    t += 61_000 // the minute has passed, the penalty has not
+    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 45009 })
+    t += 60_000
+    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 0 })
+    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 130101 })
+    t += 480_000
+    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 0 })
+  })
+
+  it('takes 5 a second and 100 a minute from a Feishu bot', async () => {
+    for (let i = 0; i < 5; i++) expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 0 })
+    expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 11232 })
+    for (let s = 1; s < 20; s++) {
+      t += 1000
+      for (let i = 0; i < 5; i++) expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 0 })
+    }
+    t += 1000
+    expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 11232 }) // 100 within the minute
+  })
+
+  it('rings one number once a minute (voice), as Aliyun limits calls to a number', async () => {
+    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'OK' })
+    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'isv.BUSINESS_LIMIT_CONTROL' })
+    expect(await send('voice', msg('voice', { to: [{ person: 'li', name: '李工', phone: '13900000002', lang: 'zh-CN' }] }))).toMatchObject({ Code: 'OK' })
+    t += 60_001
+    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'OK' })
+    t += 16 * 60_000
+    const stale = CHANNELS.sms.build(msg('sms'), { ...channel('sms'), url: own.url('sms') }, SECRET_OF.sms, t - 16 * 60_000)
+    expect(await (await fetch(stale.url, stale.init)).json()).toMatchObject({ Code: 'InvalidTimeStamp.Expired' })
+  })
+})
+
 describe('kill -9 in the middle of a send', () => {
   it('resends after the restart, marked, and the fake counts the duplicate', async () => {
     fake.failNext('wecom', 1, { delayMs: 3000 }) // held long enough to kill the sender while it waits

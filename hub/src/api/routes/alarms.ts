@@ -35,7 +35,7 @@ const ActionBody = Type.Object({
   minutes: Type.Optional(Type.Number()),
   cause: Type.Optional(Type.String({ maxLength: 2000 })),
   action: Type.Optional(Type.String({ maxLength: 2000 })),
-  /** ack: where it was acknowledged; without it, a browser's request (Fetch Metadata `Sec-Fetch-Mode`) is the dashboard, any other the API. */
+  /** ack: where it was acknowledged; without it, a browser's request (Fetch Metadata with a browser's user agent) is the dashboard, any other the API. */
   channel: Type.Optional(Type.Enum(['dashboard', 'api'])),
 }, { additionalProperties: false })
 type Body = { note?: string; assignee?: string; minutes?: number; cause?: string; action?: string; channel?: 'dashboard' | 'api' }
@@ -63,6 +63,11 @@ function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b
     case 'in_service': return book.inService(id, actor, b)
     case 'comment': return book.comment(id, actor, { note: b.note ?? '' })
   }
+}
+
+/** A browser's request (the dashboard): Fetch Metadata (`Sec-Fetch-Mode`) from a browser's user agent; Node's fetch sends the header too, with its own agent. */
+function fromBrowser(h: Record<string, string | string[] | undefined>): boolean {
+  return h['sec-fetch-mode'] !== undefined && /Mozilla\//.test(String(h['user-agent'] ?? ''))
 }
 
 export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
@@ -113,7 +118,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       }, async (req) => {
         try {
           const body: Body = req.body ?? {}
-          if (name === 'ack' && body.channel === undefined) body.channel = req.headers['sec-fetch-mode'] !== undefined ? 'dashboard' : 'api'
+          if (name === 'ack' && body.channel === undefined) body.channel = fromBrowser(req.headers) ? 'dashboard' : 'api'
           const alarm = perform(services.alarms, name, req.params.id, req.user.name, body)
           await services.alarmsDurable()
           req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: alarm.id }, 'operator action')

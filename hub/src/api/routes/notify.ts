@@ -215,12 +215,12 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
     })
 
     // ── the personal acknowledgement link: no sign-in, the token is the credential ──
-    const claimOf = async (req: { ip: string; params: { token: string } }): Promise<{ n: NotifyService; alarm: Alarm; person: RosterPerson; expiresAt: number }> => {
+    const claimOf = async (req: { ip: string; params: { '*': string } }): Promise<{ n: NotifyService; alarm: Alarm; person: RosterPerson; expiresAt: number }> => {
       const n = configured()
       const now = n.clock()
       const admission = s.limiter?.begin('notify-ack-link', req.ip, Date.now())
       if (admission && !admission.allowed) throw tooManyRequests(`too many wrong links; try again in ${Math.ceil(admission.retryAfterMs / 1000)} s`)
-      const check = n.ackLinks.check(req.params.token, now)
+      const check = n.ackLinks.check(req.params['*'], now)
       if (!check.ok) {
         if (admission?.allowed) s.limiter?.fail(admission.attempt)
         throw notFound(check.reason === 'expired' ? 'this link has expired' : 'no such link')
@@ -233,14 +233,15 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
       return { n, alarm, person, expiresAt: check.claim.expiresAt }
     }
 
-    app.get('/api/v1/ack/:token', {
+    // A wildcard, not `:token`: a token is longer than the router's limit on a parameter (100).
+    app.get('/api/v1/ack/*', {
       schema: { tags: ['notify'], summary: 'Open a personal acknowledgement link: shows the alarm and whose link it is; acknowledges nothing', params: TokenParams, response: { 200: AckReply, ...errors } },
     }, async (req) => {
       const { alarm, person, expiresAt } = await claimOf(req)
       return { alarm: ackAlarm(alarm), person: { id: person.id, name: person.name }, expiresAt }
     })
 
-    app.post('/api/v1/ack/:token', {
+    app.post('/api/v1/ack/*', {
       schema: { tags: ['notify'], summary: 'Confirm a personal acknowledgement link ({confirm: true}): acknowledges the alarm as that person, channel `link`', params: TokenParams, body: AckConfirmBody, response: { 200: AckConfirmReply, ...errors } },
     }, async (req) => {
       const { n, alarm, person } = await claimOf(req)

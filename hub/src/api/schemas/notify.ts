@@ -105,7 +105,7 @@ export const AckAlarm = Type.Object({
 export const AckReply = Type.Object({ alarm: AckAlarm, person: Type.Object({ id: Type.String(), name: Type.String() }), expiresAt: Type.Number() })
 export const AckConfirmBody = Type.Object({ confirm: Type.Literal(true), note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })
 export const AckConfirmReply = Type.Object({ alarm: AckAlarm })
-export const TokenParams = Type.Object({ token: Type.String({ minLength: 1, maxLength: 400 }) })
+export const TokenParams = Type.Object({ '*': Type.String({ minLength: 1, maxLength: 400 }) })
 
 export type DutyReply = Static<typeof DutyReply>
 export type RostersReply = Static<typeof RostersReply>

@@ -4,38 +4,20 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { FakePlatforms, type FlowLimit } from '../../simulators/src/channels/fake-platforms.js'
-import type { Platform, PlatformAccounts } from '../../simulators/src/channels/platform-rules.js'
 import { Outbox } from '../../hub/src/notify/outbox.js'
 import { Delivery, type DeliveryOptions } from '../../hub/src/notify/delivery.js'
 import { ChannelSecrets } from '../../hub/src/notify/channel-secrets.js'
 import { CHANNELS } from '../../hub/src/notify/channels/registry.js'
-import type { ChannelConfig, ChannelSecret, ChannelType, DeliveryResult, OutboundMessage } from '../../hub/src/notify/types.js'
+import type { ChannelConfig, ChannelType, DeliveryResult, OutboundMessage } from '../../hub/src/notify/types.js'
 import { eventually } from '../support/hub-harness.js'
+import { ACCOUNTS, channelAt, PLATFORM_OF, SECRET_OF, secretValues } from '../unit/notify/channels/platform-accounts.js'
 
 /**
  * Delivery against the real fake platforms server (simulators/src/channels/fake-platforms.ts),
  * over real HTTP on a random port: the fake checks every signature with its own code, so a
  * message it takes was signed as the platform wants it.
  */
-const ACCOUNTS = {
-  wecom: { key: 'wecom-key-0123' },
-  dingtalk: { token: 'ding-token-0123', secret: 'SECding-secret-0123' },
-  feishu: { token: 'feishu-token-0123', secret: 'feishu-secret-0123' },
-  sms: { accessKeyId: 'sms-key-id-0123', accessKeySecret: 'sms-key-secret-0123', signName: '园区安全', template: 'SMS_100' },
-  voice: { accessKeyId: 'voice-key-id-0123', accessKeySecret: 'voice-key-secret-0123', template: 'TTS_100' },
-  webhook: { secret: 'webhook-secret-0123' },
-} satisfies PlatformAccounts
-const SECRET_VALUES = Object.values(ACCOUNTS).flatMap((a) => Object.entries(a).filter(([k]) => k !== 'signName' && k !== 'template').map(([, v]) => String(v)))
-
-const PLATFORM_OF: Record<ChannelType, Platform> = { wecom: 'wecom', dingtalk: 'dingtalk', feishu: 'feishu', sms: 'sms', voice: 'voice', webhook: 'webhook' }
-const SECRET_OF: Record<ChannelType, ChannelSecret> = {
-  wecom: { key: ACCOUNTS.wecom.key },
-  dingtalk: { key: ACCOUNTS.dingtalk.token, secret: ACCOUNTS.dingtalk.secret },
-  feishu: { key: ACCOUNTS.feishu.token, secret: ACCOUNTS.feishu.secret },
-  sms: { key: ACCOUNTS.sms.accessKeyId, secret: ACCOUNTS.sms.accessKeySecret },
-  voice: { key: ACCOUNTS.voice.accessKeyId, secret: ACCOUNTS.voice.accessKeySecret },
-  webhook: { secret: ACCOUNTS.webhook.secret },
-}
+const SECRET_VALUES = secretValues()
 
 let fake: FakePlatforms
 let dir: string
@@ -69,9 +51,7 @@ afterEach(async () => {
 })
 
 function channel(type: ChannelType, over: Partial<ChannelConfig> = {}): ChannelConfig {
-  const sms = type === 'sms' ? { signName: ACCOUNTS.sms.signName, template: ACCOUNTS.sms.template } : {}
-  const voice = type === 'voice' ? { template: ACCOUNTS.voice.template } : {}
-  return { id: type, type, url: fake.url(PLATFORM_OF[type]), park: 'vtc', ratePerMinute: undefined, signName: undefined, template: undefined, signatureHeader: undefined, ...sms, ...voice, ...over }
+  return channelAt(type, fake.url(PLATFORM_OF[type]), over)
 }
 
 function startDelivery(channels: ChannelConfig[], over: Partial<DeliveryOptions> = {}): Delivery {
@@ -294,100 +274,6 @@ describe('notification delivery against the fake platforms', () => {
     await outbox.add(msg('gone'))
     await eventually(() => results.length === 1, 5000, 'an outcome')
     expect(results[0]).toMatchObject({ state: 'failed', error: 'channel gone is not configured' })
-  })
-})
-
-describe('the fake platforms check like the platforms', () => {
-  const post = (url: string, body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-    fetch(url, { method: 'POST', body, headers }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
-
-  it('WeCom: unknown key 93000, text over 2,048 bytes 40058, then 45009 past 20 a minute', async () => {
-    expect((await post(`${fake.url('wecom')}?key=nope`, '{"msgtype":"text","text":{"content":"x"}}')).body.errcode).toBe(93000)
-    const long = JSON.stringify({ msgtype: 'text', text: { content: '气'.repeat(683) } })
-    expect((await post(`${fake.url('wecom')}?key=${ACCOUNTS.wecom.key}`, long)).body).toMatchObject({ errcode: 40058 })
-    const ok = JSON.stringify({ msgtype: 'text', text: { content: 'ok' } })
-    for (let i = 0; i < 20; i++) expect((await post(`${fake.url('wecom')}?key=${ACCOUNTS.wecom.key}`, ok)).body.errcode).toBe(0)
-    expect((await post(`${fake.url('wecom')}?key=${ACCOUNTS.wecom.key}`, ok)).body.errcode).toBe(45009)
-  })
-
-  it('DingTalk and Feishu: a sign made with the wrong rule is refused (each platform\'s rule, not the other\'s)', async () => {
-    const now = Date.now()
-    const good = CHANNELS.dingtalk.build(msg('dingtalk'), channel('dingtalk'), SECRET_OF.dingtalk, now)
-    expect((await post(good.url, good.init.body)).body).toEqual({ errcode: 0, errmsg: 'ok' })
-    // Feishu's rule (seconds, key = ts\n secret over "") on DingTalk's robot:
-    const feishuStyle = CHANNELS.feishu.build(msg('feishu'), channel('feishu'), { key: 'x', secret: ACCOUNTS.dingtalk.secret }, now)
-    const { sign } = JSON.parse(feishuStyle.init.body) as { sign: string }
-    const wrong = new URL(good.url)
-    wrong.searchParams.set('sign', sign)
-    expect((await post(wrong.toString(), good.init.body)).body).toMatchObject({ errcode: 310000 })
-    const f = CHANNELS.feishu.build(msg('feishu'), channel('feishu'), SECRET_OF.feishu, now)
-    expect((await post(f.url, f.init.body)).body).toMatchObject({ code: 0 })
-    const tampered = JSON.parse(f.init.body) as Record<string, unknown>
-    tampered.timestamp = String(Math.floor(now / 1000) - 1)
-    expect((await post(f.url, JSON.stringify(tampered))).body).toMatchObject({ code: 19021 })
-  })
-
-  it('Aliyun: a replayed nonce and a tampered parameter are refused', async () => {
-    const req = CHANNELS.sms.build(msg('sms'), channel('sms'), SECRET_OF.sms, Date.now())
-    const form = { 'content-type': 'application/x-www-form-urlencoded' }
-    expect((await post(req.url, req.init.body, form)).body).toMatchObject({ Code: 'OK' })
-    expect((await post(req.url, req.init.body, form))).toMatchObject({ status: 400, body: { Code: 'SignatureNonceUsed' } })
-    const again = CHANNELS.sms.build(msg('sms'), channel('sms'), SECRET_OF.sms, Date.now())
-    expect((await post(again.url, again.init.body.replace('13800000001', '13800000009'), form)).body).toMatchObject({ Code: 'SignatureDoesNotMatch' })
-  })
-})
-
-describe('the fake platforms\' flow control, on a clock of the test\'s', () => {
-  let t = Date.now()
-  let own: FakePlatforms
-  beforeEach(async () => {
-    t = Date.now()
-    own = await FakePlatforms.start({ accounts: ACCOUNTS, clock: () => t })
-  })
-  afterEach(async () => {
-    await own.close()
-  })
-  const send = async (type: ChannelType, m: OutboundMessage): Promise<Record<string, unknown>> => {
-    const cfg = { ...channel(type), url: own.url(PLATFORM_OF[type]) }
-    const req = CHANNELS[type].build(m, cfg, SECRET_OF[type], t)
-    const res = await fetch(req.url, req.init)
-    return (await res.json()) as Record<string, unknown>
-  }
-
-  it('throttles a WeCom robot for minutes past 20 a minute, and a DingTalk robot for 10', async () => {
-    for (let i = 0; i < 20; i++) expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 0 })
-    for (let i = 0; i < 20; i++) expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 0 })
-    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 45009 })
-    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 130101 })
-    t += 61_000 // the minute has passed, the penalty has not
-    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 45009 })
-    t += 60_000
-    expect(await send('wecom', msg('wecom'))).toMatchObject({ errcode: 0 })
-    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 130101 })
-    t += 480_000
-    expect(await send('dingtalk', msg('dingtalk'))).toMatchObject({ errcode: 0 })
-  })
-
-  it('takes 5 a second and 100 a minute from a Feishu bot', async () => {
-    for (let i = 0; i < 5; i++) expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 0 })
-    expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 11232 })
-    for (let s = 1; s < 20; s++) {
-      t += 1000
-      for (let i = 0; i < 5; i++) expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 0 })
-    }
-    t += 1000
-    expect(await send('feishu', msg('feishu'))).toMatchObject({ code: 11232 }) // 100 within the minute
-  })
-
-  it('rings one number once a minute (voice), as Aliyun limits calls to a number', async () => {
-    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'OK' })
-    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'isv.BUSINESS_LIMIT_CONTROL' })
-    expect(await send('voice', msg('voice', { to: [{ person: 'li', name: '李工', phone: '13900000002', lang: 'zh-CN' }] }))).toMatchObject({ Code: 'OK' })
-    t += 60_001
-    expect(await send('voice', msg('voice'))).toMatchObject({ Code: 'OK' })
-    t += 16 * 60_000
-    const stale = CHANNELS.sms.build(msg('sms'), { ...channel('sms'), url: own.url('sms') }, SECRET_OF.sms, t - 16 * 60_000)
-    expect(await (await fetch(stale.url, stale.init)).json()).toMatchObject({ Code: 'InvalidTimeStamp.Expired' })
   })
 })
 

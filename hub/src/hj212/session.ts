@@ -51,7 +51,7 @@ export interface SessionLimits {
 }
 
 export const DEFAULT_SESSION_LIMITS: SessionLimits = {
-  idleMs: 600_000, floodBytes: 65_536, maxAuthFailures: 20, maxPendingAnswers: 2000, futureMs: 300_000, splitTimeoutMs: 120_000,
+  idleMs: 600_000, floodBytes: 65_536, maxAuthFailures: 20, maxPendingAnswers: 10_000, futureMs: 300_000, splitTimeoutMs: 120_000,
 }
 
 export class Hj212Session {
@@ -62,6 +62,7 @@ export class Hj212Session {
   private authenticated = false
   private paused = false
   private closed = false
+  private corked = false
 
   constructor(private readonly socket: Socket, private readonly address: string | undefined, private readonly d: SessionDeps) {
     this.splits = new SplitAssembler({ timeoutMs: d.limits.splitTimeoutMs })
@@ -258,9 +259,18 @@ export class Hj212Session {
     return ts
   }
 
+  /** Answers of one turn go out in one write (a commit releases hundreds at once). */
   private send(text: string): void {
     if (this.socket.destroyed || !this.socket.writable) return
     this.d.counters.answers++
+    if (!this.corked) {
+      this.corked = true
+      this.socket.cork()
+      process.nextTick(() => {
+        this.corked = false
+        this.socket.uncork()
+      })
+    }
     this.socket.write(text)
   }
 }

@@ -38,6 +38,8 @@ export interface FakePlatformsOptions {
   limits?: Partial<Record<string, FlowLimit[]>>
   /** Called for each request once answered (the sink prints it). */
   onRequest?: (r: RecordedRequest) => void
+  /** Requests kept in `requests`, the newest (default 10,000; the duplicate counts keep every id). */
+  maxRecorded?: number
 }
 
 export interface RecordedRequest {
@@ -268,6 +270,7 @@ export class FakePlatforms {
       delivered: v.delivered, rateLimited: v.rateLimited ?? false, duplicateOf: v.delivered ? before : 0, injected: r.injected,
     }
     this.requests.push(rec)
+    if (this.requests.length > (this.o.maxRecorded ?? 10_000)) this.requests.shift()
     this.o.onRequest?.(rec)
   }
 }

@@ -107,3 +107,24 @@ describe('the fake platforms\' flow control, on a clock of the test\'s', () => {
     expect(await (await fetch(stale.url, stale.init)).json()).toMatchObject({ Code: 'InvalidTimeStamp.Expired' })
   })
 })
+
+describe('the fake platforms\' record', () => {
+  it('keeps the newest maxRecorded requests, and every delivered id\'s count', async () => {
+    const small = await FakePlatforms.start({ accounts: ACCOUNTS, maxRecorded: 3, limits: { webhook: [] } })
+    try {
+      const cfg = channelAt('webhook', small.url('webhook'))
+      for (let i = 0; i < 5; i++) {
+        const m = msg('webhook', { id: i === 4 ? 'f-again' : `f-keep-${i}` })
+        const req = CHANNELS.webhook.build(m, cfg, SECRET_OF.webhook, Date.now())
+        await fetch(req.url, req.init)
+        if (i === 4) await fetch(req.url, req.init)
+      }
+      expect(small.requests.map((r) => r.messageId)).toEqual(['f-keep-3', 'f-again', 'f-again'])
+      expect(small.requests.map((r) => r.duplicateOf)).toEqual([0, 0, 1])
+      expect(small.deliveries().size).toBe(5)
+      expect(small.duplicates()).toEqual(new Map([['f-again', 2]]))
+    } finally {
+      await small.close()
+    }
+  })
+})

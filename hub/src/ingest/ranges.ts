@@ -47,6 +47,10 @@ const FIXED_BOUNDS: Readonly<Record<string, readonly [number, number]>> = {
   smoke: [0, 100], // %obs/m
   pm: [ZERO_DRIFT, 1e6], // mg/m³ at the stack: 1 kg of dust per m³ is not flue gas
   flow: [0, 1e9], // m³/h
+  // Stack parameters of HJ 212 loggers (a01013, a01011) and NMHC (a24088): a duct's static
+  // pressure in kPa cannot be below vacuum (−101.325) and is never a hundred atmospheres;
+  // flue gas does not reach the speed of sound (≈ 340 m/s at 0 °C; 1000 leaves room for hot gas).
+  pressure: [-101.325, 10_000], velocity: [0, 1000], nmhc: [ZERO_DRIFT, 1e6],
   kwh: [0, 1e15], gas_m3: [0, 1e15], steam_t: [0, 1e15], water_m3: [0, 1e15], // cumulative counters
   kw: [-1e7, 1e7], // active power; negative when a site exports
   // Wastewater outlets (model/vocabulary.ts WASTEWATER_METRICS), mg/L: 1,000,000 mg/L is a litre of

@@ -72,6 +72,12 @@ export class Hj212Counters {
     return true
   }
 
+  /** One logger's counters by MN (cheaper than stats() for a page of devices), or undefined: not heard from. */
+  logger(mn: string): { lastPacket: number; packets: number; rejects: number } | undefined {
+    const l = this.loggers.get(mn)
+    return l ? { ...l } : undefined
+  }
+
   rejectCount(reason: Hj212Reject): number {
     return this.rejects[reason]
   }

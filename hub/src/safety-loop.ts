@@ -14,6 +14,9 @@ import { alarmEventLine } from './store/points.js'
 import { IncidentManager, type IncidentManagerState } from './response/index.js'
 import type { Incident } from './model/incident.js'
 import type { CheckedEvent } from './ingest/validate.js'
+import { CommunicationsGrouper } from './rules/communications-alarm.js'
+import { msg } from './model/messages/index.js'
+import { renderMessage } from './model/messages/render.js'
 
 /** How long park risk may lag the alarms and device states behind it. */
 const RISK_SETTLE_MS = 100
@@ -60,6 +63,8 @@ export class SafetyLoop {
   readonly alarms: AlarmBook
   readonly risk: RiskTracker
   readonly incidents: IncidentManager
+  /** Many devices of one area, gateway or park silent together: one communications alarm (rules/communications-alarm.ts). */
+  private readonly comms: CommunicationsGrouper
   private readonly incidentLog: StateLog<IncidentManagerState, Incident>
   private readonly live: LiveFeed
   private readonly listeners: AlarmListener[] = []
@@ -93,6 +98,7 @@ export class SafetyLoop {
     this.alarms = AlarmBook.restore(state, {
       clock: d.clock, sink, latching: d.zone.alarms?.latching, deviceKind: (id) => d.registry.get(id)?.device.kind,
     })
+    this.comms = new CommunicationsGrouper(devices, (id) => d.registry.get(id)?.device)
     this.risk = new RiskTracker({
       zone: d.zone,
       clock: d.clock,
@@ -143,6 +149,12 @@ export class SafetyLoop {
         this.emitRisk(this.risk.removeDevice(e.device.id))
       }
     })
+    // Open communications alarms taken up again with the devices still offline.
+    const openComms = this.alarms.active().flatMap((alarm) => {
+      const key = this.alarms.keyOf(alarm.id)
+      return key === undefined ? [] : [{ key, alarm }]
+    })
+    this.apply(this.comms.resume(openComms, (id) => this.rules.isOffline(id), now))
     // Compact at start so the log holds only what happens from now on.
     this.alarmLog.compact(this.alarms.snapshot())
   }
@@ -225,6 +237,7 @@ export class SafetyLoop {
     const now = this.d.clock()
     try {
       this.apply(this.rules.tick(now))
+      this.communicationsTick(now)
       this.alarms.tick(now)
       this.incidents.tick()
       this.emitRisk(this.risk.refreshDue())
@@ -237,8 +250,42 @@ export class SafetyLoop {
   apply(transitions: Transition[]): void {
     for (const t of transitions) {
       this.transitions++
-      if (t.type === 'device_offline') this.setOnline(t.device, t.kind === 'clear', t.ts)
-      this.alarms.apply(t)
+      if (t.type !== 'device_offline') {
+        this.alarms.apply(t)
+        continue
+      }
+      // Offline everywhere (registry, sockets, park risk); its own alarm unless a communications alarm lists it.
+      this.setOnline(t.device, t.kind === 'clear', t.ts)
+      const o = this.comms.offline(t)
+      if (o.pass) this.alarms.apply(t)
+      for (const c of o.transitions) this.alarms.apply(c)
+      for (const s of o.suppress) this.suppressByDesign(s.key, s.group, t.ts)
+    }
+  }
+
+  /** ISA-18.2 suppression by design: the alarm of `key` is reported by `group`'s communications alarm. */
+  private suppressByDesign(key: string, group: string, ts: number): void {
+    const a = this.alarms.byKey(key)
+    if (!a || a.suppressed || a.workflow === 'closed') return
+    try {
+      this.alarms.suppress(a.id, 'system', { note: renderMessage(msg('alarmNote.supersededByCommunications', { group }), 'en') })
+    } catch (err) {
+      this.d.log.warn({ err: (err as Error).message, alarm: a.id, ts }, 'alarm not suppressed')
+    }
+  }
+
+  /** Communications alarms whose device lists changed say them again, with a note of the count. */
+  private communicationsTick(now: number): void {
+    const { transitions, changed } = this.comms.tick(now)
+    for (const t of transitions) this.alarms.apply(t)
+    for (const c of changed) {
+      const a = this.alarms.byKey(c.key)
+      if (!a || a.workflow === 'closed') continue
+      try {
+        this.alarms.comment(a.id, 'system', { note: renderMessage(msg('alarmNote.communicationsNow', { group: c.group, count: c.count }), 'en') })
+      } catch (err) {
+        this.d.log.warn({ err: (err as Error).message, alarm: a.id }, 'communications alarm not updated')
+      }
     }
   }
 

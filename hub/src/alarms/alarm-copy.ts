@@ -48,6 +48,8 @@ export function copyAlarm(a: Alarm): Alarm {
     cause: a.cause,
     action: a.action,
     history: a.history.map(copyStep),
+    // A communications alarm's devices (rules/communications-alarm.ts); the list is replaced whole, never changed, so copies share it.
+    ...(a.devices !== undefined ? { devices: a.devices } : {}),
   }
 }
 
@@ -94,6 +96,7 @@ export function newAlarm(
     cause: undefined,
     action: undefined,
     history: [],
+    ...(t.devices !== undefined ? { devices: t.devices } : {}),
   })
 }
 

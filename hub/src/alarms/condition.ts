@@ -69,6 +69,7 @@ export function activateLive(a: Alarm, t: Transition): ConditionChange {
   a.value = t.value
   a.threshold = t.threshold
   a.overRange = t.overRange === true
+  if (t.devices !== undefined) a.devices = t.devices
   a.peakLevel = mostSevere(a.peakLevel, t.level)
   if (a.condition === 'cleared') return reactivate(a, t)
   const from = a.currentLevel ?? a.level

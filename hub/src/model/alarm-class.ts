@@ -25,6 +25,8 @@ export type AlarmClass = (typeof ALARM_CLASSES)[number]
 export const DEVICE_HEALTH_TYPES: ReadonlySet<string> = new Set([
   'device_offline',
   'deadman',
+  // Many devices of one area or gateway silent together (rules/communications-alarm.ts): a monitoring gap.
+  'communications_loss',
   'device_fault',
   'out_of_service',
   'data_quality',

@@ -96,6 +96,8 @@ export interface Alarm {
   cause: string | undefined
   action: string | undefined
   history: AlarmStep[]
+  /** A communications alarm's devices gone silent together (rules/communications-alarm.ts); absent on other alarms. */
+  devices?: readonly string[] | undefined
 }
 
 /**
@@ -124,4 +126,6 @@ export interface Transition {
   class?: AlarmClass | undefined
   /** The value is past the detector's measuring range (HJ 212 flag `T`, or above `range`): shown as "over range". */
   overRange?: boolean | undefined
+  /** A communications alarm's devices (rules/communications-alarm.ts): the whole list, replacing the alarm's. */
+  devices?: readonly string[] | undefined
 }

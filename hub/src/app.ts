@@ -246,7 +246,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     raise: (transitions) => safety.apply(transitions),
     devices: () => [...registry.all()].map((r) => r.device),
     // The device panel's HJ 212 link (GET /api/v1/emissions/link): a logger's last packet and rejects by MN.
-    loggerByMn: (mn) => hj212?.counters.stats().loggers[mn],
+    loggerByMn: (mn) => hj212?.counters.logger(mn),
     options: { maxPointsPerResponse: settings.maxPointsPerResponse },
   })
   void dbReady.then(() => ee.start(), () => undefined)

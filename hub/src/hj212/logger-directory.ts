@@ -27,7 +27,6 @@ export interface LoggerPoint {
 export type Admission = { ok: true; point: LoggerPoint } | { ok: false; reason: 'unknown_mn' | 'wrong_pw' | 'source_refused' }
 
 interface Entry extends LoggerPoint {
-  pws: Buffer[]
   sources: CidrList | undefined
 }
 
@@ -42,7 +41,8 @@ export class LoggerDirectory {
     this.refresh()
     const e = mn === undefined ? undefined : this.byMn.get(mn)
     if (!e) return { ok: false, reason: 'unknown_mn' }
-    if (pw === undefined || !e.pws.some((p) => sameText(p, pw))) return { ok: false, reason: 'wrong_pw' }
+    // PWs read at each packet: one changed in the secrets file holds at once.
+    if (pw === undefined || !e.devices.some((d) => sameText(this.pwOf(d.id), pw))) return { ok: false, reason: 'wrong_pw' }
     if (e.sources && !e.sources.has(address)) return { ok: false, reason: 'source_refused' }
     return { ok: true, point: e }
   }
@@ -78,7 +78,7 @@ export class LoggerDirectory {
         this.warn({ mn, err: (err as Error).message }, 'HJ 212 sources not understood: the logger is refused until they are fixed')
         sources = CidrList.EMPTY
       }
-      next.set(mn, { mn, devices: list, deviceFor: chooser(list), pws: pws.map((p) => Buffer.from(p, 'utf8')), sources })
+      next.set(mn, { mn, devices: list, deviceFor: chooser(list), sources })
     }
     this.byMn = next
   }
@@ -100,7 +100,9 @@ function chooser(list: Device[]): (code: string) => Device {
 }
 
 /** Constant-time comparison of a kept PW with a sent one. */
-function sameText(kept: Buffer, sent: string): boolean {
+function sameText(kept: string | undefined, sent: string): boolean {
+  if (kept === undefined) return false
+  const a = Buffer.from(kept, 'utf8')
   const b = Buffer.from(sent, 'utf8')
-  return b.length === kept.length && timingSafeEqual(b, kept)
+  return a.length === b.length && timingSafeEqual(a, b)
 }

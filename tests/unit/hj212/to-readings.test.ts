@@ -36,6 +36,14 @@ describe('LoggerDirectory', () => {
   ])('refuses MN %s PW %s from %s: %s', (mn, pw, addr, reason) => {
     expect(dir.admit(mn, pw, addr)).toEqual({ ok: false, reason })
   })
+  it('holds a PW changed in the secrets at once', () => {
+    const pw: Record<string, string> = { solo: 'old' }
+    const d = directory([solo], pw)
+    expect(d.admit('MN2', 'old', '10.0.0.1')).toMatchObject({ ok: true })
+    pw.solo = 'new'
+    expect(d.admit('MN2', 'old', '10.0.0.1')).toEqual({ ok: false, reason: 'wrong_pw' })
+    expect(d.admit('MN2', 'new', '10.0.0.1')).toMatchObject({ ok: true })
+  })
   it('refuses a device without a PW kept', () => {
     expect(directory([solo], {}).admit('MN2', '', '10.0.0.1')).toEqual({ ok: false, reason: 'wrong_pw' })
   })

@@ -3,7 +3,7 @@ import type { Outbox, OutboxEntry } from './outbox.js'
 import { scrubSecrets, type SecretSource } from './channel-secrets.js'
 import { assertHostAllowed, HostNotAllowedError } from './allowlist.js'
 import { RateLimiter } from './rate-limit.js'
-import { ChannelError, type Answer } from './channels/channel.js'
+import { ChannelError, readAnswer, transportFailure, type Answer } from './channels/channel.js'
 import { CHANNELS, rateWindows } from './channels/registry.js'
 
 /**
@@ -91,7 +91,6 @@ interface Runtime {
 }
 
 const LATENCY_SAMPLES = 512
-const MAX_ANSWER_BYTES = 64 * 1024
 
 export class Delivery {
   private readonly runtimes = new Map<string, Runtime>()
@@ -252,6 +251,10 @@ export class Delivery {
   private async send(rt: Runtime, entry: OutboxEntry): Promise<void> {
     const { outbox, clock } = this.o
     const id = entry.msg.id
+    if (clock() - entry.msg.decidedAt > this.o.maxAgeMs) {
+      // Decided too long ago to be worth sending late (a backlog after a long outage, a restart after days).
+      return this.failed(rt, entry, entry.attempts, `not sent: decided more than ${Math.round(this.o.maxAgeMs / 60_000)} minutes ago`)
+    }
     await outbox.attempt(id)
     const attempt = entry.attempts
     let answer: Answer
@@ -259,7 +262,7 @@ export class Delivery {
       answer = await this.request(rt, entry)
     } catch (err) {
       if (this.stopping.signal.aborted) return // abandoned at stop: no outcome, so the next open resends it, marked
-      answer = failureOf(err)
+      answer = transportFailure(err)
     }
     const now = clock()
     const base = { id, channel: rt.cfg.id, attempt, resent: entry.resent, at: now }
@@ -284,14 +287,7 @@ export class Delivery {
       rt.failingSince ??= now
     }
     const expired = now - entry.msg.decidedAt > this.o.maxAgeMs
-    if (!answer.retry || expired) {
-      rt.stats.failed++
-      const why = expired && answer.retry ? `given up after ${attempt} attempts: ${error}` : error
-      await outbox.failed(id, why)
-      this.o.log.warn({ channel: rt.cfg.id, id, attempt, error: why }, 'notification failed')
-      this.o.onResult({ ...base, state: 'failed', latencyMs: undefined, error: why, retryAt: undefined })
-      return
-    }
+    if (!answer.retry || expired) return this.failed(rt, entry, attempt, expired && answer.retry ? `given up after ${attempt} attempts: ${error}` : error)
     const delay = Math.max(answer.retryAfterMs ?? 0, this.backoff(answer.fault === 'channel' ? rt.faults : attempt))
     const retryAt = now + delay
     if (answer.fault === 'channel') rt.pausedUntil = Math.max(rt.pausedUntil, retryAt)
@@ -317,7 +313,7 @@ export class Delivery {
     }
     const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.stopping.signal])
     const res = await fetch(req.url, { ...req.init, signal, redirect: 'manual' })
-    const body = await readCapped(res)
+    const body = await readAnswer(res)
     return channel.interpret(res.status, body, res.headers)
   }
 
@@ -331,13 +327,19 @@ export class Delivery {
     return scrubSecrets(text, this.o.secrets.values())
   }
 
+  /** A message given up: counted, recorded, logged and reported. */
+  private async failed(rt: Runtime | undefined, e: OutboxEntry, attempt: number, error: string): Promise<void> {
+    if (rt) rt.stats.failed++
+    await this.o.outbox.failed(e.msg.id, error)
+    this.o.log.warn({ channel: e.msg.channel, id: e.msg.id, attempt, error }, 'notification failed')
+    this.o.onResult({ id: e.msg.id, channel: e.msg.channel, state: 'failed', attempt, resent: e.resent, at: this.o.clock(), latencyMs: undefined, error, retryAt: undefined })
+  }
+
   /** Messages for a channel no longer configured cannot go anywhere: recorded as failed. */
   private failUnknownChannels(): void {
     for (const e of this.o.outbox.unfinished()) {
       if (this.runtimes.has(e.msg.channel) || e.state === 'attempted') continue
-      const error = `channel ${e.msg.channel} is not configured`
-      void this.o.outbox.failed(e.msg.id, error)
-      this.o.onResult({ id: e.msg.id, channel: e.msg.channel, state: 'failed', attempt: e.attempts, resent: e.resent, at: this.o.clock(), latencyMs: undefined, error, retryAt: undefined })
+      void this.failed(undefined, e, e.attempts, `channel ${e.msg.channel} is not configured`)
     }
   }
 }
@@ -354,32 +356,6 @@ function newRuntime(cfg: ChannelConfig): Runtime {
     stats: { sent: 0, failed: 0, retried: 0, rateLimited: 0, lastError: undefined, lastSentAt: undefined },
     latencies: [],
   }
-}
-
-/** A transport failure (refused, reset, timed out) as an answer: the channel's fault, worth another try. */
-function failureOf(err: unknown): Answer {
-  const e = err as Error & { cause?: { code?: string; message?: string } }
-  const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError'
-  const detail = timedOut ? 'request timed out' : [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ')
-  return { ok: false, retry: true, error: `transport: ${detail}`, fault: 'channel' }
-}
-
-async function readCapped(res: Response): Promise<string> {
-  if (!res.body) return ''
-  const reader = res.body.getReader()
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    chunks.push(value)
-    size += value.byteLength
-    if (size >= MAX_ANSWER_BYTES) {
-      await reader.cancel()
-      break
-    }
-  }
-  return Buffer.concat(chunks).toString('utf8').slice(0, MAX_ANSWER_BYTES)
 }
 
 function percentile(sorted: readonly number[], q: number): number | undefined {

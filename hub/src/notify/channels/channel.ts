@@ -176,3 +176,30 @@ export function robotAnswer(status: number, body: string, headers: Headers | und
   if (typeof code === 'number' && codes.messageCodes.includes(code)) return { ok: false, retry: false, error, fault: 'message' }
   return { ok: false, retry: true, error, fault: 'channel' }
 }
+
+/** A transport failure (refused, reset, timed out) as an answer: the channel's fault, worth another try. */
+export function transportFailure(err: unknown): Answer {
+  const e = err as Error & { cause?: { code?: string; message?: string } }
+  const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError'
+  const detail = timedOut ? 'request timed out' : [e.message, e.cause?.code ?? e.cause?.message].filter(Boolean).join(': ')
+  return { ok: false, retry: true, error: `transport: ${detail}`, fault: 'channel' }
+}
+
+/** An answer's body as text, at most `maxBytes` of it (a platform's answer is small; anything else is cut). */
+export async function readAnswer(res: Response, maxBytes = 64 * 1024): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    chunks.push(value)
+    size += value.byteLength
+    if (size >= maxBytes) {
+      await reader.cancel()
+      break
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8')
+}

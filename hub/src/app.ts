@@ -111,6 +111,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   // HJ 212 loggers' PWs (hj212/logger-secrets.ts): the registry hands each device's PW here, 0600.
   const hj212Secrets = new LoggerSecrets(join(settings.dataDir, 'hj212', 'logger-secrets.json'))
   const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')), (id, pw) => hj212Secrets.set(id, pw))
+  // A retired device's PW goes with it.
+  registry.onChange((e) => {
+    if (e.type === 'removed') hj212Secrets.delete(e.device.id)
+  })
   await registry.open()
   const users = await UserDirectory.open({
     zoneUsers: zone.users,

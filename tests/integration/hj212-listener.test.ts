@@ -213,6 +213,19 @@ describe('HJ 212 listener through a real hub', () => {
     l.end()
   })
 
+  it('forgets a retired device\'s PW and refuses its MN from then on', async () => {
+    const before = await health()
+    expect((await api(t, 'DELETE', `/api/v1/devices/${OUTLET}`)).status).toBe(200)
+    const file = join(dir, 'data', 'hj212', 'logger-secrets.json')
+    expect(JSON.parse(await readFile(file, 'utf8')).pw[OUTLET]).toBeUndefined()
+    const l = await Logger.open(port)
+    const q = qn()
+    await l.write(frame(`QN=${q};ST=32;CN=2011;PW=${OUTLET_PW};MN=${OUTLET_MN};Flag=5;CP=&&DataTime=${formatDataTime(nextTs(), TZ)};011-Rtd=1&&`))
+    await eventually(() => l.answersTo(q, '9011').length === 1, 10_000, 'refusal')
+    expect((await health()).rejects.unknown_mn - before.rejects.unknown_mn).toBe(1)
+    l.end()
+  })
+
   it('closes a connection that floods garbage, and counts connections', async () => {
     const before = await health()
     const l = await Logger.open(port)

@@ -141,6 +141,30 @@ describe('Hj212Session over TCP', () => {
     c.socket.destroy()
   })
 
+  it('survives fuzzed data segments in good frames: every one a packet or a reject, and the session still answers', async () => {
+    const l = await start({ maxPendingAnswers: 100_000 })
+    const c = await client(l.port)
+    let seed = 77
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!
+    const keys = ['QN=20240101000000001', 'ST=31', 'CN=2011', 'CN=2051', 'CN=2061', 'CN=2031', 'CN=2021', 'CN=1013', 'CN=9014', 'CN=x', 'PW=pw', 'PW=no', 'MN=MN1', 'MN=MN9', 'Flag=5', 'Flag=7', 'Flag=z', 'PNUM=2', 'PNO=1', 'PNO=9', 'CP=&&', '&&', ';', ',']
+    const cpItems = ['DataTime=20240101000000', 'DataTime=2024', 'DataTime=99999999999999', 'a21026-Rtd=1', 'a21026-Rtd=x', 'a21026-Flag=Q', 'a19001-Avg=2', 'a99999-Rtd=3', '-Rtd=1', 'a21026-=1', '=', 'Zz', 'SB1-RS=1', 'a21026-ZsRtd=', 'w00000-Cou=1e3']
+    const segments: string[] = []
+    for (let i = 0; i < 3000; i++) {
+      const head = Array.from({ length: Math.floor(rnd() * 8) }, () => pick(keys)).join(';')
+      const cp = Array.from({ length: Math.floor(rnd() * 6) }, () => pick(cpItems)).join(pick([';', ',']))
+      segments.push(rnd() < 0.7 ? `${head};CP=&&${cp}&&` : head + cp)
+    }
+    c.socket.write(segments.map((x) => frame(x)).join(''))
+    const parseRejects = ['no_cp', 'cp_unterminated', 'cp_item', 'header_item', 'no_cn', 'bad_cn', 'bad_flag', 'bad_pnum'] as const
+    await eventually(() => l.counters.packets + parseRejects.reduce((a, r) => a + l.counters.rejectCount(r), 0) === segments.length, 10_000, 'every segment counted')
+    for (const h of held) h.release()
+    c.socket.write(packet({ qn: '20240101000000099', cn: '9999', cp: '' }))
+    await eventually(() => c.answers.some((a) => a.qn === '20240101000000099'), 5000, 'still answering')
+    expect(c.closed()).toBe(false)
+    c.socket.destroy()
+  })
+
   it('closes an idle connection and one that keeps failing to authenticate', async () => {
     const l = await start({ idleMs: 200, maxAuthFailures: 3 })
     const idle = await client(l.port)

@@ -20,10 +20,13 @@ export function differingRows(hours: HourlyReply['hours']): DiffRow[] {
   return out
 }
 
-/** Whether some hour's value came from the source that is not the authority (it had none for that hour). */
-export function fellBack(reply: Pick<HourlyReply, 'hours' | 'hourlyAuthority' | 'loggerHours'>, metrics: readonly string[]): boolean {
+/**
+ * Whether some ended hour's value came from the source that is not the authority (it had none
+ * for that hour). The hour under way is left out: the logger sends its 2061 once it ends.
+ */
+export function fellBack(reply: Pick<HourlyReply, 'hours' | 'hourlyAuthority' | 'loggerHours'>, metrics: readonly string[], now: number): boolean {
   if (reply.loggerHours === 0) return false
-  return reply.hours.some((h) => metrics.some((m) => h.sources[m] !== undefined && h.sources[m] !== reply.hourlyAuthority))
+  return reply.hours.some((h) => h.start + 3_600_000 <= now && metrics.some((m) => h.sources[m] !== undefined && h.sources[m] !== reply.hourlyAuthority))
 }
 
 /** The tolerance as the page words it: percent and absolute figure. */

@@ -1,0 +1,200 @@
+/**
+ * A CEMS stack fed over HJ 212-2017 end to end: a real hub (HJ 212 listener on a random port,
+ * real InfluxDB) serving the built dashboard to headless Chromium. The demo zone's boiler stack
+ * (GB 13271-2014 gas boiler: SO2 50 mg/m³ at 3.5 % O2) is played by a data logger over real TCP
+ * under its identity from the zone (MN 51040000000001, PW from the credentials file): minute
+ * data (2051) from yesterday 00:00 to now, the hourly data (2061) of every whole hour, and
+ * real-time data (2011), every packet answered 9014. The emissions page shows it as it shows an
+ * MQTT stack — hourly bars, exceedances, compliance — and says the logger's hourly values count,
+ * how many hours it sent, and the one hour where the logger and the hub differ; the device panel
+ * shows protocol HJ 212, the MN, the last packet and the rejects. Screenshots in
+ * test-results/e2e-hj212*.png.
+ *
+ *   minutes   SO2 20, NOx 50, PM 5 mg/m³ at 9 % O2 (SO2 29.167 at 3.5 %), yesterday's hours 2
+ *             and 3 SO2 90 (131.25 at 3.5 %: above the limit, the logger agrees)
+ *   2061      as the minutes give it, but yesterday's hour 10 the logger says SO2 ZsAvg 60
+ *             (above 50) where the minutes give 29.167: the differing hour, judged exceeded
+ *             on the logger's value (the authority by default)
+ */
+import { connect, type Socket } from 'node:net'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+import { dayKey, localInstant, shiftDay } from '../../dashboard/src/lib/local-date.js'
+import { Deframer, frame } from '../../hub/src/hj212/frame.js'
+import { buildDataSegment, formatDataTime, parseDataSegment } from '../../hub/src/hj212/packet.js'
+import { api, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+
+const SH = 'Asia/Shanghai'
+const MIN = 60_000
+const HOUR = 3_600_000
+const STACK = 'vtc-ti01-cems-001'
+const MN = '51040000000001'
+const PW = (credentials as { hj212: Record<string, string> }).hj212[STACK]!
+const midnight = (key: string): number => {
+  const [y, m, d] = key.split('-').map(Number) as [number, number, number]
+  return localInstant(y, m, d, 0, SH)
+}
+
+/** A data logger over real TCP: packets with Flag=5 (2017 edition, answer required); counts the 9014 answers. */
+class Logger {
+  answers = 0
+  sent = 0
+  private readonly deframer = new Deframer()
+  private constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => {
+      for (const seg of this.deframer.push(chunk).segments) {
+        const p = parseDataSegment(seg)
+        if (p.ok && p.packet.cn === '9014') this.answers++
+      }
+    })
+  }
+  static open(port: number): Promise<Logger> {
+    return new Promise((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => resolve(new Logger(s)))
+      s.once('error', reject)
+    })
+  }
+  send(cn: string, ts: number, cp: string): void {
+    const qn = formatDataTime(Date.now(), SH, true)
+    this.socket.write(frame(buildDataSegment({ qn, st: '31', cn, pw: PW, mn: MN, flag: 5, cp: `DataTime=${formatDataTime(ts, SH)};${cp}` })))
+    this.sent++
+  }
+  close(): void {
+    this.socket.destroy()
+  }
+}
+
+describe('a stack fed over HJ 212 on the emissions page and the device panel', () => {
+  let t: TestHub
+  let logger: Logger
+  let browser: Browser
+  let context: BrowserContext
+  let page: Page
+  const pageErrors: string[] = []
+  const now = Date.now()
+  const today = dayKey(now, SH)
+  const yesterday = shiftDay(today, -1)
+  const day = midnight(yesterday)
+  const so2At = (ts: number): number => {
+    const h = Math.floor((ts - day) / HOUR)
+    return h === 2 || h === 3 ? 90 : 20
+  }
+  const zs = (so2: number): number => Math.round(((so2 * 17.5) / 12) * 1000) / 1000
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt()
+    t = await startTestHub({ dashboard: true, env: { HUB_HJ212_PORT: '0', HUB_DEADMAN_INTERVALS: '1000' } })
+    logger = await Logger.open(t.hub.addresses.hj212Port!)
+    const lastMinute = Math.floor(now / MIN) * MIN - MIN
+    for (let ts = day; ts < lastMinute; ts += MIN) {
+      logger.send('2051', ts, `a21026-Avg=${so2At(ts)},a21026-Flag=N;a21002-Avg=50,a21002-Flag=N;a34013-Avg=5,a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
+      // Every 500 packets, wait for their answers: the logger waits as a real one does.
+      if (logger.sent % 500 === 0) await eventually(() => logger.answers === logger.sent, 30_000, `${logger.sent} answers`)
+    }
+    for (let h = day; h + HOUR <= lastMinute; h += HOUR) {
+      const so2 = so2At(h)
+      const zsSo2 = h === day + 10 * HOUR ? 60 : zs(so2)
+      logger.send('2061', h, `a21026-Avg=${so2},a21026-ZsAvg=${zsSo2},a21026-Flag=N;a21002-Avg=50,a21002-ZsAvg=${zs(50)},a21002-Flag=N;a34013-Avg=5,a34013-ZsAvg=${zs(5)},a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
+    }
+    logger.send('2011', now - 1000, 'a21026-Rtd=21.5,a21026-ZsRtd=31.354,a21026-Flag=N;a21002-Rtd=48,a21002-Flag=N;a34013-Rtd=5.2,a34013-Flag=N;a19001-Rtd=9,a19001-Flag=N')
+    await eventually(() => logger.answers === logger.sent, 30_000, 'every packet answered (9014)')
+    await eventually(async () => {
+      const r = await api<{ loggerHours: number; hours: { alternate: { so2?: { validMinutes: number | null } } }[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${day}&to=${midnight(today)}`)
+      return r.status === 200 && r.body.loggerHours === 24 && r.body.hours.every((h) => h.alternate.so2?.validMinutes === 60)
+    }, 30_000, 'yesterday from the logger and the hub')
+    browser = await launchBrowser()
+    context = await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: SH })
+    page = await context.newPage()
+    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`)
+    })
+  }, 180_000)
+
+  afterAll(async () => {
+    logger?.close()
+    await context?.close().catch(() => undefined)
+    await browser?.close()
+    await t?.stop()
+  })
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      if (page && !page.isClosed()) await screenshot(page, `e2e-hj212-${task.name.slice(0, 2)}-failed`).catch(() => undefined)
+    })
+  })
+
+  it('01 the emissions page shows the HJ 212 stack as an MQTT one, with the hourly source and the differing hour', async () => {
+    await signIn(page, t.http, 'safety', 'safety-demo')
+    await page.locator('nav a[href="#/emissions"]').click()
+    await page.locator('[data-testid=emissions-page]').waitFor()
+    expect(await page.locator('[data-testid=emissions-stack]').inputValue()).toBe(STACK)
+    // Yesterday's 24 hours, as for any stack: hours 2 and 3 above the limit where logger and hub agree.
+    await page.locator('button[data-range=day]').click()
+    expect(await page.locator('[data-testid=emissions-day]').inputValue()).toBe(yesterday)
+    // 131.25 mg/m³ against 50: 2.63 × the limit, in each of the two hours.
+    await expect.poll(async () => (await page.locator('section.side').innerText()).match(/2\.63 ×/g)?.length ?? 0, { timeout: 15_000 }).toBe(2)
+
+    const source = page.locator('[data-testid=hourly-source]')
+    await expect.poll(() => source.getAttribute('data-logger-hours'), { timeout: 15_000 }).not.toBe('0')
+    expect(await source.getAttribute('data-authority')).toBe('logger')
+    expect(Number(await source.getAttribute('data-differing'))).toBeGreaterThanOrEqual(1)
+    expect(await source.innerText()).toContain('小时值依据：数采仪小时数据（2061）')
+    expect(await source.innerText()).toMatch(/差异小时 \d+ 个/)
+
+    // The differing hour: yesterday 10:00–11:00, SO2, the logger 60 and the hub 29.167.
+    const diff = page.locator(`[data-testid=hour-diff][data-metric=so2][data-start="${day + 10 * HOUR}"]`)
+    await diff.waitFor()
+    expect(await diff.getAttribute('data-reason')).toBe('value')
+    expect(await diff.innerText()).toMatch(/10:00–11:00[\s\S]*二氧化硫[\s\S]*60[\s\S]*29\.2[\s\S]*数值不同/)
+    expect(await page.locator('[data-testid=hour-diff]').count()).toBe(1)
+
+    // As for an MQTT stack: the standard, the bars, the exceedances (hours 2 and 3 agreed, hour 10 on the logger's value) and the compliance.
+    expect(await page.locator('[data-testid=emissions-standard]').getAttribute('data-standard')).toBe('GB13271-2014/gas')
+    const exceedances = await page.locator('section.side').innerText()
+    expect(exceedances).toMatch(/10:00–11:00\s+二氧化硫\s+60 mg\/m³/)
+    await expect.poll(() => page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').count(), { timeout: 15_000 }).toBe(1)
+    expect(await page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').innerText()).toMatch(/\b3\b/)
+    await screenshot(page, 'e2e-hj212-emissions')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('02 the device panel shows protocol HJ 212, the MN, the last packet and the rejects', async () => {
+    await page.locator('nav a[href="#/command"]').click()
+    const dot = page.locator(`[data-testid=plan-device][data-device="${STACK}"]`)
+    await dot.waitFor({ state: 'attached', timeout: 15_000 })
+    await dot.click({ force: true })
+    const link = page.locator('[data-testid=device-link]')
+    await link.waitFor({ timeout: 15_000 })
+    expect(await link.getAttribute('data-protocol')).toBe('hj212')
+    expect(await page.locator('[data-testid=device-link-mn]').innerText()).toBe(MN)
+    expect(await page.locator('[data-testid=device-link-rejects]').innerText()).toBe('0')
+    const text = await link.innerText()
+    expect(text).toContain('HJ 212-2017（数采仪）')
+    expect(text).toMatch(/最后数据包\s+\S+/)
+    expect(text).not.toContain(PW)
+    // The live values came over HJ 212 too (2011): SO2 21.5 as measured.
+    await expect.poll(() => page.locator('section.detail').innerText(), { timeout: 15_000 }).toMatch(/21\.5/)
+    await screenshot(page, 'e2e-hj212-device')
+    expect(pageErrors).toEqual([])
+  })
+
+  it('03 in English the same, with no Chinese left outside what is marked Chinese', async () => {
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    const link = page.locator('[data-testid=device-link]')
+    await expect.poll(() => link.innerText()).toContain('HJ 212-2017 (data logger)')
+    await page.locator('nav a[href="#/emissions"]').click()
+    const source = page.locator('[data-testid=hourly-source]')
+    await source.waitFor()
+    await expect.poll(() => source.innerText(), { timeout: 15_000 }).toContain("Hourly values: the logger's hourly data (2061)")
+    expect(await source.innerText()).toMatch(/Differing hours: \d+/)
+    await page.locator('[data-testid=hour-diff]').first().waitFor()
+    expect(await page.locator('[data-testid=hour-diff]').first().innerText()).toContain('different value')
+    const audit = await auditLanguage(page)
+    expect(audit.offenders, 'CJK text on the English emissions page').toEqual([])
+    await screenshot(page, 'e2e-hj212-emissions-en')
+    expect(pageErrors).toEqual([])
+  })
+})

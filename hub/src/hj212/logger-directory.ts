@@ -41,9 +41,10 @@ export class LoggerDirectory {
     this.refresh()
     const e = mn === undefined ? undefined : this.byMn.get(mn)
     if (!e) return { ok: false, reason: 'unknown_mn' }
+    // The address first: from elsewhere nobody learns whether a PW is right.
+    if (e.sources && !e.sources.has(address)) return { ok: false, reason: 'source_refused' }
     // PWs read at each packet: one changed in the secrets file holds at once.
     if (pw === undefined || !e.devices.some((d) => sameText(this.pwOf(d.id), pw))) return { ok: false, reason: 'wrong_pw' }
-    if (e.sources && !e.sources.has(address)) return { ok: false, reason: 'source_refused' }
     return { ok: true, point: e }
   }
 

@@ -33,6 +33,7 @@ describe('LoggerDirectory', () => {
     ['MN1', undefined, '192.0.2.1', 'wrong_pw'],
     ['MN1', 'pw1x', '192.0.2.1', 'wrong_pw'],
     ['MN2', 'pw2', '192.0.2.1', 'source_refused'],
+    ['MN2', 'wrong', '192.0.2.1', 'source_refused'],
   ])('refuses MN %s PW %s from %s: %s', (mn, pw, addr, reason) => {
     expect(dir.admit(mn, pw, addr)).toEqual({ ok: false, reason })
   })

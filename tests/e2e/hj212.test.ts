@@ -16,14 +16,12 @@
  *             (above 50) where the minutes give 29.167: the differing hour, judged exceeded
  *             on the logger's value (the authority by default)
  */
-import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 import { dayKey, localInstant, shiftDay } from '../../dashboard/src/lib/local-date.js'
-import { Deframer, frame } from '../../hub/src/hj212/frame.js'
-import { buildDataSegment, formatDataTime, parseDataSegment } from '../../hub/src/hj212/packet.js'
 import { api, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { TestLogger } from '../support/hj212-test-logger.js'
 import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
 
 const SH = 'Asia/Shanghai'
@@ -37,38 +35,9 @@ const midnight = (key: string): number => {
   return localInstant(y, m, d, 0, SH)
 }
 
-/** A data logger over real TCP: packets with Flag=5 (2017 edition, answer required); counts the 9014 answers. */
-class Logger {
-  answers = 0
-  sent = 0
-  private readonly deframer = new Deframer()
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      for (const seg of this.deframer.push(chunk).segments) {
-        const p = parseDataSegment(seg)
-        if (p.ok && p.packet.cn === '9014') this.answers++
-      }
-    })
-  }
-  static open(port: number): Promise<Logger> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new Logger(s)))
-      s.once('error', reject)
-    })
-  }
-  send(cn: string, ts: number, cp: string): void {
-    const qn = formatDataTime(Date.now(), SH, true)
-    this.socket.write(frame(buildDataSegment({ qn, st: '31', cn, pw: PW, mn: MN, flag: 5, cp: `DataTime=${formatDataTime(ts, SH)};${cp}` })))
-    this.sent++
-  }
-  close(): void {
-    this.socket.destroy()
-  }
-}
-
 describe('a stack fed over HJ 212 on the emissions page and the device panel', () => {
   let t: TestHub
-  let logger: Logger
+  let logger: TestLogger
   let browser: Browser
   let context: BrowserContext
   let page: Page
@@ -86,19 +55,19 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
   beforeAll(async () => {
     await ensureDashboardBuilt()
     t = await startTestHub({ dashboard: true, env: { HUB_HJ212_PORT: '0', HUB_DEADMAN_INTERVALS: '1000' } })
-    logger = await Logger.open(t.hub.addresses.hj212Port!)
+    logger = await TestLogger.open(t.hub.addresses.hj212Port!)
     const lastMinute = Math.floor(now / MIN) * MIN - MIN
     for (let ts = day; ts < lastMinute; ts += MIN) {
-      logger.send('2051', ts, `a21026-Avg=${so2At(ts)},a21026-Flag=N;a21002-Avg=50,a21002-Flag=N;a34013-Avg=5,a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
+      logger.send('2051', MN, PW, ts, `a21026-Avg=${so2At(ts)},a21026-Flag=N;a21002-Avg=50,a21002-Flag=N;a34013-Avg=5,a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
       // Every 500 packets, wait for their answers: the logger waits as a real one does.
       if (logger.sent % 500 === 0) await eventually(() => logger.answers === logger.sent, 30_000, `${logger.sent} answers`)
     }
     for (let h = day; h + HOUR <= lastMinute; h += HOUR) {
       const so2 = so2At(h)
       const zsSo2 = h === day + 10 * HOUR ? 60 : zs(so2)
-      logger.send('2061', h, `a21026-Avg=${so2},a21026-ZsAvg=${zsSo2},a21026-Flag=N;a21002-Avg=50,a21002-ZsAvg=${zs(50)},a21002-Flag=N;a34013-Avg=5,a34013-ZsAvg=${zs(5)},a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
+      logger.send('2061', MN, PW, h, `a21026-Avg=${so2},a21026-ZsAvg=${zsSo2},a21026-Flag=N;a21002-Avg=50,a21002-ZsAvg=${zs(50)},a21002-Flag=N;a34013-Avg=5,a34013-ZsAvg=${zs(5)},a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
     }
-    logger.send('2011', now - 1000, 'a21026-Rtd=21.5,a21026-ZsRtd=31.354,a21026-Flag=N;a21002-Rtd=48,a21002-Flag=N;a34013-Rtd=5.2,a34013-Flag=N;a19001-Rtd=9,a19001-Flag=N')
+    logger.send('2011', MN, PW, now - 1000, 'a21026-Rtd=21.5,a21026-ZsRtd=31.354,a21026-Flag=N;a21002-Rtd=48,a21002-Flag=N;a34013-Rtd=5.2,a34013-Flag=N;a19001-Rtd=9,a19001-Flag=N')
     await eventually(() => logger.answers === logger.sent, 30_000, 'every packet answered (9014)')
     await eventually(async () => {
       const r = await api<{ loggerHours: number; hours: { alternate: { so2?: { validMinutes: number | null } } }[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${day}&to=${midnight(today)}`)

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { connect, type Socket } from 'node:net'
 import type { MqttClient } from 'mqtt'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { LocalCalendar } from '../../hub/src/energy/calendar.js'
 import { loggerAggregateLine } from '../../hub/src/store/logger-points.js'
-import { Deframer, frame } from '../../hub/src/hj212/frame.js'
-import { buildDataSegment, formatDataTime, parseDataSegment } from '../../hub/src/hj212/packet.js'
+import { TestLogger } from '../support/hj212-test-logger.js'
 import { api, connectMqtt, eventually, influxQuery, startTestHub, type TestHub } from '../support/hub-harness.js'
 
 const cal = new LocalCalendar('Asia/Shanghai')
@@ -113,33 +111,6 @@ describe('HJ 212 hourly values: the logger’s 2061 and the hub’s HJ 75 recomp
   })
 })
 
-/** A data logger over real TCP: sends framed packets asking for an answer (Flag=5: 2017 edition, A bit) and counts the 9014 answers. */
-class TestLogger {
-  answers = 0
-  private readonly deframer = new Deframer()
-  private constructor(private readonly socket: Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      for (const seg of this.deframer.push(chunk).segments) {
-        const p = parseDataSegment(seg)
-        if (p.ok && p.packet.cn === '9014') this.answers++
-      }
-    })
-  }
-  static open(port: number): Promise<TestLogger> {
-    return new Promise((resolve, reject) => {
-      const s = connect(port, '127.0.0.1', () => resolve(new TestLogger(s)))
-      s.once('error', reject)
-    })
-  }
-  send(cn: string, mn: string, pw: string, cp: string, n: number): void {
-    const qn = `20250101000000${String(n % 1000).padStart(3, '0')}`
-    this.socket.write(frame(buildDataSegment({ qn, st: '31', cn, pw, mn, flag: 5, cp })))
-  }
-  close(): void {
-    this.socket.destroy()
-  }
-}
-
 describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
   const TZ = 'Asia/Shanghai'
   let t: TestHub
@@ -167,16 +138,15 @@ describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
     expect(created.status).toBe(201)
     const port = t.hub.addresses.hj212Port
     expect(port).toBeGreaterThan(0)
-    logger = await TestLogger.open(port!)
-    let n = 0
+    logger = await TestLogger.open(port!, TZ)
     // 2051: 120 minutes of SO2 20 mg/m³ at 9 % O2 (the hub: 25 mg/m³ at 6 %), every minute N.
     for (let m = 0; m < 120; m++) {
-      const dt = formatDataTime(hourA + m * MIN, TZ)
-      logger.send('2051', MN, PW, `DataTime=${dt};a21026-Avg=20,a21026-Flag=N;a21002-Avg=40,a21002-Flag=N;a19001-Avg=9,a19001-Flag=N`, n++)
+      logger.send('2051', MN, PW, hourA + m * MIN, `a21026-Avg=20,a21026-Flag=N;a21002-Avg=40,a21002-Flag=N;a19001-Avg=9,a19001-Flag=N`)
     }
     // 2061: hour A as the hub computes it; hour B with a ZsAvg the minutes do not give.
-    logger.send('2061', MN, PW, `DataTime=${formatDataTime(hourA, TZ)};a21026-Avg=20,a21026-ZsAvg=25,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`, n++)
-    logger.send('2061', MN, PW, `DataTime=${formatDataTime(hourB, TZ)};a21026-Avg=30,a21026-ZsAvg=37.5,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`, n++)
+    logger.send('2061', MN, PW, hourA, `a21026-Avg=20,a21026-ZsAvg=25,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`)
+    logger.send('2061', MN, PW, hourB, `a21026-Avg=30,a21026-ZsAvg=37.5,a21026-Flag=N;a21002-Avg=40,a21002-ZsAvg=50,a21002-Flag=N;a19001-Avg=9`)
+    const n = logger.sent
     await eventually(() => logger!.answers === n, 15_000, `${n} data answers (9014)`)
 
     type MH = { corrected: number | null; validMinutes: number | null; exceeded: boolean }
@@ -197,7 +167,7 @@ describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
     expect(link.body).toMatchObject({ protocol: 'hj212', mn: MN, packets: n, rejects: 0 })
     expect(link.body.lastPacket).toBeGreaterThan(now - 60_000)
     // A packet with a wrong PW is refused, unanswered, and counted against the logger.
-    logger.send('2011', MN, 'wrong-pw', `DataTime=${formatDataTime(hourB + HOUR, TZ)};a21026-Rtd=20,a21026-Flag=N`, n)
+    logger.send('2011', MN, 'wrong-pw', hourB + HOUR, `a21026-Rtd=20,a21026-Flag=N`)
     await eventually(async () => (await api<Link>(t, 'GET', `/api/v1/emissions/link?device=${STACK}`)).body.rejects === 1, 10_000, 'the wrong PW counted')
     expect(logger.answers).toBe(n)
   })

@@ -3,6 +3,9 @@ import type { zhEmissions } from './zh-CN-emissions.js'
 
 export const enEmissions: Readonly<Record<keyof typeof zhEmissions, string>> = {
   'metric.humidity': 'Flue-gas moisture',
+  'metric.pressure': 'Flue-gas pressure',
+  'metric.velocity': 'Flue-gas velocity',
+  'metric.nmhc': 'Non-methane hydrocarbons',
   'emissions.standard': 'Standard: {name}',
   'emissions.standardNone': 'Limits set for this stack',
   'emissions.check': '(figures to verify)',

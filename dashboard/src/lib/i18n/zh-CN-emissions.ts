@@ -1,6 +1,9 @@
 /** 简体中文：排放页面的排放标准、干湿基、无效小时原因与超量程证据（HJ 75-2017、HJ 212-2017）。 */
 export const zhEmissions = {
   'metric.humidity': '烟气湿度',
+  'metric.pressure': '烟气压力',
+  'metric.velocity': '烟气流速',
+  'metric.nmhc': '非甲烷总烃',
   'emissions.standard': '排放标准：{name}',
   'emissions.standardNone': '排放限值按排放口单独设定',
   'emissions.check': '（数值待核实）',

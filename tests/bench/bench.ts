@@ -233,6 +233,8 @@ const pct = (xs: number[], p: number): number => (xs.length ? xs[Math.min(xs.len
 async function main(): Promise<void> {
   // Many connections, each a device sending every few seconds (many-connections.ts).
   if (process.argv.includes('--connections')) return (await import('./many-connections.js')).manyConnections()
+  // HJ 212 data loggers: many connected, backlog replays (hj212-bench.ts).
+  if (process.argv.includes('--hj212')) return (await import('./hj212-bench.js')).hj212Bench()
   const dir = await mkdtemp(join(tmpdir(), 'smartpark-bench-'))
   let hub: HubProc | undefined
   try {

@@ -10,7 +10,8 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const arg = (name: string, dflt: number): number => {
+/** A numeric option `--name N` of the bench command line. */
+export const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`)
   return i > 0 ? Number(process.argv[i + 1]) : dflt
 }
@@ -75,3 +76,15 @@ export async function health(http: string): Promise<{ ingest: { accepted: number
   return (await fetch(`${http}/api/v1/health`, { headers: { authorization: `Bearer ${token}` } })).json() as never
 }
 const adminTokens = new Map<string, string>()
+
+/** Stops the hub and waits for it to exit. */
+export async function stopHub(hub: HubProc): Promise<void> {
+  hub.child.kill('SIGTERM')
+  await new Promise((r) => hub.child.once('exit', r))
+}
+
+/** A bench's result: a table of figures, then one JSON line of them all. */
+export function printFigures(rows: readonly [string, string][], figures: object): void {
+  const w = Math.max(...rows.map((r) => r[0].length))
+  process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n\n${JSON.stringify(figures)}\n`)
+}

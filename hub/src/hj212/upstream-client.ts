@@ -81,6 +81,7 @@ export class UpstreamClient {
   private reconnectMs = MIN_RECONNECT_MS
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined
   private timeoutTimer: ReturnType<typeof setInterval> | undefined
+  private pwRetry: ReturnType<typeof setTimeout> | undefined
   private readonly answer: boolean
   private readonly timeoutMs: number
   private readonly retries: number
@@ -123,6 +124,7 @@ export class UpstreamClient {
     this.stopped = true
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
     if (this.timeoutTimer) clearInterval(this.timeoutTimer)
+    if (this.pwRetry) clearTimeout(this.pwRetry)
     const s = this.socket
     this.socket = undefined
     if (s && !s.destroyed) await new Promise<void>((resolve) => s.once('close', () => resolve()).destroy())
@@ -188,7 +190,12 @@ export class UpstreamClient {
         this.status.missingPw = key === '@' ? `upstream ${this.o.upstream.id}` : `logger ${key}`
         this.o.queue.rewind()
         this.waiting = []
-        setTimeout(() => this.pump(), 5000).unref?.()
+        // One retry at a time, however often new packets poke the link meanwhile.
+        this.pwRetry ??= setTimeout(() => {
+          this.pwRetry = undefined
+          this.pump()
+        }, 5000)
+        this.pwRetry.unref?.()
         return
       }
       this.status.missingPw = undefined

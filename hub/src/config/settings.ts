@@ -46,7 +46,7 @@ export interface Settings {
   /** CIDRs of TCP balancers that send the PROXY protocol (v1 or v2); their connections must start with it. */
   proxyProtocolFrom: CidrList
   /** Listeners that expect the PROXY protocol from those balancers. */
-  proxyProtocolListeners: ('http' | 'mqtt' | 'mqtts')[]
+  proxyProtocolListeners: ('http' | 'mqtt' | 'mqtts' | 'hj212')[]
   /** Descriptors kept free under RLIMIT_NOFILE for the journal, state logs and InfluxDB. */
   fdReserve: number
   /** HTTP: whole request received within (ms); headers within; idle keep-alive kept; any socket idle this long is closed. */
@@ -129,11 +129,11 @@ function cidrs(env: Env, name: string, fallback: string): CidrList {
   }
 }
 
-const LISTENERS = ['http', 'mqtt', 'mqtts'] as const
-function listeners(env: Env, name: string): ('http' | 'mqtt' | 'mqtts')[] {
+const LISTENERS = ['http', 'mqtt', 'mqtts', 'hj212'] as const
+function listeners(env: Env, name: string): (typeof LISTENERS)[number][] {
   const list = (str(env, name) ?? LISTENERS.join(',')).split(',').map((s) => s.trim()).filter((s) => s !== '')
   for (const l of list) if (!(LISTENERS as readonly string[]).includes(l)) throw new SettingsError(name, `expected some of ${LISTENERS.join(', ')}, got ${JSON.stringify(l)}`)
-  return list as ('http' | 'mqtt' | 'mqtts')[]
+  return list as (typeof LISTENERS)[number][]
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']

@@ -107,6 +107,17 @@ export function withLink(text: string, link: string | undefined): string {
 }
 
 /**
+ * `text` and its link within `maxBytes` of UTF-8: the text is cut (truncateUtf8) so that the
+ * link, the part a reader acts on, stays whole.
+ */
+export function fitWithLink(text: string, link: string | undefined, maxBytes: number): string {
+  const whole = withLink(text, link)
+  if (Buffer.byteLength(whole, 'utf8') <= maxBytes || !link || text.includes(link)) return truncateUtf8(whole, maxBytes)
+  const room = maxBytes - Buffer.byteLength(link, 'utf8') - 1
+  return room > 0 ? `${truncateUtf8(text, room)}\n${link}` : truncateUtf8(whole, maxBytes)
+}
+
+/**
  * `text` cut to at most `maxBytes` of UTF-8, at a character boundary, ending in "…" when cut
  * (platform limits count bytes: WeCom's text.content is 2,048 bytes, about 680 Chinese characters).
  */

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { OutboundMessage } from '../types.js'
-import { jsonRequest, phonesOf, requireKey, robotAnswer, truncateUtf8, withLink, withQuery, type Answer, type Channel } from './channel.js'
+import { fitWithLink, jsonRequest, phonesOf, requireKey, robotAnswer, withQuery, type Answer, type Channel } from './channel.js'
 
 /**
  * DingTalk (钉钉) custom robot with signing ("加签"), as "自定义机器人发送群消息"
@@ -33,9 +33,9 @@ export function dingtalkBody(msg: OutboundMessage): Record<string, unknown> {
   // A markdown message @s someone only when its text holds "@mobile" (the number, in a group):
   // a message that @s people goes as text, where atMobiles alone rings them.
   if (msg.markdown !== undefined && at.atMobiles.length === 0) {
-    return { msgtype: 'markdown', markdown: { title: msg.title, text: truncateUtf8(withLink(msg.markdown, msg.link), DINGTALK_TEXT_MAX_BYTES) }, at }
+    return { msgtype: 'markdown', markdown: { title: msg.title, text: fitWithLink(msg.markdown, msg.link, DINGTALK_TEXT_MAX_BYTES) }, at }
   }
-  return { msgtype: 'text', text: { content: truncateUtf8(withLink(msg.text, msg.link), DINGTALK_TEXT_MAX_BYTES) }, at }
+  return { msgtype: 'text', text: { content: fitWithLink(msg.text, msg.link, DINGTALK_TEXT_MAX_BYTES) }, at }
 }
 
 export const dingtalk: Channel = {

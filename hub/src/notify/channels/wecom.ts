@@ -1,5 +1,5 @@
 import type { OutboundMessage } from '../types.js'
-import { jsonRequest, phonesOf, requireKey, robotAnswer, truncateUtf8, withLink, withQuery, type Answer, type Channel } from './channel.js'
+import { fitWithLink, jsonRequest, phonesOf, requireKey, robotAnswer, withQuery, type Answer, type Channel } from './channel.js'
 
 /**
  * WeCom (企业微信) group robot, as its document "群机器人配置说明"
@@ -24,9 +24,9 @@ export const WECOM_RATE_LIMIT_PAUSE_MS = 60_000
 export function wecomBody(msg: OutboundMessage): Record<string, unknown> {
   const mentions = phonesOf(msg)
   if (mentions.length === 0 && msg.markdown !== undefined) {
-    return { msgtype: 'markdown', markdown: { content: truncateUtf8(withLink(msg.markdown, msg.link), WECOM_MARKDOWN_MAX_BYTES) } }
+    return { msgtype: 'markdown', markdown: { content: fitWithLink(msg.markdown, msg.link, WECOM_MARKDOWN_MAX_BYTES) } }
   }
-  const text: Record<string, unknown> = { content: truncateUtf8(withLink(msg.text, msg.link), WECOM_TEXT_MAX_BYTES) }
+  const text: Record<string, unknown> = { content: fitWithLink(msg.text, msg.link, WECOM_TEXT_MAX_BYTES) }
   if (mentions.length > 0) text.mentioned_mobile_list = mentions
   return { msgtype: 'text', text }
 }

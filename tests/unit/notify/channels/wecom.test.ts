@@ -33,6 +33,12 @@ describe('WeCom group robot', () => {
     expect(content).not.toContain('\uFFFD')
   })
 
+  it('keeps the link whole when the text is cut', () => {
+    const content = (body(message({ text: '气'.repeat(1000) })).text as { content: string }).content
+    expect(Buffer.byteLength(content, 'utf8')).toBeLessThanOrEqual(WECOM_TEXT_MAX_BYTES)
+    expect(content.endsWith('…\nhttp://hub.local/#/alarms/a-1')).toBe(true)
+  })
+
   it('refuses to build without a robot key (an operator can set one: worth retrying)', () => {
     expect(() => wecom.build(message(), cfg, undefined, NOW)).toThrow(ChannelError)
     const err = thrown(() => wecom.build(message(), cfg, {}, NOW))

@@ -15,6 +15,7 @@ import { EmissionService } from './emissions/emission-service.js'
 import type { StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { hourlyAuthorityOf } from './emissions/hourly-authority.js'
+import { outletInfoOf, WastewaterMonitor, type OutletInfo } from './emissions/wastewater.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
 import type { EnergyEmissionStores } from './store/energy-emission-stores.js'
@@ -78,6 +79,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   // ── devices, refreshed on a miss (at most once a second) ──────────────────────────────
   let meters = new Map<string, MeterMeta>()
   let stacks = new Map<string, StackInfo>()
+  let outlets = new Map<string, OutletInfo>()
   let mains = new Map<string, string>()
   let loadedAt = -Infinity
   const load = (force: boolean): void => {
@@ -86,6 +88,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
     loadedAt = now
     const m = new Map<string, MeterMeta>()
     const s = new Map<string, StackInfo>()
+    const w = new Map<string, OutletInfo>()
     const main = new Map<string, string>()
     for (const d of [...deps.devices()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
       if (d.kind === 'energy') {
@@ -94,11 +97,14 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
       } else if (d.kind === 'emission') {
         s.set(d.id, { ...stackInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
+      } else if (d.kind === 'wastewater') {
+        w.set(d.id, outletInfoOf(d))
       }
     }
     for (const x of m.values()) if (!main.has(x.enterprise)) main.set(x.enterprise, x.device)
     meters = m
     stacks = s
+    outlets = w
     mains = main
   }
   load(true)
@@ -112,6 +118,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
   // ── live monitors ─────────────────────────────────────────────────────────────────────
   const budget = new BudgetMonitor({ settings, calendar: cal, mainMeter: (e) => mains.get(e) })
   const exceed = new ExceedanceMonitor((ts) => cal.startOf('hour', ts))
+  const wastewater = new WastewaterMonitor((ts) => cal.startOf('hour', ts))
   const backfill = new RollupBackfill(cal, { ...BACKFILL_DEFAULTS, daily: dailyRollup, settleMs: deps.options?.rebuildSettleMs ?? BACKFILL_DEFAULTS.settleMs })
   let closed = false
   const raise = (t: Transition[]): void => {
@@ -173,6 +180,9 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
             const s = stacks.get(r.device) ?? (load(true), stacks.get(r.device))
             if (s) out.push(...exceed.onReading(r, s))
             backfill.mark('emission', r.ts, now)
+          } else if (r.kind === 'wastewater') {
+            const o = outlets.get(r.device) ?? (load(true), outlets.get(r.device))
+            if (o) out.push(...wastewater.onReading(r, o))
           }
         } catch (err) {
           log.warn({ err: (err as Error).message, device: r.device }, 'energy/emission reading not evaluated')
@@ -182,7 +192,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
     },
     tick(now) {
       try {
-        raise([...budget.tick(now), ...exceed.tick(now)])
+        raise([...budget.tick(now), ...exceed.tick(now), ...wastewater.tick(now)])
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'energy/emission tick failed')
       }

@@ -55,7 +55,7 @@ describe('message texts', () => {
     const s = summaryText({ park: 'vtc', counts: { 1: 0, 2: 1, 3: 10, 4: 2 }, total: 13, top: [{ ...alarm, level: 2 }, { ...alarm, id: 'a2', level: 3 }], lang: 'zh-CN', places, link: 'http://hub/#/alarms' })
     expect(s.title).toBe('【报警汇总】滨江化工园')
     expect(s.text.split('\n')).toEqual([
-      '滨江化工园 1 分钟内 13 条报警：红 0 · 橙 1 · 黄 10 · 蓝 2',
+      '滨江化工园 报警风暴：1 分钟内另有 13 条报警未逐条发送：红 0 · 橙 1 · 黄 10 · 蓝 2',
       '· 橙色（二级） 气体浓度超限 · 天一化工 锅炉房 可燃气体探测器9',
       '· 黄色（三级） 气体浓度超限 · 天一化工 锅炉房 可燃气体探测器9',
       '详情：http://hub/#/alarms',

@@ -50,7 +50,8 @@ type OutboxRecord =
 interface OutboxSnapshot {
   version: 1
   entries: OutboxEntry[]
-  recent: OutboxEntry[]
+  /** Finished entries as the log shows them (phones masked, no text: what the log needs, no more). */
+  recent: OutboxLogEntry[]
   resentTotal: number
 }
 
@@ -90,7 +91,7 @@ const DONE: ReadonlySet<OutboxState> = new Set(['sent', 'failed'])
 
 export class Outbox {
   private readonly live = new Map<string, OutboxEntry>()
-  private recent: OutboxEntry[] = []
+  private recent: OutboxLogEntry[] = []
   private readonly listeners = new Set<(msg: OutboundMessage) => void>()
   /** Messages sent again after restarts, ever (kept in the snapshot). */
   resentTotal = 0
@@ -118,7 +119,8 @@ export class Outbox {
     const { snapshot, records } = stateLog.load()
     if (snapshot) {
       for (const e of snapshot.entries) box.live.set(e.msg.id, e)
-      box.recent = snapshot.recent
+      // (a snapshot of this day's first outbox kept whole entries there)
+      box.recent = snapshot.recent.map((r) => ('msg' in r ? logEntry(r as unknown as OutboxEntry) : r))
       box.resentTotal = snapshot.resentTotal
     }
     for (const r of records) box.apply(r)
@@ -138,7 +140,7 @@ export class Outbox {
   /** Writes `msg`; resolves once it is on disk. A message already held (same id) is left as it is. */
   async add(msg: OutboundMessage): Promise<void> {
     if (this.closed) throw new Error('outbox closed')
-    if (this.live.has(msg.id) || this.recent.some((e) => e.msg.id === msg.id)) return
+    if (this.live.has(msg.id) || this.recent.some((e) => e.id === msg.id)) return
     this.record({ op: 'add', msg, at: this.clock() })
     await this.log_.flushed()
     for (const l of this.listeners) l(msg)
@@ -150,8 +152,9 @@ export class Outbox {
     return () => this.listeners.delete(listener)
   }
 
+  /** A live entry (not yet finished, or finished less than keepDoneMs ago). */
   get(id: string): OutboxEntry | undefined {
-    return this.live.get(id) ?? this.recent.find((e) => e.msg.id === id)
+    return this.live.get(id)
   }
 
   /** Entries not yet sent or failed, oldest first (of one channel, when named). */
@@ -200,10 +203,10 @@ export class Outbox {
 
   /** The notification log, newest first: every live entry and the finished ones kept. */
   log(q: { alarm?: string | undefined; park?: string | undefined; channel?: string | undefined; limit?: number | undefined } = {}): OutboxLogEntry[] {
-    const all = [...this.recent, ...this.live.values()]
-      .filter((e) => (q.alarm === undefined || e.msg.alarm === q.alarm) && (q.park === undefined || e.msg.park === q.park) && (q.channel === undefined || e.msg.channel === q.channel))
-      .sort((a, b) => b.msg.decidedAt - a.msg.decidedAt || b.updatedAt - a.updatedAt)
-    return all.slice(0, Math.max(0, q.limit ?? 100)).map(logEntry)
+    const all = [...this.recent, ...[...this.live.values()].map(logEntry)]
+      .filter((e) => (q.alarm === undefined || e.alarm === q.alarm) && (q.park === undefined || e.park === q.park) && (q.channel === undefined || e.channel === q.channel))
+      .sort((a, b) => b.ts - a.ts || b.updatedAt - a.updatedAt)
+    return all.slice(0, Math.max(0, q.limit ?? 100))
   }
 
   /** Writes what is pending and closes the file. */
@@ -268,7 +271,7 @@ export class Outbox {
     for (const [id, e] of this.live) {
       if (DONE.has(e.state) && now - e.updatedAt >= this.keepDoneMs) {
         this.live.delete(id)
-        this.recent.push(e)
+        this.recent.push(logEntry(e))
       }
     }
     if (this.recent.length > this.logSize) this.recent = this.recent.slice(-this.logSize)

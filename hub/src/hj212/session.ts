@@ -63,6 +63,8 @@ export class Hj212Session {
   private paused = false
   private closed = false
   private corked = false
+  /** Set by keep(): the packet's values were all refused by ingest. */
+  private keptNothing = false
 
   constructor(private readonly socket: Socket, private readonly address: string | undefined, private readonly d: SessionDeps) {
     this.splits = new SplitAssembler({ timeoutMs: d.limits.splitTimeoutMs })
@@ -149,10 +151,14 @@ export class Hj212Session {
       if (wantsAnswer) this.send(noticeAnswer(p))
       return
     }
+    this.keptNothing = false
     const kept = this.keep(p, point, now)
     if (kept === 'refused') return
-    this.d.counters.accepted++
-    this.d.onDataPacket(p, point.devices.map((d) => d.id))
+    // A packet whose every value ingest refused is answered (below) but neither counted accepted nor forwarded.
+    if (!this.keptNothing) {
+      this.d.counters.accepted++
+      this.d.onDataPacket(p, point.devices.map((d) => d.id))
+    }
     if (!wantsAnswer) return
     const answer = dataAnswer(p)
     const reply = (): void => {
@@ -196,7 +202,10 @@ export class Hj212Session {
         last = r.durable ?? last
       }
       // Every value refused by ingest (counted there by reason): answered all the same, so the logger does not resend it forever.
-      if (!keptAny) c.reject('no_values', 1, mn)
+      if (!keptAny) {
+        c.reject('no_values', 1, mn)
+        this.keptNothing = true
+      }
       return last
     }
     const interval = AGGREGATE_INTERVAL[p.cn]

@@ -52,6 +52,7 @@ describe('Hj212Session over TCP', () => {
   const kept: { device: string; items: unknown[] }[] = []
   const lines: string[] = []
   const aggs: LoggerAggregate[] = []
+  const forwarded: string[] = []
 
   async function start(limits: Record<string, number> = {}): Promise<Hj212Listener> {
     listener = await startHj212Listener({
@@ -59,6 +60,8 @@ describe('Hj212Session over TCP', () => {
       directory: new LoggerDirectory({ all: () => [stack, fenced].map((device) => ({ device })), version: 1 }, (id) => (id === 's1' || id === 's2' ? 'pw' : undefined)),
       ingest: {
         fromProtocol(device, items) {
+          // so2 = 999 plays a reading ingest refuses (say ts_future): nothing kept.
+          if ((items[0] as { values: Record<string, unknown> }).values.so2 === 999) return { kept: 0, durable: undefined, refused: false }
           kept.push({ device: device.id, items: [...items] })
           const h = new HeldDurable()
           held.push(h)
@@ -72,7 +75,7 @@ describe('Hj212Session over TCP', () => {
         return h
       },
       onAggregate: (a) => aggs.push(a),
-      onDataPacket: () => undefined,
+      onDataPacket: (p) => forwarded.push(p.qn!),
       limits,
     })
     return listener
@@ -87,6 +90,7 @@ describe('Hj212Session over TCP', () => {
     kept.length = 0
     lines.length = 0
     aggs.length = 0
+    forwarded.length = 0
   })
 
   it('sends the 9014 only once the journal says the data is durable', async () => {
@@ -120,6 +124,20 @@ describe('Hj212Session over TCP', () => {
     c.socket.write(packet({ qn: '20240101000000005', cn: '9999', cp: '' }))
     await eventually(() => c.answers.some((a) => a.qn === '20240101000000005'), 5000, 'heartbeat answer')
     expect(c.answers.some((a) => a.qn === '20240101000000004')).toBe(false)
+    c.socket.destroy()
+  })
+
+  it('answers a packet whose every value ingest refused, counting it no_values, neither accepted nor forwarded', async () => {
+    const l = await start()
+    const c = await client(l.port)
+    c.socket.write(packet({ qn: '20240101000000020', cp: `DataTime=${formatDataTime(Date.now() - 60_000, TZ)};a21026-Rtd=999` }))
+    await eventually(() => c.answers.some((a) => a.cn === '9014' && a.qn === '20240101000000020'), 5000, 'answer')
+    expect(l.counters.rejectCount('no_values')).toBe(1)
+    expect(l.counters.accepted).toBe(0)
+    c.socket.write(packet({ qn: '20240101000000021' }))
+    await eventually(() => held.length === 1, 5000, 'a good one kept')
+    expect(forwarded).toEqual(['20240101000000021'])
+    expect(l.counters.accepted).toBe(1)
     c.socket.destroy()
   })
 

@@ -353,6 +353,8 @@ describe('npm run sink (the CLI, standalone)', () => {
       }, 5000, 'two lines')
       expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} wecom +ok +${m.id}  一级报警 ⏎ 罐区 可燃气体`))
       expect(lines[1]).toMatch(/wecom +refused 200 93000/)
+      await fetch(`${origin}/wrong/path`, { method: 'POST', body: '{}' })
+      await eventually(() => out.includes('404        POST /wrong/path (no platform here)'), 5000, 'the stray request said')
       expect(out).not.toContain('sink-key-0123')
     } finally {
       sink.kill('SIGTERM')

@@ -38,6 +38,8 @@ export interface FakePlatformsOptions {
   limits?: Partial<Record<string, FlowLimit[]>>
   /** Called for each request once answered (the sink prints it). */
   onRequest?: (r: RecordedRequest) => void
+  /** Called for a request to no platform (a wrong path or method): the sink says so. */
+  onStray?: (method: string, path: string, status: number) => void
   /** Requests kept in `requests`, the newest (default 10,000; the duplicate counts keep every id). */
   maxRecorded?: number
 }
@@ -191,7 +193,9 @@ export class FakePlatforms {
       return
     }
     if (!platform || req.method !== 'POST') {
-      res.writeHead(platform ? 405 : 404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }))
+      const status = platform ? 405 : 404
+      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'not found' }))
+      this.o.onStray?.(req.method ?? '?', url.pathname, status)
       return
     }
     const incoming: IncomingRequest & { method: string } = { path: url.pathname.slice(PREFIX[platform].length), query: url.searchParams, headers: req.headers, raw, method: req.method }

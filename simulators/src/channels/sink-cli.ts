@@ -71,7 +71,11 @@ async function main(): Promise<void> {
   }
   const port = Number(process.env.NOTIFY_SINK_PORT ?? DEFAULT_SINK_PORT)
   const host = process.env.NOTIFY_SINK_HOST ?? '127.0.0.1'
-  const sink = await FakePlatforms.start({ accounts: accountsFromEnv(process.env), port, host, onRequest: (r) => console.log(sinkLine(r)) })
+  const sink = await FakePlatforms.start({
+    accounts: accountsFromEnv(process.env), port, host,
+    onRequest: (r) => console.log(sinkLine(r)),
+    onStray: (method, path, status) => console.log(`${new Date().toISOString().slice(11, 23)} ${'?'.padEnd(8)} ${String(status).padEnd(10)} ${method} ${path} (no platform here)`),
+  })
   console.log(`notification sink on ${sink.origin}:`)
   for (const p of ['wecom', 'dingtalk', 'feishu', 'sms', 'voice', 'webhook'] as const) console.log(`  ${p.padEnd(8)} ${sink.url(p)}`)
   const stop = (): void => void sink.close().then(() => process.exit(0))

@@ -19,6 +19,8 @@ export interface KeptEscalation extends Escalation {
   mergedInto?: string | undefined
   /** An incident's last state told (level, alarms, state), to send one message per change. */
   signature?: string | undefined
+  /** Messages of a step gathered into the park's flood summary of `minute`, kept until the summary is written (so a crash loses none). */
+  stormed?: { minute: number; channels: Record<string, string[]> } | undefined
 }
 
 interface Snapshot {

@@ -9,7 +9,7 @@
  *   escalating  | at nextAt: the next tier when due, else a reminder   | ack (+ dispatch) → stopped;
  *               |                                                      | no tier and no reminder left → done
  *   stopped     | nothing; `stoppedBy` says who, through which channel | –
- *   done        | nothing (every tier told, or the alarm closed)       | –
+ *   done        | nothing (every tier told, or the alarm closed)       | ack → stopped
  *
  * Each `decide` returns at most one step; its sequence number is part of the message ids, so
  * a step decided once keeps its ids when written again (at least once, never a second step).
@@ -132,8 +132,8 @@ export function dispatched(e: Escalation, by: string, at: number): Escalation {
 
 function stop(e: Escalation, by: string, channel: string, at: number): Escalation {
   if (e.phase === 'stopped') return e
-  const stoppedBy = e.stoppedBy ?? { by, channel, at }
-  return { ...e, phase: e.phase === 'done' ? 'done' : 'stopped', nextAt: undefined, stoppedBy }
+  // Also after every tier was told (done): the acknowledgement is what ended it.
+  return { ...e, phase: 'stopped', nextAt: undefined, stoppedBy: e.stoppedBy ?? { by, channel, at } }
 }
 
 /** Nothing more to do (the alarm closed, or cleared and acknowledged while held). */

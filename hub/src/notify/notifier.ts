@@ -102,6 +102,12 @@ export class Notifier {
       if (!a || a.workflow === 'closed') this.update(finish(e))
       else if (a.ack === 'acked') this.update(acknowledge(e, lastAck(a)?.actor ?? 'unknown', lastAck(a)?.channel ?? 'api', now))
     }
+    // Messages gathered for a flood summary not yet written (a crash in the minute): gathered again, summed up at once.
+    for (const e of this.store.all.values()) {
+      const a = e.stormed ? this.d.alarms.get(e.id) : undefined
+      if (!a || !e.stormed) continue
+      for (const [channel, people] of Object.entries(e.stormed.channels)) this.storm.gather(e.park, stormFacts(a), channel, people, e.stormed.minute)
+    }
     // Alarms raised while no escalation could be written (a crash in between, the hub down): notified now.
     for (const a of this.d.alarms.list({ state: 'open' })) {
       if (a.ack === 'acked' || now - a.raisedAt > CATCH_UP_MS || this.store.get(`alarm:${a.id}`) || !annunciated(a, now)) continue
@@ -166,7 +172,16 @@ export class Notifier {
       for (const s of this.storm.due(now)) {
         const ms = summaryOf(this.context(), s, (id) => this.d.alarms.get(id), now)
         this.counters.summaries += ms.length
-        for (const m of ms) void this.d.outbox.add(m).catch((err: Error) => this.d.log.error({ err: err.message }, 'flood summary not written'))
+        // Once the summary is durable, its alarms' gathered messages are done.
+        void Promise.all(ms.map((m) => this.d.outbox.add(m))).then(
+          () => {
+            for (const id of s.alarms) {
+              const e = this.store.get(`alarm:${id}`)
+              if (e?.stormed?.minute === s.minute) this.update({ ...e, stormed: undefined })
+            }
+          },
+          (err: Error) => this.d.log.error({ err: err.message, park: s.park }, 'flood summary not written; decided again at the next start'),
+        )
       }
       this.incidents.tick(now)
       this.store.maybeCompact(now)
@@ -252,7 +267,13 @@ export class Notifier {
     }
     let out = messages
     if (!next.plan.red && messages.length > 0 && this.storm.inStorm(alarm.park, now)) {
-      for (const m of messages) this.storm.gather(alarm.park, { id: alarm.id, level: alarm.level, type: alarm.type, device: alarm.device, raisedAt: alarm.raisedAt }, m.channel, m.to.map((r) => r.person), now)
+      const minute = Math.floor(now / 60_000) * 60_000
+      const channels: Record<string, string[]> = next.stormed?.minute === minute ? { ...next.stormed.channels } : {}
+      for (const m of messages) {
+        this.storm.gather(alarm.park, stormFacts(alarm), m.channel, m.to.map((r) => r.person), now)
+        channels[m.channel] = [...new Set([...(channels[m.channel] ?? []), ...m.to.map((r) => r.person)])]
+      }
+      next.stormed = { minute, channels }
       this.counters.stormed += messages.length
       out = []
       notes.splice(0, notes.length, msg('notifyNote.stormed'))
@@ -301,6 +322,10 @@ export class Notifier {
   }
 }
 
+
+function stormFacts(a: Alarm): { id: string; level: Alarm['level']; type: string; device: string; raisedAt: number } {
+  return { id: a.id, level: a.level, type: a.type, device: a.device, raisedAt: a.raisedAt }
+}
 
 function annunciated(a: Alarm, now: number): boolean {
   return !(a.shelvedUntil !== undefined && a.shelvedUntil > now) && !a.suppressed && !a.outOfService && a.workflow !== 'closed'

@@ -27,6 +27,8 @@ export interface StormSummary {
   minute: number
   counts: Record<AlarmLevel, number>
   total: number
+  /** Every alarm summed up (their gathered messages are done once the summary is written). */
+  alarms: string[]
   top: StormAlarm[]
   /** The channels the gathered messages were for, each with the tiers' people (person ids). */
   channels: Map<string, Set<string>>
@@ -94,6 +96,6 @@ function summarise(park: string, b: Bucket): StormSummary {
   const counts: Record<AlarmLevel, number> = { 1: 0, 2: 0, 3: 0, 4: 0 }
   const alarms = [...b.alarms.values()]
   for (const a of alarms) counts[a.level]++
-  const top = alarms.sort((x, y) => x.level - y.level || y.raisedAt - x.raisedAt).slice(0, SUMMARY_TOP)
-  return { park, minute: b.minute, counts, total: alarms.length, top, channels: b.channels }
+  const top = [...alarms].sort((x, y) => x.level - y.level || y.raisedAt - x.raisedAt).slice(0, SUMMARY_TOP)
+  return { park, minute: b.minute, counts, total: alarms.length, alarms: alarms.map((a) => a.id), top, channels: b.channels }
 }

@@ -38,6 +38,7 @@ describe('storm control: more than N alarms of a park in a minute → one summar
     const vtc = out[0]!
     expect(vtc.counts).toEqual({ 1: 1, 2: 1, 3: 4, 4: 1 })
     expect(vtc.total).toBe(7)
+    expect(vtc.alarms).toHaveLength(7)
     expect(vtc.top.map((a) => a.level)).toEqual([1, 2, 3, 3, 3])
     expect([...vtc.channels.keys()]).toEqual(['vtc-wecom', 'sms'])
     expect([...vtc.channels.get('sms')!]).toEqual(['wang', 'li'])

@@ -1,0 +1,149 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AlarmBook } from '../../../hub/src/alarms/index.js'
+import type { Alarm, AlarmStep } from '../../../hub/src/model/alarm.js'
+import type { NotifySettings } from '../../../hub/src/model/notify.js'
+import { AckLinks } from '../../../hub/src/notify/ack-links.js'
+import { Notifier } from '../../../hub/src/notify/notifier.js'
+import { NotifyOverrides } from '../../../hub/src/notify/overrides.js'
+import type { OutboundMessage } from '../../../hub/src/notify/types.js'
+import { counterIds, transition } from '../alarms/fixtures.js'
+
+const MIN = 60_000
+const TZ = 'Asia/Shanghai'
+const at = (local: string): number => Date.parse(`${local}+08:00`)
+
+const settings: NotifySettings = {
+  publicUrl: 'http://hub:8080',
+  storm: { alarmsPerMinute: 2 },
+  channels: [
+    { id: 'wecom', type: 'wecom', url: 'http://127.0.0.1:1/wecom', park: 'pk1' },
+    { id: 'sms', type: 'sms', url: 'http://127.0.0.1:1/sms', signName: 's', template: 't' },
+  ],
+  rosters: [{
+    scope: 'pk1',
+    people: [{ id: 'wang', name: '王工', role: 'duty_officer', phone: '13800000001' }, { id: 'sun', name: '孙班长', role: 'shift_leader', phone: '13800000005', lang: 'en' }],
+    shifts: [{ id: 'all', name: '全天', start: '00:00', end: '00:00', people: ['wang', 'sun'] }],
+  }],
+  policies: [
+    { park: '*', levels: [1, 2], tiers: [{ afterMin: 0, roles: ['duty_officer'], channels: ['wecom', 'sms'] }, { afterMin: 5, roles: ['shift_leader'], channels: ['sms'] }] },
+    { park: '*', levels: [3, 4], tiers: [{ afterMin: 0, roles: ['duty_officer'], channels: ['wecom'] }], quietHours: { from: '22:00', to: '07:00' } },
+  ],
+}
+
+/** A notifier over a real alarm book, a fake clock and an outbox that keeps what is added (once per id, as the real one). */
+function rig(dir: string, start: number, book?: AlarmBook) {
+  let now = start
+  const clock = () => now
+  const sent = new Map<string, OutboundMessage>()
+  const outbox = { add: async (m: OutboundMessage) => void (sent.has(m.id) || sent.set(m.id, m)), get: (id: string) => (sent.has(id) ? { msg: sent.get(id)! } : undefined) }
+  const overrides = new NotifyOverrides(dir, settings, new Set(['pk1']))
+  let notifier: Notifier | undefined
+  const alarms = book ?? new AlarmBook({ clock, newId: counterIds() })
+  ;(alarms as unknown as { ['#sink']: unknown })
+  notifier = new Notifier({
+    channels: settings.channels, overrides, timezone: TZ, stormPerMinute: settings.storm?.alarmsPerMinute, publicUrl: settings.publicUrl, dataDir: dir, clock,
+    places: { park: () => undefined, enterprise: () => undefined, area: () => undefined, device: () => undefined },
+    ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms, incidents: { list: () => [], get: () => undefined }, outbox,
+    log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  })
+  notifier.open()
+  return {
+    notifier, alarms, sent,
+    set: (t: number) => { now = t },
+    /** Ticks once a second up to `t`, letting the outbox's promises settle. */
+    async run(t: number) {
+      while (now < t) {
+        now = Math.min(t, now + 1000)
+        notifier!.tick(now)
+        await new Promise((r) => setImmediate(r))
+      }
+    },
+  }
+}
+
+let dir: string
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'smartpark-notifier-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+/** An alarm book whose steps go to whichever notifier `target()` names. */
+function bookFor(clock: () => number, target: () => Notifier | undefined): AlarmBook {
+  return new AlarmBook({ clock, newId: counterIds(), sink: { onChange: (a, s) => target()?.onAlarm(a, s) } })
+}
+
+describe('the notifier under a fake clock', () => {
+  it('tells tier 0 at once, tier 1 after 5 minutes unacknowledged, nothing after the acknowledgement', async () => {
+    const T0 = at('2026-12-02T03:00:00')
+    let n: Notifier | undefined
+    let now = T0
+    const book = bookFor(() => now, () => n)
+    const r = rig(dir, T0, book)
+    n = r.notifier
+    const a = book.apply(transition({ ts: T0, level: 2 }))!
+    await r.run(T0 + 1000)
+    expect([...r.sent.keys()]).toEqual([`alarm:${a.id}:0:wecom`, `alarm:${a.id}:0:sms:wang`])
+    const sms = r.sent.get(`alarm:${a.id}:0:sms:wang`)!
+    expect(sms.to).toEqual([{ person: 'wang', name: '王工', phone: '13800000001', lang: 'zh-CN' }])
+    expect(sms.link).toMatch(/^http:\/\/hub:8080\/#\/ack\/a1\./)
+    await r.run(T0 + 5 * MIN - 2000)
+    expect(r.sent.size).toBe(2)
+    await r.run(T0 + 5 * MIN + 1000)
+    const tier1 = r.sent.get(`alarm:${a.id}:1:sms:sun`)!
+    expect(tier1.kind).toBe('escalation')
+    expect(tier1.text).toContain('unacknowledged for 5 min, escalated to tier 2') // sun reads English
+    now = T0 + 6 * MIN
+    book.ack(a.id, 'sun', { channel: 'dashboard' })
+    expect(r.notifier.escalationOf(a.id)).toMatchObject({ phase: 'stopped', stoppedBy: { by: 'sun', channel: 'dashboard' } })
+    await r.run(T0 + 60 * MIN)
+    expect(r.sent.size).toBe(3)
+    expect(book.get(a.id)!.history.filter((s) => s.action === 'notify').map((s) => s.note)).toEqual(['notified tier 1 (alarm): wecom, sms → 王工', 'notified tier 2 (escalation): sms → 孙班长'])
+  })
+
+  it('holds a yellow alarm through the quiet hours and sends it when they end; drops it if acknowledged meanwhile', async () => {
+    const night = at('2026-12-02T23:00:00')
+    let n: Notifier | undefined
+    let now = night
+    const book = bookFor(() => now, () => n)
+    const r = rig(dir, night, book)
+    n = r.notifier
+    const held = book.apply(transition({ ts: night, level: 3, key: 'k1' }))!
+    const dropped = book.apply(transition({ ts: night, level: 3, key: 'k2', device: 'd2' }))!
+    expect(r.notifier.escalationOf(held.id)).toMatchObject({ phase: 'held', nextAt: at('2026-12-03T07:00:00') })
+    await r.run(night + 10 * MIN)
+    expect(r.sent.size).toBe(0)
+    book.ack(dropped.id, 'li', { channel: 'api' })
+    r.set(at('2026-12-03T06:59:30'))
+    await r.run(at('2026-12-03T07:00:01'))
+    expect([...r.sent.keys()]).toEqual([`alarm:${held.id}:0:wecom`])
+    // A red one is never held.
+    const red = book.apply(transition({ ts: at('2026-12-03T07:00:01'), level: 1, key: 'k3', device: 'd3' }))!
+    expect(r.notifier.escalationOf(red.id)?.phase).toBe('escalating')
+  })
+
+  it('past the flood limit gathers the park\'s messages into one summary of the minute, kept across a crash', async () => {
+    const T0 = at('2026-12-02T10:00:00')
+    let n: Notifier | undefined
+    let now = T0
+    const book = bookFor(() => now, () => n)
+    const first = rig(dir, T0, book)
+    n = first.notifier
+    const ids = [1, 2, 3, 4, 5].map((i) => book.apply(transition({ ts: T0, level: 2, key: `k${i}`, device: `d${i}` }))!.id)
+    await first.run(T0 + 1000)
+    const alone = [...first.sent.keys()].filter((k) => k.startsWith('alarm:'))
+    expect(new Set(alone.map((k) => k.split(':')[1]))).toEqual(new Set(ids.slice(0, 2)))
+    await first.notifier.durable()
+    // kill -9 before the minute ends: a new notifier on the same data dir sums up what the first gathered.
+    const again = rig(dir, T0 + 30_000, book)
+    n = again.notifier
+    await again.run(T0 + MIN + 1000)
+    const summaries = [...again.sent.values()].filter((m) => m.kind === 'summary')
+    expect(summaries.map((m) => m.id).sort()).toEqual([`summary:pk1:${T0}:sms:wang`, `summary:pk1:${T0}:wecom`])
+    expect(summaries.find((m) => m.channel === 'wecom')!.text).toContain('1 分钟内另有 3 条报警未逐条发送：红 0 · 橙 3')
+  })
+})

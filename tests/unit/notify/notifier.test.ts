@@ -33,31 +33,39 @@ const settings: NotifySettings = {
   ],
 }
 
-/** A notifier over a real alarm book, a fake clock and an outbox that keeps what is added (once per id, as the real one). */
-function rig(dir: string, start: number, book?: AlarmBook) {
-  let now = start
-  const clock = () => now
+/** One clock for the alarm book and the notifiers, and the notifier the book's steps go to. */
+interface World {
+  now: number
+  notifier: Notifier | undefined
+  book: AlarmBook
+}
+
+function world(start: number): World {
+  const w: World = { now: start, notifier: undefined, book: undefined as unknown as AlarmBook }
+  w.book = new AlarmBook({ clock: () => w.now, newId: counterIds(), sink: { onChange: (a, st) => w.notifier?.onAlarm(a, st) } })
+  return w
+}
+
+/** A notifier (a new one on the same data dir after a crash) over the world's book, with an outbox that keeps what is added once per id, as the real one. */
+function rig(dir: string, w: World) {
   const sent = new Map<string, OutboundMessage>()
   const outbox = { add: async (m: OutboundMessage) => void (sent.has(m.id) || sent.set(m.id, m)), get: (id: string) => (sent.has(id) ? { msg: sent.get(id)! } : undefined) }
-  const overrides = new NotifyOverrides(dir, settings, new Set(['pk1']))
-  let notifier: Notifier | undefined
-  const alarms = book ?? new AlarmBook({ clock, newId: counterIds() })
-  ;(alarms as unknown as { ['#sink']: unknown })
-  notifier = new Notifier({
-    channels: settings.channels, overrides, timezone: TZ, stormPerMinute: settings.storm?.alarmsPerMinute, publicUrl: settings.publicUrl, dataDir: dir, clock,
+  const notifier = new Notifier({
+    channels: settings.channels, overrides: new NotifyOverrides(dir, settings, new Set(['pk1'])), timezone: TZ, stormPerMinute: settings.storm?.alarmsPerMinute,
+    publicUrl: settings.publicUrl, dataDir: dir, clock: () => w.now,
     places: { park: () => undefined, enterprise: () => undefined, area: () => undefined, device: () => undefined },
-    ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms, incidents: { list: () => [], get: () => undefined }, outbox,
+    ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms: w.book, incidents: { list: () => [], get: () => undefined }, outbox,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   })
+  w.notifier = notifier
   notifier.open()
   return {
-    notifier, alarms, sent,
-    set: (t: number) => { now = t },
+    notifier, sent,
     /** Ticks once a second up to `t`, letting the outbox's promises settle. */
     async run(t: number) {
-      while (now < t) {
-        now = Math.min(t, now + 1000)
-        notifier!.tick(now)
+      while (w.now < t) {
+        w.now = Math.min(t, w.now + 1000)
+        notifier.tick(w.now)
         await new Promise((r) => setImmediate(r))
       }
     },
@@ -72,19 +80,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-/** An alarm book whose steps go to whichever notifier `target()` names. */
-function bookFor(clock: () => number, target: () => Notifier | undefined): AlarmBook {
-  return new AlarmBook({ clock, newId: counterIds(), sink: { onChange: (a, s) => target()?.onAlarm(a, s) } })
-}
-
 describe('the notifier under a fake clock', () => {
   it('tells tier 0 at once, tier 1 after 5 minutes unacknowledged, nothing after the acknowledgement', async () => {
     const T0 = at('2026-12-02T03:00:00')
-    let n: Notifier | undefined
-    let now = T0
-    const book = bookFor(() => now, () => n)
-    const r = rig(dir, T0, book)
-    n = r.notifier
+    const w = world(T0)
+    const book = w.book
+    const r = rig(dir, w)
     const a = book.apply(transition({ ts: T0, level: 2 }))!
     await r.run(T0 + 1000)
     expect([...r.sent.keys()]).toEqual([`alarm:${a.id}:0:wecom`, `alarm:${a.id}:0:sms:wang`])
@@ -97,7 +98,7 @@ describe('the notifier under a fake clock', () => {
     const tier1 = r.sent.get(`alarm:${a.id}:1:sms:sun`)!
     expect(tier1.kind).toBe('escalation')
     expect(tier1.text).toContain('unacknowledged for 5 min, escalated to tier 2') // sun reads English
-    now = T0 + 6 * MIN
+    w.now = T0 + 6 * MIN
     book.ack(a.id, 'sun', { channel: 'dashboard' })
     expect(r.notifier.escalationOf(a.id)).toMatchObject({ phase: 'stopped', stoppedBy: { by: 'sun', channel: 'dashboard' } })
     await r.run(T0 + 60 * MIN)
@@ -107,18 +108,16 @@ describe('the notifier under a fake clock', () => {
 
   it('holds a yellow alarm through the quiet hours and sends it when they end; drops it if acknowledged meanwhile', async () => {
     const night = at('2026-12-02T23:00:00')
-    let n: Notifier | undefined
-    let now = night
-    const book = bookFor(() => now, () => n)
-    const r = rig(dir, night, book)
-    n = r.notifier
+    const w = world(night)
+    const book = w.book
+    const r = rig(dir, w)
     const held = book.apply(transition({ ts: night, level: 3, key: 'k1' }))!
     const dropped = book.apply(transition({ ts: night, level: 3, key: 'k2', device: 'd2' }))!
     expect(r.notifier.escalationOf(held.id)).toMatchObject({ phase: 'held', nextAt: at('2026-12-03T07:00:00') })
     await r.run(night + 10 * MIN)
     expect(r.sent.size).toBe(0)
     book.ack(dropped.id, 'li', { channel: 'api' })
-    r.set(at('2026-12-03T06:59:30'))
+    w.now = at('2026-12-03T06:59:30')
     await r.run(at('2026-12-03T07:00:01'))
     expect([...r.sent.keys()]).toEqual([`alarm:${held.id}:0:wecom`])
     // A red one is never held.
@@ -128,19 +127,17 @@ describe('the notifier under a fake clock', () => {
 
   it('past the flood limit gathers the park\'s messages into one summary of the minute, kept across a crash', async () => {
     const T0 = at('2026-12-02T10:00:00')
-    let n: Notifier | undefined
-    let now = T0
-    const book = bookFor(() => now, () => n)
-    const first = rig(dir, T0, book)
-    n = first.notifier
+    const w = world(T0)
+    const book = w.book
+    const first = rig(dir, w)
     const ids = [1, 2, 3, 4, 5].map((i) => book.apply(transition({ ts: T0, level: 2, key: `k${i}`, device: `d${i}` }))!.id)
     await first.run(T0 + 1000)
     const alone = [...first.sent.keys()].filter((k) => k.startsWith('alarm:'))
     expect(new Set(alone.map((k) => k.split(':')[1]))).toEqual(new Set(ids.slice(0, 2)))
     await first.notifier.durable()
     // kill -9 before the minute ends: a new notifier on the same data dir sums up what the first gathered.
-    const again = rig(dir, T0 + 30_000, book)
-    n = again.notifier
+    w.now = T0 + 30_000
+    const again = rig(dir, w)
     await again.run(T0 + MIN + 1000)
     const summaries = [...again.sent.values()].filter((m) => m.kind === 'summary')
     expect(summaries.map((m) => m.id).sort()).toEqual([`summary:pk1:${T0}:sms:wang`, `summary:pk1:${T0}:wecom`])

@@ -16,6 +16,7 @@ import type { StackInfo } from './emissions/hourly.js'
 import { stackInfoOf } from './emissions/stack-info.js'
 import { hourlyAuthorityOf } from './emissions/hourly-authority.js'
 import { outletInfoOf, WastewaterMonitor, type OutletInfo } from './emissions/wastewater.js'
+import { OutletService } from './emissions/outlet-hourly.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
 import type { EnergyEmissionStores } from './store/energy-emission-stores.js'
@@ -98,7 +99,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
       } else if (d.kind === 'emission') {
         s.set(d.id, { ...stackInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
       } else if (d.kind === 'wastewater') {
-        w.set(d.id, outletInfoOf(d))
+        w.set(d.id, { ...outletInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
       }
     }
     for (const x of m.values()) if (!main.has(x.enterprise)) main.set(x.enterprise, x.device)
@@ -140,6 +141,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
     store: stores.emissions, logger: stores.logger,
   }
   const emissions = new EmissionService(emissionDeps)
+  const outletService = new OutletService({ cal, store: stores.outlets, logger: stores.logger })
 
   // ── rollups ───────────────────────────────────────────────────────────────────────────
   const rollups = stores.rollups
@@ -158,7 +160,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
 
   const routeServices = {
     energy: { zone, meter: meterMeta, energy, coefficients: settings.coefficients, basis: settings.basis, timezone: settings.timezone, now: clock, maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EnergyRouteServices,
-    emissions: { zone, stack: stackInfo, device: deviceById, loggerByMn: deps.loggerByMn, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1), maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EmissionRouteServices,
+    emissions: { zone, stack: stackInfo, outlet: (id: string) => outlets.get(id) ?? (load(false), outlets.get(id)), outlets: outletService, device: deviceById, loggerByMn: deps.loggerByMn, emissions, now: clock, yesterday: () => cal.dayKey(cal.startOf('day', clock()) - 1), maxPointsPerResponse: deps.options?.maxPointsPerResponse } satisfies EmissionRouteServices,
   }
 
   return {

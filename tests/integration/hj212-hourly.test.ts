@@ -123,7 +123,8 @@ describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
   const PW = 'tcp-pw-789'
 
   beforeAll(async () => {
-    t = await startTestHub({ env: { HUB_HJ212_PORT: '0' } })
+    // A replayed hour may still raise its alarm: the live window covers the test's two hours.
+    t = await startTestHub({ env: { HUB_HJ212_PORT: '0', HUB_LIVE_WINDOW_SEC: '86400' } })
   })
   afterAll(async () => {
     logger?.close()
@@ -170,5 +171,67 @@ describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
     logger.send('2011', MN, 'wrong-pw', hourB + HOUR, `a21026-Rtd=20,a21026-Flag=N`)
     await eventually(async () => (await api<Link>(t, 'GET', `/api/v1/emissions/link?device=${STACK}`)).body.rejects === 1, 10_000, 'the wrong PW counted')
     expect(logger.answers).toBe(n)
+  })
+})
+
+describe('a wastewater outlet fed by its logger over TCP', () => {
+  const TZ = 'Asia/Shanghai'
+  let t: TestHub
+  let logger: TestLogger | undefined
+  const now = Date.now()
+  const hourA = cal.startOf('hour', now) - 2 * HOUR
+  const hourB = hourA + HOUR
+  const OUTLET = 'vtc-ti01-outlet-tcp'
+  const MN = 'HJ212WWMN0001'
+  const PW = 'ww-pw-321'
+
+  beforeAll(async () => {
+    t = await startTestHub({ env: { HUB_HJ212_PORT: '0', HUB_LIVE_WINDOW_SEC: '86400' } })
+  })
+  afterAll(async () => {
+    logger?.close()
+    await t?.stop()
+  })
+
+  /**
+   * Real-time data (2011, w-codes) every minute for two hours: COD 40 mg/L in hour A, 60 in
+   * hour B (above the permit's 50), NH3-N 2, pH 7.2, flow 50 L/s (180 m³/h); the logger's 2061
+   * agrees for hour A and says COD 45 for hour B.
+   */
+  it('gives the hub’s hourly means beside the logger’s, flags the differing hour and raises the hour above the permit', async () => {
+    const created = await api(t, 'POST', '/api/v1/devices', {
+      id: OUTLET, kind: 'wastewater', type: 'outlet', park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', name: '废水总排口（数采仪）',
+      metrics: ['cod', 'nh3n', 'ph', 'flow_w'], position: { x: 400, y: 90 }, interval: 60, safety: false,
+      limits: { cod: 50, nh3n: 5 }, hj212: { mn: MN, pw: PW },
+    })
+    expect(created.status).toBe(201)
+    logger = await TestLogger.open(t.hub.addresses.hj212Port!, TZ)
+    for (let m = 0; m < 121; m++) {
+      const cod = m < 60 ? 40 : 60
+      logger.send('2011', MN, PW, hourA + m * MIN + 20_000, `w01018-Rtd=${cod},w01018-Flag=N;w21003-Rtd=2,w21003-Flag=N;w01001-Rtd=7.2,w01001-Flag=N;w00000-Rtd=50,w00000-Flag=N`, '32')
+    }
+    logger.send('2061', MN, PW, hourA, 'w01018-Avg=40,w01018-Flag=N;w21003-Avg=2,w21003-Flag=N', '32')
+    logger.send('2061', MN, PW, hourB, 'w01018-Avg=45,w01018-Flag=N;w21003-Avg=2,w21003-Flag=N', '32')
+    const n = logger.sent
+    await eventually(() => logger!.answers === n, 15_000, `${n} data answers (9014)`)
+
+    type OM = { value: number | null; valid: boolean; limit: number | null; exceeded: boolean }
+    type Reply = { hourlyAuthority: string; loggerHours: number; differingHours: number; phRange: number[]; hours: { metrics: Record<string, OM>; sources: Record<string, string>; alternate: Record<string, OM>; differs: { metric: string; reason: string; logger: number | null; hub: number | null }[] }[] }
+    const r = await eventually(async () => {
+      const x = await api<Reply>(t, 'GET', `/api/v1/emissions/outlet-hourly?device=${OUTLET}&from=${hourA}&to=${hourB + HOUR}`)
+      return x.status === 200 && x.body.loggerHours === 2 && x.body.hours.length === 2 && x.body.hours[1]!.alternate.cod?.value === 60 ? x.body : undefined
+    }, 15_000, 'the outlet’s two hours')
+    expect(r).toMatchObject({ hourlyAuthority: 'logger', differingHours: 1, phRange: [6, 9] })
+    expect(r.hours[0]!.metrics.cod).toEqual({ value: 40, valid: true, limit: 50, exceeded: false })
+    expect(r.hours[0]!.metrics.ph).toMatchObject({ value: 7.2, exceeded: false })
+    expect(r.hours[0]!.metrics.flow_w).toMatchObject({ value: 180, limit: null }) // 50 L/s × 3.6
+    expect(r.hours[1]!.metrics.cod).toEqual({ value: 45, valid: true, limit: 50, exceeded: false }) // the logger's counts
+    expect(r.hours[1]!.alternate.cod).toEqual({ value: 60, valid: true, limit: 50, exceeded: true })
+    expect(r.hours[1]!.differs).toEqual([{ metric: 'cod', reason: 'value', logger: 45, hub: 60 }])
+
+    // The live judgement of the hub's hour B as hour C's first reading closed it: COD 60 > 50.
+    type A = { type: string; metric: string; class: string; level: number; value: number; threshold: number; raisedAt: number }
+    const alarm = await eventually(async () => (await api<{ alarms: A[] }>(t, 'GET', `/api/v1/alarms?state=all&device=${OUTLET}`)).body.alarms.find((a) => a.type === 'emission_exceedance'), 10_000, 'the outlet’s exceedance')
+    expect(alarm).toMatchObject({ metric: 'cod', class: 'environmental', level: 3, value: 60, threshold: 50, raisedAt: hourB + HOUR })
   })
 })

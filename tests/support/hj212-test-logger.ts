@@ -26,10 +26,10 @@ export class TestLogger {
     })
   }
 
-  /** One packet of command `cn` for the period starting at `ts` (DataTime in the zone's time), `cp` after the DataTime. */
-  send(cn: string, mn: string, pw: string, ts: number, cp: string): void {
+  /** One packet of command `cn` for the period starting at `ts` (DataTime in the zone's time), `cp` after the DataTime; `st` 31 air, 32 water. */
+  send(cn: string, mn: string, pw: string, ts: number, cp: string, st = '31'): void {
     const qn = formatDataTime(Date.now(), this.timeZone, true)
-    this.socket.write(frame(buildDataSegment({ qn, st: '31', cn, pw, mn, flag: 5, cp: `DataTime=${formatDataTime(ts, this.timeZone)};${cp}` })))
+    this.socket.write(frame(buildDataSegment({ qn, st, cn, pw, mn, flag: 5, cp: `DataTime=${formatDataTime(ts, this.timeZone)};${cp}` })))
     this.sent++
   }
 

@@ -37,6 +37,9 @@ export interface OutletInfo {
   park: string
   enterprise: string
   area: string | undefined
+  metrics: readonly string[]
+  /** Which hourly value counts where the outlet's logger sends 2061 (logger-hours.ts). */
+  hourlyAuthority: 'logger' | 'hub'
   /** Upper limit per pollutant, mg/L (the permit's). */
   limits: Partial<Record<string, number>>
   phRange: readonly [number, number]
@@ -46,7 +49,10 @@ export function outletInfoOf(d: Device): OutletInfo {
   const l = d.limits ?? {}
   const limits: Partial<Record<string, number>> = {}
   for (const m of WASTEWATER_POLLUTANTS) if (l[m] !== undefined && d.metrics.includes(m)) limits[m] = l[m]
-  return { id: d.id, park: d.park, enterprise: d.enterprise, area: d.area, limits, phRange: [l.ph_min ?? DEFAULT_PH_RANGE[0], l.ph ?? DEFAULT_PH_RANGE[1]] }
+  return {
+    id: d.id, park: d.park, enterprise: d.enterprise, area: d.area, metrics: d.metrics, hourlyAuthority: d.hj212?.hourlyAuthority ?? 'logger',
+    limits, phRange: [l.ph_min ?? DEFAULT_PH_RANGE[0], l.ph ?? DEFAULT_PH_RANGE[1]],
+  }
 }
 
 const NAMES: Record<string, [string, string]> = { cod: ['化学需氧量', 'COD'], nh3n: ['氨氮', 'NH3-N'], tp: ['总磷', 'Total phosphorus'], tn: ['总氮', 'Total nitrogen'], ph: ['pH', 'pH'] }

@@ -10,6 +10,8 @@ import type { EnergyStore } from '../energy/energy-store.js'
 import type { LoggerAggregateStore } from '../emissions/logger-hours.js'
 import { emissionRepository } from './emission-repository.js'
 import { loggerAggregateStore } from './logger-hourly-store.js'
+import type { OutletStore } from '../emissions/outlet-hourly.js'
+import { outletRepository } from './outlet-repository.js'
 import { energyRepository } from './energy-repository.js'
 import { rollupStore, type RollupStore } from './rollup-store.js'
 
@@ -19,6 +21,8 @@ export interface EnergyEmissionStores {
   readonly emissions: EmissionStore
   /** The HJ 212 loggers' own minute and hourly data (`emission_logger`). */
   readonly logger: LoggerAggregateStore
+  /** Wastewater outlets' hourly valid samples (`wastewater`). */
+  readonly outlets: OutletStore
   readonly rollups: RollupStore
 }
 
@@ -27,6 +31,7 @@ export function energyEmissionStores(influx: InfluxDB, db: string): EnergyEmissi
     energy: (offsetMinutes) => energyRepository(influx, db, offsetMinutes),
     emissions: emissionRepository(influx, db),
     logger: loggerAggregateStore(influx, db),
+    outlets: outletRepository(influx, db),
     rollups: rollupStore(influx, db),
   }
 }

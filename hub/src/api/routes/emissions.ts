@@ -10,7 +10,9 @@ import { CodedError, TOO_MANY_POINTS } from '../errors.js'
 import { assertSees, seesWholePark } from '../scope.js'
 import { DEFAULT_MAX_POINTS, pointsFor, tooManyPointsMessage } from '../../store/series-bounds.js'
 import { EMISSION_METRICS } from '../../emissions/minutes.js'
-import { ComplianceReply, HourlyReply, LinkReply } from '../schemas/emissions.js'
+import { ComplianceReply, HourlyReply, LinkReply, OutletHourlyReply } from '../schemas/emissions.js'
+import type { OutletService } from '../../emissions/outlet-hourly.js'
+import type { OutletInfo } from '../../emissions/wastewater.js'
 import type { Device } from '../../model/device.js'
 import { hourlyAuthorityOf } from '../../emissions/hourly-authority.js'
 
@@ -27,6 +29,9 @@ export interface EmissionRouteServices {
   now(): number
   /** HUB_MAX_POINTS_PER_RESPONSE: hours × metrics of one hourly reply. */
   maxPointsPerResponse?: number | undefined
+  /** A wastewater outlet by id, and its hourly values. */
+  outlet(id: string): OutletInfo | undefined
+  outlets: OutletService
   /** A device by id (any kind), for its link. */
   device(id: string): Device | undefined
   /** An HJ 212 logger's counters by MN since the hub started (hj212/counters.ts), or undefined: not heard from, or no listener. */
@@ -71,6 +76,26 @@ export function emissionRoutes(s: EmissionRouteServices): FastifyPluginAsync {
       const points = pointsFor(from, to, 3_600_000, EMISSION_METRICS.length)
       if (points > cap) throw new CodedError(400, tooManyPointsMessage(`${Math.ceil((to - from) / 3_600_000)} hours of ${EMISSION_METRICS.length} metrics`, points, cap, `ask for at most ${Math.floor(cap / EMISSION_METRICS.length / 24)} days`), TOO_MANY_POINTS)
       return s.emissions.hourly(stack, from, to, now).catch(storeUnavailable)
+    })
+
+    app.get('/api/v1/emissions/outlet-hourly', {
+      onRequest: app.signedIn,
+      schema: {
+        tags: ['emissions'], security: sec,
+        summary: 'Hourly values of a wastewater outlet per metric: mean of the valid samples, or its logger’s 2061 -Avg (the hourly authority), the other beside it, differing hours flagged; limits from the discharge permit, pH 6–9',
+        querystring: Type.Object({ device: Type.String({ maxLength: 64 }), from: Type.Optional(Type.String({ maxLength: 40 })), to: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
+        response: { 200: OutletHourlyReply, 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
+      },
+    }, async (req) => {
+      const outlet = s.outlet(req.query.device)
+      if (!outlet) throw notFound(`wastewater outlet ${req.query.device} not found`)
+      assertSees(req.user, outlet, `wastewater outlet ${req.query.device} not found`)
+      const now = s.now()
+      const to = req.query.to !== undefined ? parseTime(req.query.to, 'to') : now
+      const from = req.query.from !== undefined ? parseTime(req.query.from, 'from') : to - DAY
+      if (from >= to) throw badRequest('from must be before to')
+      if (to - from > 31 * DAY) throw badRequest('the range may span at most 31 days')
+      return s.outlets.hourly(outlet, from, to, now).catch(storeUnavailable)
     })
 
     app.get('/api/v1/emissions/link', {

@@ -68,6 +68,19 @@ export const LinkReply = Type.Object({
   hourlyAuthority: Type.Union([Type.Literal('logger'), Type.Literal('hub'), Type.Null()]),
 })
 export type LinkReply = Static<typeof LinkReply>
+
+/** A wastewater outlet's hour of one metric (emissions/outlet-hourly.ts): mean of the valid samples, or the logger's -Avg. */
+const OutletMetricHour = Type.Object({ value: NumOrNull, valid: Type.Boolean(), limit: NumOrNull, exceeded: Type.Boolean() })
+export const OutletHourlyReply = Type.Object({
+  device: Type.String(), park: Type.String(), enterprise: Type.String(), limits: Type.Record(Type.String(), Num), phRange: Type.Tuple([Num, Num]),
+  from: Num, to: Num, timezone: Type.String(), hourlyAuthority: HourSource, tolerance: Type.Object({ relative: Num, absolute: Num }),
+  loggerHours: Num, differingHours: Num,
+  hours: Type.Array(Type.Object({
+    start: Num, label: Type.String(), metrics: Type.Record(Type.String(), OutletMetricHour), sources: Type.Record(Type.String(), HourSource),
+    alternate: Type.Record(Type.String(), OutletMetricHour), differs: Type.Array(HourDifference),
+  })),
+})
+export type OutletHourlyReply = Static<typeof OutletHourlyReply>
 export type HourlyReply = Static<typeof HourlyReply>
 export type HourDifference = Static<typeof HourDifference>
 export type ComplianceReply = Static<typeof ComplianceReply>

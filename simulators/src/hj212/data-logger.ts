@@ -101,7 +101,9 @@ export class DataLoggerModel {
         acc.cou += couOf(m, v, flowM3h, dtH, this.device.kind)
       }
     }
-    if (ts - this.lastRtd >= this.rtdMs) {
+    // Samples come at the analysers' interval ±10 % (the engine's jitter): a sample within 10 %
+    // of the real-time interval is the one to send, or 30 s samples would go out every 60 s.
+    if (ts - this.lastRtd >= this.rtdMs * 0.9) {
       this.lastRtd = ts
       const groups: PollutantGroup[] = []
       for (const [m, v] of Object.entries(values)) {

@@ -20,6 +20,7 @@ const settings: NotifySettings = {
   channels: [
     { id: 'wecom', type: 'wecom', url: 'http://127.0.0.1:1/wecom', park: 'pk1' },
     { id: 'sms', type: 'sms', url: 'http://127.0.0.1:1/sms', signName: 's', template: 't' },
+    { id: 'voice', type: 'voice', url: 'http://127.0.0.1:1/voice', template: 'tts' },
   ],
   rosters: [{
     scope: 'pk1',
@@ -141,5 +142,17 @@ describe('the notifier under a fake clock', () => {
     const summaries = [...again.sent.values()].filter((m) => m.kind === 'summary')
     expect(summaries.map((m) => m.id).sort()).toEqual([`summary:pk1:${T0}:sms:wang`, `summary:pk1:${T0}:wecom`])
     expect(summaries.find((m) => m.channel === 'wecom')!.text).toContain('1 分钟内另有 3 条报警未逐条发送：红 0 · 橙 3')
+  })
+
+  it('a red life-safety alarm reminds every 5 minutes and, from its second step, calls the duty officer\'s phone', async () => {
+    const T0 = at('2026-12-02T03:00:00')
+    const w = world(T0)
+    const r = rig(dir, w)
+    const a = w.book.apply(transition({ ts: T0, level: 1 }))!
+    await r.run(T0 + 1000)
+    expect([...r.sent.keys()]).toEqual([`alarm:${a.id}:0:wecom`, `alarm:${a.id}:0:sms:wang`])
+    await r.run(T0 + 5 * MIN + 1000)
+    expect([...r.sent.keys()].filter((k) => k.startsWith(`alarm:${a.id}:1:`)).sort()).toEqual([`alarm:${a.id}:1:sms:sun`, `alarm:${a.id}:1:voice:wang`])
+    expect(r.sent.get(`alarm:${a.id}:1:voice:wang`)!.to[0]!.phone).toBe('13800000001')
   })
 })

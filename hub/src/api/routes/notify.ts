@@ -113,7 +113,7 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
     })
 
     app.get('/api/v1/notify/policies', {
-      onRequest: app.requireRole(),
+      onRequest: app.signedIn,
       schema: { tags: ['notify'], summary: 'Routing and escalation policies in force (first match wins)', security: sec, response: { 200: PoliciesReply } },
     }, async () => ({ policies: s.notify?.overrides.policies() ?? [] }))
 

@@ -30,6 +30,10 @@ const HOUR = 3_600_000
 const STACK = 'vtc-ti01-cems-001'
 const MN = '51040000000001'
 const PW = (credentials as { hj212: Record<string, string> }).hj212[STACK]!
+/** The vtc park's wastewater outlet (permit: COD 50, NH3-N 5, TP 0.5, TN 15 mg/L) and its logger. */
+const OUTLET = 'vtc-ti01-outlet-001'
+const OUTLET_MN = '51040000000007'
+const OUTLET_PW = (credentials as { hj212: Record<string, string> }).hj212[OUTLET]!
 const midnight = (key: string): number => {
   const [y, m, d] = key.split('-').map(Number) as [number, number, number]
   return localInstant(y, m, d, 0, SH)
@@ -38,6 +42,7 @@ const midnight = (key: string): number => {
 describe('a stack fed over HJ 212 on the emissions page and the device panel', () => {
   let t: TestHub
   let logger: TestLogger
+  let outletLogger: TestLogger
   let browser: Browser
   let context: BrowserContext
   let page: Page
@@ -67,6 +72,15 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
       const zsSo2 = h === day + 10 * HOUR ? 60 : zs(so2)
       logger.send('2061', MN, PW, h, `a21026-Avg=${so2},a21026-ZsAvg=${zsSo2},a21026-Flag=N;a21002-Avg=50,a21002-ZsAvg=${zs(50)},a21002-Flag=N;a34013-Avg=5,a34013-ZsAvg=${zs(5)},a34013-Flag=N;a19001-Avg=9,a19001-Flag=N`)
     }
+    // The outlet: real-time w-codes every 10 minutes over yesterday, COD 40 (60 in hour 14: above
+    // the permit), and its 2061 for every hour, saying COD 40 in hour 14 too: the differing hour.
+    outletLogger = await TestLogger.open(t.hub.addresses.hj212Port!)
+    for (let ts = day; ts < day + 24 * HOUR; ts += 10 * MIN) {
+      const cod = Math.floor((ts - day) / HOUR) === 14 ? 60 : 40
+      outletLogger.send('2011', OUTLET_MN, OUTLET_PW, ts + 30_000, `w01018-Rtd=${cod},w01018-Flag=N;w21003-Rtd=2,w21003-Flag=N;w21011-Rtd=0.3,w21011-Flag=N;w21001-Rtd=9,w21001-Flag=N;w01001-Rtd=7.2,w01001-Flag=N;w00000-Rtd=50,w00000-Flag=N`, '32')
+    }
+    for (let h = day; h < day + 24 * HOUR; h += HOUR) outletLogger.send('2061', OUTLET_MN, OUTLET_PW, h, 'w01018-Avg=40,w01018-Flag=N;w21003-Avg=2,w21003-Flag=N;w01001-Avg=7.2,w01001-Flag=N', '32')
+    await eventually(() => outletLogger.answers === outletLogger.sent, 30_000, 'every outlet packet answered (9014)')
     logger.send('2011', MN, PW, now - 1000, 'a21026-Rtd=21.5,a21026-ZsRtd=31.354,a21026-Flag=N;a21002-Rtd=48,a21002-Flag=N;a34013-Rtd=5.2,a34013-Flag=N;a19001-Rtd=9,a19001-Flag=N')
     await eventually(() => logger.answers === logger.sent, 30_000, 'every packet answered (9014)')
     await eventually(async () => {
@@ -84,6 +98,7 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
 
   afterAll(async () => {
     logger?.close()
+    outletLogger?.close()
     await context?.close().catch(() => undefined)
     await browser?.close()
     await t?.stop()
@@ -127,6 +142,23 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
     await expect.poll(() => page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').count(), { timeout: 15_000 }).toBe(1)
     expect(await page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').innerText()).toMatch(/\b3\b/)
     await screenshot(page, 'e2e-hj212-emissions')
+
+    // The park's wastewater outlet, fed over HJ 212 too: its hours against the permit, the logger's value counting, hour 14 differing.
+    const outlets = page.locator('[data-testid=outlets]')
+    await outlets.scrollIntoViewIfNeeded()
+    expect(await page.locator('[data-testid=outlet-select]').inputValue()).toBe(OUTLET)
+    await expect.poll(() => page.locator('[data-testid=outlet-source]').getAttribute('data-logger-hours'), { timeout: 15_000 }).toBe('24')
+    expect(await page.locator('[data-testid=outlet-source]').getAttribute('data-differing')).toBe('1')
+    const h14 = page.locator(`[data-testid=outlet-hour][data-start="${day + 14 * HOUR}"] td[data-metric=cod]`)
+    expect(await h14.getAttribute('data-differs')).toBe('value')
+    expect(await h14.getAttribute('data-source')).toBe('logger')
+    expect(await h14.getAttribute('data-exceeded')).toBe('false') // the logger's 40 counts; the hub's 60 is in the tooltip
+    expect(await h14.getAttribute('title')).toMatch(/数采仪 40 · 平台重算 60 · 数值不同/)
+    expect(await page.locator(`[data-testid=outlet-hour][data-start="${day + 14 * HOUR}"] td[data-metric=tp]`).innerText()).toBe('0.3')
+    expect(await page.locator(`[data-testid=outlet-hour][data-start="${day + 14 * HOUR}"] td[data-metric=flow_w]`).innerText()).toBe('180')
+    // Its live alarm (the hub's hour 14, COD 60 > 50, cleared at hour 15) in its own unit.
+    expect(await page.locator('section.side').innerText()).toMatch(/化学需氧量（COD）[\s\S]*mg\/L/)
+    await screenshot(page, 'e2e-hj212-outlet')
     expect(pageErrors).toEqual([])
   })
 

@@ -11,7 +11,7 @@ import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
 import type { ConsumptionReply, IntensityReply, SuggestionsReply } from '../../../hub/src/api/schemas/energy.js'
 import type { DeviceView, LatestResponse, SeriesReply } from '../../../hub/src/api/schemas/devices.js'
-import type { ComplianceReply, HourDifference, HourlyReply, LinkReply } from '../../../hub/src/api/schemas/emissions.js'
+import type { ComplianceReply, HourDifference, HourlyReply, LinkReply, OutletHourlyReply } from '../../../hub/src/api/schemas/emissions.js'
 import type { EmissionMetric } from '../../../hub/src/emissions/minutes.js'
 import type { ZoneInfo, ZoneReply } from '../../../hub/src/api/schemas/zone.js'
 import type { LoginReply, SignedInUser } from '../../../hub/src/api/schemas/auth.js'
@@ -52,7 +52,7 @@ export type EnergyExcluded = ConsumptionReply['excluded']
 export type IntensityFigures = Omit<IntensityReply['parks'][number], 'park' | 'name' | 'nameEn'>
 export type Suggestion = SuggestionsReply['suggestions'][number]
 /** The hub's emission replies (hub/src/api/schemas/emissions.ts, from the routes' schemas), and their parts. */
-export type { HourlyReply, ComplianceReply, HourDifference, LinkReply }
+export type { HourlyReply, ComplianceReply, HourDifference, LinkReply, OutletHourlyReply }
 export type EmissionHour = HourlyReply['hours'][number]
 export type EmissionMetricHour = EmissionHour['metrics'][string]
 export type EmissionStandardRef = NonNullable<HourlyReply['standard']>
@@ -248,4 +248,5 @@ export const api = {
   emissionsCompliance: (q: { park: string; day?: string }) => request<ComplianceReply>('GET', '/emissions/compliance', { query: q }),
   /** How a stack or outlet reaches the hub: MQTT, or HJ 212 with its logger's MN, last packet and rejects. */
   emissionsLink: (device: string) => request<LinkReply>('GET', '/emissions/link', { query: { device } }),
+  emissionsOutletHourly: (q: { device: string } & Range) => request<OutletHourlyReply>('GET', '/emissions/outlet-hourly', { query: q }),
 }

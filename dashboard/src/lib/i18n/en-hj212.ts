@@ -36,4 +36,8 @@ export const enHj212: Readonly<Record<keyof typeof zhHj212, string>> = {
   'hourDiff.validity': 'different validity',
   'hourDiff.hub_only': 'hour not sent by the logger',
   'hourDiff.logger_only': 'no hub data for the hour',
+  'outlets.title': 'Wastewater outlets',
+  'outlets.outlet': 'Outlet',
+  'outlets.noLogger': "No hourly data from a logger: hourly values are the hub's means of the valid data",
+  'outlets.note': 'Hourly means of valid data judged against the discharge permit, pH 6–9; ◆ outside the permit, ≠ the logger and the hub differ',
 }

@@ -34,4 +34,8 @@ export const zhHj212 = {
   'hourDiff.validity': '有效性不同',
   'hourDiff.hub_only': '数采仪未上报该小时',
   'hourDiff.logger_only': '平台无该小时数据',
+  'outlets.title': '废水排放口',
+  'outlets.outlet': '排放口',
+  'outlets.noLogger': '无数采仪小时数据，小时值为平台按有效数据计算的均值',
+  'outlets.note': '小时均值（有效数据）按排污许可限值判定，pH 6–9；◆ 超出许可，≠ 数采仪与平台小时值不同',
 } as const

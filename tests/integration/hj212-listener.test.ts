@@ -70,7 +70,11 @@ describe('HJ 212 listener through a real hub', () => {
   let minute = 0
   const nextTs = (): number => base + minute++ * 60_000
   const qn = (): string => `20240101000000${String(++qnSeq).padStart(3, '0')}`.slice(-17).padStart(17, '2')
-  const health = async (): Promise<Hj212Stats> => (await api<{ hj212: Hj212Stats }>(t, 'GET', '/api/v1/health')).body.hj212
+  const health = async (): Promise<Hj212Stats> => {
+    const r = await api<{ hj212: Hj212Stats }>(t, 'GET', '/api/v1/health')
+    if (r.status !== 200 || !r.body.hj212) throw new Error(`health answered ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`)
+    return r.body.hj212
+  }
   const query = async <T>(q: string): Promise<T[]> => (await t.hub.influx.query(q)) as unknown as T[]
 
   const stackPacket = (o: { ts: number; qn?: string; flag?: number; pw?: string; cp?: string }): string =>
@@ -201,9 +205,8 @@ describe('HJ 212 listener through a real hub', () => {
       return r.length ? r : undefined
     }, 15_000, 'unknown code in InfluxDB')
     expect(rows[0]).toMatchObject({ a99999: 7.25, a99999_flag: 'M', so2: 12.5 })
-    expect((await health()).unknownCodes.a99999).toBeGreaterThanOrEqual(1)
-    const metrics = await fetch(`${t.http}/metrics`).then((r) => r.text())
-    expect(metrics).toMatch(/smartpark_hj212_unknown_code_values_total\{code="a99999"\} [1-9]/)
+    await eventually(async () => ((await health())?.unknownCodes?.a99999 ?? 0) >= 1, 10_000, 'a99999 reported in health')
+    await eventually(async () => /smartpark_hj212_unknown_code_values_total\{code="a99999"\} [1-9]/.test(await fetch(`${t.http}/metrics`).then((r) => r.text())), 10_000, 'a99999 reported in /metrics')
     const hourly = await eventually(async () => {
       const r = await query<Record<string, unknown>>(`SELECT * FROM emission_logger WHERE device='${STACK}' AND "interval"='hour'`)
       return r.length ? r : undefined

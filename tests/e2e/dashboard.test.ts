@@ -307,8 +307,11 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(en.offenders, 'CJK text outside elements marked lang="zh…"').toEqual([])
     const leftover = en.unmarkedText.match(new RegExp(CJK.source, 'gu')) ?? []
     expect(leftover.join(''), 'CJK characters in document.body.innerText outside lang="zh…" elements').toBe('')
-    // What is marked Chinese is only the language switch's own name and the note typed in Chinese.
-    expect(en.marked).toHaveLength(2)
+    // What is marked Chinese is the people on duty and their shifts (the zone file names them in
+    // Chinese only), the language switch's own name and the note typed in Chinese.
+    const duty = en.marked.filter((m) => m.within === 'duty-person' || m.within === 'duty-scope')
+    expect(duty.length).toBeGreaterThan(0)
+    expect(en.marked.filter((m) => !duty.includes(m))).toHaveLength(2)
     expect(en.marked).toEqual(expect.arrayContaining([{ text: '中文', within: '' }, { text: '现场已核实，储罐区加强通风', within: 'alarm-history' }]))
     for (const s of ['Parks', 'Alarms', 'Vanadium-Titanium Chemical Park', 'Geliping Chemical Park', 'Risk grade', 'moderate risk', 'Boiler house combustible gas detector 1', 'Level II', '%LEL', 'Acknowledged']) {
       expect(en.pageText).toContain(s)
@@ -374,7 +377,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     await screenshot(page, 'e2e-05-incident-english')
     expect(en.offenders, 'CJK text on the English incident stage').toEqual([])
     // Marked Chinese: the language switch, and hub notes in the timeline that quote a plan's Chinese name.
-    expect(en.marked.filter((m) => m.text !== '中文' && m.within !== 'incident-timeline')).toEqual([])
+    expect(en.marked.filter((m) => m.text !== '中文' && m.within !== 'incident-timeline' && m.within !== 'duty-person' && m.within !== 'duty-scope')).toEqual([])
     await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
     await stage.getByText(first.text).first().waitFor()
 

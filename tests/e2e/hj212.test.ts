@@ -156,6 +156,8 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
     expect(await h14.getAttribute('title')).toMatch(/数采仪 40 · 平台重算 60 · 数值不同/)
     expect(await page.locator(`[data-testid=outlet-hour][data-start="${day + 14 * HOUR}"] td[data-metric=tp]`).innerText()).toBe('0.3')
     expect(await page.locator(`[data-testid=outlet-hour][data-start="${day + 14 * HOUR}"] td[data-metric=flow_w]`).innerText()).toBe('180')
+    // The day's mean: COD flow-weighted (every hour 180 m³/h) over the authoritative hours, 40.
+    expect(await page.locator('[data-testid=outlet-mean] td[data-metric=cod]').innerText()).toMatch(/^40\s*Q$/)
     // Its live alarm (the hub's hour 14, COD 60 > 50, cleared at hour 15) in its own unit.
     expect(await page.locator('section.side').innerText()).toMatch(/化学需氧量（COD）[\s\S]*mg\/L/)
     await screenshot(page, 'e2e-hj212-outlet')

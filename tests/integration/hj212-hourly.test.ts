@@ -216,7 +216,7 @@ describe('a wastewater outlet fed by its logger over TCP', () => {
     await eventually(() => logger!.answers === n, 15_000, `${n} data answers (9014)`)
 
     type OM = { value: number | null; valid: boolean; limit: number | null; exceeded: boolean }
-    type Reply = { hourlyAuthority: string; loggerHours: number; differingHours: number; phRange: number[]; hours: { metrics: Record<string, OM>; sources: Record<string, string>; alternate: Record<string, OM>; differs: { metric: string; reason: string; logger: number | null; hub: number | null }[] }[] }
+    type Reply = { hourlyAuthority: string; loggerHours: number; differingHours: number; phRange: number[]; mean: Record<string, unknown>; hours: { metrics: Record<string, OM>; sources: Record<string, string>; alternate: Record<string, OM>; differs: { metric: string; reason: string; logger: number | null; hub: number | null }[] }[] }
     const r = await eventually(async () => {
       const x = await api<Reply>(t, 'GET', `/api/v1/emissions/outlet-hourly?device=${OUTLET}&from=${hourA}&to=${hourB + HOUR}`)
       return x.status === 200 && x.body.loggerHours === 2 && x.body.hours.length === 2 && x.body.hours[1]!.alternate.cod?.value === 60 ? x.body : undefined
@@ -228,6 +228,8 @@ describe('a wastewater outlet fed by its logger over TCP', () => {
     expect(r.hours[1]!.metrics.cod).toEqual({ value: 45, valid: true, limit: 50, exceeded: false }) // the logger's counts
     expect(r.hours[1]!.alternate.cod).toEqual({ value: 60, valid: true, limit: 50, exceeded: true })
     expect(r.hours[1]!.differs).toEqual([{ metric: 'cod', reason: 'value', logger: 45, hub: 60 }])
+    // The range's mean, weighted by the hours' flow (180 m³/h each): (40 + 45) / 2.
+    expect(r.mean.cod).toEqual({ value: 42.5, flowWeighted: true, hours: 2, limit: 50, exceeded: false })
 
     // The live judgement of the hub's hour B as hour C's first reading closed it: COD 60 > 50.
     type A = { type: string; metric: string; class: string; level: number; value: number; threshold: number; raisedAt: number }

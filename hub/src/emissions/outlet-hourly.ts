@@ -5,6 +5,11 @@
  * hourly authority (logger-hours.ts), the other beside it, and hours where they differ flagged
  * with the stacks' tolerance (hourly-sources.ts). Pollutants against the permit's limits, pH
  * against its range; flow has no limit.
+ *
+ * The range's mean per metric (`mean`; a day's is the daily mean): flow-weighted over the hours
+ * with a value and a flow, Σ(Cᵢ × Qᵢ) / ΣQᵢ — the day's discharged mass over the day's water, as
+ * HJ 356-2019 computes a daily concentration (check) — else the plain mean of the hours; pH
+ * and flow as plain means.
  */
 import type { LocalCalendar } from '../energy/calendar.js'
 import { compareMetricHour, DEFAULT_HOUR_TOLERANCE, type HourDifference, type HourSource, type HourTolerance } from './hourly-sources.js'
@@ -39,6 +44,16 @@ export interface OutletHour {
   differs: HourDifference[]
 }
 
+export interface OutletRangeMean {
+  value: number | null
+  /** Weighted by the hours' flow (`flow_w`). */
+  flowWeighted: boolean
+  /** Hours with a value. */
+  hours: number
+  limit: number | null
+  exceeded: boolean
+}
+
 export interface OutletHourlyReport {
   device: string
   park: string
@@ -53,6 +68,7 @@ export interface OutletHourlyReport {
   loggerHours: number
   differingHours: number
   hours: OutletHour[]
+  mean: Record<string, OutletRangeMean>
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000
@@ -93,6 +109,32 @@ export function outletHours(outlet: OutletInfo, starts: readonly number[], label
   })
 }
 
+/** The mean of each metric over the hours: flow-weighted for concentrations where the hours have a flow. Pure. */
+export function outletMeans(outlet: OutletInfo, hours: readonly OutletHour[]): Record<string, OutletRangeMean> {
+  const out: Record<string, OutletRangeMean> = {}
+  for (const m of outlet.metrics) {
+    const weighted = (WASTEWATER_POLLUTANTS as readonly string[]).includes(m)
+    let sum = 0, n = 0, wsum = 0, w = 0, all = true
+    for (const h of hours) {
+      const v = h.metrics[m]?.value
+      if (v === null || v === undefined || !h.metrics[m]!.valid) continue
+      sum += v
+      n++
+      const q = h.metrics.flow_w?.value
+      if (q === null || q === undefined) all = false
+      else {
+        wsum += v * q
+        w += q
+      }
+    }
+    const flowWeighted = weighted && n > 0 && all && w > 0
+    const value = n === 0 ? null : r3(flowWeighted ? wsum / w : sum / n)
+    const j = judged(outlet, m, value)
+    out[m] = { value, flowWeighted, hours: n, limit: j.limit, exceeded: j.exceeded }
+  }
+  return out
+}
+
 export class OutletService {
   constructor(private readonly d: { cal: LocalCalendar; store: OutletStore; logger?: LoggerAggregateStore; tolerance?: HourTolerance }) {}
 
@@ -111,7 +153,7 @@ export class OutletService {
     return {
       device: outlet.id, park: outlet.park, enterprise: outlet.enterprise, limits, phRange: [outlet.phRange[0], outlet.phRange[1]],
       from: a, to: b, timezone: cal.timezone, hourlyAuthority: outlet.hourlyAuthority, tolerance: tol,
-      loggerHours: logger.length, differingHours: hours.filter((h) => h.differs.length > 0).length, hours,
+      loggerHours: logger.length, differingHours: hours.filter((h) => h.differs.length > 0).length, hours, mean: outletMeans(outlet, hours),
     }
   }
 }

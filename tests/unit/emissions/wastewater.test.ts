@@ -3,6 +3,7 @@ import type { Device } from '../../../hub/src/model/device.js'
 import type { Reading } from '../../../hub/src/model/reading.js'
 import type { DataFlag } from '../../../hub/src/model/vocabulary.js'
 import { DEFAULT_PH_RANGE, outletInfoOf, WastewaterMonitor } from '../../../hub/src/emissions/wastewater.js'
+import { outletHours, outletMeans } from '../../../hub/src/emissions/outlet-hourly.js'
 import { physicalBounds } from '../../../hub/src/ingest/ranges.js'
 import { alarmClassOf } from '../../../hub/src/model/alarm-class.js'
 import { METRICS_BY_KIND, UNITS } from '../../../hub/src/model/vocabulary.js'
@@ -63,5 +64,36 @@ describe('wastewater hourly averages against the permit', () => {
     const next = mon.tick(H0 + 4 * HOUR + 2 * MIN)
     expect(next).toEqual([expect.objectContaining({ kind: 'activate', metric: 'ph', value: 5.5, threshold: 6 })])
     expect(next[0]!.message).toContain('outside the permit\'s 6–9')
+  })
+})
+
+describe('an outlet’s hours for the API: the hub’s means, the logger’s 2061, the range’s mean', () => {
+  const label = (s: number): string => String(s)
+  const agg = (start: number, m: Record<string, number>) => ({ start, metrics: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { sum: v * 120, n: 120 }])) })
+  const hub = [agg(H0, { cod: 40, ph: 7.2, flow_w: 100 }), agg(H0 + HOUR, { cod: 60, ph: 5.5, flow_w: 300 })]
+
+  it('judges each hour against the permit and pH 6–9, the logger’s value counting where it sent one, differing hours flagged', () => {
+    const logger = [{ start: H0, metrics: { cod: { avg: 40 } } }, { start: H0 + HOUR, metrics: { cod: { avg: 45, flag: 'N' } } }]
+    const hours = outletHours(outlet, [H0, H0 + HOUR], label, hub, logger)
+    expect(hours[0]!.metrics.cod).toEqual({ value: 40, valid: true, limit: 50, exceeded: false })
+    expect(hours[0]!.differs).toEqual([])
+    expect(hours[1]!.metrics.cod).toEqual({ value: 45, valid: true, limit: 50, exceeded: false })
+    expect(hours[1]!.sources).toMatchObject({ cod: 'logger', ph: 'hub' })
+    expect(hours[1]!.alternate.cod).toEqual({ value: 60, valid: true, limit: 50, exceeded: true })
+    expect(hours[1]!.differs).toEqual([{ metric: 'cod', reason: 'value', logger: 45, hub: 60 }])
+    expect(hours[1]!.metrics.ph).toEqual({ value: 5.5, valid: true, limit: 9, exceeded: true })
+    const byHub = outletHours({ ...outlet, hourlyAuthority: 'hub' }, [H0, H0 + HOUR], label, hub, logger)
+    expect(byHub[1]!.metrics.cod).toMatchObject({ value: 60, exceeded: true })
+  })
+  it('weights the range’s concentrations by the hours’ flow, pH and flow as plain means', () => {
+    const hours = outletHours({ ...outlet, hourlyAuthority: 'hub' }, [H0, H0 + HOUR, H0 + 2 * HOUR], label, hub, [])
+    const mean = outletMeans(outlet, hours)
+    expect(mean.cod).toEqual({ value: 55, flowWeighted: true, hours: 2, limit: 50, exceeded: true }) // (40 × 100 + 60 × 300) / 400
+    expect(mean.ph).toEqual({ value: 6.35, flowWeighted: false, hours: 2, limit: 9, exceeded: false })
+    expect(mean.flow_w).toMatchObject({ value: 200, flowWeighted: false })
+    expect(mean.nh3n).toMatchObject({ value: null, hours: 0, exceeded: false })
+    // An hour without a flow: the plain mean.
+    const noFlow = outletHours({ ...outlet, hourlyAuthority: 'hub' }, [H0, H0 + HOUR], label, [agg(H0, { cod: 40 }), agg(H0 + HOUR, { cod: 60, flow_w: 300 })], [])
+    expect(outletMeans(outlet, noFlow).cod).toMatchObject({ value: 50, flowWeighted: false })
   })
 })

@@ -38,6 +38,8 @@ export const enHj212: Readonly<Record<keyof typeof zhHj212, string>> = {
   'hourDiff.logger_only': 'no hub data for the hour',
   'outlets.title': 'Wastewater outlets',
   'outlets.outlet': 'Outlet',
+  'outlets.mean': 'Mean of the range',
+  'outlets.flowWeighted': 'weighted by the hourly flow: Σ(concentration × flow) / Σ flow',
   'outlets.noLogger': "No hourly data from a logger: hourly values are the hub's means of the valid data",
-  'outlets.note': 'Hourly means of valid data judged against the discharge permit, pH 6–9; ◆ outside the permit, ≠ the logger and the hub differ',
+  'outlets.note': 'Hourly means of valid data judged against the discharge permit, pH 6–9; ◆ outside the permit, ≠ the logger and the hub differ; Q: a mean weighted by flow (one day: the daily mean)',
 }

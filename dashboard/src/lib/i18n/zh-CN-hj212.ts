@@ -36,6 +36,8 @@ export const zhHj212 = {
   'hourDiff.logger_only': '平台无该小时数据',
   'outlets.title': '废水排放口',
   'outlets.outlet': '排放口',
+  'outlets.mean': '时段均值',
+  'outlets.flowWeighted': '按小时流量加权：Σ(浓度 × 流量) / Σ流量',
   'outlets.noLogger': '无数采仪小时数据，小时值为平台按有效数据计算的均值',
-  'outlets.note': '小时均值（有效数据）按排污许可限值判定，pH 6–9；◆ 超出许可，≠ 数采仪与平台小时值不同',
+  'outlets.note': '小时均值（有效数据）按排污许可限值判定，pH 6–9；◆ 超出许可，≠ 数采仪与平台小时值不同；时段均值中 Q 表示浓度按流量加权（按日查看即日均值）',
 } as const

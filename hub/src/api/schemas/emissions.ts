@@ -79,6 +79,8 @@ export const OutletHourlyReply = Type.Object({
     start: Num, label: Type.String(), metrics: Type.Record(Type.String(), OutletMetricHour), sources: Type.Record(Type.String(), HourSource),
     alternate: Type.Record(Type.String(), OutletMetricHour), differs: Type.Array(HourDifference),
   })),
+  /** Per metric over the range (a day: the daily mean), flow-weighted for concentrations where every hour has a flow. */
+  mean: Type.Record(Type.String(), Type.Object({ value: NumOrNull, flowWeighted: Type.Boolean(), hours: Num, limit: NumOrNull, exceeded: Type.Boolean() })),
 })
 export type OutletHourlyReply = Static<typeof OutletHourlyReply>
 export type HourlyReply = Static<typeof HourlyReply>

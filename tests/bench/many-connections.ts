@@ -19,6 +19,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { writeFileSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -68,14 +69,17 @@ class Generators {
   private readonly children: ChildProcess[] = []
   private readonly waiting: ((o: Record<string, unknown>) => void)[][] = []
 
-  constructor(hub: HubProc, devices: LoadDevice[], parts: number, period: number) {
+  constructor(hub: HubProc, devices: LoadDevice[], parts: number, period: number, dir: string) {
     const u = new URL(hub.mqtt)
     const addresses = Math.max(1, Math.ceil(devices.length / CONNECTIONS_PER_ADDRESS))
     for (let g = 0; g < parts; g++) {
       const mine = devices.filter((_, i) => i % parts === g)
       const localAddresses = Array.from({ length: addresses }, (_, a) => `127.0.0.${2 + ((g + a * parts) % 250)}`)
       const spec = { host: u.hostname, port: Number(u.port), devices: mine, period, localAddresses, concurrency: 100 }
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/bench/periodic-generator.ts'), JSON.stringify(spec)], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
+      // The spec in a file: thousands of devices are past the size of a command line.
+      const specFile = join(dir, `generator-${g}.json`)
+      writeFileSync(specFile, JSON.stringify(spec))
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'tests/bench/periodic-generator.ts'), specFile], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] })
       this.children.push(child)
       this.waiting.push([])
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -222,7 +226,7 @@ export async function manyConnections(): Promise<void> {
     say(`connecting ${N} devices…`)
     const connectSteal = cpuTimes()
     const t0 = performance.now()
-    gens = new Generators(hub, load, parts, period)
+    gens = new Generators(hub, load, parts, period, dir)
     const ready = await gens.all()
     const connectSec = (performance.now() - t0) / 1000
     const connectMs = Math.max(...ready.map((r) => Number(r.connectMs)))

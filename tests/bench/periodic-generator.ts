@@ -9,10 +9,11 @@
  * once, as a network blip does, then every device reconnecting at once), `stop` (stop, close,
  * print the counters). Lines on stdout are JSON: `{ready}`, `{reconnected}`, then the result.
  *
- *   tsx tests/bench/periodic-generator.ts <spec-json>
+ *   tsx tests/bench/periodic-generator.ts <spec-json-file>
  */
 import { connect as tcpConnect, type Socket } from 'node:net'
 import { createInterface } from 'node:readline'
+import { readFileSync } from 'node:fs'
 import mqttPacket from 'mqtt-packet'
 
 interface Spec {
@@ -25,7 +26,7 @@ interface Spec {
   concurrency: number
 }
 
-const spec = JSON.parse(process.argv[2] ?? '{}') as Spec
+const spec = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Spec
 const CONNACK_TIMEOUT_MS = 30_000
 
 interface Conn {

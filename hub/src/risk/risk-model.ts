@@ -156,6 +156,11 @@ export function computeParkRisk(
   devices: Iterable<DeviceState>,
   now: number,
   options: RiskOptions = {},
+  /**
+   * The park's devices by id, when the caller holds them so (risk-tracker.ts): a park of
+   * 30,000 devices is then not copied into a map of its own at each recomputation.
+   */
+  devicesById?: ReadonlyMap<string, DeviceState>,
 ): ParkRisk {
   const share = options.blindSpotShare ?? RISK_DEFAULTS.blindSpotShare
   const listedMax = options.offlineListed ?? RISK_DEFAULTS.offlineListed
@@ -173,11 +178,12 @@ export function computeParkRisk(
   }
 
   const deviceById = new Map<string, Device>()
+  const deviceOf = devicesById ? (id: string): Device | undefined => devicesById.get(id)?.device : (id: string): Device | undefined => deviceById.get(id)
   let devicesTotal = 0
   let devicesOnline = 0
   for (const { device, online } of devices) {
     if (device.park !== park.id) continue
-    deviceById.set(device.id, device)
+    if (!devicesById) deviceById.set(device.id, device)
     devicesTotal++
     if (online) devicesOnline++
     if (!isSafetyDevice(device)) continue
@@ -189,7 +195,7 @@ export function computeParkRisk(
   const activeAlarms = { 1: 0, 2: 0, 3: 0, 4: 0 }
   for (const a of alarms) {
     if (a.park !== park.id || !alarmCounts(a, now)) continue
-    const device = deviceById.get(a.device)
+    const device = deviceOf(a.device)
     const isConfirmed = Object.hasOwn(confirmed, a.type)
     const level: AlarmLevel = isConfirmed ? 1 : a.level
     const latched = a.condition !== 'active'

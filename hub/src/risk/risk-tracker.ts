@@ -195,7 +195,7 @@ export class RiskTracker {
   #recompute(slot: ParkSlot, now: number): boolean {
     slot.shelfEnds = Infinity
     for (const a of slot.alarms.values()) if (a.shelvedUntil !== undefined && a.shelvedUntil > now && a.shelvedUntil < slot.shelfEnds) slot.shelfEnds = a.shelvedUntil
-    const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options)
+    const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options, slot.devices)
     const signature = signatureOf(risk)
     if (signature === slot.signature) return false
     slot.risk = risk

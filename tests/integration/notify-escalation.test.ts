@@ -166,7 +166,11 @@ describe('notifications: escalation until someone acknowledges', () => {
   })
 
   it('no reply carries a channel\'s key or secret, and none a full phone number outside an admin\'s roster', async () => {
-    await call('PUT', '/api/v1/notify/channels/vtc-wecom/secret', { key: ACCOUNTS.wecom.key })
+    expect((await call('PUT', '/api/v1/notify/channels/vtc-wecom/secret', { key: ACCOUNTS.wecom.key })).status).toBe(204)
+    const refused = await call<{ message: string }>('PUT', '/api/v1/notify/channels/vtc-wecom/secret', { secret: 'a\u0001refused-secret-value' })
+    expect(refused.status).toBe(400)
+    expect(JSON.stringify(refused.body)).not.toContain('refused-secret-value')
+    expect((await call('PUT', '/api/v1/notify/channels/nope/secret', { key: 'k' })).status).toBe(404)
     await call('GET', '/api/v1/notify/channels')
     await call('GET', '/api/v1/notify/policies')
     await call('GET', '/api/v1/notify/log?limit=1000')

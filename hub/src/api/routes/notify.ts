@@ -13,6 +13,7 @@ import { onDuty, whoToReach, ZONE_SCOPE } from '../../notify/roster.js'
 import { maskPhone, testText } from '../../notify/message-text.js'
 import { isLive, nextStep } from '../../notify/escalation.js'
 import { NotifyEditError } from '../../notify/overrides.js'
+import { SecretInputError } from '../../notify/channel-secrets.js'
 import { DIRECT_TYPES } from '../../notify/compose.js'
 import type { NotifyService } from '../../notify/service.js'
 import type { OutboundMessage } from '../../notify/types.js'
@@ -158,7 +159,13 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
       const n = configured()
       if (!n.channels.some((c) => c.id === req.params.id)) throw notFound(`channel ${req.params.id} not found`)
       if (req.body.key === undefined && req.body.secret === undefined) throw badRequest('give key, secret or both')
-      await n.secrets.set(req.params.id, req.body)
+      try {
+        await n.secrets.set(req.params.id, req.body)
+      } catch (err) {
+        // The message names the field and what is wrong with it, never its value.
+        if (err instanceof SecretInputError) throw badRequest(err.message)
+        throw err
+      }
       s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'notify.secret', target: req.params.id, ok: true, detail: ['key', 'secret'].filter((f) => (req.body as Record<string, unknown>)[f] !== undefined).join(', ') })
       return reply.status(204).send()
     })

@@ -48,6 +48,7 @@ export function parseZone(text: string, file = '(zone)'): Zone {
   gasCatalogue() // the catalogue's gases are gas-device metrics from here on
   checkReferences(zone, file)
   checkGasSettings(zone, file)
+  checkHj212Upstreams(zone, file)
   // Notifications: channel ids, roster people and crews, parks and policies' channels (model/notify.ts).
   const notify = zone.notify ? notifyProblem(zone.notify, new Set(zone.parks.map((p) => p.id))) : undefined
   if (notify) throw new ZoneFileError(file, notify.path, notify.problem)
@@ -97,6 +98,21 @@ function checkReferences(zone: Zone, file: string): void {
  * Gas detectors' declared units, and set-point overrides at every layer under the standard's
  * ceilings (GB/T 50493-2019 §5.5.2) unless they say `exceedsStandard` with a `reason`.
  */
+/** HJ 212 upstreams (docs/hj212.md): unique ids, and the devices they name exist. */
+function checkHj212Upstreams(zone: Zone, file: string): void {
+  const devices = new Set(zone.devices.map((d) => d.id))
+  const ids = new Set<string>()
+  zone.hj212?.upstreams?.forEach((u, ui) => {
+    const at = `/hj212/upstreams/${ui}`
+    if (ids.has(u.id)) throw new ZoneFileError(file, `${at}/id`, `duplicate upstream id ${u.id}`)
+    ids.add(u.id)
+    u.devices?.forEach((d, di) => {
+      if (!devices.has(d)) throw new ZoneFileError(file, `${at}/devices/${di}`, `unknown device ${d}`)
+    })
+    for (const d of Object.keys(u.deviceMns ?? {})) if (!devices.has(d)) throw new ZoneFileError(file, `${at}/deviceMns/${d}`, `unknown device ${d}`)
+  })
+}
+
 function checkGasSettings(zone: Zone, file: string): void {
   const fail = (at: string, p: SettingProblem | undefined): void => {
     if (p) throw new ZoneFileError(file, `${at}${p.path}`, p.problem)

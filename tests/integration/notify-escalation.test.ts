@@ -71,7 +71,7 @@ describe('notifications: escalation until someone acknowledges', () => {
     }, 10_000, 'tier 0 on WeCom, DingTalk and SMS')
     const wecom = first.find((r) => r.platform === 'wecom')!
     expect(wecom.text).toContain('钒钛化工园区')
-    expect(wecom.text).toContain('当前值 30，设定值 25')
+    expect(wecom.text).toContain('当前值 30 %LEL，设定值 25 %LEL')
     expect(wecom.text).toContain('王工 138****0001')
     expect(wecom.text).not.toContain(PEOPLE.wang.phone)
     // The full number only in the robot's mention list.

@@ -6,6 +6,7 @@
  * address an SMS or a call or to @ someone in a robot's mention list.
  */
 import type { Alarm, AlarmLevel } from '../model/alarm.js'
+import { UNITS } from '../model/vocabulary.js'
 import { MESSAGES, msg, render, type Lang, type LocalName, type Message, type MessageCode } from '../model/messages/index.js'
 
 /** 13800000001 → 138****0001; a short number keeps its first and last two digits. */
@@ -96,8 +97,10 @@ export function alarmText(i: AlarmTextInput): Texts {
   const place = placeOf(a, i.places, lang)
   const level = levelName(a.level, lang)
   const type = typeName(a.type, lang)
+  const unit = a.metric !== undefined ? UNITS[a.metric] : undefined
+  const withUnit = (n: number | undefined): string => (n !== undefined && unit ? `${fmt(n)} ${unit}` : fmt(n))
   const head = a.value !== undefined
-    ? t('notify.alarm', lang, { level, park, place, type, value: fmt(a.value), threshold: fmt(a.threshold) })
+    ? t('notify.alarm', lang, { level, park, place, type, value: withUnit(a.value), threshold: withUnit(a.threshold) })
     : t('notify.alarmNoValue', lang, { level, park, place, type })
   const lines = [head]
   if (i.kind === 'repeat') lines.push(t('notify.reminder', lang, { n: i.reminder ?? 1 }))

@@ -28,7 +28,7 @@ describe('message texts', () => {
     const m = alarmText({ alarm, lang: 'zh-CN', places, kind: 'alarm', tier: 0, link: 'http://hub:8080/#/alarms/a1', onDuty: [{ name: '王工', phone: '13800000001' }] })
     expect(m.title).toBe('【红色（一级）报警】滨江化工园')
     expect(m.text).toBe([
-      '红色（一级）报警 · 滨江化工园 · 天一化工 锅炉房 可燃气体探测器9：气体浓度超限，当前值 55，设定值 50',
+      '红色（一级）报警 · 滨江化工园 · 天一化工 锅炉房 可燃气体探测器9：气体浓度超限，当前值 55 %LEL，设定值 50 %LEL',
       '值班：王工 138****0001',
       '详情：http://hub:8080/#/alarms/a1',
     ].join('\n'))
@@ -40,7 +40,7 @@ describe('message texts', () => {
 
   it('in English for a recipient who reads English; reminders and escalations say so; a personal link replaces the alarm link', () => {
     const r = alarmText({ alarm: { ...alarm, value: 55.126 }, lang: 'en', places, kind: 'repeat', reminder: 2, tier: 0, link: 'http://hub/#/alarms/a1', ackLink: 'http://hub/#/ack/a1.xyz' })
-    expect(r.text).toBe('red (level 1) alarm · Binjiang Chemical Park · Tianyi Chemicals Boiler house Combustible gas detector 9: Gas concentration high, value 55.13, set point 50\nreminder 2, still unacknowledged\nAcknowledge: http://hub/#/ack/a1.xyz')
+    expect(r.text).toBe('red (level 1) alarm · Binjiang Chemical Park · Tianyi Chemicals Boiler house Combustible gas detector 9: Gas concentration high, value 55.13 %LEL, set point 50 %LEL\nreminder 2, still unacknowledged\nAcknowledge: http://hub/#/ack/a1.xyz')
     const e = alarmText({ alarm, lang: 'zh-CN', places, kind: 'escalation', minutes: 5, tier: 1, fallbackRoles: ['shift_leader'] })
     expect(e.text).toContain('5 分钟未确认，升级通知第 2 级')
     expect(e.text).toContain('本园区无shift_leader在岗，已转区级值班')

@@ -109,7 +109,7 @@ Examples:
   npm run sim -- --scenario multi --parks vtc,glc --qos 1
   npm run sim -- --backfill 30d --rate 200
   npm run sim -- --scenario normal-day --duration 10m --speed 60 --gateway-mode
-  npm run sim -- --hj212 --hj212-port 2120 --scenario hj212-faults
+  npm run sim -- --hj212 --hj212-port 9212 --scenario hj212-faults
 `
 
 export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): RunConfig {

@@ -82,7 +82,7 @@ Options:
   --password PW        its password (default $HUB_PASSWORD or NAME-demo, the demo zone's)
   --hj212              the CEMS stacks and wastewater outlets become HJ 212-2017 data loggers:
                        one TCP connection each to the hub's HJ 212 port (MN from the zone's
-                       hj212.mn, PW from the credentials file), 2011 real-time data every 30 s,
+                       hj212.mn, PW from the credentials file or the zone), 2011 real-time data every 30 s,
                        2051 minute and 2061 hourly data (Avg/Min/Max/Cou/Flag), 9014 answers
                        awaited, a backlog kept while disconnected (docs/hj212.md)
   --hj212-port N       the hub's HJ 212 port (default $HUB_HJ212_PORT); the host is --url's

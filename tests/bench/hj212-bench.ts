@@ -40,7 +40,7 @@ const say = (m: string): void => void process.stderr.write(`[hj212-bench] ${m}\n
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const LOCAL = Array.from({ length: 16 }, (_, i) => `127.0.0.${i + 2}`)
 
-interface GenResult { sent: number; answered: number; realtime: number; minute: number; failed: number; closed: number; elapsedMs: number; p50: number; p99: number; max: number; latencies: number; error?: string }
+interface GenResult { sent: number; answered: number; realtime: number; minute: number; failed: number; closed: number; elapsedMs: number; p50: number; p99: number; max: number; latencies: number; all: number[]; error?: string }
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -189,9 +189,11 @@ export async function hj212Bench(): Promise<void> {
     const sentA = ra.reduce((s, r) => s + r.sent, 0)
     const realtimeA = ra.reduce((s, r) => s + r.realtime, 0)
     const answeredA = ra.reduce((s, r) => s + r.answered, 0)
-    // Percentiles of the union, approximated by the worst generator's (each has half the loggers).
-    const p50A = Math.max(...ra.map((r) => r.p50))
-    const p99A = Math.max(...ra.map((r) => r.p99))
+    // Percentiles over every generator's answers together.
+    const allA = ra.flatMap((r) => r.all).sort((x, y) => x - y)
+    const pctA = (p: number): number => allA[Math.min(allA.length - 1, Math.floor((p / 100) * allA.length))] ?? NaN
+    const p50A = pctA(50)
+    const p99A = pctA(99)
     const storedA = await settledCount(influxUrl, 'bench-a-', t1, Date.now() + 1000, realtimeA)
     const refused = async (): Promise<string> => {
       const h = (await health(hub!.http)) as unknown as { hj212: { rejects: Record<string, number> } }

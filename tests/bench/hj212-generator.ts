@@ -175,7 +175,7 @@ async function main(): Promise<void> {
   await Promise.all(loggers.map((l) => (l.socket ? new Promise<void>((r) => l.socket!.end(() => r())) : undefined)))
   latencies.sort((a, b) => a - b)
   const pct = (p: number): number => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
-  out({ ...counters, elapsedMs, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN, latencies: latencies.length })
+  out({ ...counters, elapsedMs, p50: pct(50), p99: pct(99), max: latencies.at(-1) ?? NaN, latencies: latencies.length, all: latencies.map((x) => Math.round(x * 100) / 100) })
   process.exit(0)
 }
 

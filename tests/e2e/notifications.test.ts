@@ -198,9 +198,13 @@ describe('notifications end to end: duty, escalation, test message, acknowledgem
     } finally {
       await ctx.close()
     }
-    // The command screen's detail says who stopped it and through which channel.
+    // The messages' link to the alarm (#/alarms/<id>) opens the command screen with it selected;
+    // its detail says who stopped the escalation and through which channel.
     await page.goto(`${t.http}/#/command`)
-    await page.locator(row).click()
+    await page.locator('[data-testid=detail-close]').click()
+    await page.locator('[data-testid=alarm-detail]').waitFor({ state: 'detached' })
+    await page.goto(`${t.http}/#/alarms/${alarmId}`)
+    await page.locator(`[data-testid=alarm-detail][data-alarm="${alarmId}"]`).waitFor({ timeout: 10_000 })
     await page.locator('[data-testid=escalation-state][data-state=stopped] [data-testid=escalation-stopped-by]').waitFor({ timeout: 10_000 })
     expect(await page.locator('[data-testid=escalation-stopped-by]').innerText()).toContain('个人确认链接')
     await screenshot(page, 'e2e-notify-06-stopped')

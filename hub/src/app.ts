@@ -333,8 +333,14 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     directory: new LoggerDirectory(registry, (id) => hj212Secrets.get(id), (o, m) => log.warn(o, m)),
     ingest,
     writeLines: (lines) => store(lines, 1) ?? undefined,
-    // The logger's own minute/hour/day values are in emission_logger; the emissions room reads them there.
-    onAggregate: () => undefined,
+    // The logger's own minute/hour/day values are in emission_logger; the emissions room reads them
+    // there. Its hours also go to the live exceedance judgement of stacks judged by their logger.
+    onAggregate: (a) => {
+      if (a.interval !== 'hour') return
+      const metrics: Record<string, { avg?: number; zsAvg?: number; min?: number; max?: number; cou?: number; flag?: string }> = {}
+      for (const [m, v] of Object.entries(a.values)) metrics[m] = { ...v, ...(a.flags?.[m] !== undefined ? { flag: a.flags[m] } : {}) }
+      ee.onLoggerHour(a.device, a.ts, metrics)
+    },
     onDataPacket: (p, deviceIds) => forwarder?.packet(p, deviceIds),
     limits: { idleMs: settings.hj212.idleSec * 1000, floodBytes: settings.hj212.floodBytes },
   })

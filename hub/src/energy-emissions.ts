@@ -17,6 +17,7 @@ import { stackInfoOf } from './emissions/stack-info.js'
 import { hourlyAuthorityOf } from './emissions/hourly-authority.js'
 import { outletInfoOf, WastewaterMonitor, type OutletInfo } from './emissions/wastewater.js'
 import { OutletService } from './emissions/outlet-hourly.js'
+import type { LoggerMetricHour } from './emissions/logger-hours.js'
 import { energyRoutes, type EnergyRouteServices } from './api/routes/energy.js'
 import { emissionRoutes, type EmissionRouteServices } from './api/routes/emissions.js'
 import type { EnergyEmissionStores } from './store/energy-emission-stores.js'
@@ -53,6 +54,8 @@ export interface EnergyEmissionsDeps {
 
 export interface EnergyEmissions {
   onReadings(readings: Reading[]): void
+  /** A logger's hourly data (HJ 212 2061) once journaled: a stack judged by its logger is judged on it (exceedance-monitor.ts). */
+  onLoggerHour(device: string, start: number, metrics: Readonly<Record<string, LoggerMetricHour>>): void
   tick(now: number): void
   /** Retention policies and continuous queries (created when missing), then the budget monitor's start figures. Never rejects: problems are logged. */
   start(): Promise<void>
@@ -97,7 +100,7 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         const electric = d.metrics.includes('kwh') || d.metrics.includes('kw')
         if (!d.submeter && electric && !main.has(d.enterprise)) main.set(d.enterprise, d.id)
       } else if (d.kind === 'emission') {
-        s.set(d.id, { ...stackInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
+        s.set(d.id, { ...stackInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212), logger: d.hj212 !== undefined })
       } else if (d.kind === 'wastewater') {
         w.set(d.id, { ...outletInfoOf(d), hourlyAuthority: hourlyAuthorityOf(d, zone.hj212) })
       }
@@ -191,6 +194,15 @@ export function createEnergyEmissions(deps: EnergyEmissionsDeps): EnergyEmission
         }
       }
       raise(out)
+    },
+    onLoggerHour(device, start, metrics) {
+      try {
+        // A stack provisioned a moment ago is read at once (an hourly packet per stack: rare).
+        const s = stacks.get(device) ?? (load(true), stacks.get(device))
+        if (s) raise(exceed.onLoggerHour(s, start, metrics))
+      } catch (err) {
+        log.warn({ err: (err as Error).message, device }, 'logger hour not evaluated')
+      }
     },
     tick(now) {
       try {

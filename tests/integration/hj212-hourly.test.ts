@@ -163,6 +163,12 @@ describe('HJ 212 hourly values of a stack fed by a logger over TCP', () => {
     expect(h.hours[1]!.sources.so2).toBe('logger')
     expect(h.hours[1]!.differs).toEqual([{ metric: 'so2', reason: 'value', logger: 37.5, hub: 25 }])
 
+    // The live judgement follows the authority: hour B raised on the logger's 37.5 (the hub's 25 is within the 35 limit).
+    type A = { type: string; metric: string; value: number; threshold: number; raisedAt: number; history: { action: string; note?: string }[] }
+    const alarm = await eventually(async () => (await api<{ alarms: A[] }>(t, 'GET', `/api/v1/alarms?state=all&device=${STACK}`)).body.alarms.find((a) => a.type === 'emission_exceedance'), 10_000, 'the exceedance on the logger’s hour')
+    expect(alarm).toMatchObject({ metric: 'so2', value: 37.5, threshold: 35, raisedAt: hourB + HOUR })
+    expect(alarm.history.find((x) => x.action === 'raise')?.note).toContain('the logger’s hourly data')
+
     type Link = { protocol: string; mn: string | null; lastPacket: number | null; packets: number | null; rejects: number | null }
     const link = await api<Link>(t, 'GET', `/api/v1/emissions/link?device=${STACK}`)
     expect(link.body).toMatchObject({ protocol: 'hj212', mn: MN, packets: n, rejects: 0 })

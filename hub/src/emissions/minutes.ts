@@ -42,6 +42,8 @@ export interface StackInfo {
   units: Partial<Record<string, string>>
   /** Which hourly value counts: the logger's 2061 or the hub's recomputation (logger-hours.ts); absent: the logger's. */
   hourlyAuthority?: 'logger' | 'hub'
+  /** Fed by an HJ 212 data logger (the device has an `hj212` identity): its 2061 hours may count. */
+  logger?: boolean
 }
 
 export interface SumCount {

@@ -23,7 +23,7 @@ import { FakePlatforms } from '../../simulators/src/channels/fake-platforms.js'
 import { demoNotify, SINK_ENV } from '../../simulators/src/zone/zone-notify.js'
 import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
-import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
 
 const device = 'vtc-ti01-gas-009' // combustible, %LEL, in the vtc park
 const topic = `parks/vtc/vtc-ti01/${device}/telemetry`
@@ -154,6 +154,15 @@ describe('notifications end to end: duty, escalation, test message, acknowledgem
     await page.locator('[data-testid=notify-log-row][data-kind=test]').first().waitFor({ timeout: 10_000 })
     expect(await page.locator('body').innerText()).not.toContain(ACCOUNTS.wecom.key)
     await screenshot(page, 'e2e-notify-03-channels')
+    // In English, the page is English but for what is Chinese by nature (names, the messages'
+    // titles, written in the recipients' language), marked so.
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    await page.locator('[data-testid=channel-list]', { hasText: 'Send test message' }).waitFor()
+    const en = await auditLanguage(page)
+    expect(en.offenders, 'CJK text outside elements marked lang="zh…"').toEqual([])
+    await screenshot(page, 'e2e-notify-03-channels-en')
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await page.locator('[data-testid=channel-list]', { hasText: '发送测试消息' }).waitFor()
     expect(pageErrors).toEqual([])
   }, 60_000)
 

@@ -86,9 +86,9 @@ export class EmissionService {
   }
 
   /** Both hourly values of a stack's hours, the authoritative one as the hour's. */
-  private async sourced(stack: StackInfo, hubHours: HourValue[], from: number, to: number): Promise<{ hours: SourcedHour[]; loggerHours: number }> {
+  private async sourced(stack: StackInfo, hubHours: HourValue[], from: number, to: number, now: number): Promise<{ hours: SourcedHour[]; loggerHours: number }> {
     const logger = (await this.d.logger?.loggerHours(stack.id, from, to)) ?? []
-    return { hours: sourcedHours(stack, hubHours, logger, stack.hourlyAuthority ?? DEFAULT_HOURLY_AUTHORITY, this.d.tolerance ?? DEFAULT_HOUR_TOLERANCE), loggerHours: logger.length }
+    return { hours: sourcedHours(stack, hubHours, logger, stack.hourlyAuthority ?? DEFAULT_HOURLY_AUTHORITY, this.d.tolerance ?? DEFAULT_HOUR_TOLERANCE, now), loggerHours: logger.length }
   }
 
   async hourly(stack: StackInfo, from: number, to: number, now: number): Promise<HourlyReport> {
@@ -104,7 +104,7 @@ export class EmissionService {
       const byStart = new Map((await this.d.store.rollupHours(stack.id, a, b)).map((h) => [h.start, h.metrics]))
       hours = starts.map((h) => hourFromRollup(stack, h, byStart.get(h) ?? {}))
     }
-    const both = await this.sourced(stack, hours, a, b)
+    const both = await this.sourced(stack, hours, a, b, now)
     const limits = definedOnly(stack.limits)
     return {
       device: stack.id, park: stack.park, enterprise: stack.enterprise, standard: standardOf(stack.standard),
@@ -124,7 +124,7 @@ export class EmissionService {
     const stacks = [...this.d.stacks().values()].filter((s) => s.park === park).sort((x, y) => (x.id < y.id ? -1 : 1))
     const days = await Promise.all(stacks.map(async (s) => {
       const hub = hoursFromMinutes(s, await this.minutes(s, bounds.start, bounds.end), starts)
-      return stackDay(s, (await this.sourced(s, hub, bounds.start, bounds.end)).hours)
+      return stackDay(s, (await this.sourced(s, hub, bounds.start, bounds.end, Infinity)).hours)
     }))
     return complianceReport(park, day, this.d.cal.timezone, bounds.start, bounds.end, days)
   }

@@ -28,12 +28,12 @@
 import { ALARM_LEVEL, type Transition } from '../model/alarm.js'
 import type { Reading } from '../model/reading.js'
 import { addSample, hourValue, POLLUTANTS, type HourValue, type MetricHour, type MinuteAgg, type StackInfo } from './hourly.js'
-import { loggerMetricHour } from './hourly-sources.js'
+import { LOGGER_HOUR_AWAIT_MS, loggerMetricHour } from './hourly-sources.js'
 import type { LoggerMetricHour } from './logger-hours.js'
 
 export const HOUR_GRACE_MS = 2 * 60_000
 /** How long after an hour's end a logger-judged stack's hour waits for the logger's 2061 (it sends it as the hour closes). */
-export const LOGGER_HOUR_WAIT_MS = 15 * 60_000
+export const LOGGER_HOUR_WAIT_MS = LOGGER_HOUR_AWAIT_MS
 const HOUR = 3_600_000
 const MINUTE = 60_000
 

@@ -29,7 +29,9 @@
  * one side calls the hour valid and the other not (validity), or when the logger sent hourly
  * data in the range but none for this hour or metric while the hub has a valid value, or the
  * reverse (hub_only, logger_only) — for the metrics the logger reports in the range at all. A
- * device without any logger hour in the range (MQTT) is compared with nothing.
+ * device without any logger hour in the range (MQTT) is compared with nothing. An hour that
+ * ended less than 15 minutes before `now` is not yet `hub_only`: its 2061 may be on its way (the
+ * wait of exceedance-monitor.ts).
  */
 import type { HourValue, MetricHour } from './hourly.js'
 import { EMISSION_METRICS, POLLUTANTS, type EmissionMetric, type StackInfo } from './minutes.js'
@@ -84,6 +86,11 @@ export function loggerMetricHour(stack: StackInfo, metric: EmissionMetric, l: Lo
   }
 }
 
+/** How long after an hour's end its 2061 is still awaited (as exceedance-monitor.ts waits). */
+export const LOGGER_HOUR_AWAIT_MS = 15 * 60_000
+/** Whether the logger's 2061 of the hour starting at `start` may still be on its way at `now`. */
+export const awaited = (start: number, now: number): boolean => start + 3_600_000 + LOGGER_HOUR_AWAIT_MS > now
+
 function differs(a: number, b: number, tol: HourTolerance): boolean {
   return Math.abs(a - b) > Math.max(tol.relative * Math.max(Math.abs(a), Math.abs(b)), tol.absolute)
 }
@@ -105,7 +112,7 @@ export function compareMetricHour(metric: string, logger: MetricHour | undefined
  * The hours of one stack with both sources: the hub's `hubHours` (hourly.ts, one per hour
  * start) and the logger's rows; `authority` says which counts.
  */
-export function sourcedHours(stack: StackInfo, hubHours: readonly HourValue[], loggerHours: readonly LoggerHour[], authority: HourlyAuthority, tol: HourTolerance = DEFAULT_HOUR_TOLERANCE): SourcedHour[] {
+export function sourcedHours(stack: StackInfo, hubHours: readonly HourValue[], loggerHours: readonly LoggerHour[], authority: HourlyAuthority, tol: HourTolerance = DEFAULT_HOUR_TOLERANCE, now = Infinity): SourcedHour[] {
   const byStart = new Map(loggerHours.map((h) => [h.start, h]))
   // Metrics the logger reports at all in the range: a metric it never sends (e.g. no moisture average) is not a difference.
   const reported = new Set(loggerHours.flatMap((h) => Object.keys(h.metrics)))
@@ -125,6 +132,7 @@ export function sourcedHours(stack: StackInfo, hubHours: readonly HourValue[], l
       if (other) alternate[m] = other
       // Flue-gas conditions (o2, flow, temp, humidity) are compared too: a different O2 is a different correction.
       const d = reported.has(m) ? compareMetricHour(m, l, h, row !== undefined, tol) : undefined
+      if (d?.reason === 'hub_only' && awaited(hub.start, now)) continue
       if (d) diffs.push(d)
     }
     return { start: hub.start, metrics, sources, alternate, differs: diffs }

@@ -12,7 +12,7 @@
  * and flow as plain means.
  */
 import type { LocalCalendar } from '../energy/calendar.js'
-import { compareMetricHour, DEFAULT_HOUR_TOLERANCE, type HourDifference, type HourSource, type HourTolerance } from './hourly-sources.js'
+import { awaited, compareMetricHour, DEFAULT_HOUR_TOLERANCE, type HourDifference, type HourSource, type HourTolerance } from './hourly-sources.js'
 import type { MetricHour } from './hourly.js'
 import type { LoggerAggregateStore, LoggerHour } from './logger-hours.js'
 import { WASTEWATER_POLLUTANTS, type OutletInfo } from './wastewater.js'
@@ -85,7 +85,7 @@ const asMetricHour = (h: OutletMetricHour | undefined): MetricHour | undefined =
   h && { measured: h.value, corrected: null, validMinutes: null, valid: h.valid, limit: h.limit, exceeded: h.exceeded, exceededBy: null, overRangeMinutes: null, lowerBound: null, minutes: null }
 
 /** An outlet's hours from the hub's valid samples and the logger's 2061 rows. Pure. */
-export function outletHours(outlet: OutletInfo, starts: readonly number[], label: (start: number) => string, hub: readonly OutletHourAgg[], logger: readonly LoggerHour[], tol: HourTolerance = DEFAULT_HOUR_TOLERANCE): OutletHour[] {
+export function outletHours(outlet: OutletInfo, starts: readonly number[], label: (start: number) => string, hub: readonly OutletHourAgg[], logger: readonly LoggerHour[], tol: HourTolerance = DEFAULT_HOUR_TOLERANCE, now = Infinity): OutletHour[] {
   const hubBy = new Map(hub.map((h) => [h.start, h]))
   const loggerBy = new Map(logger.map((h) => [h.start, h]))
   const reported = new Set(logger.flatMap((h) => Object.keys(h.metrics)))
@@ -103,7 +103,7 @@ export function outletHours(outlet: OutletInfo, starts: readonly number[], label
       const other = useLogger ? h : lh
       if (other) out.alternate[m] = other
       const d = reported.has(m) ? compareMetricHour(m, asMetricHour(lh), asMetricHour(h), row !== undefined, tol) : undefined
-      if (d) out.differs.push(d)
+      if (d && !(d.reason === 'hub_only' && awaited(start, now))) out.differs.push(d)
     }
     return out
   })
@@ -147,7 +147,7 @@ export class OutletService {
     const offset = cal.fixedOffsetMinutes() ?? cal.offsetMs(a) / 60_000
     const [hub, logger] = await Promise.all([this.d.store.outletHours(outlet.id, outlet.metrics, a, b, offset), this.d.logger?.loggerHours(outlet.id, a, b) ?? []])
     const tol = this.d.tolerance ?? DEFAULT_HOUR_TOLERANCE
-    const hours = outletHours(outlet, starts, (s) => cal.label('hour', s), hub, logger, tol)
+    const hours = outletHours(outlet, starts, (s) => cal.label('hour', s), hub, logger, tol, now)
     const limits: Record<string, number> = {}
     for (const [m, v] of Object.entries(outlet.limits)) if (v !== undefined) limits[m] = v
     return {

@@ -78,6 +78,9 @@ describe('sourcedHours', () => {
     const out = sourcedHours(stack(), two, [logger[0]!], 'logger')
     expect(out[1]!.sources.so2).toBe('hub')
     expect(out[1]!.differs.map((d) => [d.metric, d.reason])).toEqual([['so2', 'hub_only'], ['nox', 'hub_only'], ['o2', 'hub_only']])
+    // Just after the hour ended its 2061 may be on its way: not flagged for 15 minutes.
+    expect(sourcedHours(stack(), two, [logger[0]!], 'logger', DEFAULT_HOUR_TOLERANCE, H0 + 2 * HOUR + 14 * MIN)[1]!.differs).toEqual([])
+    expect(sourcedHours(stack(), two, [logger[0]!], 'logger', DEFAULT_HOUR_TOLERANCE, H0 + 2 * HOUR + 15 * MIN)[1]!.differs).toHaveLength(3)
     const mqtt = sourcedHours(stack(), two, [], 'logger')
     expect(mqtt.every((h) => h.differs.length === 0 && Object.values(h.sources).every((s) => s === 'hub'))).toBe(true)
     expect(mqtt[1]!.metrics).toEqual(two[1]!.metrics)

@@ -8,7 +8,8 @@
  * summed up per park per minute (storm.ts); quiet hours hold levels 3–4 only.
  *
  * What stops an escalation: an acknowledgement (dashboard, API, personal link), closing,
- * shelving, suppressing or taking the alarm out of service; an alarm cleared and acknowledged
+ * shelving, suppressing or taking the alarm out of service (unshelved, unsuppressed or back in
+ * service while unacknowledged, it starts again from the first tier); an alarm cleared and acknowledged
  * while held by quiet hours is dropped (it is acknowledged: nobody needs waking for it), one
  * cleared but not acknowledged is still sent when the quiet hours end.
  */
@@ -141,6 +142,12 @@ export class Notifier {
         return
       case 'clear':
         if (e && alarm.ack === 'acked') this.update(finish(e))
+        return
+      case 'unshelve':
+      case 'unsuppress':
+      case 'in_service':
+        // Annunciated again and still unacknowledged: people are told again, from the first tier.
+        if (alarm.ack === 'unacked' && (!e || !isLive(e))) this.startFor(alarm, now, e?.steps)
         return
       case 'close':
       case 'shelve':

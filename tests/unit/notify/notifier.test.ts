@@ -155,4 +155,19 @@ describe('the notifier under a fake clock', () => {
     expect([...r.sent.keys()].filter((k) => k.startsWith(`alarm:${a.id}:1:`)).sort()).toEqual([`alarm:${a.id}:1:sms:sun`, `alarm:${a.id}:1:voice:wang`])
     expect(r.sent.get(`alarm:${a.id}:1:voice:wang`)!.to[0]!.phone).toBe('13800000001')
   })
+
+  it('a shelved alarm is not escalated; unshelved while unacknowledged, it starts again from the first tier', async () => {
+    const T0 = at('2026-12-02T03:00:00')
+    const w = world(T0)
+    const r = rig(dir, w)
+    const a = w.book.apply(transition({ ts: T0, level: 2 }))!
+    await r.run(T0 + 1000)
+    w.book.shelve(a.id, 'op', { minutes: 30 })
+    expect(r.notifier.escalationOf(a.id)?.phase).toBe('done')
+    await r.run(T0 + 20 * MIN)
+    expect(r.sent.size).toBe(2)
+    w.book.unshelve(a.id, 'op')
+    await r.run(T0 + 20 * MIN + 2000)
+    expect([...r.sent.keys()].filter((k) => k.startsWith(`alarm:${a.id}:1:`))).toEqual([`alarm:${a.id}:1:wecom`, `alarm:${a.id}:1:sms:wang`])
+  })
 })

@@ -305,7 +305,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       ee.routes,
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
       notifyRoutes({ notify, alarms: safety.alarms, alarmsDurable: () => safety.durable(), audit, limiter: loginLimiter }),
-      hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false }),
+      hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false, audit: (e) => audit.record(e) }),
     ],
   })
 

@@ -101,6 +101,10 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
     const s1 = await api(t, 'GET', '/api/v1/hj212/upstreams')
     expect(JSON.stringify(s1.body)).not.toContain(PW)
     expect((s1.body as { upstreams: Status[] }).upstreams[0]!.pwSet).toBe(true)
+    // Audited: who set which upstream's PW, never the PW itself.
+    const audit = await api<{ entries: { action: string; target?: string; user: string }[] }>(t, 'GET', '/api/v1/audit?action=hj212.upstream_pw')
+    expect(audit.body.entries.map((e) => [e.action, e.target, e.user])).toEqual([['hj212.upstream_pw', 'sepb', 'admin']])
+    expect(JSON.stringify(audit.body)).not.toContain(PW)
   })
 
   it('frames each reading as a 2017 2011 packet: the park MN and PW, the original DataTime, the standard units and flags', async () => {

@@ -4,6 +4,7 @@ import { routePlugin } from '../route-plugin.js'
 import { ErrorSchema, badRequest, notFound } from '../errors.js'
 import { UpstreamPwBody, UpstreamsReply, type UpstreamStatusView } from '../schemas/hj212-upstreams.js'
 import type { UpstreamStatus } from '../../hj212/upstream-client.js'
+import type { AuditEntry } from '../audit.js'
 
 /** What the routes need of the forwarder (hj212/forwarder.ts). */
 export interface UpstreamService {
@@ -11,6 +12,8 @@ export interface UpstreamService {
   skipped(): Record<string, number>
   has(id: string): boolean
   setPw(id: string, pw: string): Promise<boolean>
+  /** The audit log (api/audit.ts): who set which upstream's PW, never the PW. */
+  audit?: (e: AuditEntry) => void
 }
 
 const view = (s: UpstreamStatus & { pwSet: boolean }): UpstreamStatusView => ({
@@ -44,6 +47,7 @@ export function hj212Routes(upstreams: UpstreamService): FastifyPluginAsync {
     }, async (req, reply) => {
       if (!upstreams.has(req.params.id)) throw notFound(`upstream ${req.params.id} not found`)
       if (!(await upstreams.setPw(req.params.id, req.body.pw))) throw badRequest('the PW must be 1–32 characters without ; , = & or spaces')
+      upstreams.audit?.({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'hj212.upstream_pw', target: req.params.id, ok: true })
       return reply.code(204).send()
     })
   })

@@ -20,7 +20,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 import { dayKey, localInstant, shiftDay } from '../../dashboard/src/lib/local-date.js'
-import { api, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import type { MqttClient } from 'mqtt'
+import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { TestLogger } from '../support/hj212-test-logger.js'
 import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
 
@@ -34,6 +35,8 @@ const PW = (credentials as { hj212: Record<string, string> }).hj212[STACK]!
 const OUTLET = 'vtc-ti01-outlet-001'
 const OUTLET_MN = '51040000000007'
 const OUTLET_PW = (credentials as { hj212: Record<string, string> }).hj212[OUTLET]!
+/** A twin of the boiler stack (same standard and metrics) fed the same minutes over MQTT, to compare. */
+const TWIN = 'vtc-ti01-cems-mqtt'
 const midnight = (key: string): number => {
   const [y, m, d] = key.split('-').map(Number) as [number, number, number]
   return localInstant(y, m, d, 0, SH)
@@ -43,6 +46,7 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
   let t: TestHub
   let logger: TestLogger
   let outletLogger: TestLogger
+  let mqtt: MqttClient | undefined
   let browser: Browser
   let context: BrowserContext
   let page: Page
@@ -83,6 +87,20 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
     await eventually(() => outletLogger.answers === outletLogger.sent, 30_000, 'every outlet packet answered (9014)')
     logger.send('2011', MN, PW, now - 1000, 'a21026-Rtd=21.5,a21026-ZsRtd=31.354,a21026-Flag=N;a21002-Rtd=48,a21002-Flag=N;a34013-Rtd=5.2,a34013-Flag=N;a19001-Rtd=9,a19001-Flag=N')
     await eventually(() => logger.answers === logger.sent, 30_000, 'every packet answered (9014)')
+    // The twin over MQTT: the same values, one reading a minute, yesterday only.
+    const twin = await api<{ secret: string }>(t, 'POST', '/api/v1/devices', {
+      id: TWIN, kind: 'emission', type: 'stack', park: 'vtc', enterprise: 'vtc-ti01', area: 'vtc-ti01-blr', name: '锅炉烟囱（MQTT 对照）', nameEn: 'Boiler stack (MQTT twin)',
+      metrics: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], position: { x: 430, y: 112 }, interval: 30, safety: false, emissionStandard: 'GB13271-2014/gas',
+    })
+    expect(twin.status).toBe(201)
+    mqtt = await connectMqtt(t.mqttUrl, { username: TWIN, password: twin.body.secret })
+    const items: object[] = []
+    for (let ts = day; ts < day + 24 * HOUR; ts += MIN) items.push({ ts: ts + 30_000, values: { so2: so2At(ts), nox: 50, pm: 5, o2: 9 } })
+    for (let i = 0; i < items.length; i += 300) await mqtt.publishAsync(`parks/vtc/vtc-ti01/${TWIN}/telemetry`, JSON.stringify(items.slice(i, i + 300)), { qos: 1 })
+    await eventually(async () => {
+      const r = await api<{ hours: { metrics: { so2: { validMinutes: number | null } } }[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${TWIN}&from=${day}&to=${midnight(today)}`)
+      return r.status === 200 && r.body.hours.every((h) => h.metrics.so2.validMinutes === 60)
+    }, 30_000, 'the twin’s day over MQTT')
     await eventually(async () => {
       const r = await api<{ loggerHours: number; hours: { alternate: { so2?: { validMinutes: number | null } } }[] }>(t, 'GET', `/api/v1/emissions/hourly?device=${STACK}&from=${day}&to=${midnight(today)}`)
       return r.status === 200 && r.body.loggerHours === 24 && r.body.hours.every((h) => h.alternate.so2?.validMinutes === 60)
@@ -99,6 +117,7 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
   afterAll(async () => {
     logger?.close()
     outletLogger?.close()
+    mqtt?.end(true)
     await context?.close().catch(() => undefined)
     await browser?.close()
     await t?.stop()
@@ -142,6 +161,24 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
     await expect.poll(() => page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').count(), { timeout: 15_000 }).toBe(1)
     expect(await page.locator('[data-testid=compliance-row][data-device="vtc-ti01-cems-001"][data-metric=so2]').innerText()).toMatch(/\b3\b/)
     await screenshot(page, 'e2e-hj212-emissions')
+
+    // The MQTT twin on the same page: hour by hour the same states, but hour 10, where the logger's 2061 counts for the HJ 212 stack.
+    const states = async (): Promise<Record<string, string | null>> => {
+      const out: Record<string, string | null> = {}
+      for (const g of await page.locator('[data-testid=emission-chart][data-metric=so2] [data-testid=emission-hour]').all()) out[(await g.getAttribute('data-start'))!] = await g.getAttribute('data-state')
+      return out
+    }
+    const overHj212 = await states()
+    expect(Object.keys(overHj212)).toHaveLength(24)
+    await page.locator('[data-testid=emissions-stack]').selectOption(TWIN)
+    await expect.poll(() => page.locator('[data-testid=hourly-source]').getAttribute('data-logger-hours'), { timeout: 15_000 }).toBe('0')
+    expect(await page.locator('[data-testid=hourly-source]').innerText()).toContain('无数采仪小时数据')
+    await expect.poll(async () => (await states())[String(day + 10 * HOUR)], { timeout: 15_000 }).toBe('valid')
+    const overMqtt = await states()
+    expect({ ...overMqtt, [String(day + 10 * HOUR)]: 'exceeded' }).toEqual(overHj212)
+    expect(Object.values(overMqtt).filter((x) => x === 'exceeded')).toHaveLength(2)
+    await page.locator('[data-testid=emissions-stack]').selectOption(STACK)
+    await expect.poll(() => page.locator('[data-testid=hourly-source]').getAttribute('data-logger-hours'), { timeout: 15_000 }).toBe('24')
 
     // The park's wastewater outlet, fed over HJ 212 too: its hours against the permit, the logger's value counting, hour 14 differing.
     const outlets = page.locator('[data-testid=outlets]')

@@ -8,6 +8,7 @@ export const enNotify: Record<keyof typeof zhNotify, string> = {
   'duty.zone': 'Zone',
   'duty.none': 'Nobody on duty',
   'duty.noRoster': 'No duty roster',
+  'duty.fallback': 'The zone covers: {roles}',
   'duty.shift': '{name} {start}–{end}',
   'duty.loadError': 'The duty roster did not load',
   'dutyRole.duty_officer': 'Duty officer',

@@ -6,6 +6,7 @@ export const zhNotify = {
   'duty.zone': '全区',
   'duty.none': '无人值班',
   'duty.noRoster': '未配置值班表',
+  'duty.fallback': '{roles}由全区值班代行',
   'duty.shift': '{name} {start}–{end}',
   'duty.loadError': '值班表加载失败',
   'dutyRole.duty_officer': '值班员',

@@ -39,6 +39,11 @@ export class FakeHj212Platform {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()))
   }
 
+  /** A frame to every connected client (a platform's request to the hub). */
+  sendToAll(text: string): void {
+    for (const s of this.sockets) s.write(text)
+  }
+
   /** Up again on the same port. */
   async restart(): Promise<void> {
     await this.start(this.port)

@@ -34,14 +34,14 @@ const DISPATCHED: ReadonlySet<Alarm['workflow']> = new Set(['dispatched', 'resol
 export class IncidentSync {
   constructor(private readonly d: IncidentSyncDeps) {}
 
-  /** A red life-safety alarm: escalated through its open incident (true), or by itself (false: in no incident, or no policy). */
-  onRedAlarm(alarm: Alarm, now: number): boolean {
+  /** A red life-safety alarm: escalated through its open incident (that escalation's key), or by itself (undefined: in no incident, or no policy). */
+  onRedAlarm(alarm: Alarm, now: number): string | undefined {
     const inc = this.d.source.list({ state: 'open' }).find((i) => i.alarms.includes(alarm.id))
-    if (!inc) return false
+    if (!inc) return undefined
     const key = `incident:${inc.id}`
-    if (this.d.store.get(key)) return true // its change of state is told on the tick
+    if (this.d.store.get(key)) return key // its change of state is told on the tick
     const found = this.d.plan({ park: inc.park, class: 'life-safety', level: 1 })
-    if (!found) return false
+    if (!found) return undefined
     const e: KeptEscalation = {
       ...startEscalation({ subject: 'incident', id: inc.id, park: inc.park, plan: { ...found.plan, red: true, needsDispatch: true, quietHours: undefined }, now }),
       signature: signatureOf(this.view(inc)),
@@ -49,7 +49,7 @@ export class IncidentSync {
     this.d.store.put(e)
     this.d.store.save(e.key)
     this.step(e, now)
-    return true
+    return key
   }
 
   /** Acknowledgements, dispatches and changes of state of the incidents escalated. */

@@ -234,9 +234,10 @@ export class Notifier {
 
   private startFor(a: Alarm, now: number, steps?: number): void {
     if (!annunciated(a, now)) return
-    if (isRedLifeSafety(a) && this.incidents.onRedAlarm(a, now)) {
+    const via = isRedLifeSafety(a) ? this.incidents.onRedAlarm(a, now) : undefined
+    if (via) {
       const own = this.store.get(`alarm:${a.id}`)
-      if (own && isLive(own)) this.update(finish(own))
+      if (own && isLive(own)) this.update({ ...finish(own), mergedInto: via })
       return
     }
     const found = this.planFor(a)

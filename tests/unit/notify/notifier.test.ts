@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { AlarmBook } from '../../../hub/src/alarms/index.js'
 import type { NotifySettings } from '../../../hub/src/model/notify.js'
+import type { Incident } from '../../../hub/src/model/incident.js'
 import { AckLinks } from '../../../hub/src/notify/ack-links.js'
 import { Notifier } from '../../../hub/src/notify/notifier.js'
 import { NotifyOverrides } from '../../../hub/src/notify/overrides.js'
@@ -47,14 +48,14 @@ function world(start: number): World {
 }
 
 /** A notifier (a new one on the same data dir after a crash) over the world's book, with an outbox that keeps what is added once per id, as the real one. */
-function rig(dir: string, w: World) {
+function rig(dir: string, w: World, incidents: Incident[] = []) {
   const sent = new Map<string, OutboundMessage>()
   const outbox = { add: async (m: OutboundMessage) => void (sent.has(m.id) || sent.set(m.id, m)), get: (id: string) => (sent.has(id) ? { msg: sent.get(id)! } : undefined) }
   const notifier = new Notifier({
     channels: settings.channels, overrides: new NotifyOverrides(dir, settings, new Set(['pk1'])), timezone: TZ, stormPerMinute: settings.storm?.alarmsPerMinute,
     publicUrl: settings.publicUrl, dataDir: dir, clock: () => w.now,
     places: { park: () => undefined, enterprise: () => undefined, area: () => undefined, device: () => undefined },
-    ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms: w.book, incidents: { list: () => [], get: () => undefined }, outbox,
+    ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms: w.book, incidents: { list: () => incidents.filter((i) => i.state === 'open'), get: (id) => incidents.find((i) => i.id === id) }, outbox,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
   })
   w.notifier = notifier
@@ -169,5 +170,19 @@ describe('the notifier under a fake clock', () => {
     w.book.unshelve(a.id, 'op')
     await r.run(T0 + 20 * MIN + 2000)
     expect([...r.sent.keys()].filter((k) => k.startsWith(`alarm:${a.id}:1:`))).toEqual([`alarm:${a.id}:1:wecom`, `alarm:${a.id}:1:sms:wang`])
+  })
+
+  it('an alarm turning red in an incident is escalated through the incident; its own escalation points there', async () => {
+    const T0 = at('2026-12-02T03:00:00')
+    const w = world(T0)
+    const incidents: Incident[] = []
+    const r = rig(dir, w, incidents)
+    const a = w.book.apply(transition({ ts: T0, level: 2 }))!
+    await r.run(T0 + 1000)
+    incidents.push({ id: 'i1', park: 'pk1', level: 1, title: '泄漏', titleEn: 'Leak', alarms: [a.id], state: 'open' } as unknown as Incident)
+    w.book.apply(transition({ ts: T0 + 1000, level: 1, value: 60, threshold: 50 }))
+    expect(r.notifier.escalationOf(a.id)).toMatchObject({ key: 'incident:i1', phase: 'escalating', plan: { red: true, needsDispatch: true } })
+    await r.run(T0 + 2000)
+    expect(r.sent.get('incident:i1:0:wecom')?.text).toContain('红色（一级）应急事件 · pk1 · 泄漏：1 条报警，尚未派人处置')
   })
 })

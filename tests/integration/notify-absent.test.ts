@@ -45,4 +45,21 @@ describe('a zone without notifications', () => {
     expect((await api(t, 'GET', '/api/v1/ack/a1.x.y')).status).toBe(409)
     expect(existsSync(join(t.dataDir, 'notify'))).toBe(false)
   })
+
+  it('records where an acknowledgement came from: a browser\'s request is the dashboard, a script\'s the API', async () => {
+    const first = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=open&device=vtc-ti01-gas-009')).body.alarms[0]!
+    expect(first.history.find((s) => s.action === 'ack')?.channel).toBe('api')
+    const device = 'vtc-gc03-gas-001'
+    const c = await connectMqtt(t.mqttUrl, { username: device, password: await deviceSecret(device) })
+    await c.publishAsync(`parks/vtc/vtc-gc03/${device}/telemetry`, JSON.stringify({ values: { lel: 30 } }), { qos: 1 })
+    c.end(true)
+    const alarm = await eventually(async () => (await api<{ alarms: Alarm[] }>(t, 'GET', `/api/v1/alarms?state=open&device=${device}`)).body.alarms[0], 5000, 'the second alarm')
+    const res = await fetch(`${t.http}/api/v1/alarms/${alarm.id}/ack`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.adminToken}`, 'content-type': 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0', 'sec-fetch-mode': 'cors', 'sec-fetch-site': 'same-origin' },
+      body: '{}',
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as Alarm).history.filter((s) => s.action === 'ack').at(-1)?.channel).toBe('dashboard')
+  })
 })

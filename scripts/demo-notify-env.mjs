@@ -19,9 +19,10 @@ function fresh(name, type) {
 }
 
 /**
- * Returns `{ env, sink, file }`: the variables for the hub and the sink (the secrets, and the
- * sink's port, host, SMS sign name and template and webhook header from the zone's channels),
- * and the local sink's base URL, or null when no channel points at this machine.
+ * Returns `{ env, sink, file }`: the variables for the hub and the sink (the secrets, the
+ * sink's port, host, SMS sign name and template and webhook header from the zone's channels,
+ * and HUB_PUBLIC_URL when the zone's local publicUrl names another port than the hub's), and
+ * the local sink's base URL, or null when no channel points at this machine.
  */
 export async function demoNotifyEnv(root, processEnv = process.env) {
   const zoneFile = resolve(root, processEnv.HUB_CONFIG || 'hub/zones/demo-zone.yaml')
@@ -51,6 +52,12 @@ export async function demoNotifyEnv(root, processEnv = process.env) {
       env[name] = kept[name] = fresh(name, type)
       changed = true
     }
+  }
+  // The demo's links (publicUrl http://localhost:8080) follow the port the hub is given.
+  const port = processEnv.HUB_HTTP_PORT || '8080'
+  const pub = zone.notify.publicUrl ? new URL(zone.notify.publicUrl) : undefined
+  if (!processEnv.HUB_PUBLIC_URL && pub && LOCAL_HOSTS.has(pub.hostname) && (pub.port || '80') !== port) {
+    env.HUB_PUBLIC_URL = `${pub.protocol}//${pub.hostname}:${port}`
   }
   if (changed) {
     await mkdir(dataDir, { recursive: true })

@@ -33,6 +33,12 @@ describe("npm start's demo notification secrets (scripts/demo-notify-env.mjs)", 
     expect((await make(root, { HUB_DATA_DIR: dir })).env).toEqual(first.env)
   })
 
+  it("points the demo's links at the hub's port when it is not 8080, unless HUB_PUBLIC_URL is set", async () => {
+    expect((await make(root, { HUB_DATA_DIR: dir })).env.HUB_PUBLIC_URL).toBeUndefined()
+    expect((await make(root, { HUB_DATA_DIR: dir, HUB_HTTP_PORT: '18080' })).env.HUB_PUBLIC_URL).toBe('http://localhost:18080')
+    expect((await make(root, { HUB_DATA_DIR: dir, HUB_HTTP_PORT: '18080', HUB_PUBLIC_URL: 'https://hub.example.cn' })).env.HUB_PUBLIC_URL).toBeUndefined()
+  })
+
   it('lets a variable already set win (a real key for one channel)', async () => {
     const made = await make(root, { HUB_DATA_DIR: dir, NOTIFY_SINK_WECOM_KEY: 'a-real-robot-key' })
     expect(made.env.NOTIFY_SINK_WECOM_KEY).toBe('a-real-robot-key')

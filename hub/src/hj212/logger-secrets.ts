@@ -16,6 +16,7 @@ interface SecretsFile {
 
 export class LoggerSecrets {
   private readonly pw = new Map<string, string>()
+  private saveQueued = false
 
   constructor(private readonly path: string) {
     let text: string | undefined
@@ -34,15 +35,28 @@ export class LoggerSecrets {
     return this.pw.get(deviceId)
   }
 
-  /** Keeps a device's PW (written at once, atomically, 0600) when it is new or changed. */
+  /**
+   * Keeps a device's PW when it is new or changed: written atomically (0600) before the hub
+   * turns to any I/O, once for all the changes of one turn — a zone of 2,000 loggers is one
+   * write at start, not 2,000 rewrites of a growing file.
+   */
   set(deviceId: string, pw: string): void {
     if (this.pw.get(deviceId) === pw) return
     this.pw.set(deviceId, pw)
-    this.save()
+    this.queueSave()
   }
 
   delete(deviceId: string): void {
-    if (this.pw.delete(deviceId)) this.save()
+    if (this.pw.delete(deviceId)) this.queueSave()
+  }
+
+  private queueSave(): void {
+    if (this.saveQueued) return
+    this.saveQueued = true
+    queueMicrotask(() => {
+      this.saveQueued = false
+      this.save()
+    })
   }
 
   private save(): void {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,11 +22,15 @@ describe('LoggerSecrets and the registry', () => {
     expect(s.get('a')).toBeUndefined()
     s.set('a', 'pw-a')
     s.set('b', 'pw-b')
+    // Written once for the changes of this turn, before any I/O.
+    expect(existsSync(file)).toBe(false)
+    await Promise.resolve()
     expect((await stat(file)).mode & 0o777).toBe(0o600)
     expect((await stat(join(dir, 'hj212'))).mode & 0o777).toBe(0o700)
     const again = new LoggerSecrets(file)
     expect(again.get('a')).toBe('pw-a')
     again.delete('a')
+    await Promise.resolve()
     expect(new LoggerSecrets(file).get('a')).toBeUndefined()
     expect(new LoggerSecrets(file).get('b')).toBe('pw-b')
   })
@@ -52,6 +57,7 @@ describe('LoggerSecrets and the registry', () => {
     expect(JSON.stringify(saved)).not.toContain('run-pw')
     expect(secrets.get('z1')).toBe('zone-pw')
     expect(secrets.get('r1')).toBe('run-pw')
+    await Promise.resolve()
     expect(JSON.parse(await readFile(join(dir, 's.json'), 'utf8')).pw).toEqual({ z1: 'zone-pw', r1: 'run-pw' })
   })
 })

@@ -365,12 +365,20 @@ export class SafetyLoop {
    */
   private scheduleRisk(): void {
     if (this.riskTimer) return
+    // Recomputing a park of tens of thousands of devices takes milliseconds: while a storm
+    // keeps marking it, risk takes at most a tenth of the loop (the next flush waits ten times
+    // as long as the last one took), and never lags more than a second.
+    const wait = Math.min(1000, Math.max(RISK_SETTLE_MS, 10 * this.lastRiskFlushMs))
     this.riskTimer = setTimeout(() => {
       this.riskTimer = undefined
+      const started = performance.now()
       this.emitRisk(this.risk.flush())
-    }, RISK_SETTLE_MS)
+      this.lastRiskFlushMs = performance.now() - started
+    }, wait)
     this.riskTimer.unref()
   }
+
+  private lastRiskFlushMs = 0
 
   private emitRisk(changed: { park: string }[]): void {
     for (const r of changed) this.live.risk(r as never)

@@ -45,6 +45,7 @@ import { routeUpgrades } from './net/upgrade-router.js'
 import { Forwarder } from './hj212/forwarder.js'
 import { LoggerSecrets } from './hj212/logger-secrets.js'
 import { LoggerDirectory } from './hj212/logger-directory.js'
+import { loggerRows } from './store/logger-points.js'
 import { startHj212Listener, type Hj212Listener } from './hj212/listener.js'
 import { hj212Routes } from './api/routes/hj212.js'
 import { notifyRoutes } from './api/routes/notify.js'
@@ -332,7 +333,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     host: settings.host, port: settings.hj212.port, gate: connections, clock, timeZone: zone.timezone, log,
     directory: new LoggerDirectory(registry, (id) => hj212Secrets.get(id), (o, m) => log.warn(o, m)),
     ingest,
-    writeLines: (lines) => store(lines, 1) ?? undefined,
+    rows: loggerRows((lines) => store(lines, 1) ?? undefined),
     // The logger's own minute/hour/day values are in emission_logger; the emissions room reads them
     // there. Its hours also go to the live exceedance judgement of stacks judged by their logger.
     onAggregate: (a) => {

@@ -1,8 +1,6 @@
 import type { Socket } from 'node:net'
 import type { Device } from '../model/device.js'
 import type { Durable } from '../journal/journal.js'
-import { loggerAggregateLine, loggerStatusLine } from '../store/logger-points.js'
-import type { FieldValue } from '../store/line-protocol.js'
 import { ANSWER_COMMANDS, DATA_COMMANDS, dataAnswer, noticeAnswer, QN_RTN, requestAnswer, setTime } from './answers.js'
 import type { Hj212Counters } from './counters.js'
 import { Deframer } from './frame.js'
@@ -10,7 +8,7 @@ import type { LoggerDirectory, LoggerPoint } from './logger-directory.js'
 import { flagBits, parseDataSegment, parseDataTime, type Hj212Packet } from './packet.js'
 import { SplitAssembler } from './split-packets.js'
 import { aggregates, readNumber, realtimeItems } from './to-readings.js'
-import { AGGREGATE_INTERVAL, CN, type Hj212Reject, type LoggerAggregate } from './types.js'
+import { AGGREGATE_INTERVAL, CN, type Hj212Reject, type LoggerAggregate, type LoggerRows } from './types.js'
 
 /**
  * One logger's TCP connection (HJ 212-2017 §6): bytes → packets (frame.ts) → data segments
@@ -23,8 +21,8 @@ export interface SessionDeps {
   directory: LoggerDirectory
   /** Ingest's path for readings of another protocol (ingest/pipeline.ts fromProtocol). */
   ingest: { fromProtocol(device: Device, items: readonly unknown[], qos: number, label: string): { kept: number; durable: Durable | undefined; refused: boolean } }
-  /** Durable journal append: the lines' Durable, or 'full'. */
-  writeLines(lines: string[]): Durable | undefined | 'full'
+  /** Where the logger's own aggregates and status rows are kept (store/logger-points.ts loggerRows). */
+  rows: LoggerRows
   /** Each logger aggregate once it is in the journal (the emissions room takes minute values). */
   onAggregate(a: LoggerAggregate): void
   /** Each data packet kept (splits joined), with its logger's devices (the forwarder takes it). */
@@ -213,13 +211,8 @@ export class Hj212Session {
       const conv = aggregates(p, point, ts, interval)
       for (const code of conv.unknownCodes) c.unknownCode(code)
       if (conv.invalid) c.reject('value_invalid', conv.invalid, mn)
-      const lines: string[] = []
-      for (const agg of conv.byDevice.values()) {
-        const l = loggerAggregateLine(agg)
-        if (l) lines.push(l)
-      }
-      if (lines.length === 0) return undefined
-      const durable = this.d.writeLines(lines)
+      const durable = this.d.rows.aggregates(conv.byDevice.values())
+      if (durable === 'empty') return undefined
       if (durable === 'full') {
         c.reject('journal_full', 1, mn)
         return 'refused'
@@ -228,7 +221,7 @@ export class Hj212Session {
       return durable
     }
     // 2021 status, 2041 run times: kept as they come, on the MN's first device.
-    const fields: Record<string, FieldValue> = {}
+    const fields: Record<string, number | string> = {}
     for (const [code, group] of p.cp.pollutants) {
       for (const [suffix, raw] of group) {
         const key = `${code}_${suffix}`
@@ -237,9 +230,8 @@ export class Hj212Session {
       }
     }
     const device = point.devices[0]!
-    const l = loggerStatusLine({ park: device.park, enterprise: device.enterprise, area: device.area, device: device.id, kind: device.kind }, p.cn, ts, fields)
-    if (!l) return undefined
-    const durable = this.d.writeLines([l])
+    const durable = this.d.rows.status({ park: device.park, enterprise: device.enterprise, area: device.area, device: device.id, kind: device.kind }, p.cn, ts, fields)
+    if (durable === 'empty') return undefined
     if (durable === 'full') {
       c.reject('journal_full', 1, mn)
       return 'refused'

@@ -1,3 +1,4 @@
+import type { Durable } from '../journal/journal.js'
 import type { Place } from '../model/reading.js'
 import type { DataFlag } from '../model/vocabulary.js'
 
@@ -57,3 +58,15 @@ export const HJ212_REJECTS = [
   'no_datatime', 'bad_datatime', 'ts_future', 'value_invalid', 'split_refused', 'split_expired', 'journal_full', 'no_values',
 ] as const
 export type Hj212Reject = (typeof HJ212_REJECTS)[number]
+
+/** A row's fate in the journal: its durable promise (QoS 1 style), journal full, or nothing to keep. */
+export type RowOutcome = Durable | undefined | 'full' | 'empty'
+
+/**
+ * Where a logger's own values and status rows are kept (store/logger-points.ts: lines through
+ * the journal): the hj212 room decides what is kept, the store writes it.
+ */
+export interface LoggerRows {
+  aggregates(aggs: Iterable<LoggerAggregate>): RowOutcome
+  status(place: Place, cn: string, ts: number, fields: Record<string, number | string>): RowOutcome
+}

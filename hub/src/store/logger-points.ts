@@ -1,5 +1,6 @@
 import type { Place } from '../model/reading.js'
-import type { LoggerAggregate } from '../hj212/types.js'
+import type { LoggerAggregate, LoggerRows, RowOutcome } from '../hj212/types.js'
+import type { Durable } from '../journal/journal.js'
 import { line, type FieldValue } from './line-protocol.js'
 
 /**
@@ -33,4 +34,23 @@ export function loggerAggregateLine(a: LoggerAggregate): string | undefined {
 export function loggerStatusLine(place: Place, cn: string, ts: number, fields: Record<string, FieldValue>): string | undefined {
   if (Object.keys(fields).length === 0) return undefined
   return line(LOGGER_STATUS_MEASUREMENT, { park: place.park, enterprise: place.enterprise, device: place.device, area: place.area, cn }, fields, ts)
+}
+
+/** The hj212 room's LoggerRows as lines through the journal (`append`: the journal's durable append). */
+export function loggerRows(append: (lines: string[]) => Durable | undefined | 'full'): LoggerRows {
+  const keep = (lines: string[]): RowOutcome => (lines.length === 0 ? 'empty' : append(lines))
+  return {
+    aggregates(aggs) {
+      const lines: string[] = []
+      for (const a of aggs) {
+        const l = loggerAggregateLine(a)
+        if (l) lines.push(l)
+      }
+      return keep(lines)
+    },
+    status(place, cn, ts, fields) {
+      const l = loggerStatusLine(place, cn, ts, fields)
+      return keep(l ? [l] : [])
+    },
+  }
 }

@@ -1,3 +1,4 @@
+import { loggerRows } from '../../../hub/src/store/logger-points.js'
 import { connect, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Device } from '../../../hub/src/model/device.js'
@@ -68,12 +69,12 @@ describe('Hj212Session over TCP', () => {
           return { kept: items.length, durable: h, refused: false }
         },
       },
-      writeLines(l) {
+      rows: loggerRows((l) => {
         lines.push(...l)
         const h = new HeldDurable()
         held.push(h)
         return h
-      },
+      }),
       onAggregate: (a) => aggs.push(a),
       onDataPacket: (p) => forwarded.push(p.qn!),
       limits,

@@ -256,7 +256,8 @@ export class SafetyLoop {
       this.communicationsTick(now)
       this.alarms.tick(now)
       this.incidents.tick()
-      this.emitRisk(this.risk.refreshDue())
+      this.risk.markDue()
+      if (this.risk.pending) this.scheduleRisk()
       if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'safety tick failed')
@@ -371,11 +372,22 @@ export class SafetyLoop {
     const wait = Math.min(1000, Math.max(RISK_SETTLE_MS, 10 * this.lastRiskFlushMs))
     this.riskTimer = setTimeout(() => {
       this.riskTimer = undefined
-      const started = performance.now()
-      this.emitRisk(this.risk.flush())
-      this.lastRiskFlushMs = performance.now() - started
+      this.lastRiskFlushMs = 0
+      this.flushRiskParks()
     }, wait)
     this.riskTimer.unref()
+  }
+
+  /** One park per task (recomputed and sent), the loop's other work between parks. */
+  private flushRiskParks(): void {
+    const started = performance.now()
+    try {
+      this.emitRisk(this.risk.flushSome(1))
+    } catch (err) {
+      this.d.log.error({ err: (err as Error).message }, 'park risk not recomputed')
+    }
+    this.lastRiskFlushMs = Math.max(this.lastRiskFlushMs, performance.now() - started)
+    if (this.risk.pending && this.riskTimer === undefined) setImmediate(() => this.flushRiskParks())
   }
 
   private lastRiskFlushMs = 0

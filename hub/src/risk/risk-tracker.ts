@@ -143,6 +143,26 @@ export class RiskTracker {
     return this.#pending.size > 0
   }
 
+  /**
+   * Recomputes at most `max` of the parks marked (first marked first), leaving the rest marked:
+   * a park of 30,000 devices, recomputed and sent, is a task of its own on the event loop.
+   */
+  flushSome(max: number): ParkRisk[] {
+    const parks: string[] = []
+    for (const p of this.#pending) {
+      if (parks.length >= max) break
+      parks.push(p)
+    }
+    for (const p of parks) this.#pending.delete(p)
+    return this.#recomputeParks(parks)
+  }
+
+  /** Marks the parks whose shelved alarms' shelves ran out (`refreshDue` without recomputing). */
+  markDue(): void {
+    const now = this.#clock()
+    for (const [id, slot] of this.#slots) if (slot.shelfEnds <= now) this.#pending.add(id)
+  }
+
   /** Recomputes the parks marked since the last flush. Returns the parks that changed. */
   flush(): ParkRisk[] {
     const parks = [...this.#pending]

@@ -188,11 +188,17 @@ export function rosterProblem(r: Roster, parkIds: ReadonlySet<string>, at = ''):
   return undefined
 }
 
-/** Policies' references: a known park or `*`, and channels that exist. */
+/**
+ * Policies' references: a known park or `*`, and channels that exist; tiers in the order they
+ * are called (afterMin never less than the tier before: the escalation calls tier n + 1 only
+ * after tier n, so a smaller afterMin would not call it earlier, only right after).
+ */
 export function policiesProblem(policies: readonly Policy[], parkIds: ReadonlySet<string>, channelIds: ReadonlySet<string>, at = ''): NotifyProblem | undefined {
   for (const [i, p] of policies.entries()) {
     if (p.park !== '*' && !parkIds.has(p.park)) return { path: `${at}/${i}/park`, problem: `unknown park ${p.park}` }
     for (const [k, t] of p.tiers.entries()) {
+      const before = p.tiers[k - 1]
+      if (before && t.afterMin < before.afterMin) return { path: `${at}/${i}/tiers/${k}/afterMin`, problem: `${t.afterMin} is before the previous tier's ${before.afterMin} (tiers in the order they are called)` }
       const j = t.channels.findIndex((c) => !channelIds.has(c))
       if (j >= 0) return { path: `${at}/${i}/tiers/${k}/channels/${j}`, problem: `unknown channel ${t.channels[j]}` }
     }

@@ -36,6 +36,7 @@ describe('zone file references of the notify section', () => {
     ['a rotation naming an unknown crew', { ...base, rosters: [{ ...roster, rotation: { startDate: '2026-12-01', pattern: [['A']], crews: { B: ['wang'] } } }] }, '/notify/rosters/0/rotation/pattern/0/0'],
     ['a rotation with more crews than shifts', { ...base, rosters: [{ ...roster, rotation: { startDate: '2026-12-01', pattern: [['A', 'A']], crews: { A: ['wang'] } } }] }, '/notify/rosters/0/rotation/pattern/0'],
     ['a policy naming an unknown channel', { ...base, policies: [{ park: '*', tiers: [{ afterMin: 0, roles: ['x'], channels: ['nope'] }] }] }, '/notify/policies/0/tiers/0/channels/0'],
+    ['tiers out of order', { ...base, policies: [{ park: '*', tiers: [{ afterMin: 5, roles: ['x'], channels: ['w'] }, { afterMin: 1, roles: ['y'], channels: ['w'] }] }] }, '/notify/policies/0/tiers/1/afterMin'],
     ['a policy of an unknown park', { ...base, policies: [{ park: 'nowhere', tiers: [{ afterMin: 0, roles: ['x'], channels: ['w'] }] }] }, '/notify/policies/0/park'],
   ])('refuses %s', (_what, settings, path) => {
     expect(notifyProblem(settings as NotifySettings, parks)?.path).toBe(path)

@@ -205,7 +205,8 @@ describe('HJ 212 forwarding to an upstream platform through a real hub', () => {
     expect([...rtd.cp.pollutants.keys()].sort()).toEqual(['a00000', 'a19001', 'a21002', 'a21026'])
     expect(rtd.cp.pollutants.get('a21026')!.get('Rtd')).toBe('21.5')
     expect(rtd.cp.pollutants.get('a21002')!.get('Flag')).toBe('D')
-    expect(rtd.cp.pollutants.get('a00000')!.get('Rtd')).toBe('95.5')
+    // B02 is m³/h in the 2005 edition, a00000 m³/s in 2017: 95.5 m³/h goes up as 0.02652778 m³/s.
+    expect(rtd.cp.pollutants.get('a00000')!.get('Rtd')).toBe('0.02652778')
     expect(city.packets.some((p) => p.cn === '2051')).toBe(false)
     // The hour: joined by the listener, split again at this platform's 400 bytes, every value kept.
     const hour = city.packets.filter((p) => p.cn === '2061')

@@ -4,7 +4,7 @@
  * (model/vocabulary.ts). A code without a metric is stored under its own code and reported.
  * `unit` is the standard's unit of the code's -Rtd/-Avg/-Min/-Max values; `factor` turns it
  * into the hub metric's unit (a00000 flue-gas flow is m³/s in the standard, w00000 wastewater
- * flow L/s; the hub keeps both in m³/h);
+ * flow L/s; the hub keeps both in m³/h; the 2005 edition's B02 is already m³/h, UNIT_2005);
  * `couUnit` is the unit of -Cou (totals), never converted.
  */
 export interface CodeInfo {
@@ -72,11 +72,21 @@ const ROWS: Row[] = [
   ['w22001', '080', 'wastewater', undefined, MG_L, '石油类 petroleum', undefined, 'kg'],
 ]
 
+/**
+ * Where a 2005 code's unit is not its 2017 twin's: HJ/T 212-2005 sends flue-gas flow B02 in
+ * m³/h (HJ 212-2017 a00000: m³/s). Seen in 2005-edition CEMS packets of several makers:
+ * B02-Rtd=508166.63 beside a velocity S02 of 11 m/s, 29163.11 beside 11.73 m/s — m³/s would
+ * be a river, m³/h a stack (tests/unit/hj212/third-party-packets.test.ts).
+ */
+const UNIT_2005: Readonly<Record<string, { unit: string; factor: number }>> = {
+  B02: { unit: 'm³/h', factor: 1 },
+}
+
 const TABLE = new Map<string, CodeInfo>()
 for (const [code, code2005, kind, metric, unit, name, factor, couUnit] of ROWS) {
   const base = { kind, metric, unit, name, ...(factor !== undefined ? { factor } : {}), ...(couUnit !== undefined ? { couUnit } : {}) }
   TABLE.set(code, { code, edition: 2017, ...base })
-  if (code2005 !== undefined) TABLE.set(code2005, { code: code2005, edition: 2005, ...base })
+  if (code2005 !== undefined) TABLE.set(code2005, { code: code2005, edition: 2005, ...base, ...UNIT_2005[code2005] })
 }
 
 /** A code of either edition; undefined when neither table has it (stored under its code). */

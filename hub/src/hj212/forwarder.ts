@@ -2,8 +2,8 @@
  * Store and forward to upstream platforms (docs/hj212.md, "Forwarding"; issue 25 item 2):
  * opt-in per upstream in the zone file's `hj212.upstreams`. Data the hub accepted is framed
  * again as HJ 212-2017 — the logger's own packet with a new QN, its original DataTime,
- * codes of the 2005 table turned into the 2017 ones, values and flags as the logger sent
- * them — under the logger's MN and PW, or the park's own MN and the upstream's PW; readings
+ * codes of the 2005 table turned into the 2017 ones (and into their units where the editions
+ * differ: B02 m³/h → a00000 m³/s), values and flags as the logger sent them — under the logger's MN and PW, or the park's own MN and the upstream's PW; readings
  * that came over MQTT are framed as 2011 real-time data under the park's MN. Each upstream
  * has its own durable queue (forward-queue.ts) and link (upstream-client.ts), so one that is
  * down holds only its own backlog.
@@ -18,6 +18,7 @@ import { codeOfMetric, knownCodes, lookupCode } from './codes.js'
 import { ForwardQueue } from './forward-queue.js'
 import { dataSegments, PIECE_SEPARATOR, QnSource, type PollutantGroup } from './outbound.js'
 import { formatDataTime, type Hj212Packet } from './packet.js'
+import { readNumber } from './to-readings.js'
 import { UpstreamClient, type UpstreamStatus } from './upstream-client.js'
 
 /** System codes (HJ 212-2017 table 5): 31 air pollution source, 32 surface-water pollution source. */
@@ -206,10 +207,28 @@ const TO_2017: ReadonlyMap<string, string> = (() => {
   return m
 })()
 
-/** The packet's pollutant groups under 2017 codes, every suffix as the logger sent it. */
+/** Suffixes carrying a value in the code's unit (HJ 212-2017 table 4); -Cou totals and flags are not. */
+const IN_CODE_UNIT = new Set(['Rtd', 'Avg', 'Min', 'Max', 'ZsRtd', 'ZsAvg', 'ZsMin', 'ZsMax'])
+
+/**
+ * The packet's pollutant groups under 2017 codes, every suffix as the logger sent it, but a
+ * 2005 code whose unit is not its 2017 twin's (B02 m³/h → a00000 m³/s, codes.ts) has its values
+ * turned into the 2017 unit.
+ */
 function groupsOf2017(p: Hj212Packet): PollutantGroup[] {
   const out: PollutantGroup[] = []
-  for (const [code, items] of p.cp.pollutants) out.push([TO_2017.get(code) ?? code, [...items]])
+  for (const [code, items] of p.cp.pollutants) {
+    const to = TO_2017.get(code)
+    const ratio = to === undefined ? 1 : (lookupCode(code)?.factor ?? 1) / (lookupCode(to)?.factor ?? 1)
+    if (ratio === 1) {
+      out.push([to ?? code, [...items]])
+      continue
+    }
+    out.push([to!, [...items].map(([s, v]): [string, string] => {
+      const n = IN_CODE_UNIT.has(s) ? readNumber(v) : undefined
+      return [s, n === undefined ? v : String(Number((n * ratio).toPrecision(7)))]
+    })])
+  }
   return out
 }
 

@@ -2,7 +2,8 @@
  * The HJ 212-2017 data segment (HJ 212-2017 §6.3.3, tables 3–5):
  * `QN=…;ST=…;CN=…;PW=…;MN=…;Flag=…;PNUM=…;PNO=…;CP=&&…&&`. Inside CP, items `key=value`
  * are separated by `;` (between groups) and `,` (within a group); a key `code-Suffix`
- * (a21026-Rtd, 011-Flag) belongs to a pollutant, any other key (DataTime, RtdInterval) is a field.
+ * (a21026-Rtd, 011-Flag; the suffix after the last dash) belongs to a pollutant, any other key
+ * (DataTime, RtdInterval) is a field.
  */
 export { formatDataTime, parseDataTime } from './data-time.js'
 
@@ -64,12 +65,16 @@ export function parseDataSegment(data: string): ParseResult {
     if (eq <= 0) return { ok: false, reason: 'cp_item' }
     const key = item.slice(0, eq)
     const value = item.slice(eq + 1)
-    const dash = key.indexOf('-')
+    // The suffix is after the last dash: vendor codes may hold one (`Nh3-scr-Rtd`, a Fujian CEMS).
+    const dash = key.lastIndexOf('-')
     if (dash > 0 && dash < key.length - 1) {
       const code = key.slice(0, dash)
       let group = cp.pollutants.get(code)
       if (!group) cp.pollutants.set(code, (group = new Map()))
-      group.set(key.slice(dash + 1), value)
+      const suffix = key.slice(dash + 1)
+      // A suffix sent twice keeps its first value: a logger seen sending w00000-Avg as the
+      // flow, then again as its totaliser's reading (tests/unit/hj212/third-party-packets).
+      if (!group.has(suffix)) group.set(suffix, value)
     } else {
       cp.fields.set(key, value)
       if (key === 'DataTime') cp.dataTime = value

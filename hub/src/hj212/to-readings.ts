@@ -10,7 +10,7 @@ import type { LoggerAggregate, LoggerAggregateValue, LoggerInterval } from './ty
  * A packet's pollutant groups as the hub keeps them (the seam in docs/hj212.md):
  * - 2011 real-time: one telemetry item `{ts, values, flags}` per device, checked by ingest like
  *   an MQTT message: `-Rtd` as the metric's value, `-Flag` its flag, `-ZsRtd` as `<metric>_zs`.
- * - 2051 / 2061 / 2031: one LoggerAggregate per device (`-Avg -Min -Max -Cou -ZsAvg -Flag`).
+ * - 2051 / 2061 / 2031: one LoggerAggregate per device (`-Avg -Min -Max -Cou -ZsAvg -ZsMin -ZsMax -Flag`).
  * A code is kept under the hub metric when the device measures it (converted to the metric's
  * unit, codes.ts), else under the code itself, and reported among `unknownCodes`.
  */
@@ -104,6 +104,8 @@ export function aggregates(packet: Hj212Packet, point: LoggerPoint, ts: number, 
     put('min', scaled('Min', k.factor))
     put('max', scaled('Max', k.factor))
     put('zsAvg', scaled('ZsAvg', k.factor))
+    put('zsMin', scaled('ZsMin', k.factor))
+    put('zsMax', scaled('ZsMax', k.factor))
     put('cou', scaled('Cou', 1))
     const rawFlag = group.get('Flag')
     const flag: DataFlag | undefined = rawFlag === undefined ? undefined : hjFlagToDataFlag(rawFlag)

@@ -18,6 +18,9 @@ export interface LoggerAggregateValue {
   max?: number
   cou?: number
   zsAvg?: number
+  /** -ZsMin / -ZsMax: the corrected minimum and maximum some loggers send beside -ZsAvg. */
+  zsMin?: number
+  zsMax?: number
 }
 
 export interface LoggerAggregate extends Place {

@@ -8,7 +8,7 @@ import { line, type FieldValue } from './line-protocol.js'
  *
  * - `emission_logger`: the logger's own minute (2051), hourly (2061) and daily (2031) values;
  *   tags park, enterprise, device, area, `interval` (minute | hour | day); fields `<m>_avg`,
- *   `<m>_min`, `<m>_max`, `<m>_cou`, `<m>_zs` (ZsAvg), `<m>_flag` (string), `<m>` a hub metric
+ *   `<m>_min`, `<m>_max`, `<m>_cou`, `<m>_zs` (ZsAvg), `<m>_zsmin`, `<m>_zsmax`, `<m>_flag` (string), `<m>` a hub metric
  *   or a pollutant code; time = the period's start (DataTime), ms.
  * - `logger_status`: device status (2021) and run times (2041), fields `<code>_<suffix>`.
  */
@@ -24,6 +24,8 @@ export function loggerAggregateLine(a: LoggerAggregate): string | undefined {
     if (v.max !== undefined) fields[`${m}_max`] = v.max
     if (v.cou !== undefined) fields[`${m}_cou`] = v.cou
     if (v.zsAvg !== undefined) fields[`${m}_zs`] = v.zsAvg
+    if (v.zsMin !== undefined) fields[`${m}_zsmin`] = v.zsMin
+    if (v.zsMax !== undefined) fields[`${m}_zsmax`] = v.zsMax
     n++
   }
   if (a.flags) for (const [m, f] of Object.entries(a.flags)) fields[`${m}_flag`] = f

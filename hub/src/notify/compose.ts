@@ -126,7 +126,7 @@ export function alarmStepMessages(ctx: ComposeContext, e: Escalation, step: Esca
   }, now)
 }
 
-export type IncidentView = Pick<Incident, 'id' | 'park' | 'level' | 'title' | 'titleEn' | 'alarms'> & { state: 'open' | 'dispatched' | 'closed' }
+export type IncidentView = Pick<Incident, 'id' | 'park' | 'level' | 'title' | 'titleEn' | 'alarms'> & { state: 'open' | 'dispatched' | 'closed'; lead?: Alarm | undefined }
 
 /** A red life-safety incident's step, or its message on a change of state (`kind` incident). */
 export function incidentStepMessages(ctx: ComposeContext, e: Escalation, step: EscalationStep, incident: IncidentView, ackAlarm: string | undefined, change: boolean, now: number): Composed {
@@ -134,7 +134,7 @@ export function incidentStepMessages(ctx: ComposeContext, e: Escalation, step: E
   return compose(ctx, e, step, {
     kind: change ? 'incident' : KIND[step.kind], park: incident.park, alarm: ackAlarm, incident: incident.id, ackAlarm,
     words: (o) => incidentText({
-      park: incident.park, level: incident.level, title: incident.title, titleEn: incident.titleEn, alarms: incident.alarms.length, state: incident.state,
+      park: incident.park, level: incident.level, title: incident.title, titleEn: incident.titleEn, alarms: incident.alarms.length, state: incident.state, lead: incident.lead,
       kind: change ? 'incident' : step.kind, reminder: step.seq - step.tier, minutes, tier: step.tier, lang: o.lang, places: ctx.places,
       onDuty: o.onDuty, link: o.link, ackLink: o.ackLink,
     }),

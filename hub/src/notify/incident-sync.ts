@@ -124,9 +124,11 @@ export class IncidentSync {
   }
 
   private view(inc: Incident): IncidentView {
-    const alarms = inc.alarms.map((id) => this.d.alarms.get(id))
-    const state = inc.state === 'closed' ? 'closed' : alarms.some((a) => a && DISPATCHED.has(a.workflow)) ? 'dispatched' : 'open'
-    return { id: inc.id, park: inc.park, level: inc.level, title: inc.title, titleEn: inc.titleEn, alarms: inc.alarms, state }
+    const alarms = inc.alarms.map((id) => this.d.alarms.get(id)).filter((a): a is Alarm => a !== undefined)
+    const state = inc.state === 'closed' ? 'closed' : alarms.some((a) => DISPATCHED.has(a.workflow)) ? 'dispatched' : 'open'
+    // The most severe alarm (level 1 first), the earliest of a level: what its messages name.
+    const lead = alarms.reduce<Alarm | undefined>((best, a) => (best === undefined || a.level < best.level ? a : best), undefined)
+    return { id: inc.id, park: inc.park, level: inc.level, title: inc.title, titleEn: inc.titleEn, alarms: inc.alarms, state, lead }
   }
 }
 

@@ -94,13 +94,10 @@ export interface AlarmTextInput {
 export function alarmText(i: AlarmTextInput): Texts {
   const { alarm: a, lang } = i
   const park = name(i.places.park(a.park), a.park, lang)
-  const place = placeOf(a, i.places, lang)
+  const { place, type, valueText, thresholdText } = factsOf(a, i.places, lang)
   const level = levelName(a.level, lang)
-  const type = typeName(a.type, lang)
-  const unit = a.metric !== undefined ? UNITS[a.metric] : undefined
-  const withUnit = (n: number | undefined): string => (n !== undefined && unit ? `${fmt(n)} ${unit}` : fmt(n))
   const head = a.value !== undefined
-    ? t('notify.alarm', lang, { level, park, place, type, value: withUnit(a.value), threshold: withUnit(a.threshold) })
+    ? t('notify.alarm', lang, { level, park, place, type, value: valueText, threshold: thresholdText })
     : t('notify.alarmNoValue', lang, { level, park, place, type })
   const lines = [head]
   if (i.kind === 'repeat') lines.push(t('notify.reminder', lang, { n: i.reminder ?? 1 }))
@@ -152,6 +149,8 @@ export interface IncidentTextInput {
   titleEn: string
   alarms: number
   state: 'open' | 'dispatched' | 'closed'
+  /** Its most severe alarm: the place, value and set point its messages and SMS/voice template parameters name. */
+  lead?: AlarmFacts | undefined
   kind: 'alarm' | 'escalation' | 'repeat' | 'incident'
   reminder?: number | undefined
   minutes?: number | undefined
@@ -171,6 +170,8 @@ export function incidentText(i: IncidentTextInput): Texts {
   const level = levelName(i.level, i.lang)
   const title = i.lang === 'zh-CN' ? i.title : i.titleEn
   const lines = [t('notify.incident', i.lang, { level, park, title, alarms: i.alarms, state: t(INCIDENT_STATE[i.state], i.lang) })]
+  const lead = i.lead ? factsOf(i.lead, i.places, i.lang) : undefined
+  if (lead && i.lead!.value !== undefined) lines.push(t('notify.incidentLead', i.lang, { place: lead.place, type: lead.type, value: lead.valueText, threshold: lead.thresholdText }))
   if (i.kind === 'repeat') lines.push(t('notify.reminder', i.lang, { n: i.reminder ?? 1 }))
   if (i.kind === 'escalation') lines.push(t('notify.escalated', i.lang, { minutes: i.minutes ?? 0, tier: i.tier + 1 }))
   if (i.onDuty && i.onDuty.length > 0) lines.push(t('notify.onDuty', i.lang, { people: i.onDuty.map((p) => [p.name, maskPhone(p.phone)].filter(Boolean).join(' ')).join('、') }))
@@ -178,7 +179,18 @@ export function incidentText(i: IncidentTextInput): Texts {
   else if (i.link) lines.push(t('notify.link', i.lang, { link: i.link }))
   const head = t('notify.incidentTitle', i.lang, { level, park })
   const text = maskPhonesOutsideLinks(lines.join('\n'))
-  return { title: head, text, markdown: `### ${head}\n${text}`, params: { park, place: title, type: title, level, value: String(i.alarms), threshold: '', link: i.ackLink ?? i.link ?? '' } }
+  // SMS and voice templates read ${park}${place}${type}，${level}，当前值${value}（限值${threshold}）: the lead alarm's facts.
+  const params = lead
+    ? { park, place: lead.place, type: lead.type, level, value: fmt(i.lead!.value), threshold: fmt(i.lead!.threshold), link: i.ackLink ?? i.link ?? '' }
+    : { park, place: title, type: title, level, value: '', threshold: '', link: i.ackLink ?? i.link ?? '' }
+  return { title: head, text, markdown: `### ${head}\n${text}`, params }
+}
+
+/** An alarm's place, type, and value and set point with the metric's unit. */
+function factsOf(a: AlarmFacts, places: PlaceNames, lang: Lang): { place: string; type: string; valueText: string; thresholdText: string } {
+  const unit = a.metric !== undefined ? UNITS[a.metric] : undefined
+  const withUnit = (n: number | undefined): string => (n !== undefined && unit ? `${fmt(n)} ${unit}` : fmt(n))
+  return { place: placeOf(a, places, lang), type: typeName(a.type, lang), valueText: withUnit(a.value), thresholdText: withUnit(a.threshold) }
 }
 
 /** A channel's test message. */

@@ -66,4 +66,14 @@ describe('message texts', () => {
     const i = incidentText({ park: 'vtc', level: 1, title: '锅炉房可燃气体泄漏', titleEn: 'Gas leak', alarms: 3, state: 'open', kind: 'incident', tier: 0, lang: 'zh-CN', places })
     expect(i.text).toBe('红色（一级）应急事件 · 滨江化工园 · 锅炉房可燃气体泄漏：3 条报警，尚未派人处置')
   })
+
+  it("names an incident's most severe alarm — place, value and set point — in its text and in the SMS / voice template's parameters", () => {
+    const base = { park: 'vtc', level: 1 as const, title: '锅炉房可燃气体泄漏', titleEn: 'Gas leak', alarms: 3, state: 'open' as const, kind: 'incident' as const, tier: 0, places, lead: alarm }
+    const zh = incidentText({ ...base, lang: 'zh-CN', ackLink: 'http://hub:8080/#/ack/t' })
+    expect(zh.text.split('\n')[1]).toBe('最高级报警：天一化工 锅炉房 可燃气体探测器9：气体浓度超限，当前值 55 %LEL，设定值 50 %LEL')
+    expect(zh.params).toEqual({ park: '滨江化工园', place: '天一化工 锅炉房 可燃气体探测器9', type: '气体浓度超限', level: '红色（一级）', value: '55', threshold: '50', link: 'http://hub:8080/#/ack/t' })
+    expect(incidentText({ ...base, lang: 'en' }).text.split('\n')[1]).toBe('most severe alarm: Tianyi Chemicals Boiler house Combustible gas detector 9: Gas concentration high, value 55 %LEL, set point 50 %LEL')
+    // Without a known alarm: no count passed off as a value.
+    expect(incidentText({ ...base, lead: undefined, lang: 'zh-CN' }).params.value).toBe('')
+  })
 })

@@ -157,6 +157,7 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'notify.summaryItem': '{level} {type} · {place}',
   'notify.incidentTitle': '[{level} incident] {park}',
   'notify.incident': '{level} incident · {park} · {title}: {alarms} alarms, {state}',
+  'notify.incidentLead': 'most severe alarm: {place}: {type}, value {value}, set point {threshold}',
   'notify.incidentOpen': 'nobody dispatched yet',
   'notify.incidentDispatched': 'someone dispatched',
   'notify.incidentClosed': 'closed',

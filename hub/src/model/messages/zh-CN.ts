@@ -166,6 +166,7 @@ export const zhCN = {
   'notify.summaryItem': '{level} {type} · {place}',
   'notify.incidentTitle': '【{level}应急事件】{park}',
   'notify.incident': '{level}应急事件 · {park} · {title}：{alarms} 条报警，{state}',
+  'notify.incidentLead': '最高级报警：{place}：{type}，当前值 {value}，设定值 {threshold}',
   'notify.incidentOpen': '尚未派人处置',
   'notify.incidentDispatched': '已派人处置',
   'notify.incidentClosed': '已关闭',

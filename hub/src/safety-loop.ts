@@ -368,7 +368,7 @@ export class SafetyLoop {
     if (this.riskTimer) return
     // Recomputing a park of tens of thousands of devices takes milliseconds: while a storm
     // keeps marking it, risk takes at most a tenth of the loop (the next flush waits ten times
-    // as long as the last one took), and never lags more than a second.
+    // as long as the last one took, all its parks together), and never lags more than a second.
     const wait = Math.min(1000, Math.max(RISK_SETTLE_MS, 10 * this.lastRiskFlushMs))
     this.riskTimer = setTimeout(() => {
       this.riskTimer = undefined
@@ -386,7 +386,7 @@ export class SafetyLoop {
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'park risk not recomputed')
     }
-    this.lastRiskFlushMs = Math.max(this.lastRiskFlushMs, performance.now() - started)
+    this.lastRiskFlushMs += performance.now() - started
     if (this.risk.pending && this.riskTimer === undefined) setImmediate(() => this.flushRiskParks())
   }
 

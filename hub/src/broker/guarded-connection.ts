@@ -59,6 +59,8 @@ class GuardedConnection extends Duplex {
   private lastData = 0
   /** Where the bytes handed to the broker so far end (a partial packet waits in its parser). */
   private readonly toBroker = new PacketSizeCheck(Infinity)
+  /** Its first bytes (the CONNECT) handed to the broker: connected ones go ahead of connecting ones (loop-turns.ts). */
+  private greeted = false
   /** Takes a device's QoS 0 and 1 telemetry past the broker's parser; set once the broker has the client. */
   fast: FastPublish | undefined
 
@@ -103,7 +105,7 @@ class GuardedConnection extends Duplex {
   private queueDelivery(wasQuiet = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet)
+    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet, !this.greeted)
   }
 
   /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */
@@ -113,6 +115,7 @@ class GuardedConnection extends Duplex {
 
   private readonly queuedDelivery = (): void => {
     this.deliverQueued = false
+    this.greeted = true
     if (!this.destroyed) this.deliver()
   }
 

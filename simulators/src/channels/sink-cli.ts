@@ -53,8 +53,13 @@ export function sinkLine(r: RecordedRequest): string {
   const time = new Date(r.at).toISOString().slice(11, 23)
   const outcome = r.delivered ? 'ok' : `refused ${r.status} ${shortAnswer(r.answer)}`
   const dup = r.duplicateOf > 0 ? ` [duplicate ${r.duplicateOf + 1}]` : ''
-  const text = (r.text ?? '').replace(/\s*\n\s*/g, ' ⏎ ').slice(0, 160)
-  return `${time} ${r.platform.padEnd(8)} ${outcome.padEnd(10)} ${r.messageId ?? '-'}${dup}  ${text}`
+  const whole = (r.text ?? '').replace(/\s*\n\s*/g, ' ⏎ ')
+  const text = whole.slice(0, 160)
+  // A link cut off by the 160 characters is printed whole after them: an SMS's personal
+  // acknowledgement link (#/ack/<token>) is there to be opened from this line.
+  const cut = (whole.match(/https?:\/\/[^\s"'<>]+/g) ?? []).filter((link) => !text.includes(link))
+  const links = cut.length > 0 ? `  ${cut.join(' ')}` : ''
+  return `${time} ${r.platform.padEnd(8)} ${outcome.padEnd(10)} ${r.messageId ?? '-'}${dup}  ${text}${links}`
 }
 
 function shortAnswer(a: unknown): string {

@@ -15,6 +15,16 @@ describe('npm run sink', () => {
     expect(sinkLine(rec({ delivered: false, status: 400, answer: { Code: 'SignatureDoesNotMatch' }, platform: 'sms', messageId: undefined }))).toContain('refused 400 SignatureDoesNotMatch -')
   })
 
+  it('prints a link the 160 characters cut off whole after them (an SMS\'s acknowledgement link)', () => {
+    const link = 'http://localhost:8080/#/ack/a1.eyJwIjoiZ2xjLWR1dHktZCJ9.c66sHsqAch4VPJDHEBb5jBdaDMxdZqIhintoAJjJ7UM'
+    const sms = `SMS_000000001 ${JSON.stringify({ park: '格里坪化工园区', place: '澄远绿色化工有限公司 溶剂罐区 溶剂罐区可燃气体探测器1号', type: '气体浓度超限', level: '红色（一级）', value: '100', threshold: '50', link })} → 13900000007`
+    const line = sinkLine(rec({ platform: 'sms', text: sms }))
+    expect(line.endsWith(`  ${link}`)).toBe(true)
+    expect(line.split(link)).toHaveLength(2)
+    const short = sinkLine(rec({ text: '一级报警\n详情：http://localhost:8080/#/alarms/a1' }))
+    expect(short.split('http://localhost:8080/#/alarms/a1')).toHaveLength(2)
+  })
+
   it('takes its accounts from the environment, the demo\'s where unset', () => {
     const a = accountsFromEnv({ NOTIFY_SINK_WECOM_KEY: 'k1', NOTIFY_SINK_SMS_TEMPLATE: 'SMS_9', NOTIFY_SINK_WEBHOOK_HEADER: 'X-Sig' })
     expect(a.wecom).toEqual({ key: 'k1' })

@@ -81,7 +81,7 @@ describe('notifications: escalation until someone acknowledges', () => {
     expect(first.some(smsTo(PEOPLE.sun.phone))).toBe(false)
 
     const esc = await call<EscalationReply>('GET', `/api/v1/alarms/${alarm.id}/escalation`)
-    expect(esc.body).toMatchObject({ alarm: alarm.id, state: 'escalating', tier: 0, next: { tier: 1, roles: ['shift_leader'], channels: ['sms'] }, stoppedBy: null })
+    expect(esc.body).toMatchObject({ alarm: alarm.id, state: 'escalating', tier: 0, next: { tier: 1, roles: ['shift_leader'], channels: ['sms'] }, stoppedBy: null, waitingFor: ['acknowledgement'] })
     const history = (await call<Alarm>('GET', `/api/v1/alarms/${alarm.id}`)).body.history
     expect(history.filter((s) => s.action === 'notify').map((s) => s.note)).toEqual(expect.arrayContaining([expect.stringContaining('notified tier 1 (alarm)'), 'vtc-wecom delivered']))
   })
@@ -99,7 +99,7 @@ describe('notifications: escalation until someone acknowledges', () => {
     expect(acked.status).toBe(200)
     expect(acked.body.history.filter((s) => s.action === 'ack').at(-1)).toMatchObject({ actor: 'admin', channel: 'api' })
     const stopped = (await call<EscalationReply>('GET', `/api/v1/alarms/${alarm.id}/escalation`)).body
-    expect(stopped).toMatchObject({ state: 'stopped', next: null, stoppedBy: { by: 'admin', channel: 'api' } })
+    expect(stopped).toMatchObject({ state: 'stopped', next: null, stoppedBy: { by: 'admin', channel: 'api' }, waitingFor: [] })
     // Tier 2 would have been due 9 s after the alarm: wait past it, nothing more for this alarm.
     const sentBefore = fake.delivered().filter(of(alarm.id)).length
     await eventually(() => Date.now() > alarm.raisedAt + 9000 + 2500, 15_000, 'tier 2\'s due time passed')

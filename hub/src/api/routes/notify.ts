@@ -215,9 +215,12 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
       if (!s.alarms.get(req.params.id)) throw notFound(`alarm ${req.params.id} not found`)
       const e = s.notify?.notifier.escalationOf(req.params.id)
       if (!e) return { alarm: req.params.id, state: 'none', tier: null, next: null, stoppedBy: null, via: null }
+      const waitingFor: ('acknowledgement' | 'dispatch')[] = []
+      if (isLive(e) && !e.acked) waitingFor.push('acknowledgement')
+      if (isLive(e) && e.plan.needsDispatch && !e.dispatched) waitingFor.push('dispatch')
       return {
         alarm: req.params.id, state: e.phase, tier: e.tier >= 0 ? e.tier : null, next: isLive(e) ? nextStep(e) : null,
-        stoppedBy: e.stoppedBy ?? null, via: e.subject === 'incident' ? e.key : null,
+        stoppedBy: e.stoppedBy ?? null, via: e.subject === 'incident' ? e.key : null, waitingFor,
       }
     })
 

@@ -94,6 +94,11 @@ export const EscalationReply = Type.Object({
   stoppedBy: Nullable(Type.Object({ by: Type.String(), channel: Type.String(), at: Type.Number() })),
   /** Additive: `incident:<id>` when a red incident's escalation carries the alarm. */
   via: Nullable(Type.String()),
+  /**
+   * Additive: what a live escalation still waits for before it stops — an acknowledgement, and
+   * for a red life-safety incident also someone dispatched (acknowledged alone, it goes on).
+   */
+  waitingFor: Type.Optional(Type.Array(Type.Enum(['acknowledgement', 'dispatch']))),
 })
 
 export const AckAlarm = Type.Object({

@@ -67,6 +67,19 @@ export async function demoNotifyEnv(root, processEnv = process.env) {
   const local = channels.find((c) => LOCAL_HOSTS.has(new URL(c.url).hostname))
   if (local === undefined) return { env, sink: null, file }
   const url = new URL(local.url)
+  // NOTIFY_SINK_PORT naming another port than the zone file's sink (two demos on one machine):
+  // the sink listens there and the hub is given a copy of the zone file whose channels posting
+  // to the sink post there instead (<dataDir>/notify-demo-zone.yaml; the zone file is left alone).
+  const sinkPort = processEnv.NOTIFY_SINK_PORT
+  if (sinkPort && sinkPort !== (url.port || '80')) {
+    const moved = `${url.protocol}//${url.host.replace(/:\d+$/, '')}:${sinkPort}`
+    const text = (await readFile(zoneFile, 'utf8')).split(`${url.origin}/`).join(`${moved}/`)
+    const copy = join(dataDir, 'notify-demo-zone.yaml')
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(copy, text)
+    env.HUB_CONFIG = copy
+    url.port = sinkPort
+  }
   const sms = channels.find((c) => c.type === 'sms' && LOCAL_HOSTS.has(new URL(c.url).hostname))
   const hook = channels.find((c) => c.type === 'webhook' && LOCAL_HOSTS.has(new URL(c.url).hostname))
   Object.assign(env, {

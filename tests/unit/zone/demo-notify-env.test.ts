@@ -1,4 +1,4 @@
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -37,6 +37,19 @@ describe("npm start's demo notification secrets (scripts/demo-notify-env.mjs)", 
     expect((await make(root, { HUB_DATA_DIR: dir })).env.HUB_PUBLIC_URL).toBeUndefined()
     expect((await make(root, { HUB_DATA_DIR: dir, HUB_HTTP_PORT: '18080' })).env.HUB_PUBLIC_URL).toBe('http://localhost:18080')
     expect((await make(root, { HUB_DATA_DIR: dir, HUB_HTTP_PORT: '18080', HUB_PUBLIC_URL: 'https://hub.example.cn' })).env.HUB_PUBLIC_URL).toBeUndefined()
+  })
+
+  it("moves the sink to NOTIFY_SINK_PORT: the hub gets a copy of the zone file whose sink channels post there", async () => {
+    const made = await make(root, { HUB_DATA_DIR: dir, NOTIFY_SINK_PORT: '18491' })
+    expect(made.sink).toBe('http://127.0.0.1:18491')
+    expect(made.env.NOTIFY_SINK_PORT).toBe('18491')
+    expect(made.env.HUB_CONFIG).toBe(join(dir, 'notify-demo-zone.yaml'))
+    const copy = YAML.parse(await readFile(made.env.HUB_CONFIG!, 'utf8')) as { notify: { channels: { url: string }[] }; parks: unknown[] }
+    const original = YAML.parse(await readFile(join(root, 'hub/zones/demo-zone.yaml'), 'utf8')) as typeof copy
+    expect(copy.notify.channels.map((c) => c.url)).toEqual(original.notify.channels.map((c) => c.url.replace('http://127.0.0.1:8091/', 'http://127.0.0.1:18491/')))
+    expect(copy.parks).toEqual(original.parks)
+    // The zone file's own port: nothing copied.
+    expect((await make(root, { HUB_DATA_DIR: dir, NOTIFY_SINK_PORT: '8091' })).env.HUB_CONFIG).toBeUndefined()
   })
 
   it('lets a variable already set win (a real key for one channel)', async () => {

@@ -32,3 +32,20 @@ export function hj212Crc(data: Buffer | string): number {
 export function crcHex(n: number): string {
   return (n & 0xffff).toString(16).toUpperCase().padStart(4, '0')
 }
+
+/**
+ * CRC-16/MODBUS (XOR the byte into the low byte, then eight shifts): not HJ 212's, but what some
+ * loggers and HJ 212 tools compute (seen in published simulators and test packets). Only used
+ * to tell an officer why such a logger's packets are refused.
+ */
+export function modbusCrc(data: Buffer): number {
+  let crc = 0xffff
+  for (let i = 0; i < data.length; i++) crc = TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8)
+  return crc & 0xffff
+}
+
+/** Whether a CRC sent as 4 hex digits is the data's CRC-16/MODBUS, in either byte order. */
+export function isModbusCrc(data: Buffer, sent: string): boolean {
+  const m = modbusCrc(data)
+  return sent === crcHex(m) || sent === crcHex(((m & 0xff) << 8) | (m >>> 8))
+}

@@ -4,7 +4,7 @@
  * TCP delivers packets split across segments and several in one segment; the Deframer keeps
  * the unfinished tail and resynchronises at the next `##` after anything it cannot take.
  */
-import { crcHex, hj212Crc } from './crc.js'
+import { crcHex, hj212Crc, isModbusCrc } from './crc.js'
 
 export type FrameReject = 'bad_header' | 'bad_length' | 'bad_crc' | 'bad_trailer' | 'oversize' | 'garbage'
 export const FRAME_REJECTS: readonly FrameReject[] = ['bad_header', 'bad_length', 'bad_crc', 'bad_trailer', 'oversize', 'garbage']
@@ -22,8 +22,8 @@ const TAIL = 6 // 4 hex digits + CR LF
 
 export interface PushResult {
   segments: string[]
-  /** One entry per reject, with the bytes it dropped. */
-  rejects: { reason: FrameReject; bytes: number }[]
+  /** One entry per reject, with the bytes it dropped; a bad CRC that is CRC-16/MODBUS's says so. */
+  rejects: { reason: FrameReject; bytes: number; modbusCrc?: true }[]
   /** Bytes dropped in this push while resynchronising after a reject of an earlier push. */
   skippedBytes: number
 }
@@ -128,6 +128,8 @@ export class Deframer {
       const sent = buf.toString('latin1', pos + HEADER + len, pos + HEADER + len + 4).toUpperCase()
       if (sent !== crcHex(hj212Crc(data))) {
         drop('bad_crc', end - pos)
+        const last = out.rejects[out.rejects.length - 1]
+        if (last?.reason === 'bad_crc' && isModbusCrc(data, sent)) last.modbusCrc = true
         pos = end
         continue
       }

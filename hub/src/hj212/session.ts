@@ -93,7 +93,13 @@ export class Hj212Session {
     const now = this.d.clock()
     const out = this.deframer.push(chunk)
     const before = this.deframer.overStandardPackets
-    for (const r of out.rejects) this.d.counters.reject(r.reason)
+    for (const r of out.rejects) {
+      this.d.counters.reject(r.reason)
+      if (this.d.counters.firstInAWhile(`${r.reason}|${this.address ?? ''}`, now)) {
+        if (r.modbusCrc) this.d.log.warn({ address: this.address, reason: r.reason }, 'HJ 212 packet refused: its CRC is CRC-16/MODBUS, not the HJ 212 CRC (HJ 212-2017 appendix A); the logger or its software must be set to the HJ 212 CRC')
+        else this.d.log.warn({ address: this.address, reason: r.reason, bytes: r.bytes }, 'HJ 212 bytes refused: not a well-framed packet (##, 4-digit length, data, CRC, CR LF)')
+      }
+    }
     for (const seg of out.segments) {
       if (this.closed) return
       this.onSegment(seg, now)

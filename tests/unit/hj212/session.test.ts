@@ -9,6 +9,7 @@ import { startHj212Listener, type Hj212Listener } from '../../../hub/src/hj212/l
 import { buildDataSegment, formatDataTime, parseDataSegment, type Hj212Packet } from '../../../hub/src/hj212/packet.js'
 import type { LoggerAggregate } from '../../../hub/src/hj212/types.js'
 import { eventually } from '../../support/hub-harness.js'
+import { thirdParty } from './third-party-packets.js'
 
 /** The listener with the journal in the test's hand: a Durable the test releases. */
 class HeldDurable implements Durable {
@@ -54,10 +55,11 @@ describe('Hj212Session over TCP', () => {
   const lines: string[] = []
   const aggs: LoggerAggregate[] = []
   const forwarded: string[] = []
+  const warnings: string[] = []
 
   async function start(limits: Record<string, number> = {}): Promise<Hj212Listener> {
     listener = await startHj212Listener({
-      host: '127.0.0.1', port: 0, clock: Date.now, timeZone: TZ, log: { warn: () => undefined },
+      host: '127.0.0.1', port: 0, clock: Date.now, timeZone: TZ, log: { warn: (_o, m) => warnings.push(m) },
       directory: new LoggerDirectory({ all: () => [stack, fenced].map((device) => ({ device })), version: 1 }, (id) => (id === 's1' || id === 's2' ? 'pw' : undefined)),
       ingest: {
         fromProtocol(device, items) {
@@ -92,6 +94,21 @@ describe('Hj212Session over TCP', () => {
     lines.length = 0
     aggs.length = 0
     forwarded.length = 0
+    warnings.length = 0
+  })
+
+  it('says in its log, once a minute per address, that a bad CRC is CRC-16/MODBUS (a third-party simulator), and goes on', async () => {
+    const l = await start()
+    const c = await client(l.port)
+    const modbus = thirdParty('python-simulator-modbus-crc').packet
+    c.socket.write(modbus + modbus)
+    c.socket.write(packet({ qn: '20240101000000009' }))
+    await eventually(() => held.length === 1, 5000, 'the good packet kept')
+    expect(l.counters.rejectCount('bad_crc')).toBe(2)
+    expect(warnings.filter((w) => w.includes('CRC-16/MODBUS'))).toHaveLength(1)
+    c.socket.write('##00x1garbage\r\n')
+    await eventually(() => warnings.some((w) => w.includes('not a well-framed packet')), 5000, 'a framing warning')
+    c.socket.destroy()
   })
 
   it('sends the 9014 only once the journal says the data is durable', async () => {

@@ -21,9 +21,9 @@ const stack: Device = { ...base, id: 'a-stack', kind: 'emission', name: 'stack',
 const outlet: Device = { ...base, id: 'b-outlet', kind: 'wastewater', name: 'outlet', metrics: ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'], hj212: { mn: 'X' } }
 const point: LoggerPoint = new LoggerDirectory({ all: () => [stack, outlet].map((device) => ({ device })), version: 1 }, () => 'pw').point('X')!
 
-function deframe(text: string): { segments: string[]; rejects: string[] } {
+function deframe(text: string): { segments: string[]; rejects: string[]; modbusCrc: boolean } {
   const r = new Deframer().push(Buffer.from(text, 'utf8'))
-  return { segments: r.segments, rejects: r.rejects.map((x) => x.reason) }
+  return { segments: r.segments, rejects: r.rejects.map((x) => x.reason), modbusCrc: r.rejects.some((x) => x.modbusCrc) }
 }
 function packetOf(id: string): Hj212Packet {
   const { segments } = deframe(thirdParty(id).packet)
@@ -45,7 +45,8 @@ const agg = (p: Hj212Packet, d: Device): LoggerAggregate | undefined => aggregat
 
 describe('third-party packets: framing and CRC', () => {
   it.each(THIRD_PARTY.map((p) => [p.id, p] as const))('%s', (_id, p) => {
-    const { segments, rejects } = deframe(p.packet)
+    const { segments, rejects, modbusCrc } = deframe(p.packet)
+    expect(modbusCrc).toBe(p.modbusCrc === true)
     const data = p.packet.slice(6, p.packet.lastIndexOf('&&') + 2)
     if (p.frame === 'ok') {
       expect(rejects).toEqual([])

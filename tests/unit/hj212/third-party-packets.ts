@@ -14,6 +14,8 @@ export interface ThirdPartyPacket {
   frame: 'ok' | FrameReject
   /** Why a published packet is refused. */
   why?: string
+  /** Its CRC is CRC-16/MODBUS's (the hub says so in its log). */
+  modbusCrc?: true
 }
 
 const CRLF = '\r\n'
@@ -63,6 +65,7 @@ export const THIRD_PARTY: readonly ThirdPartyPacket[] = [
     packet: '##0236ST=31;CN=2011;PW=123456;MN=MP1;CP=&&DataTime=20210129152246;01-Rtd=8.764,01-ZsRtd=14.387;02-Rtd=9.933,02-ZsRtd=16.307;03-Rtd=86.131,03-ZsRtd=141.392;B02-Rtd=6015.213;S01-Rtd=13.893;S02-Rtd=2.491;S03-Rtd=44.586;S05-Rtd=0;S08-Rtd=53.796&&524F' + CRLF,
     frame: 'bad_crc',
     why: '524F is CRC-16/MODBUS (4F52) with its bytes swapped; the HJ 212 CRC of the segment is 4400',
+    modbusCrc: true,
   },
   {
     id: 'c-acq-fujian-vendor-codes',
@@ -149,6 +152,15 @@ export const THIRD_PARTY: readonly ThirdPartyPacket[] = [
     packet: '##0077QN=20170516010101001;ST=22;CN=2011;PW=123456;MN=ABCDEFG1234567;Flag=3;CP=&&&&30A5\r\n',
     frame: 'bad_crc',
     why: '30A5 is CRC-16/MODBUS of the segment; its HJ 212 CRC is 0140',
+    modbusCrc: true,
+  },
+  {
+    id: 'python-simulator-modbus-crc',
+    source: 'zhulinghuanyu/HJ212_Simulator (Python): made by its encoder (core/packet.py Packet.encode, core/crc.py) for a 2017 real-time packet, Flag=5',
+    packet: '##0195QN=20261207064947359;ST=32;CN=2011;PW=123456;MN=12091200160055;Flag=5;CP=&&DataTime=20261207064947;w01018-Rtd=41.200;w01018-Flag=N;w21003-Rtd=2.310;w21003-Flag=N;w00000-Rtd=12.500;w00000-Flag=N&&E203\r\n',
+    frame: 'bad_crc',
+    why: 'its crc.py is CRC-16/MODBUS (table-driven, crc ^ byte) though its docstring cites appendix A',
+    modbusCrc: true,
   },
   {
     id: 'java-netty-2017-wastewater-minute',

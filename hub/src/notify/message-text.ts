@@ -96,7 +96,9 @@ export function alarmText(i: AlarmTextInput): Texts {
   const park = name(i.places.park(a.park), a.park, lang)
   const { place, type, valueText, thresholdText } = factsOf(a, i.places, lang)
   const level = levelName(a.level, lang)
-  const head = a.value !== undefined
+  // A value without a metric (seconds a device has been silent, devices out of touch) means
+  // nothing to a reader without its unit: such alarms are named by their type alone.
+  const head = a.value !== undefined && a.metric !== undefined
     ? t('notify.alarm', lang, { level, park, place, type, value: valueText, threshold: thresholdText })
     : t('notify.alarmNoValue', lang, { level, park, place, type })
   const lines = [head]
@@ -171,7 +173,7 @@ export function incidentText(i: IncidentTextInput): Texts {
   const title = i.lang === 'zh-CN' ? i.title : i.titleEn
   const lines = [t('notify.incident', i.lang, { level, park, title, alarms: i.alarms, state: t(INCIDENT_STATE[i.state], i.lang) })]
   const lead = i.lead ? factsOf(i.lead, i.places, i.lang) : undefined
-  if (lead && i.lead!.value !== undefined) lines.push(t('notify.incidentLead', i.lang, { place: lead.place, type: lead.type, value: lead.valueText, threshold: lead.thresholdText }))
+  if (lead && i.lead!.value !== undefined && i.lead!.metric !== undefined) lines.push(t('notify.incidentLead', i.lang, { place: lead.place, type: lead.type, value: lead.valueText, threshold: lead.thresholdText }))
   if (i.kind === 'repeat') lines.push(t('notify.reminder', i.lang, { n: i.reminder ?? 1 }))
   if (i.kind === 'escalation') lines.push(t('notify.escalated', i.lang, { minutes: i.minutes ?? 0, tier: i.tier + 1 }))
   if (i.onDuty && i.onDuty.length > 0) lines.push(t('notify.onDuty', i.lang, { people: i.onDuty.map((p) => [p.name, maskPhone(p.phone)].filter(Boolean).join(' ')).join('、') }))

@@ -38,6 +38,11 @@ describe('message texts', () => {
     expect(Buffer.byteLength(m.text)).toBeLessThan(2048) // WeCom text limit
   })
 
+  it('names an alarm without a metric (a device silent for 180 s) by its type alone, no bare 当前值 180.3', () => {
+    const offline: AlarmFacts = { ...alarm, type: 'device_offline', level: 3, metric: undefined, value: 180.349, threshold: 180 }
+    expect(alarmText({ alarm: offline, lang: 'zh-CN', places, kind: 'alarm', tier: 0 }).text).toBe('黄色（三级）报警 · 滨江化工园 · 天一化工 锅炉房 可燃气体探测器9：设备离线')
+  })
+
   it('in English for a recipient who reads English; reminders and escalations say so; a personal link replaces the alarm link', () => {
     const r = alarmText({ alarm: { ...alarm, value: 55.126 }, lang: 'en', places, kind: 'repeat', reminder: 2, tier: 0, link: 'http://hub/#/alarms/a1', ackLink: 'http://hub/#/ack/a1.xyz' })
     expect(r.text).toBe('red (level 1) alarm · Binjiang Chemical Park · Tianyi Chemicals Boiler house Combustible gas detector 9: Gas concentration high, value 55.13 %LEL, set point 50 %LEL\nreminder 2, still unacknowledged\nAcknowledge: http://hub/#/ack/a1.xyz')

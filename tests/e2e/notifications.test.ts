@@ -135,6 +135,7 @@ describe('notifications end to end: duty, escalation, test message, acknowledgem
     const state = (await api<Escalation>(t, 'GET', `/api/v1/alarms/${alarmId}/escalation`)).body
     expect(state).toMatchObject({ state: 'escalating', tier: 0, next: { tier: 1 } })
     expect(await esc.locator('[data-testid=escalation-next]').innerText()).toContain('第 2 级')
+    expect(await esc.locator('[data-testid=escalation-waiting]').innerText()).toBe('确认接警')
     await esc.locator('[data-testid=escalation-step][data-state=sent]').first().waitFor({ timeout: 10_000 })
     await screenshot(page, 'e2e-notify-02-escalation')
     expect(pageErrors).toEqual([])

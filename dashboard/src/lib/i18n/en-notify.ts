@@ -33,6 +33,9 @@ export const enNotify: Record<keyof typeof zhNotify, string> = {
   'escalation.loadError': 'The escalation state did not load',
   'escalation.via': 'Through',
   'escalation.viaIncident': 'incident {id} notifies and escalates for it',
+  'escalation.waiting': 'Until',
+  'escalation.waiting.acknowledgement': 'acknowledged',
+  'escalation.waiting.dispatch': 'someone dispatched',
 
   'ackChannel.dashboard': 'dashboard',
   'ackChannel.api': 'API',

@@ -31,6 +31,9 @@ export const zhNotify = {
   'escalation.loadError': '升级状态加载失败',
   'escalation.via': '随事件',
   'escalation.viaIncident': '由事件 {id} 统一通知与升级',
+  'escalation.waiting': '待',
+  'escalation.waiting.acknowledgement': '确认接警',
+  'escalation.waiting.dispatch': '派人处置',
 
   'ackChannel.dashboard': '指挥屏',
   'ackChannel.api': '接口',

@@ -129,7 +129,13 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
 
   /** The broker takes the connection; its device telemetry may pass its parser (publish-fast-path.ts). */
   const handle = (conn: ReturnType<typeof guard>, req?: IncomingMessage): void => {
-    conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
+    // aedes makes its client for the connection in the connection's first turn, among the
+    // connecting ones (loop-turns.ts): 18,000 devices reconnecting at once after a network blip
+    // are accepted in a few polls of the loop, and making each one's client there held the loop
+    // for seconds while alarms waited (many-connections bench, --storm).
+    scheduler.inTurn(() => {
+      if (!conn.destroyed) conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
+    }, false, true)
   }
 
   const track = (s: Duplex): void => {

@@ -224,7 +224,9 @@ export class UpstreamClient {
       const p = r.packet
       if (p.cn === '9014' || p.cn === '9012') {
         // 9014 data answer; a platform answering 9012 (execution result) to data is taken too.
-        const i = this.waiting.findIndex((w) => w.qn !== undefined && w.qn === p.qn)
+        // A platform answering in the 2005 form puts the QN inside CP (`CP=&&QN=…;CN=2011&&`).
+        const qn = p.qn ?? p.cp.fields.get('QN')
+        const i = this.waiting.findIndex((w) => w.qn !== undefined && w.qn === qn)
         if (i < 0) {
           this.status.unmatched++
           continue
@@ -232,7 +234,7 @@ export class UpstreamClient {
         const [w] = this.waiting.splice(i, 1)
         this.o.queue.ack(w!.item)
         this.status.answered++
-        this.status.lastAnswer = { at: this.clock(), cn: p.cn, qn: p.qn }
+        this.status.lastAnswer = { at: this.clock(), cn: p.cn, qn }
         this.pump()
       } else if (p.cn === '9013' || p.cn === '9011') {
         this.status.lastAnswer = { at: this.clock(), cn: p.cn, qn: p.qn }

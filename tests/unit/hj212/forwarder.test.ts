@@ -54,6 +54,16 @@ describe('forwarder', () => {
     expect(f.status()[0]!.answered).toBe(50)
   })
 
+  it('takes a platform answering in the HJ/T 212-2005 form, its QN inside CP', async () => {
+    const { f, platform } = await setUp({ window: 8, answerTimeoutSec: 30 })
+    platform.silence = 1000 // the platform answers below, 2005 style
+    f.readings([reading(0), reading(1), reading(2)])
+    await eventually(() => platform.packets.filter((p) => p.cn === '2011').length === 3, 10_000, 'three packets')
+    for (const p of platform.packets) platform.sendToAll(frame(buildDataSegment({ st: '91', cn: '9014', pw: p.pw!, mn: p.mn!, flag: 0, cp: `QN=${p.qn};CN=2011` })))
+    await eventually(() => f.status()[0]!.backlog === 0, 5_000, 'all three answered')
+    expect(f.status()[0]).toMatchObject({ answered: 3, unmatched: 0, resent: 0 })
+  })
+
   it('without answers, packets leave the queue once written, Flag without the A bit', async () => {
     const { f, platform } = await setUp({ answer: false })
     f.readings(Array.from({ length: 20 }, (_, i) => reading(i)))

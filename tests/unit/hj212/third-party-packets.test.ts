@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Device } from '../../../hub/src/model/device.js'
+import { dataAnswer, QN_RTN, requestAnswer } from '../../../hub/src/hj212/answers.js'
 import { crcHex, hj212Crc } from '../../../hub/src/hj212/crc.js'
 import { Deframer, frame } from '../../../hub/src/hj212/frame.js'
 import { LoggerDirectory, type LoggerPoint } from '../../../hub/src/hj212/logger-directory.js'
@@ -188,5 +189,23 @@ describe('third-party packets: metrics and units', () => {
       expect([...p.cp.pollutants.keys()]).toEqual(['SB1', 'SB2', 'SB3', 'SB4', 'SB5', 'SB6', 'SB7', 'SB8'])
       expect(p.cp.pollutants.get('SB1')!.get('RS')).toBe('0')
     }
+  })
+})
+
+describe('answers in the edition of the packet answered', () => {
+  const seg = (text: string): string => {
+    const r = deframe(text)
+    expect(r.rejects).toEqual([])
+    return r.segments[0]!
+  }
+  it('a 2017 packet: QN in the header, Flag=4, empty CP (HJ 212-2017 appendix C; as the platforms above answer)', () => {
+    const p = packetOf('java-netty-2017-wastewater-minute')
+    expect(seg(dataAnswer(p))).toBe('QN=20241130114316059;ST=91;CN=9014;PW=123456;MN=23923493201019;Flag=4;CP=&&&&')
+  })
+  it('a 2005 packet asking for an answer (Flag=1): QN and CN inside CP, Flag=0, as a 2005 platform (a Mina "hbp" receiver) answers', () => {
+    const p = parseDataSegment('QN=20040516010101001;ST=32;CN=2051;PW=123456;MN=88888880000001;Flag=1;CP=&&DataTime=20040516010000;011-Avg=1.1&&')
+    if (!p.ok) throw new Error(p.reason)
+    expect(seg(dataAnswer(p.packet))).toBe('ST=91;CN=9014;PW=123456;MN=88888880000001;Flag=0;CP=&&QN=20040516010101001;CN=2051&&')
+    expect(seg(requestAnswer(p.packet, QN_RTN.wrongPw))).toBe('ST=91;CN=9011;PW=123456;MN=88888880000001;Flag=0;CP=&&QN=20040516010101001;QnRtn=3&&')
   })
 })

@@ -10,6 +10,8 @@
 export interface CodeInfo {
   code: string
   edition: 2017 | 2005
+  /** The 2017 code of the same pollutant (the code itself for a 2017 code). */
+  code2017: string
   kind: 'emission' | 'wastewater'
   metric: string | undefined
   unit: string
@@ -85,8 +87,8 @@ const UNIT_2005: Readonly<Record<string, { unit: string; factor: number }>> = {
 const TABLE = new Map<string, CodeInfo>()
 for (const [code, code2005, kind, metric, unit, name, factor, couUnit] of ROWS) {
   const base = { kind, metric, unit, name, ...(factor !== undefined ? { factor } : {}), ...(couUnit !== undefined ? { couUnit } : {}) }
-  TABLE.set(code, { code, edition: 2017, ...base })
-  if (code2005 !== undefined) TABLE.set(code2005, { code: code2005, edition: 2005, ...base, ...UNIT_2005[code2005] })
+  TABLE.set(code, { code, edition: 2017, code2017: code, ...base })
+  if (code2005 !== undefined) TABLE.set(code2005, { code: code2005, edition: 2005, code2017: code, ...base, ...UNIT_2005[code2005] })
 }
 
 /** A code of either edition; undefined when neither table has it (stored under its code). */

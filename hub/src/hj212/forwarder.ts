@@ -195,17 +195,8 @@ export class Forwarder {
   }
 }
 
-/** 2005-edition code → 2017 code, for codes both tables have (by the metric, else the name). */
-const TO_2017: ReadonlyMap<string, string> = (() => {
-  const all = knownCodes()
-  const m = new Map<string, string>()
-  for (const c of all) {
-    if (c.edition !== 2005) continue
-    const twin = all.find((x) => x.edition === 2017 && x.name === c.name && x.kind === c.kind)
-    if (twin) m.set(c.code, twin.code)
-  }
-  return m
-})()
+/** 2005-edition code → 2017 code, for codes both tables have (codes.ts). */
+const TO_2017: ReadonlyMap<string, string> = new Map(knownCodes().filter((c) => c.edition === 2005).map((c) => [c.code, c.code2017]))
 
 /** Suffixes carrying a value in the code's unit (HJ 212-2017 table 4); -Cou totals and flags are not. */
 const IN_CODE_UNIT = new Set(['Rtd', 'Avg', 'Min', 'Max', 'ZsRtd', 'ZsAvg', 'ZsMin', 'ZsMax'])

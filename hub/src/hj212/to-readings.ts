@@ -12,7 +12,8 @@ import type { LoggerAggregate, LoggerAggregateValue, LoggerInterval } from './ty
  *   an MQTT message: `-Rtd` as the metric's value, `-Flag` its flag, `-ZsRtd` as `<metric>_zs`.
  * - 2051 / 2061 / 2031: one LoggerAggregate per device (`-Avg -Min -Max -Cou -ZsAvg -ZsMin -ZsMax -Flag`).
  * A code is kept under the hub metric when the device measures it (converted to the metric's
- * unit, codes.ts), else under the code itself, and reported among `unknownCodes`.
+ * unit, codes.ts), else under the code itself (a 2005 code under its 2017 code), and reported
+ * among `unknownCodes`.
  */
 export interface TelemetryItem {
   ts: number
@@ -46,6 +47,12 @@ function keyOf(code: string, device: Device): { key: string; factor: number; uni
   if (info?.metric !== undefined && device.metrics.includes(info.metric)) {
     return { key: info.metric, factor: info.factor ?? 1, unit: UNITS[info.metric] ?? info.unit, couUnit: info.couUnit, known: true }
   }
+  // A 2005 code is kept under its 2017 twin (S08 → a01013, 04 → a21005), so one pollutant has one name
+  // whichever edition the logger speaks; the twins share a unit but B02 (codes.ts UNIT_2005).
+  if (info && info.code2017 !== code) {
+    const twin = lookupCode(info.code2017)!
+    return { key: info.code2017, factor: (info.factor ?? 1) / (twin.factor ?? 1), unit: twin.unit, couUnit: info.couUnit, known: false }
+  }
   return { key: code, factor: 1, unit: info?.unit, couUnit: info?.couUnit, known: false }
 }
 
@@ -63,7 +70,7 @@ export function realtimeItems(packet: Hj212Packet, point: LoggerPoint, ts: numbe
     }
     const device = point.deviceFor(code)
     const k = keyOf(code, device)
-    if (!k.known) out.unknownCodes.push(code)
+    if (!k.known) out.unknownCodes.push(k.key)
     let item = out.byDevice.get(device)
     if (!item) out.byDevice.set(device, (item = { ts, values: {} }))
     const v = readNumber(rtd)
@@ -111,7 +118,7 @@ export function aggregates(packet: Hj212Packet, point: LoggerPoint, ts: number, 
     const flag: DataFlag | undefined = rawFlag === undefined ? undefined : hjFlagToDataFlag(rawFlag)
     if (rawFlag !== undefined && flag === undefined) out.invalid++
     if (Object.keys(value).length === 0 && flag === undefined) continue
-    if (!k.known) out.unknownCodes.push(code)
+    if (!k.known) out.unknownCodes.push(k.key)
     let agg = out.byDevice.get(device)
     if (!agg) {
       agg = { park: device.park, enterprise: device.enterprise, area: device.area, device: device.id, kind: device.kind, ts, interval, values: {}, flags: undefined, units: {} }

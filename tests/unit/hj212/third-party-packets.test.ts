@@ -118,6 +118,14 @@ describe('third-party packets: metrics and units', () => {
   it('2005 wastewater real-time: B01 L/s → flow_w m³/h, 011 COD, 060 NH3-N', () => {
     expect(rtd(packetOf('xiaoyao-2005-wastewater-rtd'), outlet)).toEqual({ ts: 0, values: { flow_w: 36.91 * 3.6, cod: 231, nh3n: 1.803 }, flags: { cod: 'N', nh3n: 'N' } })
   })
+  it('2005 codes a device has no metric for are kept under their 2017 code: one name for one pollutant', () => {
+    const onlySo2: Device = { ...stack, id: 'c-only-so2', metrics: ['so2'], hj212: { mn: 'Y' } }
+    const p2 = new LoggerDirectory({ all: () => [{ device: onlySo2 }], version: 1 }, () => 'pw').point('Y')!
+    const out = realtimeItems(packetOf('java-2005-cems-rtd-qn'), p2, 0)
+    expect(out.byDevice.get(onlySo2)!.values).toMatchObject({ so2: 20.34, a01012: 147.12, a01013: 1.349, a01011: 6.38, a00000: 3600 / 3600, a34013: 25.21, a34013_zs: 63.6616 })
+    expect(out.unknownCodes).toContain('a00000')
+    expect(out.unknownCodes).not.toContain('S08')
+  })
   it('2005 CEMS real-time: B02 is m³/h in the 2005 edition (kept as is), S-codes, ZsRtd as <metric>_zs', () => {
     const v = rtd(packetOf('java-2005-cems-rtd-qn'), stack)!.values
     expect(v).toEqual({ temp: 147.12, pressure: 1.349, humidity: 8, o2: 14.913, velocity: 6.38, flow: 3600, pm: 25.21, pm_zs: 63.6616, so2: 20.34, so2_zs: 51.0317, nox: 50.5467, nox_zs: 125.051 })
@@ -176,10 +184,12 @@ describe('third-party packets: metrics and units', () => {
     expect(v.flow_w).toEqual({ avg: 66.09 * 3.6, min: 392.51 * 3.6, max: 403.98 * 3.6, cou: 237.91 })
     expect(v.cod).toEqual({ avg: 196, min: 196, max: 196, cou: 46.63 })
   })
-  it('ZsMin and ZsMax are kept beside ZsAvg; 2005 codes 30..37 without a metric under their code; flags D and T', () => {
-    const a = agg(packetOf('java-parser-2005-split-minute'), stack)!
+  it('ZsMin and ZsMax are kept beside ZsAvg; 2005 codes without a metric under their 2017 code (30 CO2 → a05001), others under their own; flags D and T', () => {
+    const out = aggregates(packetOf('java-parser-2005-split-minute'), point, 0, 'minute')
+    const a = out.byDevice.get(stack)!
     expect(a.values.pm).toEqual({ avg: 0, min: 0, max: 0, cou: 0, zsAvg: 0, zsMin: 0, zsMax: 0 })
-    expect(a.flags).toMatchObject({ flow: 'D', pm: 'D', '33': 'T', '30': 'N' })
+    expect(a.flags).toMatchObject({ flow: 'D', pm: 'D', '33': 'T', a05001: 'N' })
+    expect(out.unknownCodes).toEqual(['a05001', '31', '32', '33', '34', '35', '36', '37'])
     expect(loggerAggregateLine(a)).toContain('pm_zsmin=0,pm_zsmax=0')
   })
   it('2021 status (SBn-RS) is read as groups of the status codes', () => {

@@ -206,6 +206,22 @@ export function policiesProblem(policies: readonly Policy[], parkIds: ReadonlySe
   return undefined
 }
 
+/**
+ * A tier's role that nobody on any roster holds: a misspelt role would notify nobody at that
+ * tier, ever. Checked when policies are edited through the API, against the rosters in force
+ * (not at boot: a zone file may leave its rosters to be entered through the API).
+ */
+export function unheldRoleProblem(policies: readonly Policy[], rosters: readonly Roster[], at = ''): NotifyProblem | undefined {
+  const held = new Set(rosters.flatMap((r) => r.people.map((p) => p.role)))
+  for (const [i, p] of policies.entries()) {
+    for (const [k, t] of p.tiers.entries()) {
+      const j = t.roles.findIndex((role) => !held.has(role))
+      if (j >= 0) return { path: `${at}/${i}/tiers/${k}/roles/${j}`, problem: `nobody on any roster has the role ${t.roles[j]} (roles held: ${[...held].sort().join(', ') || 'none'})` }
+    }
+  }
+  return undefined
+}
+
 /** The whole section's references (the zone file's check at boot). */
 export function notifyProblem(n: NotifySettings, parkIds: ReadonlySet<string>): NotifyProblem | undefined {
   const channels = new Set<string>()

@@ -10,7 +10,7 @@ import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, wr
 import { join } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { firstSchemaError } from '../model/schema-errors.js'
-import { Policy, Roster, policiesProblem, rosterProblem, type NotifyProblem, type NotifySettings } from '../model/notify.js'
+import { Policy, Roster, policiesProblem, rosterProblem, unheldRoleProblem, type NotifyProblem, type NotifySettings } from '../model/notify.js'
 
 const PRIVATE_DIR = 0o700
 const PRIVATE_FILE = 0o600
@@ -90,7 +90,7 @@ export class NotifyOverrides {
     const bad = firstSchemaError(Type.Array(Policy, { maxItems: 200 }), input)
     if (bad) throw new NotifyEditError(bad.path, bad.problem)
     const policies = input as Policy[]
-    const p = policiesProblem(policies, this.parkIds, this.channelIds())
+    const p = policiesProblem(policies, this.parkIds, this.channelIds()) ?? unheldRoleProblem(policies, this.rosters())
     if (p) throw new NotifyEditError(p.path, p.problem)
     this.save({ ...this.data, policies })
     return policies

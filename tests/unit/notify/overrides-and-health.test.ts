@@ -85,6 +85,22 @@ describe('rosters and policies edited through the API', () => {
     expect(o.rosters()).toEqual(base.rosters)
   })
 
+  it('refuses policies naming a role nobody on the rosters holds (a misspelt role notifies nobody), keeping the ones before', () => {
+    const o = new NotifyOverrides(dir, base, parks)
+    let err: unknown
+    try {
+      o.setPolicies([{ park: 'vtc', tiers: [{ afterMin: 0, roles: ['duty_officer'], channels: ['w'] }, { afterMin: 5, roles: ['zone_duty', 'duty_oficer'], channels: ['z'] }] }])
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(NotifyEditError)
+    expect((err as NotifyEditError).path).toBe('/0/tiers/1/roles/1')
+    expect((err as NotifyEditError).message).toContain('duty_oficer')
+    expect(o.policies()).toEqual(base.policies)
+    // A role of the zone roster counts (a park's tier falls back to it).
+    expect(o.setPolicies([{ park: 'vtc', tiers: [{ afterMin: 0, roles: ['zone_duty'], channels: ['z'] }] }])).toHaveLength(1)
+  })
+
   it('leaves a saved file that no longer fits the zone unused, and says where', async () => {
     await mkdir(join(dir, 'notify'), { recursive: true })
     await writeFile(join(dir, 'notify', 'overrides.json'), JSON.stringify({ version: 1, rosters: [{ scope: 'gone', people: [], shifts: [] }] }))

@@ -1,5 +1,5 @@
 import type { Device } from '../model/device.js'
-import { UNITS, type DataFlag } from '../model/vocabulary.js'
+import { HJ212_EXTRA_CODE, UNITS, type DataFlag } from '../model/vocabulary.js'
 import { lookupCode } from './codes.js'
 import { hjFlagToDataFlag } from './flags.js'
 import type { LoggerPoint } from './logger-directory.js'
@@ -57,14 +57,13 @@ function keyOf(code: string, device: Device): { key: string; factor: number; uni
 }
 
 /** Item keys must be names InfluxDB and the hub can carry: pollutant codes are short alphanumerics. */
-const CODE = /^[A-Za-z0-9]{1,12}$/
 
 export function realtimeItems(packet: Hj212Packet, point: LoggerPoint, ts: number): Converted<TelemetryItem> {
   const out: Converted<TelemetryItem> = { byDevice: new Map(), unknownCodes: [], invalid: 0 }
   for (const [code, group] of packet.cp.pollutants) {
     const rtd = group.get('Rtd')
     if (rtd === undefined) continue
-    if (!CODE.test(code)) {
+    if (!HJ212_EXTRA_CODE.test(code)) {
       out.invalid++
       continue
     }
@@ -87,7 +86,7 @@ export function realtimeItems(packet: Hj212Packet, point: LoggerPoint, ts: numbe
 export function aggregates(packet: Hj212Packet, point: LoggerPoint, ts: number, interval: LoggerInterval): Converted<LoggerAggregate> {
   const out: Converted<LoggerAggregate> = { byDevice: new Map(), unknownCodes: [], invalid: 0 }
   for (const [code, group] of packet.cp.pollutants) {
-    if (!CODE.test(code)) {
+    if (!HJ212_EXTRA_CODE.test(code)) {
       out.invalid++
       continue
     }

@@ -1,6 +1,6 @@
 import type { Device } from '../model/device.js'
 import type { DeviceEvent, Place, Reading, RejectReason } from '../model/reading.js'
-import { DATA_FLAGS, EVENT_TYPES, type DataFlag, type EventType } from '../model/vocabulary.js'
+import { DATA_FLAGS, EVENT_TYPES, HJ212_EXTRA_CODE, type DataFlag, type EventType } from '../model/vocabulary.js'
 import { rangeMaxOf } from './measuring-range.js'
 import { physicalBounds } from './ranges.js'
 import { toCanonical } from '../catalogue/gas-catalogue.js'
@@ -41,15 +41,14 @@ function withDrop(list: MetricReject[], r: MetricReject): MetricReject[] {
 
 /**
  * An HJ 212 device (`hj212` set) also keeps values under a pollutant code no metric of its
- * takes (`a99999`: short, alphanumeric, with a digit) and corrected values (`-ZsRtd`) as
+ * takes (model/vocabulary.ts HJ212_EXTRA_CODE) and corrected values (`-ZsRtd`) as
  * `<metric>_zs` or `<code>_zs`: stored and reported, never refused (docs/hj212.md).
  */
-const HJ212_CODE = /^(?=[A-Za-z]*\d)[A-Za-z0-9]{2,12}$/
 
 function isHj212Extra(device: Device, metric: string): boolean {
   if (device.hj212 === undefined) return false
   const base = metric.endsWith('_zs') ? metric.slice(0, -3) : metric
-  return (base !== metric && device.metrics.includes(base)) || HJ212_CODE.test(base)
+  return (base !== metric && device.metrics.includes(base)) || HJ212_EXTRA_CODE.test(base)
 }
 
 /** Why one metric's value cannot be taken, or undefined when it can. */

@@ -97,3 +97,10 @@ export type DataFlag = (typeof DATA_FLAGS)[number]
 export function isMetricOfKind(kind: DeviceKind, metric: string): boolean {
   return METRICS_BY_KIND[kind].includes(metric)
 }
+
+/**
+ * A pollutant code an HJ 212 device may send that no metric of its takes, kept under the code
+ * (HJ 212-2017 table codes such as `a99999`, vendor codes such as `Load` or `Nh3-scr`): short,
+ * alphanumeric with inner dashes, never a name InfluxDB or the hub's tags use (docs/hj212.md).
+ */
+export const HJ212_EXTRA_CODE = /^(?!(?:time|park|enterprise|device|area|interval|cn)$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,14}[A-Za-z0-9])?$/i

@@ -140,12 +140,12 @@ describe('third-party packets: metrics and units', () => {
     expect(item.values).toMatchObject({ pm: 0, pm_zs: 0, so2_zs: 0, nox_zs: 0, flow: 0 })
     expect(new Set(Object.values(item.flags!))).toEqual(new Set(['D']))
   })
-  it('vendor codes: Load is kept under its code, Nh3-scr (a dash in the code) is read as Nh3-scr-Rtd and counted, not silently lost', () => {
+  it('vendor codes: Load and Nh3-scr (a dash in the code, read as Nh3-scr-Rtd) are kept under their codes', () => {
     const p = packetOf('c-acq-fujian-vendor-codes')
     expect(p.cp.pollutants.get('Nh3-scr')).toEqual(new Map([['Rtd', '4.12656']]))
     const out = realtimeItems(p, point, 0)
-    expect(out.byDevice.get(stack)!.values).toMatchObject({ o2: 20.9595, velocity: 2.40558, flow: 321518, Load: 0 })
-    expect(out.invalid).toBe(1) // Nh3-scr: not a name a field can carry
+    expect(out.byDevice.get(stack)!.values).toMatchObject({ o2: 20.9595, velocity: 2.40558, flow: 321518, Load: 0, 'Nh3-scr': 4.12656 })
+    expect(out.invalid).toBe(0)
   })
   it('2017 stack real-time: a00000 m³/s → flow m³/h, codes without a metric kept under their code', () => {
     const out = realtimeItems(packetOf('php-2017-voc-stack-rtd'), point, 0)

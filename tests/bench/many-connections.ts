@@ -110,7 +110,10 @@ class Generators {
 /** Alarm probes: one reading each over the first level, timed to the socket.io alarm event. */
 class Probes {
   private readonly sentAt = new Map<string, number>()
+  private readonly sentWall = new Map<string, number>()
   readonly latencies: number[] = []
+  /** Where each probe's time went: publish → the hub's ingest (the alarm's raisedAt), then → the client (ms). */
+  readonly split: { total: number; toIngest: number; afterIngest: number }[] = []
   readonly raisedByType: Record<string, number> = {}
   private clients: MqttClient[] = []
   private readonly own: Set<string>
@@ -122,7 +125,10 @@ class Probes {
       if (a.history.length === 1 && !this.own.has(a.device)) this.raisedByType[a.type] = (this.raisedByType[a.type] ?? 0) + 1
       const t = this.sentAt.get(a.device)
       if (t !== undefined) {
-        this.latencies.push(performance.now() - t)
+        const total = performance.now() - t
+        this.latencies.push(total)
+        const wall = this.sentWall.get(a.device) ?? a.raisedAt
+        this.split.push({ total, toIngest: a.raisedAt - wall, afterIngest: Date.now() - a.raisedAt })
         this.sentAt.delete(a.device)
       }
     })
@@ -137,6 +143,7 @@ class Probes {
     for (let i = from; i < Math.min(from + count, this.devices.length); i++) {
       const d = this.devices[i]!
       this.sentAt.set(d.id, performance.now())
+      this.sentWall.set(d.id, Date.now())
       this.clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: d.value } }), { qos: 0 })
       await sleep(ms / count)
     }
@@ -146,6 +153,12 @@ class Probes {
   take(): number[] {
     const xs = this.latencies.splice(0).sort((a, b) => a - b)
     return xs
+  }
+
+  /** The slowest probes since the last call: total = to ingest + after ingest, ms. */
+  slowest(n: number): string {
+    const xs = this.split.splice(0).sort((a, b) => b.total - a.total).slice(0, n)
+    return xs.map((x) => `${x.total.toFixed(0)} = ${x.toIngest} + ${x.afterIngest}`).join(', ')
   }
 
   async close(): Promise<void> {
@@ -259,6 +272,7 @@ export async function manyConnections(): Promise<void> {
     // Warm-up probes (a fresh hub's first alarms), then the counted ones spread over the load.
     const warm = await probes.run(0, 10, 2000)
     probes.take()
+    probes.slowest(0)
     const loadWatch = await watch(hub, (async () => {
       await probes.run(warm, probeCount, Math.max(1000, (seconds - 6) * 1000))
       const left = seconds * 1000 - (Date.now() - loadStart)
@@ -270,13 +284,14 @@ export async function manyConnections(): Promise<void> {
     const gc1 = h2.process.gc
     const rssPeak = await peakRssMb(hub.pid)
     const lat = probes.take()
+    const slowLoad = probes.slowest(5)
     const loadStealText = steal(loadSteal)
     const gcText = gc0 && gc1 ? `${gc1.collections - gc0.collections} collections, ${f1(gc1.totalMs - gc0.totalMs)} ms paused (${f1(((gc1.totalMs - gc0.totalMs) / (loadWall * 1000)) * 100)} %; major ${f1(gc1.majorMs - gc0.majorMs)} ms), longest ${f1(loadWatch.gcMaxMs)} ms` : 'n/a'
     say(`  hub CPU ${(cpu * 100).toFixed(0)} %, RSS peak ${Math.round(rssPeak)} MB; event-loop delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms; health within ${Math.round(loadWatch.healthMaxMs)} ms; GC ${gcText}; alarm p50 ${f1(pct(lat, 50))} p99 ${f1(pct(lat, 99))} max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount}); ${loadStealText}`)
     rows.push(['load', `${Math.round(N / period)} msgs/s for ${seconds} s; hub CPU ${(cpu * 100).toFixed(0)} % of a core; RSS peak ${Math.round(rssPeak)} MB; ${loadStealText}`])
     rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}); health answered within ${Math.round(loadWatch.healthMaxMs)} ms; ${loadStealText}`])
     rows.push(['garbage collector', `${gcText}; ${loadStealText}`])
-    rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up); ${loadStealText}`])
+    rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up; slowest, ms = to ingest + after: ${slowLoad}); ${loadStealText}`])
     Object.assign(figures, {
       hubCpu: Number(cpu.toFixed(2)), rssPeakMb: Math.round(rssPeak), loopP99Ms: loadWatch.loopP99, loopP999Ms: loadWatch.loopP999, loopMaxMs: loadWatch.loopMax, healthMaxMs: Math.round(loadWatch.healthMaxMs),
       gcPauseMs: gc0 && gc1 ? Number((gc1.totalMs - gc0.totalMs).toFixed(1)) : null, gcMaxMs: loadWatch.gcMaxMs,
@@ -301,13 +316,14 @@ export async function manyConnections(): Promise<void> {
       const stormRefused = stormWatch.result.reduce((s, r) => s + Number(r.refused), 0)
       await sleep(5000)
       const lat2 = probes.take()
+      const slowStorm = probes.slowest(5)
       const raised: Record<string, number> = {}
       for (const [k, v] of Object.entries(probes.raisedByType)) if (v - (raisedBefore[k] ?? 0) > 0) raised[k] = v - (raisedBefore[k] ?? 0)
       const stormStealText = steal(stormSteal)
       const h3 = await health(hub.http)
       say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
       rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
-      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
+      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
       Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }

@@ -129,7 +129,8 @@ export class Notifier {
     const e = this.store.get(key)
     switch (step.action) {
       case 'raise':
-        this.storm.noteRaise(alarm.park, now)
+        // A flood is of alarms people would be told of: one no policy routes (a blue fault, say) adds no message.
+        if (policyFor(this.d.overrides.policies(), alarm)) this.storm.noteRaise(alarm.park, now)
         this.startFor(alarm, now)
         return
       case 'reactivate':

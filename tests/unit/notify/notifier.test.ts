@@ -48,12 +48,12 @@ function world(start: number): World {
 }
 
 /** A notifier (a new one on the same data dir after a crash) over the world's book, with an outbox that keeps what is added once per id, as the real one. */
-function rig(dir: string, w: World, incidents: Incident[] = []) {
+function rig(dir: string, w: World, incidents: Incident[] = [], s: NotifySettings = settings) {
   const sent = new Map<string, OutboundMessage>()
   const outbox = { add: async (m: OutboundMessage) => void (sent.has(m.id) || sent.set(m.id, m)), get: (id: string) => (sent.has(id) ? { msg: sent.get(id)! } : undefined) }
   const notifier = new Notifier({
-    channels: settings.channels, overrides: new NotifyOverrides(dir, settings, new Set(['pk1'])), timezone: TZ, stormPerMinute: settings.storm?.alarmsPerMinute,
-    publicUrl: settings.publicUrl, dataDir: dir, clock: () => w.now,
+    channels: s.channels, overrides: new NotifyOverrides(dir, s, new Set(['pk1'])), timezone: TZ, stormPerMinute: s.storm?.alarmsPerMinute,
+    publicUrl: s.publicUrl, dataDir: dir, clock: () => w.now,
     places: { park: () => undefined, enterprise: () => undefined, area: () => undefined, device: () => undefined },
     ackLinks: new AckLinks('a-hub-secret-of-more-than-32-characters'), alarms: w.book, incidents: { list: () => incidents.filter((i) => i.state === 'open'), get: (id) => incidents.find((i) => i.id === id) }, outbox,
     log: { info: () => undefined, warn: () => undefined, error: () => undefined },
@@ -143,6 +143,18 @@ describe('the notifier under a fake clock', () => {
     const summaries = [...again.sent.values()].filter((m) => m.kind === 'summary')
     expect(summaries.map((m) => m.id).sort()).toEqual([`summary:pk1:${T0}:sms:wang`, `summary:pk1:${T0}:wecom`])
     expect(summaries.find((m) => m.channel === 'wecom')!.text).toContain('1 分钟内另有 3 条报警未逐条发送：红 0 · 橙 3')
+  })
+
+  it('alarms no policy routes (nobody is told of them) do not make a flood of the ones people are told of', async () => {
+    const T0 = at('2026-12-02T10:00:00')
+    const w = world(T0)
+    const onlyHigh: NotifySettings = { ...settings, policies: [settings.policies![0]!] }
+    const r = rig(dir, w, [], onlyHigh)
+    for (let i = 1; i <= 5; i++) w.book.apply(transition({ ts: T0, level: 3, key: `f${i}`, device: `f${i}` }))
+    const orange = w.book.apply(transition({ ts: T0, level: 2, key: 'gas', device: 'g1' }))!.id
+    await r.run(T0 + 1000)
+    expect([...r.sent.keys()].filter((k) => k.startsWith(`alarm:${orange}:`))).not.toHaveLength(0)
+    expect(r.notifier.counters.stormed).toBe(0)
   })
 
   it('a red life-safety alarm reminds every 5 minutes and, from its second step, calls the duty officer\'s phone', async () => {

@@ -115,6 +115,8 @@ class Probes {
   /** Where each probe's time went: publish → the hub's ingest (the alarm's raisedAt), then → the client (ms). */
   readonly split: { total: number; toIngest: number; afterIngest: number }[] = []
   readonly raisedByType: Record<string, number> = {}
+  /** Times a probe's own connection was lost (its readings then wait in mqtt.js's queue until it is back). */
+  dropped = 0
   private clients: MqttClient[] = []
   private readonly own: Set<string>
 
@@ -136,6 +138,7 @@ class Probes {
 
   async connect(url: string): Promise<void> {
     this.clients = await Promise.all(this.devices.map((d) => mqtt.connectAsync(url, { username: d.id, password: d.secret, clientId: d.id, reconnectPeriod: 1000 })))
+    for (const c of this.clients) c.on('offline', () => this.dropped++)
   }
 
   /** `count` probes spread over `ms`, starting with probe `from`; returns the next unused. */
@@ -302,6 +305,7 @@ export async function manyConnections(): Promise<void> {
       say(`storm: every connection dropped${outage > 0 ? ` for ${outage} s` : ''}, every device back at once…`)
       const stormSteal = cpuTimes()
       const raisedBefore = { ...probes.raisedByType }
+      const droppedBefore = probes.dropped
       await resetPeakRss(hub.pid)
       const stormStart = performance.now()
       const back = outage > 0 ? (gens.send('drop-hold'), sleep(outage * 1000).then(() => gens!.all('back'))) : gens.all('drop')
@@ -323,8 +327,8 @@ export async function manyConnections(): Promise<void> {
       const h3 = await health(hub.http)
       say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
       rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
-      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
-      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
+      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
+      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }
 

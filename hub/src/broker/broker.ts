@@ -14,6 +14,7 @@ import { identityOf, setCertificateName } from './identity.js'
 import { guardedConnection, InboundBacklog } from './guarded-connection.js'
 import { ConnectionScheduler, type SchedulerStats } from './loop-turns.js'
 import { FastPathCounters, fastPublishFor } from './publish-fast-path.js'
+import { ConnectPacer, type PacingStats } from './connect-pacing.js'
 import { skipFanOutFor } from './aedes-internals.js'
 import { BrokerSessions } from './sessions.js'
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, type SessionStats } from './session-book.js'
@@ -56,6 +57,8 @@ export interface BrokerStats {
   waitingBytes: number
   pausedConnections: number
   scheduler: SchedulerStats
+  /** New connections waiting for their start, the rate they start at, those refused busy (connect-pacing.ts). */
+  connecting: PacingStats
   /** Publishes taken past aedes's parser (publish-fast-path.ts); QoS 1 ones of them not yet acknowledged. */
   fastPath: { taken: number; held: number }
   /** Stored sessions, QoS 2 in flight, queued messages, and what the caps refused. */
@@ -83,6 +86,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const backlog = new InboundBacklog()
   const scheduler = o.scheduler ?? new ConnectionScheduler()
   const fastPath = new FastPathCounters()
+  const pacer = new ConnectPacer()
   const authorizePublish = makeAuthorizePublish(o.registry, o.ingest, logFn, o.clientMaxRate ?? 0, held)
   const aedes = await Aedes.createBroker({
     persistence: sessions.persistence as never,
@@ -129,13 +133,16 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
 
   /** The broker takes the connection; its device telemetry may pass its parser (publish-fast-path.ts). */
   const handle = (conn: ReturnType<typeof guard>, req?: IncomingMessage): void => {
-    // aedes makes its client for the connection in the connection's first turn, among the
-    // connecting ones (loop-turns.ts): 18,000 devices reconnecting at once after a network blip
-    // are accepted in a few polls of the loop, and making each one's client there held the loop
-    // for seconds while alarms waited (many-connections bench, --storm).
-    scheduler.inTurn(() => {
-      if (!conn.destroyed) conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
-    }, false, true)
+    // A new connection starts when the pacer lets it (connect-pacing.ts: 18,000 devices
+    // reconnecting at once after a network blip held the loop for seconds while alarms waited),
+    // or is refused at once with CONNACK "server unavailable" when its wait would be too long.
+    // aedes makes its client in the connection's first turn among the connecting ones (loop-turns.ts).
+    pacer.offer(
+      () => scheduler.inTurn(() => {
+        if (!conn.destroyed) conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
+      }, false, true),
+      () => conn.refuseBusy(),
+    )
   }
 
   const track = (s: Duplex): void => {
@@ -204,6 +211,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       })
     },
     async close() {
+      pacer.close()
       for (const s of servers) s.close()
       wss?.close()
       await new Promise<void>((resolve) => aedes.close(() => resolve()))
@@ -211,7 +219,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
       await Promise.all(servers.map((s) => new Promise<void>((r) => (s.listening ? s.close(() => r()) : r()))))
     },
     stats() {
-      return { clients: aedes.connectedClients, tcpPort, heldPublishes: held.now, ...backlog.stats(), scheduler: scheduler.stats(), fastPath: fastPath.stats(), sessions: sessions.stats() }
+      return { clients: aedes.connectedClients, tcpPort, heldPublishes: held.now, ...backlog.stats(), scheduler: scheduler.stats(), connecting: pacer.stats(), fastPath: fastPath.stats(), sessions: sessions.stats() }
     },
   }
 }

@@ -7,6 +7,7 @@
 import { Duplex } from 'node:stream'
 import type { ConnectionScheduler } from './loop-turns.js'
 import { PacketSizeCheck } from './packet-size-check.js'
+import { refuseWithConnack } from '../net/connack-refusal.js'
 import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './publish-fast-path.js'
 
 /**
@@ -67,7 +68,7 @@ class GuardedConnection extends Duplex {
   constructor(private readonly socket: Duplex, private readonly o: GuardOptions) {
     super({ readableHighWaterMark: o.sliceBytes, allowHalfOpen: false })
     this.check = new PacketSizeCheck(o.maxPacketBytes)
-    socket.on('data', (chunk: Buffer) => this.received(chunk))
+    socket.on('data', this.onData)
     // A clean end of the socket ends the connection after every byte it carried has been read;
     // only a broken socket ends it at once.
     socket.on('end', () => {
@@ -78,6 +79,24 @@ class GuardedConnection extends Duplex {
     socket.on('close', () => {
       if (!this.ended) this.destroy()
     })
+  }
+
+  private readonly onData = (chunk: Buffer): void => this.received(chunk)
+
+  /**
+   * The broker will not take this connection now (connect-pacing.ts): its CONNECT, read or still
+   * to come, is answered with CONNACK "server unavailable" and the connection ended. Only
+   * before the broker has been handed it.
+   */
+  refuseBusy(): void {
+    if (this.destroyed) return
+    this.socket.removeListener('data', this.onData)
+    const read = Buffer.concat(this.waiting)
+    this.o.backlog.waitingBytes -= this.waitingBytes
+    this.waitingBytes = 0
+    this.waiting.length = 0
+    if (this.socket.isPaused()) this.o.backlog.pausedConnections--
+    refuseWithConnack(this.socket, read)
   }
 
   private received(chunk: Buffer): void {
@@ -240,6 +259,6 @@ class GuardedConnection extends Duplex {
   }
 }
 
-export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex & { fast: FastPublish | undefined } {
+export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex & { fast: FastPublish | undefined; refuseBusy(): void } {
   return new GuardedConnection(socket, o)
 }

@@ -1,4 +1,4 @@
-import type { Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
 
 /**
  * An MQTT connection the hub cannot take (past its connection cap) is answered, not just
@@ -29,17 +29,23 @@ export function connectProtocolLevel(b: Buffer): number | undefined {
   return levelAt < b.length ? b[levelAt] : undefined
 }
 
-/** Answer the client's CONNECT with CONNACK "server unavailable", then end the connection. */
-export function refuseWithConnack(socket: Socket): void {
+/**
+ * Answer the client's CONNECT with CONNACK "server unavailable", then end the connection.
+ * `already`: bytes of it read before (the broker's pacing refuses a connection it had taken).
+ */
+export function refuseWithConnack(socket: Duplex, already?: Buffer): void {
   let got: Buffer = Buffer.alloc(0)
+  let answered = false
   const onData = (d: Buffer): void => {
     got = got.length === 0 ? d : Buffer.concat([got, d])
     const level = connectProtocolLevel(got)
     if (level === undefined && got.length < 64) return
+    answered = true
     socket.removeListener('data', onData)
     if (!socket.destroyed) socket.end(level === 5 ? CONNACK_V5 : CONNACK_V4)
   }
-  socket.on('data', onData)
+  if (already !== undefined && already.length > 0) onData(already)
+  if (!answered) socket.on('data', onData)
   // A client that sends no CONNECT, or never closes its side after the answer, is not held.
   const timer = setTimeout(() => socket.destroy(), CONNECT_WAIT_MS)
   timer.unref()

@@ -1,0 +1,74 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ConnectPacer, MAX_RATE, MAX_WAIT_MS, MIN_RATE } from '../../../hub/src/broker/connect-pacing.js'
+
+/** The pacer on a fake clock: timers and performance.now() advance only when the test says. */
+describe('connect pacing', () => {
+  let pacer: ConnectPacer
+  let skew = 0
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'performance'] })
+    skew = 0
+    pacer = new ConnectPacer(() => performance.now() + skew)
+  })
+  afterEach(() => {
+    pacer.close()
+    vi.useRealTimers()
+  })
+
+  /** `n` connections offered at once; when each started (ms after the offer) and how many were refused. */
+  function storm(n: number): { startedAt: number[]; refused: () => number } {
+    const t0 = performance.now()
+    const startedAt: number[] = []
+    let refused = 0
+    for (let i = 0; i < n; i++) pacer.offer(() => startedAt.push(performance.now() - t0), () => refused++)
+    return { startedAt, refused: () => refused }
+  }
+
+  it('starts a storm of connections at a rate, not all at once, and every one within its longest wait', () => {
+    const s = storm(3000)
+    const atOnce = s.startedAt.length
+    expect(atOnce).toBeLessThan(100)
+    vi.advanceTimersByTime(1000)
+    const inFirstSecond = s.startedAt.length
+    expect(inFirstSecond).toBeGreaterThanOrEqual(MIN_RATE)
+    expect(inFirstSecond).toBeLessThan(3000)
+    vi.advanceTimersByTime(MAX_WAIT_MS)
+    expect(s.startedAt.length + s.refused()).toBe(3000)
+    expect(Math.max(...s.startedAt)).toBeLessThanOrEqual(MAX_WAIT_MS + 20)
+    expect(pacer.stats().waiting).toBe(0)
+  })
+
+  it('refuses at once the connections that would wait longer than the longest wait', () => {
+    const s = storm(60_000)
+    // Refused as they are offered, before any time passes: the client hears CONNACK 3 at once.
+    expect(s.refused()).toBeGreaterThan(0)
+    const waiting = pacer.stats().waiting
+    expect(waiting / pacer.stats().ratePerSecond).toBeLessThanOrEqual(MAX_WAIT_MS / 1000)
+    vi.advanceTimersByTime(MAX_WAIT_MS + 1000)
+    expect(s.startedAt.length + s.refused()).toBe(60_000)
+    expect(pacer.stats().refusedBusy).toBe(s.refused())
+  })
+
+  it('slows down to its floor while the event loop lags, and speeds up again once it does not', () => {
+    storm(20_000)
+    // Something else holds the loop for 60 ms every 20 ms: each of the pacer's ticks comes late.
+    const hog = setInterval(() => (skew += 60), 20)
+    vi.advanceTimersByTime(5000)
+    expect(pacer.stats().ratePerSecond).toBe(MIN_RATE)
+    clearInterval(hog)
+    // The lag counted as time waited: what waited since is refused by now; a second wave comes.
+    storm(5000)
+    const before = pacer.stats().started
+    vi.advanceTimersByTime(3000)
+    expect(pacer.stats().ratePerSecond).toBeGreaterThan(MIN_RATE)
+    expect(pacer.stats().ratePerSecond).toBeLessThanOrEqual(MAX_RATE)
+    expect(pacer.stats().started - before).toBeGreaterThan(3 * MIN_RATE)
+  })
+
+  it('starts a connection at once when nothing waits', () => {
+    let started = 0
+    pacer.offer(() => started++, () => undefined)
+    expect(started).toBe(1)
+    expect(pacer.stats()).toMatchObject({ waiting: 0, started: 1, refusedBusy: 0 })
+  })
+})

@@ -6,12 +6,14 @@ import type { ParkRisk } from '../model/risk.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, SessionEndReason, Snapshot, SocketData, TelemetryUpdate } from '../model/live-events.js'
 import { riskView, sees, seesPark, seesWholePark } from '../api/scope.js'
 import { EventLimiter } from './event-limiter.js'
+import { RiskPacer } from './risk-pacer.js'
 import { TelemetryBatcher } from './telemetry-batcher.js'
 
 /**
  * socket.io (CONTRACT.md): token auth in the handshake, `snapshot` on connect, rooms per park
- * (`subscribe` narrows what a client receives), `alarm`/`risk`/`incident` at once on every
- * change, `telemetry` batched (at most `telemetryHz` times a second per device).
+ * (`subscribe` narrows what a client receives), `alarm`/`incident` at once on every change,
+ * `risk` at once when a park's level changes and at most once a second per park while only its
+ * figures do (risk-pacer.ts), `telemetry` batched (at most `telemetryHz` times a second per device).
  *
  * Limits (docs/security.md, "Socket limits"): every client event passes a per-socket token
  * bucket (refused past it, the socket dropped when it keeps flooding); the socket ends when its
@@ -63,6 +65,7 @@ const MAX_TIMER_MS = 2_147_483_647
 export class LiveServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
   private readonly batcher: TelemetryBatcher
+  private readonly riskPacer = new RiskPacer((risk) => this.sendRisk(risk))
   /** Sockets that see only some enterprises of a park: socket id → those enterprises and their parks. */
   private readonly narrow = new Map<string, { socket: LiveSocket; enterprises: Set<string>; parks: Set<string> }>()
   private readonly expiryTimers = new Map<string, NodeJS.Timeout>()
@@ -239,6 +242,10 @@ export class LiveServer {
   }
 
   risk(risk: ParkRisk): void {
+    this.riskPacer.offer(risk)
+  }
+
+  private sendRisk(risk: ParkRisk): void {
     this.io.to([ALL, parkRoom(risk.park)]).emit('risk', risk)
     this.toNarrow(risk.park, (n) => {
       const view = riskView(n.socket.data.user, risk)
@@ -262,6 +269,7 @@ export class LiveServer {
 
   async close(): Promise<void> {
     this.batcher.stop()
+    this.riskPacer.stop()
     for (const t of this.expiryTimers.values()) clearTimeout(t)
     this.io.disconnectSockets(true)
     await new Promise<void>((resolve) => {

@@ -75,13 +75,30 @@ class GuardedConnection extends Duplex {
       this.ended = true
       this.deliver()
     })
-    socket.on('error', () => this.destroy())
+    socket.on('error', () => this.closeInTurn())
     socket.on('close', () => {
-      if (!this.ended) this.destroy()
+      if (!this.ended) this.closeInTurn()
     })
   }
 
   private readonly onData = (chunk: Buffer): void => this.received(chunk)
+
+  private closeQueued = false
+  /**
+   * A broken socket ends the connection in a turn among the connecting ones (loop-turns.ts), not
+   * as the socket reports it: when a network blip resets 18,000 connections at once, the broker's
+   * and the hub's work on each (the session, the device offline) is paced with the connects
+   * instead of holding the loop in one go while a connected detector's alarm waits.
+   */
+  private closeInTurn(): void {
+    if (this.destroyed || this.closeQueued) return
+    this.closeQueued = true
+    this.o.scheduler.inTurn(this.destroyNow, false, true)
+  }
+
+  private readonly destroyNow = (): void => {
+    this.destroy()
+  }
 
   /**
    * The broker will not take this connection now (connect-pacing.ts): its CONNECT, read or still

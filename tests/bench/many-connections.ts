@@ -318,6 +318,8 @@ export async function manyConnections(): Promise<void> {
       const backSec = Math.max(...stormWatch.result.map((r) => Number(r.ms))) / 1000
       const stormAttempts = stormWatch.result.reduce((s, r) => s + Number(r.attempts), 0)
       const stormRefused = stormWatch.result.reduce((s, r) => s + Number(r.refused), 0)
+      const stormFailed = stormWatch.result.reduce((s, r) => s + Number(r.failed ?? 0), 0)
+      const stormTimedOut = stormWatch.result.reduce((s, r) => s + Number(r.timedOut ?? 0), 0)
       await sleep(5000)
       const lat2 = probes.take()
       const slowStorm = probes.slowest(5)
@@ -325,10 +327,10 @@ export async function manyConnections(): Promise<void> {
       for (const [k, v] of Object.entries(probes.raisedByType)) if (v - (raisedBefore[k] ?? 0) > 0) raised[k] = v - (raisedBefore[k] ?? 0)
       const stormStealText = steal(stormSteal)
       const h3 = await health(hub.http)
-      say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
-      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
+      say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
+      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
       rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
-      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
+      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }
 

@@ -37,7 +37,8 @@ interface Conn {
 }
 
 const conns: Conn[] = spec.devices.map(() => ({ socket: undefined, up: false, attempts: 0 }))
-const counters = { sent: 0, skippedDown: 0, refused: 0, failed: 0, closedByHub: 0 }
+/** failed: closed before a CONNACK; timedOut: no CONNACK within CONNACK_TIMEOUT_MS of the attempt (TCP connect included). */
+const counters = { sent: 0, skippedDown: 0, refused: 0, failed: 0, timedOut: 0, closedByHub: 0 }
 let stopping = false
 
 /** One connection attempt; resolves true on CONNACK 0. */
@@ -61,7 +62,7 @@ function attempt(i: number): Promise<boolean> {
       resolve(ok)
     }
     const timer = setTimeout(() => {
-      counters.failed++
+      counters.timedOut++
       settle(false)
     }, CONNACK_TIMEOUT_MS)
     parser.on('packet', (p: mqttPacket.Packet) => {
@@ -139,10 +140,10 @@ function startSending(): void {
 /** Every device back at once (each retrying as a device does); says how long until the last was in. */
 async function reconnectAll(): Promise<void> {
   const attemptsBefore = conns.reduce((s, c) => s + c.attempts, 0)
-  const refusedBefore = counters.refused
+  const before = { ...counters }
   const t0 = performance.now()
   await Promise.all(conns.map((_, i) => connectWithRetry(i)))
-  say({ reconnected: true, ms: performance.now() - t0, attempts: conns.reduce((s, c) => s + c.attempts, 0) - attemptsBefore, refused: counters.refused - refusedBefore })
+  say({ reconnected: true, ms: performance.now() - t0, attempts: conns.reduce((s, c) => s + c.attempts, 0) - attemptsBefore, refused: counters.refused - before.refused, failed: counters.failed - before.failed, timedOut: counters.timedOut - before.timedOut })
 }
 
 function say(o: object): void {

@@ -24,6 +24,13 @@ import { clientAddressOf } from '../net/client-address.js'
 /** Topics ingest consumes entirely (their format already checked by authorizePublish). */
 const consumedByIngest = (topic: string): boolean => topic.endsWith('/telemetry') || topic.endsWith('/event')
 const MAX_TOPIC_LEVELS = 16
+/**
+ * Connections the kernel holds accepted until the hub takes them (listen(2) backlog; Linux caps
+ * it at net.core.somaxconn, 4096 since 5.4). Node's default, 511, overflowed when 18,000 devices
+ * reconnected at once: the kernel dropped their SYNs and each client waited for its SYN's
+ * retransmission (1, 3, 7, 15 s…), some past their 30 s CONNACK timeout.
+ */
+const LISTEN_BACKLOG = 4096
 
 export interface BrokerOptions {
   registry: DeviceRegistry
@@ -153,7 +160,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   const listenOn = (server: TcpServer | TlsServer, host: string, port: number): Promise<number> =>
     new Promise((resolve, reject) => {
       server.once('error', reject)
-      server.listen(port, host, () => {
+      server.listen({ port, host, backlog: LISTEN_BACKLOG }, () => {
         server.off('error', reject)
         const addr = server.address()
         resolve(typeof addr === 'object' && addr ? addr.port : port)

@@ -166,6 +166,9 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'alarm.currentLevel': 'Current level',
   'alarm.overRange': 'over range',
   'alarm.class': 'Class',
+  'alarm.silentDevices': 'Devices not heard from',
+  'alarm.devicesOne': '1 device',
+  'alarm.devicesN': '{n} devices',
 
 
   'workflow.open': 'Open',

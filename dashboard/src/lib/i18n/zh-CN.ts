@@ -165,6 +165,9 @@ export const zhCN = {
   'alarm.currentLevel': '当前级别',
   'alarm.overRange': '超量程',
   'alarm.class': '类别',
+  'alarm.silentDevices': '通信中断的设备',
+  'alarm.devicesOne': '1 台设备',
+  'alarm.devicesN': '{n} 台设备',
 
 
   'workflow.open': '待处置',

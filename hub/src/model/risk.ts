@@ -16,6 +16,11 @@ export interface RiskReason {
   message: Message
   alarm?: string | undefined
   device?: string | undefined
+  /**
+   * For a reason that stands for several not listed one by one (`more_alarms`, and the
+   * `safety_device_offline` without a device): how many alarms or devices it counts.
+   */
+  count?: number | undefined
 }
 
 export interface EnterpriseRisk {

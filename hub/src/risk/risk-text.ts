@@ -89,6 +89,11 @@ export function moreOfflineText(count: number, where: LocalName | string): Bilin
   return said(msg('risk.more_offline', { count, where }))
 }
 
+/** The alarms of one level a group does not list one by one (risk-model.ts `alarmsListed`). */
+export function moreAlarmsText(count: number, where: LocalName | string): Bilingual {
+  return said(msg('risk.more_alarms', { count, where }))
+}
+
 export function blindSpotText(offline: number, total: number, where: LocalName | string): Bilingual {
   const pct = Math.round((offline / total) * 100)
   return said(msg('risk.blind_spot', { offline, total, pct, where }))

@@ -66,6 +66,7 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'risk.at_place': '{what} · {where}',
   'risk.device_offline': 'Safety device offline · {device}',
   'risk.more_offline': '{count} more safety devices offline · {where}',
+  'risk.more_alarms': '{count} more alarms · {where}',
   'risk.blind_spot': 'Monitoring blind spot: {offline} of {total} safety devices offline ({pct} %) · {where}',
 
   'alarmNote.text': '{text}',

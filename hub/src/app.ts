@@ -1,8 +1,7 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
-import { tightenDataDir } from './config/private-files.js'
+import { mkdir } from 'node:fs/promises'
+import { persistentSecret, tightenDataDir } from './config/private-files.js'
+import { eventLoopDelay, memory } from './api/process-figures.js'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
 import type { InfluxDB } from 'influx'
 import type { Settings } from './config/settings.js'
@@ -373,18 +372,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
 }
 
-async function persistentSecret(file: string): Promise<string> {
-  try {
-    const s = (await readFile(file, 'utf8')).trim()
-    if (s.length >= 32) return s
-  } catch {
-    /* first start */
-  }
-  const s = randomBytes(48).toString('base64url')
-  await writeFile(file, s, { mode: 0o600 })
-  return s
-}
-
 async function untilReady(fn: () => Promise<void>, timeoutMs: number, onRetry: (err: Error) => void): Promise<void> {
   const until = Date.now() + timeoutMs
   for (let attempt = 0; ; attempt++) {
@@ -403,24 +390,4 @@ async function seedLatest(influx: InfluxDB, latest: LatestCache): Promise<void> 
     const metrics = [...new Set(METRICS_BY_KIND[kind])]
     for (const v of await lastValues(influx, kind, metrics)) latest.seed(v.device, v.metric, { value: v.value, ts: v.ts })
   }
-}
-
-/** Event-loop delay since the previous reading (a health call): what every message waits, at worst. */
-function eventLoopDelay(): { read(): { p50: number; p99: number; p999: number; max: number } } {
-  const h = monitorEventLoopDelay({ resolution: 10 })
-  h.enable()
-  const ms = (ns: number): number => Number((ns / 1e6).toFixed(1))
-  return {
-    read() {
-      const r = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max) }
-      h.reset()
-      return r
-    },
-  }
-}
-
-function memory(): { rssMb: number; heapUsedMb: number; heapTotalMb: number } {
-  const m = process.memoryUsage()
-  const mb = (n: number): number => Math.round(n / 1048576)
-  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal) }
 }

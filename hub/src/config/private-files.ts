@@ -1,4 +1,6 @@
 import { chmodSync, lstatSync, readdirSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 
 /**
@@ -52,4 +54,17 @@ export function tightenDataDir(dataDir: string, skip: readonly string[] = ['infl
   }
   visit(dataDir, true)
   return changed
+}
+
+/** A secret kept in the data dir (0600), made at first start: the token signing key. */
+export async function persistentSecret(file: string): Promise<string> {
+  try {
+    const s = (await readFile(file, 'utf8')).trim()
+    if (s.length >= 32) return s
+  } catch {
+    /* first start */
+  }
+  const s = randomBytes(48).toString('base64url')
+  await writeFile(file, s, { mode: PRIVATE_FILE_MODE })
+  return s
 }

@@ -74,6 +74,18 @@ export async function signIn(page: Page, http: string, username: string, passwor
   await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 15_000 })
 }
 
+/**
+ * Select a device on the site plan as a keyboard user does (focus its mark, press Enter), so
+ * the device chosen is exactly this one: a pointer click lands on whatever mark or name is
+ * drawn on top at that spot, and marks of a crowded area overlap.
+ */
+export async function selectPlanDevice(page: Page, device: string): Promise<void> {
+  const mark = page.locator(`[data-testid=plan-device][data-device="${device}"]`)
+  await mark.waitFor({ state: 'attached', timeout: 15_000 })
+  await mark.focus()
+  await mark.press('Enter')
+}
+
 /** Han ideographs, CJK punctuation, kana, hangul and full-width forms. */
 export const CJK = /[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]/u
 

@@ -14,7 +14,7 @@ import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { Incident } from '../../hub/src/model/incident.js'
 import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
-import { auditLanguage, CJK, DESK, ensureDashboardBuilt, LAPTOP, launchBrowser, screenshot, signIn } from './browser.js'
+import { auditLanguage, CJK, DESK, ensureDashboardBuilt, LAPTOP, launchBrowser, screenshot, selectPlanDevice, signIn } from './browser.js'
 
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
 
@@ -159,7 +159,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     expect(new Set(plates)).toEqual(new Set(['var(--plan-bg)']))
     await screenshot(page, 'e2e-01-overview')
     // A device without measured values (the fire alarm control panel) says so where a trend would be.
-    await page.locator(planDevice('vtc-ti01-fire-003')).click({ force: true })
+    await selectPlanDevice(page, 'vtc-ti01-fire-003')
     await page.locator('[data-testid=detail-close]').waitFor()
     await expect.poll(() => page.locator('.bottom').innerText()).toContain('该设备无测量值，无趋势')
     await page.locator('[data-testid=detail-close]').click()

@@ -10,10 +10,9 @@ import type { MqttClient } from 'mqtt'
 import type { Browser, Page } from 'playwright-core'
 import { connectMqtt, startTestHub, type TestHub } from '../support/hub-harness.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
-import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, selectPlanDevice, signIn } from './browser.js'
 
 const secret = (id: string): string => (credentials.devices as Record<string, string>)[id]!
-const planDevice = (device: string) => `[data-testid=plan-device][data-device="${device}"]`
 
 describe('dashboard end to end: a value’s data flag is shown next to it', () => {
   let t: TestHub
@@ -30,7 +29,7 @@ describe('dashboard end to end: a value’s data flag is shown next to it', () =
 
   /** Open a device's panel from the plan and return the text of its values. */
   async function openDevice(device: string): Promise<string> {
-    await page.locator(planDevice(device)).click({ force: true })
+    await selectPlanDevice(page, device)
     await page.locator('[data-testid=detail-close]').waitFor()
     const values = page.locator('.values')
     await values.locator('h3').waitFor()

@@ -23,7 +23,7 @@ import { dayKey, localInstant, shiftDay } from '../../dashboard/src/lib/local-da
 import type { MqttClient } from 'mqtt'
 import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { TestLogger } from '../support/hj212-test-logger.js'
-import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
+import { auditLanguage, DESK, ensureDashboardBuilt, launchBrowser, screenshot, selectPlanDevice, signIn } from './browser.js'
 
 const SH = 'Asia/Shanghai'
 const MIN = 60_000
@@ -203,9 +203,7 @@ describe('a stack fed over HJ 212 on the emissions page and the device panel', (
 
   it('02 the device panel shows protocol HJ 212, the MN, the last packet and the rejects', async () => {
     await page.locator('nav a[href="#/command"]').click()
-    const dot = page.locator(`[data-testid=plan-device][data-device="${STACK}"]`)
-    await dot.waitFor({ state: 'attached', timeout: 15_000 })
-    await dot.click({ force: true })
+    await selectPlanDevice(page, STACK)
     const link = page.locator('[data-testid=device-link]')
     await link.waitFor({ timeout: 15_000 })
     expect(await link.getAttribute('data-protocol')).toBe('hj212')

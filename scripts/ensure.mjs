@@ -4,6 +4,7 @@
 //   --influxd    Debian's influxdb (influxd), unless INFLUX_URL points at a running one
 //   --mosquitto  Debian's mosquitto-clients (mosquitto_pub, the third-party client in tests)
 //   --chromium   Debian's chromium (end-to-end tests)
+//   --nats       Debian's nats-server (cluster mode: npm run cluster, the cluster tests)
 //   --hub        the hub compiled to dist/ (tsc), when a source is newer than the build
 // Plain Node, no dependencies: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -85,6 +86,11 @@ export function ensureChromium() {
   return ok
 }
 
+export function ensureNatsServer() {
+  if (process.env.NATS_SERVER_PATH) return true
+  return apt('nats-server', 'nats-server', 'cluster mode runs on NATS with JetStream (npm run cluster, the cluster tests)')
+}
+
 function aptInstall(pkg) {
   const root = typeof process.getuid === 'function' && process.getuid() === 0
   if (!root || !has('apt-get')) return false
@@ -101,5 +107,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (want.has('--influxd') && !ensureInfluxd()) process.exit(1)
   if (want.has('--mosquitto')) ensureMosquittoClients()
   if (want.has('--chromium')) ensureChromium()
+  if (want.has('--nats')) ensureNatsServer()
   if (want.has('--hub')) ensureHubBuild()
 }

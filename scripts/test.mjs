@@ -5,13 +5,14 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { ensureChromium, ensureInfluxd, ensureMosquittoClients, ensureNpm } from './ensure.mjs'
+import { ensureChromium, ensureInfluxd, ensureMosquittoClients, ensureNatsServer, ensureNpm } from './ensure.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 ensureNpm()
 if (!ensureInfluxd()) process.exit(1)
 ensureMosquittoClients()
 ensureChromium()
+ensureNatsServer()
 if (existsSync(join(root, 'dashboard', 'vite.config.ts'))) {
   const b = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' })
   if (b.status !== 0) process.exit(b.status ?? 1)

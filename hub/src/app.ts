@@ -281,7 +281,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       journal: { backlog: journal.backlog, bytes: journal.sizeBytes, usage: Number(journal.usage().toFixed(4)), replayed: journal.stats.replayed, slowestWriteMs: journal.takeSlowestMs() },
       devices: { total: registry.size, online },
       process: { ...memory(), heldPublishes: broker.stats().heldPublishes, waitingBytes: broker.stats().waitingBytes, pausedConnections: broker.stats().pausedConnections, eventLoopDelayMs: loopDelay.read(), gc: gcPauses.read() },
-      connections: connections.stats(),
+      connections: { ...connections.stats(), pacing: broker.stats().connecting },
       ...(hj212 ? { hj212: hj212.counters.stats() } : {}),
       ...(notify ? { notify: notifyHealth(notify) } : {}),
       identity: { login: loginLimiter.stats(), live: live.stats() },

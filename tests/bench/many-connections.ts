@@ -54,7 +54,7 @@ interface Health {
   devices: { online: number }
   broker: { clients: number }
   process: { rssMb: number; heapUsedMb: number; eventLoopDelayMs: { p50: number; p99: number; p999?: number; max: number }; gc?: { collections: number; totalMs: number; majorMs: number; maxMs: number } }
-  connections?: { refused: Record<string, number>; serverUnavailable?: number; limits: { total: number; openFiles?: { soft: number | null; hard: number | null; reserve: number | null } } }
+  connections?: { refused: Record<string, number>; serverUnavailable?: number; limits: { total: number; openFiles?: { soft: number | null; hard: number | null; reserve: number | null } }; pacing?: { started: number; refusedBusy: number; longestWaitMs: number } }
 }
 const health = (http: string): Promise<Health> => healthOf(http) as unknown as Promise<Health>
 
@@ -328,9 +328,11 @@ export async function manyConnections(): Promise<void> {
       const stormStealText = steal(stormSteal)
       const h3 = await health(hub.http)
       say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
-      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
+      const pacing = h3.connections?.pacing
+      const pacingText = pacing ? `; the hub's connect pacing: ${pacing.started} started, ${pacing.refusedBusy} refused at once, longest wait ${pacing.longestWaitMs} ms` : ''
+      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
       rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
-      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stealStorm: stormStealText, outageSec: outage })
+      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }
 

@@ -46,6 +46,15 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_connections_refused_total', 'Connections refused, by reason (total_cap, address_cap, proxy_header, unknown_upgrade)', 'counter', Object.entries(conn.refused).map(([reason, n]) => [{ reason }, n]))
     metric('smartpark_accept_errors_total', 'Connections the operating system failed to accept (EMFILE: out of descriptors)', 'counter', [[undefined, conn.acceptErrors]])
     metric('smartpark_mqtt_server_unavailable_total', 'MQTT connections answered CONNACK "server unavailable" past the connection cap', 'counter', [[undefined, conn.serverUnavailable]])
+    const pacing = conn.pacing
+    if (pacing) {
+      metric('smartpark_mqtt_connect_waiting', 'MQTT connections waiting for their start (connect pacing)', 'gauge', [[undefined, pacing.waiting]])
+      metric('smartpark_mqtt_connect_rate', 'MQTT connections the pacing lets start a second now', 'gauge', [[undefined, pacing.ratePerSecond]])
+      metric('smartpark_mqtt_connect_admitted_last_second', 'MQTT connections started in the last whole second', 'gauge', [[undefined, pacing.admittedLastSecond]])
+      metric('smartpark_mqtt_connect_started_total', 'MQTT connections the pacing started', 'counter', [[undefined, pacing.started]])
+      metric('smartpark_mqtt_connect_refused_busy_total', 'MQTT connections answered CONNACK "server unavailable" at once because their wait would pass the longest wait', 'counter', [[undefined, pacing.refusedBusy]])
+      metric('smartpark_mqtt_connect_wait_seconds', 'The wait for a start: of the first connection waiting now, and the longest since start', 'gauge', [[{ of: 'oldest_waiting' }, pacing.oldestWaitMs / 1000], [{ of: 'longest' }, pacing.longestWaitMs / 1000]])
+    }
     const files = conn.limits.openFiles
     metric('smartpark_open_files_limit', 'The process\'s open-file limit (RLIMIT_NOFILE), soft and hard, and the descriptors kept in reserve', 'gauge', ([['soft', files.soft], ['hard', files.hard], ['reserve', files.reserve]] as const).filter(([, n]) => n !== null).map(([kind, n]) => [{ kind }, n as number]))
   }

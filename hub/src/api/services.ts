@@ -7,6 +7,7 @@ import type { SeriesQuery } from '../store/queries.js'
 import type { AuditLog } from './audit.js'
 import type { GcPauses } from '../broker/gc-pauses.js'
 import type { ConnectionStats } from '../net/connection-gate.js'
+import type { PacingStats } from '../broker/connect-pacing.js'
 import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
 import type { LiveStats } from '../live/live-server.js'
 import type { Hj212Stats } from '../hj212/counters.js'
@@ -24,8 +25,8 @@ export interface HealthReport {
   journal: { backlog: number; bytes: number; usage: number; replayed: number; slowestWriteMs: number }
   devices: { total: number; online: number }
   process: { rssMb: number; heapUsedMb: number; heapTotalMb: number; heldPublishes: number; waitingBytes: number; pausedConnections: number; eventLoopDelayMs: { p50: number; p99: number; p999?: number; max: number }; gc?: GcPauses }
-  /** Connections open, caps in force and refusals by reason (net/connection-gate.ts). */
-  connections?: ConnectionStats
+  /** Connections open, caps in force and refusals by reason (net/connection-gate.ts); MQTT connects waiting for their start (broker/connect-pacing.ts). */
+  connections?: ConnectionStats & { pacing?: PacingStats }
   /** Sign-ins admitted, refused and failed (login-limiter.ts); sockets and their refused events and drops (live-server.ts). */
   identity?: { login: LoginLimiterStats; live: LiveStats }
   /** The HJ 212 listener, when on: connections, packets, accepted, rejects by reason, unknown codes, per logger (hj212/counters.ts). */

@@ -39,6 +39,12 @@ export interface PacingStats {
   started: number
   /** Refused with CONNACK "server unavailable": their wait would have been over MAX_WAIT_MS. */
   refusedBusy: number
+  /** Connections started in the last whole second (what the rate let through, not the rate allowed). */
+  admittedLastSecond: number
+  /** How long the first connection in the queue has waited so far (0: none waits), ms. */
+  oldestWaitMs: number
+  /** The longest any connection waited for its start (or its refusal) since the hub started, ms. */
+  longestWaitMs: number
 }
 
 interface Waiting {
@@ -59,6 +65,9 @@ export class ConnectPacer {
   private lastAdjust: number
   private started = 0
   private refusedBusy = 0
+  private longestWait = 0
+  /** Starts counted per whole second: the second being counted, its count, and the whole second before it. */
+  private readonly perSecond = { second: 0, count: 0, last: 0 }
 
   constructor(private readonly now: () => number = () => performance.now()) {
     this.lastRefill = now()
@@ -72,7 +81,7 @@ export class ConnectPacer {
     const waiting = this.queue.length - this.head
     if (waiting === 0 && this.tokens >= 1) {
       this.tokens--
-      this.started++
+      this.admitted()
       start()
       return
     }
@@ -87,7 +96,35 @@ export class ConnectPacer {
   }
 
   stats(): PacingStats {
-    return { waiting: this.queue.length - this.head, ratePerSecond: Math.round(this.rate), started: this.started, refusedBusy: this.refusedBusy }
+    const now = this.now()
+    this.countSecond(now)
+    const first = this.queue[this.head]
+    return {
+      waiting: this.queue.length - this.head,
+      ratePerSecond: Math.round(this.rate),
+      started: this.started,
+      refusedBusy: this.refusedBusy,
+      admittedLastSecond: this.perSecond.last,
+      oldestWaitMs: first ? Math.round(now - first.since) : 0,
+      longestWaitMs: Math.round(this.longestWait),
+    }
+  }
+
+  /** One more connection started now. */
+  private admitted(): void {
+    this.started++
+    this.countSecond(this.now())
+    this.perSecond.count++
+  }
+
+  /** Moves the per-second count on to the second `now` is in. */
+  private countSecond(now: number): void {
+    const p = this.perSecond
+    const s = Math.floor(now / 1000)
+    if (s === p.second) return
+    p.last = s === p.second + 1 ? p.count : 0
+    p.count = 0
+    p.second = s
   }
 
   /** Stop the timer (the broker closes); waiting connections are left to their sockets' close. */
@@ -123,13 +160,14 @@ export class ConnectPacer {
     this.refill()
     while (this.head < this.queue.length && this.tokens >= 1) {
       const w = this.queue[this.head++]!
+      this.longestWait = Math.max(this.longestWait, now - w.since)
       if (now - w.since > MAX_WAIT_MS) {
         this.refusedBusy++
         w.refuse()
         continue
       }
       this.tokens--
-      this.started++
+      this.admitted()
       w.start()
     }
     if (this.head >= 1024 && this.head * 2 >= this.queue.length) {

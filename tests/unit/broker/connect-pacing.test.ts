@@ -65,6 +65,38 @@ describe('connect pacing', () => {
     expect(pacer.stats().started - before).toBeGreaterThan(3 * MIN_RATE)
   })
 
+  it('says how many started in the last second, how long the first in the queue has waited, and the longest wait', () => {
+    expect(pacer.stats()).toMatchObject({ admittedLastSecond: 0, oldestWaitMs: 0, longestWaitMs: 0 })
+    // At a whole second, so the count's seconds line up with the advances below.
+    vi.advanceTimersByTime(1000 - (performance.now() % 1000))
+    const s = storm(2000)
+    vi.advanceTimersByTime(500)
+    const half = pacer.stats()
+    expect(half.waiting).toBeGreaterThan(0)
+    expect(half.oldestWaitMs).toBeGreaterThanOrEqual(480)
+    expect(half.oldestWaitMs).toBeLessThanOrEqual(500)
+    // Still in the first second: the one before it started none.
+    expect(half.admittedLastSecond).toBe(0)
+    vi.advanceTimersByTime(490)
+    // Started within the first second (a tick at its last instant belongs to the next).
+    const afterFirst = s.startedAt.length
+    vi.advanceTimersByTime(20)
+    expect(pacer.stats().admittedLastSecond).toBe(afterFirst)
+    expect(pacer.stats().longestWaitMs).toBeGreaterThanOrEqual(960)
+    vi.advanceTimersByTime(980)
+    const afterSecond = s.startedAt.length
+    vi.advanceTimersByTime(20)
+    expect(pacer.stats().admittedLastSecond).toBe(afterSecond - afterFirst)
+    vi.advanceTimersByTime(MAX_WAIT_MS)
+    const end = pacer.stats()
+    expect(end).toMatchObject({ waiting: 0, oldestWaitMs: 0 })
+    expect(end.longestWaitMs).toBeGreaterThanOrEqual(Math.max(...s.startedAt) - 20)
+    expect(end.longestWaitMs).toBeLessThanOrEqual(MAX_WAIT_MS + 20)
+    // Quiet for a while: nothing started in the last second.
+    vi.advanceTimersByTime(3000)
+    expect(pacer.stats().admittedLastSecond).toBe(0)
+  })
+
   it('starts a connection at once when nothing waits', () => {
     let started = 0
     pacer.offer(() => started++, () => undefined)

@@ -1,0 +1,146 @@
+/**
+ * The kept handover reports (docs/reports.md): one JSON file per report under
+ * `<data dir>/reports/` (0600 files in a 0700 directory: they name people and alarms),
+ * written whole to a temporary file, fsync'ed and renamed over the old one, so a crash leaves
+ * the old or the new report, never half of one. Summaries stay in memory for the list; a
+ * report is read from its file when shown.
+ *
+ * Life of a report:
+ *
+ *   (POST) ──▶ draft ──note (the outgoing officer, who drafted it)──▶ draft
+ *                 └──sign (another user: the incoming officer)──▶ signed (never changes again)
+ *
+ * One report per park and shift: drafting a shift that already has one is refused (409).
+ */
+import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises'
+import { join } from 'node:path'
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
+import { NOTE_MAX, type ReportSummary, type ShiftReport } from '../model/report.js'
+
+export class ReportError extends Error {
+  constructor(readonly statusCode: 403 | 404 | 409, message: string) {
+    super(message)
+    this.name = 'ReportError'
+  }
+}
+
+/** Ids are `YYYY-MM-DD.<shift>.<park>`: safe as a file name (ids are [A-Za-z0-9_.-]). */
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,199}$/
+
+export function reportId(r: Pick<ShiftReport, 'park' | 'shift'>): string {
+  return `${r.shift.day}.${r.shift.id}.${r.park}`
+}
+
+export function summaryOf(r: ShiftReport): ReportSummary {
+  return {
+    id: r.id, park: r.park, parkName: r.parkName, parkNameEn: r.parkNameEn, shift: r.shift, state: r.state,
+    createdAt: r.createdAt, createdBy: r.createdBy, signedBy: r.signedBy, signedAt: r.signedAt,
+    alarmsRaised: r.figures.alarms.raised.total, alarmsOpen: r.figures.alarms.open.total, incidentsOpen: r.figures.incidents.openAtHandover,
+  }
+}
+
+export class ReportBook {
+  private readonly summaries = new Map<string, ReportSummary>()
+  /** Writes one at a time per report, so a note and a sign-off never interleave. */
+  private readonly queue = new Map<string, Promise<unknown>>()
+
+  private constructor(private readonly dir: string) {}
+
+  static async open(dir: string, warn: (o: object, m: string) => void = () => undefined): Promise<ReportBook> {
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE })
+    const book = new ReportBook(dir)
+    for (const name of await readdir(dir)) {
+      if (!name.endsWith('.json')) continue
+      try {
+        const r = JSON.parse(await readFile(join(dir, name), 'utf8')) as ShiftReport
+        book.summaries.set(r.id, summaryOf(r))
+      } catch (err) {
+        warn({ file: name, err: (err as Error).message }, 'a handover report file could not be read; left out of the list')
+      }
+    }
+    return book
+  }
+
+  /** Newest shift first. */
+  list(filter: (s: ReportSummary) => boolean = () => true): ReportSummary[] {
+    return [...this.summaries.values()].filter(filter).sort((a, b) => b.shift.from - a.shift.from || (a.id < b.id ? -1 : 1))
+  }
+
+  has(id: string): boolean {
+    return this.summaries.has(id)
+  }
+
+  summary(id: string): ReportSummary | undefined {
+    return this.summaries.get(id)
+  }
+
+  async get(id: string): Promise<ShiftReport | undefined> {
+    if (!SAFE_ID.test(id) || !this.summaries.has(id)) return undefined
+    return JSON.parse(await readFile(this.file(id), 'utf8')) as ShiftReport
+  }
+
+  async create(r: ShiftReport): Promise<ShiftReport> {
+    if (!SAFE_ID.test(r.id)) throw new Error(`report id ${r.id} is not a safe file name`)
+    const existing = this.summaries.get(r.id)
+    if (existing) throw new ReportError(409, `park ${r.park} already has a ${existing.state} report for this shift: ${r.id}`)
+    this.summaries.set(r.id, summaryOf(r))
+    try {
+      await this.write(r)
+    } catch (err) {
+      this.summaries.delete(r.id)
+      throw err
+    }
+    return r
+  }
+
+  /** The outgoing officer's text; only the one who drafted it, only while a draft. */
+  note(id: string, user: string, text: string, now: number): Promise<ShiftReport> {
+    return this.change(id, (r) => {
+      if (r.createdBy !== user) throw new ReportError(403, `only the outgoing officer who drafted it (${r.createdBy}) writes the handover text`)
+      if (text.length > NOTE_MAX) throw new ReportError(409, `the handover text may hold at most ${NOTE_MAX} characters`)
+      return { ...r, note: text, noteAt: now }
+    })
+  }
+
+  /** The incoming officer's sign-off: another user than the one who drafted it; closes the report. */
+  sign(id: string, user: string, note: string | undefined, now: number): Promise<ShiftReport> {
+    return this.change(id, (r) => {
+      if (r.createdBy === user) throw new ReportError(409, 'the incoming officer signs: another user than the one who drafted the report')
+      return { ...r, state: 'signed', signedBy: user, signedAt: now, signNote: note ?? null }
+    })
+  }
+
+  private change(id: string, edit: (r: ShiftReport) => ShiftReport): Promise<ShiftReport> {
+    const prev = this.queue.get(id) ?? Promise.resolve()
+    const next = prev.catch(() => undefined).then(async () => {
+      const r = await this.get(id)
+      if (!r) throw new ReportError(404, `report ${id} not found`)
+      if (r.state === 'signed') throw new ReportError(409, `report ${id} was signed by ${r.signedBy ?? '?'} and can no longer change`)
+      const changed = edit(r)
+      await this.write(changed)
+      this.summaries.set(id, summaryOf(changed))
+      return changed
+    })
+    this.queue.set(id, next)
+    void next.finally(() => {
+      if (this.queue.get(id) === next) this.queue.delete(id)
+    }).catch(() => undefined)
+    return next
+  }
+
+  private file(id: string): string {
+    return join(this.dir, `${id}.json`)
+  }
+
+  private async write(r: ShiftReport): Promise<void> {
+    const tmp = `${this.file(r.id)}.tmp`
+    const fh = await open(tmp, 'w', PRIVATE_FILE_MODE)
+    try {
+      await fh.writeFile(`${JSON.stringify(r)}\n`)
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, this.file(r.id))
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Handover reports, composed (docs/reports.md): which shift (shift-window.ts), the figures
+ * frozen at drafting (report-figures.ts), and the kept reports (report-book.ts). The routes
+ * (api/routes/reports.ts) are handed this; it is handed small interfaces, so it runs without
+ * sockets in a unit test.
+ */
+import type { Roster } from '../model/notify.js'
+import type { ShiftReport, ShiftWindow } from '../model/report.js'
+import { shiftFigures, type FigureSources } from './report-figures.js'
+import { ReportBook, ReportError, reportId } from './report-book.js'
+import { previousShift, shiftAt } from './shift-window.js'
+
+export interface ReportServiceDeps {
+  zone: { id: string; name: string; timezone: string; parks: readonly { id: string; name: string; nameEn?: string | undefined }[] }
+  /** The duty rosters in force (the zone file's with admins' edits), or none. */
+  rosters: () => readonly Roster[]
+  sources: FigureSources
+  book: ReportBook
+  clock: () => number
+}
+
+export class ReportService {
+  constructor(private readonly d: ReportServiceDeps) {}
+
+  get book(): ReportBook {
+    return this.d.book
+  }
+
+  park(id: string): { id: string; name: string; nameEn?: string | undefined } | undefined {
+    return this.d.zone.parks.find((p) => p.id === id)
+  }
+
+  /** The shift of `park` running at `at` (default now), and the one before it. */
+  shifts(park: string, at = this.d.clock()): { current: ShiftWindow; previous: ShiftWindow } {
+    const rosters = this.d.rosters()
+    const current = shiftAt(rosters, park, at, this.d.zone.timezone)
+    return { current, previous: previousShift(rosters, park, current) }
+  }
+
+  /** A draft for the shift of `park` running at `at`, its figures frozen now. */
+  async draft(park: string, at: number, user: string): Promise<ShiftReport> {
+    const p = this.park(park)
+    if (!p) throw new ReportError(404, `park ${park} not found`)
+    const now = this.d.clock()
+    const shift = shiftAt(this.d.rosters(), park, at, this.d.zone.timezone)
+    if (shift.from > now) throw new ReportError(409, 'that shift has not started yet')
+    const id = reportId({ park, shift })
+    if (this.d.book.has(id)) throw new ReportError(409, `park ${park} already has a report for this shift: ${id}`)
+    const figures = await shiftFigures(this.d.sources, park, shift, now)
+    return this.d.book.create({
+      id, park, parkName: p.name, parkNameEn: p.nameEn ?? p.id, zone: this.d.zone.id, zoneName: this.d.zone.name,
+      shift, state: 'draft', createdAt: now, createdBy: user, figures,
+      note: '', noteAt: null, signedBy: null, signedAt: null, signNote: null,
+    })
+  }
+
+  note(id: string, user: string, text: string): Promise<ShiftReport> {
+    return this.d.book.note(id, user, text, this.d.clock())
+  }
+
+  sign(id: string, user: string, note: string | undefined): Promise<ShiftReport> {
+    return this.d.book.sign(id, user, note, this.d.clock())
+  }
+}

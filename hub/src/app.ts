@@ -24,7 +24,7 @@ import { journalWatcher } from './journal/journal-filling.js'
 import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
-import { rejectLine, Sampler } from './store/points.js'
+import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
 import { createHttp, createLogger, registerApi } from './api/server.js'
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './api/login-limiter.js'
 import type { ApiServices, HealthReport } from './api/services.js'
@@ -50,8 +50,6 @@ import { hj212Routes } from './api/routes/hj212.js'
 import { notifyRoutes } from './api/routes/notify.js'
 import { notifyHealth, startNotifications, zonePlaces, type NotifyService } from './notify/service.js'
 import { watchGcPauses } from './broker/gc-pauses.js'
-import { JournalLog, type DurableLog } from './journal/durable-log.js'
-import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
 import { reportRoutes } from './api/routes/reports.js'
 import { hubReports } from './reports/hub-sources.js'
 
@@ -94,8 +92,6 @@ export interface Hub {
   readonly hj212: Hj212Listener | undefined
   /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
   readonly users: UserDirectory
-  /** Cluster mode (HUB_NATS_URL, cluster/cluster-node.ts): the NATS link and the readings log; undefined single-node. */
-  readonly cluster: ClusterNode | undefined
   readonly addresses: HubAddresses
   close(): Promise<void>
 }
@@ -181,10 +177,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     if (!j) return 'full'
     return j.durable
   }
-  // Devices' readings, events and statuses: the journal alone, or in cluster mode the outbox and
-  // JetStream (journal/durable-log.ts); there the safety loop gets them from the readings log.
-  const cluster = settings.cluster ? await startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
-  const durableLog: DurableLog = cluster?.log ?? new JournalLog(journal)
   const latest = new LatestCache()
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
@@ -224,25 +216,27 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const sink: IngestSink = {
     readings(readings, qos) {
       // Last resort: QoS 0 telemetry gives way first, leaving the journal's last room to QoS 1, events and alarms.
-      if (qos < 1 && durableLog.usage() >= SHED_JOURNAL_USAGE) return shed
-      const pending = durableLog.append({ readings }, qos)
+      if (qos < 1 && journal.usage() >= SHED_JOURNAL_USAGE) return shed
+      const lines = new Array<string>(readings.length)
+      for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
+      const pending = store(lines, qos)
       if (pending === 'full') return refuseFull
       for (const r of readings) latest.update(r)
-      if (!cluster) safety.onReadings(readings)
+      safety.onReadings(readings)
       ee.onReadings(readings)
       forwarder?.readings(readings)
       return pending
     },
     event(e, qos) {
-      const pending = durableLog.append({ events: [e] }, qos)
+      const pending = store([eventLine(e)], qos)
       if (pending === 'full') return refuseFull
-      if (!cluster) safety.onEvent(e)
+      safety.onEvent(e)
       return pending
     },
     status(s) {
-      const pending = durableLog.append({ statuses: [s] }, 1)
+      const pending = store([statusLine(s)], 1)
       if (pending === 'full') return refuseFull
-      if (!cluster) safety.onStatus(s)
+      safety.onStatus(s)
       return pending
     },
     reject(r) {
@@ -278,8 +272,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     influxReachable = await ping(influxUrl)
     // Counted by the registry as devices change: a walk of a 100,000-device zone held the loop.
     const online = registry.online
-    const clusterHealth = cluster?.health()
-    const degraded = !influxReachable || !writer.healthy || clusterHealth?.quorum === 'lost'
+    const degraded = !influxReachable || !writer.healthy
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSec: Math.round((clock() - started) / 1000),
@@ -294,7 +287,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       ...(hj212 ? { hj212: hj212.counters.stats() } : {}),
       ...(notify ? { notify: notifyHealth(notify) } : {}),
       identity: { login: loginLimiter.stats(), live: live.stats() },
-      ...(clusterHealth ? { cluster: clusterHealth } : {}),
     }
   }
 
@@ -364,7 +356,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212, notify, cluster,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212, notify,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl, hj212Port: hj212?.port },
     close() {
       closing ??= (async () => {
@@ -379,7 +371,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         await api.close().catch(() => undefined)
         await notify?.close().catch(() => undefined)
         safety.close()
-        await cluster?.close()
         await writer.close(10_000)
         journal.close()
         await supervisor?.stop()

@@ -222,6 +222,8 @@ export const en: Readonly<Record<MessageKey, string>> = {
   'trend.noDevice': 'No device selected',
   'trend.noValues': 'This device has no measured values to trend',
   'trend.loadError': 'Could not load the trend',
+  'chart.resetZoom': 'Reset zoom',
+  'chart.noValue': 'No data',
   'setpointSource.sep': ', ',
   'setpointSource.label': 'Set-point source',
   'setpointSource.standard': 'standard',

@@ -221,6 +221,8 @@ export const zhCN = {
   'trend.noDevice': '未选择设备',
   'trend.noValues': '该设备无测量值，无趋势',
   'trend.loadError': '趋势数据加载失败',
+  'chart.resetZoom': '重置缩放',
+  'chart.noValue': '无数据',
   'setpointSource.sep': '，',
   'setpointSource.label': '设定值来源',
   'setpointSource.standard': '标准',

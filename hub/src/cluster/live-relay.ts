@@ -1,0 +1,174 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
+import type { Alarm } from '../model/alarm.js'
+import type { Incident } from '../model/incident.js'
+import type { DeviceStateUpdate, TelemetryUpdate } from '../model/live-events.js'
+import type { ParkRisk } from '../model/risk.js'
+import { RiskPacer } from '../live/risk-pacer.js'
+import type { LiveFeed } from '../safety-loop.js'
+import { fromToken, liveSubject } from './subjects.js'
+
+/**
+ * The live view from any node (docs/cluster.md, "Live view"). A park's safety loop runs on its
+ * owner; the dashboards may be connected to any node. The relay stands where the safety loop
+ * pushes to its LiveFeed: each push goes to this node's own LiveServer at once and is published
+ * on core NATS `live.<park>.<event>`; every node subscribes `live.>` and hands what other nodes
+ * published to its own LiveServer, which sends it to its sockets (rooms, scopes and pacing as in
+ * single-node mode). Core NATS, not JetStream: a socket that misses a push while its node is cut
+ * off gets the truth from the snapshot on reconnect, as in single-node mode.
+ *
+ * Telemetry is gathered per park within one event-loop turn and goes as one message (the
+ * LiveServer then keeps the latest per device for its own pacing); risk is paced before it is
+ * published as the LiveServer paces it (live/risk-pacer.ts: a level change at once, the same
+ * level at most once a second), so a park recomputed many times a second is not copied to every
+ * node each time.
+ *
+ *   const relay = new LiveRelay({ nc, node, local: liveServer, log })
+ *   relay.start()                            // subscribes live.>
+ *   new SafetyLoop({ …, live: relay })       // the relay is a LiveFeed
+ *   await relay.stop()
+ */
+export interface LiveRelayOptions {
+  nc: NatsConnection
+  node: string
+  /** This node's socket server (or any LiveFeed). */
+  local: LiveFeed
+  log: { warn(o: object, m: string): void }
+}
+
+type LiveEvent = 'telemetry' | 'alarm' | 'risk' | 'incident' | 'device'
+const EVENTS: ReadonlySet<string> = new Set<LiveEvent>(['telemetry', 'alarm', 'risk', 'incident', 'device'])
+
+/** On the wire: the publishing node, its clock at publishing (ms), the payload. */
+interface Envelope {
+  n: string
+  t: number
+  d: unknown
+}
+
+export interface LiveRelayStats {
+  published: number
+  /** Messages from other nodes handed to the local LiveServer. */
+  relayed: number
+  /** Messages not understood (skipped). */
+  malformed: number
+  /** Publish → arrival here of the last message from another node (ms; both clocks, NTP-close on separate machines). */
+  lastLagMs: number
+  maxLagMs: number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+export class LiveRelay implements LiveFeed {
+  private sub: Subscription | undefined
+  private telemetryByPark = new Map<string, TelemetryUpdate[]>()
+  private telemetryQueued = false
+  private readonly riskPacer = new RiskPacer((r) => this.publish(r.park, 'risk', r))
+  private readonly s: LiveRelayStats = { published: 0, relayed: 0, malformed: 0, lastLagMs: 0, maxLagMs: 0 }
+
+  /** What another node published, to this node's sockets. */
+  private readonly deliver: Record<Exclude<LiveEvent, 'telemetry'>, (d: unknown) => void> = {
+    alarm: (d) => this.o.local.alarm(d as Alarm),
+    risk: (d) => this.o.local.risk(d as ParkRisk),
+    incident: (d) => this.o.local.incident(d as Incident),
+    device: (d) => this.o.local.device(d as DeviceStateUpdate),
+  }
+
+  constructor(private readonly o: LiveRelayOptions) {}
+
+  /** Subscribe to every park's live subjects; what this node published itself is skipped (delivered locally already). */
+  start(): void {
+    if (this.sub) return
+    this.sub = this.o.nc.subscribe('live.>', { callback: (err, msg) => (err ? this.o.log.warn({ err: err.message }, 'live subscription failed') : this.receive(msg.subject, msg.data)) })
+  }
+
+  stats(): LiveRelayStats {
+    return { ...this.s }
+  }
+
+  telemetry(update: TelemetryUpdate): void {
+    this.o.local.telemetry(update)
+    let list = this.telemetryByPark.get(update.park)
+    if (!list) this.telemetryByPark.set(update.park, (list = []))
+    list.push(update)
+    if (!this.telemetryQueued) {
+      this.telemetryQueued = true
+      setImmediate(() => this.flushTelemetry())
+    }
+  }
+
+  alarm(alarm: Alarm): void {
+    this.o.local.alarm(alarm)
+    this.publish(alarm.park, 'alarm', alarm)
+  }
+
+  risk(risk: ParkRisk): void {
+    this.o.local.risk(risk)
+    this.riskPacer.offer(risk)
+  }
+
+  incident(incident: Incident): void {
+    this.o.local.incident(incident)
+    this.publish(incident.park, 'incident', incident)
+  }
+
+  device(update: DeviceStateUpdate): void {
+    this.o.local.device(update)
+    this.publish(update.park, 'device', update)
+  }
+
+  private flushTelemetry(): void {
+    this.telemetryQueued = false
+    const byPark = this.telemetryByPark
+    this.telemetryByPark = new Map()
+    for (const [park, batch] of byPark) this.publish(park, 'telemetry', batch)
+  }
+
+  private publish(park: string, event: LiveEvent, d: unknown): void {
+    const env: Envelope = { n: this.o.node, t: Date.now(), d }
+    try {
+      this.o.nc.publish(liveSubject(park, event), encoder.encode(JSON.stringify(env)))
+      this.s.published++
+    } catch (err) {
+      // Closed connection: this node's own sockets had it already; the others see the snapshot on reconnect.
+      this.o.log.warn({ err: (err as Error).message, park, event }, 'live publish failed')
+    }
+  }
+
+  private receive(subject: string, data: Uint8Array): void {
+    const parts = subject.split('.')
+    const event = parts[2]
+    if (parts.length !== 3 || event === undefined || !EVENTS.has(event)) {
+      this.s.malformed++
+      return
+    }
+    let env: Envelope
+    try {
+      env = JSON.parse(decoder.decode(data)) as Envelope
+    } catch {
+      this.s.malformed++
+      return
+    }
+    if (typeof env !== 'object' || env === null || typeof env.n !== 'string' || typeof env.t !== 'number' || typeof env.d !== 'object' || env.d === null) {
+      this.s.malformed++
+      return
+    }
+    if (env.n === this.o.node) return
+    const lag = Date.now() - env.t
+    this.s.lastLagMs = lag
+    if (lag > this.s.maxLagMs) this.s.maxLagMs = lag
+    const park = fromToken(parts[1]!)
+    if (event === 'telemetry') {
+      if (!Array.isArray(env.d)) return void this.s.malformed++
+      for (const u of env.d as TelemetryUpdate[]) if (u && u.park === park) this.o.local.telemetry(u)
+    } else this.deliver[event as Exclude<LiveEvent, 'telemetry'>](env.d)
+    this.s.relayed++
+  }
+
+  async stop(): Promise<void> {
+    this.riskPacer.stop()
+    if (this.telemetryQueued) this.flushTelemetry()
+    this.sub?.unsubscribe()
+    this.sub = undefined
+  }
+}

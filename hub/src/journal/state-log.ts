@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fdatasync, fdatasyncSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, write, writeSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { open as openAsync, rename as renameAsync } from 'node:fs/promises'
-import { jsonInSlices } from './json-in-slices.js'
+import { jsonInSlices, type WithJsonText } from './json-in-slices.js'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
 
 /**
@@ -25,6 +25,8 @@ export class StateLog<S, R> {
   private inFlight: { fd: number; waiting: (() => void)[] } | undefined
   private scheduled = false
   private closing = false
+  /** The text `snapshotAsync` last wrote: the same text again is not written. */
+  private lastAsyncText: string | undefined
   records = 0
 
   constructor(private readonly base: string) {}
@@ -130,6 +132,7 @@ export class StateLog<S, R> {
     fsyncSync(fd)
     closeSync(fd)
     renameSync(tmp, this.snapshotPath)
+    this.lastAsyncText = undefined
     this.pending = []
     this.answerWaiting()
     const logTmp = `${this.logPath}.tmp`
@@ -145,11 +148,13 @@ export class StateLog<S, R> {
   /**
    * A new snapshot written off the event loop, for state saved on a timer that has no log
    * records of its own (the rules). `state` may be the live state, not a copy: it is read a
-   * slice at a time (json-in-slices.ts), each entry as it is when its turn comes. Same atomic
-   * steps as `compact`.
+   * slice at a time (json-in-slices.ts), each entry as it is when its turn comes; a part may
+   * come as JSON text already written (`CachedJson`). Same atomic steps as `compact`. A text
+   * the same as the last one written is not written again: the file already holds it.
    */
-  async snapshotAsync(state: S): Promise<void> {
+  async snapshotAsync(state: WithJsonText<S>): Promise<void> {
     const text = await jsonInSlices(state)
+    if (text === this.lastAsyncText) return
     const tmp = `${this.snapshotPath}.async.tmp`
     const fh = await openAsync(tmp, 'w', PRIVATE_FILE_MODE)
     try {
@@ -159,6 +164,7 @@ export class StateLog<S, R> {
       await fh.close()
     }
     await renameAsync(tmp, this.snapshotPath)
+    this.lastAsyncText = text
   }
 
   close(): void {

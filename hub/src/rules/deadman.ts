@@ -67,6 +67,8 @@ export class DeadmanRule {
   private readonly heap = new DeadlineHeap()
   /** The live heap entry per device; other entries for it are stale and skipped. */
   private readonly scheduled = new Map<string, number>()
+  /** Counts changes to `offline` and `heard` (not to `seen`): what a restart needs changed (`restartState`). */
+  private changes = 0
 
   constructor(
     private readonly intervals: number,
@@ -85,6 +87,7 @@ export class DeadmanRule {
   unwatch(entry: DeviceEntry, now: number, out: Transition[]): void {
     const id = entry.place.device
     if (id in this.offline) out.push(this.toTransition(entry, 'clear', now, this.offline[id] as OfflineCause))
+    if (id in this.offline || id in this.heard) this.changes++
     delete this.offline[id]
     delete this.seen[id]
     delete this.heard[id]
@@ -98,19 +101,21 @@ export class DeadmanRule {
     if (cause !== undefined) {
       out.push(this.toTransition(entry, 'clear', now, cause))
       delete this.offline[id]
+      this.changes++
     }
     const prev = this.seen[id]
     this.seen[id] = prev === undefined ? now : Math.max(prev, now)
-    if (eventsOnly(entry)) this.heard[id] = true
+    if (eventsOnly(entry)) this.hear(id)
     else if (!this.scheduled.has(id)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
   /** Status offline (will message): offline at once. */
   dead(entry: DeviceEntry, now: number, out: Transition[]): void {
     const id = entry.place.device
-    if (eventsOnly(entry)) this.heard[id] = true
+    if (eventsOnly(entry)) this.hear(id)
     if (id in this.offline) return
     this.offline[id] = 'status'
+    this.changes++
     this.scheduled.delete(id)
     out.push(this.toTransition(entry, 'activate', now, 'status'))
   }
@@ -135,6 +140,7 @@ export class DeadmanRule {
       const deadline = last + this.timeout(entry)
       if (deadline <= now) {
         this.offline[id] = 'timeout'
+        this.changes++
         out.push(this.toTransition(entry, 'activate', now, 'timeout'))
         timedOut++
       } else {
@@ -145,6 +151,34 @@ export class DeadmanRule {
 
   state(): DeadmanState {
     return { seen: this.seen, offline: this.offline, heard: this.heard }
+  }
+
+  /** Changes so far to what `restartState` holds. */
+  get version(): number {
+    return this.changes
+  }
+
+  /**
+   * The state a restore with a grace time needs: offline devices with their last-seen times,
+   * and the events-only devices heard from. The last-seen times of the others are left out —
+   * `restore(state, entries, graceFrom)` counts every device not offline as seen at graceFrom
+   * whatever was saved — and they were most of it: a reading changes one, so all of a
+   * 100,000-device zone's (3.4 MB of JSON) were written every 10 s. The rest changes only
+   * when a device goes offline or comes back (`version`). Not for an exact restore.
+   */
+  restartState(): DeadmanState {
+    const seen = Object.create(null) as Record<string, number>
+    for (const id in this.offline) {
+      const t = this.seen[id]
+      if (t !== undefined) seen[id] = t
+    }
+    return { seen, offline: this.offline, heard: this.heard }
+  }
+
+  private hear(id: string): void {
+    if (this.heard[id] === true) return
+    this.heard[id] = true
+    this.changes++
   }
 
   /**
@@ -158,6 +192,7 @@ export class DeadmanRule {
     this.heard = Object.create(null) as Record<string, true>
     this.heap.clear()
     this.scheduled.clear()
+    this.changes++
     for (const entry of entries) {
       const id = entry.place.device
       const cause = state.offline[id]

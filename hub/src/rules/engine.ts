@@ -253,6 +253,16 @@ export class RulesEngine {
     }
   }
 
+  /** Changes so far to the deadman's part of `restartState` (a device offline or back). */
+  get deadmanVersion(): number {
+    return this.deadman.version
+  }
+
+  /** The deadman's live state as a restart with a grace time needs it (deadman.ts `restartState`). */
+  deadmanForRestart(): DeadmanState {
+    return this.deadman.restartState()
+  }
+
   /**
    * Continue from a snapshot. Conditions of devices no longer provisioned are dropped. With
    * `graceFrom` (hub time), devices not offline count as seen then, so a long hub outage

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { jsonInSlices } from '../../../hub/src/journal/json-in-slices.js'
+import { CachedJson, JsonText, jsonInSlices } from '../../../hub/src/journal/json-in-slices.js'
 
 /** A rules-like state: big records of last-seen times and sample windows, under a few keys. */
 function bigState(devices: number): Record<string, unknown> {
@@ -48,5 +48,28 @@ describe('jsonInSlices', () => {
     expect(parsed.deadman.seen['GAS-49999']).toBeUndefined()
     expect(parsed.deadman.seen['GAS-49998']).toBe(2)
     expect(parsed.deadman.seen['GAS-0']).toBe(1_763_800_000_000)
+  })
+
+  it('puts a part given as JSON text in as it is', async () => {
+    const state = bigState(1_000)
+    const deadman = new JsonText(JSON.stringify(state.deadman))
+    expect(await jsonInSlices({ ...state, deadman })).toBe(JSON.stringify(state))
+    expect(await jsonInSlices(new JsonText('[1]'))).toBe('[1]')
+  })
+})
+
+describe('CachedJson', () => {
+  it('writes a part again only when its version changes', async () => {
+    const cache = new CachedJson()
+    const part = { offline: { 'GAS-1': 'timeout' } as Record<string, string> }
+    let built = 0
+    const value = (): unknown => (built++, part)
+    expect((await cache.of(1, value)).text).toBe('{"offline":{"GAS-1":"timeout"}}')
+    part.offline['GAS-2'] = 'status'
+    // Same version: the text kept, the value not even asked for.
+    expect((await cache.of(1, value)).text).toBe('{"offline":{"GAS-1":"timeout"}}')
+    expect(built).toBe(1)
+    expect((await cache.of(2, value)).text).toBe('{"offline":{"GAS-1":"timeout","GAS-2":"status"}}')
+    expect(built).toBe(2)
   })
 })

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { appendFileSync, readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { StateLog } from '../../../hub/src/journal/state-log.js'
+import { JsonText } from '../../../hub/src/journal/json-in-slices.js'
 
 type State = { n: number }
 type Rec = { id: string }
@@ -79,5 +80,22 @@ describe('state log (snapshot + group-committed records, flushed on the thread p
     log.close()
     appendFileSync(`${base}.log`, '{"id":"b"')
     expect(reopened(base).records).toEqual([{ id: 'a' }])
+  })
+
+  it('writes a snapshot off the loop with a part given as JSON text, and not again when the text is the same', async () => {
+    const base = await freshBase()
+    const log = new StateLog<{ n: number; part: { a: number[] } }, Rec>(base)
+    log.load()
+    await log.snapshotAsync({ n: 1, part: new JsonText('{"a":[1,2]}') })
+    const file = `${base}.snapshot.json`
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ n: 1, part: { a: [1, 2] } })
+    const written = statSync(file).ino
+    // The same state: the file is left as it is (a new one would be a new inode: temporary file, rename).
+    await log.snapshotAsync({ n: 1, part: { a: [1, 2] } })
+    expect(statSync(file).ino).toBe(written)
+    await log.snapshotAsync({ n: 2, part: { a: [1, 2] } })
+    expect(statSync(file).ino).not.toBe(written)
+    expect(new StateLog<{ n: number }, Rec>(base).load().snapshot).toEqual({ n: 2, part: { a: [1, 2] } })
+    log.close()
   })
 })

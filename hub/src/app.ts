@@ -24,7 +24,7 @@ import { journalWatcher } from './journal/journal-filling.js'
 import { JournalCursor } from './journal/journal-cursor.js'
 import { LatestCache } from './store/latest-cache.js'
 import { lastValues, series } from './store/queries.js'
-import { eventLine, readingLine, rejectLine, Sampler, statusLine } from './store/points.js'
+import { rejectLine, Sampler } from './store/points.js'
 import { createHttp, createLogger, registerApi } from './api/server.js'
 import { DEFAULT_LOGIN_LIMITS, LoginLimiter } from './api/login-limiter.js'
 import type { ApiServices, HealthReport } from './api/services.js'
@@ -50,6 +50,8 @@ import { hj212Routes } from './api/routes/hj212.js'
 import { notifyRoutes } from './api/routes/notify.js'
 import { notifyHealth, startNotifications, zonePlaces, type NotifyService } from './notify/service.js'
 import { watchGcPauses } from './broker/gc-pauses.js'
+import { JournalLog, type DurableLog } from './journal/durable-log.js'
+import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
 import { reportRoutes } from './api/routes/reports.js'
 import { hubReports } from './reports/hub-sources.js'
 
@@ -92,6 +94,8 @@ export interface Hub {
   readonly hj212: Hj212Listener | undefined
   /** People who sign in; `replaceZoneUsers` reaches tokens and sockets at once. */
   readonly users: UserDirectory
+  /** Cluster mode (HUB_NATS_URL, cluster/cluster-node.ts): the NATS link and the readings log; undefined single-node. */
+  readonly cluster: ClusterNode | undefined
   readonly addresses: HubAddresses
   close(): Promise<void>
 }
@@ -177,6 +181,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     if (!j) return 'full'
     return j.durable
   }
+  // Devices' readings, events and statuses: the journal alone, or in cluster mode the outbox and
+  // JetStream (journal/durable-log.ts); there the safety loop gets them from the readings log.
+  const cluster = settings.cluster ? await startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
+  const durableLog: DurableLog = cluster?.log ?? new JournalLog(journal)
   const latest = new LatestCache()
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))
 
@@ -216,27 +224,25 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const sink: IngestSink = {
     readings(readings, qos) {
       // Last resort: QoS 0 telemetry gives way first, leaving the journal's last room to QoS 1, events and alarms.
-      if (qos < 1 && journal.usage() >= SHED_JOURNAL_USAGE) return shed
-      const lines = new Array<string>(readings.length)
-      for (let i = 0; i < readings.length; i++) lines[i] = readingLine(readings[i]!)
-      const pending = store(lines, qos)
+      if (qos < 1 && durableLog.usage() >= SHED_JOURNAL_USAGE) return shed
+      const pending = durableLog.append({ readings }, qos)
       if (pending === 'full') return refuseFull
       for (const r of readings) latest.update(r)
-      safety.onReadings(readings)
+      if (!cluster) safety.onReadings(readings)
       ee.onReadings(readings)
       forwarder?.readings(readings)
       return pending
     },
     event(e, qos) {
-      const pending = store([eventLine(e)], qos)
+      const pending = durableLog.append({ events: [e] }, qos)
       if (pending === 'full') return refuseFull
-      safety.onEvent(e)
+      if (!cluster) safety.onEvent(e)
       return pending
     },
     status(s) {
-      const pending = store([statusLine(s)], 1)
+      const pending = durableLog.append({ statuses: [s] }, 1)
       if (pending === 'full') return refuseFull
-      safety.onStatus(s)
+      if (!cluster) safety.onStatus(s)
       return pending
     },
     reject(r) {
@@ -272,7 +278,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     influxReachable = await ping(influxUrl)
     // Counted by the registry as devices change: a walk of a 100,000-device zone held the loop.
     const online = registry.online
-    const degraded = !influxReachable || !writer.healthy
+    const clusterHealth = cluster?.health()
+    const degraded = !influxReachable || !writer.healthy || clusterHealth?.quorum === 'lost'
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSec: Math.round((clock() - started) / 1000),
@@ -287,6 +294,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       ...(hj212 ? { hj212: hj212.counters.stats() } : {}),
       ...(notify ? { notify: notifyHealth(notify) } : {}),
       identity: { login: loginLimiter.stats(), live: live.stats() },
+      ...(clusterHealth ? { cluster: clusterHealth } : {}),
     }
   }
 
@@ -356,7 +364,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
 
   let closing: Promise<void> | undefined
   return {
-    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212, notify,
+    settings, zone, registry, ingest, broker, api, influx, writer, journal, latest, supervisor, safety, live, connections, users, hj212, notify, cluster,
     addresses: { httpPort, mqttPort: mqtt.port, mqttTlsPort: mqtt.tlsPort, influxUrl, hj212Port: hj212?.port },
     close() {
       closing ??= (async () => {
@@ -371,6 +379,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         await api.close().catch(() => undefined)
         await notify?.close().catch(() => undefined)
         safety.close()
+        await cluster?.close()
         await writer.close(10_000)
         journal.close()
         await supervisor?.stop()

@@ -94,6 +94,15 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('hub_notify_stormed_total', 'Messages gathered into a park\'s flood summary instead of sent', 'counter', [[undefined, nt.stormed]])
     metric('hub_notify_summaries_total', 'Flood summaries decided', 'counter', [[undefined, nt.summaries]])
   }
+  const cl = h.cluster
+  if (cl) {
+    metric('smartpark_cluster_quorum', 'JetStream accepts writes (1) or its quorum is lost (0): QoS 1 is then not acknowledged', 'gauge', [[{ node: cl.node }, cl.quorum === 'ok' ? 1 : 0]])
+    metric('smartpark_cluster_nats_connected', 'Connected to a NATS server', 'gauge', [[{ node: cl.node }, cl.connectedTo ? 1 : 0]])
+    metric('smartpark_cluster_nats_reconnects_total', 'Reconnections to NATS', 'counter', [[{ node: cl.node }, cl.reconnects]])
+    metric('smartpark_cluster_published_total', 'Device messages JetStream acknowledged on the readings log', 'counter', [[{ node: cl.node }, cl.published]])
+    metric('smartpark_cluster_pending_acks', 'QoS 1 messages whose publisher waits for JetStream', 'gauge', [[{ node: cl.node }, cl.pendingAcks]])
+    metric('smartpark_cluster_outbox_backlog', 'Device messages in the local outbox not yet acknowledged by JetStream', 'gauge', [[{ node: cl.node }, cl.outboxBacklog]])
+  }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`
 }

@@ -8,6 +8,7 @@ import type { AuditLog } from './audit.js'
 import type { GcPauses } from '../broker/gc-pauses.js'
 import type { ConnectionStats } from '../net/connection-gate.js'
 import type { PacingStats } from '../broker/connect-pacing.js'
+import type { ClusterHealth } from '../cluster/cluster-node.js'
 import type { LoginLimiter, LoginLimiterStats } from './login-limiter.js'
 import type { LiveStats } from '../live/live-server.js'
 import type { Hj212Stats } from '../hj212/counters.js'
@@ -33,6 +34,8 @@ export interface HealthReport {
   hj212?: Hj212Stats
   /** Notifications, when the zone file has a notify section: escalations running, decisions, floods, and per channel sent, failed, retried, resent, backlog, latency (notify/service.ts). */
   notify?: NotifyHealth
+  /** Cluster mode only (HUB_NATS_URL): this node, its NATS server, JetStream's quorum, the readings log's publishes and outbox (cluster/cluster-node.ts). */
+  cluster?: ClusterHealth
 }
 
 export interface ApiServices {

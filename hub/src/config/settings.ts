@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path'
 import { isIP } from 'node:net'
 import { ROOT } from '../paths.js'
 import { CidrList } from '../net/cidr.js'
+import { loadClusterSettings, type ClusterSettings } from '../cluster/cluster-settings.js'
 
 /**
  * Settings from the environment (CONTRACT.md, "Processes, ports, settings"), validated once
@@ -76,6 +77,8 @@ export interface Settings {
    * sending `floodBytes` of garbage in a row (HUB_HJ212_FLOOD_BYTES, default 64 KiB).
    */
   hj212: { port: number | undefined; idleSec: number; floodBytes: number }
+  /** Cluster mode (cluster/cluster-settings.ts, docs/cluster.md): set by HUB_NATS_URL; undefined runs single-node. */
+  cluster: ClusterSettings | undefined
 }
 
 export class SettingsError extends Error {
@@ -95,7 +98,7 @@ function port(env: Env, name: string, fallback: number): number {
   return n
 }
 
-function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
   const n = Number(raw)
@@ -103,7 +106,7 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
   return n
 }
 
-function str(env: Env, name: string): string | undefined {
+export function str(env: Env, name: string): string | undefined {
   const raw = env[name]
   return raw === undefined || raw === '' ? undefined : raw
 }
@@ -138,19 +141,24 @@ function listeners(env: Env, name: string): (typeof LISTENERS)[number][] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
+/** An InfluxDB 1.x HTTP API URL (INFLUX_URL, HUB_INFLUX2_URL), or undefined when unset. */
+export function influxUrlSetting(env: Env, name: string): string | undefined {
+  const raw = str(env, name)
+  if (raw === undefined) return undefined
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw new SettingsError(name, `not a URL: ${JSON.stringify(raw)}`)
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError(name, 'expected an http:// or https:// URL of the InfluxDB 1.x HTTP API')
+  return raw
+}
+
 export const DEFAULT_ZONE_FILE = join(ROOT, 'hub/zones/demo-zone.yaml')
 
 export function loadSettings(env: Env = process.env): Settings {
-  const influxUrl = str(env, 'INFLUX_URL')
-  if (influxUrl !== undefined) {
-    let u: URL
-    try {
-      u = new URL(influxUrl)
-    } catch {
-      throw new SettingsError('INFLUX_URL', `not a URL: ${JSON.stringify(influxUrl)}`)
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError('INFLUX_URL', 'expected an http:// or https:// URL of the InfluxDB 1.x HTTP API')
-  }
+  const influxUrl = influxUrlSetting(env, 'INFLUX_URL')
   const db = str(env, 'INFLUX_DB') ?? 'smartpark'
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(db)) throw new SettingsError('INFLUX_DB', `expected letters, digits, _ or -, got ${JSON.stringify(db)}`)
   const key = str(env, 'HUB_TLS_KEY')
@@ -223,5 +231,6 @@ export function loadSettings(env: Env = process.env): Settings {
     httpKeepAliveTimeoutMs: int(env, 'HUB_HTTP_KEEP_ALIVE_TIMEOUT_MS', 10_000, 1000, 600_000),
     httpIdleTimeoutMs: int(env, 'HUB_HTTP_IDLE_TIMEOUT_MS', 60_000, 1000, 3_600_000),
     journalMaxBytes: int(env, 'HUB_JOURNAL_MAX_MB', 2048, 16, 1024 * 1024) * 1024 * 1024,
+    cluster: loadClusterSettings(env, port(env, 'HUB_HTTP_PORT', 8080)),
   }
 }

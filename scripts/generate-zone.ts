@@ -26,7 +26,7 @@ const DEMO_USERS: readonly { name: string; displayName: string; roles: Role[]; s
 ]
 
 /** Keys whose values read best on one line. */
-const FLOW_KEYS = new Set(['rect', 'position', 'mapPosition', 'metrics', 'actuators', 'limits', 'roles', 'hj212'])
+const FLOW_KEYS = new Set(['rect', 'position', 'mapPosition', 'metrics', 'actuators', 'limits', 'roles', 'hj212', 'center', 'boundary', 'line'])
 /** Keys of the notify section whose value reads best on one line when it holds no objects (a tier's channels, a rotation). */
 const FLOW_FLAT_KEYS = new Set(['channels', 'levels', 'classes', 'pattern', 'onCall', 'allowHosts', 'quietHours', 'storm'])
 /** Lists of small objects written one object a line (people, shifts, tiers). */
@@ -57,7 +57,8 @@ function header(zone: Zone, args: { command: string; credentials?: string; demoU
     ' What it is: the zone → park → enterprise → area → device configuration the hub loads at',
     ' start-up unless HUB_CONFIG names another file. Park names are those of the municipal plans;',
     ' the enterprises are fictitious. Positions are metres on each park\'s site plan (origin top',
-    ' left); mapPosition is km on a schematic zone overview map.',
+    ' left); mapPosition is km on a schematic zone overview map; `geo` (center, boundary) and `map`',
+    ' (rivers, roads) are WGS-84 longitude / latitude for the zone map, schematic here (docs/zone-map.md).',
     '',
     ' Set points: gas alarms default to GB/T 50493-2019 (combustible 25 / 50 %LEL; toxic 1 × and',
     ' 2 × OEL per GBZ 2.1-2019; oxygen 19.5 / 23.5 %VOL, a secondary-source default). Override',

@@ -4,6 +4,7 @@ import { ResponsePlan } from './response-plan.js'
 import { AlarmSettings } from './alarm-class.js'
 import { NotifySettings } from './notify.js'
 import { Hj212Settings } from './hj212.js'
+import { ParkGeo, ZoneMapSettings } from './zone-map.js'
 
 export const GRADES = ['A', 'B', 'C', 'D'] as const
 export type Grade = (typeof GRADES)[number]
@@ -136,6 +137,21 @@ export const Gateway = Type.Object(
 )
 export type Gateway = Static<typeof Gateway>
 
+/**
+ * An assembly point (应急集合点) on the site plan: where people gather when told to leave.
+ * The hazard footprint lists those upwind of a gas release and outside it (docs/hazard.md).
+ */
+export const MusterPoint = Type.Object(
+  {
+    id: Id,
+    name: Type.String({ minLength: 1 }),
+    nameEn: Type.Optional(Type.String()),
+    position: Position,
+  },
+  { additionalProperties: false },
+)
+export type MusterPoint = Static<typeof MusterPoint>
+
 export const ParkKind = Type.Union([
   Type.Literal('chemical'),
   Type.Literal('industrial'),
@@ -156,6 +172,8 @@ export const Park = Type.Object(
     targetGrade: Type.Optional(Type.Union([Type.Literal('A'), Type.Literal('B'), Type.Literal('C'), Type.Literal('D')])),
     /** Position of the park's tile on the zone overview map (km). */
     mapPosition: Type.Optional(Position),
+    /** Where the park lies on the zone map, WGS-84 (model/zone-map.ts); absent: not on the map. */
+    geo: Type.Optional(ParkGeo),
     site: Type.Object(
       {
         width: Type.Number({ exclusiveMinimum: 0 }),
@@ -171,6 +189,8 @@ export const Park = Type.Object(
     budgets: Type.Optional(EnergyBudgets),
     /** Time-of-use tariff of the park, when it differs from the zone's. */
     tariff: Type.Optional(Tariff),
+    /** Assembly points on the site plan (metres); gates are the site's buildings of kind `gate`. */
+    musterPoints: Type.Optional(Type.Array(MusterPoint, { maxItems: 200 })),
   },
   { additionalProperties: false },
 )
@@ -229,6 +249,8 @@ export const Zone = Type.Object(
     hj212: Type.Optional(Hj212Settings),
     /** Notifications: duty rosters, escalation policies, channels (model/notify.ts, docs/notifications.md); absent: none are sent. */
     notify: Type.Optional(NotifySettings),
+    /** The zone map: basemap and roads, rivers (model/zone-map.ts, docs/zone-map.md). */
+    map: Type.Optional(ZoneMapSettings),
   },
   { additionalProperties: false },
 )

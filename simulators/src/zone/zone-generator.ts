@@ -2,6 +2,7 @@ import type { Area, Building, Enterprise, Gateway, Park, UserEntry, Zone, ZoneDe
 import type { ToxicGas } from '../../../hub/src/model/vocabulary.js'
 import { hashSecret } from '../../../hub/src/config/credentials.js'
 import { createPrng, type Prng } from './prng.js'
+import { DEMO_MAP, parkGeo } from './zone-geo.js'
 import {
   CONTROL_AREA, INDUSTRIES, NAME_HEADS, NAME_TAILS, PARKS, STACK_SOURCES, TOXIC_NAMES, ZONE_INFO,
   type AreaTemplate, type EnergyType, type GasMetric, type IndustryTemplate, type ParkTemplate,
@@ -416,9 +417,11 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
     credentials.hj212[d.id] = pw
   }
 
+  // On the zone map: each park where its schematic map position puts it (zone-geo.ts).
+  for (const park of parks) if (park.mapPosition) park.geo = parkGeo(park.id, park.mapPosition, park.enterprises.length)
   const zone: Zone = {
     id: ZONE_INFO.id, name: ZONE_INFO.name, nameEn: ZONE_INFO.nameEn, timezone: ZONE_INFO.timezone,
-    parks, gateways, devices, users: options.users ?? [],
+    parks, gateways, devices, users: options.users ?? [], map: DEMO_MAP,
   }
   return { zone, credentials }
 }

@@ -7,7 +7,7 @@ import { ZoneReply } from '../schemas/zone.js'
 export const zoneRoutes = routePlugin<{ services: ApiServices }>('zone', async (app, { services }) => {
   const z = services.zone
   const body = {
-    zone: { id: z.id, name: z.name, nameEn: z.nameEn, timezone: z.timezone },
+    zone: { id: z.id, name: z.name, nameEn: z.nameEn, timezone: z.timezone, ...(z.map ? { map: z.map } : {}) },
     parks: z.parks.map(({ setpoints: _s, ...p }) => p),
   }
   app.get('/api/v1/zone', {

@@ -35,8 +35,21 @@ export interface RunConfig {
   quiet: boolean
   /** No periodic status lines (the summary still prints). */
   quietProgress: boolean
+  /** --history: days of meter, stack and outlet history written into the hub's InfluxDB beside the live run. */
+  history: HistoryConfig | undefined
   /** --hj212: CEMS stacks and wastewater outlets are HJ 212-2017 data loggers on the hub's HJ 212 port. */
   hj212: { host: string; port: number; rtdIntervalSec: number } | undefined
+}
+
+export interface HistoryConfig {
+  spanMs: number
+  /** The fill's marker (done once, resumable): in the hub's data dir. */
+  markerFile: string
+  influx: { url: string; db: string; username: string | undefined; password: string | undefined }
+  /** Share of wall time the fill may keep InfluxDB writing. */
+  duty: number
+  /** Points per second at most. */
+  maxPointsPerSec: number
 }
 
 export const HELP = `Park simulator: a fleet of simulated devices on the hub's MQTT broker.
@@ -70,6 +83,15 @@ Options:
                        stop, unless --scenario is also given
   --backfill-kinds K   device kinds to backfill (default energy,emission)
   --backfill-step D    at most one reading per device per D in history (default 60s)
+  --history D          while the live run plays, write D (e.g. 30d) of meter, stack and outlet
+                       history straight into the hub's InfluxDB (line protocol, the hub's
+                       schema and rollups), paced; once: a marker file records it, and an
+                       interrupted fill carries on (what \`npm start\` does; docs/simulator.md)
+  --history-marker F   the marker (default $HUB_DATA_DIR/demo-history.json, else data/…)
+  --influx URL         InfluxDB 1.x of the hub (default $INFLUX_URL); --influx-db NAME
+                       (default $INFLUX_DB or smartpark); $INFLUX_USERNAME, $INFLUX_PASSWORD
+  --history-duty F     share of the time the fill may keep InfluxDB writing (default 0.5)
+  --history-rate N     cap on history points per second (default: none)
   --rate N             cap on messages per second (default: none; a batch is one message)
   --seed N             seed for everything random (default 1): same seed, same run
   --gateway-mode       devices with a gateway publish through its one connection
@@ -129,6 +151,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
       backfill: { type: 'string' },
       'backfill-kinds': { type: 'string' },
       'backfill-step': { type: 'string' },
+      history: { type: 'string' },
+      'history-marker': { type: 'string' },
+      'history-duty': { type: 'string' },
+      'history-rate': { type: 'string' },
+      influx: { type: 'string' },
+      'influx-db': { type: 'string' },
       'gateway-mode': { type: 'boolean' },
       qos: { type: 'string' },
       api: { type: 'string' },
@@ -173,6 +201,25 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     })()
     hj212 = { host, port: Math.floor(num('hj212-port', port, 0, 1)), rtdIntervalSec: num('hj212-rtd', v['hj212-rtd'], 30, 1) }
   }
+  let history: HistoryConfig | undefined
+  if (v.history !== undefined) {
+    const influxUrl = v.influx ?? env.INFLUX_URL
+    if (influxUrl === undefined) throw new Error('--history needs --influx URL or INFLUX_URL (the hub\'s InfluxDB)')
+    try {
+      new URL(influxUrl)
+    } catch {
+      throw new Error(`--influx: not a URL: "${influxUrl}"`)
+    }
+    const duty = num('history-duty', v['history-duty'], 0.5, 0.01)
+    if (duty > 1) throw new Error(`--history-duty must be ≤ 1, got "${v['history-duty']}"`)
+    history = {
+      spanMs: parseDuration(v.history),
+      markerFile: v['history-marker'] ?? `${env.HUB_DATA_DIR ?? 'data'}/demo-history.json`,
+      influx: { url: influxUrl, db: v['influx-db'] ?? env.INFLUX_DB ?? 'smartpark', username: env.INFLUX_USERNAME, password: env.INFLUX_PASSWORD },
+      duty,
+      maxPointsPerSec: num('history-rate', v['history-rate'], Infinity, 1),
+    }
+  }
   return {
     url,
     zone: v.zone ?? 'hub/zones/demo-zone.yaml',
@@ -199,6 +246,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     help: v.help ?? false,
     quiet: v.quiet ?? false,
     quietProgress: v['quiet-progress'] ?? false,
+    history,
     hj212,
   }
 }

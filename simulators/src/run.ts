@@ -19,6 +19,7 @@ import { loadCredentials, loadZone, tzOffsetMinutes } from './zone-source.js'
 import { continueMeters, readMeterLatest } from './meter-continuity.js'
 import { LoggerFleet } from './hj212/logger-fleet.js'
 import { loggerIdentity } from './hj212/identity.js'
+import { historyMeterStarts, startHistory, type HistoryRun } from './history/fill-run.js'
 
 /** Ids of the alarms the hub holds now (undefined if it cannot be read). */
 async function alarmIds(cfg: RunConfig): Promise<Set<string> | undefined> {
@@ -88,6 +89,9 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   // Meters carry on from the hub's last readings: one base per counter across runs.
   const meterLatest = await readMeterLatest(cfg.api, cfg.user, cfg.password, ix.devices)
   if (meterLatest.error) hooks.err(`meters: the hub's last readings could not be read (${meterLatest.error}); meters start from their own counters`)
+  // History beside the live run: meters the hub has not heard of count on from where it ends.
+  const history = cfg.history && liveWanted ? await historyMeterStarts(cfg.history, ix.devices, cfg.seed, tz, meterLatest.latest, Date.now()) : undefined
+  for (const [id, l] of history?.starts ?? []) meterLatest.latest.set(id, l)
   const wallStart = Date.now()
   let lastLine = 0
   const connected = await fleet.connect((done, total) => {
@@ -171,6 +175,11 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
     const until = wallMs !== undefined ? liveStart + speed * wallMs : Infinity
     hooks.out(`live: ${speed > 1 ? `×${speed}, ` : ''}from ${simTime(liveStart, tz)}${wallMs !== undefined ? ` for ${formatDuration(wallMs)} (wall clock)` : ' until stopped (Ctrl-C)'}`)
     live = new LiveRunner({ engine, fleet, clock, until, bucket, stopped: hooks.stopped, onNote, onOutput })
+    let fill: HistoryRun | undefined
+    if (cfg.history && history) {
+      hooks.out(history.finished ? '[history] filled before; nothing to do' : `[history] filling ${formatDuration(cfg.history.spanMs)} of meter, stack and outlet history into ${cfg.history.influx.url} (${cfg.history.influx.db}) beside the live run`)
+      if (!history.finished) fill = startHistory({ h: cfg.history, zone, devices: ix.devices, seed: cfg.seed, tzOffsetMin: tz, until: history.until, loggers: cfg.hj212 !== undefined, stopped: hooks.stopped, out: hooks.out })
+    }
     const e = engine
     const l = live
     const timer = setInterval(() => {
@@ -179,6 +188,8 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
     }, cfg.progressMs)
     try {
       await live.run()
+      // A live run of a set length waits for its history; a stop ends both.
+      await fill?.done
     } finally {
       clearInterval(timer)
     }

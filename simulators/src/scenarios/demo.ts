@@ -9,10 +9,14 @@ import { BUILDERS } from './incidents.js'
 import type { ZoneIndex } from './locate.js'
 import { shift, type Incident, type IncidentKind, type Scenario, type ScenarioOptions } from './types.js'
 
-/** Rotation: the safety incidents come round most often. */
+/**
+ * Rotation: the safety incidents come round most often. A fire opens it: its smoke reaches the
+ * detector 40–46 s after it starts (a gas leak grows for 2–2.5 min before a detector reads
+ * 20 %LEL, the first alarm level), so a fresh demo raises its first alarm within two minutes.
+ */
 const ROTATION: readonly IncidentKind[] = [
-  'combustible-leak',
   'fire',
+  'combustible-leak',
   'energy-spike',
   'toxic-release',
   'sensor-faults',
@@ -21,8 +25,8 @@ const ROTATION: readonly IncidentKind[] = [
   'emission-exceedance',
 ]
 
-/** First incident after a few quiet minutes; then one every 4–7 minutes. */
-const FIRST_AT_SEC = 120
+/** First incident 20 s into the live run (the devices have connected and sent a first reading); then one every 4–7 minutes. */
+export const FIRST_AT_SEC = 20
 const GAP_SEC: [number, number] = [240, 420]
 
 export function buildDemo(ix: ZoneIndex, opts: ScenarioOptions): Scenario {

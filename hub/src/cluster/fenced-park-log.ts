@@ -1,0 +1,243 @@
+import { DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { isWrongLastSequence, retrying } from './park-leases.js'
+import { STATE_STREAM, stateSubject } from './subjects.js'
+
+/**
+ * A park owner's state log, fenced: stream PARK_STATE, one subject per park (`state.<park>`).
+ *
+ * API
+ *   await ensureStateStream(jsm, { replicas })
+ *   const log = await FencedParkLog.takeover(js, jsm, { park, node, token, initialPosition? })
+ *   log.loaded          // { snapshot, records, position, previous } as the last owner left it
+ *   await log.append(records, { position })   // one message per turn of the safety loop
+ *   await log.snapshot(state, { position })   // restarts the log from `state`, older messages purged
+ *   log.fenced          // true once a newer owner took over; every later write throws FencedError
+ *
+ * The fence. Every write names the sequence of the subject's previous message
+ * (`Nats-Expected-Last-Subject-Sequence`); the stream's leader applies writes one at a time, so
+ * of two writes naming the same predecessor exactly one is stored. A new owner reads the
+ * subject's last sequence L and writes a `takeover` record expecting L; from then on the old
+ * owner's next write names a predecessor that is no longer the last one and is refused — a
+ * paused owner resuming after its lease moved changes nothing. If the old owner's write landed
+ * first, the takeover is refused instead, and the new owner reads again (that write is then part
+ * of the state it restores) and writes its takeover after it. The lease revision (`token`, from
+ * park-leases.ts) rides in every record: a takeover is refused outright when the log already
+ * holds a record of a newer lease, so a claimant that was itself delayed cannot fence the
+ * rightful owner. A write retried after a timeout carries the same `Nats-Msg-Id`, so a write
+ * that did land is answered as a duplicate, not mistaken for a fence.
+ *
+ * Position: `position` is the READINGS stream sequence the owner has processed through, written
+ * in the same message as the records that processing produced, so state and position move
+ * together: a new owner resumes its feed (park-feed.ts) right after `loaded.position` — no
+ * reading applied twice, none skipped, even when the old owner died between processing and
+ * writing (its unwritten turn is processed again, and only once). A park never owned before has
+ * no position: `initialPosition()` gives one and the takeover record stores it, so every later
+ * owner starts from the same place.
+ *
+ * A write that fails otherwise (no quorum for `writeTimeoutMs`) leaves it unknown whether it
+ * landed: the log refuses further writes too (`failed`), and the owner must stop the park and
+ * take it over again, which reads what did land.
+ */
+
+export type StateKind = 'takeover' | 'records' | 'snapshot'
+
+export interface StateMessage {
+  v: 1
+  kind: StateKind
+  node: string
+  /** The writer's lease revision (fencing token). */
+  token: number
+  /** READINGS sequence processed through. */
+  position?: number
+  records?: unknown[]
+  state?: unknown
+}
+
+export interface LoadedPark {
+  /** The last snapshot's state, if any. */
+  snapshot: unknown
+  /** Every record written after the last snapshot, in order (a turn's records in their order). */
+  records: unknown[]
+  /** READINGS sequence processed through, undefined for a park never owned before. */
+  position: number | undefined
+  /** The writer of the subject's last message before this takeover. */
+  previous: { node: string; token: number } | undefined
+}
+
+export class FencedError extends Error {
+  constructor(
+    readonly park: string,
+    detail: string,
+  ) {
+    super(`park ${park}: fenced, ${detail}`)
+    this.name = 'FencedError'
+  }
+}
+
+export interface TakeoverOptions {
+  park: string
+  node: string
+  token: number
+  /** Where a park never owned before starts reading (park-feed.ts startPositionAt). */
+  initialPosition?: () => Promise<number>
+  /** Called once when a write is refused because a newer owner took over. */
+  onFenced?: (park: string) => void
+  /** How long a write is retried while the stream does not answer; 5 s by default. */
+  writeTimeoutMs?: number
+}
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/** PARK_STATE: file storage, no limits (a park's subject is trimmed by its owner's snapshots), 2 min dedup window. */
+export async function ensureStateStream(jsm: JetStreamManager, o: { replicas: number }): Promise<void> {
+  const config = { name: STATE_STREAM, subjects: ['state.>'], storage: StorageType.File, num_replicas: o.replicas, duplicate_window: 120_000_000_000 }
+  await retrying(`stream ${STATE_STREAM}`, async () => {
+    try {
+      await jsm.streams.add(config)
+    } catch (err) {
+      // 10058: stream name already in use (with another configuration)
+      if (err instanceof JetStreamApiError && err.code === 10058) await jsm.streams.update(STATE_STREAM, config)
+      else throw err
+    }
+  })
+}
+
+export class FencedParkLog {
+  private lastSeq: number
+  private writes = 0
+  private chain: Promise<unknown> = Promise.resolve()
+  private state: 'open' | 'fenced' | 'failed' = 'open'
+  private pos: number | undefined
+  readonly subject: string
+
+  private constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly o: TakeoverOptions,
+    readonly loaded: LoadedPark,
+    takeoverSeq: number,
+  ) {
+    this.subject = stateSubject(o.park)
+    this.lastSeq = takeoverSeq
+    this.pos = loaded.position
+  }
+
+  get park(): string {
+    return this.o.park
+  }
+
+  get fenced(): boolean {
+    return this.state === 'fenced'
+  }
+
+  /** READINGS sequence processed through, as last written. */
+  get position(): number | undefined {
+    return this.pos
+  }
+
+  /** Read the park's log and write a takeover record after its last message (the fence). */
+  static async takeover(js: JetStreamClient, jsm: JetStreamManager, o: TakeoverOptions): Promise<FencedParkLog> {
+    const subject = stateSubject(o.park)
+    for (let attempt = 1; ; attempt++) {
+      const { loaded, lastSeq, newestToken } = await readLog(js, jsm, subject)
+      if (newestToken > o.token) throw new FencedError(o.park, `its log holds lease ${newestToken}, newer than ours (${o.token})`)
+      if (loaded.position === undefined && o.initialPosition) loaded.position = await o.initialPosition()
+      const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...(loaded.position !== undefined ? { position: loaded.position } : {}) }
+      try {
+        const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${o.token}:0`, o.writeTimeoutMs ?? 5000)
+        return new FencedParkLog(js, jsm, o, loaded, seq)
+      } catch (err) {
+        // A write landed between our read and our takeover: read again (it is part of the state).
+        if (!isWrongLastSequence(err) || attempt >= 5) throw err
+      }
+    }
+  }
+
+  /** One turn's records (may be empty: the position alone), in one message. */
+  async append(records: readonly unknown[], o: { position?: number } = {}): Promise<number> {
+    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, records: [...records], ...this.positionOf(o.position) })
+  }
+
+  /** A snapshot of the whole state: `load` starts from the newest one; the subject's older messages are purged. */
+  async snapshot(state: unknown, o: { position?: number } = {}): Promise<number> {
+    const seq = await this.write({ v: 1, kind: 'snapshot', node: this.o.node, token: this.o.token, state, ...this.positionOf(o.position) })
+    // Purging what precedes the snapshot on this subject leaves the snapshot (and anything
+    // after it) in place, so the subject's last sequence, hence the fence, is unchanged.
+    await this.jsm.streams.purge(STATE_STREAM, { filter: this.subject, seq })
+    return seq
+  }
+
+  private positionOf(p: number | undefined): { position?: number } {
+    if (p !== undefined && this.pos !== undefined && p < this.pos) throw new Error(`park ${this.o.park}: position ${p} is before ${this.pos}, already written`)
+    const position = p ?? this.pos
+    return position === undefined ? {} : { position }
+  }
+
+  private write(msg: StateMessage): Promise<number> {
+    const run = this.chain.then(async () => {
+      if (this.state === 'fenced') throw new FencedError(this.o.park, 'a newer owner took over')
+      if (this.state === 'failed') throw new Error(`park ${this.o.park}: an earlier write failed; take the park over again`)
+      const id = `${this.o.park}:${this.o.node}:${this.o.token}:${++this.writes}`
+      try {
+        this.lastSeq = await publishFenced(this.js, this.subject, msg, this.lastSeq, id, this.o.writeTimeoutMs ?? 5000)
+        if (msg.position !== undefined) this.pos = msg.position
+        return this.lastSeq
+      } catch (err) {
+        if (isWrongLastSequence(err)) {
+          this.state = 'fenced'
+          this.o.onFenced?.(this.o.park)
+          throw new FencedError(this.o.park, `its log moved past sequence ${this.lastSeq}: ${(err as Error).message}`)
+        }
+        this.state = 'failed'
+        throw err
+      }
+    })
+    this.chain = run.catch(() => undefined)
+    return run
+  }
+}
+
+/** Publish expecting `lastSeq` as the subject's last sequence, retrying (same msg id) while the stream does not answer. */
+async function publishFenced(js: JetStreamClient, subject: string, msg: StateMessage, lastSeq: number, msgID: string, timeoutMs: number): Promise<number> {
+  const data = encoder.encode(JSON.stringify(msg))
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      const ack = await js.publish(subject, data, { msgID, expect: { lastSubjectSequence: lastSeq }, timeout: Math.max(200, Math.min(2000, until - Date.now())) })
+      return ack.seq
+    } catch (err) {
+      if (isWrongLastSequence(err) || Date.now() >= until) throw err
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
+}
+
+/** Everything on the subject after its last snapshot, with the subject's last sequence and the newest lease seen. */
+async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: string): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
+  const loaded: LoadedPark = { snapshot: undefined, records: [], position: undefined, previous: undefined }
+  const last = await jsm.streams.getMessage(STATE_STREAM, { last_by_subj: subject })
+  if (!last) return { loaded, lastSeq: 0, newestToken: 0 }
+  let newestToken = 0
+  const consumer = await js.consumers.get(STATE_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All })
+  const messages = await consumer.consume({ max_messages: 256 })
+  try {
+    for await (const m of messages) {
+      const s = JSON.parse(decoder.decode(m.data)) as StateMessage
+      if (s.v !== 1) throw new Error(`${subject}: state message ${m.seq} of unknown version ${JSON.stringify(s.v)}`)
+      if (s.kind === 'snapshot') {
+        loaded.snapshot = s.state
+        loaded.records = []
+      } else if (s.kind === 'records' && s.records) {
+        for (const r of s.records) loaded.records.push(r)
+      }
+      if (s.position !== undefined) loaded.position = s.position
+      newestToken = Math.max(newestToken, s.token)
+      loaded.previous = { node: s.node, token: s.token }
+      if (m.seq >= last.seq) break
+    }
+  } finally {
+    await messages.close()
+  }
+  return { loaded, lastSeq: last.seq, newestToken }
+}

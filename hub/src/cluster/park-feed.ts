@@ -1,0 +1,136 @@
+import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import { decodeReadings, type ReadingsMessage } from './readings-codec.js'
+import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
+
+/**
+ * A park owner's feed: the park's messages from the READINGS stream (`readings.<park>.>`), in
+ * stream order, handed over in batches to the safety loop, starting right after a given stream
+ * sequence.
+ *
+ * API
+ *   const feed = startParkFeed(js, { park, after: log.position!, onBatch: async (batch, position) => {
+ *     const records = safety.apply(batch)                // one turn
+ *     await log.append(records, { position })            // state and position in one fenced write
+ *   } })
+ *   feed.position          // stream sequence of the last batch onBatch returned from
+ *   await feed.stop()      // waits for a batch in progress; nothing is delivered after
+ *   await startPositionAt(js, jsm, park, since)   // where a park never owned before starts
+ *
+ * Where a new owner resumes is NOT kept by the feed: it is the `position` the owner wrote with
+ * its state in the fenced park log (fenced-park-log.ts), so it moves only when the turn's
+ * effects are durable, and a new owner starts at `loaded.position + 1`: a reading is applied to
+ * the park's state exactly once across owners — at a kill the batch in flight, whose records
+ * were not written, is processed again by the next owner, once. The consumer is an ordered
+ * consumer (ephemeral, no acks, recreated by the client from its last sequence when a NATS
+ * server goes away) rather than a shared durable one with acks: a paused old owner resuming
+ * then only reads — it cannot take or acknowledge messages meant for the new owner, and its
+ * write of what it processed is refused by the fence. No per-message ack is sent either.
+ *
+ * `onBatch` gets up to `maxBatch` messages (what arrived while the previous batch ran, so the
+ * batch grows under load and is a single message when idle); if it throws, the feed stops
+ * where it was (the error in `done` and `onError`). A message that does not decode is skipped
+ * and reported through `onError`; the position still passes it.
+ */
+
+export interface FeedMessage {
+  /** READINGS stream sequence. */
+  seq: number
+  park: string
+  device: string
+  message: ReadingsMessage
+}
+
+export interface ParkFeedOptions {
+  park: string
+  /** Stream sequence processed through: delivery starts at after + 1. */
+  after: number
+  onBatch: (batch: FeedMessage[], position: number) => Promise<void> | void
+  /** 256 by default. */
+  maxBatch?: number
+  onError?: (err: Error) => void
+}
+
+export interface ParkFeed {
+  readonly park: string
+  readonly position: number
+  /** Resolves when the feed ended: undefined after stop(), the error when onBatch or the consumer failed. */
+  readonly done: Promise<Error | undefined>
+  stop(): Promise<void>
+}
+
+export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed {
+  if (!Number.isInteger(o.after) || o.after < 0) throw new Error(`park ${o.park}: feed position must be a stream sequence (integer ≥ 0), got ${o.after}`)
+  const maxBatch = o.maxBatch ?? 256
+  let position = o.after
+  let stopped = false
+  let close: (() => Promise<unknown>) | undefined
+
+  const run = async (): Promise<Error | undefined> => {
+    const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(o.park), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: o.after + 1 })
+    const messages = await consumer.consume({ max_messages: maxBatch * 2 })
+    close = () => messages.close()
+    if (stopped) await messages.close()
+    let batch: FeedMessage[] = []
+    let through = position
+    for await (const m of messages) {
+      if (stopped) break
+      through = m.seq
+      const fm = decode(o.park, m, o.onError)
+      if (fm) batch.push(fm)
+      if (batch.length < maxBatch && messages.getPending() > 0) continue
+      const turn = batch
+      batch = []
+      await o.onBatch(turn, through)
+      position = through
+    }
+    return undefined
+  }
+
+  const done = run().catch((err: Error) => {
+    o.onError?.(err)
+    return err
+  })
+  void done.then(() => close?.().catch(() => undefined))
+
+  return {
+    park: o.park,
+    get position() {
+      return position
+    },
+    done,
+    async stop() {
+      stopped = true
+      await close?.().catch(() => undefined)
+      await done
+    },
+  }
+}
+
+function decode(park: string, m: JsMsg, onError: ((err: Error) => void) | undefined): FeedMessage | undefined {
+  try {
+    const device = fromToken(m.subject.split('.')[2] ?? '')
+    return { seq: m.seq, park, device, message: decodeReadings(m.data) }
+  } catch (err) {
+    onError?.(new Error(`park ${park}: READINGS message ${m.seq} on ${m.subject} skipped: ${(err as Error).message}`))
+    return undefined
+  }
+}
+
+/**
+ * Where a park never owned before starts: just before its first message at or after `since`,
+ * or the stream's last sequence when it has none since then (only later messages are read).
+ * Written into the takeover record, so every later owner starts from the same place.
+ */
+export async function startPositionAt(js: JetStreamClient, jsm: JetStreamManager, park: string, since: Date): Promise<number> {
+  const last = (await jsm.streams.info(READINGS_STREAM)).state.last_seq
+  const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(park), deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() })
+  const info = await consumer.info(true)
+  if (info.num_pending === 0) {
+    await consumer.delete().catch(() => undefined)
+    return last
+  }
+  const first = await consumer.next({ expires: 5000 })
+  await consumer.delete().catch(() => undefined)
+  if (!first) throw new Error(`park ${park}: no answer from ${READINGS_STREAM} for its first message since ${since.toISOString()}`)
+  return first.seq - 1
+}

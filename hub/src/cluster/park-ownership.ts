@@ -1,0 +1,286 @@
+import { createHash } from 'node:crypto'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
+import type { KV } from '@nats-io/kv'
+import { NodeRoster } from './node-roster.js'
+import { isWrongLastSequence, openTtlBucket, ParkLeases, type LeaseLossReason } from './park-leases.js'
+import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
+
+/**
+ * Which parks this node runs. Every node runs the same rule, on what the buckets say:
+ *
+ * - Spread: the parks rank the live nodes by rendezvous hashing (highest sha-256 of
+ *   park + node first); a node claims a free park it ranks first for. Nodes started together
+ *   wait until the roster has not changed for `settleMs` (one lease time by default; at most
+ *   three) so each sees the others before claiming.
+ * - Failover: a park whose lease expired is free; the best-ranked live node claims it at its
+ *   next check. If that node does not (it is stuck but still heartbeating), the node ranked
+ *   i-th claims after the park stayed free i lease times. Killed owner at t: its lease is gone
+ *   by t + lease (5 s), its roster entry too, the next check (lease/5 = 1 s) claims: measured
+ *   in tests/integration/cluster-leases.test.ts against the 10 s target.
+ * - No automatic move back: a node claims only free parks, so a returning node (even the one a
+ *   park ranks first) takes nothing from a live owner.
+ * - Operator move: `move(park, toNode)` writes `park_moves/<park>` = { to }. The owner sees it
+ *   at its next check, stops the park (`onLost(park, 'moved')`, awaited: the caller's last
+ *   state write happens there), deletes its lease; the target claims it at its next check (no
+ *   other node claims a park moved to a live node for one lease time). The park pauses for
+ *   about two check periods. The move record is removed by the target once it holds the park,
+ *   or expires with the bucket's max age (12 leases) if the target never claims it.
+ *
+ * API
+ *   const own = await startParkOwnership(js, jsm, { node, leaseMs, replicas, parks: () => ids,
+ *     onAcquired: async (park, token) => …, onLost: async (park, reason) => … })
+ *   own.owned(); own.ownerOf(park); await own.move(park, node); await own.alive(); await own.stop()
+ *
+ * `onAcquired` gets the lease's revision, the fencing token for fenced-park-log.ts's takeover;
+ * if it throws, the lease is released again. `onLost` fires when the lease is taken, expired
+ * (we could not renew: paused, cut off from the quorum), moved, or the node stops. Ownership
+ * alone never fences: a paused owner may still act until it notices — its writes are refused
+ * by the fenced park log, which is what makes a lost lease harmless.
+ */
+
+export type OwnershipLossReason = LeaseLossReason | 'moved' | 'stopped'
+
+export interface ParkOwnershipOptions {
+  node: string
+  leaseMs: number
+  leases: KV
+  moves: KV
+  roster: NodeRoster
+  /** The zone's parks (read at every check). */
+  parks: () => readonly string[]
+  onAcquired: (park: string, token: number) => Promise<void> | void
+  onLost: (park: string, reason: OwnershipLossReason) => Promise<void> | void
+  onError?: (err: Error) => void
+  /** Period of the claim check; leaseMs / 5 by default. */
+  checkMs?: number
+  /** Wait after start before claiming; leaseMs by default. */
+  settleMs?: number
+}
+
+interface MoveRecord {
+  to: string
+  by: string
+  at: number
+}
+
+/** Live nodes in the order a park prefers them (rendezvous / highest-random-weight hashing). */
+export function rankNodes(park: string, nodes: readonly string[]): string[] {
+  const score = (n: string) => createHash('sha256').update(`${park}\n${n}`).digest().readUIntBE(0, 6)
+  return nodes
+    .map((n) => ({ n, s: score(n) }))
+    .sort((a, b) => b.s - a.s || (a.n < b.n ? -1 : 1))
+    .map((x) => x.n)
+}
+
+const encoder = new TextEncoder()
+
+export class ParkOwnership {
+  readonly node: string
+  private readonly leases: ParkLeases
+  private readonly owners = new Map<string, string>()
+  private readonly freeSince = new Map<string, number>()
+  /** Parks between a claim and the end of onAcquired, or being given up: not touched by checks. */
+  private readonly busy = new Set<string>()
+  private readonly startedAt = performance.now()
+  private rosterSeen = ''
+  private rosterSince = 0
+  private settled = false
+  private timer: NodeJS.Timeout | undefined
+  private checking: Promise<void> | undefined
+  private stopped = false
+
+  constructor(private readonly o: ParkOwnershipOptions) {
+    this.node = o.node
+    this.leases = new ParkLeases(o.leases, { node: o.node, leaseMs: o.leaseMs, onLost: (park, reason) => this.lost(park, reason) })
+  }
+
+  start(): void {
+    if (this.timer || this.stopped) return
+    this.timer = setInterval(() => void this.check(), this.o.checkMs ?? Math.round(this.o.leaseMs / 5))
+    this.timer.unref()
+    void this.check()
+  }
+
+  /** Parks this node holds now. */
+  owned(): string[] {
+    return [...this.leases.held().keys()].sort()
+  }
+
+  /** The fencing token of a park this node holds. */
+  token(park: string): number | undefined {
+    return this.leases.held().get(park)
+  }
+
+  /** The owner seen at the last check (this node for its own parks), or undefined when free. */
+  ownerOf(park: string): string | undefined {
+    return this.leases.held().has(park) ? this.node : this.owners.get(park)
+  }
+
+  alive(): Promise<string[]> {
+    return this.o.roster.alive()
+  }
+
+  /** An operator's move of a park to a live node; the owner hands it over at its next check. */
+  async move(park: string, to: string): Promise<void> {
+    const alive = await this.o.roster.alive()
+    if (!alive.includes(to)) throw new Error(`cannot move park ${park} to ${to}: no such live node (alive: ${alive.join(', ') || 'none'})`)
+    await this.o.moves.put(park, encoder.encode(JSON.stringify({ to, by: this.node, at: Date.now() } satisfies MoveRecord)))
+  }
+
+  private lost(park: string, reason: LeaseLossReason): void {
+    if (reason === 'released') return // we gave it up ourselves and said so
+    void this.safely(() => this.o.onLost(park, reason))
+  }
+
+  private async safely(f: () => Promise<void> | void): Promise<void> {
+    try {
+      await f()
+    } catch (err) {
+      this.o.onError?.(err as Error)
+    }
+  }
+
+  /** One pass: hand over moved parks, note owners, claim what this node should. */
+  check(): Promise<void> {
+    this.checking ??= this.checkOnce()
+      .catch((err: Error) => this.o.onError?.(err))
+      .finally(() => (this.checking = undefined))
+    return this.checking
+  }
+
+  private async checkOnce(): Promise<void> {
+    if (this.stopped) return
+    const alive = await this.o.roster.alive()
+    const parks = [...new Set(this.o.parks())]
+    const held = this.leases.held()
+    const now = performance.now()
+    const settled = this.settle(alive, now)
+    await Promise.all(
+      parks.map(async (park) => {
+        if (this.busy.has(park) || this.stopped) return
+        const move = await this.moveOf(park)
+        if (held.has(park)) {
+          if (move && move.to !== this.node && alive.includes(move.to)) await this.handOver(park)
+          else if (move && move.to === this.node) await this.o.moves.delete(park, { previousSeq: move.revision }).catch(() => undefined)
+          return
+        }
+        const holder = await this.leases.holder(park)
+        if (holder) {
+          this.owners.set(park, holder.node)
+          this.freeSince.delete(park)
+          return
+        }
+        this.owners.delete(park)
+        // How long a park has been free counts only once this node is settled and in the roster.
+        if (!settled || !alive.includes(this.node)) return void this.freeSince.delete(park)
+        const since = this.freeSince.get(park) ?? now
+        this.freeSince.set(park, since)
+        const freeFor = now - since
+        if (move && alive.includes(move.to)) {
+          if (move.to === this.node) return this.claim(park, move.revision)
+          if (freeFor < this.o.leaseMs) return
+        }
+        const rank = rankNodes(park, alive).indexOf(this.node)
+        if (rank === 0 || (rank > 0 && freeFor >= rank * this.o.leaseMs)) await this.claim(park)
+      }),
+    )
+  }
+
+  /**
+   * Claims start once the roster has stayed the same for `settleMs` (so nodes started about
+   * together all see each other before the first claims), or at the latest 3 × settleMs after start.
+   */
+  private settle(alive: readonly string[], now: number): boolean {
+    if (this.settled) return true
+    const key = alive.join('\n')
+    if (key !== this.rosterSeen) {
+      this.rosterSeen = key
+      this.rosterSince = now
+    }
+    const settleMs = this.o.settleMs ?? this.o.leaseMs
+    this.settled = (now - this.rosterSince >= settleMs && now - this.startedAt >= settleMs) || now - this.startedAt >= 3 * settleMs
+    return this.settled
+  }
+
+  private async moveOf(park: string): Promise<(MoveRecord & { revision: number }) | undefined> {
+    const e = await this.o.moves.get(park)
+    if (!e || e.operation !== 'PUT') return undefined
+    return { ...e.json<MoveRecord>(), revision: e.revision }
+  }
+
+  private async claim(park: string, moveRevision?: number): Promise<void> {
+    this.busy.add(park)
+    try {
+      const token = await this.leases.acquire(park)
+      if (token === undefined) return
+      this.freeSince.delete(park)
+      this.owners.delete(park)
+      if (moveRevision !== undefined) await this.o.moves.delete(park, { previousSeq: moveRevision }).catch((err) => {
+        if (!isWrongLastSequence(err)) throw err
+      })
+      try {
+        await this.o.onAcquired(park, token)
+      } catch (err) {
+        this.o.onError?.(new Error(`park ${park}: taking over failed, lease released: ${(err as Error).message}`, { cause: err }))
+        await this.leases.release(park)
+      }
+    } finally {
+      this.busy.delete(park)
+    }
+  }
+
+  private async handOver(park: string): Promise<void> {
+    this.busy.add(park)
+    try {
+      await this.safely(() => this.o.onLost(park, 'moved'))
+      await this.leases.release(park)
+    } finally {
+      this.busy.delete(park)
+    }
+  }
+
+  /**
+   * Stop claiming. With `release` (a clean shutdown) every park is stopped (`onLost(park,
+   * 'stopped')`) and its lease deleted so other nodes take over at their next check; without,
+   * leases are left to expire (what a crash looks like to the others).
+   */
+  async stop(o: { release?: boolean } = {}): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    await this.checking
+    if (o.release) {
+      for (const park of this.owned()) {
+        await this.safely(() => this.o.onLost(park, 'stopped'))
+        await this.leases.release(park).catch(() => undefined)
+      }
+    }
+    await this.leases.close()
+  }
+}
+
+/** Open the three buckets, start this node's heartbeat and the claim checks. */
+export async function startParkOwnership(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster'> & { replicas: number; onConflict?: (node: string) => void },
+): Promise<{ ownership: ParkOwnership; roster: NodeRoster; stop: (o?: { release?: boolean }) => Promise<void> }> {
+  const [leases, nodes, moves] = await Promise.all([
+    openTtlBucket(js, LEASE_BUCKET, { ttlMs: o.leaseMs, replicas: o.replicas }),
+    openTtlBucket(js, NODES_BUCKET, { ttlMs: o.leaseMs, replicas: o.replicas }),
+    // A move not carried out within 12 leases (1 min at 5 s) is forgotten.
+    openTtlBucket(js, MOVES_BUCKET, { ttlMs: 12 * o.leaseMs, replicas: o.replicas }),
+  ])
+  const roster = new NodeRoster(nodes, jsm, { node: o.node, leaseMs: o.leaseMs, onConflict: o.onConflict })
+  await roster.start()
+  const ownership = new ParkOwnership({ ...o, leases, moves, roster })
+  ownership.start()
+  return {
+    ownership,
+    roster,
+    async stop(s = {}) {
+      await ownership.stop(s)
+      await roster.stop({ leave: s.release })
+    },
+  }
+}

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { ensureStateStream, FencedError, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
+import { startParkFeed, startPositionAt, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
+import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
+import { READINGS_STREAM, readingsSubject, stateSubject } from '../../hub/src/cluster/subjects.js'
+import { connectNats, jetStreamReady, startTestNats, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
+import { eventually } from '../support/hub-harness.js'
+
+/**
+ * The fenced park log and the park feed on a real three-server NATS cluster: an owner that dies
+ * between processing a batch and writing it, a new owner resuming from the written position
+ * (every reading applied once, in order), the old owner's late write refused, snapshots.
+ */
+
+let nats: TestNats
+let nc: NatsConnection
+let js: JetStreamClient
+let jsm: JetStreamManager
+let seq = 0
+
+async function publish(park: string, device: string, n: number): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const m = { v: 1 as const, node: 'ingest', seq: ++seq, readings: [] }
+    await js.publish(readingsSubject(park, device), encodeReadings(m), { msgID: messageId(m) })
+  }
+}
+
+type Rec = { seq: number; device: string }
+
+beforeAll(async () => {
+  nats = await startTestNats()
+  nc = await connectNats(nats.urls)
+  await jetStreamReady(nc)
+  js = jetstream(nc)
+  jsm = await jetstreamManager(nc)
+  await untilJetStream(() => jsm.streams.add({ name: READINGS_STREAM, subjects: ['readings.>'], storage: StorageType.File, num_replicas: 3 }))
+  await ensureStateStream(jsm, { replicas: 3 })
+})
+
+afterAll(async () => {
+  await nc?.close()
+  await nats?.stop()
+})
+
+describe('park feed and fenced park log', () => {
+  it('a new owner resumes at the written position: every reading applied once, in order; the old owner is fenced', async () => {
+    const park = 'feed.p1'
+    // Readings of this park interleaved with another park's, which the feed must not deliver.
+    for (let i = 0; i < 5; i++) {
+      await publish(park, `d${i % 3}`, 60)
+      await publish('feed-other', 'x', 20)
+    }
+
+    // Owner 1 (lease revision 11) processes until it has seen 150 readings, then dies while the
+    // batch it just processed is not written: that batch must be processed by owner 2, once.
+    const log1 = await FencedParkLog.takeover(js, jsm, { park, node: 'n1', token: 11, initialPosition: () => startPositionAt(js, jsm, park, new Date(0)) })
+    expect(log1.loaded.records).toEqual([])
+    let seen1 = 0
+    let batches1 = 0
+    const feed1 = startParkFeed(js, {
+      park,
+      after: log1.position!,
+      maxBatch: 32,
+      onBatch: async (batch, position) => {
+        seen1 += batch.length
+        batches1++
+        if (seen1 >= 150) throw new Error('killed before writing its turn')
+        await log1.append(batch.map((m): Rec => ({ seq: m.seq, device: m.device })), { position })
+      },
+    })
+    expect((await feed1.done)?.message).toBe('killed before writing its turn')
+    const written1 = log1.position!
+
+    // Owner 2 (a newer lease) takes over: it restores owner 1's written records and position.
+    const log2 = await FencedParkLog.takeover(js, jsm, { park, node: 'n2', token: 12 })
+    const restored = log2.loaded.records as Rec[]
+    expect(log2.loaded.position).toBe(written1)
+    expect(log2.loaded.previous).toEqual({ node: 'n1', token: 11 })
+    expect(restored.length).toBeGreaterThan(0)
+    expect(restored.length).toBeLessThan(seen1)
+
+    // The old owner wakes up and writes what it had processed: refused, nothing lands.
+    await expect(log1.append([{ seq: -1, device: 'stale' }], { position: written1 + 1 })).rejects.toBeInstanceOf(FencedError)
+    expect(log1.fenced).toBe(true)
+
+    const processed2: FeedMessage[] = []
+    const feed2 = startParkFeed(js, {
+      park,
+      after: log2.position!,
+      onBatch: async (batch, position) => {
+        processed2.push(...batch)
+        await log2.append(batch.map((m): Rec => ({ seq: m.seq, device: m.device })), { position })
+      },
+    })
+    await publish(park, 'd9', 50) // readings arriving while owner 2 runs
+    await eventually(() => restored.length + processed2.length >= 350, 20_000, 'owner 2 to process the rest')
+    await feed2.stop()
+
+    const all = (await streamMessages(nc, READINGS_STREAM, 'readings.feed~p1.>')).map((m) => m.seq)
+    expect(all).toHaveLength(350)
+    const applied = [...restored.map((r) => r.seq), ...processed2.map((m) => m.seq)]
+    expect(applied).toEqual(all) // each once, in stream order, none of the other park
+    expect(processed2.every((m) => m.park === park && m.message.v === 1)).toBe(true)
+    expect(new Set(processed2.map((m) => m.device))).toEqual(new Set(['d0', 'd1', 'd2', 'd9']))
+    expect(batches1).toBeGreaterThan(1)
+
+    // Nothing from n1 after n2's takeover; the stale record never landed.
+    const state = (await streamMessages(nc, 'PARK_STATE', stateSubject(park))).map((m) => m.json<{ kind: string; node: string; records?: Rec[] }>())
+    const takeover2 = state.findIndex((s) => s.kind === 'takeover' && s.node === 'n2')
+    expect(takeover2).toBeGreaterThan(0)
+    expect(state.slice(takeover2).every((s) => s.node === 'n2')).toBe(true)
+    expect(state.flatMap((s) => s.records ?? []).some((r) => r.device === 'stale')).toBe(false)
+  })
+
+  it('a snapshot restarts the log: a takeover loads it and the records after it, older messages are purged', async () => {
+    const park = 'snap-p'
+    const a = await FencedParkLog.takeover(js, jsm, { park, node: 'a', token: 21, initialPosition: async () => 0 })
+    for (let i = 0; i < 20; i++) await a.append([{ i }], { position: i + 1 })
+    await a.snapshot({ alarms: ['x'], count: 20 })
+    await a.append([{ i: 20 }], { position: 21 })
+    const b = await FencedParkLog.takeover(js, jsm, { park, node: 'b', token: 22 })
+    expect(b.loaded.snapshot).toEqual({ alarms: ['x'], count: 20 })
+    expect(b.loaded.records).toEqual([{ i: 20 }])
+    expect(b.loaded.position).toBe(21)
+    const kinds = (await streamMessages(nc, 'PARK_STATE', stateSubject(park))).map((m) => m.json<{ kind: string }>().kind)
+    expect(kinds).toEqual(['snapshot', 'records', 'takeover'])
+    // A position going backwards is a caller's bug, said at once.
+    await expect(b.append([], { position: 3 })).rejects.toThrow(/before 21/)
+  })
+
+  it('a claimant with an older lease than the log has seen is refused, and does not fence the owner', async () => {
+    const park = 'token-p'
+    const owner = await FencedParkLog.takeover(js, jsm, { park, node: 'new', token: 40, initialPosition: async () => 0 })
+    await expect(FencedParkLog.takeover(js, jsm, { park, node: 'old', token: 39 })).rejects.toBeInstanceOf(FencedError)
+    await expect(owner.append([{ ok: true }])).resolves.toBeGreaterThan(0)
+  })
+
+  it('a park never owned starts after the last message when it has none since then', async () => {
+    const last = (await jsm.streams.info(READINGS_STREAM)).state.last_seq
+    expect(await startPositionAt(js, jsm, 'never-seen', new Date(Date.now() - 60_000))).toBe(last)
+    await publish('late-park', 'd', 3)
+    const since = new Date(Date.now() - 60_000)
+    const first = (await streamMessages(nc, READINGS_STREAM, 'readings.late-park.>'))[0]!.seq
+    expect(await startPositionAt(js, jsm, 'late-park', since)).toBe(first - 1)
+  })
+})

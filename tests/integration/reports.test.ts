@@ -79,8 +79,8 @@ describe('shift handover reports over the REST API', () => {
   })
 
   it('takes the outgoing officer\'s text only from who drafted it, and the sign-off only from another user', async () => {
-    expect((await api(t, 'PUT', `/api/v1/reports/${report.id}/note`, { note: 'not mine' }, vtcSafety)).status).toBe(403)
-    const noted = await api<ShiftReport>(t, 'PUT', `/api/v1/reports/${report.id}/note`, { note: '1号罐区可燃气体报警已确认，待复位。' }, safety)
+    expect((await api(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: 'not mine' }, vtcSafety)).status).toBe(403)
+    const noted = await api<ShiftReport>(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: '1号罐区可燃气体报警已确认，待复位。' }, safety)
     expect(noted.status).toBe(200)
     expect(noted.body.note).toContain('1号罐区')
     expect((await api(t, 'POST', `/api/v1/reports/${report.id}/sign`, {}, safety)).status).toBe(409)
@@ -89,7 +89,7 @@ describe('shift handover reports over the REST API', () => {
     expect(signed.status).toBe(200)
     expect(signed.body).toMatchObject({ state: 'signed', signedBy: 'vtc-safety', signNote: '已接班', note: noted.body.note })
     // Immutable after the sign-off.
-    expect((await api(t, 'PUT', `/api/v1/reports/${report.id}/note`, { note: 'changed' }, safety)).status).toBe(409)
+    expect((await api(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: 'changed' }, safety)).status).toBe(409)
     expect((await api(t, 'POST', `/api/v1/reports/${report.id}/sign`, {}, t.adminToken)).status).toBe(409)
     const shown = await api<ShiftReport>(t, 'GET', `/api/v1/reports/${report.id}`, undefined, viewer)
     expect(shown.body.figures).toEqual(report.figures)

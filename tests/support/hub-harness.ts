@@ -19,7 +19,8 @@ export interface TestHub {
 
 export const ADMIN_PASSWORD = 'test-admin-password'
 
-export async function startTestHub(o: { env?: Record<string, string>; dataDir?: string; managedInflux?: boolean; db?: string; dashboard?: boolean } = {}): Promise<TestHub> {
+/** `dashboard`: true serves dashboard/dist; a path serves that build instead (a test's own). */
+export async function startTestHub(o: { env?: Record<string, string>; dataDir?: string; managedInflux?: boolean; db?: string; dashboard?: boolean | string } = {}): Promise<TestHub> {
   const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'smartpark-hub-')))
   const env: Record<string, string> = {
     HUB_HOST: '127.0.0.1',
@@ -34,7 +35,7 @@ export async function startTestHub(o: { env?: Record<string, string>; dataDir?: 
     ...o.env,
   }
   const settings: Settings = loadSettings(env)
-  const dashboardDir = o.dashboard ? new URL('../../dashboard/dist', import.meta.url).pathname : undefined
+  const dashboardDir = typeof o.dashboard === 'string' ? o.dashboard : o.dashboard ? new URL('../../dashboard/dist', import.meta.url).pathname : undefined
   const hub = await startHub(settings, { announceAdminPassword: () => undefined, ...(dashboardDir ? { dashboardDir } : {}) })
   const http = `http://127.0.0.1:${hub.addresses.httpPort}`
   const adminToken = await login(http, 'admin', ADMIN_PASSWORD)

@@ -1,5 +1,5 @@
-/** Hash routes: the command screen, alarm performance, the energy and emissions pages, and notifications. */
-export const ROUTES = ['command', 'kpi', 'energy', 'emissions', 'notify'] as const
+/** Hash routes: the command screen, alarm performance, the energy and emissions pages, notifications, and shift handover reports. */
+export const ROUTES = ['command', 'kpi', 'energy', 'emissions', 'notify', 'reports'] as const
 export type Route = (typeof ROUTES)[number]
 
 function parse(hash: string): Route {

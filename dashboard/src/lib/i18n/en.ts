@@ -4,6 +4,7 @@ import { enEnergy } from './en-energy.js'
 import { enEmissions } from './en-emissions.js'
 import { enHj212 } from './en-hj212.js'
 import { enNotify } from './en-notify.js'
+import { enReports } from './en-reports.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -377,6 +378,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   ...enEmissions,
   ...enHj212,
   ...enNotify,
+  ...enReports,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 }

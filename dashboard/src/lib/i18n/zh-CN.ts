@@ -4,6 +4,7 @@ import { zhEnergy } from './zh-CN-energy.js'
 import { zhEmissions } from './zh-CN-emissions.js'
 import { zhHj212 } from './zh-CN-hj212.js'
 import { zhNotify } from './zh-CN-notify.js'
+import { zhReports } from './zh-CN-reports.js'
 
 export const zhCN = {
   'app.title': '园区应急指挥',
@@ -376,6 +377,7 @@ export const zhCN = {
   ...zhEmissions,
   ...zhHj212,
   ...zhNotify,
+  ...zhReports,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 } as const

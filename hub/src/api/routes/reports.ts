@@ -100,7 +100,7 @@ export function reportRoutes(s: ReportRouteServices): FastifyPluginAsync {
       return report
     })
 
-    app.put('/api/v1/reports/:id/note', {
+    app.post('/api/v1/reports/:id/note', {
       onRequest: app.requireRole('safety'),
       schema: { tags: ['reports'], summary: 'The outgoing officer\'s handover text (only who drafted it, only while a draft)', security: sec, params: IdParams, body: NoteBody, response: { 200: ShiftReport, ...errors } },
     }, async (req) => {

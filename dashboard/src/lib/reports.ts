@@ -1,0 +1,27 @@
+/**
+ * The typed REST client of the hub's shift handover reports (docs/reports.md,
+ * /api/v1/reports), beside api.ts and through its one `request`.
+ */
+import type { ReportFigures, ReportSummary, ShiftReport, ShiftWindow } from '../../../hub/src/model/report.js'
+import { request } from './api.js'
+
+const enc = encodeURIComponent
+
+export type { ReportFigures, ReportSummary, ShiftReport, ShiftWindow }
+export type AlarmCounts = ReportFigures['alarms']['raised']
+export interface ShiftsReply { park: string; current: ShiftWindow; previous: ShiftWindow }
+export interface ReportList { reports: ReportSummary[]; total: number; next: string | null; limit: number }
+
+export const reportsApi = {
+  shifts: (park: string) => request<ShiftsReply>('GET', '/reports/shifts', { query: { park } }),
+  list: (q: { park?: string | undefined; limit?: number; cursor?: string | undefined } = {}) => request<ReportList>('GET', '/reports', { query: q }),
+  get: (id: string) => request<ShiftReport>('GET', `/reports/${enc(id)}`),
+  draft: (park: string, shift: 'current' | 'previous') => request<ShiftReport>('POST', '/reports', { body: { park, shift } }),
+  note: (id: string, note: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/note`, { body: { note } }),
+  sign: (id: string, note?: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/sign`, { body: note ? { note } : {} }),
+}
+
+/** Who may draft and sign (the hub enforces it; the page only hides what a user could not use). */
+export function canWriteReports(roles: readonly string[]): boolean {
+  return roles.includes('admin') || roles.includes('safety')
+}

@@ -112,6 +112,8 @@ describe('shift handover report: drafted, written, signed by the incoming office
     expect(await view.getAttribute('data-state')).toBe('signed')
     expect(await view.locator('[data-testid=report-signed]').innerText()).toContain('vtc-safety')
     expect(await other.locator(`[data-testid=report-row][data-report="${reportId}"]`).getAttribute('data-state')).toBe('signed')
+    await screenshot(other, 'e2e-report-02-signed-foot')
+    await view.locator('h2').scrollIntoViewIfNeeded()
     await screenshot(other, 'e2e-report-02-signed')
     const kept = (await api<ShiftReport>(t, 'GET', `/api/v1/reports/${reportId}`)).body
     expect(kept).toMatchObject({ state: 'signed', signedBy: 'vtc-safety', createdBy: 'safety' })

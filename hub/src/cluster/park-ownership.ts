@@ -101,6 +101,11 @@ export class ParkOwnership {
     void this.check()
   }
 
+  /** Whether this node has started claiming (its roster view settled after start). */
+  get claiming(): boolean {
+    return this.settled
+  }
+
   /** Parks this node holds now. */
   owned(): string[] {
     return [...this.leases.held().keys()].sort()

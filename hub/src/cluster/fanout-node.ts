@@ -83,8 +83,9 @@ export async function startFanout(o: FanoutOptions): Promise<Fanout> {
   return {
     live, actions, commands, consumers,
     async sendCommand(topic, payload) {
-      const device = topic.split('/')[3]
-      if (!device) throw new Error(`not a device command topic: ${topic}`)
+      const levels = topic.split('/')
+      const device = levels[3]
+      if (levels.length !== 5 || levels[0] !== 'parks' || levels[4] !== 'cmd' || !device) throw new Error(`not a device command topic: ${topic}`)
       await commands.send(device, topic, payload)
     },
     stats: () => ({ influx: consumers.map((c) => c.stats()), live: live.stats(), actions: { ...actions.stats }, commands: { ...commands.stats } }),

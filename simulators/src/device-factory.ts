@@ -6,6 +6,7 @@ import { FireDetectorModel } from './models/fire-detector.js'
 import { GasDetectorModel } from './models/gas-detector.js'
 import type { DeviceModel } from './models/types.js'
 import { WastewaterModel } from './models/wastewater.js'
+import { WeatherStationModel } from './models/weather.js'
 import type { Rng } from './prng.js'
 
 export function createModel(device: Device, rng: Rng): DeviceModel {
@@ -20,6 +21,8 @@ export function createModel(device: Device, rng: Rng): DeviceModel {
       return new EnergyMeterModel(device, rng)
     case 'wastewater':
       return new WastewaterModel(device, rng)
+    case 'weather':
+      return new WeatherStationModel(device, rng)
   }
 }
 

@@ -212,6 +212,11 @@ export class World implements WorldView {
 
   // ---- WorldView ----
 
+  windIn(park: string): { speed: number; fromDeg: number; stability: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' } {
+    const w = this.park(park).wind.state
+    return { speed: w.speed, fromDeg: w.meanderDeg, stability: w.stability }
+  }
+
   gasAt(park: string, at: { x: number; y: number }, metric: string): number {
     const env = this.parks.get(park)
     if (!env || env.leaks.length === 0) return 0

@@ -9,6 +9,23 @@ import { GAS_BASE_METRICS, TOXIC_GASES, UNITS } from '../model/vocabulary.js'
 const Limit = Type.Number({ exclusiveMinimum: 0 })
 const Names = Type.Object({ zh: Type.String({ minLength: 1 }), en: Type.String({ minLength: 1 }) }, { additionalProperties: false })
 
+/**
+ * Emergency exposure levels of a gas (docs/hazard.md): the levels a hazard footprint is drawn
+ * to, never the detectors' set points. `scheme`: `AEGL-60min` (US EPA / NRC Acute Exposure
+ * Guideline Levels, 60-minute values) or `ERPG` (AIHA Emergency Response Planning Guidelines,
+ * 1 hour). `ppm`: levels 1, 2 and 3 in ppm; level 1 is null where the scheme sets none ("not
+ * recommended", e.g. AEGL-1 of carbon monoxide). `source`: where the figures come from.
+ */
+export const EmergencyLevelsSchema = Type.Object(
+  {
+    scheme: Type.Enum(['AEGL-60min', 'ERPG']),
+    ppm: Type.Tuple([Type.Union([Limit, Type.Null()]), Limit, Limit]),
+    source: Type.String({ minLength: 1 }),
+  },
+  { additionalProperties: false },
+)
+export type EmergencyLevels = Static<typeof EmergencyLevelsSchema>
+
 /** The unit a gas is kept and judged in: mg/m³ when toxic (OEL set points), %LEL when only combustible. */
 export const CANONICAL_UNITS = ['mg/m³', '%LEL'] as const
 export type CanonicalGasUnit = (typeof CANONICAL_UNITS)[number]
@@ -33,6 +50,14 @@ export const GasEntrySchema = Type.Object(
     unit: Type.Enum([...CANONICAL_UNITS]),
     /** Default measuring range of a fixed detector, in `unit`. */
     range: Type.Tuple([Type.Number(), Type.Number()]),
+    /** Emergency exposure levels for the hazard footprint (EmergencyLevelsSchema); absent: no toxic footprint is drawn for the gas. */
+    emergency: Type.Optional(EmergencyLevelsSchema),
+    /**
+     * Released as a dense cloud whatever its molar mass (e.g. ammonia flashing from pressurised
+     * liquid storage as a cold aerosol): the footprint carries the dense-gas caveat. A gas with
+     * M ≥ 1.5 × air's 28.96 g/mol carries it anyway (hazard/buoyancy.ts).
+     */
+    denseRelease: Type.Optional(Type.Boolean()),
     comment: Type.Optional(Type.String()),
   },
   { additionalProperties: false },
@@ -92,6 +117,8 @@ export function validateCatalogue(raw: unknown, file: string): CatalogueFile {
     if (g.unit !== want) fail('/unit', `a ${g.toxic ? 'toxic' : 'combustible'} gas is kept in ${want} (its set points are ${g.toxic ? '1× / 2× OEL' : '25 / 50 %LEL'})`)
     const [lo, hi] = g.range
     if (!(lo < hi)) fail('/range', `range [${lo}, ${hi}] is empty`)
+    const e = g.emergency?.ppm
+    if (e && !((e[0] === null || e[0] <= e[1]) && e[1] <= e[2])) fail('/emergency/ppm', `levels 1 ≤ 2 ≤ 3 expected, got [${e.join(', ')}]`)
   })
   for (const gas of TOXIC_GASES) {
     const g = cat.gases.find((x) => x.id === gas)

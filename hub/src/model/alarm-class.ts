@@ -50,6 +50,8 @@ const CLASS_BY_KIND: Readonly<Record<DeviceKind, AlarmClass>> = {
   emission: 'environmental',
   energy: 'energy',
   wastewater: 'environmental',
+  // A weather station has no set points: only its health (offline, faulted readings) is alarmed.
+  weather: 'device-health',
 }
 
 /**

@@ -2,8 +2,10 @@
  * The metric vocabulary of CONTRACT.md, by device kind. Units as the contract gives them.
  * `wastewater`: a wastewater outlet monitored online (HJ 353/HJ 355, reported over HJ 212-2017
  * with the system code 32), its metrics WASTEWATER_METRICS below.
+ * `weather`: a park's weather station, the wind and air the hazard footprint is drawn with
+ * (hub/src/hazard/, docs/hazard.md), its metrics WEATHER_METRICS below.
  */
-export const DEVICE_KINDS = ['gas', 'fire', 'emission', 'energy', 'wastewater'] as const
+export const DEVICE_KINDS = ['gas', 'fire', 'emission', 'energy', 'wastewater', 'weather'] as const
 export type DeviceKind = (typeof DEVICE_KINDS)[number]
 
 /**
@@ -48,6 +50,19 @@ export const TOXIC_METRICS: ReadonlySet<string> = toxicMetrics
 export const WASTEWATER_METRICS = ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'] as const
 export type WastewaterMetric = (typeof WASTEWATER_METRICS)[number]
 
+/**
+ * A weather station's metrics (docs/hazard.md):
+ *
+ * | metric       | what                                                                     | unit |
+ * |--------------|--------------------------------------------------------------------------|------|
+ * | `wind_speed` | mean wind speed at about 10 m                                            | m/s  |
+ * | `wind_dir`   | where the wind blows FROM, degrees clockwise from north (meteorological) | °    |
+ * | `air_temp`   | air temperature                                                          | °C   |
+ * | `stability`  | Pasquill–Gifford stability class A–F as 1–6, when the station gives one  | –    |
+ */
+export const WEATHER_METRICS = ['wind_speed', 'wind_dir', 'air_temp', 'stability'] as const
+export type WeatherMetric = (typeof WEATHER_METRICS)[number]
+
 export const METRICS_BY_KIND: Readonly<Record<DeviceKind, readonly string[]>> = {
   gas: gasMetrics,
   fire: ['temp', 'smoke'],
@@ -55,6 +70,7 @@ export const METRICS_BY_KIND: Readonly<Record<DeviceKind, readonly string[]>> = 
   emission: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp', 'humidity', 'hcl', 'cl2', 'pressure', 'velocity', 'nmhc'],
   energy: ['kwh', 'kw', 'gas_m3', 'steam_t', 'water_m3'],
   wastewater: WASTEWATER_METRICS,
+  weather: WEATHER_METRICS,
 }
 
 const units: Record<string, string> = {
@@ -66,6 +82,7 @@ const units: Record<string, string> = {
   pressure: 'kPa', velocity: 'm/s', nmhc: 'mg/m³', // flue-gas static pressure, velocity (HJ 75), non-methane hydrocarbons
   kwh: 'kWh', kw: 'kW', gas_m3: 'm³', steam_t: 't', water_m3: 'm³',
   cod: 'mg/L', nh3n: 'mg/L', tp: 'mg/L', tn: 'mg/L', ph: 'pH', flow_w: 'm³/h',
+  wind_speed: 'm/s', wind_dir: '°', air_temp: '°C', stability: '', // stability: the class number 1–6 (A–F), no unit
 }
 /** The unit a metric is kept and judged in (a gas detector declaring ppm is converted to it first). */
 export const UNITS: Readonly<Record<string, string>> = units

@@ -32,6 +32,8 @@ export interface WorldView {
   gasAt(park: string, at: Position, metric: string): number
   /** Fires burning in a park. */
   firesIn(park: string): readonly Fire[]
+  /** The park's wind as a weather station reads it: m/s, where it blows from (° from north, with its meander), Pasquill–Gifford class. */
+  windIn?(park: string): { speed: number; fromDeg: number; stability: 'A' | 'B' | 'C' | 'D' | 'E' | 'F' }
   /** Scripted emission episode on a stack: metric → multiple of its limit, ramped. */
   cemsEpisode(device: string, t: number): Partial<Record<'so2' | 'nox' | 'pm', number>>
   /** Scripted load multiplier on a meter (1 = none). */

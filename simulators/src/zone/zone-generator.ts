@@ -56,7 +56,26 @@ export const INTERVALS = {
   energy: 60,
   /** Wastewater outlets: HJ 212-2017 real-time data every 30 s (the RtdInterval of its 1062 example). */
   wastewater: 30,
+  /** Weather stations: a 10-s mean wind, so a gas footprint follows the wind within seconds (docs/hazard.md). */
+  weather: 10,
 } as const
+
+/** A park's weather station (model/vocabulary.ts WEATHER_METRICS): wind, air temperature, stability class. */
+export const WEATHER_STATION_METRICS = ['wind_speed', 'wind_dir', 'air_temp', 'stability'] as const
+
+/**
+ * A park's assembly points (应急集合点), one near each corner of the site, clear of the plots
+ * (the layout keeps a 60 m margin): whichever way the wind blows, one of them is upwind.
+ */
+function musterPointsOf(park: Park): NonNullable<Park['musterPoints']> {
+  const [W, H] = [park.site.width, park.site.height]
+  return [
+    { id: `${park.id}-muster-nw`, name: '西北应急集合点', nameEn: 'North-west assembly point', position: { x: 30, y: 30 } },
+    { id: `${park.id}-muster-ne`, name: '东北应急集合点', nameEn: 'North-east assembly point', position: { x: W - 30, y: 30 } },
+    { id: `${park.id}-muster-sw`, name: '西南应急集合点', nameEn: 'South-west assembly point', position: { x: 30, y: H - 30 } },
+    { id: `${park.id}-muster-se`, name: '东南应急集合点', nameEn: 'South-east assembly point', position: { x: W - 30, y: H - 30 } },
+  ]
+}
 
 /**
  * The wastewater outlet of a chemical park's first enterprise (企业废水总排口), monitored online
@@ -415,6 +434,19 @@ export function generateZone(options: GenerateZoneOptions): { zone: Zone; creden
     const pw = secretPrng.bytes(6).toString('base64url')
     d.hj212 = { mn: `${HJ212_MN_PREFIX}${String(++loggers).padStart(8, '0')}`, pw }
     credentials.hj212[d.id] = pw
+  }
+
+  // A weather station per park and its assembly points, after everything else: every earlier secret stays as it was.
+  for (const park of parks) {
+    park.musterPoints = musterPointsOf(park)
+    const ent = park.enterprises[0]
+    if (!ent) continue
+    const id = `${park.id}-weather-001`
+    const secret = newSecret()
+    credentials.devices[id] = secret
+    devices.push({ id, kind: 'weather', type: 'station', park: park.id, enterprise: ent.id,
+      name: `${park.name}气象站`, nameEn: `${park.nameEn} weather station`, metrics: [...WEATHER_STATION_METRICS],
+      position: { x: round1(park.site.width / 2), y: 20 }, interval: INTERVALS.weather, safety: false, secretHash: hashSecret(secret) })
   }
 
   // On the zone map: each park where its schematic map position puts it (zone-geo.ts).

@@ -35,11 +35,12 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('has the requested device count and every kind and type', () => {
-    expect(zone.devices.length).toBe(243) // 240 planned, the chlorination tail-gas stack and the two chemical parks' wastewater outlets generated last (zone-catalogue.ts)
+    // 240 planned, the chlorination tail-gas stack and the two chemical parks' wastewater outlets generated last (zone-catalogue.ts), then a weather station per park
+    expect(zone.devices.length).toBe(243 + zone.parks.length)
     const types = new Set(zone.devices.map((d) => `${d.kind}/${d.type}`))
     for (const kind of DEVICE_KINDS) expect(zone.devices.some((d) => d.kind === kind)).toBe(true)
     for (const t of ['gas/combustible', 'gas/toxic', 'gas/oxygen', 'fire/smoke', 'fire/heat', 'fire/flame', 'fire/call_point', 'fire/panel',
-      'emission/stack', 'energy/electricity', 'energy/gas', 'energy/steam', 'energy/water', 'wastewater/outlet']) {
+      'emission/stack', 'energy/electricity', 'energy/gas', 'energy/steam', 'energy/water', 'wastewater/outlet', 'weather/station']) {
       expect(types, t).toContain(t)
     }
     const toxics = new Set(zone.devices.filter((d) => d.type === 'toxic').map((d) => d.metrics[0]))
@@ -52,6 +53,9 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       const park = parks.get(d.park)
       expect(park, d.id).toBeDefined()
       expect(park!.enterprises.some((e) => e.id === d.enterprise), d.id).toBe(true)
+      expect(inside(d.position, { x: 0, y: 0, w: park!.site.width, h: park!.site.height }), d.id).toBe(true)
+      // A weather station serves the whole park, in no area.
+      if (d.kind === 'weather') continue
       const area = park!.areas.find((a) => a.id === d.area)
       expect(area, d.id).toBeDefined()
       expect(area!.enterprise).toBe(d.enterprise)
@@ -70,13 +74,13 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
     expect(unique(zone.parks.flatMap((p) => p.enterprises.map((e) => e.id)))).toBe(true)
     expect(unique(zone.parks.flatMap((p) => p.site.buildings.map((b) => b.id)))).toBe(true)
     expect(unique(zone.gateways.map((g) => g.id))).toBe(true)
-    for (const d of zone.devices) expect(d.id).toMatch(/^[a-z]+-[a-z]+\d{2,}-(gas|fire|cems|meter|outlet)-\d{3,}$/)
+    for (const d of zone.devices) expect(d.id).toMatch(/^[a-z]+-[a-z]+\d{2,}-(gas|fire|cems|meter|outlet)-\d{3,}$|^[a-z]+-weather-\d{3}$/)
   })
 
   it('uses metrics from the vocabulary, matched to the device type', () => {
     const expected: Record<string, string[]> = {
       combustible: ['lel'], oxygen: ['o2'], smoke: ['smoke'], heat: ['temp'], flame: [], call_point: [], panel: [],
-      stack: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], outlet: ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'], electricity: ['kwh', 'kw'], gas: ['gas_m3'], steam: ['steam_t'], water: ['water_m3'],
+      stack: ['so2', 'nox', 'pm', 'o2', 'flow', 'temp'], outlet: ['cod', 'nh3n', 'tp', 'tn', 'ph', 'flow_w'], station: ['wind_speed', 'wind_dir', 'air_temp', 'stability'], electricity: ['kwh', 'kw'], gas: ['gas_m3'], steam: ['steam_t'], water: ['water_m3'],
     }
     for (const d of zone.devices) {
       for (const m of d.metrics) expect(METRICS_BY_KIND[d.kind], d.id).toContain(m)
@@ -92,7 +96,7 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
   })
 
   it('sets intervals, safety flags, stack limits and actuators', () => {
-    const interval = { gas: 5, fire: 10, emission: 30, energy: 60, wastewater: 30 }
+    const interval = { gas: 5, fire: 10, emission: 30, energy: 60, wastewater: 30, weather: 10 }
     for (const d of zone.devices) {
       expect(d.interval, d.id).toBe(interval[d.kind])
       expect(d.safety, d.id).toBe(d.kind === 'gas' || d.kind === 'fire')
@@ -220,7 +224,7 @@ describe('generateZone: large scale', () => {
     expect(unique(big.parks.flatMap((p) => p.enterprises.map((e) => e.name)))).toBe(true)
     expect(Value.Check(Zone, big)).toBe(true)
     const areas = new Map(big.parks.flatMap((p) => p.areas.map((a) => [a.id, a.rect] as const)))
-    for (const d of big.devices) expect(inside(d.position, areas.get(d.area!)!)).toBe(true)
+    for (const d of big.devices) if (d.kind !== 'weather') expect(inside(d.position, areas.get(d.area!)!)).toBe(true)
     expect(Object.keys(credentials.devices).length).toBe(big.devices.filter((d) => !d.gateway).length)
   })
 })
@@ -241,7 +245,7 @@ describe('the committed demo zone', () => {
 
   it('loads through the hub\'s zone-file loader (cross-references included)', async () => {
     const loaded = await loadZoneFile(root('hub/zones/demo-zone.yaml'))
-    expect(loaded.devices).toHaveLength(243)
+    expect(loaded.devices).toHaveLength(250) // 243 and a weather station per park (7)
   })
 
   it('ships secrets that verify against its hashes', () => {
@@ -259,5 +263,16 @@ describe('the committed demo zone', () => {
     const scoped = committed.users.find((u) => u.name === 'vtc-safety')!
     expect(scoped.scope).toEqual({ parks: ['vtc'] })
     expect(await verifyPassword('vtc-safety-demo', scoped.passwordHash)).toBe(true)
+  })
+})
+
+describe('generateZone: weather and assembly points for the hazard footprint (docs/hazard.md)', () => {
+  it('gives every park one weather station and four assembly points inside its site', () => {
+    for (const park of zone.parks) {
+      const stations = zone.devices.filter((d) => d.park === park.id && d.kind === 'weather')
+      expect(stations.map((d) => d.metrics), park.id).toEqual([['wind_speed', 'wind_dir', 'air_temp', 'stability']])
+      expect(park.musterPoints?.length, park.id).toBe(4)
+      for (const m of park.musterPoints ?? []) expect(inside(m.position, { x: 0, y: 0, w: park.site.width, h: park.site.height }), m.id).toBe(true)
+    }
   })
 })

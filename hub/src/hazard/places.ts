@@ -1,0 +1,89 @@
+/**
+ * What a footprint covers on the site plan: buildings, gates, areas and the enterprises they
+ * belong to (a rectangle counts when any part of it is inside a contour), and the park's
+ * assembly points, upwind ones outside every band first (docs/hazard.md).
+ */
+import type { FootprintContour, FootprintMuster, FootprintPlace, PlanPolygon } from '../model/footprint.js'
+import type { Park, Rect } from '../model/zone.js'
+import { toPlumeFrame } from './dispersion.js'
+
+type Pt = { x: number; y: number }
+
+/** Ray casting (even–odd): whether a point is inside a polygon. */
+export function pointInPolygon(p: Pt, poly: PlanPolygon): boolean {
+  let inside = false
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const [xi, yi] = poly[i]!
+    const [xj, yj] = poly[j]!
+    if (yi > p.y !== yj > p.y && p.x < ((xj - xi) * (p.y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+function segmentsCross(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
+  const cross = (o: Pt, p: Pt, q: Pt): number => (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
+  const d1 = cross(c, d, a)
+  const d2 = cross(c, d, b)
+  const d3 = cross(a, b, c)
+  const d4 = cross(a, b, d)
+  return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))
+}
+
+/** Whether a rectangle and a polygon share any point: a corner inside, a vertex inside the rectangle, or crossing edges. */
+export function rectTouchesPolygon(r: Rect, poly: PlanPolygon): boolean {
+  if (poly.length < 3) return false
+  const corners: Pt[] = [{ x: r.x, y: r.y }, { x: r.x + r.w, y: r.y }, { x: r.x + r.w, y: r.y + r.h }, { x: r.x, y: r.y + r.h }]
+  if (corners.some((c) => pointInPolygon(c, poly))) return true
+  if (poly.some(([x, y]) => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h)) return true
+  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
+    const a = { x: poly[j]![0], y: poly[j]![1] }
+    const b = { x: poly[i]![0], y: poly[i]![1] }
+    for (let k = 0; k < 4; k++) if (segmentsCross(a, b, corners[k]!, corners[(k + 1) % 4]!)) return true
+  }
+  return false
+}
+
+/** The highest level whose best estimate covers the rectangle, else the highest whose band does. */
+function levelOver(rect: Rect, contours: readonly FootprintContour[]): { level: 1 | 2 | 3; bandOnly: boolean } | undefined {
+  const byLevel = [...contours].sort((a, b) => b.level - a.level)
+  for (const c of byLevel) if (rectTouchesPolygon(rect, c.polygon)) return { level: c.level, bandOnly: false }
+  for (const c of byLevel) if (rectTouchesPolygon(rect, c.band)) return { level: c.level, bandOnly: true }
+  return undefined
+}
+
+/** Buildings (by kind: gates apart), areas and their enterprises inside the contours, highest level first. */
+export function placesInside(park: Park, contours: readonly FootprintContour[]): FootprintPlace[] {
+  const out: FootprintPlace[] = []
+  for (const b of park.site.buildings) {
+    const hit = levelOver(b.rect, contours)
+    if (hit) out.push({ kind: b.kind ?? 'building', id: b.id, name: b.name, nameEn: b.nameEn, ...hit })
+  }
+  const enterprises = new Map<string, { level: 1 | 2 | 3; bandOnly: boolean }>()
+  for (const a of park.areas) {
+    const hit = levelOver(a.rect, contours)
+    if (!hit) continue
+    out.push({ kind: 'area', id: a.id, name: a.name, nameEn: a.nameEn, ...hit })
+    if (a.enterprise === undefined) continue
+    const prev = enterprises.get(a.enterprise)
+    if (!prev || hit.level > prev.level || (hit.level === prev.level && prev.bandOnly && !hit.bandOnly)) enterprises.set(a.enterprise, hit)
+  }
+  for (const e of park.enterprises) {
+    const hit = enterprises.get(e.id)
+    if (hit) out.push({ kind: 'enterprise', id: e.id, name: e.name, nameEn: e.nameEn, ...hit })
+  }
+  return out.sort((a, b) => b.level - a.level || Number(a.bandOnly) - Number(b.bandOnly))
+}
+
+/**
+ * The park's assembly points with their distance from the source, whether they are upwind and
+ * whether any band covers them: safe ones (upwind, outside) first, nearest first.
+ */
+export function musterPoints(park: Park, source: Pt, fromDeg: number, contours: readonly FootprintContour[]): FootprintMuster[] {
+  return (park.musterPoints ?? [])
+    .map((m) => {
+      const along = toPlumeFrame(m.position, source, fromDeg).x
+      const inside = contours.some((c) => pointInPolygon(m.position, c.band) || pointInPolygon(m.position, c.polygon))
+      return { id: m.id, name: m.name, nameEn: m.nameEn, position: m.position, distanceM: Math.round(Math.hypot(m.position.x - source.x, m.position.y - source.y)), upwind: along < 0, inside }
+    })
+    .sort((a, b) => Number(b.upwind && !b.inside) - Number(a.upwind && !a.inside) || a.distanceM - b.distanceM)
+}

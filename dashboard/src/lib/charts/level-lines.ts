@@ -59,5 +59,6 @@ export function levelLinesPlugin(lines: () => readonly RefLine[], colours: () =>
 
 /** Canvas pixels per CSS pixel as uPlot drew this chart. */
 export function uPlotRatio(u: uPlot): number {
-  return u.ctx.canvas.width / Math.max(1, u.width)
+  const r = u.ctx.canvas.width / u.width
+  return Number.isFinite(r) && r > 0 ? r : globalThis.devicePixelRatio || 1
 }

@@ -40,28 +40,25 @@ export function readTheme(root: Element = document.documentElement): ChartTheme 
   }
 }
 
-/** A 45° hatch as a canvas pattern (invalid hours, periods without readings, steam). */
+/** A 45° hatch as a canvas pattern (invalid hours, periods without readings, steam); sizes in canvas pixels. */
 export function hatch(ctx: CanvasRenderingContext2D, stroke: string, background: string | null, size = 6, width = 1.5): CanvasPattern | string {
   const tile = document.createElement('canvas')
-  const ratio = Math.max(1, Math.round(devicePixelRatio || 1))
-  tile.width = tile.height = size * ratio
+  tile.width = tile.height = Math.max(2, Math.round(size))
+  const s = tile.width
   const t = tile.getContext('2d')
   if (t === null) return stroke
-  t.scale(ratio, ratio)
   if (background !== null) {
     t.fillStyle = background
-    t.fillRect(0, 0, size, size)
+    t.fillRect(0, 0, s, s)
   }
   t.strokeStyle = stroke
   t.lineWidth = width
   t.beginPath()
-  // Two strokes so the diagonal stays continuous across tiles.
-  t.moveTo(0, size)
-  t.lineTo(size, 0)
-  t.moveTo(-size / 2, size / 2)
-  t.lineTo(size / 2, -size / 2)
-  t.moveTo(size / 2, size * 1.5)
-  t.lineTo(size * 1.5, size / 2)
+  // The diagonal and its two neighbours' ends, so the stripes run on across tiles.
+  for (const d of [-s, 0, s]) {
+    t.moveTo(d, s)
+    t.lineTo(d + s, 0)
+  }
   t.stroke()
   return ctx.createPattern(tile, 'repeat') ?? stroke
 }

@@ -85,6 +85,10 @@ describe('shift handover report: drafted, written, signed by the incoming office
     // The hub's report is what the page shows.
     const kept = (await api<ShiftReport>(t, 'GET', `/api/v1/reports/${reportId}`)).body
     expect(Number(await raised.innerText())).toBe(kept.figures.alarms.raised.total)
+    // Brought up to the moment by its outgoing officer: the figures' time moves on.
+    const before = kept.figures.at
+    await page.locator('[data-testid=report-refresh]').click()
+    await eventually(async () => (await api<ShiftReport>(t, 'GET', `/api/v1/reports/${reportId}`)).body.figures.at > before, 10_000, 'the refreshed figures')
     // The outgoing officer writes the handover text; no sign button for the one who drafted it.
     expect(await view.locator('[data-testid=report-sign]').count()).toBe(0)
     await view.locator('[data-testid=report-note-input]').fill(NOTE)
@@ -104,8 +108,9 @@ describe('shift handover report: drafted, written, signed by the incoming office
     const view = other.locator(`[data-testid=report-view][data-report="${reportId}"]`)
     await view.waitFor()
     expect(await view.locator('[data-testid=report-note]').innerText()).toBe(NOTE)
-    // Not the outgoing officer: no text box.
+    // Not the outgoing officer: no text box, no refresh.
     expect(await view.locator('[data-testid=report-note-input]').count()).toBe(0)
+    expect(await other.locator('[data-testid=report-refresh]').count()).toBe(0)
     await view.locator('[data-testid=report-sign-note]').fill('已接班，继续跟踪1号罐区')
     await view.locator('[data-testid=report-sign]').click()
     await view.locator('[data-testid=report-signed]').waitFor()

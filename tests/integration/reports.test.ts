@@ -79,6 +79,13 @@ describe('shift handover reports over the REST API', () => {
   })
 
   it('takes the outgoing officer\'s text only from who drafted it, and the sign-off only from another user', async () => {
+    // The figures brought up to the moment, by who drafted it only.
+    expect((await api(t, 'POST', `/api/v1/reports/${report.id}/refresh`, {}, vtcSafety)).status).toBe(403)
+    const refreshed = await api<ShiftReport>(t, 'POST', `/api/v1/reports/${report.id}/refresh`, {}, safety)
+    expect(refreshed.status).toBe(200)
+    expect(refreshed.body.figures.at).toBeGreaterThan(report.figures.at)
+    expect(refreshed.body.figures.alarms.raised.total).toBe(report.figures.alarms.raised.total)
+    report = refreshed.body
     expect((await api(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: 'not mine' }, vtcSafety)).status).toBe(403)
     const noted = await api<ShiftReport>(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: '1号罐区可燃气体报警已确认，待复位。' }, safety)
     expect(noted.status).toBe(200)
@@ -91,6 +98,7 @@ describe('shift handover reports over the REST API', () => {
     // Immutable after the sign-off.
     expect((await api(t, 'POST', `/api/v1/reports/${report.id}/note`, { note: 'changed' }, safety)).status).toBe(409)
     expect((await api(t, 'POST', `/api/v1/reports/${report.id}/sign`, {}, t.adminToken)).status).toBe(409)
+    expect((await api(t, 'POST', `/api/v1/reports/${report.id}/refresh`, {}, safety)).status).toBe(409)
     const shown = await api<ShiftReport>(t, 'GET', `/api/v1/reports/${report.id}`, undefined, viewer)
     expect(shown.body.figures).toEqual(report.figures)
     expect(shown.body.note).toBe(noted.body.note)
@@ -99,7 +107,7 @@ describe('shift handover reports over the REST API', () => {
   it('audits the draft, the text and the sign-off, and keeps the report in a 0600 file', async () => {
     const audit = await api<{ entries: { action: string; user: string; target?: string }[] }>(t, 'GET', '/api/v1/audit?action=report.')
     const mine = audit.body.entries.filter((e) => e.target === report.id).map((e) => `${e.action}:${e.user}`)
-    expect(mine).toEqual(expect.arrayContaining(['report.draft:safety', 'report.note:safety', 'report.sign:vtc-safety']))
+    expect(mine).toEqual(expect.arrayContaining(['report.draft:safety', 'report.refresh:safety', 'report.note:safety', 'report.sign:vtc-safety']))
     const st = await stat(join(t.dataDir, 'reports', `${report.id}.json`))
     expect(st.mode & 0o777).toBe(0o600)
   })

@@ -17,6 +17,7 @@ export const reportsApi = {
   list: (q: { park?: string | undefined; limit?: number; cursor?: string | undefined } = {}) => request<ReportList>('GET', '/reports', { query: q }),
   get: (id: string) => request<ShiftReport>('GET', `/reports/${enc(id)}`),
   draft: (park: string, shift: 'current' | 'previous') => request<ShiftReport>('POST', '/reports', { body: { park, shift } }),
+  refresh: (id: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/refresh`, { body: {} }),
   note: (id: string, note: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/note`, { body: { note } }),
   sign: (id: string, note?: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/sign`, { body: note ? { note } : {} }),
 }

@@ -7,7 +7,7 @@
  *
  * Life of a report:
  *
- *   (POST) ──▶ draft ──note (the outgoing officer, who drafted it)──▶ draft
+ *   (POST) ──▶ draft ──note, refresh (the outgoing officer, who drafted it)──▶ draft
  *                 └──sign (another user: the incoming officer)──▶ signed (never changes again)
  *
  * One report per park and shift: drafting a shift that already has one is refused (409).
@@ -15,7 +15,7 @@
 import { mkdir, open, readdir, readFile, rename } from 'node:fs/promises'
 import { join } from 'node:path'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
-import { NOTE_MAX, type ReportSummary, type ShiftReport } from '../model/report.js'
+import { NOTE_MAX, type ReportFigures, type ReportSummary, type ShiftReport } from '../model/report.js'
 
 export class ReportError extends Error {
   constructor(readonly statusCode: 403 | 404 | 409, message: string) {
@@ -99,6 +99,14 @@ export class ReportBook {
       if (r.createdBy !== user) throw new ReportError(403, `only the outgoing officer who drafted it (${r.createdBy}) writes the handover text`)
       if (text.length > NOTE_MAX) throw new ReportError(409, `the handover text may hold at most ${NOTE_MAX} characters`)
       return { ...r, note: text, noteAt: now }
+    })
+  }
+
+  /** The figures frozen again (a draft made before the handover, brought up to it); only who drafted it. */
+  refresh(id: string, user: string, figures: ReportFigures): Promise<ShiftReport> {
+    return this.change(id, (r) => {
+      if (r.createdBy !== user) throw new ReportError(403, `only the outgoing officer who drafted it (${r.createdBy}) brings its figures up to date`)
+      return { ...r, figures }
     })
   }
 

@@ -54,6 +54,15 @@ export class ReportService {
     })
   }
 
+  /** A draft's figures frozen again now (only who drafted it; not once signed). */
+  async refresh(id: string, user: string): Promise<ShiftReport> {
+    const r = await this.d.book.get(id)
+    if (!r) throw new ReportError(404, `report ${id} not found`)
+    if (r.state === 'signed') throw new ReportError(409, `report ${id} was signed by ${r.signedBy ?? '?'} and can no longer change`)
+    if (r.createdBy !== user) throw new ReportError(403, `only the outgoing officer who drafted it (${r.createdBy}) brings its figures up to date`)
+    return this.d.book.refresh(id, user, await shiftFigures(this.d.sources, r.park, r.shift, this.d.clock()))
+  }
+
   note(id: string, user: string, text: string): Promise<ShiftReport> {
     return this.d.book.note(id, user, text, this.d.clock())
   }

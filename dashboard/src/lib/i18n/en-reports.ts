@@ -96,5 +96,7 @@ export const enReports: Record<keyof typeof zhReports, string> = {
   'reports.signedBy': 'Taken over by {by}, signed {time}',
   'reports.awaitingSign': 'Awaiting the incoming officer\'s sign-off',
   'reports.print': 'Print / PDF',
+  'reports.refresh': 'Refresh figures',
+  'reports.refreshHint': 'Count this report\'s figures again as of now (the outgoing officer, before the sign-off)',
   'reports.actionError': 'Not done: {message}',
 }

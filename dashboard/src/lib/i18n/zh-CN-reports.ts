@@ -94,5 +94,7 @@ export const zhReports = {
   'reports.signedBy': '接班人 {by}，签收于 {time}',
   'reports.awaitingSign': '待接班人签收',
   'reports.print': '打印 / PDF',
+  'reports.refresh': '更新数据',
+  'reports.refreshHint': '按此刻重新统计本报告的数据（仅交班人，签收前）',
   'reports.actionError': '操作未成功：{message}',
 } as const

@@ -12,7 +12,7 @@ import type { ReportService } from '../../reports/report-service.js'
 
 /**
  * Shift handover reports (交接班报告, docs/reports.md): the shift of a park now and before,
- * drafting a report (its figures frozen then), the outgoing officer's text, the incoming
+ * drafting a report (its figures frozen then, again on request while a draft), the outgoing officer's text, the incoming
  * officer's sign-off (another user; the report never changes after), the list and one
  * report. Safety officers draft and sign (admin too); every signed-in role reads. A report
  * covers a whole park: a user who sees only some of its enterprises does not see it.
@@ -106,6 +106,15 @@ export function reportRoutes(s: ReportRouteServices): FastifyPluginAsync {
     }, async (req) => {
       const report = await r.note(req.params.id, req.user.name, req.body.note).catch(asHttp)
       s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'report.note', target: report.id, ok: true, detail: `${req.body.note.length} characters` })
+      return report
+    })
+
+    app.post('/api/v1/reports/:id/refresh', {
+      onRequest: app.requireRole('safety'),
+      schema: { tags: ['reports'], summary: 'Freeze a draft\'s figures again now, e.g. at the handover (only who drafted it, only while a draft)', security: sec, params: IdParams, body: Type.Union([Type.Object({}, { additionalProperties: false }), Type.Null()]), response: { 200: ShiftReport, ...errors } },
+    }, async (req) => {
+      const report = await r.refresh(req.params.id, req.user.name).catch(asHttp)
+      s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'report.refresh', target: report.id, ok: true })
       return report
     })
 

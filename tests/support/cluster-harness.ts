@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -26,12 +27,19 @@ let exitHook = false
 
 export async function startTestNats(o: { size?: number } = {}): Promise<TestNats> {
   const dir = await mkdtemp(join(tmpdir(), 'smartpark-nats-'))
-  let cluster: NatsCluster
-  try {
-    cluster = await startNatsCluster({ dir, size: o.size ?? 3, ...(process.env.NATS_TEST_LOG ? { onLog: (s, l) => process.stderr.write(`[${s}] ${l}\n`) } : {}) })
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true })
-    throw err
+  let cluster: NatsCluster | undefined
+  // A free port found is free only until someone binds it: on this shared machine another test's
+  // process took a route port between its choice and the server's bind. Start again on new ports.
+  for (let attempt = 1; !cluster; attempt++) {
+    try {
+      cluster = await startNatsCluster({ dir: join(dir, `try${attempt}`), size: o.size ?? 3, ...(process.env.NATS_TEST_LOG ? { onLog: (s, l) => process.stderr.write(`[${s}] ${l}\n`) } : {}) })
+    } catch (err) {
+      // The servers that did start are still running: end them (they are the ones with this store dir).
+      spawnSync('pkill', ['-KILL', '-f', `-sd ${join(dir, `try${attempt}`)}/`])
+      if (attempt < 3 && /address already in use/.test((err as Error).message)) continue
+      await rm(dir, { recursive: true, force: true })
+      throw err
+    }
   }
   running.add(cluster)
   if (!exitHook) {
@@ -91,13 +99,18 @@ export interface StreamMessage {
  * Every message stored in `stream` (optionally only those matching `subject`), in stream order,
  * read with an ordered consumer (no durable state left behind). Empty when there is none.
  */
-export async function streamMessages(nc: NatsConnection, stream: string, subject = '>', timeoutMs = 20_000): Promise<StreamMessage[]> {
+export async function streamMessages(nc: NatsConnection, stream: string, subject = '>', timeoutMs = 30_000): Promise<StreamMessage[]> {
+  // Right after servers came back the stream may still be electing its leader: read it all again.
+  return await untilJetStream(() => readStream(nc, stream, subject, timeoutMs), timeoutMs)
+}
+
+async function readStream(nc: NatsConnection, stream: string, subject: string, timeoutMs: number): Promise<StreamMessage[]> {
   const jsm = await jetstreamManager(nc)
-  const info = await untilJetStream(() => jsm.streams.info(stream), timeoutMs)
+  const info = await jsm.streams.info(stream)
   const out: StreamMessage[] = []
   if (info.state.messages === 0) return out
   const js = jetstream(nc)
-  const consumer = await untilJetStream(() => js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All }), timeoutMs)
+  const consumer = await js.consumers.get(stream, { filter_subjects: subject, deliver_policy: DeliverPolicy.All })
   const until = Date.now() + timeoutMs
   try {
     for (;;) {

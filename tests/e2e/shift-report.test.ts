@@ -18,7 +18,7 @@ import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { ShiftReport } from '../../hub/src/model/report.js'
 import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { deviceSecret } from '../support/notify-zone.js'
-import { DESK, launchBrowser, screenshot, signIn } from './browser.js'
+import { auditLanguage, DESK, launchBrowser, screenshot, signIn } from './browser.js'
 import { pdfFacts, pdfHasText } from './pdf-text.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -150,6 +150,21 @@ describe('shift handover report: drafted, written, signed by the incoming office
     // And a text that is not on the report is not found: the check can fail.
     expect(pdfHasText(facts, '不在报告里的字')).toBe(false)
     await page.emulateMedia({ media: 'screen' })
+    expect(pageErrors).toEqual([])
+  }, 60_000)
+
+  it('reads in English, but for what is Chinese by nature (names, the handover text), marked so', async () => {
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    const view = page.locator(`[data-testid=report-view][data-report="${reportId}"]`)
+    await view.locator('h2', { hasText: 'Shift handover report' }).waitFor()
+    expect(await view.locator('[data-testid=report-state]').innerText()).toBe('Signed')
+    expect(await view.locator('[data-testid=report-count][data-row=raised] th').innerText()).toBe('Raised in the shift')
+    const en = await auditLanguage(page)
+    expect(en.offenders, 'CJK text outside elements marked lang="zh…"').toEqual([])
+    await view.locator('h2').scrollIntoViewIfNeeded()
+    await screenshot(page, 'e2e-report-04-en')
+    await page.locator('button[lang=zh-CN]', { hasText: '中文' }).first().click()
+    await view.locator('h2', { hasText: '交接班报告' }).waitFor()
     expect(pageErrors).toEqual([])
   }, 60_000)
 })

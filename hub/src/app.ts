@@ -54,6 +54,8 @@ import { JournalLog, type DurableLog } from './journal/durable-log.js'
 import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
 import { reportRoutes } from './api/routes/reports.js'
 import { hubReports } from './reports/hub-sources.js'
+import { FootprintService } from './hazard/footprint-service.js'
+import { hazardRoutes } from './api/routes/hazard.js'
 
 /**
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
@@ -271,6 +273,9 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     })
     : undefined
   if (notify) safety.addListener(notify)
+  // Gas hazard footprints (docs/hazard.md): recomputed every few seconds off the readings' path, pushed live.
+  const footprints = new FootprintService({ zone, devices: () => [...registry.all()].map((r) => r.device), latest: (id) => latest.get(id), activeAlarms: () => safety.alarms.list({ state: 'active' }), push: (f) => live.footprint(f), clock, log })
+  registry.onChange(() => footprints.devicesChanged())
   const loopDelay = eventLoopDelay()
   const gcPauses = watchGcPauses()
   let influxReachable = true
@@ -321,6 +326,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
       notifyRoutes({ notify, alarms: safety.alarms, alarmsDurable: () => safety.durable(), audit, limiter: loginLimiter }),
       reportRoutes({ reports, audit }),
+      hazardRoutes((park) => footprints.footprint(park)),
       hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false, audit: (e) => audit.record(e) }),
     ],
   })
@@ -331,6 +337,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
   ], () => connections.countUnknownUpgrade())
   safety.start()
+  footprints.start()
   notify?.start()
   const watchJournal = journalWatcher(journal, safety)
   const journalWatch = setInterval(() => watchJournal(clock()), 5000)
@@ -378,6 +385,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         await live.close().catch(() => undefined)
         await api.close().catch(() => undefined)
         await notify?.close().catch(() => undefined)
+        footprints.close()
         safety.close()
         await cluster?.close()
         await writer.close(10_000)

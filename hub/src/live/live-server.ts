@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http'
 import { Server, type Socket } from 'socket.io'
 import type { Alarm } from '../model/alarm.js'
 import type { Incident } from '../model/incident.js'
+import type { ParkFootprint } from '../model/footprint.js'
 import type { ParkRisk } from '../model/risk.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, SessionEndReason, Snapshot, SocketData, TelemetryUpdate } from '../model/live-events.js'
 import { riskView, sees, seesPark, seesWholePark } from '../api/scope.js'
@@ -256,6 +257,11 @@ export class LiveServer {
   incident(incident: Incident): void {
     this.io.to([ALL, parkRoom(incident.park)]).emit('incident', incident)
     this.toNarrow(incident.park, (n) => incident.enterprise !== undefined && n.enterprises.has(incident.enterprise) && n.socket.emit('incident', incident))
+  }
+
+  /** A park's hazard footprint (hazard/footprint-service.ts): to sockets that see the whole park; it covers the park, not one enterprise. */
+  footprint(footprint: ParkFootprint): void {
+    this.io.to([ALL, parkRoom(footprint.park)]).emit('footprint', footprint)
   }
 
   device(update: DeviceStateUpdate): void {

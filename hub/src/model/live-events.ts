@@ -3,6 +3,7 @@
  * the dashboard. No bare event strings anywhere else.
  */
 import type { Alarm } from './alarm.js'
+import type { ParkFootprint } from './footprint.js'
 import type { Incident } from './incident.js'
 import type { ParkRisk } from './risk.js'
 import type { DataFlag } from './vocabulary.js'
@@ -37,6 +38,8 @@ export interface ServerToClientEvents {
   telemetry: (batch: TelemetryUpdate[]) => void
   device: (update: DeviceStateUpdate) => void
   incident: (incident: Incident) => void
+  /** A park's estimated gas hazard footprint when it changes (docs/hazard.md); `state: 'none'` once it is gone. Whole-park sockets only. */
+  footprint: (footprint: ParkFootprint) => void
   /** The hub is about to disconnect this socket, and why. */
   session_end: (end: { reason: SessionEndReason }) => void
 }

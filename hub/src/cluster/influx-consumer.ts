@@ -73,6 +73,7 @@ const DEFAULT_ACK_WAIT_MS = 30_000
 const DEFAULT_MAX_ACK_PENDING = 20_000
 const MAX_BACKOFF_MS = 5000
 const PENDING_REFRESH_MS = 5000
+const PULL_EXPIRES_MS = 5000
 
 export class InfluxConsumer {
   private messages: ConsumerMessages | undefined
@@ -107,7 +108,10 @@ export class InfluxConsumer {
   async start(): Promise<void> {
     const consumer = await this.ensureConsumer()
     if (!consumer) return
-    this.messages = await consumer.consume({ max_messages: this.batchSize })
+    // Pull requests of 5 s (the client's default is 30 s) make its idle heartbeat 2.5 s, so a
+    // NATS server lost under this node is noticed in ~5 s rather than ~30 s (measured: writing
+    // resumed 24.7 s after a server kill with the default).
+    this.messages = await consumer.consume({ max_messages: this.batchSize, expires: PULL_EXPIRES_MS })
     this.loop = this.run(this.messages).catch((err: Error) => this.pullingFailed(err))
     this.pendingTimer = setInterval(() => void this.refreshPending(consumer), PENDING_REFRESH_MS)
     this.pendingTimer.unref()

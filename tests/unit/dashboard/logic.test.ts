@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { commandsFor, commandStatus, hazardOf } from '../../../dashboard/src/lib/actions-logic.js'
-import { isolatedPoints, linePath, niceTicks, rangeQuery, setpointLines, timeTicks, valueExtent, yTicksFor } from '../../../dashboard/src/lib/chart.js'
+import { niceTicks, rangeQuery, setpointLines } from '../../../dashboard/src/lib/chart.js'
 import { connectivity, deviceLook } from '../../../dashboard/src/lib/device-state.js'
 import { bucketCounts, loadBand, normaliseKpi, windowSpec } from '../../../dashboard/src/lib/kpi.js'
 import { allowedActions, canSeeKpi, isOperator } from '../../../dashboard/src/lib/roles.js'
@@ -50,19 +50,7 @@ describe('chart helpers', () => {
     expect(niceTicks(19.5, 23.5, 4)).toEqual([19, 20, 21, 22, 23, 24])
     expect(niceTicks(5, 5, 4).length).toBeGreaterThan(1)
   })
-  it('include zero only when the data sit near it', () => {
-    expect(yTicksFor([2, 30])[0]).toBe(0)
-    expect(yTicksFor([20.5, 21])[0]).toBeGreaterThan(15)
-  })
-  it('break the line at gaps instead of drawing zero', () => {
-    const pts = [[0, 1], [1, 2], [2, null], [3, 4], [4, 5]] as const
-    const d = linePath(pts, (t) => t, (v) => v)
-    expect(d).toBe('M0.0,1.0L1.0,2.0M3.0,4.0L4.0,5.0')
-    expect(isolatedPoints([[0, 1], [1, null], [2, 3], [3, null]])).toEqual([[0, 1], [2, 3]])
-  })
-  it('keep set points in view', () => {
-    expect(valueExtent([[0, 3], [1, null]], [25])).toEqual([3, 25])
-    expect(valueExtent([[0, null]])).toBeNull()
+  it('turn the effective set points into lines', () => {
     expect(setpointLines({ high: [{ value: 25, level: 2 }, { value: 50, level: 1 }], low: [{ value: 19.5, level: 2 }] })).toEqual([
       { value: 25, level: 2, dir: 'high' },
       { value: 50, level: 1, dir: 'high' },
@@ -72,11 +60,6 @@ describe('chart helpers', () => {
   it('map ranges to series queries', () => {
     expect(rangeQuery('1h', 3_600_000)).toEqual({ from: 0, to: 3_600_000, every: '15s' })
     expect(rangeQuery('7d', 0).every).toBe('30m')
-  })
-  it('put time ticks on round local hours', () => {
-    const from = Date.UTC(2025, 0, 1, 0, 10) // 08:10 in Shanghai
-    const ticks = timeTicks(from, from + 6 * 3_600_000, 6)
-    expect(ticks[0]).toBe(Date.UTC(2025, 0, 1, 1, 0)) // 09:00 local
   })
 })
 

@@ -125,7 +125,8 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   const carried = continueMeters((id) => engine?.model(id), meterLatest.latest)
   if (carried.meters > 0) {
     const held = carried.newest !== undefined && carried.newest > start0 ? `; their readings up to ${simTime(carried.newest, tz)} are the hub's already and are not sent again` : ''
-    hooks.out(`meters: ${carried.meters} continue from the hub's last reading${held}`)
+    const from = history && history.starts.size > 0 ? ` (${history.starts.size} from the end of the history)` : ''
+    hooks.out(`meters: ${carried.meters} continue from the hub's last reading${from}${held}`)
   }
   const onNote = (ts: number, text: string): void => {
     if (!cfg.quiet) hooks.out(`[sim ${simTime(ts, tz)}] ${text}`)
@@ -178,7 +179,7 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
     let fill: HistoryRun | undefined
     if (cfg.history && history) {
       hooks.out(history.finished ? '[history] filled before; nothing to do' : `[history] filling ${formatDuration(cfg.history.spanMs)} of meter, stack and outlet history into ${cfg.history.influx.url} (${cfg.history.influx.db}) beside the live run`)
-      if (!history.finished) fill = startHistory({ h: cfg.history, zone, devices: ix.devices, seed: cfg.seed, tzOffsetMin: tz, until: history.until, loggers: cfg.hj212 !== undefined, stopped: hooks.stopped, out: hooks.out })
+      if (!history.finished) fill = startHistory({ h: cfg.history, zone, devices: ix.devices, seed: cfg.seed, tzOffsetMin: tz, until: history.until, loggers: cfg.hj212 !== undefined, rtdIntervalSec: cfg.hj212?.rtdIntervalSec, stopped: hooks.stopped, out: hooks.out })
     }
     const e = engine
     const l = live

@@ -31,7 +31,7 @@ export async function historyMeterStarts(h: HistoryConfig, devices: readonly Dev
   return { until: range.until, starts, finished }
 }
 
-export function startHistory(o: { h: HistoryConfig; zone: Zone; devices: readonly Device[]; seed: number; tzOffsetMin: number; until: number; loggers: boolean; stopped: () => boolean; out: (line: string) => void; progressMs?: number }): HistoryRun {
+export function startHistory(o: { h: HistoryConfig; zone: Zone; devices: readonly Device[]; seed: number; tzOffsetMin: number; until: number; loggers: boolean; rtdIntervalSec?: number | undefined; stopped: () => boolean; out: (line: string) => void; progressMs?: number }): HistoryRun {
   const { h, out } = o
   let last = 0
   const progress = (p: FillProgress): void => {
@@ -47,7 +47,7 @@ export function startHistory(o: { h: HistoryConfig; zone: Zone; devices: readonl
     try {
       const r = await fillHistory({
         zone: o.zone, devices: o.devices, seed: o.seed, tzOffsetMin: o.tzOffsetMin, spanMs: h.spanMs, until: o.until,
-        markerFile: h.markerFile, target: h.influx, loggers: o.loggers, duty: h.duty, maxPointsPerSec: h.maxPointsPerSec,
+        markerFile: h.markerFile, target: h.influx, loggers: o.loggers, rtdIntervalSec: o.rtdIntervalSec, duty: h.duty, maxPointsPerSec: h.maxPointsPerSec,
         stopped: o.stopped, log: out, onProgress: progress,
       })
       const m = r.marker

@@ -26,8 +26,6 @@ import { InfluxHistoryWriter, type InfluxTarget } from './influx-writer.js'
 
 /** What the energy and emission pages read. */
 export const HISTORY_KINDS: ReadonlySet<string> = new Set(['energy', 'emission', 'wastewater'])
-/** One reading per device per minute: HJ 212 minute data (2051) and what history keeps of meters. */
-export const HISTORY_STEP_MS = 60_000
 const HOUR = 3_600_000
 
 export interface FillOptions {
@@ -42,8 +40,9 @@ export interface FillOptions {
   until: number
   markerFile: string
   target: InfluxTarget
-  /** Stacks and outlets with an `hj212.mn` are data loggers (`--hj212`). */
+  /** Stacks and outlets with an `hj212.mn` are data loggers (`--hj212`), sending 2011 every `rtdIntervalSec` (30). */
   loggers: boolean
+  rtdIntervalSec?: number
   duty: number
   maxPointsPerSec: number
   batchPoints?: number
@@ -74,9 +73,10 @@ export interface FillResult {
 
 export function historyEngine(devices: readonly Device[], seed: number, from: number, tzOffsetMin: number): Engine {
   // Not quiet: history keeps the plant's occasional upsets (an exceedance episode, a meter replaced).
-  const e = new Engine(devices.filter((d) => HISTORY_KINDS.has(d.kind)), { seed, start: from, quiet: false, tzOffsetMin })
-  e.minIntervalMs = HISTORY_STEP_MS
-  return e
+  // Each device at its own interval, as live: the hub judges an hour from the hourly rollup valid
+  // when it holds ≥ 45/60 of the samples the device's interval gives (emissions/hourly.ts), so a
+  // thinned history would read as invalid hours in ranges past the raw week.
+  return new Engine(devices.filter((d) => HISTORY_KINDS.has(d.kind)), { seed, start: from, quiet: false, tzOffsetMin })
 }
 
 /** Each meter's counters at the end of the history [from, until] (what the live meters count on from). */
@@ -112,7 +112,7 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
   if (o.stopped()) return { state: 'stopped', marker, points: 0, wallMs: Date.now() - t0 }
   const cal = new LocalCalendar(resolveEnergySettings(o.zone).timezone)
   const engine = historyEngine(o.devices, o.seed, marker.from, o.tzOffsetMin)
-  const lines = new HistoryLines(o.devices, { timeZone: o.zone.timezone, loggers: o.loggers })
+  const lines = new HistoryLines(o.devices, { timeZone: o.zone.timezone, loggers: o.loggers, ...(o.rtdIntervalSec ? { rtdIntervalSec: o.rtdIntervalSec } : {}) })
   if (marker.doneTo > marker.from) {
     o.log(`history: carrying on from ${new Date(marker.doneTo).toISOString()} (${marker.points} points written before)`)
     // The days already written are simulated again, unwritten, to reach the same state.

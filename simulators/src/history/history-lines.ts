@@ -40,7 +40,7 @@ export interface HistoryLinesOptions {
   timeZone: string
   /** Whether stacks and outlets with an `hj212.mn` are data loggers (the demo's `--hj212`). */
   loggers: boolean
-  /** Seconds between a logger's 2011 packets in history (minute data: 60). */
+  /** Seconds between a logger's 2011 packets (default 30, the simulated loggers' live `--hj212-rtd`). */
   rtdIntervalSec?: number
 }
 
@@ -56,7 +56,7 @@ export class HistoryLines {
       const mn = d.hj212?.mn
       if (!o.loggers || mn === undefined || (d.kind !== 'emission' && d.kind !== 'wastewater')) continue
       // The PW is not checked here (no listener): only the data segments' content matters.
-      const model = new DataLoggerModel(d, { mn, pw: 'history' }, { timeZone: o.timeZone, rtdIntervalSec: o.rtdIntervalSec ?? 60, answer: false, maxDataBytes: ONE_SEGMENT })
+      const model = new DataLoggerModel(d, { mn, pw: 'history' }, { timeZone: o.timeZone, rtdIntervalSec: o.rtdIntervalSec ?? 30, answer: false, maxDataBytes: ONE_SEGMENT })
       this.loggers.set(d.id, { model, point: { mn, devices: [d], deviceFor: () => d } })
     }
   }

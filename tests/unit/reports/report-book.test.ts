@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ShiftReport } from '../../../hub/src/model/report.js'
@@ -41,7 +41,8 @@ describe('the kept handover reports', () => {
     expect(r.id).toBe('2026-12-07.day.vtc')
     expect((await stat(join(dir, 'reports', `${r.id}.json`))).mode & 0o777).toBe(0o600)
     expect((await stat(join(dir, 'reports'))).mode & 0o777).toBe(0o700)
-    expect(await readdir(join(dir, 'reports'))).toEqual([`${r.id}.json`])
+    expect((await readdir(join(dir, 'reports'))).sort()).toEqual([`${r.id}.json`, 'summaries.idx'])
+    expect((await stat(join(dir, 'reports', 'summaries.idx'))).mode & 0o777).toBe(0o600)
     const again = await ReportBook.open(join(dir, 'reports'))
     expect(again.list()).toEqual([expect.objectContaining({ id: r.id, state: 'draft', alarmsRaised: 3, alarmsOpen: 2, incidentsOpen: 1 })])
     expect(await again.get(r.id)).toEqual(r)
@@ -73,6 +74,33 @@ describe('the kept handover reports', () => {
     const [noted, signed] = await Promise.allSettled([book.note(id, 'wang', 'first', 1), book.sign(id, 'li', undefined, 2)])
     expect(noted.status).toBe('fulfilled')
     expect(signed.status === 'fulfilled' && signed.value.note).toBe('first')
+  })
+
+  it('trusts its index only for files unchanged since: a report written after the index (a crash between) is read again', async () => {
+    const book = await ReportBook.open(dir)
+    const { id } = await book.create(draft())
+    const gone = await book.create(draft('glc'))
+    // As if the hub stopped after writing the report and before the index: the file says signed, the index draft.
+    const file = join(dir, `${id}.json`)
+    const r = JSON.parse(await readFile(file, 'utf8')) as ShiftReport
+    await writeFile(file, JSON.stringify({ ...r, state: 'signed', signedBy: 'li', signedAt: 9 }))
+    await unlink(join(dir, `${gone.id}.json`))
+    const again = await ReportBook.open(dir)
+    expect(again.list().map((x) => [x.id, x.state, x.signedBy])).toEqual([[id, 'signed', 'li']])
+    // The index was brought up to date: a third open agrees.
+    expect((await ReportBook.open(dir)).list().map((x) => x.state)).toEqual(['signed'])
+    const index = JSON.parse(await readFile(join(dir, 'summaries.idx'), 'utf8')) as { summary: { id: string } }[]
+    expect(index.map((x) => x.summary.id)).toEqual([id])
+  })
+
+  it('reads every report when its index is torn, and says so', async () => {
+    const book = await ReportBook.open(dir)
+    const { id } = await book.create(draft())
+    await writeFile(join(dir, 'summaries.idx'), '[{"summary": ')
+    const warnings: string[] = []
+    const again = await ReportBook.open(dir, (o) => warnings.push(JSON.stringify(o)))
+    expect(again.list().map((x) => x.id)).toEqual([id])
+    expect(warnings.join()).toContain('summaries.idx')
   })
 
   it('lists the newest shift first and leaves out a file it cannot read, saying so', async () => {

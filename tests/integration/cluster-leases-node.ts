@@ -28,7 +28,7 @@ const nc = await connect({ servers: env('NATS_URLS').split(','), maxReconnectAtt
 const js = jetstream(nc)
 const jsm = await jetstreamManager(nc)
 
-await startParkOwnership(js, jsm, {
+await startParkOwnership(nc, {
   node,
   leaseMs,
   replicas: 3,

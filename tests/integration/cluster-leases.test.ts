@@ -52,7 +52,7 @@ function startChild(id: string, parks: string[]): { child: ChildProcess; lines: 
 async function startSurvivor(id: string, parks: string[]) {
   const acquired = new Map<string, { at: number; log: FencedParkLog }>()
   const lost: { park: string; reason: string }[] = []
-  const h = await startParkOwnership(js, jsm, {
+  const h = await startParkOwnership(nc, {
     node: id,
     leaseMs: LEASE_MS,
     replicas: 3,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import { LEASE_BUCKET } from './subjects.js'
@@ -34,11 +35,22 @@ import { LEASE_BUCKET } from './subjects.js'
  * Timings: lease 5 s by default (HUB_LEASE_SEC); renewals every lease/3 (two renewals may fail
  * before the lease runs out); the server removed an unrenewed 2 s lease after 2,036 ms here
  * (3-server cluster on loopback), so a killed holder's park is free ≈ lease time after its last
- * renewal, and park-ownership.ts claims it within one check period more (failover ≤ 10 s).
+ * renewal, and park-ownership.ts claims it within one check period more (failover ≤ 10 s;
+ * 4,480 ms measured after a kill -9, tests/integration/cluster-leases.test.ts).
+ *
+ * A NATS server dying: a server not leading this bucket's stream costs nothing (renewals go on
+ * through the others, tested). The one leading it leaves renewals unanswered until JetStream
+ * elects a new leader, which took about 4 – 5 s on nats-server 2.9.10 here — longer than a
+ * short lease: then every lease lapses, each park is taken again by the node that ranks first
+ * for it (the same owner), after a pause (5.9 s at most with a 2 s lease,
+ * cluster-leases-spread.test.ts). A lease longer than the election (e.g. HUB_LEASE_SEC=8) rides
+ * it out, at the price of a slower failover after a hub dies (≈ lease + 1 s).
  */
 
 export interface LeaseValue {
   node: string
+  /** Random per acquisition: tells our own renewal that landed unanswered from anyone else's write. */
+  holder: string
   /** Holder's wall clock when written (informational; no decision reads it). */
   at: number
 }
@@ -54,6 +66,7 @@ export interface ParkLeasesOptions {
 }
 
 interface Held {
+  readonly holder: string
   /** Revision written by acquire: the fencing token. */
   readonly token: number
   /** Revision of our last write (what the next update must name). */
@@ -123,6 +136,7 @@ export class ParkLeases {
   private closed = false
   readonly node: string
   readonly leaseMs: number
+  private readonly renewMs: number
 
   constructor(
     private readonly kv: KV,
@@ -134,12 +148,13 @@ export class ParkLeases {
     this.leaseMs = o.leaseMs
     const renewMs = o.renewMs ?? Math.round(o.leaseMs / 3)
     if (!(renewMs > 0 && renewMs < o.leaseMs)) throw new Error(`renew period ${renewMs} ms must be shorter than the lease (${o.leaseMs} ms)`)
+    this.renewMs = renewMs
     this.timer = setInterval(() => this.renewAll(), renewMs)
     this.timer.unref()
   }
 
-  private value(): Uint8Array {
-    return encoder.encode(JSON.stringify({ node: this.node, at: Date.now() } satisfies LeaseValue))
+  private value(holder: string): Uint8Array {
+    return encoder.encode(JSON.stringify({ node: this.node, holder, at: Date.now() } satisfies LeaseValue))
   }
 
   /** Take a free park's lease: its revision (the fencing token), or undefined when another node holds it. */
@@ -148,14 +163,15 @@ export class ParkLeases {
     const held = this.leases.get(park)
     if (held) return held.token
     const sent = performance.now()
+    const holder = randomUUID()
     let revision: number
     try {
-      revision = await this.kv.create(park, this.value())
+      revision = await this.kv.create(park, this.value(holder))
     } catch (err) {
       if (isWrongLastSequence(err)) return undefined
       throw err
     }
-    this.leases.set(park, { token: revision, revision, validUntil: sent + this.leaseMs, renewing: false })
+    this.leases.set(park, { holder, token: revision, revision, validUntil: sent + this.leaseMs, renewing: false })
     return revision
   }
 
@@ -208,16 +224,26 @@ export class ParkLeases {
     h.renewing = true
     const sent = performance.now()
     try {
-      const revision = await this.kv.update(park, this.value(), h.revision, Math.max(100, h.validUntil - sent))
+      // Wait no longer than a renewal period, so a request lost in a reconnection is retried.
+      const revision = await this.kv.update(park, this.value(h.holder), h.revision, Math.max(100, Math.min(this.renewMs, h.validUntil - sent)))
       if (this.leases.get(park) !== h) return
       h.revision = revision
       h.validUntil = sent + this.leaseMs
     } catch (err) {
       if (this.leases.get(park) !== h) return
-      // Someone else's write or the server's expiry: the lease is gone for good. Anything
-      // else (a timeout, no quorum) is retried at the next period until validUntil passes.
-      if (isWrongLastSequence(err)) this.drop(park, 'taken')
-      else if (performance.now() >= h.validUntil) this.drop(park, 'expired')
+      if (isWrongLastSequence(err)) {
+        // Our previous renewal may have landed without its answer reaching us: the key then
+        // holds our own holder id at a newer revision. Then we hold it still, since that
+        // write; the time of that write is unknown, so our view keeps its old end.
+        const e = await this.kv.get(park).catch(() => null)
+        if (e?.operation === 'PUT' && e.json<LeaseValue>().holder === h.holder && this.leases.get(park) === h) {
+          h.revision = e.revision
+          return
+        }
+        // Someone else's write or the server's expiry: the lease is gone for good.
+        this.drop(park, 'taken')
+      } else if (performance.now() >= h.validUntil) this.drop(park, 'expired')
+      // anything else (a timeout, no quorum) is retried at the next period until validUntil passes
     } finally {
       h.renewing = false
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
+import { jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
 import type { KV } from '@nats-io/kv'
 import { NodeRoster } from './node-roster.js'
 import { isWrongLastSequence, openTtlBucket, ParkLeases, type LeaseLossReason } from './park-leases.js'
@@ -27,18 +28,21 @@ import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
  *   or expires with the bucket's max age (12 leases) if the target never claims it.
  *
  * API
- *   const own = await startParkOwnership(js, jsm, { node, leaseMs, replicas, parks: () => ids,
+ *   const { ownership, stop } = await startParkOwnership(nc, { node, leaseMs, replicas, parks: () => ids,
  *     onAcquired: async (park, token) => …, onLost: async (park, reason) => … })
- *   own.owned(); own.ownerOf(park); await own.move(park, node); await own.alive(); await own.stop()
+ *   ownership.owned(); ownership.ownerOf(park); await ownership.move(park, node)
+ *   await ownership.fenced(park); ownership.stats(); await stop({ release: true })
  *
  * `onAcquired` gets the lease's revision, the fencing token for fenced-park-log.ts's takeover;
  * if it throws, the lease is released again. `onLost` fires when the lease is taken, expired
- * (we could not renew: paused, cut off from the quorum), moved, or the node stops. Ownership
+ * (we could not renew: paused, cut off from the quorum), moved, fenced (`fenced(park)`, which
+ * the caller calls when the park's log refused a write) or the node stops. A park's callbacks
+ * never overlap: onLost waits for an onAcquired still running. `stats()` is for health. Ownership
  * alone never fences: a paused owner may still act until it notices — its writes are refused
  * by the fenced park log, which is what makes a lost lease harmless.
  */
 
-export type OwnershipLossReason = LeaseLossReason | 'moved' | 'stopped'
+export type OwnershipLossReason = LeaseLossReason | 'moved' | 'stopped' | 'fenced'
 
 export interface ParkOwnershipOptions {
   node: string
@@ -82,6 +86,10 @@ export class ParkOwnership {
   /** Parks between a claim and the end of onAcquired, or being given up: not touched by checks. */
   private readonly busy = new Set<string>()
   private readonly startedAt = performance.now()
+  private readonly turns = new Map<string, Promise<void>>()
+  private lastAlive: readonly string[] = []
+  private lastCheckAt: number | undefined
+  private lastError: string | undefined
   private rosterSeen = ''
   private rosterSince = 0
   private settled = false
@@ -134,21 +142,49 @@ export class ParkOwnership {
 
   private lost(park: string, reason: LeaseLossReason): void {
     if (reason === 'released') return // we gave it up ourselves and said so
-    void this.safely(() => this.o.onLost(park, reason))
+    void this.inTurn(park, () => this.o.onLost(park, reason))
   }
 
-  private async safely(f: () => Promise<void> | void): Promise<void> {
-    try {
-      await f()
-    } catch (err) {
-      this.o.onError?.(err as Error)
-    }
+  /**
+   * Run a park's callbacks one after another (onAcquired, then onLost, never overlapping),
+   * errors to onError. A lease can be lost while onAcquired still runs (a stall of a lease
+   * time): the caller then sees onLost once onAcquired has returned.
+   */
+  private inTurn(park: string, f: () => Promise<void> | void): Promise<void> {
+    const run = (this.turns.get(park) ?? Promise.resolve()).then(f).catch((err: Error) => this.o.onError?.(err))
+    this.turns.set(park, run)
+    void run.then(() => {
+      if (this.turns.get(park) === run) this.turns.delete(park)
+    })
+    return run
+  }
+
+  /**
+   * The park's fenced log refused a write (a newer owner took over): drop it now rather than
+   * at the next renewal. onLost(park, 'fenced') follows.
+   */
+  async fenced(park: string): Promise<void> {
+    if (!this.leases.held().has(park)) return
+    await this.leases.release(park).catch(() => undefined)
+    await this.inTurn(park, () => this.o.onLost(park, 'fenced'))
+  }
+
+  /** For health: what this node holds and sees. */
+  stats(): { node: string; claiming: boolean; owned: string[]; alive: string[]; lastCheckAt: number | undefined; lastError: string | undefined } {
+    return { node: this.node, claiming: this.settled, owned: this.owned(), alive: [...this.lastAlive], lastCheckAt: this.lastCheckAt, lastError: this.lastError }
   }
 
   /** One pass: hand over moved parks, note owners, claim what this node should. */
   check(): Promise<void> {
     this.checking ??= this.checkOnce()
-      .catch((err: Error) => this.o.onError?.(err))
+      .then(() => {
+        this.lastCheckAt = Date.now()
+        this.lastError = undefined
+      })
+      .catch((err: Error) => {
+        this.lastError = err.message
+        this.o.onError?.(err)
+      })
       .finally(() => (this.checking = undefined))
     return this.checking
   }
@@ -156,6 +192,7 @@ export class ParkOwnership {
   private async checkOnce(): Promise<void> {
     if (this.stopped) return
     const alive = await this.o.roster.alive()
+    this.lastAlive = alive
     const parks = [...new Set(this.o.parks())]
     const held = this.leases.held()
     const now = performance.now()
@@ -223,10 +260,16 @@ export class ParkOwnership {
       if (moveRevision !== undefined) await this.o.moves.delete(park, { previousSeq: moveRevision }).catch((err) => {
         if (!isWrongLastSequence(err)) throw err
       })
-      try {
-        await this.o.onAcquired(park, token)
-      } catch (err) {
-        this.o.onError?.(new Error(`park ${park}: taking over failed, lease released: ${(err as Error).message}`, { cause: err }))
+      let failed: Error | undefined
+      await this.inTurn(park, async () => {
+        try {
+          await this.o.onAcquired(park, token)
+        } catch (err) {
+          failed = err as Error
+        }
+      })
+      if (failed) {
+        this.o.onError?.(new Error(`park ${park}: taking over failed, lease released: ${failed.message}`, { cause: failed }))
         await this.leases.release(park)
       }
     } finally {
@@ -237,7 +280,7 @@ export class ParkOwnership {
   private async handOver(park: string): Promise<void> {
     this.busy.add(park)
     try {
-      await this.safely(() => this.o.onLost(park, 'moved'))
+      await this.inTurn(park, () => this.o.onLost(park, 'moved'))
       await this.leases.release(park)
     } finally {
       this.busy.delete(park)
@@ -256,7 +299,7 @@ export class ParkOwnership {
     await this.checking
     if (o.release) {
       for (const park of this.owned()) {
-        await this.safely(() => this.o.onLost(park, 'stopped'))
+        await this.inTurn(park, () => this.o.onLost(park, 'stopped'))
         await this.leases.release(park).catch(() => undefined)
       }
     }
@@ -264,12 +307,18 @@ export class ParkOwnership {
   }
 }
 
-/** Open the three buckets, start this node's heartbeat and the claim checks. */
+/**
+ * Open the three buckets, start this node's heartbeat and the claim checks. Requests on the
+ * buckets time out after a renewal period (lease/3, at least 1 s) instead of the client's 5 s:
+ * an answer later than that is of no use to a lease, and a check waiting on a NATS server that
+ * died would hold back failover.
+ */
 export async function startParkOwnership(
-  js: JetStreamClient,
-  jsm: JetStreamManager,
+  nc: NatsConnection,
   o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster'> & { replicas: number; onConflict?: (node: string) => void },
 ): Promise<{ ownership: ParkOwnership; roster: NodeRoster; stop: (o?: { release?: boolean }) => Promise<void> }> {
+  const js = jetstream(nc, { timeout: Math.max(1000, Math.round(o.leaseMs / 3)) })
+  const jsm = await js.jetstreamManager()
   const [leases, nodes, moves] = await Promise.all([
     openTtlBucket(js, LEASE_BUCKET, { ttlMs: o.leaseMs, replicas: o.replicas }),
     openTtlBucket(js, NODES_BUCKET, { ttlMs: o.leaseMs, replicas: o.replicas }),

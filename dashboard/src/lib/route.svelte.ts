@@ -1,5 +1,5 @@
-/** Hash routes: the command screen, alarm performance, the energy and emissions pages, notifications, and shift handover reports. */
-export const ROUTES = ['command', 'kpi', 'energy', 'emissions', 'notify', 'reports'] as const
+/** Hash routes: the command screen, the zone map, alarm performance, the energy and emissions pages, notifications, and shift handover reports. */
+export const ROUTES = ['command', 'map', 'kpi', 'energy', 'emissions', 'notify', 'reports'] as const
 export type Route = (typeof ROUTES)[number]
 
 function parse(hash: string): Route {

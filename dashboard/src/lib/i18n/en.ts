@@ -5,6 +5,7 @@ import { enEmissions } from './en-emissions.js'
 import { enHj212 } from './en-hj212.js'
 import { enNotify } from './en-notify.js'
 import { enReports } from './en-reports.js'
+import { enMap } from './en-map.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -379,6 +380,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   ...enHj212,
   ...enNotify,
   ...enReports,
+  ...enMap,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 }

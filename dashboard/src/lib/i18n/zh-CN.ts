@@ -5,6 +5,7 @@ import { zhEmissions } from './zh-CN-emissions.js'
 import { zhHj212 } from './zh-CN-hj212.js'
 import { zhNotify } from './zh-CN-notify.js'
 import { zhReports } from './zh-CN-reports.js'
+import { zhMap } from './zh-CN-map.js'
 
 export const zhCN = {
   'app.title': '园区应急指挥',
@@ -378,6 +379,7 @@ export const zhCN = {
   ...zhHj212,
   ...zhNotify,
   ...zhReports,
+  ...zhMap,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 } as const

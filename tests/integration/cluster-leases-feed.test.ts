@@ -4,7 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedError, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
 import { startParkFeed, startPositionAt, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
 import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
-import { READINGS_STREAM, readingsSubject, stateSubject } from '../../hub/src/cluster/subjects.js'
+import { READINGS_STREAM, readingsSubject, STATE_STREAM, stateSubject } from '../../hub/src/cluster/subjects.js'
 import { connectNats, jetStreamReady, startTestNats, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 
@@ -20,10 +20,11 @@ let js: JetStreamClient
 let jsm: JetStreamManager
 let seq = 0
 
+/** Publish n messages, each retried with its msg id (deduplicated) while JetStream elects a leader. */
 async function publish(park: string, device: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
     const m = { v: 1 as const, node: 'ingest', seq: ++seq, readings: [] }
-    await js.publish(readingsSubject(park, device), encodeReadings(m), { msgID: messageId(m) })
+    await untilJetStream(() => js.publish(readingsSubject(park, device), encodeReadings(m), { msgID: messageId(m), timeout: 2000 }))
   }
 }
 
@@ -112,6 +113,37 @@ describe('park feed and fenced park log', () => {
     expect(takeover2).toBeGreaterThan(0)
     expect(state.slice(takeover2).every((s) => s.node === 'n2')).toBe(true)
     expect(state.flatMap((s) => s.records ?? []).some((r) => r.device === 'stale')).toBe(false)
+  })
+
+  it('the feed and the log go on through a NATS server kill: nothing skipped, nothing twice', async () => {
+    const park = 'feed-kill'
+    await publish(park, 'd', 100)
+    const log = await FencedParkLog.takeover(js, jsm, { park, node: 'k', token: 60, initialPosition: () => startPositionAt(js, jsm, park, new Date(0)) })
+    const applied: number[] = []
+    const feed = startParkFeed(js, {
+      park,
+      after: log.position!,
+      onBatch: async (batch, position) => {
+        await log.append(batch.map((m) => m.seq), { position })
+        applied.push(...batch.map((m) => m.seq))
+      },
+    })
+    await eventually(() => applied.length >= 100, 10_000, 'the first 100')
+    // The server leading PARK_STATE: the owner's writes wait for JetStream's election.
+    const leader = (await jsm.streams.info(STATE_STREAM)).cluster?.leader
+    const killed = nats.cluster.servers.find((s) => s.name === leader)!
+    const killedAt = Date.now()
+    await killed.kill9()
+    await publish(park, 'd', 100)
+    await eventually(() => applied.length >= 200, 30_000, 'the next 100 after the kill')
+    process.stdout.write(`PARK_STATE leader ${leader} killed: 100 more readings published and applied ${Date.now() - killedAt} ms after the kill\n`)
+    await killed.start()
+    await feed.stop()
+    expect(applied).toEqual((await streamMessages(nc, READINGS_STREAM, 'readings.feed-kill.>')).map((m) => m.seq))
+    expect(log.fenced).toBe(false)
+    await expect(log.append([], { position: applied.at(-1) })).resolves.toBeGreaterThan(0)
+    const restored = await FencedParkLog.takeover(js, jsm, { park, node: 'k2', token: 61 })
+    expect(restored.loaded.records).toEqual(applied)
   })
 
   it('a snapshot restarts the log: a takeover loads it and the records after it, older messages are purged', async () => {

@@ -34,7 +34,7 @@ import { STATE_STREAM, stateSubject } from './subjects.js'
  * no position: `initialPosition()` gives one and the takeover record stores it, so every later
  * owner starts from the same place.
  *
- * A write that fails otherwise (no quorum for `writeTimeoutMs`) leaves it unknown whether it
+ * A write that fails otherwise (no answer for `writeTimeoutMs`) leaves it unknown whether it
  * landed: the log refuses further writes too (`failed`), and the owner must stop the park and
  * take it over again, which reads what did land.
  */
@@ -82,12 +82,17 @@ export interface TakeoverOptions {
   initialPosition?: () => Promise<number>
   /** Called once when a write is refused because a newer owner took over. */
   onFenced?: (park: string) => void
-  /** How long a write is retried while the stream does not answer; 5 s by default. */
+  /**
+   * How long a write is retried while the stream does not answer; 15 s by default: a new
+   * stream leader after a NATS server died took about 4 – 5 s here, and waiting is safe (a
+   * write that lands after a newer owner's takeover is refused anyway).
+   */
   writeTimeoutMs?: number
 }
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
+const WRITE_TIMEOUT_MS = 15_000
 
 /** PARK_STATE: file storage, no limits (a park's subject is trimmed by its owner's snapshots), 2 min dedup window. */
 export async function ensureStateStream(jsm: JetStreamManager, o: { replicas: number }): Promise<void> {
@@ -145,7 +150,7 @@ export class FencedParkLog {
       if (loaded.position === undefined && o.initialPosition) loaded.position = await o.initialPosition()
       const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...(loaded.position !== undefined ? { position: loaded.position } : {}) }
       try {
-        const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${o.token}:0`, o.writeTimeoutMs ?? 5000)
+        const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${o.token}:0`, o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
         return new FencedParkLog(js, jsm, o, loaded, seq)
       } catch (err) {
         // A write landed between our read and our takeover: read again (it is part of the state).
@@ -180,7 +185,7 @@ export class FencedParkLog {
       if (this.state === 'failed') throw new Error(`park ${this.o.park}: an earlier write failed; take the park over again`)
       const id = `${this.o.park}:${this.o.node}:${this.o.token}:${++this.writes}`
       try {
-        this.lastSeq = await publishFenced(this.js, this.subject, msg, this.lastSeq, id, this.o.writeTimeoutMs ?? 5000)
+        this.lastSeq = await publishFenced(this.js, this.subject, msg, this.lastSeq, id, this.o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
         if (msg.position !== undefined) this.pos = msg.position
         return this.lastSeq
       } catch (err) {

@@ -1,6 +1,6 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import type { KV } from '@nats-io/kv'
-import { isWrongLastSequence, retrying } from './park-leases.js'
+import { isWrongLastSequence, presentKeys, retrying } from './park-leases.js'
 import { NODES_BUCKET } from './subjects.js'
 
 /**
@@ -82,10 +82,7 @@ export class NodeRoster {
 
   /** Ids of the nodes whose heartbeat is live, sorted. */
   async alive(): Promise<string[]> {
-    // One request lists the keys present (a deleted key's marker included), then each is read.
-    const prefix = `$KV.${NODES_BUCKET}.`
-    const info = await this.jsm.streams.info(`KV_${NODES_BUCKET}`, { subjects_filter: `${prefix}>` })
-    const keys = Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length))
+    const keys = await presentKeys(this.jsm, NODES_BUCKET)
     const entries = await Promise.all(keys.map((k) => this.kv.get(k)))
     return entries
       .filter((e) => e !== null && e.operation === 'PUT')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream'
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import { Kvm, type KV } from '@nats-io/kv'
 import { LEASE_BUCKET } from './subjects.js'
 
@@ -108,6 +108,13 @@ export async function retrying<T>(what: string, f: () => Promise<T>, deadlineMs 
       clearTimeout(timer)
     }
   }
+}
+
+/** Keys of a bucket holding a message (a deleted key's marker too), in one request: read only those. */
+export async function presentKeys(jsm: JetStreamManager, bucket: string): Promise<string[]> {
+  const prefix = `$KV.${bucket}.`
+  const info = await jsm.streams.info(`KV_${bucket}`, { subjects_filter: `${prefix}>` })
+  return Object.keys(info.state.subjects ?? {}).map((s) => s.slice(prefix.length))
 }
 
 /**

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto'
-import { jetstream } from '@nats-io/jetstream'
+import { jetstream, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { KV } from '@nats-io/kv'
 import { NodeRoster } from './node-roster.js'
-import { isWrongLastSequence, openTtlBucket, ParkLeases, type LeaseLossReason } from './park-leases.js'
+import { isWrongLastSequence, openTtlBucket, ParkLeases, presentKeys, type LeaseLossReason } from './park-leases.js'
 import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
 
 /**
@@ -50,6 +50,7 @@ export interface ParkOwnershipOptions {
   leases: KV
   moves: KV
   roster: NodeRoster
+  jsm: JetStreamManager
   /** The zone's parks (read at every check). */
   parks: () => readonly string[]
   onAcquired: (park: string, token: number) => Promise<void> | void
@@ -191,8 +192,9 @@ export class ParkOwnership {
 
   private async checkOnce(): Promise<void> {
     if (this.stopped) return
-    const alive = await this.o.roster.alive()
+    const [alive, moving] = await Promise.all([this.o.roster.alive(), presentKeys(this.o.jsm, MOVES_BUCKET)])
     this.lastAlive = alive
+    const moved = new Set(moving)
     const parks = [...new Set(this.o.parks())]
     const held = this.leases.held()
     const now = performance.now()
@@ -200,7 +202,7 @@ export class ParkOwnership {
     await Promise.all(
       parks.map(async (park) => {
         if (this.busy.has(park) || this.stopped) return
-        const move = await this.moveOf(park)
+        const move = moved.has(park) ? await this.moveOf(park) : undefined
         if (held.has(park)) {
           if (move && move.to !== this.node && alive.includes(move.to)) await this.handOver(park)
           else if (move && move.to === this.node) await this.o.moves.delete(park, { previousSeq: move.revision }).catch(() => undefined)
@@ -315,7 +317,7 @@ export class ParkOwnership {
  */
 export async function startParkOwnership(
   nc: NatsConnection,
-  o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster'> & { replicas: number; onConflict?: (node: string) => void },
+  o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster' | 'jsm'> & { replicas: number; onConflict?: (node: string) => void },
 ): Promise<{ ownership: ParkOwnership; roster: NodeRoster; stop: (o?: { release?: boolean }) => Promise<void> }> {
   const js = jetstream(nc, { timeout: Math.max(1000, Math.round(o.leaseMs / 3)) })
   const jsm = await js.jetstreamManager()
@@ -327,7 +329,7 @@ export async function startParkOwnership(
   ])
   const roster = new NodeRoster(nodes, jsm, { node: o.node, leaseMs: o.leaseMs, onConflict: o.onConflict })
   await roster.start()
-  const ownership = new ParkOwnership({ ...o, leases, moves, roster })
+  const ownership = new ParkOwnership({ ...o, leases, moves, roster, jsm })
   ownership.start()
   return {
     ownership,

@@ -86,7 +86,7 @@ Options:
   --history D          while the live run plays, write D (e.g. 30d) of meter, stack and outlet
                        history straight into the hub's InfluxDB (line protocol, the hub's
                        schema and rollups), paced; once: a marker file records it, and an
-                       interrupted fill carries on (what \`npm start\` does; docs/simulator.md)
+                       interrupted fill carries on (what \`npm start\` does; docs/demo.md)
   --history-marker F   the marker (default $HUB_DATA_DIR/demo-history.json, else data/…)
   --influx URL         InfluxDB 1.x of the hub (default $INFLUX_URL); --influx-db NAME
                        (default $INFLUX_DB or smartpark); $INFLUX_USERNAME, $INFLUX_PASSWORD

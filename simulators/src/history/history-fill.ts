@@ -1,5 +1,5 @@
 /**
- * The demo's history (docs/simulator.md, "History"): days of meter counters, stack emissions
+ * The demo's history (docs/demo.md): days of meter counters, stack emissions
  * and wastewater, simulated and written straight into the hub's InfluxDB database as the hub
  * would have stored them (history-lines.ts), paced (influx-writer.ts) while the hub and the
  * live simulators run; then the hourly and daily rollups of each day, with the hub's own
@@ -114,9 +114,14 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
   const engine = historyEngine(o.devices, o.seed, marker.from, o.tzOffsetMin)
   const lines = new HistoryLines(o.devices, { timeZone: o.zone.timezone, loggers: o.loggers, ...(o.rtdIntervalSec ? { rtdIntervalSec: o.rtdIntervalSec } : {}) })
   if (marker.doneTo > marker.from) {
-    o.log(`history: carrying on from ${new Date(marker.doneTo).toISOString()} (${marker.points} points written before)`)
-    // The days already written are simulated again, unwritten, to reach the same state.
-    engine.runUntil(marker.doneTo, (out) => void (out.type === 'telemetry' && lines.lines(out)))
+    o.log(`[history] carrying on from ${new Date(marker.doneTo).toISOString()} (${marker.points.toLocaleString('en-US')} points written before)`)
+    // The days already written are simulated again, unwritten, to reach the same state — an hour
+    // at a time between yields, like the days written, so the live run keeps its pace meanwhile.
+    for (let h = marker.from; h < marker.doneTo; h = Math.min(marker.doneTo, h + HOUR)) {
+      engine.runUntil(Math.min(marker.doneTo, h + HOUR), (out) => void (out.type === 'telemetry' && lines.lines(out)))
+      await sleep(0)
+      if (o.stopped()) return { state: 'stopped', marker, points: 0, wallMs: Date.now() - t0 }
+    }
   }
   const writer = new InfluxHistoryWriter({ ...o.target, duty: o.duty, maxPointsPerSec: o.maxPointsPerSec, stopped: o.stopped })
   const batch = o.batchPoints ?? 5000
@@ -154,7 +159,7 @@ export async function fillHistory(o: FillOptions): Promise<FillResult> {
   marker.wallMs += Date.now() - t0
   marker.finishedAt = Date.now()
   await writeMarker(o.markerFile, marker)
-  if (lines.refused > 0) o.log(`history: ${lines.refused} data-logger segments were not readable and were left out`)
+  if (lines.refused > 0) o.log(`[history] ${lines.refused} data-logger segments were not readable and were left out`)
   return { state: 'done', marker, points, wallMs: Date.now() - t0, writer: writer.stats }
 }
 
@@ -178,10 +183,10 @@ async function awaitRollups(o: FillOptions, influx: ReturnType<typeof influxClie
     if (Date.now() > deadline) {
       const names = await influx.getDatabaseNames().catch(() => [] as string[])
       if (!names.includes(o.target.db)) throw new MarkerError(`database ${o.target.db} does not exist at ${o.target.url}; is the hub running on it?`)
-      o.log('history: the hub has no rollups in this database; history is written without them (the pages read raw points for the last 7 days only)')
+      o.log('[history] the hub has no rollups in this database; history is written without them (the pages read raw points for the last 7 days only)')
       return undefined
     }
-    if (!said) o.log('history: waiting for the hub to set up its database and rollups…')
+    if (!said) o.log('[history] waiting for the hub to set up its database and rollups…')
     said = true
     await sleep(500)
   }
@@ -200,6 +205,6 @@ async function rebuildDay(rollups: RollupStore, cal: LocalCalendar, from: number
     await rollups.rebuild({ kind: 'emission', bucket: 'hour', ...hours })
     await rollups.rebuild({ kind: 'energy', bucket: 'day', from: cal.startOf('day', from), to })
   } catch (err) {
-    log(`history: rollups of ${cal.dayKey(from)} not rebuilt: ${(err as Error).message}`)
+    log(`[history] rollups of ${cal.dayKey(from)} not rebuilt: ${(err as Error).message}`)
   }
 }

@@ -6,6 +6,7 @@
 import type { Alarm, AlarmLevel } from '../../../hub/src/model/alarm.js'
 import type { MetricSetpointsView } from './setpoint-source.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
+import type { ParkFootprint } from '../../../hub/src/model/footprint.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
 import type { AlarmActionName } from './roles.js'
 import type { ErrorReply, KpiReply } from '../../../hub/src/api/replies.js'
@@ -226,6 +227,8 @@ export const api = {
   /** Alarm KPIs (the hub's KpiReply). */
   kpi: (window: string) => request<KpiReply>('GET', '/alarms/kpi', { query: { window } }),
   risk: () => request<{ parks: ParkRisk[] }>('GET', '/risk'),
+  /** A park's estimated gas hazard footprint (docs/hazard.md). */
+  footprint: (park: string) => request<ParkFootprint>('GET', `/parks/${enc(park)}/footprint`),
   incidents: () => allPages<'incidents', Incident>('/incidents', 'incidents', {}, 5),
   openIncident: (body: NewIncident) => request<Incident>('POST', '/incidents', { body }),
   completeStep: (id: string, stepId: string, note?: string) =>

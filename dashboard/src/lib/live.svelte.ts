@@ -6,6 +6,7 @@
  */
 import { io, type Socket } from 'socket.io-client'
 import type { Alarm } from '../../../hub/src/model/alarm.js'
+import type { ParkFootprint } from '../../../hub/src/model/footprint.js'
 import type { Incident } from '../../../hub/src/model/incident.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, Snapshot, TelemetryUpdate } from '../../../hub/src/model/live-events.js'
 import type { ParkRisk } from '../../../hub/src/model/risk.js'
@@ -43,6 +44,8 @@ class LiveStore {
   incidents = new BatchMap<string, Incident>()
   latest = new BatchMap<string, Readonly<Record<string, MetricValue>>>()
   devices = new BatchMap<string, DeviceOnline>()
+  /** Each park's gas hazard footprint as last pushed or read (docs/hazard.md). */
+  footprints = new BatchMap<string, ParkFootprint>()
 
   #socket: LiveSocket | undefined
   #offlineTimer: ReturnType<typeof setTimeout> | undefined
@@ -89,6 +92,7 @@ class LiveStore {
     socket.on('incident', (i) => this.#touch(() => this.upsertIncident(i)))
     socket.on('telemetry', (batch) => this.#touch(() => this.applyTelemetry(batch)))
     socket.on('device', (u) => this.#touch(() => this.applyDevice(u)))
+    socket.on('footprint', (f) => this.#touch(() => this.setFootprint(f)))
   }
 
   disconnect(): void {
@@ -111,6 +115,7 @@ class LiveStore {
     this.incidents.clear()
     this.latest.clear()
     this.devices.clear()
+    this.footprints.clear()
     this.lastMessage = null
   }
 
@@ -135,6 +140,12 @@ class LiveStore {
   onAlarm(listener: AlarmListener): () => void {
     this.#listeners.add(listener)
     return () => this.#listeners.delete(listener)
+  }
+
+  /** A park's footprint, unless an older one (a REST answer racing the socket). */
+  setFootprint(f: ParkFootprint): void {
+    const prev = this.footprints.get(f.park)
+    if (!prev || prev.computedAt <= f.computedAt) this.footprints.set(f.park, f)
   }
 
   applySnapshot(s: Snapshot): void {

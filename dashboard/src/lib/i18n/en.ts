@@ -6,6 +6,7 @@ import { enHj212 } from './en-hj212.js'
 import { enNotify } from './en-notify.js'
 import { enReports } from './en-reports.js'
 import { enMap } from './en-map.js'
+import { enHazard } from './en-hazard.js'
 import type { MessageKey } from './zh-CN.js'
 
 export const en: Readonly<Record<MessageKey, string>> = {
@@ -381,6 +382,7 @@ export const en: Readonly<Record<MessageKey, string>> = {
   ...enNotify,
   ...enReports,
   ...enMap,
+  ...enHazard,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 }

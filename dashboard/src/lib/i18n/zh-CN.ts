@@ -6,6 +6,7 @@ import { zhHj212 } from './zh-CN-hj212.js'
 import { zhNotify } from './zh-CN-notify.js'
 import { zhReports } from './zh-CN-reports.js'
 import { zhMap } from './zh-CN-map.js'
+import { zhHazard } from './zh-CN-hazard.js'
 
 export const zhCN = {
   'app.title': '园区应急指挥',
@@ -380,6 +381,7 @@ export const zhCN = {
   ...zhNotify,
   ...zhReports,
   ...zhMap,
+  ...zhHazard,
   // The hub's messages (alarm types, risk reasons, history and timeline notes): one dictionary for both.
   ...hubMessages,
 } as const

@@ -105,7 +105,7 @@ try {
   say('starting three nats-server (JetStream, clustered on loopback)…')
   nats = await startNatsCluster({ dir: join(dir, 'nats'), size: NODES, ports: natsPorts.every((p) => p !== undefined) ? natsPorts : undefined })
   say(`NATS: ${nats.urls}`)
-  influxd = new InfluxdSupervisor({ binary: process.env.INFLUXD_PATH ?? 'influxd', dataDir: join(dir, 'influxd'), httpPort: (await portFree(8086)) ? 8086 : 0, log: quiet })
+  influxd = new InfluxdSupervisor({ binary: process.env.INFLUXD_PATH ?? 'influxd', dataDir: join(dir, 'influxd'), httpPort: (await portFree(8086)) ? 8086 : 0, log: quiet, ownProcessGroup: true })
   if (!process.env.INFLUX_URL) await influxd.start()
   else influxd = undefined
 } catch (err) {
@@ -143,9 +143,9 @@ for (let i = 0; i < NODES; i++) {
   })
 }
 
-async function health(port) {
+async function health(port, token) {
   try {
-    const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { signal: AbortSignal.timeout(2000) })
+    const r = await fetch(`http://127.0.0.1:${port}/api/v1/health`, { headers: token ? { authorization: `Bearer ${token}` } : {}, signal: AbortSignal.timeout(2000) })
     return r.ok ? await r.json() : undefined
   } catch {
     return undefined
@@ -165,10 +165,17 @@ if (states.some((h) => !h)) {
   say('a hub did not answer its health check in 2 minutes')
   await stopAll(1)
 }
-const clustered = states.every((h) => h.cluster !== undefined)
+// The health's details (its cluster section) are for signed-in users; one token serves every node.
+let token
+try {
+  const r = await fetch(`http://127.0.0.1:${httpPorts[0]}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: adminPassword }) })
+  token = r.ok ? (await r.json()).token : undefined
+} catch {}
+const detailed = await Promise.all(httpPorts.map((p) => health(p, token)))
+const clustered = detailed.every((h) => h?.cluster !== undefined)
 say(clustered
-  ? `three hub nodes in cluster mode on NATS (health shows each node's cluster section)`
-  : 'these hubs have no cluster section in their health yet: each runs single-node on the shared InfluxDB (docs/cluster.md says what is built)')
+  ? `three hub nodes in cluster mode on NATS: ${detailed.map((h) => `${h.cluster.node} → ${h.cluster.connectedTo} (quorum ${h.cluster.quorum})`).join(', ')}`
+  : 'the hubs\' health shows no cluster section (not signed in, or a build without cluster mode); docs/cluster.md says what is built')
 
 // The zone's parks, dealt over the three nodes' MQTT ports (round robin).
 const zoneFile = process.env.HUB_CONFIG ?? join(root, 'hub/zones/demo-zone.yaml')

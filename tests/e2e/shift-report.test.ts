@@ -153,7 +153,23 @@ describe('shift handover report: drafted, written, signed by the incoming office
     expect(pageErrors).toEqual([])
   }, 60_000)
 
+  it('drafts a past shift chosen by its date and the roster\'s shift', async () => {
+    const shifts = (await api<{ current: { day: string } }>(t, 'GET', '/api/v1/reports/shifts?park=vtc')).body
+    const day = new Date(Date.parse(`${shifts.current.day}T00:00:00Z`) - 2 * 86_400_000).toISOString().slice(0, 10)
+    await page.locator('[data-testid=report-other-day]').fill(day)
+    await page.locator('[data-testid=report-other-shift]').selectOption('night')
+    await page.locator('[data-testid=report-draft-other]').click()
+    const id = `${day}.night.vtc`
+    await page.locator(`[data-testid=report-view][data-report="${id}"][data-state=draft]`).waitFor()
+    await page.locator(`[data-testid=report-row][data-report="${id}"]`).waitFor()
+    const kept = (await api<ShiftReport>(t, 'GET', `/api/v1/reports/${id}`)).body
+    expect(kept.shift).toMatchObject({ id: 'night', day, start: '20:00', end: '08:00' })
+    expect(kept.figures.alarms.raised.total).toBe(0)
+    expect(pageErrors).toEqual([])
+  }, 60_000)
+
   it('reads in English, but for what is Chinese by nature (names, the handover text), marked so', async () => {
+    await page.locator(`[data-testid=report-row][data-report="${reportId}"]`).click()
     await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
     const view = page.locator(`[data-testid=report-view][data-report="${reportId}"]`)
     await view.locator('h2', { hasText: 'Shift handover report' }).waitFor()

@@ -127,6 +127,17 @@ describe('shift handover reports over the REST API', () => {
     const scoped = await api<{ reports: ReportSummary[] }>(t, 'GET', '/api/v1/reports', undefined, vtcSafety)
     expect(scoped.body.reports.map((r) => r.park)).toEqual(['vtc', 'vtc'])
     expect((await api(t, 'GET', `/api/v1/reports/${other.body.id}`, undefined, vtcSafety)).status).toBe(404)
+    // A shift by its date and id: the night before the previous one's day.
+    const shifts = (await api<{ current: ShiftWindow; previous: ShiftWindow; shifts: { id: string }[] }>(t, 'GET', '/api/v1/reports/shifts?park=vtc', undefined, viewer)).body
+    expect(shifts.shifts.map((x) => x.id)).toEqual(['day', 'night'])
+    const day = new Date(Date.parse(`${shifts.previous.day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)
+    const byDay = await api<ShiftReport>(t, 'POST', '/api/v1/reports', { park: 'vtc', day, shiftId: 'night' }, safety)
+    expect(byDay.status).toBe(201)
+    expect(byDay.body.shift).toMatchObject({ id: 'night', day, start: '20:00', end: '08:00' })
+    expect(byDay.body.id).toBe(`${day}.night.vtc`)
+    expect((await api<{ message: string }>(t, 'POST', '/api/v1/reports', { park: 'vtc', day, shiftId: 'evening' }, safety)).body.message).toContain('day, night')
+    expect((await api(t, 'POST', '/api/v1/reports', { park: 'vtc', day, shiftId: 'day', shift: 'previous' }, safety)).status).toBe(400)
+    expect((await api(t, 'POST', '/api/v1/reports', { park: 'vtc', day: '2099-01-01', shiftId: 'day' }, safety)).status).toBe(409)
     expect((await api(t, 'POST', '/api/v1/reports', { park: 'nowhere' }, safety)).status).toBe(404)
     expect((await api(t, 'POST', '/api/v1/reports', { park: 'vtc', at: 'yesterday' }, safety)).status).toBe(400)
   })

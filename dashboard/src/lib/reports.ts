@@ -9,7 +9,7 @@ const enc = encodeURIComponent
 
 export type { ReportFigures, ReportSummary, ShiftReport, ShiftWindow }
 export type AlarmCounts = ReportFigures['alarms']['raised']
-export interface ShiftsReply { park: string; current: ShiftWindow; previous: ShiftWindow }
+export interface ShiftsReply { park: string; current: ShiftWindow; previous: ShiftWindow; shifts: { id: string; name: string; start: string; end: string }[] }
 export interface ReportList { reports: ReportSummary[]; total: number; next: string | null; limit: number }
 
 export const reportsApi = {
@@ -17,6 +17,8 @@ export const reportsApi = {
   list: (q: { park?: string | undefined; limit?: number; cursor?: string | undefined } = {}) => request<ReportList>('GET', '/reports', { query: q }),
   get: (id: string) => request<ShiftReport>('GET', `/reports/${enc(id)}`),
   draft: (park: string, shift: 'current' | 'previous') => request<ShiftReport>('POST', '/reports', { body: { park, shift } }),
+  /** A past shift by its local start date (`YYYY-MM-DD`) and the roster's shift id. */
+  draftShift: (park: string, day: string, shiftId: string) => request<ShiftReport>('POST', '/reports', { body: { park, day, shiftId } }),
   refresh: (id: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/refresh`, { body: {} }),
   note: (id: string, note: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/note`, { body: { note } }),
   sign: (id: string, note?: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/sign`, { body: note ? { note } : {} }),

@@ -8,7 +8,7 @@ import type { Roster } from '../model/notify.js'
 import type { ShiftReport, ShiftWindow } from '../model/report.js'
 import { shiftFigures, type FigureSources } from './report-figures.js'
 import { ReportBook, ReportError, reportId } from './report-book.js'
-import { previousShift, shiftAt } from './shift-window.js'
+import { previousShift, shiftAt, shiftOn, shiftsOf } from './shift-window.js'
 
 export interface ReportServiceDeps {
   zone: { id: string; name: string; timezone: string; parks: readonly { id: string; name: string; nameEn?: string | undefined }[] }
@@ -30,19 +30,29 @@ export class ReportService {
     return this.d.zone.parks.find((p) => p.id === id)
   }
 
-  /** The shift of `park` running at `at` (default now), and the one before it. */
-  shifts(park: string, at = this.d.clock()): { current: ShiftWindow; previous: ShiftWindow } {
+  /** The shift of `park` running at `at` (default now), the one before it, and the park's shifts. */
+  shifts(park: string, at = this.d.clock()): { current: ShiftWindow; previous: ShiftWindow; shifts: { id: string; name: string; start: string; end: string }[] } {
     const rosters = this.d.rosters()
     const current = shiftAt(rosters, park, at, this.d.zone.timezone)
-    return { current, previous: previousShift(rosters, park, current) }
+    const shifts = shiftsOf(rosters, park).shifts.map((s) => ({ id: s.id, name: s.name, start: s.start, end: s.end }))
+    return { current, previous: previousShift(rosters, park, current), shifts }
   }
 
-  /** A draft for the shift of `park` running at `at`, its figures frozen now. */
-  async draft(park: string, at: number, user: string): Promise<ShiftReport> {
+  /** The shift of `park` running at `at`. */
+  shiftAt(park: string, at: number): ShiftWindow {
+    return shiftAt(this.d.rosters(), park, at, this.d.zone.timezone)
+  }
+
+  /** Shift `shiftId` of `park` starting on local date `day`; undefined when the park has no such shift or the date is bad. */
+  shiftOn(park: string, day: string, shiftId: string): ShiftWindow | undefined {
+    return shiftOn(this.d.rosters(), park, day, shiftId, this.d.zone.timezone)
+  }
+
+  /** A draft for `shift` of `park` (shiftAt, shiftOn), its figures frozen now. */
+  async draft(park: string, shift: ShiftWindow, user: string): Promise<ShiftReport> {
     const p = this.park(park)
     if (!p) throw new ReportError(404, `park ${park} not found`)
     const now = this.d.clock()
-    const shift = shiftAt(this.d.rosters(), park, at, this.d.zone.timezone)
     if (shift.from > now) throw new ReportError(409, 'that shift has not started yet')
     const id = reportId({ park, shift })
     if (this.d.book.has(id)) throw new ReportError(409, `park ${park} already has a report for this shift: ${id}`)

@@ -76,6 +76,23 @@ export function shiftAt(rosters: readonly Roster[], park: string, at: number, ti
   return best
 }
 
+/** Days since 1970-01-01 of a `YYYY-MM-DD` date, or undefined when it is not a date. */
+export function dayNumber(date: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date)
+  if (!m) return undefined
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))
+  return dayString(t / DAY) === date ? t / DAY : undefined
+}
+
+/** Shift `shiftId` of `park` starting on local date `date` (`YYYY-MM-DD`); undefined for an unknown shift or a bad date. */
+export function shiftOn(rosters: readonly Roster[], park: string, date: string, shiftId: string, timezone: string): ShiftWindow | undefined {
+  const { shifts, source } = shiftsOf(rosters, park)
+  const day = dayNumber(date)
+  const shift = shifts.find((s) => s.id === shiftId)
+  if (day === undefined || !shift) return undefined
+  return windows([shift], day, day, timezone, source)[0]
+}
+
 /** The shift before `w` (the one running just before it started). */
 export function previousShift(rosters: readonly Roster[], park: string, w: ShiftWindow): ShiftWindow {
   return shiftAt(rosters, park, w.from - 1, w.timezone)

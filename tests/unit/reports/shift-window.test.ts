@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Roster } from '../../../hub/src/model/notify.js'
-import { DEFAULT_SHIFTS, localInstant, previousShift, shiftAt, shiftsOf } from '../../../hub/src/reports/shift-window.js'
+import { DEFAULT_SHIFTS, localInstant, previousShift, shiftAt, shiftOn, shiftsOf } from '../../../hub/src/reports/shift-window.js'
 
 const TZ = 'Asia/Shanghai'
 /** An instant given as Shanghai local time (UTC+8, no DST). */
@@ -51,6 +51,13 @@ describe('the shift a handover report covers', () => {
     const night = previousShift([vtc], 'vtc', day)
     expect(night).toMatchObject({ id: 'night', day: '2026-12-06', to: day.from })
     expect(previousShift([vtc], 'vtc', night)).toMatchObject({ id: 'day', day: '2026-12-06', to: night.from })
+  })
+
+  it('finds a shift by its start date and id, and nothing for an unknown shift or a date that does not exist', () => {
+    expect(shiftOn([vtc], 'vtc', '2026-12-05', 'night', TZ)).toMatchObject({ id: 'night', day: '2026-12-05', from: at('2026-12-05T20:00'), to: at('2026-12-06T08:00'), source: 'park' })
+    expect(shiftOn([], 'vtc', '2026-12-05', 'default-day', TZ)).toMatchObject({ from: at('2026-12-05T08:00'), source: 'default' })
+    expect(shiftOn([vtc], 'vtc', '2026-12-05', 'evening', TZ)).toBeUndefined()
+    expect(shiftOn([vtc], 'vtc', '2026-02-30', 'day', TZ)).toBeUndefined()
   })
 
   it('counts wall-clock hours in a zone with daylight saving time (a night shift over the spring change is 11 h)', () => {

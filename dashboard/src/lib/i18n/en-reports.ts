@@ -14,6 +14,8 @@ export const enReports: Record<keyof typeof zhReports, string> = {
   'reports.shiftSource.default': 'no roster: fixed shifts 08:00–20:00 / 20:00–08:00',
   'reports.draftCurrent': 'Draft this shift\'s report',
   'reports.draftPrevious': 'Draft the previous shift\'s',
+  'reports.otherShift': 'Another shift',
+  'reports.draftOther': 'Draft the chosen shift\'s report',
   'reports.list': 'Reports',
   'reports.none': 'No reports yet',
   'reports.pick': 'Pick or draft a report',

@@ -12,6 +12,8 @@ export const zhReports = {
   'reports.shiftSource.default': '未设值班表，按固定班次 08:00–20:00 / 20:00–08:00',
   'reports.draftCurrent': '起草本班报告',
   'reports.draftPrevious': '起草上一班报告',
+  'reports.otherShift': '其他班次',
+  'reports.draftOther': '起草所选班次报告',
   'reports.list': '已有报告',
   'reports.none': '尚无报告',
   'reports.pick': '选择或起草一份报告',

@@ -28,7 +28,11 @@ const IdParams = Type.Object({ id: Type.String({ maxLength: 200 }) })
 const Park = Type.String({ maxLength: 64 })
 const REPORT_PAGE = { default: 50, max: 500 }
 
-export const ShiftsReply = Type.Object({ park: Type.String(), current: ShiftWindow, previous: ShiftWindow })
+export const ShiftsReply = Type.Object({
+  park: Type.String(), current: ShiftWindow, previous: ShiftWindow,
+  /** The park's shifts (its roster's, the zone's or the defaults: `current.source`). */
+  shifts: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), start: Type.String(), end: Type.String() })),
+})
 export const ReportListReply = Type.Object({ reports: Type.Array(ReportSummary), total: Type.Integer(), next: Type.Union([Type.String(), Type.Null()]), limit: Type.Integer() })
 const DraftBody = Type.Object({
   park: Park,
@@ -36,6 +40,9 @@ const DraftBody = Type.Object({
   at: Type.Optional(Type.String({ maxLength: 40 })),
   /** `previous`: the shift before the one at `at`. */
   shift: Type.Optional(Type.Union([Type.Literal('current'), Type.Literal('previous')])),
+  /** Or a shift by its local start date and id (both, instead of `at` / `shift`). */
+  day: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' })),
+  shiftId: Type.Optional(Type.String({ maxLength: 64 })),
 }, { additionalProperties: false })
 const NoteBody = Type.Object({ note: Type.String({ maxLength: NOTE_MAX }) }, { additionalProperties: false })
 const SignBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })
@@ -79,14 +86,20 @@ export function reportRoutes(s: ReportRouteServices): FastifyPluginAsync {
 
     app.post('/api/v1/reports', {
       onRequest: app.requireRole('safety'),
-      schema: { tags: ['reports'], summary: 'Draft the handover report of a park\'s current (or previous, or any past) shift: its figures are frozen now; one report per park and shift', security: sec, body: DraftBody, response: { 201: ShiftReport, ...errors } },
+      schema: { tags: ['reports'], summary: 'Draft the handover report of a park\'s shift — the current one, the previous one, the one at `at`, or one by `day` and `shiftId` — its figures frozen now; one report per park and shift', security: sec, body: DraftBody, response: { 201: ShiftReport, ...errors } },
     }, async (req, reply) => {
       const b = req.body
       checkPark(req.user, b.park)
-      let at = b.at === undefined ? Date.now() : parseTime(b.at, 'at')
-      if (b.shift === 'previous') at = r.shifts(b.park, at).previous.from
-      if (!Number.isFinite(at)) throw badRequest('at is not a time')
-      const report = await r.draft(b.park, at, req.user.name).catch(asHttp)
+      let shift
+      if (b.day !== undefined || b.shiftId !== undefined) {
+        if (b.day === undefined || b.shiftId === undefined || b.at !== undefined || b.shift !== undefined) throw badRequest('name a shift by day and shiftId together, or by at / shift, not both')
+        shift = r.shiftOn(b.park, b.day, b.shiftId)
+        if (!shift) throw badRequest(`park ${b.park} has no shift ${b.shiftId} on ${b.day}: its shifts are ${r.shifts(b.park).shifts.map((x) => x.id).join(', ')}`)
+      } else {
+        const at = b.at === undefined ? Date.now() : parseTime(b.at, 'at')
+        shift = b.shift === 'previous' ? r.shifts(b.park, at).previous : r.shiftAt(b.park, at)
+      }
+      const report = await r.draft(b.park, shift, req.user.name).catch(asHttp)
       s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'report.draft', target: report.id, ok: true, detail: `${report.park} ${report.shift.day} ${report.shift.id}` })
       return reply.status(201).send(report)
     })

@@ -7,6 +7,14 @@ import { startHub, type Hub } from './app.js'
 
 /** The process: read settings, start the hub, close it gracefully on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // HUB_LOG_FORMAT: the hub writes JSON lines, one object a line (journald, log shippers); `npm
+  // start` shows them through pino-pretty in its own process (scripts/start.mjs, docs/demo.md).
+  const logFormat = process.env.HUB_LOG_FORMAT
+  if (logFormat !== undefined && logFormat !== '' && logFormat !== 'json' && logFormat !== 'pretty') {
+    process.stderr.write(`smartpark hub: HUB_LOG_FORMAT must be json or pretty, got ${JSON.stringify(logFormat)}\n`)
+    process.exit(2)
+  }
+  if (logFormat === 'pretty' && process.stdout.isTTY) process.stderr.write('smartpark hub: HUB_LOG_FORMAT=pretty is npm start\'s: the hub itself writes JSON lines (read them with `| npx pino-pretty`)\n')
   let settings
   try {
     settings = loadSettings()

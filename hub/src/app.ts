@@ -339,7 +339,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   safety.start()
   footprints.start()
   notify?.start()
-  const watchJournal = journalWatcher(journal, safety)
+  // In cluster mode the outbox fills too, while JetStream has no quorum: the fuller of the two is watched.
+  const watchJournal = journalWatcher(cluster ? { usage: () => Math.max(journal.usage(), durableLog.usage()) } : journal, safety)
   const journalWatch = setInterval(() => watchJournal(clock()), 5000)
   const energyTick = setInterval(() => ee.tick(clock()), 10_000)
   energyTick.unref()

@@ -28,6 +28,8 @@ export interface NatsLinkStatus {
 
 /** JetStream API requests (publishes' acknowledgements included) wait at most this long. */
 export const JS_TIMEOUT_MS = 3000
+/** Closing waits this long for the connection to drain. */
+const DRAIN_MS = 2000
 /** With no publish for this long, the account query probes the quorum. */
 const PROBE_IDLE_MS = 5000
 
@@ -145,7 +147,12 @@ export class NatsLink {
     this.closed = true
     clearInterval(this.probe)
     if (this.nc.isClosed()) return
-    await this.nc.drain().catch(() => this.nc.close())
+    // A drain needs a server to flush to: with none reachable it would wait for one.
+    const drained = this.nc.drain().catch(() => undefined)
+    const t = setTimeout(() => void this.nc.close(), DRAIN_MS)
+    await drained
+    clearTimeout(t)
+    if (!this.nc.isClosed()) await this.nc.close()
   }
 }
 

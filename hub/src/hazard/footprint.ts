@@ -18,7 +18,7 @@ import { fitSource, PLACEMENT_DISTANCE_M, type DetectorReading } from './fit.js'
 import { levelsOf } from './levels.js'
 import { musterPoints, placesInside } from './places.js'
 
-/** Neutral D when the station gives no class: the class of overcast skies and of winds over 6 m/s, day or night (Pasquill 1961, Turner 1970 table 1). */
+/** Neutral D when the station gives no class: the class of overcast skies, day or night, in Pasquill's scheme (Turner 1970, table 1). */
 export const DEFAULT_STABILITY: StabilityClass = 'D'
 /** Direction spread at least this, degrees: a wind vane's accuracy and the meander a 10-minute mean hides. */
 export const MIN_SPREAD_DEG = 10

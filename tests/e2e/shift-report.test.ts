@@ -139,6 +139,10 @@ describe('shift handover report: drafted, written, signed by the incoming office
     expect(await page.locator('[data-testid=report-list]').isVisible()).toBe(false)
     expect(await page.locator('[data-testid=report-view]').isVisible()).toBe(true)
     await screenshot(page, 'e2e-report-03-print-media')
+    // The width of A4 less the print margins (210 − 2 × 12 mm at 96 px per inch): how the page's columns fit.
+    await page.setViewportSize({ width: 703, height: 1000 })
+    await screenshot(page, 'e2e-report-03-print-a4')
+    await page.setViewportSize(DESK)
     const pdf = await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true })
     await mkdir(RESULTS, { recursive: true })
     await writeFile(join(RESULTS, 'e2e-report.pdf'), pdf)

@@ -1,17 +1,12 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer, type Server as HttpServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LiveRelay } from '../../hub/src/cluster/live-relay.js'
 import { startNatsCluster, type NatsCluster } from '../../hub/src/cluster/nats-servers.js'
-import { LiveServer } from '../../hub/src/live/live-server.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { TelemetryUpdate } from '../../hub/src/model/live-events.js'
 import { eventually } from '../support/hub-harness.js'
-import { connectLive, type LiveClient } from '../support/live-client.js'
+import { relayLatency, startLiveRelayNode, type LiveRelayNode } from '../support/live-relay-node.js'
 import { alarm } from '../unit/risk/fixtures.js'
 
 /**
@@ -19,40 +14,15 @@ import { alarm } from '../unit/risk/fixtures.js'
  * own HTTP port and a real socket.io client; what one node's safety loop pushes reaches the other
  * node's sockets (and its own sockets once, not twice).
  */
-const quiet = { warn() {} }
 const PARKS = ['vtc', 'park.two']
 let dir: string
 let nats: NatsCluster
-const nodes: { nc: NatsConnection; http: HttpServer; live: LiveServer; relay: LiveRelay; url: string }[] = []
-const sockets: LiveClient[] = []
+const nodes: LiveRelayNode[] = []
 
-async function startNode(name: string): Promise<(typeof nodes)[number]> {
-  const nc = await connect({ servers: nats.urls.split(','), name })
-  const http = createServer()
-  const live = new LiveServer(http, {
-    verifyToken: (t) => (t === 'token' ? { name: 'op', roles: ['admin'], expiresAt: Date.now() + 3_600_000 } : undefined),
-    currentUser: () => ({ name: 'op', roles: ['admin'] }),
-    snapshot: () => ({ alarms: [], risk: [], incidents: [], serverTime: Date.now() }),
-    parkIds: () => PARKS,
-    enterprisePark: () => undefined,
-    deviceEnterprise: () => undefined,
-  }, { limits: { eventRate: 1000, eventBurst: 1000 } })
-  await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
-  const relay = new LiveRelay({ nc, node: name, local: live, log: quiet })
-  relay.start()
-  const n = { nc, http, live, relay, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` }
+async function startNode(name: string): Promise<LiveRelayNode> {
+  const n = await startLiveRelayNode({ name, servers: nats.urls.split(','), parks: PARKS })
   nodes.push(n)
   return n
-}
-
-async function client(url: string): Promise<LiveClient> {
-  const { socket } = await connectLive(url, 'token')
-  sockets.push(socket)
-  return socket
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
 }
 
 beforeAll(async () => {
@@ -61,13 +31,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const s of sockets) s.disconnect()
-  for (const n of nodes) {
-    await n.relay.stop()
-    await n.live.close()
-    await new Promise<void>((r) => n.http.close(() => r()))
-    await n.nc.close()
-  }
+  for (const n of nodes) await n.close()
   await nats?.stop()
   await rm(dir, { recursive: true, force: true })
 })
@@ -76,11 +40,8 @@ describe('live relay', () => {
   it('an alarm, telemetry, risk and a device update pushed on node A reach a socket on node B; A\'s own socket gets each once', async () => {
     const a = await startNode('node-a')
     const b = await startNode('node-b')
-    // Both subscriptions registered with the server before anything is published.
-    await a.nc.flush()
-    await b.nc.flush()
-    const onB = await client(b.url)
-    const onA = await client(a.url)
+    const onB = await b.client()
+    const onA = await a.client()
     const got = { alarmsB: [] as Alarm[], alarmsA: [] as Alarm[], telemetryB: [] as TelemetryUpdate[], riskB: 0, deviceB: 0 }
     onB.on('alarm', (x) => got.alarmsB.push(x))
     onA.on('alarm', (x) => got.alarmsA.push(x))
@@ -110,35 +71,13 @@ describe('live relay', () => {
 
   it('publish on node A → socket.io delivery on node B at 1,000 and 5,000 alarms/s: every alarm arrives (latency printed)', async () => {
     const [a, b] = nodes
-    const socket = await client(b!.url)
+    const socket = await b!.client()
     for (const rate of [1000, 5000]) {
-      const sentAt = new Map<string, number>()
-      const lat: number[] = []
-      const handler = (x: Alarm): void => {
-        const t = sentAt.get(x.id)
-        if (t !== undefined) lat.push(performance.now() - t)
-      }
-      socket.on('alarm', handler)
       const total = rate * 2
-      const perTick = rate / 100
-      let sent = 0
-      const start = performance.now()
-      while (sent < total) {
-        // Paced in 10 ms steps against the clock, not by timer luck.
-        const due = Math.min(total, Math.floor(((performance.now() - start) / 10 + 1) * perTick))
-        for (; sent < due; sent++) {
-          const id = `al-${rate}-${sent}`
-          sentAt.set(id, performance.now())
-          a!.relay.alarm(alarm({ id, park: PARKS[sent % 2]! }))
-        }
-        await new Promise((r) => setTimeout(r, 10))
-      }
-      await eventually(() => lat.length === total, 20_000, `${total} alarms delivered`)
-      socket.off('alarm', handler)
-      lat.sort((x, y) => x - y)
-      console.log(`live relay at ${rate} alarms/s (${total} alarms, one nats-server, both nodes in one process): publish → socket.io on the other node p50 ${percentile(lat, 50).toFixed(1)} ms, p99 ${percentile(lat, 99).toFixed(1)} ms, max ${lat[lat.length - 1]!.toFixed(1)} ms`)
+      const r = await relayLatency(a!, socket, { rate, total, parks: PARKS, timeoutMs: 20_000 })
+      console.log(`live relay at ${rate} alarms/s (${total} alarms, one nats-server, both nodes in one process): publish → socket.io on the other node p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`)
       // A figure, not a verdict: the machine is shared (docs/cluster.md quotes a quiet run); every alarm must arrive.
-      expect(lat.length).toBe(total)
+      expect(r.delivered).toBe(total)
     }
   })
 })

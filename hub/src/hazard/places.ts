@@ -20,25 +20,40 @@ export function pointInPolygon(p: Pt, poly: PlanPolygon): boolean {
   return inside
 }
 
-function segmentsCross(a: Pt, b: Pt, c: Pt, d: Pt): boolean {
-  const cross = (o: Pt, p: Pt, q: Pt): number => (p.x - o.x) * (q.y - o.y) - (p.y - o.y) * (q.x - o.x)
-  const d1 = cross(c, d, a)
-  const d2 = cross(c, d, b)
-  const d3 = cross(a, b, c)
-  const d4 = cross(a, b, d)
+/** Whether segments ab and cd cross (proper intersection), by the signs of the cross products. */
+function segmentsCross(ax: number, ay: number, bx: number, by: number, cx: number, cy: number, dx: number, dy: number): boolean {
+  const d1 = (dx - cx) * (ay - cy) - (dy - cy) * (ax - cx)
+  const d2 = (dx - cx) * (by - cy) - (dy - cy) * (bx - cx)
+  const d3 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+  const d4 = (bx - ax) * (dy - ay) - (by - ay) * (dx - ax)
   return ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))
+}
+
+/** The polygon's bounding box, kept per polygon: most of a site's rectangles lie outside it and are refused at once. */
+const boxes = new WeakMap<PlanPolygon, { x0: number; y0: number; x1: number; y1: number }>()
+function boxOf(poly: PlanPolygon): { x0: number; y0: number; x1: number; y1: number } {
+  let b = boxes.get(poly)
+  if (!b) {
+    b = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity }
+    for (const [x, y] of poly) [b.x0, b.y0, b.x1, b.y1] = [Math.min(b.x0, x), Math.min(b.y0, y), Math.max(b.x1, x), Math.max(b.y1, y)]
+    boxes.set(poly, b)
+  }
+  return b
 }
 
 /** Whether a rectangle and a polygon share any point: a corner inside, a vertex inside the rectangle, or crossing edges. */
 export function rectTouchesPolygon(r: Rect, poly: PlanPolygon): boolean {
   if (poly.length < 3) return false
-  const corners: Pt[] = [{ x: r.x, y: r.y }, { x: r.x + r.w, y: r.y }, { x: r.x + r.w, y: r.y + r.h }, { x: r.x, y: r.y + r.h }]
-  if (corners.some((c) => pointInPolygon(c, poly))) return true
-  if (poly.some(([x, y]) => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h)) return true
+  const b = boxOf(poly)
+  if (r.x > b.x1 || r.x + r.w < b.x0 || r.y > b.y1 || r.y + r.h < b.y0) return false
+  const cx = [r.x, r.x + r.w, r.x + r.w, r.x]
+  const cy = [r.y, r.y, r.y + r.h, r.y + r.h]
+  for (let k = 0; k < 4; k++) if (pointInPolygon({ x: cx[k]!, y: cy[k]! }, poly)) return true
+  for (const [x, y] of poly) if (x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h) return true
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const a = { x: poly[j]![0], y: poly[j]![1] }
-    const b = { x: poly[i]![0], y: poly[i]![1] }
-    for (let k = 0; k < 4; k++) if (segmentsCross(a, b, corners[k]!, corners[(k + 1) % 4]!)) return true
+    const [ax, ay] = poly[j]!
+    const [bx, by] = poly[i]!
+    for (let k = 0; k < 4; k++) if (segmentsCross(ax, ay, bx, by, cx[k]!, cy[k]!, cx[(k + 1) % 4]!, cy[(k + 1) % 4]!)) return true
   }
   return false
 }

@@ -53,6 +53,8 @@ import { watchGcPauses } from './broker/gc-pauses.js'
 import { JournalLog, type DurableLog } from './journal/durable-log.js'
 import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
 import { reportRoutes } from './api/routes/reports.js'
+import { planRoutes } from './api/routes/plans.js'
+import { PlanStore } from './plans/plan-store.js'
 import { hubReports } from './reports/hub-sources.js'
 import { FootprintService } from './hazard/footprint-service.js'
 import { hazardRoutes } from './api/routes/hazard.js'
@@ -326,6 +328,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
       notifyRoutes({ notify, alarms: safety.alarms, alarmsDurable: () => safety.durable(), audit, limiter: loginLimiter }),
       reportRoutes({ reports, audit }),
+      planRoutes({ plans: new PlanStore(settings.dataDir, new Set(zone.parks.map((p) => p.id))), audit }),
       hazardRoutes((park) => footprints.footprint(park)),
       hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false, audit: (e) => audit.record(e) }),
     ],

@@ -1,7 +1,7 @@
-import { chmodSync, lstatSync, readdirSync } from 'node:fs'
+import { chmodSync, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, writeFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 /**
  * The data dir holds secrets: the token signing key (jwt-secret), hashed device secrets
@@ -67,4 +67,18 @@ export async function persistentSecret(file: string): Promise<string> {
   const s = randomBytes(48).toString('base64url')
   await writeFile(file, s, { mode: PRIVATE_FILE_MODE })
   return s
+}
+
+/**
+ * Replace a private file whole: written beside it (0600, in a 0700 dir), fsync'ed, renamed over
+ * it, so after a crash the file is the old one or the new one, never half of each.
+ */
+export function writePrivateFileAtomic(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE })
+  const tmp = `${file}.tmp`
+  writeFileSync(tmp, data, { mode: PRIVATE_FILE_MODE })
+  const fd = openSync(tmp, 'r')
+  fsyncSync(fd)
+  closeSync(fd)
+  renameSync(tmp, file)
 }

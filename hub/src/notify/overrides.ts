@@ -6,14 +6,12 @@
  * with the zone file's schema and cross-references before it is kept; the file is replaced
  * atomically (temporary file, fsync, rename), so a crash leaves the old or the new one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs'
+import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Type, type Static } from 'typebox'
 import { firstSchemaError } from '../model/schema-errors.js'
+import { writePrivateFileAtomic } from '../config/private-files.js'
 import { Policy, Roster, policiesProblem, rosterProblem, unheldRoleProblem, type NotifyProblem, type NotifySettings } from '../model/notify.js'
-
-const PRIVATE_DIR = 0o700
-const PRIVATE_FILE = 0o600
 
 export const OverridesFile = Type.Object(
   {
@@ -101,13 +99,7 @@ export class NotifyOverrides {
   }
 
   private save(next: OverridesFile): void {
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: PRIVATE_DIR })
-    const tmp = `${this.file}.tmp`
-    writeFileSync(tmp, `${JSON.stringify(next, null, 1)}\n`, { mode: PRIVATE_FILE })
-    const fd = openSync(tmp, 'r')
-    fsyncSync(fd)
-    closeSync(fd)
-    renameSync(tmp, this.file)
+    writePrivateFileAtomic(this.file, `${JSON.stringify(next, null, 1)}\n`)
     this.data = next
   }
 }

@@ -14,6 +14,7 @@ import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from 
 import { deviceSecret } from '../support/notify-zone.js'
 
 const device = 'vtc-ti01-gas-009' // combustible, %LEL, park vtc
+const OFFLINE = 'vtc-ti01-gas-010'
 let t: TestHub
 let mq: MqttClient
 let safety: string
@@ -29,6 +30,13 @@ beforeAll(async () => {
   await mq.publishAsync(`parks/vtc/vtc-ti01/${device}/telemetry`, JSON.stringify({ values: { lel: 30 } }), { qos: 1 })
   alarm = await eventually(async () => (await api<{ alarms: Alarm[] }>(t, 'GET', `/api/v1/alarms?state=open&device=${device}`)).body.alarms[0], 10_000, 'the gas alarm')
   expect((await api(t, 'POST', `/api/v1/alarms/${alarm.id}/ack`, { note: 'on my way' }, safety)).status).toBe(200)
+  // An incident opened by hand, and a detector that reported and then said it went offline.
+  expect((await api(t, 'POST', '/api/v1/incidents', { park: 'vtc', enterprise: 'vtc-ti01', hazard: 'gas', level: 2, title: '1号罐区可燃气体泄漏' }, safety)).status).toBe(201)
+  const quiet = await connectMqtt(t.mqttUrl, { username: OFFLINE, password: await deviceSecret(OFFLINE) })
+  await quiet.publishAsync(`parks/vtc/vtc-ti01/${OFFLINE}/telemetry`, JSON.stringify({ values: { lel: 0 } }), { qos: 1 })
+  await quiet.publishAsync(`parks/vtc/vtc-ti01/${OFFLINE}/status`, 'offline', { qos: 1 })
+  quiet.end(true)
+  await eventually(() => t.hub.registry.get(OFFLINE)?.state.online === false && t.hub.registry.get(OFFLINE)?.state.lastSeen !== null, 10_000, 'the detector offline')
 })
 
 let keptDir: string | undefined
@@ -70,6 +78,10 @@ describe('shift handover reports over the REST API', () => {
     const row = a.openList.find((x) => x.id === alarm.id)
     expect(row).toMatchObject({ device, active: true, acked: true, level: alarm.level })
     expect(report.figures.devices.total).toBeGreaterThan(10)
+    expect(report.figures.devices.offline.map((d) => d.id)).toContain(OFFLINE)
+    expect(report.figures.devices.offline.map((d) => d.id)).not.toContain(device)
+    expect(report.figures.incidents.opened).toBeGreaterThanOrEqual(1)
+    expect(report.figures.incidents.list).toContainEqual(expect.objectContaining({ title: '1号罐区可燃气体泄漏', state: 'open', level: 2 }))
     expect(report.figures.energy.available).toBe(true)
     expect(report.figures.emissions.available).toBe(true)
     // Same park and shift again: refused, naming the report that exists.

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { InfluxConsumer, type InfluxConsumerOptions } from '../../hub/src/cluster/influx-consumer.js'
 import { freePort, startNatsCluster, type NatsCluster } from '../../hub/src/cluster/nats-servers.js'
 import { encodeReadings, messageId, type ReadingsMessage } from '../../hub/src/cluster/readings-codec.js'
-import { INFLUX_CONSUMER, READINGS_STREAM, readingsSubject } from '../../hub/src/cluster/subjects.js'
+import { INFLUX2_CONSUMER, INFLUX_CONSUMER, READINGS_STREAM, readingsSubject } from '../../hub/src/cluster/subjects.js'
 import type { Reading } from '../../hub/src/model/reading.js'
+import { InfluxdSupervisor } from '../../hub/src/store/influxd-supervisor.js'
 import { eventually, influxQuery } from '../support/hub-harness.js'
 
 /**
@@ -78,14 +79,14 @@ async function publishOnce(js: JetStreamClient, subject: string, m: ReadingsMess
   }
 }
 
-async function count(db: string): Promise<number> {
-  const rows = await influxQuery(influxUrl, db, 'SELECT count(lel) FROM gas')
+async function count(db: string, url = influxUrl): Promise<number> {
+  const rows = await influxQuery(url, db, 'SELECT count(lel) FROM gas')
   return Number(rows[0]?.values[0]?.[1] ?? 0)
 }
 
 /** A TCP forwarder in front of the real influxd: `up` forwards, `hold` accepts and never answers, closed refuses. */
-function influxProxy(port: number, mode: 'up' | 'hold'): Promise<Server & { sockets: Set<Socket> }> {
-  const target = new URL(influxUrl)
+function influxProxy(port: number, mode: 'up' | 'hold', to = influxUrl): Promise<Server & { sockets: Set<Socket> }> {
+  const target = new URL(to)
   const sockets = new Set<Socket>()
   const s = createServer((c) => {
     sockets.add(c)
@@ -199,6 +200,35 @@ describe('shared InfluxDB consumer', () => {
     }, 10_000, 'every message acked')
     await ca.stop()
     await closeProxy(proxy)
+  })
+})
+
+describe('a second InfluxDB (HUB_INFLUX2_URL)', () => {
+  it('its own consumer: two independent influxd hold the same readings, one down does not hold the other back', async () => {
+    const a = await node()
+    await freshStream(a.jsm)
+    const second = new InfluxdSupervisor({ binary: process.env.INFLUXD_PATH ?? 'influxd', dataDir: join(dir, 'influxd2'), log: { info() {}, warn() {}, error() {} } })
+    await second.start()
+    try {
+      const db = 'fanout_two'
+      // The second server is reached through a forwarder that is down at first.
+      const port = await freePort()
+      const c1 = consumer(a, { db })
+      const c2 = consumer(a, { db, name: INFLUX2_CONSUMER, url: `http://127.0.0.1:${port}` })
+      await Promise.all([c1.start(), c2.start()])
+      const total = await publish(a.js, 400, 3)
+      await eventually(async () => (await count(db)) === total, 20_000, 'first InfluxDB written')
+      expect(c2.stats().messages).toBe(0)
+      expect(c2.stats().writeErrors).toBeGreaterThan(0)
+      const forward = await influxProxy(port, 'up', second.url)
+      await eventually(async () => (await count(db, second.url)) === total, 30_000, 'second InfluxDB written once it is reachable')
+      expect(c1.stats().messages).toBe(400)
+      await c1.stop()
+      await c2.stop()
+      await closeProxy(forward)
+    } finally {
+      await second.stop()
+    }
   })
 })
 

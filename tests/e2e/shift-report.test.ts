@@ -78,6 +78,7 @@ describe('shift handover report: drafted, written, signed by the incoming office
     reportId = (await view.getAttribute('data-report'))!
     expect(await view.getAttribute('data-state')).toBe('draft')
     expect(await view.locator('[data-testid=report-park]').innerText()).toBe(PARK_NAME)
+    expect(await view.locator('[data-testid=report-crew]').innerText()).toContain('值班员')
     const raised = view.locator('[data-testid=report-count][data-row=raised] td.total')
     expect(Number(await raised.innerText())).toBeGreaterThanOrEqual(1)
     await view.locator(`[data-testid=report-open-alarm]`).first().waitFor()

@@ -78,6 +78,9 @@ describe('shift handover reports over the REST API', () => {
     const row = a.openList.find((x) => x.id === alarm.id)
     expect(row).toMatchObject({ device, active: true, acked: true, level: alarm.level })
     expect(report.figures.devices.total).toBeGreaterThan(10)
+    // The crew the park's roster had on duty as the shift began: names and roles, never phones.
+    expect(report.crew?.map((p) => p.role)).toEqual(expect.arrayContaining(['duty_officer', 'shift_leader']))
+    expect(JSON.stringify(report.crew)).not.toMatch(/1\d{10}/)
     expect(report.figures.devices.offline.map((d) => d.id)).toContain(OFFLINE)
     expect(report.figures.devices.offline.map((d) => d.id)).not.toContain(device)
     expect(report.figures.incidents.opened).toBeGreaterThanOrEqual(1)

@@ -173,6 +173,8 @@ export const ShiftReport = Type.Object({
   /** The outgoing officer: who drafted it; only they write the note. */
   createdBy: Type.String(),
   figures: ReportFigures,
+  /** Who the duty roster had on duty as the shift began (names and roles, never phones); empty without a roster. */
+  crew: Type.Optional(Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() }))),
   note: Type.String({ maxLength: NOTE_MAX }),
   noteAt: Nullable(Type.Number()),
   /** The incoming officer, a different user; null while a draft. */

@@ -9,6 +9,7 @@ import type { ShiftReport, ShiftWindow } from '../model/report.js'
 import { shiftFigures, type FigureSources } from './report-figures.js'
 import { ReportBook, ReportError, reportId } from './report-book.js'
 import { previousShift, shiftAt, shiftOn, shiftsOf } from './shift-window.js'
+import { onDuty, ZONE_SCOPE } from '../notify/roster.js'
 
 export interface ReportServiceDeps {
   zone: { id: string; name: string; timezone: string; parks: readonly { id: string; name: string; nameEn?: string | undefined }[] }
@@ -59,7 +60,7 @@ export class ReportService {
     const figures = await shiftFigures(this.d.sources, park, shift, now)
     return this.d.book.create({
       id, park, parkName: p.name, parkNameEn: p.nameEn ?? p.id, zone: this.d.zone.id, zoneName: this.d.zone.name,
-      shift, state: 'draft', createdAt: now, createdBy: user, figures,
+      shift, state: 'draft', createdAt: now, createdBy: user, figures, crew: this.crew(park, shift),
       note: '', noteAt: null, signedBy: null, signedAt: null, signNote: null,
     })
   }
@@ -71,6 +72,14 @@ export class ReportService {
     if (r.state === 'signed') throw new ReportError(409, `report ${id} was signed by ${r.signedBy ?? '?'} and can no longer change`)
     if (r.createdBy !== user) throw new ReportError(403, `only the outgoing officer who drafted it (${r.createdBy}) brings its figures up to date`)
     return this.d.book.refresh(id, user, await shiftFigures(this.d.sources, r.park, r.shift, this.d.clock()))
+  }
+
+  /** Who the roster the shift came from had on duty as it began (a minute in: the handover itself is the outgoing crew's). */
+  private crew(park: string, shift: ShiftWindow): NonNullable<ShiftReport['crew']> {
+    if (shift.source === 'default') return []
+    const roster = this.d.rosters().find((r) => r.scope === (shift.source === 'park' ? park : ZONE_SCOPE))
+    if (!roster) return []
+    return onDuty(roster, shift.from + 60_000, this.d.zone.timezone).people.map((p) => ({ id: p.id, name: p.name, role: p.role }))
   }
 
   note(id: string, user: string, text: string): Promise<ShiftReport> {

@@ -25,6 +25,7 @@ export const enReports: Record<keyof typeof zhReports, string> = {
   'reports.zone': 'Zone',
   'reports.shift': 'Shift',
   'reports.period': 'Period',
+  'reports.crew': 'On duty',
   'reports.drafted': 'Handed over by {by}, drafted {time}',
   'reports.figuresAt': 'Figures as of {time}',
   'reports.listRow': 'alarms {raised} · open {open} · incidents {incidents}',

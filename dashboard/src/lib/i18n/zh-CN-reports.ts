@@ -23,6 +23,7 @@ export const zhReports = {
   'reports.zone': '化工园区',
   'reports.shift': '班次',
   'reports.period': '时段',
+  'reports.crew': '当班人员',
   'reports.drafted': '交班人 {by}，起草于 {time}',
   'reports.figuresAt': '数据截至 {time}',
   'reports.listRow': '报警 {raised} · 未关闭 {open} · 事件 {incidents}',

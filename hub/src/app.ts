@@ -143,6 +143,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     timeouts: { requestMs: settings.httpRequestTimeoutMs, headersMs: settings.httpHeadersTimeoutMs, keepAliveMs: settings.httpKeepAliveTimeoutMs, idleMs: settings.httpIdleTimeoutMs },
   })
   if (tightened.length) log.warn({ files: tightened.slice(0, 20), count: tightened.length }, 'data dir files readable by others made private (0600 files, 0700 dirs)')
+  // Cluster mode (HUB_NATS_URL): NATS first, before anything that would outlive a refused start.
+  // Devices' readings, events and statuses then go to the outbox and JetStream instead of the
+  // journal alone (journal/durable-log.ts); the safety loop gets them from the readings log.
+  const cluster = settings.cluster ? await startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
   const connections = gateFromSettings(settings, log)
   connections.guard(api.server, 'http')
   const audit = new AuditLog(join(settings.dataDir, 'audit.jsonl'))
@@ -185,9 +189,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     if (!j) return 'full'
     return j.durable
   }
-  // Devices' readings, events and statuses: the journal alone, or in cluster mode the outbox and
-  // JetStream (journal/durable-log.ts); there the safety loop gets them from the readings log.
-  const cluster = settings.cluster ? await startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
   const durableLog: DurableLog = cluster?.log ?? new JournalLog(journal)
   const latest = new LatestCache()
   await seedLatest(influx, latest).catch((err: Error) => log.warn({ err: err.message }, 'could not seed latest values'))

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { MqttClient } from 'mqtt'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
@@ -74,6 +77,15 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     await eventually(async () => (await health(t)).cluster!.outboxBacklog === 0, 10_000, 'the outbox freed')
     const metrics = await (await fetch(`${t.http}/metrics`, { headers: { authorization: `Bearer ${t.adminToken}` } })).text()
     expect(metrics).toMatch(/smartpark_cluster_quorum\{node="node-a"\} 1/)
+  })
+
+  it('refuses to start a second hub with the same HUB_NODE_ID (JetStream would drop its messages as duplicates)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'smartpark-cluster-twin-'))
+    try {
+      await expect(startTestHub({ dataDir, env: { HUB_NATS_URL: nats.urls, HUB_NODE_ID: 'node-a' } })).rejects.toThrow(/HUB_NODE_ID node-a is in use by a running hub/)
+    } finally {
+      await rm(dataDir, { recursive: true, force: true })
+    }
   })
 
   it('loses no acknowledged reading when the NATS server the hub talks to is killed', async () => {

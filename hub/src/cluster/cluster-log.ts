@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, fstatSync, readdirSync } from 'node:fs'
+import { closeSync, openSync, readSync, fstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 import { Journal, type Durable } from '../journal/journal.js'
@@ -174,11 +174,13 @@ export class ClusterLog implements DurableLog {
 
   /** Open the outbox; what the last run left unacknowledged is published first, once the stream is ready. */
   open(): { replayed: number } {
-    const lastSeq = lastSequence(this.o.dir)
+    const lastSeq = Math.max(lastSequence(this.o.dir), savedSequence(this.o.dir))
     const left = this.outbox.open()
     this.replayed = left.lines
     // Sequences only grow, across restarts too: a reused one would be dropped by the dedup window as
-    // a duplicate. Microseconds of the clock at start stay ahead of the count (17k messages/s ≪ 10⁶/s).
+    // a duplicate. Microseconds of the clock at start stay ahead of the count (17k messages/s ≪ 10⁶/s);
+    // the last sequence used (the outbox's last line after a crash, the saved one after a stop)
+    // covers a clock set back meanwhile.
     this.seq = Math.max(Date.now() * 1000, lastSeq + 1)
     this.outbox.onCommit = () => void this.pump()
     this.replies = this.o.link.nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => err ? undefined : this.answer(msg) })
@@ -414,6 +416,18 @@ export class ClusterLog implements DurableLog {
     this.replies?.unsubscribe()
     await this.cursor.close()
     this.outbox.close()
+    writeFileSync(join(this.o.dir, LAST_SEQ_FILE), `${this.seq}\n`)
+  }
+}
+
+const LAST_SEQ_FILE = 'last-seq'
+
+function savedSequence(dir: string): number {
+  try {
+    const n = Number(readFileSync(join(dir, LAST_SEQ_FILE), 'utf8').trim())
+    return Number.isSafeInteger(n) && n > 0 ? n : 0
+  } catch {
+    return 0
   }
 }
 

@@ -5,6 +5,7 @@ import { NatsLink } from './nats-link.js'
 import { ensureReadingsStream } from './readings-stream.js'
 import { ClusterLog } from './cluster-log.js'
 import type { ReadingsMessage } from './readings-codec.js'
+import { nodeSubject } from './subjects.js'
 
 /**
  * Cluster mode's composition (docs/cluster.md), started by app.ts when HUB_NATS_URL is set: the
@@ -55,12 +56,31 @@ export interface ClusterNodeOptions {
   log: { warn(o: object, m: string): void; info(o: object, m: string): void; error(o: object, m: string): void }
 }
 
+/** How long a node waits for another answering to its id before it takes it. */
+const NODE_ID_PROBE_MS = 1000
+
+/**
+ * Refuse to run beside a live node with the same id: the readings log's dedup ids are
+ * `<node>:<seq>`, and two nodes sharing a name would have JetStream drop one's messages as
+ * duplicates of the other's. A node answers on its subject while it runs.
+ */
+async function claimNodeId(link: NatsLink, node: string): Promise<void> {
+  const subject = nodeSubject(node)
+  const answer = await link.nc.request(subject, '', { timeout: NODE_ID_PROBE_MS }).then((m) => m.string(), () => undefined)
+  if (answer !== undefined) throw new Error(`HUB_NODE_ID ${node} is in use by a running hub (${answer}): each node needs its own id`)
+  link.nc.subscribe(subject, { callback: (_err, m) => void m.respond(`pid ${process.pid}`) })
+}
+
 /** How long start-up waits for the READINGS stream before going on (publishing starts when it exists). */
 const STREAM_WAIT_MS = 15_000
 
 export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNode> {
   const c = o.settings
   const link = await NatsLink.open(c, o.log)
+  await claimNodeId(link, c.nodeId).catch(async (err: Error) => {
+    await link.close()
+    throw err
+  })
   const ready = ensureReadingsStream(link.jsm, { replicas: c.replicas, maxAgeH: c.readingsMaxAgeH }, Number.POSITIVE_INFINITY, (err) => o.log.warn({ err: err.message }, 'waiting for JetStream to create the READINGS stream'))
     .then(() => undefined)
   ready.catch((err: Error) => o.log.error({ err: err.message }, 'the READINGS stream cannot be used: readings stay in the outbox'))

@@ -54,3 +54,8 @@ export function actionSubject(park: string): string {
 export function commandSubject(device: string): string {
   return `commands.${token(device)}`
 }
+
+/** `hub.node.<node>`: a running node answers here, so a second node started with the same HUB_NODE_ID is refused. */
+export function nodeSubject(node: string): string {
+  return `hub.node.${token(node)}`
+}

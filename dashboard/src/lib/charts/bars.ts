@@ -3,15 +3,23 @@
  * options they share (zone time axis, value axis from zero, drag to zoom, no legend), the
  * box of a period's bar, and the base line drawn over the bars' feet.
  */
-import uPlot from 'uplot'
+import type uPlot from 'uplot'
 import { axisOf } from './axes.js'
 import type { ChartContext } from './context.js'
+import { uPlotClass } from './load.js'
 import { uPlotRatio } from './level-lines.js'
 import { timeAxis, zoneDate } from './time-axis.js'
 
-/** A bar path builder: bars centred on their x, `share` of the spacing between periods wide. */
+/**
+ * A bar path builder: bars centred on their x, `share` of the spacing between periods wide.
+ * uPlot's own, made when the chart first draws (uPlot is loaded on demand, charts/load.ts).
+ */
 export function barPaths(share: number): uPlot.Series.PathBuilder {
-  return uPlot.paths.bars!({ size: [share, Infinity], align: 0 })
+  let bars: uPlot.Series.PathBuilder | undefined
+  return (u, seriesIdx, idx0, idx1) => {
+    bars ??= uPlotClass().paths.bars!({ size: [share, Infinity], align: 0 })
+    return bars(u, seriesIdx, idx0, idx1)
+  }
 }
 
 export function barOptions(c: ChartContext, unit: string, yTop: number, padding: uPlot.Padding, axisSize = 56): Omit<uPlot.Options, 'width' | 'height' | 'series'> {

@@ -4,14 +4,22 @@
  * through `tzDate`, and the labels are written here with Intl in that zone and the page's
  * language. Instants are epoch milliseconds (uPlot's `ms: 1`).
  */
-import uPlot from 'uplot'
+import type uPlot from 'uplot'
+import { localParts } from '../local-date.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR
 
-/** uPlot's `tzDate` for a zone: a Date whose local fields read as the zone's wall clock. */
+/**
+ * uPlot's `tzDate` for a zone: a Date whose local fields read as the zone's wall clock (as
+ * uPlot.tzDate does, through the cached Intl parts rather than toLocaleString, and without
+ * loading uPlot for it).
+ */
 export function zoneDate(timeZone: string): (ts: number) => Date {
-  return (ts) => uPlot.tzDate(new Date(ts), timeZone)
+  return (ts) => {
+    const p = localParts(ts, timeZone)
+    return new Date(p.year, p.month - 1, p.day, p.hour, p.minute, p.second, ((ts % 1000) + 1000) % 1000)
+  }
 }
 
 const formats = new Map<string, Intl.DateTimeFormat>()

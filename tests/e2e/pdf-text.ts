@@ -10,6 +10,8 @@ import { inflateSync } from 'node:zlib'
 
 export interface PdfFacts {
   pages: number
+  /** The document information dictionary's /Title (ISO 32000-1 §14.3.3), or null. */
+  title: string | null
   /** The text of each page, in the order it is drawn. */
   texts: string[]
 }
@@ -111,6 +113,19 @@ function pageText(content: string, fonts: Map<string, CMap>): string {
   return out
 }
 
+/** A text string: hex, UTF-16BE with its byte-order mark (how Chromium writes non-Latin text), or literal. */
+function titleOf(whole: string): string | null {
+  const hex = /\/Title\s*<([0-9A-Fa-f]+)>/.exec(whole)
+  if (hex) {
+    const h = hex[1]!
+    const bytes = Buffer.from(h, 'hex')
+    if (bytes[0] === 0xfe && bytes[1] === 0xff) return bytes.subarray(2).swap16().toString('utf16le')
+    return bytes.toString('latin1')
+  }
+  const lit = /\/Title\s*\(((?:\\.|[^\\)])*)\)/.exec(whole)
+  return lit ? lit[1]!.replace(/\\(.)/g, '$1') : null
+}
+
 export function pdfFacts(pdf: Buffer): PdfFacts {
   const objs = objects(pdf)
   const texts: string[] = []
@@ -122,7 +137,7 @@ export function pdfFacts(pdf: Buffer): PdfFacts {
     for (const c of contents.matchAll(/(\d+) 0 R/g)) text += pageText(objs.get(Number(c[1]))?.stream?.toString('latin1') ?? '', fonts)
     texts.push(text)
   }
-  return { pages: texts.length, texts }
+  return { pages: texts.length, title: titleOf(pdf.toString('latin1')), texts }
 }
 
 /**

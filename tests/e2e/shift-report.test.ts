@@ -152,6 +152,9 @@ describe('shift handover report: drafted, written, signed by the incoming office
     expect(facts.pages).toBeGreaterThanOrEqual(1)
     expect(pdfHasText(facts, PARK_NAME)).toBe(true)
     expect(pdfHasText(facts, '交接班报告')).toBe(true)
+    // Named after the report while printing (the file name "Save as PDF" offers), the page's own title back after.
+    expect(facts.title).toMatch(new RegExp(`^交接班报告 ${PARK_NAME} \\d{4}-\\d{2}-\\d{2} (白班|夜班)$`))
+    expect(await page.title()).not.toContain('交接班报告')
     // And a text that is not on the report is not found: the check can fail.
     expect(pdfHasText(facts, '不在报告里的字')).toBe(false)
     await page.emulateMedia({ media: 'screen' })

@@ -19,7 +19,7 @@ import type { LoginReply, SignedInUser } from '../../../hub/src/api/schemas/auth
 import { codeForStatus } from '../../../hub/src/api/error-codes.js'
 import type { ApiErrorCode } from './error-text.js'
 
-const BASE = '/api/v1'
+export const BASE = '/api/v1'
 const TOKEN_KEY = 'smartpark.token'
 
 /** The hub's sign-in and zone replies (hub/src/api/schemas/auth.ts, zone.ts, from the routes' schemas). */
@@ -131,7 +131,7 @@ function qs(query: Query | undefined): string {
 }
 
 /** One call to the hub; for the typed clients beside this file (notify.ts) as well as `api` below. */
-export async function request<T>(method: 'GET' | 'POST', path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
+export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, opts: { query?: Query; body?: unknown; auth?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   if (opts.auth !== false && token !== null) headers.Authorization = `Bearer ${token}`

@@ -1,4 +1,4 @@
-/** English: the zone map (each park's position, outline and live level). Typed against the zh-CN keys. */
+/** English: the zone map (each park's position, outline and live level), the site plan's zoom and drawing. Typed against the zh-CN keys. */
 import type { zhMap } from './zh-CN-map.js'
 
 export const enMap: Readonly<Record<keyof typeof zhMap, string>> = {
@@ -10,4 +10,14 @@ export const enMap: Readonly<Record<keyof typeof zhMap, string>> = {
   'map.unplaced': '{n} parks without a position:',
   'map.normal': 'Normal',
   'map.online': 'Online {n}/{total}',
+  'plan.zoom': 'Zoom',
+  'plan.zoomIn': 'Zoom in',
+  'plan.zoomOut': 'Zoom out',
+  'plan.fit': 'Fit',
+  'plan.drawing': 'Drawing',
+  'plan.drawingUpload': 'Upload the park\'s drawing (PNG, JPEG or SVG, ≤ 10 MB)',
+  'plan.drawingSvg': 'SVG drawn as PNG',
+  'plan.drawingScale': 'Scale (metres per pixel)',
+  'plan.drawingSave': 'Save scale',
+  'plan.drawingRemove': 'Remove drawing',
 }

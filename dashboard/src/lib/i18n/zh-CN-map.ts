@@ -1,4 +1,4 @@
-/** 简体中文：区域地图（各园区的位置、边界与实时等级）。 */
+/** 简体中文：区域地图（各园区的位置、边界与实时等级），平面图的缩放与园区图纸。 */
 export const zhMap = {
   'nav.map': '区域地图',
   'map.title': '区域地图',
@@ -8,4 +8,14 @@ export const zhMap = {
   'map.unplaced': '{n} 个园区未配置地理位置：',
   'map.normal': '正常',
   'map.online': '在线 {n}/{total}',
+  'plan.zoom': '缩放',
+  'plan.zoomIn': '放大',
+  'plan.zoomOut': '缩小',
+  'plan.fit': '全图',
+  'plan.drawing': '图纸',
+  'plan.drawingUpload': '上传园区平面图（PNG、JPEG 或 SVG，≤ 10 MB）',
+  'plan.drawingSvg': '由 SVG 转为 PNG',
+  'plan.drawingScale': '比例尺（米/像素）',
+  'plan.drawingSave': '保存比例尺',
+  'plan.drawingRemove': '删除图纸',
 } as const

@@ -72,6 +72,12 @@ function checkReferences(zone: Zone, file: string): void {
         throw new ZoneFileError(file, `/parks/${pi}/areas/${ai}/enterprise`, `unknown enterprise ${a.enterprise} in park ${p.id}`)
       areas.set(a.id, p.id)
     })
+    // Assembly points (docs/hazard.md): named by id in a footprint's list, so one id once per park.
+    const muster = new Set<string>()
+    p.musterPoints?.forEach((m, mi) => {
+      if (muster.has(m.id)) throw new ZoneFileError(file, `/parks/${pi}/musterPoints/${mi}/id`, `duplicate assembly point id ${m.id}`)
+      muster.add(m.id)
+    })
   })
   const gateways = new Map<string, string>()
   zone.gateways.forEach((g, gi) => {

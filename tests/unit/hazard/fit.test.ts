@@ -26,8 +26,8 @@ describe('source fit', () => {
     expect(fit.rate / 5000).toBeGreaterThan(0.8)
     expect(fit.rate / 5000).toBeLessThan(1.25)
     expect(Math.hypot(fit.source.x - src.x, fit.source.y - src.y)).toBeLessThan(5)
-    expect(fit.rateLow).toBeLessThanOrEqual(fit.rate / 1.5)
-    expect(fit.rateHigh).toBeGreaterThanOrEqual(fit.rate * 1.5)
+    expect(fit.rateLow).toBeLessThanOrEqual(fit.rate / 2)
+    expect(fit.rateHigh).toBeGreaterThanOrEqual(fit.rate * 2)
     expect(fit.relativeResidual).toBeLessThan(0.01)
   })
 

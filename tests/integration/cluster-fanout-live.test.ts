@@ -1,12 +1,16 @@
+import { connect } from '@nats-io/transport-node'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ActionBridge } from '../../hub/src/cluster/action-bridge.js'
+import { LiveMirror, SNAPSHOT_OP, withMirror } from '../../hub/src/cluster/live-mirror.js'
 import { startNatsCluster, type NatsCluster } from '../../hub/src/cluster/nats-servers.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import type { TelemetryUpdate } from '../../hub/src/model/live-events.js'
 import { eventually } from '../support/hub-harness.js'
-import { relayLatency, startLiveRelayNode, type LiveRelayNode } from '../support/live-relay-node.js'
+import { connectLive } from '../support/live-client.js'
+import { LIVE_TOKEN, relayLatency, startLiveRelayNode, type LiveRelayNode } from '../support/live-relay-node.js'
 import { alarm } from '../unit/risk/fixtures.js'
 
 /**
@@ -14,6 +18,7 @@ import { alarm } from '../unit/risk/fixtures.js'
  * own HTTP port and a real socket.io client; what one node's safety loop pushes reaches the other
  * node's sockets (and its own sockets once, not twice).
  */
+const quiet = { warn() {} }
 const PARKS = ['vtc', 'park.two']
 let dir: string
 let nats: NatsCluster
@@ -80,4 +85,47 @@ describe('live relay', () => {
       expect(r.delivered).toBe(total)
     }
   })
+
+  it('a dashboard connecting to node B gets node A\'s open alarms in its snapshot: seeded from the owner, kept by the pushes', async () => {
+    const a = await startNode('node-m-a')
+    // Node A's open alarms, as its safety loop would list them; it answers the snapshot op for its park.
+    const open = new Map<string, Alarm>()
+    const ownerBridge = new ActionBridge({ nc: a.nc, node: 'node-m-a', log: quiet })
+    ownerBridge.serve('park.two', (req) => (req.op === SNAPSHOT_OP ? { alarms: [...open.values()], risk: [], incidents: [], serverTime: Date.now() } : null))
+    const push = (x: Alarm): void => {
+      if (x.workflow === 'closed') open.delete(x.id)
+      else open.set(x.id, x)
+      a.relay.alarm(x)
+    }
+    push(alarm({ id: 'al-before', park: 'park.two', raisedAt: 1 }))
+    await a.nc.flush()
+
+    // Node B starts after that alarm was pushed: only the seed can tell it.
+    const ncB = await connect({ servers: nats.urls.split(',') })
+    const bridgeB = new ActionBridge({ nc: ncB, node: 'node-m-b', log: quiet })
+    const mirror = new LiveMirror({ bridge: bridgeB, log: quiet })
+    const b = await startLiveRelayNode({ name: 'node-m-b', servers: nats.urls.split(','), parks: PARKS, mirror, snapshot: (parks) => withMirror({ alarms: [], risk: [], incidents: [], serverTime: Date.now() }, mirror.snapshot(parks)) })
+    nodes.push(b)
+    mirror.follow(() => ['park.two'])
+    await eventually(() => mirror.stats.seeded >= 1, 10_000, 'mirror seeded from the owner')
+    const first = await connectLive(b.url, LIVE_TOKEN)
+    expect(first.snapshot.alarms.map((x) => x.id)).toEqual(['al-before'])
+
+    const got: string[] = []
+    first.socket.on('alarm', (x) => got.push(x.id))
+    push(alarm({ id: 'al-after', park: 'park.two', raisedAt: 2 }))
+    await eventually(() => got.includes('al-after'), 5000, 'the new alarm pushed to B\'s socket')
+    const second = await connectLive(b.url, LIVE_TOKEN)
+    expect(second.snapshot.alarms.map((x) => x.id)).toEqual(['al-after', 'al-before'])
+
+    push(alarm({ id: 'al-before', park: 'park.two', raisedAt: 1, workflow: 'closed' }))
+    await eventually(() => got.filter((x) => x === 'al-before').length === 1, 5000, 'the closing pushed')
+    const third = await connectLive(b.url, LIVE_TOKEN)
+    expect(third.snapshot.alarms.map((x) => x.id)).toEqual(['al-after'])
+    for (const s of [first, second, third]) s.socket.disconnect()
+    mirror.stop()
+    ownerBridge.stop()
+    await ncB.close()
+  })
 })
+

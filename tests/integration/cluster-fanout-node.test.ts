@@ -49,13 +49,16 @@ afterAll(async () => {
 
 describe('startFanout', () => {
   it('two nodes: readings written once through the shared consumer, an alarm from A on B\'s dashboard, a command from A delivered by B', async () => {
+    // Node A owns park vtc, node B the others (what park ownership would decide).
     for (const name of ['node-a', 'node-b']) {
+      const mine = (p: string): boolean => (name === 'node-a') === (p === 'vtc')
       const hub = await startTestHub()
       hubs.push(hub)
       const nc = await connect({ servers: nats.urls.split(','), name })
       conns.push(nc)
       const jsm = await jetstreamManager(nc)
-      fanouts.push(await startFanout({ nc, js: jetstream(nc), jsm, node: name, influx: { url: influxUrl, db: DB }, live: hub.hub.live, broker: hub.hub.broker, registry: hub.hub.registry, log: quiet }))
+      fanouts.push(await startFanout({ nc, js: jetstream(nc), jsm, node: name, influx: { url: influxUrl, db: DB }, live: hub.hub.live, broker: hub.hub.broker, registry: hub.hub.registry, log: quiet,
+        snapshot: (parks) => hub.hub.safety.snapshotFor(parks), parks: () => hub.hub.zone.parks.map((p) => p.id), ownedHere: mine }))
     }
     const [a, b] = fanouts as [Fanout, Fanout]
     const [hubA, hubB] = hubs as [TestHub, TestHub]
@@ -82,6 +85,9 @@ describe('startFanout', () => {
     socket.on('alarm', (x) => seen.push(x))
     a.live.alarm(alarm({ id: 'al-fanout-1', park: 'vtc' }))
     await eventually(() => seen.some((x) => x.id === 'al-fanout-1'), 5000, 'alarm on node B\'s socket')
+    // Node B's snapshot (what a dashboard connecting to B gets) carries node A's park from the mirror.
+    expect(b.snapshot(undefined).alarms.map((x) => x.id)).toContain('al-fanout-1')
+    expect(b.snapshot(['glc']).alarms.map((x) => x.id)).not.toContain('al-fanout-1')
 
     // Node A sends a command for a device connected to node B.
     const spec = { id: 'fx-valve-1', kind: 'gas', type: 'toxic', park: 'vtc', enterprise: 'vtc-ti01', name: 'fx-valve-1', metrics: ['cl2'], position: { x: 1, y: 2 }, interval: 5 }

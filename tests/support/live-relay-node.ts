@@ -1,9 +1,10 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { createServer, type Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { LiveRelay } from '../../hub/src/cluster/live-relay.js'
+import { LiveRelay, type LiveRelayOptions } from '../../hub/src/cluster/live-relay.js'
 import { LiveServer } from '../../hub/src/live/live-server.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
+import type { Snapshot } from '../../hub/src/model/live-events.js'
 import { alarm } from '../unit/risk/fixtures.js'
 import { connectLive, type LiveClient } from './live-client.js'
 
@@ -24,19 +25,27 @@ export interface LiveRelayNode {
 
 export const LIVE_TOKEN = 'token'
 
-export async function startLiveRelayNode(o: { name: string; servers: string[]; parks: string[] }): Promise<LiveRelayNode> {
+export async function startLiveRelayNode(o: {
+  name: string
+  servers: string[]
+  parks: string[]
+  /** What a socket gets on connect (empty by default). */
+  snapshot?: (parks: string[] | undefined) => Snapshot
+  /** Other nodes' pushes are mirrored here too. */
+  mirror?: LiveRelayOptions['mirror']
+}): Promise<LiveRelayNode> {
   const nc = await connect({ servers: o.servers, name: o.name, noRandomize: true })
   const http = createServer()
   const live = new LiveServer(http, {
     verifyToken: (t) => (t === LIVE_TOKEN ? { name: 'op', roles: ['admin'], expiresAt: Date.now() + 3_600_000 } : undefined),
     currentUser: () => ({ name: 'op', roles: ['admin'] }),
-    snapshot: () => ({ alarms: [], risk: [], incidents: [], serverTime: Date.now() }),
+    snapshot: (parks) => o.snapshot?.(parks) ?? { alarms: [], risk: [], incidents: [], serverTime: Date.now() },
     parkIds: () => o.parks,
     enterprisePark: () => undefined,
     deviceEnterprise: () => undefined,
   }, { limits: { eventRate: 1000, eventBurst: 1000 } })
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
-  const relay = new LiveRelay({ nc, node: o.name, local: live, log: { warn() {} } })
+  const relay = new LiveRelay({ nc, node: o.name, local: live, mirror: o.mirror, log: { warn() {} } })
   relay.start()
   // The subscription is registered with the server before anyone publishes.
   await nc.flush()

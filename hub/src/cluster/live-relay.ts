@@ -5,6 +5,7 @@ import type { DeviceStateUpdate, TelemetryUpdate } from '../model/live-events.js
 import type { ParkRisk } from '../model/risk.js'
 import { RiskPacer } from '../live/risk-pacer.js'
 import type { LiveFeed } from '../safety-loop.js'
+import type { LiveMirror } from './live-mirror.js'
 import { fromToken, liveSubject } from './subjects.js'
 
 /**
@@ -32,6 +33,8 @@ export interface LiveRelayOptions {
   node: string
   /** This node's socket server (or any LiveFeed). */
   local: LiveFeed
+  /** Kept current with other nodes' alarms, incidents and risk, for this node's snapshots (live-mirror.ts). */
+  mirror?: Pick<LiveMirror, 'alarm' | 'incident' | 'risk'> | undefined
   log: { warn(o: object, m: string): void }
 }
 
@@ -68,9 +71,18 @@ export class LiveRelay implements LiveFeed {
 
   /** What another node published, to this node's sockets. */
   private readonly deliver: Record<Exclude<LiveEvent, 'telemetry'>, (d: unknown) => void> = {
-    alarm: (d) => this.o.local.alarm(d as Alarm),
-    risk: (d) => this.o.local.risk(d as ParkRisk),
-    incident: (d) => this.o.local.incident(d as Incident),
+    alarm: (d) => {
+      this.o.mirror?.alarm(d as Alarm)
+      this.o.local.alarm(d as Alarm)
+    },
+    risk: (d) => {
+      this.o.mirror?.risk(d as ParkRisk)
+      this.o.local.risk(d as ParkRisk)
+    },
+    incident: (d) => {
+      this.o.mirror?.incident(d as Incident)
+      this.o.local.incident(d as Incident)
+    },
     device: (d) => this.o.local.device(d as DeviceStateUpdate),
   }
 

@@ -78,12 +78,12 @@ async function waitForHub() {
 const simCli = join(root, 'simulators/src/cli.ts')
 if (!hubOnly && existsSync(simCli) && !process.env.HUB_CONFIG) {
   if (await waitForHub()) {
-    // Node itself with tsx's loader, not tsx's command: that one relays a Ctrl-C to its child,
-    // which the process group has already sent it, and the simulators took the second one as
-    // "leave at once" without their clean stop.
     const influx = hubInflux()
     const history = influx ? ['--history', '30d', '--history-marker', join(dataDir, 'demo-history.json'), '--influx', influx] : []
     if (!influx) process.stderr.write('[start] the hub\'s InfluxDB address is unknown: no history is filled\n')
+    // Node itself with tsx's loader, not tsx's command: that one relays a Ctrl-C to its child,
+    // which the process group has already sent it, and the simulators took the second one as
+    // "leave at once" without their clean stop.
     const sim = spawn(process.execPath, ['--import', 'tsx', simCli, '--scenario', 'demo', '--url', `mqtt://127.0.0.1:${mqttPort}`, '--api', `http://127.0.0.1:${httpPort}`, '--hj212', '--hj212-port', hj212Port, '--quiet-progress', ...history], { cwd: root, stdio: 'inherit' })
     children.push(sim)
     process.stderr.write(`[start] simulators running the demo scenario (stacks and outlets over HJ 212 on port ${hj212Port}); dashboard at http://localhost:${httpPort}/\n`)

@@ -40,7 +40,8 @@ export function startHistory(o: { h: HistoryConfig; zone: Zone; devices: readonl
     const days = (p.at - p.from) / DAY
     const total = (p.until - p.from) / DAY
     const rate = p.wallMs > 0 ? (p.points * 1000) / p.wallMs : 0
-    const eta = days > 0 ? (p.wallMs * (total - days)) / days : undefined
+    // No estimate from the first day: it includes the wait for the hub's database and rollups.
+    const eta = days >= 1 ? (p.wallMs * (total - days)) / days : undefined
     out(`[history] ${days.toFixed(1)}/${total.toFixed(0)} days · ${fmt(p.points)} points · ${fmt(rate)} points/s${eta !== undefined ? ` · about ${formatDuration(eta)} to go` : ''}`)
   }
   const done = (async () => {

@@ -1,4 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,6 +18,8 @@ import { api, connectMqtt, eventually, startTestHub, type TestHub } from '../sup
  * through the node holding its MQTT connection (two real hubs' brokers, a real mqtt.js device).
  */
 const quiet = { warn() {} }
+/** The demo zone's gateway secret (simulators/credentials/demo-zone.json), as the test hub provisions it from the zone file. */
+const GATEWAY_SECRET = (JSON.parse(readFileSync(new URL('../../simulators/credentials/demo-zone.json', import.meta.url), 'utf8')) as { gateways: Record<string, string> }).gateways['vtc-v02-gw1']!
 let dir: string
 let nats: NatsCluster
 const conns: NatsConnection[] = []
@@ -129,6 +132,17 @@ describe('command relay', () => {
     expect(JSON.parse(got[0]!)).toMatchObject({ id: 'cmd-1', command: 'close' })
     expect(relays[1]!.stats.delivered).toBe(1)
     expect(relays[0]!.stats.delivered).toBe(0)
+
+    // A device behind a gateway (the demo zone's vtc-v02-gw1): the node holding the gateway's connection delivers.
+    const gwTopic = 'parks/vtc/vtc-v02/vtc-v02-meter-001/cmd'
+    const gw = await connectMqtt(hubB.mqttUrl, { username: 'vtc-v02-gw1', password: GATEWAY_SECRET, clientId: 'vtc-v02-gw1' })
+    mqttClients.push(gw)
+    const viaGw: string[] = []
+    gw.on('message', (t, p) => t === gwTopic && viaGw.push(p.toString()))
+    await gw.subscribeAsync(gwTopic, { qos: 1 })
+    expect(await relays[0]!.send('vtc-v02-meter-001', gwTopic, payload)).toBe('node-1')
+    await eventually(() => viaGw.length === 1, 5000, 'command delivered through the gateway')
+    gw.end(true)
 
     // Gone from every node: the owner is told, not left believing it was sent.
     dev.end(true)

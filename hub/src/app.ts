@@ -163,6 +163,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   }
   const conn = { url: influxUrl, db: settings.influx.db, username: settings.influx.username, password: settings.influx.password }
   const influx = influxClient(conn)
+  // Cluster mode: readings reach InfluxDB from the readings log, written by whichever node is free.
+  cluster?.startStorage(conn)
   const energyEmissionRepositories = energyEmissionStores(influx, conn.db)
   // An unreachable InfluxDB does not stop the hub: readings wait in the journal until it answers.
   const dbReady = untilReady(() => ensureDatabase(influx, conn.db), 24 * 3600_000, (err) => log.warn({ err: err.message, url: influxUrl }, 'waiting for InfluxDB'))

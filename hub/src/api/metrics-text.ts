@@ -102,6 +102,8 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_cluster_published_total', 'Device messages JetStream acknowledged on the readings log', 'counter', [[{ node: cl.node }, cl.published]])
     metric('smartpark_cluster_pending_acks', 'QoS 1 messages whose publisher waits for JetStream', 'gauge', [[{ node: cl.node }, cl.pendingAcks]])
     metric('smartpark_cluster_outbox_backlog', 'Device messages in the local outbox not yet acknowledged by JetStream', 'gauge', [[{ node: cl.node }, cl.outboxBacklog]])
+    metric('smartpark_cluster_storage_points_total', 'Points this node wrote to InfluxDB from the readings log, by shared consumer', 'counter', cl.storage.map((x) => [{ node: cl.node, consumer: x.consumer }, x.written]))
+    metric('smartpark_cluster_storage_pending', 'Readings-log messages a shared InfluxDB consumer has not yet written (all nodes)', 'gauge', cl.storage.map((x) => [{ consumer: x.consumer }, x.pending]))
   }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`

@@ -5,12 +5,16 @@ import { NatsLink } from './nats-link.js'
 import { ensureReadingsStream } from './readings-stream.js'
 import { ClusterLog } from './cluster-log.js'
 import type { ReadingsMessage } from './readings-codec.js'
-import { nodeSubject } from './subjects.js'
+import { INFLUX2_CONSUMER, INFLUX_CONSUMER, nodeSubject } from './subjects.js'
+import { InfluxConsumer, type InfluxConsumerStats } from './influx-consumer.js'
+import type { InfluxConnection } from '../store/influx-client.js'
 
 /**
  * Cluster mode's composition (docs/cluster.md), started by app.ts when HUB_NATS_URL is set: the
- * link to NATS, the READINGS stream ensured, and the durable log on it (cluster/cluster-log.ts)
- * that ingest's sink appends to. Device messages then reach the safety loop only through `feed`,
+ * link to NATS, the READINGS stream ensured, the durable log on it (cluster/cluster-log.ts)
+ * that ingest's sink appends to, and (`startStorage`, once InfluxDB's address is known) this
+ * node's pullers of the shared consumers that write the log to InfluxDB (cluster/influx-consumer.ts):
+ * whichever node is free writes a message, once. Device messages then reach the safety loop only through `feed`,
  * called with the readings log's messages of the parks this node owns — not from the sink: each
  * park's safety loop runs on its one owner, whichever node took the device's connection.
  */
@@ -27,6 +31,8 @@ export interface ClusterHealth {
   /** Messages in the local outbox not yet acknowledged by JetStream. */
   outboxBacklog: number
   lastError: string | undefined
+  /** The shared InfluxDB consumers' pullers on this node (`influx`, and `influx2` with HUB_INFLUX2_URL). */
+  storage: InfluxConsumerStats[]
 }
 
 /** What the readings log's messages are handed to: the safety loop. */
@@ -42,6 +48,11 @@ export interface ClusterNode {
   readonly log: ClusterLog
   /** Hand one message of an owned park's readings to the safety loop. */
   feed(m: ReadingsMessage): void
+  /**
+   * Start this node's pullers of the shared InfluxDB consumers (the local journal's writer then
+   * carries only what is not on the log: alarm steps, rejects, HJ 212 logger rows). Once.
+   */
+  startStorage(influx: InfluxConnection): void
   health(): ClusterHealth
   close(): Promise<void>
 }
@@ -89,9 +100,21 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   if (replayed > 0) o.log.warn({ messages: replayed }, 'publishing what the cluster outbox kept from the last run')
   link.onQuorum = () => log.retryNow()
   await Promise.race([ready.catch(() => undefined), new Promise((r) => setTimeout(r, STREAM_WAIT_MS).unref())])
+  const consumers: InfluxConsumer[] = []
   let closing: Promise<void> | undefined
   return {
     settings: c, link, log,
+    startStorage(influx) {
+      if (consumers.length > 0) return
+      const targets: [string, InfluxConnection][] = [[INFLUX_CONSUMER, influx]]
+      if (c.influx2Url) targets.push([INFLUX2_CONSUMER, { ...influx, url: c.influx2Url }])
+      for (const [name, target] of targets) {
+        const consumer = new InfluxConsumer({ js: link.js, jsm: link.jsm, node: c.nodeId, name, target, log: o.log })
+        consumers.push(consumer)
+        // Not awaited: it waits for the READINGS stream on its own and pulls once it exists.
+        void consumer.start().catch((err: Error) => o.log.warn({ err: err.message, consumer: name }, 'influx consumer did not start'))
+      }
+    },
     feed(m) {
       const t = o.target()
       if (m.readings?.length) t.onReadings(m.readings)
@@ -101,10 +124,11 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     health() {
       const s = link.status()
       const l = log.stats()
-      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, lastError: l.lastError ?? s.lastError }
+      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()) }
     },
     close() {
       closing ??= (async () => {
+        await Promise.all(consumers.map((x) => x.stop()))
         await log.close()
         await link.close()
       })()

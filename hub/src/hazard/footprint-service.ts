@@ -102,7 +102,8 @@ export class FootprintService {
     return entry
   }
 
-  private devicesOf(park: string): Device[] {
+  /** The gas detectors and weather stations, by park and by id (built again after a device change). */
+  private index(): { byPark: Map<string, Device[]>; byId: Map<string, Device> } {
     if (!this.byPark || !this.byId) {
       this.byPark = new Map()
       this.byId = new Map()
@@ -114,17 +115,21 @@ export class FootprintService {
         this.byPark.set(dev.park, list)
       }
     }
-    return this.byPark.get(park) ?? []
+    return { byPark: this.byPark, byId: this.byId }
+  }
+
+  private devicesOf(park: string): Device[] {
+    return this.index().byPark.get(park) ?? []
   }
 
   /** Gas metrics in an active alarm per park (the most severe alarm's gas first), and the gas detectors in alarm. */
   private gasesInAlarm(): { gases: Map<string, string[]>; devices: Set<string> } {
     const out = new Map<string, { gas: string; level: number }[]>()
     const devices = new Set<string>()
-    this.devicesOf('')
+    const { byId } = this.index()
     for (const a of this.d.activeAlarms()) {
       if (a.condition !== 'active' || a.class !== 'life-safety' || a.device === undefined) continue
-      const dev = this.byId!.get(a.device)
+      const dev = byId.get(a.device)
       if (!dev || dev.kind !== 'gas') continue
       devices.add(dev.id)
       const gas = a.metric !== undefined && dev.metrics.includes(a.metric) ? a.metric : dev.metrics[0]

@@ -43,6 +43,8 @@ export interface FanoutOptions {
   /** HUB_INFLUX2_URL: a second InfluxDB written by its own consumer. */
   influx2Url?: string | undefined
   retention?: string
+  /** True while this node's ingest is saturated (broker/loop-turns.ts): its InfluxDB pullers slow down, the other nodes take the work. */
+  holdBack?: () => boolean
   /** This node's socket server. */
   live: LiveFeed
   /** This node's own snapshot (the safety loop's `snapshotFor`): the parks it owns. */
@@ -96,7 +98,7 @@ export async function startFanout(o: FanoutOptions): Promise<Fanout> {
   commands.start()
   const targets: [string, InfluxConnection][] = [[INFLUX_CONSUMER, o.influx]]
   if (o.influx2Url) targets.push([INFLUX2_CONSUMER, { ...o.influx, url: o.influx2Url }])
-  const consumers = targets.map(([name, target]) => new InfluxConsumer({ js: o.js, jsm: o.jsm, node: o.node, name, target, log: o.log, ...(o.retention ? { retention: o.retention } : {}) }))
+  const consumers = targets.map(([name, target]) => new InfluxConsumer({ js: o.js, jsm: o.jsm, node: o.node, name, target, log: o.log, ...(o.retention ? { retention: o.retention } : {}), ...(o.holdBack ? { holdBack: o.holdBack } : {}) }))
   // Not awaited: a consumer waits for the READINGS stream on its own and starts pulling once it exists.
   for (const c of consumers) void c.start().catch((err: Error) => o.log.warn({ err: err.message, consumer: c.stats().consumer }, 'influx consumer did not start'))
   let closing: Promise<void> | undefined

@@ -44,6 +44,12 @@ export interface InfluxConsumerOptions {
   maxAckPending?: number
   /** Write requests in flight on this node. */
   concurrency?: number
+  /**
+   * True while this node's ingest takes everything it has (broker/loop-turns.ts `saturated`):
+   * then one write at a time and a pause of HELD_WRITE_INTERVAL_MS after each batch, as the local
+   * writer does (store/batch-writer.ts). The other nodes' pullers take what this one leaves.
+   */
+  holdBack?: () => boolean
   log: { info(o: object, m: string): void; warn(o: object, m: string): void }
 }
 
@@ -74,6 +80,8 @@ const DEFAULT_MAX_ACK_PENDING = 20_000
 const MAX_BACKOFF_MS = 5000
 const PENDING_REFRESH_MS = 5000
 const PULL_EXPIRES_MS = 5000
+/** As store/batch-writer.ts: while held back, one batch every 250 ms. */
+const HELD_WRITE_INTERVAL_MS = 250
 
 export class InfluxConsumer {
   private messages: ConsumerMessages | undefined
@@ -175,7 +183,7 @@ export class InfluxConsumer {
       if (this.batch.length >= this.batchSize) this.flush()
       else this.timer ??= setTimeout(() => this.flush(), this.o.flushMs ?? DEFAULT_FLUSH_MS)
       // Back-pressure: pull no further while the writes in flight are all this node may have, or during a back-off.
-      while (!this.stopped && (this.inflight >= (this.o.concurrency ?? 2) || Date.now() < this.pausedUntil)) {
+      while (!this.stopped && (this.inflight >= (this.held ? 1 : (this.o.concurrency ?? 2)) || Date.now() < this.pausedUntil)) {
         await new Promise<void>((r) => {
           this.idle.push(r)
           const wait = this.pausedUntil - Date.now()
@@ -191,7 +199,12 @@ export class InfluxConsumer {
     if (this.batch.length === 0) return
     const batch = this.batch
     this.batch = []
+    if (this.held) this.pausedUntil = Math.max(this.pausedUntil, Date.now() + HELD_WRITE_INTERVAL_MS)
     void this.write(batch)
+  }
+
+  private get held(): boolean {
+    return !this.stopped && (this.o.holdBack?.() ?? false)
   }
 
   private async write(batch: JsMsg[]): Promise<void> {

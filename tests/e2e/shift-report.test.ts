@@ -176,6 +176,29 @@ describe('shift handover report: drafted, written, signed by the incoming office
     expect(pageErrors).toEqual([])
   }, 60_000)
 
+  it('lists the newest hundred reports and the older ones on request', async () => {
+    const shifts = (await api<{ current: { day: string } }>(t, 'GET', '/api/v1/reports/shifts?park=vtc')).body
+    const today = Date.parse(`${shifts.current.day}T00:00:00Z`)
+    // Fifty days before the ones above, two shifts each: 100 more.
+    const wanted = Array.from({ length: 100 }, (_, i) => ({ day: new Date(today - (3 + Math.floor(i / 2)) * 86_400_000).toISOString().slice(0, 10), shiftId: i % 2 ? 'night' : 'day' }))
+    for (let i = 0; i < wanted.length; i += 10) {
+      const made = await Promise.all(wanted.slice(i, i + 10).map((w) => api(t, 'POST', '/api/v1/reports', { park: 'vtc', ...w })))
+      expect(made.map((r) => r.status)).toEqual(made.map(() => 201))
+    }
+    await page.reload()
+    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 15_000 })
+    const rows = page.locator('[data-testid=report-row]')
+    await eventually(async () => (await rows.count()) === 100, 15_000, 'the first hundred reports listed')
+    const total = (await api<{ total: number }>(t, 'GET', '/api/v1/reports?park=vtc&limit=1')).body.total
+    expect(total).toBeGreaterThan(100)
+    await page.locator('[data-testid=report-older]').click()
+    await eventually(async () => (await rows.count()) === total, 15_000, `all ${total} reports listed`)
+    expect(await page.locator('[data-testid=report-older]').count()).toBe(0)
+    // Newest shift first: the last row is the oldest report, the day shift (08:00) of the earliest day.
+    expect(await rows.last().getAttribute('data-report')).toBe(`${wanted[99]!.day}.day.vtc`)
+    expect(pageErrors).toEqual([])
+  }, 120_000)
+
   it('reads in English, but for what is Chinese by nature (names, the handover text), marked so', async () => {
     await page.locator(`[data-testid=report-row][data-report="${reportId}"]`).click()
     await page.locator('button[lang=en]', { hasText: 'English' }).first().click()

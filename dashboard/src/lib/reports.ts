@@ -24,6 +24,22 @@ export const reportsApi = {
   sign: (id: string, note?: string) => request<ShiftReport>('POST', `/reports/${enc(id)}/sign`, { body: note ? { note } : {} }),
 }
 
+/** The hub's largest page of reports (api/routes/reports.ts). */
+const PAGE_MAX = 500
+
+/** The newest `n` reports of a park (or of all the user sees), page after page; `more`: older ones exist. */
+export async function newestReports(park: string | undefined, n: number): Promise<{ reports: ReportSummary[]; more: boolean }> {
+  const out: ReportSummary[] = []
+  let cursor: string | undefined
+  for (;;) {
+    const page = await reportsApi.list({ park, limit: Math.min(PAGE_MAX, n - out.length), cursor })
+    out.push(...page.reports)
+    if (page.next === null) return { reports: out, more: false }
+    if (out.length >= n) return { reports: out, more: true }
+    cursor = page.next
+  }
+}
+
 /** Who may draft and sign (the hub enforces it; the page only hides what a user could not use). */
 export function canWriteReports(roles: readonly string[]): boolean {
   return roles.includes('admin') || roles.includes('safety')

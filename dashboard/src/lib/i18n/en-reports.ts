@@ -17,6 +17,7 @@ export const enReports: Record<keyof typeof zhReports, string> = {
   'reports.otherShift': 'Another shift',
   'reports.draftOther': 'Draft the chosen shift\'s report',
   'reports.list': 'Reports',
+  'reports.older': 'Older reports',
   'reports.none': 'No reports yet',
   'reports.pick': 'Pick or draft a report',
   'reports.state.draft': 'Draft',

@@ -15,6 +15,7 @@ export const zhReports = {
   'reports.otherShift': '其他班次',
   'reports.draftOther': '起草所选班次报告',
   'reports.list': '已有报告',
+  'reports.older': '更早的报告',
   'reports.none': '尚无报告',
   'reports.pick': '选择或起草一份报告',
   'reports.state.draft': '草稿',

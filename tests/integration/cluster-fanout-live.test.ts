@@ -72,6 +72,14 @@ describe('live relay', () => {
     expect(b.relay.stats().relayed).toBe(4)
     // One telemetry message for the park's two updates of one turn.
     expect(a.relay.stats().published).toBe(4)
+
+    // A message whose payload names another park than its subject, or is not JSON, is dropped and counted.
+    const enc = new TextEncoder()
+    a.nc.publish('live.vtc.alarm', enc.encode(JSON.stringify({ n: 'node-x', t: Date.now(), d: alarm({ id: 'al-wrong-park', park: 'park.two' }) })))
+    a.nc.publish('live.vtc.alarm', enc.encode('not json'))
+    a.nc.publish('live.vtc.unknown', enc.encode('{}'))
+    await eventually(() => b.relay.stats().malformed === 3, 5000, 'three malformed messages counted')
+    expect(got.alarmsB.map((x) => x.id)).not.toContain('al-wrong-park')
   })
 
   it('publish on node A → socket.io delivery on node B at 1,000 and 5,000 alarms/s: every alarm arrives (latency printed)', async () => {

@@ -43,12 +43,15 @@ interface ParkView {
 const SYSTEM_USER = { name: 'system', roles: ['admin'] }
 /** A minute: a push lost while a node was cut off is corrected within it. */
 const DEFAULT_RESYNC_MS = 60_000
+/** A park without an owner (a failover) is asked again at the next round rather than waited for. */
+const SEED_TIMEOUT_MS = 2000
 
 export class LiveMirror {
   private readonly parks = new Map<string, ParkView>()
   /** Parks whose snapshot is on its way: the pushes received meanwhile, to apply again after it. */
   private readonly seeding = new Map<string, Push[]>()
   private timer: NodeJS.Timeout | undefined
+  private stopped = false
   readonly stats = { seeded: 0, seedFailures: 0 }
 
   constructor(private readonly o: LiveMirrorOptions) {}
@@ -92,7 +95,7 @@ export class LiveMirror {
     const during: Push[] = []
     this.seeding.set(park, during)
     try {
-      const s = await this.o.bridge.request<Snapshot>(park, SNAPSHOT_OP, { park }, SYSTEM_USER)
+      const s = await this.o.bridge.request<Snapshot>(park, SNAPSHOT_OP, { park }, SYSTEM_USER, SEED_TIMEOUT_MS)
       const v: ParkView = { alarms: new Map(), incidents: new Map(), risk: undefined }
       for (const a of s.alarms) if (a.park === park) v.alarms.set(a.id, a)
       for (const i of s.incidents) if (i.park === park) v.incidents.set(i.id, i)
@@ -112,11 +115,19 @@ export class LiveMirror {
 
   /** Seed the parks `remote()` names now and every `resyncMs`; parks no longer named are forgotten. */
   follow(remote: () => string[]): void {
+    let running = false
     const round = async (): Promise<void> => {
-      const parks = remote()
-      for (const p of [...this.parks.keys()]) if (!parks.includes(p)) this.forget(p)
-      // One at a time: a zone of hundreds of parks asks its owners gently.
-      for (const p of parks) await this.seed(p)
+      // A round still asking (owners slow, parks without one) is not doubled by the next.
+      if (running) return
+      running = true
+      try {
+        const parks = remote()
+        for (const p of [...this.parks.keys()]) if (!parks.includes(p)) this.forget(p)
+        // One at a time: a zone of hundreds of parks asks its owners gently.
+        for (const p of parks) if (!this.stopped) await this.seed(p)
+      } finally {
+        running = false
+      }
     }
     void round()
     this.timer = setInterval(() => void round(), this.o.resyncMs ?? DEFAULT_RESYNC_MS)
@@ -141,6 +152,7 @@ export class LiveMirror {
   }
 
   stop(): void {
+    this.stopped = true
     clearInterval(this.timer)
     this.timer = undefined
   }

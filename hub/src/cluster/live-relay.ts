@@ -173,7 +173,11 @@ export class LiveRelay implements LiveFeed {
     if (event === 'telemetry') {
       if (!Array.isArray(env.d)) return void this.s.malformed++
       for (const u of env.d as TelemetryUpdate[]) if (u && u.park === park) this.o.local.telemetry(u)
-    } else this.deliver[event as Exclude<LiveEvent, 'telemetry'>](env.d)
+    } else {
+      // An alarm, risk, incident or device update names its park: it must be the subject's.
+      if ((env.d as { park?: unknown }).park !== park) return void this.s.malformed++
+      this.deliver[event as Exclude<LiveEvent, 'telemetry'>](env.d)
+    }
     this.s.relayed++
   }
 

@@ -127,9 +127,9 @@ export class InfluxConsumer {
   }
 
   /**
-   * The pull loop ended with an error. The client rides out disconnects itself; what ends it is
-   * the connection closed for good (the hub stopping) or the consumer deleted by an operator:
-   * the latter is made again after a pause.
+   * The pull loop ended with an error. The client rides out disconnects and lost servers itself;
+   * what ends the loop is the connection closed for good (the hub stopping: nothing to do) or an
+   * error the client gives up on: then the consumer is ensured again and pulling restarts after a pause.
    */
   private pullingFailed(err: Error): void {
     this.s.lastError = err.message

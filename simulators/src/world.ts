@@ -199,8 +199,10 @@ export class World implements WorldView {
     if (byArea) return byArea.leak
     const byEnterprise = live.find(({ place }) => place.enterprise === device.enterprise)
     if (byEnterprise) return byEnterprise.leak
+    const at = device.position
+    if (at === undefined) return undefined
     const near = live
-      .map(({ leak }) => ({ leak, d: distance(leak.position, device.position) }))
+      .map(({ leak }) => ({ leak, d: distance(leak.position, at) }))
       .filter((x) => x.d <= 300)
       .sort((a, b) => a.d - b.d)[0]
     return near?.leak

@@ -184,7 +184,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     const zone = await loadZoneFile(DEFAULT_ZONE_FILE)
     const glc = zone.parks.find((p) => p.id === 'glc')!
     const glcDevices = zone.devices.filter((d) => d.park === 'glc')
-    const clear = (x: number, y: number): boolean => glcDevices.every((d) => Math.hypot(d.position.x - x, d.position.y - y) > Math.max(glc.site.width, glc.site.height) * 0.03)
+    const clear = (x: number, y: number): boolean => glcDevices.every((d) => Math.hypot(d.position!.x - x, d.position!.y - y) > Math.max(glc.site.width, glc.site.height) * 0.03)
     const within = (r: { x: number; y: number; w: number; h: number }, x: number, y: number): boolean => x >= r.x && x <= r.x + r.w && y >= r.y && y <= r.y + r.h
     const centre = (r: { x: number; y: number; w: number; h: number }): [number, number] => [r.x + r.w / 2, r.y + r.h / 2]
     const building = glc.site.buildings.find((b) => clear(...centre(b.rect)) && !glc.site.buildings.some((o) => o !== b && o.rect.w * o.rect.h <= b.rect.w * b.rect.h && within(o.rect, ...centre(b.rect))))

@@ -48,7 +48,7 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     park = zone.parks.map((p) => ({ p, n: zone.devices.filter((d) => d.park === p.id).length })).sort((a, b) => b.n - a.n)[0]!.p
     const devices = zone.devices.filter((d) => d.park === park.id)
     expect(devices.length).toBeGreaterThan(300)
-    const gap = (d: Device): number => Math.min(...devices.filter((o) => o !== d).map((o) => Math.hypot(o.position.x - d.position.x, o.position.y - d.position.y)))
+    const gap = (d: Device): number => Math.min(...devices.filter((o) => o !== d).map((o) => Math.hypot(o.position!.x - d.position!.x, o.position!.y - d.position!.y)))
     ;[loner, other] = devices
       .map((d) => ({ d, g: gap(d) }))
       .sort((a, b) => b.g - a.g)
@@ -92,13 +92,13 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     // No device of the park is an element: none alarms.
     expect(await page.locator('[data-testid=plan-device]').count()).toBe(0)
     const background = await pixel(page, ...(Object.values(await onScreen(-park.site.width * 0.02, -park.site.height * 0.02)) as [number, number]))
-    const at = await onScreen(loner.position.x, loner.position.y)
+    const at = await onScreen(loner.position!.x, loner.position!.y)
     await expect.poll(async () => distance(await pixel(page, at.x, at.y), background), { timeout: 10_000 }).toBeGreaterThan(40)
     await screenshot(page, 'e2e-bulk-canvas')
   })
 
   it('finds a device drawn in bulk under the pointer: its name, the hand, and a click selects it', async () => {
-    const at = await onScreen(loner.position.x, loner.position.y)
+    const at = await onScreen(loner.position!.x, loner.position!.y)
     await page.mouse.move(at.x, at.y)
     await expect.poll(() => page.locator('.plan .tip').textContent()).toContain(loner.name)
     const cursor = await page.evaluate(([x, y]) => getComputedStyle(document.elementFromPoint(x!, y!)!).cursor, [at.x, at.y])
@@ -108,7 +108,7 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
   })
 
   it("redraws the bulk in the light theme's colours when the theme changes", async () => {
-    const at = await onScreen(other.position.x, other.position.y)
+    const at = await onScreen(other.position!.x, other.position!.y)
     const dark = await pixel(page, at.x, at.y)
     await page.locator('header button[aria-label=浅色]').click()
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light')
@@ -165,7 +165,7 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
       })
     })
     await page.mouse.move(0, 0)
-    const at = await onScreen(loner.position.x, loner.position.y)
+    const at = await onScreen(loner.position!.x, loner.position!.y)
     await page.mouse.click(at.x, at.y)
     await page.locator('.bottom.open').waitFor()
     await expect.poll(() => page.evaluate(() => (window as unknown as { __textPx: unknown[] }).__textPx.length), { timeout: 10_000 }).toBe(90)

@@ -2,7 +2,8 @@
  * The site plan, end to end: an admin uploads the park's own drawing from the plan's controls
  * and sets its scale; the drawing is drawn under the plan; the plan zooms (buttons, wheel,
  * keyboard) and pans (drag) without selecting anything by the drag, and "fit" brings the whole
- * site back. Screenshots: test-results/e2e-plan-*.png.
+ * site back. A detector provisioned without a position is listed as unplaced and placed by
+ * dragging it onto the plan (kept by the hub, audited). Screenshots: test-results/e2e-plan-*.png.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -11,6 +12,7 @@ import { Resvg } from '@resvg/resvg-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import type { PlanInfo } from '../../hub/src/model/plan.js'
+import type { Device } from '../../hub/src/model/device.js'
 import { ADMIN_PASSWORD, api, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { DESK, ensureDashboardBuilt, launchBrowser, screenshot, signIn } from './browser.js'
 
@@ -95,6 +97,41 @@ describe('dashboard end to end: the site plan with the park\'s drawing, zoom and
     await expect.poll(() => page.locator('[data-testid=plan-zoom]').innerText()).not.toBe('1.0×')
     await page.locator('[data-testid=plan-zoom-fit]').click()
     expect(await viewBox()).toEqual(whole)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('lists a detector provisioned without a position as unplaced; dragged onto the plan it is placed there', async () => {
+    const template = (await api<{ devices: Device[] }>(t, 'GET', '/api/v1/devices?park=vtc&kind=gas&limit=1')).body.devices[0]!
+    const { id: _id, position: _p, ...rest } = template as Device & { online?: boolean; lastSeen?: number | null }
+    delete (rest as { online?: boolean }).online
+    delete (rest as { lastSeen?: number | null }).lastSeen
+    const made = await api<{ device: Device }>(t, 'POST', '/api/v1/devices', { ...rest, id: 'vtc-new-gas-001', name: '新装可燃气体探测器', nameEn: 'New combustible gas detector' })
+    expect(made.status).toBe(201)
+    expect(made.body.device.position).toBeUndefined()
+    await page.reload()
+    await page.locator('[data-testid=connection][data-state=live]').waitFor({ timeout: 15_000 })
+    await page.locator('[data-testid=park-tile][data-park=vtc]').click()
+    const row = page.locator('[data-testid=unplaced-device][data-device="vtc-new-gas-001"]')
+    await row.waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid=plan-device][data-device="vtc-new-gas-001"]').count()).toBe(0)
+    await screenshot(page, 'e2e-plan-03-unplaced')
+
+    const box = page.locator('.centre .plan[data-park="vtc"] .box').first()
+    const b = (await box.boundingBox())!
+    await row.dragTo(box, { targetPosition: { x: b.width * 0.5, y: b.height * 0.45 } })
+    await page.locator('[data-testid=plan-device][data-device="vtc-new-gas-001"]').waitFor({ state: 'attached', timeout: 10_000 })
+    expect(await page.locator('[data-testid=unplaced-devices]').count()).toBe(0)
+    const placed = (await api<Device>(t, 'GET', '/api/v1/devices?park=vtc&limit=500')).body as unknown as { devices: Device[] }
+    const p = placed.devices.find((d) => d.id === 'vtc-new-gas-001')!.position!
+    const site = (await api<{ parks: { id: string; site: { width: number; height: number } }[] }>(t, 'GET', '/api/v1/zone')).body.parks.find((x) => x.id === 'vtc')!.site
+    expect(p.x).toBeGreaterThan(0)
+    expect(p.x).toBeLessThan(site.width)
+    expect(p.y).toBeGreaterThan(0)
+    expect(p.y).toBeLessThan(site.height)
+    const audit = (await api<{ entries: { action: string; target?: string; detail?: string }[] }>(t, 'GET', '/api/v1/audit?action=device.position')).body.entries
+    expect(audit[0]).toMatchObject({ action: 'device.position', target: 'vtc-new-gas-001' })
+    expect(audit[0]!.detail).toMatch(/^unplaced → \(/)
+    await screenshot(page, 'e2e-plan-04-placed')
     expect(pageErrors).toEqual([])
   })
 })

@@ -12,7 +12,7 @@ import type { PlanInfo } from '../../hub/src/model/plan.js'
 const png = (w: number, h: number): Buffer => Buffer.from(new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><rect width="${w}" height="${h}" fill="#cde"/></svg>`).render().asPng())
 
 async function upload(t: TestHub, park: string, body: Buffer, type: string, token = t.adminToken): Promise<{ status: number; body: PlanInfo & { message?: string } }> {
-  const res = await fetch(`${t.http}/api/v1/parks/${park}/plan/image`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body })
+  const res = await fetch(`${t.http}/api/v1/parks/${park}/plan/image`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body: new Uint8Array(body) })
   return { status: res.status, body: (await res.json()) as PlanInfo & { message?: string } }
 }
 

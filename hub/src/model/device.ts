@@ -84,7 +84,8 @@ export const Device = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     nameEn: Type.Optional(Type.String({ maxLength: 200 })),
     metrics: Type.Array(Id, { maxItems: 16 }),
-    position: Position,
+    /** Metres on the park's site plan; absent: not yet placed (listed as unplaced; an admin places it on the plan). */
+    position: Type.Optional(Position),
     interval: Type.Number({ exclusiveMinimum: 0, maximum: 86400 }),
     setpoints: Type.Optional(Setpoints),
     gateway: Type.Optional(Id),

@@ -67,6 +67,10 @@ export class DeviceRegistry {
       const rec = this.devices.get(id)
       if (rec) rec.secretHash = secretHash
     }
+    for (const { id, position } of this.saved.positions ?? []) {
+      const rec = this.devices.get(id)
+      if (rec) rec.device = { ...rec.device, position }
+    }
     for (const r of this.saved.devices) this.put(r.device, r.secretHash, 'runtime')
   }
 
@@ -163,6 +167,18 @@ export class DeviceRegistry {
     await this.store.save(this.saved)
     for (const l of this.revocationListeners) l(id)
     return { device: rec.device, secret }
+  }
+
+  /** Place a device on its park's plan (metres), kept across restarts; the device as it is now. */
+  async place(id: string, position: { x: number; y: number }): Promise<Device> {
+    const rec = this.devices.get(id)
+    if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
+    rec.device = { ...rec.device, position }
+    const saved = this.saved.devices.find((r) => r.device.id === id)
+    if (saved) saved.device = { ...saved.device, position }
+    else this.saved.positions = [...(this.saved.positions ?? []).filter((r) => r.id !== id), { id, position }]
+    await this.store.save(this.saved)
+    return rec.device
   }
 
   /** Mark a device heard from at `ts` (a reading or event arrived). Returns true when it came back online. */

@@ -10,6 +10,8 @@ export interface RegistryFile {
   retired: string[]
   /** Secrets replaced at run time for devices of the zone file (their other fields stay the zone's). */
   secrets?: { id: string; secretHash: string }[]
+  /** Devices of the zone file placed on their plan at run time (their other fields stay the zone's). */
+  positions?: { id: string; position: { x: number; y: number } }[]
 }
 
 export interface RegistryStore {

@@ -62,15 +62,20 @@ export class FireDetectorModel implements DeviceModel {
     return this.ambientBase + 1.5 * Math.cos(((hour - 15) / 24) * 2 * Math.PI)
   }
 
+  // A detector not yet placed on its plan is nowhere near any simulated fire.
   private gasRise(t: number, world: WorldView): number {
     let rise = 0
-    for (const f of world.firesIn(this.device.park)) rise += f.gasRise(t, this.device.position)
+    const at = this.device.position
+    if (at === undefined) return rise
+    for (const f of world.firesIn(this.device.park)) rise += f.gasRise(t, at)
     return rise
   }
 
   private jetVelocity(t: number, world: WorldView): number {
     let u = 0
-    for (const f of world.firesIn(this.device.park)) u = Math.max(u, f.jetVelocity(t, this.device.position))
+    const at = this.device.position
+    if (at === undefined) return u
+    for (const f of world.firesIn(this.device.park)) u = Math.max(u, f.jetVelocity(t, at))
     return u
   }
 
@@ -129,9 +134,10 @@ export class FireDetectorModel implements DeviceModel {
         break
       }
       case 'flame': {
-        const sees = world
+        const at = this.device.position
+        const sees = at !== undefined && world
           .firesIn(this.device.park)
-          .some((f) => f.hrr(t) > 5 && distance(f.position, this.device.position) <= flameDetectionRange(f.hrr(t)))
+          .some((f) => f.hrr(t) > 5 && distance(f.position, at) <= flameDetectionRange(f.hrr(t)))
         set('flame', sees)
         break
       }

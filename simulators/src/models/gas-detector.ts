@@ -70,7 +70,8 @@ export class GasDetectorModel implements DeviceModel {
 
   /** The true value at the detector's position (no sensor effects). */
   private truth(world: WorldView, metric: string): number {
-    const leak = world.gasAt(this.device.park, this.device.position, metric)
+    // A detector not yet placed on its plan measures the background only.
+    const leak = this.device.position === undefined ? 0 : world.gasAt(this.device.park, this.device.position, metric)
     if (metric === 'o2') return oxygenAfterDisplacement(leak)
     if (metric === 'lel') return leak
     return leak + (isToxic(metric) ? (TOXIC_BACKGROUND[metric] ?? 0) : 0)

@@ -11,10 +11,14 @@ import { fireRoleOf, type FireRole } from '../models/fire-detector.js'
 import { downwindVector } from '../models/plume.js'
 import type { Rng } from '../prng.js'
 
+/** A device with its place on the site plan. */
+export type PlacedDevice = Device & { position: Position }
+
+/** Incidents happen somewhere on the site: devices not yet placed on their plan take no part in them. */
 export interface ZoneIndex {
   zone: Zone
   parks: Park[]
-  devices: Device[]
+  devices: PlacedDevice[]
 }
 
 /** The zone narrowed to some parks (all when `parks` is empty or absent). */
@@ -28,7 +32,7 @@ export function indexZone(zone: Zone, parks?: readonly string[]): ZoneIndex {
   return {
     zone,
     parks: zone.parks.filter((p) => keep(p.id)),
-    devices: zone.devices.filter((d) => keep(d.park)).map(({ secretHash: _secret, ...d }) => d),
+    devices: zone.devices.filter((d): d is typeof d & { position: Position } => keep(d.park) && d.position !== undefined).map(({ secretHash: _secret, ...d }) => d),
   }
 }
 
@@ -37,10 +41,10 @@ export interface Cluster {
   park: string
   enterprise: string
   area: string | undefined
-  devices: Device[]
+  devices: PlacedDevice[]
 }
 
-function clusters(devices: readonly Device[]): Cluster[] {
+function clusters(devices: readonly PlacedDevice[]): Cluster[] {
   const groups = new Map<string, Cluster>()
   for (const d of devices) {
     const key = `${d.park}/${d.area ?? `enterprise:${d.enterprise}`}`
@@ -116,8 +120,8 @@ export function besides(p: Position, dist: number, rng: Rng): Position {
 }
 
 /** The device of a kind nearest to a point in a park, within `maxDist`. */
-export function nearest(ix: ZoneIndex, park: string, at: Position, match: (d: Device) => boolean, maxDist = Infinity): Device | undefined {
-  let best: Device | undefined
+export function nearest(ix: ZoneIndex, park: string, at: Position, match: (d: Device) => boolean, maxDist = Infinity): PlacedDevice | undefined {
+  let best: PlacedDevice | undefined
   let bestD = maxDist
   for (const d of ix.devices) {
     if (d.park !== park || !match(d)) continue
@@ -131,7 +135,7 @@ export function nearest(ix: ZoneIndex, park: string, at: Position, match: (d: De
 }
 
 /** Seeded, sorted pick of a device matching a predicate (preferring some parks' kinds). */
-export function pickDevice(ix: ZoneIndex, rng: Rng, match: (d: Device) => boolean, avoidParks: readonly string[] = []): Device | undefined {
+export function pickDevice(ix: ZoneIndex, rng: Rng, match: (d: Device) => boolean, avoidParks: readonly string[] = []): PlacedDevice | undefined {
   const all = ix.devices.filter(match).sort((a, b) => a.id.localeCompare(b.id))
   const preferred = all.filter((d) => !avoidParks.includes(d.park))
   const list = preferred.length > 0 ? preferred : all

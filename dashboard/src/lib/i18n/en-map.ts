@@ -20,4 +20,6 @@ export const enMap: Readonly<Record<keyof typeof zhMap, string>> = {
   'plan.drawingScale': 'Scale (metres per pixel)',
   'plan.drawingSave': 'Save scale',
   'plan.drawingRemove': 'Remove drawing',
+  'plan.unplaced': 'Not placed on the plan ({n})',
+  'plan.unplacedHint': 'Drag one onto the plan to place it',
 }

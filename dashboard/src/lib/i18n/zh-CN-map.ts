@@ -18,4 +18,6 @@ export const zhMap = {
   'plan.drawingScale': '比例尺（米/像素）',
   'plan.drawingSave': '保存比例尺',
   'plan.drawingRemove': '删除图纸',
+  'plan.unplaced': '未放置的设备（{n}）',
+  'plan.unplacedHint': '拖到平面图上放置',
 } as const

@@ -23,7 +23,11 @@ export const ALARMING_ELEMENTS = 50
 /** At most this many alarming devices are named on the plan; none when there are more. */
 export const NAMED_UP_TO = 10
 
-export type Marker = { d: DeviceWithState; look: DeviceLook }
+/** A device with its place on the plan; one not yet placed is listed as unplaced instead (UnplacedDevices). */
+export type PlacedDevice = DeviceWithState & { position: { x: number; y: number } }
+export const isPlaced = (d: DeviceWithState): d is PlacedDevice => d.position !== undefined
+
+export type Marker = { d: PlacedDevice; look: DeviceLook }
 
 /** What the plan's devices are drawn from; each read when the plan's frames come to it. */
 export interface PlanDevicesInput {
@@ -66,6 +70,7 @@ export function planDevices(input: PlanDevicesInput) {
     const byId = new Map<string, Marker>()
     const list: Marker[] = []
     for (const d of input.devices()) {
+      if (!isPlaced(d)) continue
       const state = live.devices.get(d.id)
       const look = deviceLook({ online: state?.online ?? d.online, lastSeen: state?.lastSeen ?? d.lastSeen, intervalSec: d.interval, alarm: alarms.get(d.id), readings: d.metrics.length > 0 }, now)
       const prev = before?.byId.get(d.id)
@@ -106,10 +111,10 @@ export function planDevices(input: PlanDevicesInput) {
    * most NAMED_UP_TO, none otherwise. Read from the alarms, not the markers, so they are placed
    * with the plan's other names; the same array while the same devices.
    */
-  const named = kept<DeviceWithState[]>((before) => {
+  const named = kept<PlacedDevice[]>((before) => {
     if (!input.namesReady()) return sameOr([], before)
     const byDevice = alarmView.index.byDevice
-    const alarmingHere = input.devices().filter((d) => byDevice.has(d.id))
+    const alarmingHere = input.devices().filter((d): d is PlacedDevice => isPlaced(d) && byDevice.has(d.id))
     return sameOr(alarmingHere.length <= NAMED_UP_TO ? alarmingHere.sort((a, b) => byDevice.get(a.id)!.level - byDevice.get(b.id)!.level) : [], before)
   })
 

@@ -4,17 +4,17 @@
  * placed before it is left to the tooltip.
  */
 import type { Park } from '../../../../hub/src/model/zone.js'
-import type { DeviceWithState } from '../api.js'
+import type { PlacedDevice } from './plan-devices.svelte.js'
 import { localName } from '../i18n/index.svelte.js'
 import type { LabelRequest } from './plan-labels.js'
 
 /** A device's name hangs below its selection ring (r × 2.4, r = u × 1.1) by the text's ascent. */
-export function deviceLabel(d: DeviceWithState, u: number, textU: number): LabelRequest {
+export function deviceLabel(d: PlacedDevice, u: number, textU: number): LabelRequest {
   return { id: `device:${d.id}`, text: localName(d), x: d.position.x, y: d.position.y + u * 1.1 * 2.4 + textU * 1.1, size: textU * 1.15, anchor: 'middle' }
 }
 
 /** The names of `named` devices, then the park's areas (the highlighted one first), then its buildings, largest first. */
-export function nameRequests(park: Park, named: readonly DeviceWithState[], highlightArea: string | undefined, u: number, textU: number): LabelRequest[] {
+export function nameRequests(park: Park, named: readonly PlacedDevice[], highlightArea: string | undefined, u: number, textU: number): LabelRequest[] {
   const areas = [...park.areas].sort((a, b) => Number(b.id === highlightArea) - Number(a.id === highlightArea))
   const buildings = [...park.site.buildings].sort((a, b) => b.rect.w * b.rect.h - a.rect.w * a.rect.h)
   return [

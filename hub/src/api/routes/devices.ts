@@ -1,7 +1,7 @@
 import { routePlugin } from '../route-plugin.js'
 import { DeviceView, LatestResponse, SeriesReply } from '../schemas/devices.js'
 import { Type, type Static } from 'typebox'
-import { Device } from '../../model/device.js'
+import { Device, Position } from '../../model/device.js'
 import { isMetricOfKind } from '../../model/vocabulary.js'
 import { deviceGasProblem, exceedanceLines } from '../../catalogue/device-gas-settings.js'
 import { SETPOINT_EXCEEDS_STANDARD } from '../setpoint-audit.js'
@@ -98,6 +98,24 @@ export const deviceRoutes = routePlugin<{ services: ApiServices }>('devices', as
       if (err instanceof RegistryError && err.code === 'not_found') throw notFound(err.message)
       throw err
     }
+  })
+
+  app.put('/api/v1/devices/:id/position', {
+    onRequest: app.requireRole(),
+    schema: {
+      tags: ['devices'], summary: 'Place a device on its park\'s site plan (metres from the plan\'s top-left corner, inside the site); audited', security: sec, params: IdParams,
+      body: Position, response: { 200: DeviceView, 400: ErrorSchema, 404: ErrorSchema },
+    },
+  }, async (req) => {
+    const rec = registry.get(req.params.id)
+    if (!rec || !sees(req.user, rec.device.park, rec.device.enterprise)) throw notFound(`device ${req.params.id} not found`)
+    const site = services.zone.parks.find((p) => p.id === rec.device.park)!.site
+    const { x, y } = req.body
+    if (!(x >= 0 && x <= site.width && y >= 0 && y <= site.height)) throw badRequest(`(${x}, ${y}) m is outside the park's site (0–${site.width} × 0–${site.height} m)`)
+    const before = rec.device.position
+    const device = await registry.place(rec.device.id, { x, y })
+    services.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'device.position', target: device.id, ok: true, detail: `${before ? `(${before.x}, ${before.y})` : 'unplaced'} → (${x}, ${y}) m` })
+    return view(registry.get(device.id)!)
   })
 
   app.post('/api/v1/devices/:id/secret', {

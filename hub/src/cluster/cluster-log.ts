@@ -431,7 +431,7 @@ function savedSequence(dir: string): number {
   }
 }
 
-/** The highest sequence in the outbox left by the previous run (0 when none): the last line of its newest segment. */
+/** The highest sequence in the outbox left by the previous run (0 when none): among the last lines of its newest segment. */
 function lastSequence(dir: string): number {
   let files: string[]
   try {
@@ -447,12 +447,10 @@ function lastSequence(dir: string): number {
       const len = Math.min(size, 256 * 1024)
       const buf = Buffer.allocUnsafe(len)
       readSync(fd, buf, 0, len, size - len)
-      const text = buf.toString('utf8')
-      const lines = text.split('\n').filter((l) => l !== '')
-      for (let i = lines.length - 1; i >= 0; i--) {
-        const seq = /"seq":(\d+)/.exec(lines[i]!)
-        if (seq) return Number(seq[1])
-      }
+      // The highest of the tail's lines: a torn last line may hold a cut sequence.
+      let last = 0
+      for (const m of buf.toString('utf8').matchAll(/"seq":(\d+)/g)) last = Math.max(last, Number(m[1]))
+      if (last > 0) return last
     } finally {
       closeSync(fd)
     }

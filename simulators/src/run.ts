@@ -89,9 +89,14 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
   // Meters carry on from the hub's last readings: one base per counter across runs.
   const meterLatest = await readMeterLatest(cfg.api, cfg.user, cfg.password, ix.devices)
   if (meterLatest.error) hooks.err(`meters: the hub's last readings could not be read (${meterLatest.error}); meters start from their own counters`)
-  // History beside the live run: meters the hub has not heard of count on from where it ends.
-  const history = cfg.history && liveWanted ? await historyMeterStarts(cfg.history, ix.devices, cfg.seed, tz, meterLatest.latest, Date.now()) : undefined
-  for (const [id, l] of history?.starts ?? []) meterLatest.latest.set(id, l)
+  // History beside the live run: meters the hub has not heard of count on from where it ends
+  // (worked out while the fleet connects).
+  const historyStarts = cfg.history && liveWanted
+    ? historyMeterStarts(cfg.history, ix.devices, cfg.seed, tz, meterLatest.latest, Date.now()).catch((err: Error) => {
+      hooks.out(`[history] not filled: ${err.message}`)
+      return undefined
+    })
+    : undefined
   const wallStart = Date.now()
   let lastLine = 0
   const connected = await fleet.connect((done, total) => {
@@ -122,6 +127,8 @@ export async function run(cfg: RunConfig, hooks: RunHooks): Promise<number> {
     ...(cfg.backfillMs > 0 ? { activeFrom: (d) => cfg.backfillKinds.includes(d.kind) } : {}),
   })
   const simFrom = start0
+  const history = await historyStarts
+  for (const [id, l] of history?.starts ?? []) meterLatest.latest.set(id, l)
   const carried = continueMeters((id) => engine?.model(id), meterLatest.latest)
   if (carried.meters > 0) {
     const held = carried.newest !== undefined && carried.newest > start0 ? `; their readings up to ${simTime(carried.newest, tz)} are the hub's already and are not sent again` : ''

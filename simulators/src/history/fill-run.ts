@@ -27,7 +27,7 @@ export async function historyMeterStarts(h: HistoryConfig, devices: readonly Dev
   const range = await fillRange(h.markerFile, h.spanMs, now)
   const finished = range.marker?.finishedAt !== undefined
   const missing = devices.filter((d) => d.kind === 'energy' && !known.has(d.id))
-  const starts = finished || missing.length === 0 ? new Map<string, Latest>() : meterEnds(missing, seed, range.from, range.until, tzOffsetMin)
+  const starts = finished || missing.length === 0 ? new Map<string, Latest>() : await meterEnds(missing, seed, range.from, range.until, tzOffsetMin)
   return { until: range.until, starts, finished }
 }
 

@@ -84,16 +84,23 @@ export function historyEngine(devices: readonly Device[], seed: number, from: nu
   return new Engine(devices.filter((d) => HISTORY_KINDS.has(d.kind)), { seed, start: from, quiet: false, tzOffsetMin })
 }
 
-/** Each meter's counters at the end of the history [from, until] (what the live meters count on from). */
-export function meterEnds(devices: readonly Device[], seed: number, from: number, until: number, tzOffsetMin: number): Map<string, Latest> {
+/**
+ * Each meter's counters at the end of the history [from, until] (what the live meters count on
+ * from): 30 days of the demo's 43 meters in 1.6 s of CPU, a simulated day between yields so the
+ * fleet's connections go on meanwhile.
+ */
+export async function meterEnds(devices: readonly Device[], seed: number, from: number, until: number, tzOffsetMin: number): Promise<Map<string, Latest>> {
   const e = historyEngine(devices.filter((d) => d.kind === 'energy'), seed, from, tzOffsetMin)
   const out = new Map<string, Latest>()
-  e.runUntil(until, (o) => {
-    if (o.type !== 'telemetry') return
-    const l = out.get(o.device) ?? {}
-    for (const [k, v] of Object.entries(o.values)) l[k] = { value: v, ts: o.ts }
-    out.set(o.device, l)
-  })
+  for (let t = from; t < until; t = Math.min(until, t + 86_400_000)) {
+    e.runUntil(Math.min(until, t + 86_400_000), (o) => {
+      if (o.type !== 'telemetry') return
+      const l = out.get(o.device) ?? {}
+      for (const [k, v] of Object.entries(o.values)) l[k] = { value: v, ts: o.ts }
+      out.set(o.device, l)
+    })
+    await sleep(0)
+  }
   return out
 }
 

@@ -16,17 +16,18 @@ import { INFLUX2_CONSUMER, INFLUX_CONSUMER } from './subjects.js'
  * A cluster node's shared consumers and fan-out in one piece (docs/cluster.md), for the cluster
  * composition to start beside the readings log:
  *
- *   const fanout = await startFanout({ nc: link.nc, js: link.js, jsm: link.jsm, node, influx,
- *     influx2Url: settings.cluster.influx2Url, live: liveServer, broker, registry, log })
+ *   const fanout = await startFanout({ nc: link.nc, js: link.js, jsm: link.jsm, node,
+ *     live: liveServer, snapshot: (p) => safety.snapshotFor(p), parks: () => zoneParkIds,
+ *     ownedHere: (p) => ownership.owned().includes(p), broker, registry, log })
+ *     // + influx (and influx2Url, holdBack) unless the composition runs the InfluxDB pullers itself
  *   new SafetyLoop({ …, live: fanout.live, commands: (topic, payload) => fanout.sendCommand(topic, payload) })
  *   live sources: snapshot: (parks) => fanout.snapshot(parks)   // own parks + the mirror of the others
  *   fanout.servePark(park, handler)           // when this node acquires a park; unservePark on loss
  *   health.cluster.fanout = fanout.stats()
  *   await fanout.close()                      // before the NATS link closes
  *
- * - InfluxDB: this node pulls the shared durable `influx` (and `influx2` when a second InfluxDB
- *   is set, with the same database and credentials); the local journal's writer then carries only
- *   what is not on the readings log (alarm steps, rejects, HJ 212 logger rows).
+ * - InfluxDB (with `influx`): this node pulls the shared durable `influx` (and `influx2` when a
+ *   second InfluxDB is set, with the same database and credentials).
  * - live: a LiveFeed for the safety loop; this node's sockets see every park's pushes.
  * - commands: the owner's device commands, delivered by the node holding the connection.
  * - actions: operator actions carried to a park's owner.
@@ -38,8 +39,12 @@ export interface FanoutOptions {
   js: JetStreamClient
   jsm: JetStreamManager
   node: string
-  /** This hub's InfluxDB (the managed influxd's URL, or INFLUX_URL), database and credentials. */
-  influx: InfluxConnection
+  /**
+   * This hub's InfluxDB (the managed influxd's URL, or INFLUX_URL), database and credentials: this
+   * node's pullers of the shared consumers are started here. Leave it out where the composition
+   * runs them itself (cluster-node.ts `startStorage`).
+   */
+  influx?: InfluxConnection | undefined
   /** HUB_INFLUX2_URL: a second InfluxDB written by its own consumer. */
   influx2Url?: string | undefined
   retention?: string
@@ -96,8 +101,9 @@ export async function startFanout(o: FanoutOptions): Promise<Fanout> {
     deliver: (topic, payload) => o.broker.publish(topic, payload, 1, false),
   })
   commands.start()
-  const targets: [string, InfluxConnection][] = [[INFLUX_CONSUMER, o.influx]]
-  if (o.influx2Url) targets.push([INFLUX2_CONSUMER, { ...o.influx, url: o.influx2Url }])
+  const targets: [string, InfluxConnection][] = []
+  if (o.influx) targets.push([INFLUX_CONSUMER, o.influx])
+  if (o.influx && o.influx2Url) targets.push([INFLUX2_CONSUMER, { ...o.influx, url: o.influx2Url }])
   const consumers = targets.map(([name, target]) => new InfluxConsumer({ js: o.js, jsm: o.jsm, node: o.node, name, target, log: o.log, ...(o.retention ? { retention: o.retention } : {}), ...(o.holdBack ? { holdBack: o.holdBack } : {}) }))
   // Not awaited: a consumer waits for the READINGS stream on its own and starts pulling once it exists.
   for (const c of consumers) void c.start().catch((err: Error) => o.log.warn({ err: err.message, consumer: c.stats().consumer }, 'influx consumer did not start'))

@@ -135,10 +135,20 @@ describe('park feed and fenced park log', () => {
     const killedAt = Date.now()
     await killed.kill9()
     await publish(park, 'd', 100)
-    await eventually(() => applied.length >= 200, 30_000, 'the next 100 after the kill')
-    process.stdout.write(`PARK_STATE leader ${leader} killed: 100 more readings published and applied ${Date.now() - killedAt} ms after the kill\n`)
+    await eventually(() => applied.length >= 200, 30_000, 'the next 100 after the kill').catch(async (err: Error) => {
+      throw new Error(`${err.message}: ${applied.length} applied, log fenced ${log.fenced}, feed ended ${await Promise.race([feed.done.then((e) => e?.message ?? 'stopped'), Promise.resolve('no')])}`)
+    })
+    process.stdout.write(`PARK_STATE leader ${leader} killed: 100 more readings published and applied ${Date.now() - killedAt} ms after the kill (feed consumer replaced ${feed.restarts} times)\n`)
     await killed.start()
     await feed.stop()
+    // The next tests want every replica back: each stream with a leader and its replicas current.
+    await eventually(async () => {
+      for (const name of [STATE_STREAM, READINGS_STREAM]) {
+        const c = (await jsm.streams.info(name)).cluster
+        if (!c?.leader || (c.replicas ?? []).length !== 2 || c.replicas!.some((r) => !r.current)) return false
+      }
+      return true
+    }, 30_000, `${killed.name} caught up`)
     expect(applied).toEqual((await streamMessages(nc, READINGS_STREAM, 'readings.feed-kill.>')).map((m) => m.seq))
     expect(log.fenced).toBe(false)
     await expect(log.append([], { position: applied.at(-1) })).resolves.toBeGreaterThan(0)
@@ -164,9 +174,13 @@ describe('park feed and fenced park log', () => {
 
   it('a claimant with an older lease than the log has seen is refused, and does not fence the owner', async () => {
     const park = 'token-p'
-    const owner = await FencedParkLog.takeover(js, jsm, { park, node: 'new', token: 40, initialPosition: async () => 0 })
-    await expect(FencedParkLog.takeover(js, jsm, { park, node: 'old', token: 39 })).rejects.toBeInstanceOf(FencedError)
+    const owner = await FencedParkLog.takeover(js, jsm, { park, node: 'new', token: 40, epoch: 'bucket-1', initialPosition: async () => 0 })
+    await expect(FencedParkLog.takeover(js, jsm, { park, node: 'old', token: 39, epoch: 'bucket-1' })).rejects.toBeInstanceOf(FencedError)
     await expect(owner.append([{ ok: true }])).resolves.toBeGreaterThan(0)
+    // The lease bucket made anew (its revisions start at 1 again): a takeover goes through, and fences.
+    const fresh = await FencedParkLog.takeover(js, jsm, { park, node: 'fresh', token: 1, epoch: 'bucket-2' })
+    expect(fresh.loaded.records).toEqual([{ ok: true }])
+    await expect(owner.append([{ late: true }])).rejects.toBeInstanceOf(FencedError)
   })
 
   it('a park never owned starts after the last message when it has none since then', async () => {

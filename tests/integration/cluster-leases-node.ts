@@ -34,9 +34,9 @@ await startParkOwnership(nc, {
   replicas: 3,
   settleMs: 0,
   parks: () => parks,
-  onAcquired: async (park, token) => {
+  onAcquired: async (park, token, epoch) => {
     say({ ev: 'acquired', park, token })
-    const log = await FencedParkLog.takeover(js, jsm, { park, node, token, initialPosition: async () => 0 })
+    const log = await FencedParkLog.takeover(js, jsm, { park, node, token, epoch, initialPosition: async () => 0 })
     say({ ev: 'took-over', park, token, records: log.loaded.records.length })
     let n = 0
     const timer = setInterval(() => {

@@ -57,9 +57,9 @@ async function startSurvivor(id: string, parks: string[]) {
     leaseMs: LEASE_MS,
     replicas: 3,
     parks: () => parks,
-    onAcquired: async (park, token) => {
+    onAcquired: async (park, token, epoch) => {
       const at = Date.now()
-      acquired.set(park, { at, log: await FencedParkLog.takeover(js, jsm, { park, node: id, token }) })
+      acquired.set(park, { at, log: await FencedParkLog.takeover(js, jsm, { park, node: id, token, epoch }) })
     },
     onLost: (park, reason) => void lost.push({ park, reason }),
   })

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import { isWrongLastSequence, retrying } from './park-leases.js'
 import { STATE_STREAM, stateSubject } from './subjects.js'
@@ -21,9 +22,11 @@ import { STATE_STREAM, stateSubject } from './subjects.js'
  * paused owner resuming after its lease moved changes nothing. If the old owner's write landed
  * first, the takeover is refused instead, and the new owner reads again (that write is then part
  * of the state it restores) and writes its takeover after it. The lease revision (`token`, from
- * park-leases.ts) rides in every record: a takeover is refused outright when the log already
- * holds a record of a newer lease, so a claimant that was itself delayed cannot fence the
- * rightful owner. A write retried after a timeout carries the same `Nats-Msg-Id`, so a write
+ * park-leases.ts) rides in every record with the lease bucket's creation time (`epoch`): a
+ * takeover is refused outright when the log already holds a record of a newer lease of the same
+ * bucket, so a claimant that was itself delayed past its lease cannot fence the rightful owner
+ * (a bucket made anew — revisions start again at 1 — does not block takeovers). A write retried
+ * after a timeout carries the same `Nats-Msg-Id` (unique per log instance and write), so a write
  * that did land is answered as a duplicate, not mistaken for a fence.
  *
  * Position: `position` is the READINGS stream sequence the owner has processed through, written
@@ -47,6 +50,8 @@ export interface StateMessage {
   node: string
   /** The writer's lease revision (fencing token). */
   token: number
+  /** Creation time of the lease bucket the token comes from. */
+  epoch?: string
   /** READINGS sequence processed through. */
   position?: number
   records?: unknown[]
@@ -78,6 +83,8 @@ export interface TakeoverOptions {
   park: string
   node: string
   token: number
+  /** The lease bucket's creation time (ParkOwnership.epoch); tokens compare only within one. */
+  epoch?: string
   /** Where a park never owned before starts reading (park-feed.ts startPositionAt). */
   initialPosition?: () => Promise<number>
   /** Called once when a write is refused because a newer owner took over. */
@@ -93,6 +100,8 @@ export interface TakeoverOptions {
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
 const WRITE_TIMEOUT_MS = 15_000
+/** A park's log is at most a snapshot and the turns since: read in well under a second here (100 messages: 37 ms). */
+const READ_TIMEOUT_MS = 15_000
 
 /** PARK_STATE: file storage, no limits (a park's subject is trimmed by its owner's snapshots), 2 min dedup window. */
 export async function ensureStateStream(jsm: JetStreamManager, o: { replicas: number }): Promise<void> {
@@ -111,6 +120,7 @@ export async function ensureStateStream(jsm: JetStreamManager, o: { replicas: nu
 export class FencedParkLog {
   private lastSeq: number
   private writes = 0
+  private readonly instance = randomUUID()
   private chain: Promise<unknown> = Promise.resolve()
   private state: 'open' | 'fenced' | 'failed' = 'open'
   private pos: number | undefined
@@ -145,12 +155,12 @@ export class FencedParkLog {
   static async takeover(js: JetStreamClient, jsm: JetStreamManager, o: TakeoverOptions): Promise<FencedParkLog> {
     const subject = stateSubject(o.park)
     for (let attempt = 1; ; attempt++) {
-      const { loaded, lastSeq, newestToken } = await readLog(js, jsm, subject)
+      const { loaded, lastSeq, newestToken } = await readLog(js, jsm, subject, o.epoch)
       if (newestToken > o.token) throw new FencedError(o.park, `its log holds lease ${newestToken}, newer than ours (${o.token})`)
       if (loaded.position === undefined && o.initialPosition) loaded.position = await o.initialPosition()
-      const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...(loaded.position !== undefined ? { position: loaded.position } : {}) }
+      const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...epochOf(o), ...(loaded.position !== undefined ? { position: loaded.position } : {}) }
       try {
-        const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${o.token}:0`, o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
+        const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${randomUUID()}`, o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
         return new FencedParkLog(js, jsm, o, loaded, seq)
       } catch (err) {
         // A write landed between our read and our takeover: read again (it is part of the state).
@@ -161,12 +171,12 @@ export class FencedParkLog {
 
   /** One turn's records (may be empty: the position alone), in one message. */
   async append(records: readonly unknown[], o: { position?: number } = {}): Promise<number> {
-    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, records: [...records], ...this.positionOf(o.position) })
+    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, ...epochOf(this.o), records: [...records], ...this.positionOf(o.position) })
   }
 
   /** A snapshot of the whole state: `load` starts from the newest one; the subject's older messages are purged. */
   async snapshot(state: unknown, o: { position?: number } = {}): Promise<number> {
-    const seq = await this.write({ v: 1, kind: 'snapshot', node: this.o.node, token: this.o.token, state, ...this.positionOf(o.position) })
+    const seq = await this.write({ v: 1, kind: 'snapshot', node: this.o.node, token: this.o.token, ...epochOf(this.o), state, ...this.positionOf(o.position) })
     // Purging what precedes the snapshot on this subject leaves the snapshot (and anything
     // after it) in place, so the subject's last sequence, hence the fence, is unchanged.
     await this.jsm.streams.purge(STATE_STREAM, { filter: this.subject, seq })
@@ -183,7 +193,7 @@ export class FencedParkLog {
     const run = this.chain.then(async () => {
       if (this.state === 'fenced') throw new FencedError(this.o.park, 'a newer owner took over')
       if (this.state === 'failed') throw new Error(`park ${this.o.park}: an earlier write failed; take the park over again`)
-      const id = `${this.o.park}:${this.o.node}:${this.o.token}:${++this.writes}`
+      const id = `${this.o.park}:${this.o.node}:${this.instance}:${++this.writes}`
       try {
         this.lastSeq = await publishFenced(this.js, this.subject, msg, this.lastSeq, id, this.o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
         if (msg.position !== undefined) this.pos = msg.position
@@ -203,6 +213,10 @@ export class FencedParkLog {
   }
 }
 
+function epochOf(o: { epoch?: string }): { epoch?: string } {
+  return o.epoch === undefined ? {} : { epoch: o.epoch }
+}
+
 /** Publish expecting `lastSeq` as the subject's last sequence, retrying (same msg id) while the stream does not answer. */
 async function publishFenced(js: JetStreamClient, subject: string, msg: StateMessage, lastSeq: number, msgID: string, timeoutMs: number): Promise<number> {
   const data = encoder.encode(JSON.stringify(msg))
@@ -218,16 +232,23 @@ async function publishFenced(js: JetStreamClient, subject: string, msg: StateMes
   }
 }
 
-/** Everything on the subject after its last snapshot, with the subject's last sequence and the newest lease seen. */
-async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: string): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
+/**
+ * Everything on the subject after its last snapshot, with the subject's last sequence and the
+ * newest lease seen of bucket `epoch`. Reading stops at that last sequence, or fails after
+ * READ_TIMEOUT_MS without reaching it.
+ */
+async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: string, epoch: string | undefined): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
   const loaded: LoadedPark = { snapshot: undefined, records: [], position: undefined, previous: undefined }
   const last = await jsm.streams.getMessage(STATE_STREAM, { last_by_subj: subject })
   if (!last) return { loaded, lastSeq: 0, newestToken: 0 }
   let newestToken = 0
+  let reached = 0
   const consumer = await js.consumers.get(STATE_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All })
   const messages = await consumer.consume({ max_messages: 256 })
+  const timer = setTimeout(() => void messages.close(), READ_TIMEOUT_MS)
   try {
     for await (const m of messages) {
+      reached = m.seq
       const s = JSON.parse(decoder.decode(m.data)) as StateMessage
       if (s.v !== 1) throw new Error(`${subject}: state message ${m.seq} of unknown version ${JSON.stringify(s.v)}`)
       if (s.kind === 'snapshot') {
@@ -237,12 +258,14 @@ async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: stri
         for (const r of s.records) loaded.records.push(r)
       }
       if (s.position !== undefined) loaded.position = s.position
-      newestToken = Math.max(newestToken, s.token)
+      if (s.epoch === epoch) newestToken = Math.max(newestToken, s.token)
       loaded.previous = { node: s.node, token: s.token }
       if (m.seq >= last.seq) break
     }
   } finally {
+    clearTimeout(timer)
     await messages.close()
   }
+  if (reached < last.seq) throw new Error(`${subject}: read up to sequence ${reached} of ${last.seq} in ${READ_TIMEOUT_MS / 1000} s`)
   return { loaded, lastSeq: last.seq, newestToken }
 }

@@ -53,6 +53,8 @@ export interface ParkFeedOptions {
 export interface ParkFeed {
   readonly park: string
   readonly position: number
+  /** How many times the feed replaced a consumer that went silent. */
+  readonly restarts: number
   /** Resolves when the feed ended: undefined after stop(), the error when onBatch or the consumer failed. */
   readonly done: Promise<Error | undefined>
   stop(): Promise<void>
@@ -64,24 +66,50 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
   let position = o.after
   let stopped = false
   let close: (() => Promise<unknown>) | undefined
+  let restarts = 0
 
   const run = async (): Promise<Error | undefined> => {
-    const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(o.park), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: o.after + 1 })
-    const messages = await consumer.consume({ max_messages: maxBatch * 2 })
-    close = () => messages.close()
-    if (stopped) await messages.close()
-    let batch: FeedMessage[] = []
-    let through = position
-    for await (const m of messages) {
-      if (stopped) break
-      through = m.seq
-      const fm = decode(o.park, m, o.onError)
-      if (fm) batch.push(fm)
-      if (batch.length < maxBatch && messages.getPending() > 0) continue
-      const turn = batch
-      batch = []
-      await o.onBatch(turn, through)
-      position = through
+    while (!stopped) {
+      const messages = await open(js, o.park, position + 1, maxBatch, () => stopped)
+      if (!messages) break
+      close = () => messages.close()
+      if (stopped) await messages.close()
+      // The client's own recovery of an ordered consumer whose server died did not always come
+      // back (heartbeats missed, counted up for 30 s and more, nothing delivered — seen 1 run of 4
+      // killing a NATS server): after two missed heartbeats (≈ 3 s) the feed makes a new consumer
+      // itself, from the position processed through; what was delivered but not handed over comes again.
+      let silent = false
+      void (async () => {
+        for await (const st of messages.status()) {
+          if (st.type === 'heartbeats_missed' && st.count >= 2) {
+            silent = true
+            messages.stop()
+            return
+          }
+        }
+      })().catch(() => undefined)
+      let batch: FeedMessage[] = []
+      let through = position
+      for await (const m of messages) {
+        if (stopped || silent) break
+        through = m.seq
+        const fm = decode(o.park, m, o.onError)
+        if (fm) batch.push(fm)
+        if (batch.length < maxBatch && messages.getPending() > 0) continue
+        const turn = batch
+        batch = []
+        await o.onBatch(turn, through)
+        position = through
+      }
+      if (!silent) {
+        await messages.close().catch(() => undefined)
+        break
+      }
+      // Deleting the silent consumer may wait for a server that is gone: not waited for (an
+      // ordered consumer left behind is removed by the server after its 5 min inactivity limit).
+      void messages.close().catch(() => undefined)
+      restarts++
+      o.onError?.(new Error(`park ${o.park}: the feed's consumer went silent (heartbeats missed); a new one reads from ${position + 1}`))
     }
     return undefined
   }
@@ -97,12 +125,45 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
     get position() {
       return position
     },
+    get restarts() {
+      return restarts
+    },
     done,
     async stop() {
       stopped = true
       await close?.().catch(() => undefined)
       await done
     },
+  }
+}
+
+/**
+ * An ordered consumer on the park's readings from `start`, retried while JetStream does not
+ * answer (an attempt is given up after 2 s: during an election a request may wait out the
+ * client's whole 5 s timeout); undefined once stopped.
+ */
+async function open(js: JetStreamClient, park: string, start: number, maxBatch: number, stopped: () => boolean) {
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    const attempt = (async () => {
+      const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(park), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start })
+      // Pull requests of 3 s (server heartbeats every 1.5 s) so a consumer whose server died is
+      // noticed in ≈ 3 s, not the 30 s of the default pull.
+      return consumer.consume({ max_messages: maxBatch * 2, expires: 3000 })
+    })()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 2000)))
+    try {
+      const got = await Promise.race([attempt, late])
+      if (got !== 'late') return got
+      // given up: whatever it makes later is closed
+      void attempt.then((m) => m.close()).catch(() => undefined)
+    } catch (err) {
+      if ((err as Error).message === 'stream not found') throw err
+    } finally {
+      clearTimeout(timer)
+    }
+    if (stopped()) return undefined
+    await new Promise((r) => setTimeout(r, wait))
   }
 }
 

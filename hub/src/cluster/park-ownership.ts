@@ -3,7 +3,7 @@ import { jetstream, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import type { KV } from '@nats-io/kv'
 import { NodeRoster } from './node-roster.js'
-import { isWrongLastSequence, openTtlBucket, ParkLeases, presentKeys, type LeaseLossReason } from './park-leases.js'
+import { isWrongLastSequence, openTtlBucket, ParkLeases, presentKeys, retrying, type LeaseLossReason } from './park-leases.js'
 import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
 
 /**
@@ -29,11 +29,12 @@ import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
  *
  * API
  *   const { ownership, stop } = await startParkOwnership(nc, { node, leaseMs, replicas, parks: () => ids,
- *     onAcquired: async (park, token) => …, onLost: async (park, reason) => … })
+ *     onAcquired: async (park, token, epoch) => …, onLost: async (park, reason) => … })
  *   ownership.owned(); ownership.ownerOf(park); await ownership.move(park, node)
  *   await ownership.fenced(park); ownership.stats(); await stop({ release: true })
  *
- * `onAcquired` gets the lease's revision, the fencing token for fenced-park-log.ts's takeover;
+ * `onAcquired` gets the lease's revision, the fencing token for fenced-park-log.ts's takeover,
+ * and the lease bucket's epoch;
  * if it throws, the lease is released again. `onLost` fires when the lease is taken, expired
  * (we could not renew: paused, cut off from the quorum), moved, fenced (`fenced(park)`, which
  * the caller calls when the park's log refused a write) or the node stops. A park's callbacks
@@ -51,9 +52,12 @@ export interface ParkOwnershipOptions {
   moves: KV
   roster: NodeRoster
   jsm: JetStreamManager
+  /** The lease bucket's creation time: tokens (revisions) compare only within one bucket. */
+  epoch: string
   /** The zone's parks (read at every check). */
   parks: () => readonly string[]
-  onAcquired: (park: string, token: number) => Promise<void> | void
+  /** `token` and `epoch` go to FencedParkLog.takeover. */
+  onAcquired: (park: string, token: number, epoch: string) => Promise<void> | void
   onLost: (park: string, reason: OwnershipLossReason) => Promise<void> | void
   onError?: (err: Error) => void
   /** Period of the claim check; leaseMs / 5 by default. */
@@ -81,6 +85,8 @@ const encoder = new TextEncoder()
 
 export class ParkOwnership {
   readonly node: string
+  /** Pass with the token to FencedParkLog.takeover. */
+  readonly epoch: string
   private readonly leases: ParkLeases
   private readonly owners = new Map<string, string>()
   private readonly freeSince = new Map<string, number>()
@@ -100,6 +106,7 @@ export class ParkOwnership {
 
   constructor(private readonly o: ParkOwnershipOptions) {
     this.node = o.node
+    this.epoch = o.epoch
     this.leases = new ParkLeases(o.leases, { node: o.node, leaseMs: o.leaseMs, onLost: (park, reason) => this.lost(park, reason) })
   }
 
@@ -265,7 +272,7 @@ export class ParkOwnership {
       let failed: Error | undefined
       await this.inTurn(park, async () => {
         try {
-          await this.o.onAcquired(park, token)
+          await this.o.onAcquired(park, token, this.epoch)
         } catch (err) {
           failed = err as Error
         }
@@ -317,7 +324,7 @@ export class ParkOwnership {
  */
 export async function startParkOwnership(
   nc: NatsConnection,
-  o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster' | 'jsm'> & { replicas: number; onConflict?: (node: string) => void },
+  o: Omit<ParkOwnershipOptions, 'leases' | 'moves' | 'roster' | 'jsm' | 'epoch'> & { replicas: number; onConflict?: (node: string) => void },
 ): Promise<{ ownership: ParkOwnership; roster: NodeRoster; stop: (o?: { release?: boolean }) => Promise<void> }> {
   const js = jetstream(nc, { timeout: Math.max(1000, Math.round(o.leaseMs / 3)) })
   const jsm = await js.jetstreamManager()
@@ -329,7 +336,8 @@ export async function startParkOwnership(
   ])
   const roster = new NodeRoster(nodes, jsm, { node: o.node, leaseMs: o.leaseMs, onConflict: o.onConflict })
   await roster.start()
-  const ownership = new ParkOwnership({ ...o, leases, moves, roster, jsm })
+  const epoch = (await retrying('status of the lease bucket', () => leases.status())).streamInfo.created
+  const ownership = new ParkOwnership({ ...o, leases, moves, roster, jsm, epoch })
   ownership.start()
   return {
     ownership,

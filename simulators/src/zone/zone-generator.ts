@@ -190,7 +190,12 @@ const round1 = (v: number): number => Math.round(v * 10) / 10
 
 interface Layout { rects: Map<PlannedArea, { x: number; y: number; w: number; h: number }>; width: number; height: number }
 
-/** Lays each enterprise's areas out in a row (its plot) and the plots in rows with roads between. */
+/**
+ * Lays each enterprise's areas out in a row (its plot), the plots in rows with roads between,
+ * about half again as wide as high, then spreads them over the site: the rows down its height
+ * and each row's plots across its width, the spare room going to the roads. A small park so
+ * fills its plan instead of crowding one corner of it.
+ */
 function layoutPark(enterprises: PlannedEnterprise[]): Layout {
   const MARGIN = 60, ROAD = 30, PAD = 10, GAP = 14
   const plots = enterprises.map((e) => {
@@ -199,22 +204,38 @@ function layoutPark(enterprises: PlannedEnterprise[]): Layout {
     return { e, w, h }
   })
   const area = plots.reduce((s, p) => s + (p.w + ROAD) * (p.h + ROAD), 0)
-  const rowLimit = Math.max(1080, Math.sqrt(area * 1.5))
-  const rects: Layout['rects'] = new Map()
-  let x = MARGIN, y = MARGIN, rowH = 0, maxX = 0
+  const rowLimit = Math.max(...plots.map((p) => p.w), Math.sqrt(area * 1.5))
+  const rows: { plots: typeof plots; w: number; h: number }[] = []
   for (const p of plots) {
-    if (x > MARGIN && x + p.w > MARGIN + rowLimit) { x = MARGIN; y += rowH + ROAD; rowH = 0 }
-    let ax = x + PAD
-    for (const a of p.e.areas) {
-      rects.set(a, { x: ax, y: y + PAD, w: a.tpl.size[0], h: a.tpl.size[1] })
-      ax += a.tpl.size[0] + GAP
-    }
-    x += p.w + ROAD
-    maxX = Math.max(maxX, x - ROAD)
-    rowH = Math.max(rowH, p.h)
+    const row = rows.at(-1)
+    if (row && row.w + ROAD + p.w <= rowLimit) {
+      row.plots.push(p)
+      row.w += ROAD + p.w
+      row.h = Math.max(row.h, p.h)
+    } else rows.push({ plots: [p], w: p.w, h: p.h })
   }
   const up50 = (v: number): number => Math.ceil(v / 50) * 50
-  return { rects, width: Math.max(1200, up50(maxX + MARGIN)), height: Math.max(800, up50(y + rowH + MARGIN)) }
+  const contentW = Math.max(0, ...rows.map((r) => r.w))
+  const contentH = rows.reduce((s, r) => s + r.h, 0) + ROAD * Math.max(0, rows.length - 1)
+  const width = Math.max(1200, up50(contentW + 2 * MARGIN))
+  const height = Math.max(800, up50(contentH + 2 * MARGIN))
+  const rects: Layout['rects'] = new Map()
+  const rowGap = ROAD + (height - 2 * MARGIN - contentH) / (rows.length + 1)
+  let y = MARGIN + rowGap - ROAD
+  for (const row of rows) {
+    const plotGap = ROAD + (width - 2 * MARGIN - row.w) / (row.plots.length + 1)
+    let x = MARGIN + plotGap - ROAD
+    for (const p of row.plots) {
+      let ax = round1(x + PAD)
+      for (const a of p.e.areas) {
+        rects.set(a, { x: ax, y: round1(y + PAD), w: a.tpl.size[0], h: a.tpl.size[1] })
+        ax = round1(ax + a.tpl.size[0] + GAP)
+      }
+      x += p.w + plotGap
+    }
+    y += row.h + rowGap
+  }
+  return { rects, width, height }
 }
 
 function structures(areaId: string, tpl: AreaTemplate, r: Area['rect']): Building[] {

@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs'
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { resolve } from 'node:path'
-import { influxUrlSetting, int, SettingsError, str } from '../config/settings.js'
+import { influxUrlSetting, int, SettingsError, str } from '../config/env-values.js'
 
 /**
  * Cluster mode's settings (docs/cluster.md), read only when HUB_NATS_URL is set: without it the

@@ -2,6 +2,8 @@ import { join, resolve } from 'node:path'
 import { isIP } from 'node:net'
 import { ROOT } from '../paths.js'
 import { CidrList } from '../net/cidr.js'
+import { influxUrlSetting, int, SettingsError, str, type Env } from './env-values.js'
+export { influxUrlSetting, int, SettingsError, str }
 import { loadClusterSettings, type ClusterSettings } from '../cluster/cluster-settings.js'
 
 /**
@@ -81,15 +83,6 @@ export interface Settings {
   cluster: ClusterSettings | undefined
 }
 
-export class SettingsError extends Error {
-  constructor(readonly setting: string, message: string) {
-    super(`setting ${setting}: ${message}`)
-    this.name = 'SettingsError'
-  }
-}
-
-type Env = Record<string, string | undefined>
-
 function port(env: Env, name: string, fallback: number): number {
   const raw = env[name]
   if (raw === undefined || raw === '') return fallback
@@ -98,18 +91,7 @@ function port(env: Env, name: string, fallback: number): number {
   return n
 }
 
-export function int(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < min || n > max) throw new SettingsError(name, `expected an integer ${min}–${max}, got ${JSON.stringify(raw)}`)
-  return n
-}
 
-export function str(env: Env, name: string): string | undefined {
-  const raw = env[name]
-  return raw === undefined || raw === '' ? undefined : raw
-}
 
 /** A comma-separated list of IPv4/IPv6 addresses or CIDRs (`10.0.0.0/8`, `::1`). */
 function cidrList(env: Env, name: string): string[] {
@@ -141,19 +123,6 @@ function listeners(env: Env, name: string): (typeof LISTENERS)[number][] {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 
-/** An InfluxDB 1.x HTTP API URL (INFLUX_URL, HUB_INFLUX2_URL), or undefined when unset. */
-export function influxUrlSetting(env: Env, name: string): string | undefined {
-  const raw = str(env, name)
-  if (raw === undefined) return undefined
-  let u: URL
-  try {
-    u = new URL(raw)
-  } catch {
-    throw new SettingsError(name, `not a URL: ${JSON.stringify(raw)}`)
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError(name, 'expected an http:// or https:// URL of the InfluxDB 1.x HTTP API')
-  return raw
-}
 
 export const DEFAULT_ZONE_FILE = join(ROOT, 'hub/zones/demo-zone.yaml')
 

@@ -1,11 +1,10 @@
-import { closeSync, openSync, readSync, fstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
 import { Journal, type Durable } from '../journal/journal.js'
 import { JournalCursor } from '../journal/journal-cursor.js'
-import type { DeviceEntry, DurableLog } from '../journal/durable-log.js'
+import { BothDurable, type DeviceEntry, type DurableLog } from '../journal/durable-log.js'
 import { messageId, type ReadingsMessage } from './readings-codec.js'
 import { readingsSubject } from './subjects.js'
+import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
 
 /**
  * The durable log in cluster mode: the local outbox journal plus the READINGS stream on JetStream.
@@ -90,24 +89,6 @@ interface Entry {
   bytes: number
   state: typeof SENT | typeof ACKED | typeof FAILED
   sentAt: number
-}
-
-/** Waits for two things: the outbox's fdatasync and JetStream's acknowledgement. */
-class BothDurable implements Durable {
-  private left = 2
-  private waiting: (() => void)[] = []
-
-  whenDurable(cb: () => void): void {
-    if (this.left === 0) queueMicrotask(cb)
-    else this.waiting.push(cb)
-  }
-
-  step(): void {
-    if (--this.left > 0) return
-    const w = this.waiting
-    this.waiting = []
-    for (const cb of w) cb()
-  }
 }
 
 export interface ClusterLogStats {
@@ -416,44 +397,6 @@ export class ClusterLog implements DurableLog {
     this.replies?.unsubscribe()
     await this.cursor.close()
     this.outbox.close()
-    writeFileSync(join(this.o.dir, LAST_SEQ_FILE), `${this.seq}\n`)
+    saveSequence(this.o.dir, this.seq)
   }
-}
-
-const LAST_SEQ_FILE = 'last-seq'
-
-function savedSequence(dir: string): number {
-  try {
-    const n = Number(readFileSync(join(dir, LAST_SEQ_FILE), 'utf8').trim())
-    return Number.isSafeInteger(n) && n > 0 ? n : 0
-  } catch {
-    return 0
-  }
-}
-
-/** The highest sequence in the outbox left by the previous run (0 when none): among the last lines of its newest segment. */
-function lastSequence(dir: string): number {
-  let files: string[]
-  try {
-    files = readdirSync(dir).filter((f) => /^seg-\d+\.lp$/.test(f)).sort().reverse()
-  } catch {
-    return 0
-  }
-  for (const f of files) {
-    const fd = openSync(join(dir, f), 'r')
-    try {
-      const size = fstatSync(fd).size
-      if (size === 0) continue
-      const len = Math.min(size, 256 * 1024)
-      const buf = Buffer.allocUnsafe(len)
-      readSync(fd, buf, 0, len, size - len)
-      // The highest of the tail's lines: a torn last line may hold a cut sequence.
-      let last = 0
-      for (const m of buf.toString('utf8').matchAll(/"seq":(\d+)/g)) last = Math.max(last, Number(m[1]))
-      if (last > 0) return last
-    } finally {
-      closeSync(fd)
-    }
-  }
-  return 0
 }

@@ -50,3 +50,21 @@ export class JournalLog implements DurableLog {
     return this.journal.usage()
   }
 }
+
+/** Waits for two things (cluster/cluster-log.ts: the outbox's fdatasync and JetStream's acknowledgement), each `step()` once. */
+export class BothDurable implements Durable {
+  private left = 2
+  private waiting: (() => void)[] = []
+
+  whenDurable(cb: () => void): void {
+    if (this.left === 0) queueMicrotask(cb)
+    else this.waiting.push(cb)
+  }
+
+  step(): void {
+    if (--this.left > 0) return
+    const w = this.waiting
+    this.waiting = []
+    for (const cb of w) cb()
+  }
+}

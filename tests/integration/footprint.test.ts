@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import type { ParkFootprint } from '../../hub/src/model/footprint.js'
-import { api, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { ADMIN_PASSWORD, api, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { connectLive, type LiveClient } from '../support/live-client.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+
+const footprint = (t: TestHub, park: string, token = t.adminToken): Promise<{ status: number; body: ParkFootprint }> =>
+  api<ParkFootprint>(t, 'GET', `/api/v1/parks/${park}/footprint`, undefined, token)
 
 /**
  * A chlorine release in the vtc park's chlorination workshop, through a real hub: readings over
@@ -22,8 +26,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
     clients.push(mq)
     await mq.publishAsync(`parks/vtc/${enterprise}/${device}/telemetry`, JSON.stringify({ ts: Date.now(), values }), { qos: 1 })
   }
-  const footprint = async (token = t.adminToken, park = 'vtc'): Promise<{ status: number; body: ParkFootprint }> =>
-    api<ParkFootprint>(t, 'GET', `/api/v1/parks/${park}/footprint`, undefined, token)
+  const footprintOf = (token = t.adminToken, park = 'vtc'): Promise<{ status: number; body: ParkFootprint }> => footprint(t, park, token)
 
   beforeAll(async () => {
     t = await startTestHub({ env: {} })
@@ -37,7 +40,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
   })
 
   it('draws nothing before a gas alarm, and says why', async () => {
-    expect((await footprint()).body).toMatchObject({ park: 'vtc', state: 'none', reason: 'no_gas_alarm', plumes: [] })
+    expect((await footprintOf()).body).toMatchObject({ park: 'vtc', state: 'none', reason: 'no_gas_alarm', plumes: [] })
   })
 
   it('without a weather reading, a chlorine alarm gets no footprint and the reason', async () => {
@@ -46,7 +49,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
     await publish('vtc-ti01-gas-001', 'vtc-ti01', { cl2: 1.5 })
     await publish('vtc-ti01-gas-003', 'vtc-ti01', { cl2: 0 })
     const f = await eventually(async () => {
-      const r = (await footprint()).body
+      const r = (await footprintOf()).body
       return r.reason === 'no_weather_reading' && r
     }, 10_000, 'the no-weather reason')
     expect(f).toMatchObject({ state: 'none', gases: ['cl2'] })
@@ -55,7 +58,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
   it('with wind from the west, the plume runs east from the workshop with its band, places and assembly points', async () => {
     await publish('vtc-weather-001', 'vtc-ti01', { wind_speed: 2, wind_dir: 270, air_temp: 24, stability: 4 })
     const f = await eventually(async () => {
-      const r = (await footprint()).body
+      const r = (await footprintOf()).body
       return r.state === 'estimate' && r
     }, 10_000, 'an estimate')
     expect(f.wind).toMatchObject({ station: 'vtc-weather-001', speed: 2, fromDeg: 270, stability: 'D', stabilitySource: 'station' })
@@ -84,7 +87,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
   it('turns with the wind', async () => {
     await publish('vtc-weather-001', 'vtc-ti01', { wind_speed: 2, wind_dir: 0, air_temp: 24, stability: 4 })
     const f = await eventually(async () => {
-      const r = (await footprint()).body
+      const r = (await footprintOf()).body
       return r.state === 'estimate' && r.wind?.fromDeg === 0 && r
     }, 10_000, 'the north wind')
     // From the north the gas goes south: the AEGL-1 outline reaches south (+y) of its source.
@@ -98,7 +101,7 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
     await publish('vtc-ti01-gas-001', 'vtc-ti01', { cl2: 0 })
     // While the alarm stays active (its off-delay) nothing reads the gas any more: `no_readings`; then no alarm.
     const f = await eventually(async () => {
-      const r = (await footprint()).body
+      const r = (await footprintOf()).body
       return r.reason === 'no_gas_alarm' && r
     }, 20_000, 'the footprint gone')
     expect(f).toMatchObject({ state: 'none', plumes: [] })
@@ -107,9 +110,46 @@ describe('hazard footprint: a chlorine release under the park\'s wind', () => {
 
   it('reads as absent to a user limited to another park, and refuses the unsigned', async () => {
     const vtcOnly = await login(t.http, 'vtc-safety', 'vtc-safety-demo')
-    expect((await footprint(vtcOnly, 'glc')).status).toBe(404)
-    expect((await footprint(vtcOnly, 'vtc')).status).toBe(200)
-    expect((await footprint(t.adminToken, 'nowhere')).status).toBe(404)
+    expect((await footprintOf(vtcOnly, 'glc')).status).toBe(404)
+    expect((await footprintOf(vtcOnly, 'vtc')).status).toBe(200)
+    expect((await footprintOf(t.adminToken, 'nowhere')).status).toBe(404)
     expect((await fetch(`${t.http}/api/v1/parks/vtc/footprint`)).status).toBe(401)
   })
+})
+
+describe('hazard footprint: the simulators\' chlorine release, through MQTT, with the park\'s simulated weather station', () => {
+  let t: TestHub
+  beforeAll(async () => {
+    // Devices the scenario does not play stay silent; keep them from going offline mid-test.
+    t = await startTestHub({ env: { HUB_DEADMAN_INTERVALS: '1000' } })
+  })
+  afterAll(async () => t.stop())
+
+  // At speed 1: an accelerated run replays the past, and the footprint takes only readings of the last minute (hub time).
+  it('the toxic-release scenario gives an estimate under the wind its weather station reports', async () => {
+    const root = new URL('../..', import.meta.url).pathname
+    const child = spawn(`${root}node_modules/.bin/tsx`, [`${root}simulators/src/cli.ts`, '--url', t.mqttUrl, '--api', t.http, '--user', 'admin', '--password', ADMIN_PASSWORD, '--quiet', '--scenario', 'toxic-release', '--speed', '1', '--duration', '200s', '--seed', '1'], { cwd: root, stdio: 'ignore' })
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    try {
+      const parks = (await api<{ parks: { id: string }[] }>(t, 'GET', '/api/v1/zone')).body.parks.map((p) => p.id)
+      const f = await eventually(async () => {
+        for (const park of parks) {
+          const r = (await footprint(t, park)).body
+          if (r.state === 'estimate') return r
+        }
+        return undefined
+      }, 190_000, 'an estimate during the release')
+      expect(f.wind!.station).toBe(`${f.park}-weather-001`)
+      expect(f.wind!.stabilitySource).toBe('station')
+      const plume = f.plumes[0]!
+      expect(plume.contours.length).toBeGreaterThan(0)
+      // The estimated source lies upwind of the strongest detector (the scenario puts the leak a few metres upwind of one).
+      const strongest = plume.detectors.reduce((a, d) => (d.value > a.value ? d : a))
+      expect(strongest.value).toBeGreaterThan(0)
+      expect(plume.detectors.length).toBeGreaterThanOrEqual(1)
+    } finally {
+      child.kill('SIGTERM')
+      await exited
+    }
+  }, 260_000)
 })

@@ -1,4 +1,4 @@
-import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { decodeReadings, type ReadingsMessage } from './readings-codec.js'
 import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
 
@@ -31,6 +31,9 @@ import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
  * where it was (the error in `done` and `onError`). A message that does not decode is skipped
  * and reported through `onError`; the position still passes it.
  */
+
+/** No delivery for this long while the consumer says messages wait: it is replaced. */
+const STALL_MS = 6000
 
 export interface FeedMessage {
   /** READINGS stream sequence. */
@@ -70,36 +73,63 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
 
   const run = async (): Promise<Error | undefined> => {
     while (!stopped) {
-      const messages = await open(js, o.park, position + 1, maxBatch, () => stopped)
-      if (!messages) break
+      const opened = await open(js, o.park, position + 1, maxBatch, () => stopped)
+      if (!opened) break
+      const { consumer, messages } = opened
       close = () => messages.close()
       if (stopped) await messages.close()
       // The client's own recovery of an ordered consumer whose server died did not always come
       // back (heartbeats missed, counted up for 30 s and more, nothing delivered — seen 1 run of 4
-      // killing a NATS server): after two missed heartbeats (≈ 3 s) the feed makes a new consumer
-      // itself, from the position processed through; what was delivered but not handed over comes again.
-      let silent = false
+      // killing a NATS server): after two missed heartbeats (≈ 3 s), or when the consumer has
+      // messages waiting but delivered none for STALL_MS, or does not answer twice, the feed makes
+      // a new consumer itself, from the position processed through; what was delivered but not
+      // handed over comes again.
+      let silent: string | undefined
+      const replace = (why: string): void => {
+        silent ??= why
+        messages.stop()
+      }
       void (async () => {
         for await (const st of messages.status()) {
-          if (st.type === 'heartbeats_missed' && st.count >= 2) {
-            silent = true
-            messages.stop()
-            return
-          }
+          if (st.type === 'heartbeats_missed' && st.count >= 2) return replace('heartbeats missed')
         }
       })().catch(() => undefined)
+      let moved = performance.now()
+      let inTurn = false
+      let unanswered = 0
+      const watchdog = setInterval(() => {
+        if (inTurn || silent || stopped || performance.now() - moved < STALL_MS) return
+        void within(consumer.info(), 2000).then(
+          (info) => {
+            unanswered = 0
+            if (info.num_pending > 0 && !inTurn && performance.now() - moved >= STALL_MS) replace(`${info.num_pending} messages waiting, none delivered`)
+          },
+          () => {
+            if (++unanswered >= 2) replace('consumer not answering')
+          },
+        )
+      }, STALL_MS / 2)
+      watchdog.unref()
       let batch: FeedMessage[] = []
       let through = position
-      for await (const m of messages) {
-        if (stopped || silent) break
-        through = m.seq
-        const fm = decode(o.park, m, o.onError)
-        if (fm) batch.push(fm)
-        if (batch.length < maxBatch && messages.getPending() > 0) continue
-        const turn = batch
-        batch = []
-        await o.onBatch(turn, through)
-        position = through
+      try {
+        for await (const m of messages) {
+          if (stopped || silent) break
+          moved = performance.now()
+          through = m.seq
+          const fm = decode(o.park, m, o.onError)
+          if (fm) batch.push(fm)
+          if (batch.length < maxBatch && messages.getPending() > 0) continue
+          const turn = batch
+          batch = []
+          inTurn = true
+          await o.onBatch(turn, through)
+          inTurn = false
+          moved = performance.now()
+          position = through
+        }
+      } finally {
+        clearInterval(watchdog)
       }
       if (!silent) {
         await messages.close().catch(() => undefined)
@@ -109,7 +139,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       // ordered consumer left behind is removed by the server after its 5 min inactivity limit).
       void messages.close().catch(() => undefined)
       restarts++
-      o.onError?.(new Error(`park ${o.park}: the feed's consumer went silent (heartbeats missed); a new one reads from ${position + 1}`))
+      o.onError?.(new Error(`park ${o.park}: the feed's consumer went silent (${silent}); a new one reads from ${position + 1}`))
     }
     return undefined
   }
@@ -142,13 +172,13 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
  * answer (an attempt is given up after 2 s: during an election a request may wait out the
  * client's whole 5 s timeout); undefined once stopped.
  */
-async function open(js: JetStreamClient, park: string, start: number, maxBatch: number, stopped: () => boolean) {
+async function open(js: JetStreamClient, park: string, start: number, maxBatch: number, stopped: () => boolean): Promise<{ consumer: Consumer; messages: ConsumerMessages } | undefined> {
   for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
     const attempt = (async () => {
       const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(park), deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: start })
       // Pull requests of 3 s (server heartbeats every 1.5 s) so a consumer whose server died is
       // noticed in ≈ 3 s, not the 30 s of the default pull.
-      return consumer.consume({ max_messages: maxBatch * 2, expires: 3000 })
+      return { consumer, messages: await consumer.consume({ max_messages: maxBatch * 2, expires: 3000 }) }
     })()
     let timer: NodeJS.Timeout | undefined
     const late = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), 2000)))
@@ -156,7 +186,7 @@ async function open(js: JetStreamClient, park: string, start: number, maxBatch: 
       const got = await Promise.race([attempt, late])
       if (got !== 'late') return got
       // given up: whatever it makes later is closed
-      void attempt.then((m) => m.close()).catch(() => undefined)
+      void attempt.then((a) => a.messages.close()).catch(() => undefined)
     } catch (err) {
       if ((err as Error).message === 'stream not found') throw err
     } finally {
@@ -165,6 +195,11 @@ async function open(js: JetStreamClient, park: string, start: number, maxBatch: 
     if (stopped()) return undefined
     await new Promise((r) => setTimeout(r, wait))
   }
+}
+
+function within<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer))
 }
 
 function decode(park: string, m: JsMsg, onError: ((err: Error) => void) | undefined): FeedMessage | undefined {

@@ -45,9 +45,17 @@ export async function startTestNats(o: { size?: number } = {}): Promise<TestNats
   if (!exitHook) {
     exitHook = true
     // kill9() sends SIGKILL synchronously before it waits: enough on the way out.
-    process.once('exit', () => {
+    const killAll = (): void => {
       for (const c of running) for (const s of c.servers) void s.kill9()
-    })
+    }
+    process.once('exit', killAll)
+    // A test worker ended by a signal leaves without 'exit': its servers would outlive it.
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        killAll()
+        process.exit(128 + (signal === 'SIGTERM' ? 15 : 2))
+      })
+    }
   }
   return {
     cluster, dir, urls: cluster.urls,

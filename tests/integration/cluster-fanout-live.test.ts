@@ -135,5 +135,28 @@ describe('live relay', () => {
     ownerBridge.stop()
     await ncB.close()
   })
+
+  it('a push that arrives while a park\'s snapshot is on its way is not hidden by that older snapshot', async () => {
+    const nc = await connect({ servers: nats.urls.split(',') })
+    const owner = new ActionBridge({ nc, node: 'node-r-a', log: quiet })
+    let answer: (() => void) | undefined
+    // The owner answers late, with a snapshot taken before the push below.
+    owner.serve('vtc', async () => {
+      const taken = { alarms: [alarm({ id: 'al-old', park: 'vtc', raisedAt: 1 })], risk: [], incidents: [], serverTime: Date.now() }
+      await new Promise<void>((r) => (answer = r))
+      return taken
+    })
+    await nc.flush()
+    const mirror = new LiveMirror({ bridge: new ActionBridge({ nc, node: 'node-r-b', log: quiet }), log: quiet })
+    const seeded = mirror.seed('vtc')
+    await eventually(() => answer !== undefined, 5000, 'the owner asked')
+    mirror.alarm(alarm({ id: 'al-new', park: 'vtc', raisedAt: 2 }))
+    mirror.alarm(alarm({ id: 'al-old', park: 'vtc', raisedAt: 1, workflow: 'closed' }))
+    answer!()
+    expect(await seeded).toBe(true)
+    expect(mirror.snapshot(['vtc']).alarms.map((x) => x.id)).toEqual(['al-new'])
+    owner.stop()
+    await nc.close()
+  })
 })
 

@@ -79,9 +79,10 @@ export interface RelayLatency {
 /**
  * `total` alarms pushed on `from` at `rate` a second (paced in 10 ms steps against the clock),
  * each timed from the push to its arrival on `socket` (a client of another node); resolves when
- * all arrived or `timeoutMs` passed since the last push, with what arrived.
+ * all arrived or `timeoutMs` passed since the last push, with what arrived. With `telemetryRate`,
+ * that many telemetry updates a second (1,000 devices over the parks) are pushed alongside.
  */
-export async function relayLatency(from: LiveRelayNode, socket: LiveClient, o: { rate: number; total: number; parks: string[]; timeoutMs: number }): Promise<RelayLatency> {
+export async function relayLatency(from: LiveRelayNode, socket: LiveClient, o: { rate: number; total: number; parks: string[]; timeoutMs: number; telemetryRate?: number }): Promise<RelayLatency> {
   const sentAt = new Map<string, number>()
   const lat: number[] = []
   const tag = `al-${o.rate}-${Date.now()}-`
@@ -92,9 +93,15 @@ export async function relayLatency(from: LiveRelayNode, socket: LiveClient, o: {
   socket.on('alarm', handler)
   const perTick = o.rate / 100
   let sent = 0
+  let updates = 0
   const start = performance.now()
   while (sent < o.total) {
-    const due = Math.min(o.total, Math.floor(((performance.now() - start) / 10 + 1) * perTick))
+    const ticks = (performance.now() - start) / 10 + 1
+    const due = Math.min(o.total, Math.floor(ticks * perTick))
+    for (const dueUpdates = Math.floor((ticks * (o.telemetryRate ?? 0)) / 100); updates < dueUpdates; updates++) {
+      const d = updates % 1000
+      from.relay.telemetry({ device: `dev-${d}`, park: o.parks[d % o.parks.length]!, ts: Date.now(), values: { lel: updates % 100 } })
+    }
     for (; sent < due; sent++) {
       const id = `${tag}${sent}`
       sentAt.set(id, performance.now())

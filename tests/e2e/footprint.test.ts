@@ -94,6 +94,13 @@ describe('hazard footprint on the site plan', () => {
     await expect.poll(() => page.locator('[data-testid=footprint-panel]').first().innerText(), { timeout: 15_000 }).toContain('北风 3.0 m/s')
     expect(await page.locator('[data-testid=footprint-contour][data-level="1"]').first().getAttribute('d')).not.toBe(before)
     await screenshot(page, 'e2e-footprint-04-north-wind')
+    // In English too.
+    await page.locator('button[lang=en]', { hasText: 'English' }).first().click()
+    const panel = page.locator('[data-testid=footprint-panel]').first()
+    await expect.poll(() => panel.innerText(), { timeout: 5000 }).toContain('Wind from N 3.0 m/s')
+    expect(await panel.innerText()).toContain('Gas hazard footprint')
+    expect(await panel.locator('[data-testid=footprint-caveat][data-caveat=dense_gas]').innerText()).toContain('heavier than air')
+    await screenshot(page, 'e2e-footprint-05-english')
     expect(pageErrors).toEqual([])
   }, 60_000)
 })

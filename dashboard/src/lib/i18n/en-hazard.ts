@@ -16,6 +16,7 @@ export const enHazard: Readonly<Record<keyof typeof zhHazard, string>> = {
   'footprint.levels': 'Contours: {levels} (dashed: uncertainty)',
   'footprint.inside': 'Inside',
   'footprint.bandOnly': ' (uncertainty band only)',
+  'footprint.bandReachOnly': 'reached only within the uncertainty band',
   'footprint.more': '{n} more',
   'footprint.nothingInside': 'No building, gate or enterprise inside',
   'footprint.muster': 'Assembly points',

@@ -14,6 +14,7 @@ export const zhHazard = {
   'footprint.levels': '等值线：{levels}（虚线为不确定范围）',
   'footprint.inside': '范围内',
   'footprint.bandOnly': '（仅在不确定范围内）',
+  'footprint.bandReachOnly': '仅在不确定范围内达到',
   'footprint.more': '另有 {n} 处',
   'footprint.nothingInside': '范围内无建筑、大门或企业',
   'footprint.muster': '集合点',

@@ -99,6 +99,17 @@ describe('a park footprint', () => {
     expect(f.muster[0]).toMatchObject({ id: 'm-east', upwind: true, inside: false })
   })
 
+  it('draws a combustible gas to ALOHA\'s 10 / 60 %LEL, the source placed 10 m upwind of a lone detector', () => {
+    const f = computeFootprint(base({
+      alarmingGases: ['lel'],
+      detectors: [{ device: 'lel-1', metric: 'lel', position: { x: 110, y: 200 }, value: 70, alarming: true }],
+    }))
+    const plume = f.plumes[0]!
+    expect(plume).toMatchObject({ gas: 'lel', unit: '%LEL', scheme: 'flammable', source: { x: 100, y: 200 } })
+    expect(plume.contours.map((c) => c.label)).toEqual(['10 %LEL', '60 %LEL'])
+    expect(plume.caveats).toEqual(['one_detector'])
+  })
+
   it('says why there is none', () => {
     expect(computeFootprint(base({ alarmingGases: [] }))).toMatchObject({ state: 'none', reason: 'no_gas_alarm' })
     expect(computeFootprint(base({ weather: 'no_weather_station' }))).toMatchObject({ state: 'none', reason: 'no_weather_station', gases: ['cl2'] })

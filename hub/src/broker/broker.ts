@@ -11,7 +11,7 @@ import { makeAuthenticate } from './authenticate.js'
 import { HeldPublishes, makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
-import { guardedConnection, InboundBacklog } from './guarded-connection.js'
+import { guardedConnection, InboundBacklog, type GuardOptions } from './guarded-connection.js'
 import { ConnectionScheduler, type SchedulerStats } from './loop-turns.js'
 import { FastPathCounters, fastPublishFor } from './publish-fast-path.js'
 import { ConnectPacer, type PacingStats } from './connect-pacing.js'
@@ -126,17 +126,18 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   let wss: WebSocketServer | undefined
   let tcpPort: number | undefined
 
-  const guard = (socket: Duplex, remote: string | undefined) =>
-    guardedConnection(socket, {
-      maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
-      sliceBytes: o.clientSliceBytes ?? 16 * 1024,
-      scheduler,
-      backlog,
-      onTooLarge: (bytes) => {
-        o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
-        o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
-      },
-    })
+  // One options object for every connection (per connection it was an object, a closure and its context).
+  const guardOptions: GuardOptions = {
+    maxPacketBytes: o.maxPacketBytes ?? 268_435_455,
+    sliceBytes: o.clientSliceBytes ?? 16 * 1024,
+    scheduler,
+    backlog,
+    onTooLarge: (bytes, remote) => {
+      o.ingest.countReject('payload_too_large', `MQTT packet of ${bytes} bytes refused before reading it`, '', undefined)
+      o.log.warn({ remote, bytes }, 'mqtt packet too large; connection closed')
+    },
+  }
+  const guard = (socket: Duplex, remote: string | undefined) => guardedConnection(socket, guardOptions, remote)
 
   /** The broker takes the connection; its device telemetry may pass its parser (publish-fast-path.ts). */
   const handle = (conn: ReturnType<typeof guard>, req?: IncomingMessage): void => {
@@ -152,9 +153,13 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     )
   }
 
+  // One listener for every socket (an emitter's listener is called with it as `this`), not a closure each.
+  function untrack(this: Duplex): void {
+    sockets.delete(this)
+  }
   const track = (s: Duplex): void => {
     sockets.add(s)
-    s.on('close', () => sockets.delete(s))
+    s.on('close', untrack)
   }
 
   const listenOn = (server: TcpServer | TlsServer, host: string, port: number): Promise<number> =>

@@ -26,7 +26,8 @@ export interface GuardOptions {
    * connection has in flight (held for durability or a rate limit, or queued in the broker).
    */
   sliceBytes: number
-  onTooLarge: (bytes: number) => void
+  /** A packet over `maxPacketBytes` from the client at `remote` ended its connection. */
+  onTooLarge: (bytes: number, remote: string | undefined) => void
   /** The broker's scheduler: whose turn it is to hand bytes to the broker (loop-turns.ts). */
   scheduler: ConnectionScheduler
   /** The broker's count of bytes read and not yet handed over, and of paused sockets. */
@@ -65,7 +66,8 @@ class GuardedConnection extends Duplex {
   /** Takes a device's QoS 0 and 1 telemetry past the broker's parser; set once the broker has the client. */
   fast: FastPublish | undefined
 
-  constructor(private readonly socket: Duplex, private readonly o: GuardOptions) {
+  /** `o` is the broker's, the same for every connection (one object, not one per connection). */
+  constructor(private readonly socket: Duplex, private readonly o: GuardOptions, private readonly remote: string | undefined) {
     super({ readableHighWaterMark: o.sliceBytes, allowHalfOpen: false })
     this.check = new PacketSizeCheck(o.maxPacketBytes)
     socket.on('data', this.onData)
@@ -119,7 +121,7 @@ class GuardedConnection extends Duplex {
   private received(chunk: Buffer): void {
     const bad = this.check.check(chunk)
     if (bad) {
-      if (bad.tooLarge !== undefined) this.o.onTooLarge(bad.tooLarge)
+      if (bad.tooLarge !== undefined) this.o.onTooLarge(bad.tooLarge, this.remote)
       this.socket.destroy()
       this.destroy(new Error(bad.error))
       return
@@ -276,6 +278,6 @@ class GuardedConnection extends Duplex {
   }
 }
 
-export function guardedConnection(socket: Duplex, o: GuardOptions): Duplex & { fast: FastPublish | undefined; refuseBusy(): void } {
-  return new GuardedConnection(socket, o)
+export function guardedConnection(socket: Duplex, o: GuardOptions, remote?: string): Duplex & { fast: FastPublish | undefined; refuseBusy(): void } {
+  return new GuardedConnection(socket, o, remote)
 }

@@ -158,5 +158,20 @@ describe('live relay', () => {
     owner.stop()
     await nc.close()
   })
+
+  it('a park that left this node is asked of its next owner until one answers (seedSoon)', async () => {
+    const nc = await connect({ servers: nats.urls.split(',') })
+    const mirror = new LiveMirror({ bridge: new ActionBridge({ nc, node: 'node-s-b', log: quiet }), log: quiet })
+    const asked = mirror.seedSoon('park.two', 15_000)
+    // The next owner takes the park a little later (a failover in progress).
+    const owner = new ActionBridge({ nc, node: 'node-s-c', log: quiet })
+    setTimeout(() => owner.serve('park.two', () => ({ alarms: [alarm({ id: 'al-next-owner', park: 'park.two' })], risk: [], incidents: [], serverTime: Date.now() })), 2500)
+    expect(await asked).toBe(true)
+    expect(mirror.stats.seedFailures).toBeGreaterThan(0)
+    expect(mirror.snapshot(['park.two']).alarms.map((x) => x.id)).toEqual(['al-next-owner'])
+    owner.stop()
+    mirror.stop()
+    await nc.close()
+  })
 })
 

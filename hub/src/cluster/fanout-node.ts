@@ -117,7 +117,7 @@ export async function startFanout(o: FanoutOptions): Promise<Fanout> {
     },
     unservePark(park) {
       actions.unserve(park)
-      void mirror.seed(park)
+      void mirror.seedSoon(park)
     },
     async sendCommand(topic, payload) {
       const levels = topic.split('/')

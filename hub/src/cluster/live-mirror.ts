@@ -113,6 +113,20 @@ export class LiveMirror {
     }
   }
 
+  /**
+   * The park left this node (lost, moved): ask its next owner until one answers, for up to
+   * `withinMs` (a failover takes a lease time and a check, ~6 s with a 5 s lease), then leave it
+   * to the next round.
+   */
+  async seedSoon(park: string, withinMs = 15_000): Promise<boolean> {
+    const until = Date.now() + withinMs
+    while (!this.stopped && Date.now() < until) {
+      if (await this.seed(park)) return true
+      await new Promise((r) => setTimeout(r, 1000))
+    }
+    return false
+  }
+
   /** Seed the parks `remote()` names now and every `resyncMs`; parks no longer named are forgotten. */
   follow(remote: () => string[]): void {
     let running = false

@@ -52,6 +52,7 @@ import { notifyHealth, startNotifications, zonePlaces, type NotifyService } from
 import { watchGcPauses } from './broker/gc-pauses.js'
 import { JournalLog, type DurableLog } from './journal/durable-log.js'
 import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
+import type { ParkRecord } from './cluster/park-state.js'
 import { reportRoutes } from './api/routes/reports.js'
 import { planRoutes } from './api/routes/plans.js'
 import { PlanStore } from './plans/plan-store.js'
@@ -259,7 +260,9 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
   const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions, scheduler: loopTurns })
 
-  const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log })
+  const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log,
+    // Cluster mode: only the parks this node owns are evaluated, and their records go to each park's fenced log.
+    ...(cluster ? { owns: (p: string) => cluster.parks.owns(p), onParkRecord: (p: string, r: ParkRecord) => cluster.parks.record(p, r) } : {}) })
   const ee = createEnergyEmissions({
     zone, stores: energyEmissionRepositories, clock, log,
     raise: (transitions) => safety.apply(transitions),
@@ -343,6 +346,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
   ], () => connections.countUnknownUpgrade())
   safety.start()
+  await cluster?.startParks({ parks: () => zone.parks.map((p) => p.id), target: () => safety })
   footprints.start()
   notify?.start()
   // In cluster mode the outbox fills too, while JetStream has no quorum: the fuller of the two is watched.

@@ -18,6 +18,9 @@ import type { CheckedEvent } from './ingest/validate.js'
 import { CommunicationsGrouper } from './rules/communications-alarm.js'
 import { msg } from './model/messages/index.js'
 import { renderMessage } from './model/messages/render.js'
+import { mergeAlarmRecords, mergeIncidentRecords, type AlarmRecord } from './safety-restore.js'
+import type { ParkRecord, ParkSnapshot } from './cluster/park-state.js'
+import { adoptPark, parkSnapshotOf } from './cluster/park-adoption.js'
 
 /** How long park risk may lag the alarms and device states behind it. */
 const RISK_SETTLE_MS = 100
@@ -52,6 +55,10 @@ export interface SafetyLoopDeps {
   /** How commands reach devices (the broker, QoS 1, not retained). */
   commands: (topic: string, payload: string) => Promise<void>
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+  /** Cluster mode (cluster/park-runner.ts): the parks this node owns now, the only ones evaluated; single-node: all. */
+  owns?: (park: string) => boolean
+  /** Cluster mode: every alarm and incident version persisted for a park, for its fenced log. */
+  onParkRecord?: (park: string, record: ParkRecord) => void
 }
 
 /** The socket server's pushing half, as the safety loop uses it (live/live-server.ts). */
@@ -60,8 +67,6 @@ export type LiveFeed = Pick<LiveServer, 'telemetry' | 'alarm' | 'risk' | 'incide
 export interface AlarmListener {
   onAlarm(alarm: Alarm, step: AlarmStep): void
 }
-
-type AlarmRecord = { key: string; alarm: Alarm }
 
 /**
  * What the hub knows of a device's link: heard from (the registry's `online`), offline (the
@@ -118,12 +123,7 @@ export class SafetyLoop {
     })
     this.incidentLog = new StateLog(join(d.dataDir, 'state', 'incidents'))
     const saved = this.incidentLog.load()
-    const incidentState: IncidentManagerState = saved.snapshot ?? { version: 1, incidents: [] }
-    for (const inc of saved.records) {
-      const i = incidentState.incidents.findIndex((x) => x.id === inc.id)
-      if (i >= 0) incidentState.incidents[i] = inc
-      else incidentState.incidents.push(inc)
-    }
+    const incidentState = mergeIncidentRecords(saved.snapshot, saved.records)
     this.incidents = IncidentManager.restore(incidentState, {
       zone: d.zone,
       devices: () => [...d.registry.all()].map((r) => r.device),
@@ -139,6 +139,7 @@ export class SafetyLoop {
       sink: {
         onChange: (incident) => {
           this.incidentLog.append(incident)
+          this.d.onParkRecord?.(incident.park, { i: incident })
           this.live.incident(incident)
         },
       },
@@ -304,6 +305,8 @@ export class SafetyLoop {
 
   apply(transitions: Transition[]): void {
     for (const t of transitions) {
+      // Cluster mode: another node evaluates that park (the deadman and grouping see every device).
+      if (this.d.owns && !this.d.owns(t.park)) continue
       this.transitions++
       if (t.type !== 'device_offline') {
         this.alarms.apply(t)
@@ -347,6 +350,7 @@ export class SafetyLoop {
   private onAlarmChange(alarm: Alarm, step: AlarmStep): void {
     const key = this.alarms.keyOf(alarm.id)
     if (key !== undefined) this.alarmLog.append({ key, alarm })
+    if (key !== undefined) this.d.onParkRecord?.(alarm.park, { a: { key, alarm } })
     this.d.writeLines([alarmEventLine(alarm, step)])
     this.live.alarm(alarm)
     this.risk.markAlarm(alarm)
@@ -394,7 +398,21 @@ export class SafetyLoop {
   private lastRiskFlushMs = 0
 
   private emitRisk(changed: { park: string }[]): void {
-    for (const r of changed) this.live.risk(r as never)
+    for (const r of changed) if (!this.d.owns || this.d.owns(r.park)) this.live.risk(r as never)
+  }
+
+  /**
+   * Cluster mode: hold `park` as its last owner left it (cluster/park-adoption.ts), in place of
+   * what this loop held of it; `undefined` gives it up. Nothing is recorded as a change.
+   */
+  adoptPark(park: string, state: ParkSnapshot | undefined): void {
+    adoptPark(this, this.d.registry, park, state, this.d.clock())
+    this.scheduleRisk()
+  }
+
+  /** Cluster mode: the park's whole part of this loop, for its fenced log's snapshot. */
+  parkSnapshot(park: string): ParkSnapshot {
+    return parkSnapshotOf(this, this.d.registry, park)
   }
 
   /** Resolves when every alarm change so far is on disk. */
@@ -457,18 +475,4 @@ export class SafetyLoop {
     this.incidentLog.compact(this.incidents.snapshot())
     this.incidentLog.close()
   }
-}
-
-/** The snapshot with every logged alarm version after it applied in order (latest wins). */
-function mergeAlarmRecords(snapshot: AlarmBookState | undefined, records: AlarmRecord[]): AlarmBookState {
-  const state: AlarmBookState = snapshot ?? { version: 1, alarms: [], activations: {} }
-  const index = new Map(state.alarms.map((e, i) => [e.alarm.id, i]))
-  for (const r of records) {
-    const i = index.get(r.alarm.id)
-    if (i === undefined) {
-      index.set(r.alarm.id, state.alarms.length)
-      state.alarms.push(r)
-    } else state.alarms[i] = r
-  }
-  return state
 }

@@ -296,6 +296,30 @@ export class AlarmBook {
     }
   }
 
+  /**
+   * Hold `park`'s alarms as `state` has them (its entries and activation times), in place of
+   * whatever this book held for that park: cluster mode's owner of a park taking it over from
+   * the last owner's saved state (an active alarm restored is the same alarm, same id), or an
+   * empty state when this book gives the park up. No step is recorded: nothing happened to the
+   * alarms. Other parks' alarms are untouched.
+   */
+  adoptPark(park: string, state: Pick<AlarmBookState, 'alarms' | 'activations'>): void {
+    const restored = AlarmBook.restore({ version: 1, alarms: state.alarms, activations: state.activations }, { clock: this.#clock })
+    for (const [id, e] of this.#entries) {
+      if (e.alarm.park !== park) continue
+      this.#entries.delete(id)
+      if (this.#latest.get(e.key) === id) this.#latest.delete(e.key)
+      this.#activations.delete(e.key)
+    }
+    for (const e of restored.#entries.values()) {
+      if (e.alarm.park !== park) throw new Error(`alarm ${e.alarm.id} of park ${e.alarm.park} adopted as park ${park}'s`)
+      if (this.#entries.has(e.alarm.id)) throw new Error(`alarm id ${e.alarm.id} already used`)
+      this.#entries.set(e.alarm.id, { key: e.key, alarm: withClassAndLatch(e.alarm, this.#classes) })
+      this.#latest.set(e.key, e.alarm.id)
+    }
+    for (const [key, times] of restored.#activations) this.#activations.set(key, times)
+  }
+
   static restore(state: AlarmBookState, deps: AlarmBookDeps): AlarmBook {
     if (state === null || typeof state !== 'object' || state.version !== 1 || !Array.isArray(state.alarms)) {
       throw new Error('alarm book state: unknown version or shape')

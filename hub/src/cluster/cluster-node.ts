@@ -8,6 +8,7 @@ import type { ReadingsMessage } from './readings-codec.js'
 import { INFLUX2_CONSUMER, INFLUX_CONSUMER, nodeSubject } from './subjects.js'
 import { InfluxConsumer, type InfluxConsumerStats } from './influx-consumer.js'
 import type { InfluxConnection } from '../store/influx-client.js'
+import { ParkRunner, type ParkRunnerOptions, type ParkRunnerStats, type ParkTarget } from './park-runner.js'
 
 /**
  * Cluster mode's composition (docs/cluster.md), started by app.ts when HUB_NATS_URL is set: the
@@ -33,6 +34,8 @@ export interface ClusterHealth {
   lastError: string | undefined
   /** The shared InfluxDB consumers' pullers on this node (`influx`, and `influx2` with HUB_INFLUX2_URL). */
   storage: InfluxConsumerStats[]
+  /** The parks this node evaluates (cluster/park-runner.ts), once started. */
+  parks?: ParkRunnerStats
 }
 
 /** What the readings log's messages are handed to: the safety loop. */
@@ -53,6 +56,14 @@ export interface ClusterNode {
    * carries only what is not on the log: alarm steps, rejects, HJ 212 logger rows). Once.
    */
   startStorage(influx: InfluxConnection): void
+  /** Which parks this node evaluates; every park when not started (nothing is fed then). */
+  readonly parks: ParkRunner
+  /**
+   * Take part in park ownership (cluster/park-runner.ts): the parks this node acquires are
+   * adopted by `target` (the safety loop) and fed from the readings log. Once, after the safety
+   * loop exists.
+   */
+  startParks(o: { parks: () => readonly string[]; target: () => ParkTarget } & Pick<ParkRunnerOptions, 'onRunning' | 'onStopping'>): Promise<void>
   health(): ClusterHealth
   close(): Promise<void>
 }
@@ -102,8 +113,31 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   await Promise.race([ready.catch(() => undefined), new Promise((r) => setTimeout(r, STREAM_WAIT_MS).unref())])
   const consumers: InfluxConsumer[] = []
   let closing: Promise<void> | undefined
+  let parksOptions: Parameters<ClusterNode['startParks']>[0] | undefined
+  const parks = new ParkRunner({
+    link, node: c.nodeId, leaseMs: c.leaseSec * 1000, replicas: c.replicas, log: o.log,
+    parks: () => parksOptions?.parks() ?? [],
+    target: () => {
+      if (!parksOptions) throw new Error('park ownership not started')
+      return parksOptions.target()
+    },
+    feed: (m) => feed(m),
+    onRunning: (p) => parksOptions?.onRunning?.(p),
+    onStopping: (p) => parksOptions?.onStopping?.(p),
+  })
+  const feed = (m: ReadingsMessage): void => {
+    const t = o.target()
+    if (m.readings?.length) t.onReadings(m.readings)
+    if (m.events) for (const e of m.events) t.onEvent(e)
+    if (m.statuses) for (const s of m.statuses) t.onStatus(s)
+  }
   return {
-    settings: c, link, log,
+    settings: c, link, log, parks,
+    async startParks(p) {
+      if (parksOptions) throw new Error('park ownership already started')
+      parksOptions = p
+      await parks.start()
+    },
     startStorage(influx) {
       if (consumers.length > 0) return
       const targets: [string, InfluxConnection][] = [[INFLUX_CONSUMER, influx]]
@@ -115,19 +149,16 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
         void consumer.start().catch((err: Error) => o.log.warn({ err: err.message, consumer: name }, 'influx consumer did not start'))
       }
     },
-    feed(m) {
-      const t = o.target()
-      if (m.readings?.length) t.onReadings(m.readings)
-      if (m.events) for (const e of m.events) t.onEvent(e)
-      if (m.statuses) for (const s of m.statuses) t.onStatus(s)
-    },
+    feed,
     health() {
       const s = link.status()
       const l = log.stats()
-      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()) }
+      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()), ...(parksOptions ? { parks: parks.stats() } : {}) }
     },
     close() {
       closing ??= (async () => {
+        // A clean stop hands this node's parks over at once (their last records written first).
+        await parks.stop({ release: true }).catch((err: Error) => o.log.warn({ err: err.message }, 'parks not handed over'))
         await Promise.all(consumers.map((x) => x.stop()))
         await log.close()
         await link.close()

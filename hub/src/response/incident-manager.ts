@@ -378,6 +378,17 @@ export class IncidentManager {
     return this.#book.snapshot()
   }
 
+  /**
+   * Hold `park`'s incidents as `incidents` has them, in place of whatever this manager held for
+   * that park (cluster mode: a park taken over from its last owner's saved state, or given up
+   * with none). Other parks' incidents are untouched.
+   */
+  adoptPark(park: string, incidents: readonly Incident[]): void {
+    for (const inc of incidents) if (inc.park !== park) throw new Error(`incident ${inc.id} of park ${inc.park} adopted as park ${park}'s`)
+    const others = this.#book.snapshot().incidents.filter((i) => i.park !== park)
+    this.#book = IncidentBook.fromState({ version: 1, incidents: [...others, ...incidents] })
+  }
+
   static restore(state: IncidentManagerState, deps: IncidentManagerDeps): IncidentManager {
     const book = IncidentBook.fromState(state)
     const m = new IncidentManager(deps)

@@ -1,0 +1,234 @@
+import type { NatsLink } from './nats-link.js'
+import { ensureStateStream, FencedError, FencedParkLog } from './fenced-park-log.js'
+import { startParkFeed, startPositionAt, type ParkFeed } from './park-feed.js'
+import { startParkOwnership, type OwnershipLossReason, type ParkOwnership } from './park-ownership.js'
+import { parkStateOf, type ParkRecord, type ParkSnapshot } from './park-state.js'
+import type { ReadingsMessage } from './readings-codec.js'
+
+/**
+ * Cluster mode's parks, each evaluated on exactly one node (docs/cluster.md):
+ *
+ *   ownership (park-ownership.ts) → on acquiring a park: take its fenced log over
+ *   (fenced-park-log.ts), hand what the last owner left to the safety loop (`adopt`, same
+ *   alarm ids), write a snapshot, then feed it the park's readings from the log's position
+ *   (park-feed.ts); each turn's alarm and incident records go to the log in one fenced write
+ *   with the position processed through. On losing it (lease gone, moved, fenced, stopping):
+ *   stop the feed, write what is left when still allowed (a move, a clean stop), give the park
+ *   up in the safety loop.
+ *
+ * `owns(park)` is what the safety loop asks before it evaluates anything of a park. Records
+ * produced outside a turn (the deadman, off-delays, an operator's action) are written within
+ * FLUSH_MS. A write the log refuses (a newer owner took over, or the write's fate is unknown)
+ * stops the park at once (`ownership.fenced`): the node may take it over again, reading what landed.
+ */
+
+/** Records of changes outside a feed turn (timers, operator actions) wait at most this long for their write. */
+const FLUSH_MS = 100
+/**
+ * A park's log is snapshotted when this many records were written since the last snapshot, or
+ * SNAPSHOT_MS after the first: a takeover reads at most that much (100 messages: 37 ms here,
+ * fenced-park-log.ts), and the rules' conditions on the log are at most that old (park-state.ts).
+ */
+const SNAPSHOT_RECORDS = 500
+const SNAPSHOT_MS = 10_000
+/** A park never owned before is evaluated from its readings of the last minute (those published while the nodes settled). */
+const FIRST_OWNER_LOOKBACK_MS = 60_000
+
+/** The safety loop as the runner drives it. */
+export interface ParkTarget {
+  adoptPark(park: string, state: ParkSnapshot | undefined): void
+  parkSnapshot(park: string): ParkSnapshot
+}
+
+export interface ParkRunnerOptions {
+  link: NatsLink
+  node: string
+  leaseMs: number
+  replicas: number
+  parks: () => readonly string[]
+  target: () => ParkTarget
+  /** Hand one message of an owned park's readings to the safety loop (cluster-node.ts `feed`). */
+  feed: (m: ReadingsMessage) => void
+  /** Told after a park is running here / before it stops (live view and actions follow ownership). */
+  onRunning?: (park: string) => void
+  onStopping?: (park: string) => void
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
+}
+
+interface Running {
+  log: FencedParkLog
+  feed: ParkFeed | undefined
+  pending: ParkRecord[]
+  sinceSnapshot: number
+  snapshotAt: number
+  writing: Promise<unknown>
+}
+
+export interface ParkRunnerStats {
+  owned: string[]
+  alive: string[]
+  takeovers: number
+  lost: Record<string, number>
+  recordsWritten: number
+  fenced: number
+  lastError: string | undefined
+}
+
+export class ParkRunner {
+  private readonly running = new Map<string, Running>()
+  private ownership: ParkOwnership | undefined
+  private stopOwnership: ((o?: { release?: boolean }) => Promise<void>) | undefined
+  private timer: NodeJS.Timeout | undefined
+  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, lastError: undefined }
+
+  constructor(private readonly o: ParkRunnerOptions) {}
+
+  /** Whether this node evaluates `park` now. */
+  owns(park: string): boolean {
+    return this.running.has(park)
+  }
+
+  /** Every record the safety loop persists for a park (its `onParkRecord`). */
+  record(park: string, r: ParkRecord): void {
+    this.running.get(park)?.pending.push(r)
+  }
+
+  ownerOf(park: string): string | undefined {
+    return this.ownership?.ownerOf(park)
+  }
+
+  async move(park: string, to: string): Promise<void> {
+    if (!this.ownership) throw new Error('cluster ownership not started')
+    await this.ownership.move(park, to)
+  }
+
+  async start(): Promise<void> {
+    const { link, log } = this.o
+    await ensureStateStream(link.jsm, { replicas: this.o.replicas })
+    // What this node's books hold from an earlier run is not its to keep: each park is adopted
+    // from its log when (and if) this node acquires it.
+    for (const p of this.o.parks()) this.o.target().adoptPark(p, undefined)
+    const started = await startParkOwnership(link.nc, {
+      node: this.o.node, leaseMs: this.o.leaseMs, replicas: this.o.replicas, parks: this.o.parks,
+      onAcquired: (park, token, epoch) => this.acquired(park, token, epoch),
+      onLost: (park, reason) => this.lost(park, reason),
+      onError: (err) => {
+        this.s.lastError = err.message
+        log.warn({ err: err.message }, 'park ownership')
+      },
+    })
+    this.ownership = started.ownership
+    this.stopOwnership = started.stop
+    this.timer = setInterval(() => this.flushAll(), FLUSH_MS)
+    this.timer.unref()
+  }
+
+  private async acquired(park: string, token: number, epoch: string): Promise<void> {
+    const { link } = this.o
+    const started = performance.now()
+    const log = await FencedParkLog.takeover(link.js, link.jsm, {
+      park, node: this.o.node, token, epoch,
+      initialPosition: () => startPositionAt(link.js, link.jsm, park, new Date(Date.now() - FIRST_OWNER_LOOKBACK_MS)),
+      onFenced: () => void this.ownership?.fenced(park),
+    })
+    const state = parkStateOf(park, log.loaded)
+    const target = this.o.target()
+    target.adoptPark(park, state)
+    const r: Running = { log, feed: undefined, pending: [], sinceSnapshot: 0, snapshotAt: Date.now(), writing: Promise.resolve() }
+    this.running.set(park, r)
+    try {
+      // The log starts again from what this node now holds (and the takeover's position).
+      await log.snapshot(target.parkSnapshot(park))
+    } catch (err) {
+      // Not taken over after all: ownership releases the lease (the error is onAcquired's).
+      this.running.delete(park)
+      target.adoptPark(park, undefined)
+      throw err
+    }
+    const after = log.position ?? 0
+    r.feed = startParkFeed(link.js, {
+      park, after,
+      onBatch: async (batch, position) => {
+        for (const m of batch) this.o.feed(m.message)
+        await this.write(park, r, position)
+      },
+      onError: (err) => this.o.log.warn({ park, err: err.message }, 'park feed'),
+    })
+    void r.feed.done.then((err) => {
+      if (err && this.running.get(park) === r) this.stopPark(park, err)
+    })
+    this.s.takeovers++
+    this.s.owned = [...this.running.keys()].sort()
+    this.o.log.info({ park, token, after, alarms: state.alarms.length, incidents: state.incidents.length, previous: log.loaded.previous?.node, ms: Math.round(performance.now() - started) }, 'park taken over')
+    this.o.onRunning?.(park)
+  }
+
+  /** The park's pending records (with `position` when a turn ends) in one fenced write; a snapshot when due. */
+  private write(park: string, r: Running, position?: number): Promise<unknown> {
+    const records = r.pending
+    r.pending = []
+    const run = r.writing.then(async () => {
+      if (records.length > 0 || position !== undefined) await r.log.append(records, position === undefined ? {} : { position })
+      this.s.recordsWritten += records.length
+      r.sinceSnapshot += records.length
+      if (r.sinceSnapshot >= SNAPSHOT_RECORDS || (r.sinceSnapshot > 0 && Date.now() - r.snapshotAt >= SNAPSHOT_MS)) {
+        r.sinceSnapshot = 0
+        r.snapshotAt = Date.now()
+        await r.log.snapshot(this.o.target().parkSnapshot(park))
+      }
+    })
+    r.writing = run.catch(() => undefined)
+    run.catch((err: Error) => {
+      if (this.running.get(park) === r) this.stopPark(park, err)
+    })
+    return run
+  }
+
+  private flushAll(): void {
+    for (const [park, r] of this.running) {
+      if (r.pending.length > 0 || (r.sinceSnapshot > 0 && Date.now() - r.snapshotAt >= SNAPSHOT_MS)) void this.write(park, r).catch(() => undefined)
+    }
+  }
+
+  /** A write was refused or failed: stop evaluating the park now; ownership gives the lease up. */
+  private stopPark(park: string, err: Error): void {
+    if (err instanceof FencedError) this.s.fenced++
+    this.s.lastError = err.message
+    this.o.log.warn({ park, err: err.message }, 'park stopped: its state log refused a write')
+    void this.ownership?.fenced(park)
+  }
+
+  private async lost(park: string, reason: OwnershipLossReason): Promise<void> {
+    const r = this.running.get(park)
+    if (!r) return
+    this.o.onStopping?.(park)
+    // Not evaluated from here on: readings, ticks and actions of the park no longer reach the books.
+    this.running.delete(park)
+    this.s.owned = [...this.running.keys()].sort()
+    this.s.lost[reason] = (this.s.lost[reason] ?? 0) + 1
+    await r.feed?.stop()
+    if (reason === 'moved' || reason === 'stopped') {
+      // Handing over in order: what this node did last is on the log before the next owner reads it.
+      await this.write(park, r).catch(() => undefined)
+      await r.writing
+    }
+    this.o.target().adoptPark(park, undefined)
+    this.o.log.info({ park, reason }, 'park given up')
+  }
+
+  stats(): ParkRunnerStats {
+    const o = this.ownership?.stats()
+    return { ...this.s, owned: [...this.running.keys()].sort(), alive: o?.alive ?? [], lost: { ...this.s.lost } }
+  }
+
+  /** Stop claiming; with `release` (a clean shutdown) every park is handed over at once, else left to expire. */
+  async stop(o: { release?: boolean } = {}): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    await this.stopOwnership?.(o)
+    for (const [park, r] of this.running) {
+      this.running.delete(park)
+      await r.feed?.stop()
+    }
+  }
+}

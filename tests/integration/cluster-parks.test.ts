@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { MqttClient } from 'mqtt'
+import { randomBytes } from 'node:crypto'
+import { connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { startTestNats, type TestNats } from '../support/cluster-harness.js'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+
+/**
+ * Parks owned and evaluated once in cluster mode (three in-process hubs, real nats-servers):
+ * every park of the zone runs on exactly one node; a gas reading past its set point sent to a
+ * node that does not own the park raises one alarm, on the owner; handed over on a clean stop,
+ * the next owner holds the same alarm (same id) and the readings after it continue it (no
+ * second alarm), and a reading back to normal clears it there.
+ */
+const secrets = credentials.devices as Record<string, string>
+const device = 'vtc-ti01-gas-009'
+const topic = `parks/vtc/vtc-ti01/${device}/telemetry`
+
+describe('cluster parks: owned once, handed over with their alarms', () => {
+  let nats: TestNats
+  let hubs: TestHub[] = []
+  const clients: MqttClient[] = []
+  const db = `t_${randomBytes(6).toString('hex')}`
+
+  beforeAll(async () => {
+    nats = await startTestNats()
+    hubs = await Promise.all([0, 1, 2].map((i) => startTestHub({ db, env: { HUB_NATS_URL: nats.urls, HUB_NODE_ID: `parks-${i}` } })))
+  }, 120_000)
+  afterAll(async () => {
+    for (const c of clients) c.end(true)
+    await Promise.all(hubs.map((h) => h.stop()))
+    await nats?.stop()
+  })
+
+  const ownerOf = (park: string, among = hubs): TestHub[] => among.filter((h) => h.hub.cluster!.parks.owns(park))
+
+  it('runs every park on one node, raises an alarm once on the owner, keeps it across a hand-over', async () => {
+    const parks = hubs[0]!.hub.zone.parks.map((p) => p.id)
+    await eventually(() => parks.every((p) => ownerOf(p).length === 1), 30_000, 'every park owned by one node')
+    const spread = hubs.map((h) => h.hub.cluster!.parks.stats().owned.length)
+    console.log(`parks ${parks.length} spread over the nodes: ${spread.join(' / ')}`)
+    const owner = ownerOf('vtc')[0]!
+    const other = hubs.find((h) => h !== owner)!
+    const c = await connectMqtt(other.mqttUrl, { username: device, password: secrets[device]!, clientId: `${device}-parks` })
+    clients.push(c)
+    await c.publishAsync(topic, JSON.stringify({ values: { lel: 60 } }), { qos: 1 })
+    const alarm = await eventually(() => owner.hub.safety.alarms.list({ state: 'open' }).find((a) => a.device === device), 10_000, 'the alarm on the owner')
+    for (const h of hubs) if (h !== owner) expect(h.hub.safety.alarms.list({}).filter((a) => a.device === device)).toEqual([])
+    // A clean stop hands the park over: the next owner adopts the same alarm.
+    await owner.stop()
+    const rest = hubs.filter((h) => h !== owner)
+    hubs = rest
+    const next = await eventually(() => ownerOf('vtc', rest)[0], 20_000, 'the park on another node')
+    const adopted = next.hub.safety.alarms.list({ state: 'open' }).filter((a) => a.device === device)
+    expect(adopted.map((a) => a.id)).toEqual([alarm.id])
+    // Still past the set point: the same alarm continues, none raised again.
+    await c.publishAsync(topic, JSON.stringify({ values: { lel: 61 } }), { qos: 1 })
+    await eventually(() => next.hub.safety.alarms.get(alarm.id)?.value === 61, 10_000, 'the reading applied to the adopted alarm')
+    expect(next.hub.safety.alarms.list({}).filter((a) => a.device === device).map((a) => a.id)).toEqual([alarm.id])
+    // Back to normal: the adopted condition clears on the new owner.
+    await c.publishAsync(topic, JSON.stringify({ values: { lel: 0 } }), { qos: 1 })
+    await eventually(() => next.hub.safety.alarms.get(alarm.id)?.currentLevel === undefined || undefined, 10_000, 'the alarm cleared on the new owner')
+  }, 120_000)
+})

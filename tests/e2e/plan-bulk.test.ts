@@ -176,4 +176,25 @@ describe('site plan of a big park: the bulk on a canvas drawn by a worker', () =
     expect(samples.filter((s) => Math.abs(s.px - first.px) > 0.05).map((s) => s.px.toFixed(2))).toEqual([])
     await page.setViewportSize(DESK)
   })
+
+  it('groups crowded areas at low zoom with their count, opens a group into its devices by a click, and groups again at "fit"', async () => {
+    await page.locator('[data-testid=detail-close]').click().catch(() => undefined)
+    await page.locator('[data-testid=plan-zoom-fit]').click()
+    const groups = page.locator('[data-testid=plan-group]')
+    await expect.poll(() => groups.count(), { timeout: 10_000 }).toBeGreaterThan(0)
+    const counts = await groups.evaluateAll((gs) => gs.map((g) => ({ area: g.getAttribute('data-area')!, n: Number(g.getAttribute('data-count')) })))
+    const inPark = new Map<string, number>()
+    for (const d of (await import('../../simulators/src/zone/zone-generator.js')).generateZone({ devices: 1500, seed: 11 }).zone.devices) if (d.park === park.id && d.area) inPark.set(d.area, (inPark.get(d.area) ?? 0) + 1)
+    // A group holds the calm devices of its area: never more than the area has.
+    for (const c of counts) expect(c.n).toBeLessThanOrEqual(inPark.get(c.area)!)
+    await screenshot(page, 'e2e-bulk-groups')
+    const first = counts[0]!
+    await groups.first().click()
+    await expect.poll(async () => Number((await page.locator('[data-testid=plan-zoom]').innerText()).replace('×', ''))).toBeGreaterThan(2)
+    // Zoomed in to it, that area is no longer one mark.
+    await expect.poll(() => page.locator(`[data-testid=plan-group][data-area="${first.area}"]`).count(), { timeout: 10_000 }).toBe(0)
+    await screenshot(page, 'e2e-bulk-group-opened')
+    await page.locator('[data-testid=plan-zoom-fit]').click()
+    await expect.poll(() => page.locator(`[data-testid=plan-group][data-area="${first.area}"]`).count()).toBe(1)
+  })
 })

@@ -22,4 +22,5 @@ export const enMap: Readonly<Record<keyof typeof zhMap, string>> = {
   'plan.drawingRemove': 'Remove drawing',
   'plan.unplaced': 'Not placed on the plan ({n})',
   'plan.unplacedHint': 'Drag one onto the plan to place it',
+  'plan.group': '{area}: {n} devices ({offline} offline); click to zoom in',
 }

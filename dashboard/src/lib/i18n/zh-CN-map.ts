@@ -20,4 +20,5 @@ export const zhMap = {
   'plan.drawingRemove': '删除图纸',
   'plan.unplaced': '未放置的设备（{n}）',
   'plan.unplacedHint': '拖到平面图上放置',
+  'plan.group': '{area}：{n} 台设备（{offline} 台离线），点击放大',
 } as const

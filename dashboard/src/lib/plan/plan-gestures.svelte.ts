@@ -23,7 +23,7 @@ export interface GestureContext {
 const DRAG_PX = 5
 /** The arrows move the view by this share of it. */
 const KEY_PAN = 0.1
-const OWN_INPUT = '.controls, .device, .unplaced'
+const OWN_INPUT = '.controls, .device, .unplaced, .group'
 
 export class PlanGestures {
   /** How far the current drag has moved the layers, px; null when none. */

@@ -23,4 +23,12 @@ export const enMap: Readonly<Record<keyof typeof zhMap, string>> = {
   'plan.unplaced': 'Not placed on the plan ({n})',
   'plan.unplacedHint': 'Drag one onto the plan to place it',
   'plan.group': '{area}: {n} devices ({offline} offline); click to zoom in',
+  'plan.icon.combustible': 'C',
+  'plan.icon.toxic': 'T',
+  'plan.icon.oxygen': 'O',
+  'plan.icon.fire': 'F',
+  'plan.icon.stack': 'S',
+  'plan.icon.meter': 'M',
+  'plan.icon.outlet': 'W',
+  'plan.icon.weather': 'A',
 }

@@ -21,4 +21,12 @@ export const zhMap = {
   'plan.unplaced': '未放置的设备（{n}）',
   'plan.unplacedHint': '拖到平面图上放置',
   'plan.group': '{area}：{n} 台设备（{offline} 台离线），点击放大',
+  'plan.icon.combustible': '可',
+  'plan.icon.toxic': '毒',
+  'plan.icon.oxygen': '氧',
+  'plan.icon.fire': '火',
+  'plan.icon.stack': '烟',
+  'plan.icon.meter': '表',
+  'plan.icon.outlet': '水',
+  'plan.icon.weather': '风',
 } as const

@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import mqtt from 'mqtt'
 import { chromium } from 'playwright-core'
+import { Resvg } from '@resvg/resvg-js'
 import { generateZone } from '../../simulators/src/zone/zone-generator.js'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/browser.js'
 import { cpuTimes, stealPercent } from './machine.js'
@@ -64,6 +65,13 @@ async function main(): Promise<void> {
       }))
     }
     const token = ((await (await fetch(`${http}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'dash-bench-admin' }) })).json()) as { token: string }).token
+    // Every park with a drawing under its plan (docs/site-plans.md), as big as a CAD export is.
+    say('uploading a 4,000 × 3,000 px drawing for each park…')
+    const drawing = planDrawing()
+    for (const p of zone.parks) {
+      const r = await fetch(`${http}/api/v1/parks/${p.id}/plan/image`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: new Uint8Array(drawing) })
+      if (!r.ok) throw new Error(`the drawing of ${p.id} was refused: ${r.status} ${await r.text()}`)
+    }
     for (let i = 0; i < 100; i++) {
       const n = ((await (await fetch(`${http}/api/v1/alarms?state=active`, { headers: { authorization: `Bearer ${token}` } })).json()) as { alarms: unknown[] }).alarms.length
       if (n >= gas.length) break
@@ -198,6 +206,28 @@ async function main(): Promise<void> {
       await phase(`device ${i + 1} ${await device.getAttribute('data-device')}`)
       await device.click({ force: true })
     }
+    // Zoom and pan the plan (plan-gestures.svelte.ts): buttons, the wheel, drags, then fit.
+    await group('zoom and pan')
+    const box = (await page.locator('.centre .plan .box').first().boundingBox())!
+    for (let i = 0; i < 2; i++) {
+      await phase(`zoom in ${i + 1}`)
+      await page.locator('[data-testid=plan-zoom-in]').first().click()
+    }
+    for (let i = 0; i < 3; i++) {
+      await phase(`wheel ${i + 1}`)
+      await page.mouse.move(box.x + box.width * (0.3 + 0.2 * i), box.y + box.height * 0.4)
+      await page.mouse.wheel(0, -120)
+      await page.waitForTimeout(150)
+    }
+    for (let i = 0; i < 2; i++) {
+      await phase(`pan ${i + 1}`)
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+      await page.mouse.down()
+      await page.mouse.move(box.x + box.width / 2 + (i ? -150 : 150), box.y + box.height / 2 + 80, { steps: 8 })
+      await page.mouse.up()
+    }
+    await phase('fit')
+    await page.locator('[data-testid=plan-zoom-fit]').first().click()
     if (cdp && profileTo) {
       await page.waitForTimeout(500)
       const { profile } = await cdp.send('Profiler.stop')
@@ -208,21 +238,6 @@ async function main(): Promise<void> {
     await group('end')
     const screenshotTo = process.argv.includes('--screenshot') ? process.argv[process.argv.indexOf('--screenshot') + 1] : undefined
     if (screenshotTo) await page.screenshot({ path: screenshotTo })
-    // The zone map: from the click on its link to the frame after every park's label is placed
-    // on the map and its canvas drawn (the Leaflet bundle is loaded on demand, so it counts).
-    await phase('open the zone map')
-    const mapParks = zone.parks.filter((p) => p.geo !== undefined).length
-    const zoneMapMs = await page.evaluate(async (n) => {
-      const t0 = performance.now()
-      document.querySelector<HTMLElement>('nav a[href="#/map"]')!.click()
-      // Inline, not a named function: tsx would wrap one in `__name`, which the page lacks.
-      while (document.querySelectorAll('[data-testid=zone-map] [data-testid=zone-map-park]').length < n || document.querySelector('[data-testid=zone-map] canvas') === null) {
-        await new Promise((r) => requestAnimationFrame(r))
-      }
-      await new Promise((r) => requestAnimationFrame(r))
-      return performance.now() - t0
-    }, mapParks)
-    say(`  zone map with ${mapParks} parks drawn ${Math.round(zoneMapMs)} ms after the click`)
     const stealPct = stealPercent(cpuBefore, cpuTimes())
     if (traceTo) {
       await browser.stopTracing()
@@ -254,6 +269,20 @@ async function main(): Promise<void> {
       for (const [name, css] of Object.entries(sel)) out[name] = [...document.querySelectorAll(css)].reduce((n, e) => n + e.querySelectorAll('*').length + 1, 0)
       return out as Record<keyof typeof sel | 'all', number>
     }, regions)
+    // The zone map: from the click on its link to the frame after every park's label is placed
+    // on the map and its canvas drawn (the Leaflet bundle is loaded on demand, so it counts).
+    const mapParks = zone.parks.filter((p) => p.geo !== undefined).length
+    const zoneMapMs = await page.evaluate(async (n) => {
+      const t0 = performance.now()
+      document.querySelector<HTMLElement>('nav a[href="#/map"]')!.click()
+      // Inline, not a named function: tsx would wrap one in `__name`, which the page lacks.
+      while (document.querySelectorAll('[data-testid=zone-map] [data-testid=zone-map-park]').length < n || document.querySelector('[data-testid=zone-map] canvas') === null) {
+        await new Promise((r) => requestAnimationFrame(r))
+      }
+      await new Promise((r) => requestAnimationFrame(r))
+      return performance.now() - t0
+    }, mapParks)
+    say(`  zone map with ${mapParks} parks drawn ${Math.round(zoneMapMs)} ms after the click`)
     await browser.close()
     const figures = {
       dashboardSignInToLiveMs: signInMs, dashboardFirstAlarmRowMs: firstRowMs, dashboardFcpMs: Math.round(fcp), dashboardLongestTaskMs: Math.round(Math.max(0, ...long.map((t) => t.duration))),
@@ -281,6 +310,14 @@ async function main(): Promise<void> {
     if (hub) await new Promise((r) => hub!.once('exit', r))
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/** A drawing like a CAD export: blocks and roads on 4,000 × 3,000 px. */
+function planDrawing(): Buffer {
+  const blocks: string[] = []
+  for (let x = 100; x < 3900; x += 400) for (let y = 100; y < 2900; y += 350) blocks.push(`<rect x="${x}" y="${y}" width="300" height="250" fill="#d9d4c7" stroke="#8a8577" stroke-width="6"/>`)
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="4000" height="3000"><rect width="4000" height="3000" fill="#efece4"/>${blocks.join('')}</svg>`
+  return Buffer.from(new Resvg(svg).render().asPng())
 }
 
 main().catch((err: Error) => {

@@ -53,6 +53,8 @@ import { watchGcPauses } from './broker/gc-pauses.js'
 import { JournalLog, type DurableLog } from './journal/durable-log.js'
 import { startClusterNode, type ClusterNode } from './cluster/cluster-node.js'
 import type { ParkRecord } from './cluster/park-state.js'
+import { startClusterView } from './cluster/cluster-view.js'
+import { parkActions } from './cluster/park-actions.js'
 import { reportRoutes } from './api/routes/reports.js'
 import { planRoutes } from './api/routes/plans.js'
 import { PlanStore } from './plans/plan-store.js'
@@ -201,7 +203,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   // loop and the energy services below only once they are built.
   const live = new LiveServer(api.server, {
     verifyToken: (t) => api.verifyToken(t),
-    snapshot: (parks) => safety.snapshotFor(parks),
+    snapshot: (parks) => (view ? view.snapshot(parks) : safety.snapshotFor(parks)),
     parkIds: () => zone.parks.map((p) => p.id),
     currentUser: (name) => api.currentUser(name),
     enterprisePark: (e) => enterpriseParks.get(e),
@@ -260,7 +262,9 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const ingest = new Ingest({ devices: registry, sink, clock, maxPayloadBytes: settings.maxPayloadBytes, maxBatch: settings.maxBatch })
   const broker = await createBroker({ registry, ingest, log, tls: settings.tls, gate: connections, clientMaxRate: settings.clientMaxRate, clientSliceBytes: settings.clientInflightBytes, maxPacketBytes: settings.maxPayloadBytes + 65_536, sessionLimits: settings.mqttSessions, scheduler: loopTurns })
 
-  const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live, commands: (topic, payload) => broker.publish(topic, payload, 1, false), log,
+  // Cluster mode: pushes reach every node's sockets, commands the node holding the device (cluster/cluster-view.ts).
+  const view = cluster ? await startClusterView(cluster, { live, snapshot: (p) => safety.snapshotFor(p), parks: () => zone.parks.map((p) => p.id), broker, registry, clock, log }) : undefined
+  const safety = new SafetyLoop({ zone, registry, dataDir: settings.dataDir, clock, deadmanIntervals: settings.deadmanIntervals, liveWindowSec: settings.liveWindowSec, writeLines: (l) => void store(l, 0), live: view?.fanout.live ?? live, commands: view ? (topic, payload) => view.fanout.sendCommand(topic, payload) : (topic, payload) => broker.publish(topic, payload, 1, false), log,
     // Cluster mode: only the parks this node owns are evaluated, and their records go to each park's fenced log.
     ...(cluster ? { owns: (p: string) => cluster.parks.owns(p), onParkRecord: (p: string, r: ParkRecord) => cluster.parks.record(p, r) } : {}) })
   const ee = createEnergyEmissions({
@@ -327,8 +331,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   await registerApi(api, {
     services, auth: { secret: jwtSecret, ttlSec: settings.jwtTtlSec, users }, dashboardDir: options.dashboardDir,
     plugins: [
-      alarmRoutes({ alarms: safety.alarms, alarmsDurable: () => safety.durable() }),
-      riskRoutes(() => safety.risk.all()),
+      alarmRoutes({ alarms: safety.alarms, alarmsDurable: () => safety.durable(), remote: view?.remoteAlarms }),
+      riskRoutes(() => (view ? view.risk(safety.risk.all()) : safety.risk.all())),
       incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
       ee.routes,
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
@@ -346,7 +350,11 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     { path: '/socket.io/', prefix: true, handle: (req, socket, head) => live.io.engine.handleUpgrade(req, socket, head) },
   ], () => connections.countUnknownUpgrade())
   safety.start()
-  await cluster?.startParks({ parks: () => zone.parks.map((p) => p.id), target: () => safety })
+  await cluster?.startParks({
+    parks: () => zone.parks.map((p) => p.id), target: () => safety,
+    onRunning: (p) => view?.serve(p, parkActions(p, { alarms: safety.alarms, durable: (park) => Promise.all([safety.durable(), cluster.parks.flush(park)]).then(() => undefined) })),
+    onStopping: (p) => view?.unserve(p),
+  })
   footprints.start()
   notify?.start()
   // In cluster mode the outbox fills too, while JetStream has no quorum: the fuller of the two is watched.
@@ -398,6 +406,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         await notify?.close().catch(() => undefined)
         footprints.close()
         safety.close()
+        await view?.close()
         await cluster?.close()
         await writer.close(10_000)
         journal.close()

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { MqttClient } from 'mqtt'
 import { randomBytes } from 'node:crypto'
-import { connectMqtt, eventually, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { ADMIN_PASSWORD, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { connectLive, type LiveClient } from '../support/live-client.js'
+import type { Alarm } from '../../hub/src/model/alarm.js'
 import { startTestNats, type TestNats } from '../support/cluster-harness.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 
@@ -10,7 +12,9 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
  * every park of the zone runs on exactly one node; a gas reading past its set point sent to a
  * node that does not own the park raises one alarm, on the owner; handed over on a clean stop,
  * the next owner holds the same alarm (same id) and the readings after it continue it (no
- * second alarm), and a reading back to normal clears it there.
+ * second alarm), and a reading back to normal clears it there. Live view and actions from any
+ * node: a socket.io client on a node that does not own the park gets the alarm pushed, GET
+ * /alarms there lists it, and an acknowledgement through that node is done by the owner.
  */
 const secrets = credentials.devices as Record<string, string>
 const device = 'vtc-ti01-gas-009'
@@ -20,6 +24,7 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
   let nats: TestNats
   let hubs: TestHub[] = []
   const clients: MqttClient[] = []
+  const sockets: LiveClient[] = []
   const db = `t_${randomBytes(6).toString('hex')}`
 
   beforeAll(async () => {
@@ -28,24 +33,43 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
   }, 120_000)
   afterAll(async () => {
     for (const c of clients) c.end(true)
+    for (const s of sockets) s.close()
     await Promise.all(hubs.map((h) => h.stop()))
     await nats?.stop()
   })
 
   const ownerOf = (park: string, among = hubs): TestHub[] => among.filter((h) => h.hub.cluster!.parks.owns(park))
 
-  it('runs every park on one node, raises an alarm once on the owner, keeps it across a hand-over', async () => {
+  it('runs every park on one node, raises an alarm once on the owner, shows and acknowledges it from another node, keeps it across a hand-over', async () => {
     const parks = hubs[0]!.hub.zone.parks.map((p) => p.id)
     await eventually(() => parks.every((p) => ownerOf(p).length === 1), 30_000, 'every park owned by one node')
     const spread = hubs.map((h) => h.hub.cluster!.parks.stats().owned.length)
     console.log(`parks ${parks.length} spread over the nodes: ${spread.join(' / ')}`)
     const owner = ownerOf('vtc')[0]!
     const other = hubs.find((h) => h !== owner)!
+    const third = hubs.find((h) => h !== owner && h !== other)!
+    const token = await login(third.http, 'admin', ADMIN_PASSWORD)
+    const { socket } = await connectLive(third.http, token)
+    sockets.push(socket)
+    const pushed: { alarm: Alarm; at: number }[] = []
+    socket.on('alarm', (a) => pushed.push({ alarm: a, at: Date.now() }))
+    const sentAt = Date.now()
     const c = await connectMqtt(other.mqttUrl, { username: device, password: secrets[device]!, clientId: `${device}-parks` })
     clients.push(c)
     await c.publishAsync(topic, JSON.stringify({ values: { lel: 60 } }), { qos: 1 })
     const alarm = await eventually(() => owner.hub.safety.alarms.list({ state: 'open' }).find((a) => a.device === device), 10_000, 'the alarm on the owner')
     for (const h of hubs) if (h !== owner) expect(h.hub.safety.alarms.list({}).filter((a) => a.device === device)).toEqual([])
+    // Live view from a node that does not own the park.
+    const seen = await eventually(() => pushed.find((p) => p.alarm.id === alarm.id), 10_000, 'the alarm pushed to a socket on a third node')
+    console.log(`alarm: published to node ${other.hub.cluster!.settings.nodeId}, raised on ${owner.hub.cluster!.settings.nodeId}, on a socket of ${third.hub.cluster!.settings.nodeId} ${seen.at - sentAt} ms after the publish`)
+    const get = async (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${third.http}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } })
+    const listed = (await (await get(`/api/v1/alarms?device=${device}`)).json()) as { alarms: Alarm[] }
+    expect(listed.alarms.map((a) => a.id)).toContain(alarm.id)
+    // Acknowledged through a node that does not own the park: done by the owner, its answer returned.
+    const ack = await get(`/api/v1/alarms/${alarm.id}/ack`, { method: 'POST', body: JSON.stringify({ note: 'seen from node 3' }) })
+    expect(ack.status).toBe(200)
+    expect(((await ack.json()) as Alarm).ack).toBe('acked')
+    expect(owner.hub.safety.alarms.get(alarm.id)!.ack).toBe('acked')
     // A clean stop hands the park over: the next owner adopts the same alarm.
     await owner.stop()
     const rest = hubs.filter((h) => h !== owner)

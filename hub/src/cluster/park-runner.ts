@@ -93,6 +93,12 @@ export class ParkRunner {
     this.running.get(park)?.pending.push(r)
   }
 
+  /** Resolves when the park's records so far are on its fenced log (an operator's action answers then). */
+  async flush(park: string): Promise<void> {
+    const r = this.running.get(park)
+    if (r) await this.write(park, r)
+  }
+
   ownerOf(park: string): string | undefined {
     return this.ownership?.ownerOf(park)
   }

@@ -10,12 +10,16 @@ import type { KpiReply } from '../replies.js'
 import { OPERATOR_ROLES } from '../auth.js'
 import { namedByIdInScope, visible } from '../scope.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
+import type { RemoteAlarms } from '../../cluster/cluster-view.js'
+import { byNewest } from '../../alarms/query.js'
 
 /** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
 export interface AlarmServices {
   alarms: AlarmBook
   /** Resolves when the alarm state is durable (answer an operator only then). */
   alarmsDurable(): Promise<void>
+  /** Cluster mode: alarms of parks owned by other nodes, listed here and acted on through their owner (cluster/cluster-view.ts). */
+  remote?: RemoteAlarms | undefined
 }
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) })
@@ -45,10 +49,10 @@ type Body = { note?: string; assignee?: string; minutes?: number; cause?: string
  * `reset` of a latched alarm is an on-site check of the same people who acknowledge and
  * resolve it (docs/alarms.md).
  */
-const ACTIONS = ['ack', 'shelve', 'unshelve', 'dispatch', 'resolve', 'close', 'reset', 'suppress', 'unsuppress', 'out_of_service', 'in_service', 'comment'] as const
-type ActionName = (typeof ACTIONS)[number]
+export const ACTIONS = ['ack', 'shelve', 'unshelve', 'dispatch', 'resolve', 'close', 'reset', 'suppress', 'unsuppress', 'out_of_service', 'in_service', 'comment'] as const
+export type ActionName = (typeof ACTIONS)[number]
 
-function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b: Body): Alarm {
+export function perform(book: AlarmBook, name: ActionName, id: string, actor: string, b: Body): Alarm {
   switch (name) {
     case 'ack': return book.ack(id, actor, b)
     case 'shelve': return book.shelve(id, actor, b)
@@ -74,17 +78,19 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
   return routePlugin('alarms', async (app) => {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's alarm is absent, to read and to act on.
-    app.addHook('preHandler', async (req) => namedByIdInScope(req.user, req.params, (id) => services.alarms.get(id), 'alarm'))
+    app.addHook('preHandler', async (req) => namedByIdInScope(req.user, req.params, (id) => services.alarms.get(id) ?? services.remote?.get(id), 'alarm'))
     app.get('/api/v1/alarms', {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: `Alarms, newest first; state: active, unacked, cleared, latched, open, closed, shelved, suppressed, all (default open); class: life-safety, device-health, environmental, energy. Paged: limit ${PAGE_SIZES.alarms.default} by default, at most ${PAGE_SIZES.alarms.max}; next is the following page's cursor, total the matching alarms`, security: sec, querystring: ListQuery },
     }, async (req) => {
       const q = req.query
-      const alarms = services.alarms.list({
+      const query = {
         state: q.state ?? 'open', park: q.park, enterprise: q.enterprise, device: q.device, class: q.class,
         from: q.from !== undefined ? parseTime(q.from, 'from') : undefined,
         to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
-      })
+      }
+      const own = services.alarms.list(query)
+      const alarms = services.remote ? [...own, ...services.remote.list(query)].sort(byNewest) : own
       const page = pageOf(visible(req.user, alarms), q, PAGE_SIZES.alarms)
       return { alarms: page.items, total: page.total, next: page.next, limit: page.limit }
     })
@@ -102,7 +108,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'One alarm with its full history', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
-      const a = services.alarms.get(req.params.id)
+      const a = services.alarms.get(req.params.id) ?? services.remote?.get(req.params.id)
       if (!a) throw new HttpError(404, `alarm ${req.params.id} not found`)
       return a
     })
@@ -119,6 +125,13 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         try {
           const body: Body = req.body ?? {}
           if (name === 'ack' && body.channel === undefined) body.channel = fromBrowser(req.headers) ? 'dashboard' : 'api'
+          // Cluster mode: an alarm of a park another node owns is acted on there (its answer, or 503 without an owner).
+          const remote = services.alarms.get(req.params.id) ? undefined : services.remote?.get(req.params.id)
+          if (remote) {
+            const done = await services.remote!.act(name, remote, req.user.name, body)
+            req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: done.id, owner: 'remote' }, 'operator action')
+            return done
+          }
           const alarm = perform(services.alarms, name, req.params.id, req.user.name, body)
           await services.alarmsDurable()
           req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: alarm.id }, 'operator action')

@@ -127,6 +127,11 @@ export class ParkOwnership {
     return [...this.leases.held().keys()].sort()
   }
 
+  /** Whether this node's lease of the park is still valid by its own clock (renewed within the lease time). */
+  holds(park: string): boolean {
+    return this.leases.holds(park)
+  }
+
   /** The fencing token of a park this node holds. */
   token(park: string): number | undefined {
     return this.leases.held().get(park)

@@ -83,9 +83,13 @@ export class ParkRunner {
 
   constructor(private readonly o: ParkRunnerOptions) {}
 
-  /** Whether this node evaluates `park` now. */
+  /**
+   * Whether this node evaluates `park` now: it runs it and its lease is valid by this node's own
+   * clock. A node paused past its lease (SIGSTOP, a VM stall) evaluates nothing of the park when
+   * it resumes, before it even learns that the lease moved: no alarm raised, nothing pushed.
+   */
   owns(park: string): boolean {
-    return this.running.has(park)
+    return this.running.has(park) && (this.ownership?.holds(park) ?? false)
   }
 
   /** Every record the safety loop persists for a park (its `onParkRecord`). */
@@ -155,6 +159,7 @@ export class ParkRunner {
     r.feed = startParkFeed(link.js, {
       park, after,
       onBatch: async (batch, position) => {
+        if (!this.owns(park)) throw new Error(`park ${park}: lease no longer valid here, ${batch.length} messages left to the next owner`)
         for (const m of batch) this.o.feed(m.message)
         await this.write(park, r, position)
       },

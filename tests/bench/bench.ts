@@ -235,6 +235,8 @@ async function main(): Promise<void> {
   if (process.argv.includes('--connections')) return (await import('./many-connections.js')).manyConnections()
   // HJ 212 data loggers: many connected, backlog replays (hj212-bench.ts).
   if (process.argv.includes('--hj212')) return (await import('./hj212-bench.js')).hj212Bench()
+  // Cluster mode: three nats-servers, hub nodes, failover and live latency across nodes (cluster-bench.ts).
+  if (process.argv.includes('--cluster')) return (await import('./cluster-bench.js')).clusterBench()
   const dir = await mkdtemp(join(tmpdir(), 'smartpark-bench-'))
   let hub: HubProc | undefined
   try {

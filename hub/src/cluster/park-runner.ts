@@ -31,6 +31,13 @@ const FLUSH_MS = 100
  */
 const SNAPSHOT_RECORDS = 500
 const SNAPSHOT_MS = 10_000
+/**
+ * A turn that changed nothing of the park's alarms and incidents is not written at once: its
+ * position goes with the next write, or after this long. A takeover then processes again at
+ * most this much of the readings that changed nothing (it changes nothing again); a write per
+ * turn held each park's feed to one replicated write per batch and left it behind under load.
+ */
+const POSITION_MS = 1000
 /** A park never owned before is evaluated from its readings of the last minute (those published while the nodes settled). */
 const FIRST_OWNER_LOOKBACK_MS = 60_000
 
@@ -62,6 +69,9 @@ interface Running {
   sinceSnapshot: number
   snapshotAt: number
   writing: Promise<unknown>
+  /** Processed through, not written yet (turns without records), and when a position was last written. */
+  unwritten: number | undefined
+  positionAt: number
 }
 
 export interface ParkRunnerStats {
@@ -144,7 +154,7 @@ export class ParkRunner {
     const state = parkStateOf(park, log.loaded)
     const target = this.o.target()
     target.adoptPark(park, state)
-    const r: Running = { log, feed: undefined, pending: [], sinceSnapshot: 0, snapshotAt: Date.now(), writing: Promise.resolve() }
+    const r: Running = { log, feed: undefined, pending: [], sinceSnapshot: 0, snapshotAt: Date.now(), writing: Promise.resolve(), unwritten: undefined, positionAt: Date.now() }
     this.running.set(park, r)
     try {
       // The log starts again from what this node now holds (and the takeover's position).
@@ -161,7 +171,8 @@ export class ParkRunner {
       onBatch: async (batch, position) => {
         if (!this.owns(park)) throw new Error(`park ${park}: lease no longer valid here, ${batch.length} messages left to the next owner`)
         for (const m of batch) this.o.feed(m.message)
-        await this.write(park, r, position)
+        if (r.pending.length === 0 && Date.now() - r.positionAt < POSITION_MS) r.unwritten = position
+        else await this.write(park, r, position)
       },
       onError: (err) => this.o.log.warn({ park, err: err.message }, 'park feed'),
     })
@@ -175,9 +186,12 @@ export class ParkRunner {
   }
 
   /** The park's pending records (with `position` when a turn ends) in one fenced write; a snapshot when due. */
-  private write(park: string, r: Running, position?: number): Promise<unknown> {
+  private write(park: string, r: Running, at?: number): Promise<unknown> {
     const records = r.pending
     r.pending = []
+    const position = at ?? r.unwritten
+    r.unwritten = undefined
+    if (position !== undefined) r.positionAt = Date.now()
     const run = r.writing.then(async () => {
       if (records.length > 0 || position !== undefined) await r.log.append(records, position === undefined ? {} : { position })
       this.s.recordsWritten += records.length
@@ -197,7 +211,8 @@ export class ParkRunner {
 
   private flushAll(): void {
     for (const [park, r] of this.running) {
-      if (r.pending.length > 0 || (r.sinceSnapshot > 0 && Date.now() - r.snapshotAt >= SNAPSHOT_MS)) void this.write(park, r).catch(() => undefined)
+      const due = r.pending.length > 0 || (r.unwritten !== undefined && Date.now() - r.positionAt >= POSITION_MS) || (r.sinceSnapshot > 0 && Date.now() - r.snapshotAt >= SNAPSHOT_MS)
+      if (due) void this.write(park, r).catch(() => undefined)
     }
   }
 

@@ -1,4 +1,3 @@
-import { Resvg } from '@resvg/resvg-js'
 import { imageSize } from 'image-size'
 
 /**
@@ -41,12 +40,12 @@ function checkPixels(width: number, height: number): void {
 }
 
 /** Check an upload and return what to keep; a clear error for anything else. */
-export function checkPlanImage(data: Buffer): CheckedImage {
+export async function checkPlanImage(data: Buffer): Promise<CheckedImage> {
   if (data.length === 0) throw new PlanImageError('the upload is empty')
   if (data.length > MAX_PLAN_BYTES) throw new PlanImageError(`the upload is ${data.length} bytes: at most ${MAX_PLAN_BYTES}`)
   const kind = kindOf(data)
   if (kind === undefined) throw new PlanImageError('not a PNG, JPEG or SVG image')
-  if (kind === 'svg') return rasterise(data)
+  if (kind === 'svg') return rasterise(data, (await import('@resvg/resvg-js')).Resvg)
   let size: { width?: number | undefined; height?: number | undefined; type?: string | undefined }
   try {
     size = imageSize(data)
@@ -58,7 +57,8 @@ export function checkPlanImage(data: Buffer): CheckedImage {
   return { format: kind, uploaded: kind, data, width: size.width, height: size.height }
 }
 
-function rasterise(data: Buffer): CheckedImage {
+/** resvg is a native module of some megabytes: loaded when the first SVG comes, not at every start. */
+function rasterise(data: Buffer, Resvg: typeof import('@resvg/resvg-js').Resvg): CheckedImage {
   let png: Buffer
   let width: number
   let height: number

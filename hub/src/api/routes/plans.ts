@@ -58,7 +58,7 @@ export const planRoutes = (o: { plans: PlanStore; audit: AuditLog }) => routePlu
     if (!Buffer.isBuffer(req.body)) throw badRequest('send the image as the body, with content-type image/png, image/jpeg or image/svg+xml')
     let checked
     try {
-      checked = checkPlanImage(req.body)
+      checked = await checkPlanImage(req.body)
     } catch (err) {
       if (!(err instanceof PlanImageError)) throw err
       audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'plan.image', target: id, ok: false, detail: err.message })

@@ -333,7 +333,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     plugins: [
       alarmRoutes({ alarms: safety.alarms, alarmsDurable: () => safety.durable(), remote: view?.remoteAlarms }),
       riskRoutes(() => (view ? view.risk(safety.risk.all()) : safety.risk.all())),
-      incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
+      incidentRoutes({ incidents: safety.incidents, incidentsDurable: () => safety.incidentsDurable(), remote: view?.remoteIncidents, placeOf: { device: (id) => registry.get(id)?.device, alarm: (id) => safety.alarms.get(id) } }),
       ee.routes,
       setpointRoutes((id) => safety.rules.effectiveSetpoints(id), (id) => registry.get(id)?.device),
       notifyRoutes({ notify, alarms: safety.alarms, alarmsDurable: () => safety.durable(), audit, limiter: loginLimiter }),
@@ -352,7 +352,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   safety.start()
   await cluster?.startParks({
     parks: () => zone.parks.map((p) => p.id), target: () => safety,
-    onRunning: (p) => view?.serve(p, parkActions(p, { alarms: safety.alarms, durable: (park) => Promise.all([safety.durable(), cluster.parks.flush(park)]).then(() => undefined) })),
+    onRunning: (p) => view?.serve(p, parkActions(p, { alarms: safety.alarms, incidents: safety.incidents, durable: (park) => Promise.all([safety.incidentsDurable(), cluster.parks.flush(park)]).then(() => undefined) })),
     onStopping: (p) => view?.unserve(p),
   })
   footprints.start()

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto'
 import { ADMIN_PASSWORD, connectMqtt, eventually, login, startTestHub, type TestHub } from '../support/hub-harness.js'
 import { connectLive, type LiveClient } from '../support/live-client.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
+import type { Incident } from '../../hub/src/model/incident.js'
 import { startTestNats, type TestNats } from '../support/cluster-harness.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 
@@ -40,7 +41,7 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
 
   const ownerOf = (park: string, among = hubs): TestHub[] => among.filter((h) => h.hub.cluster!.parks.owns(park))
 
-  it('runs every park on one node, raises an alarm once on the owner, shows and acknowledges it from another node, keeps it across a hand-over', async () => {
+  it('runs every park on one node, raises an alarm once on the owner, shows it and takes alarm and incident actions from another node, keeps it across a hand-over', async () => {
     const parks = hubs[0]!.hub.zone.parks.map((p) => p.id)
     await eventually(() => parks.every((p) => ownerOf(p).length === 1), 30_000, 'every park owned by one node')
     const spread = hubs.map((h) => h.hub.cluster!.parks.stats().owned.length)
@@ -70,6 +71,16 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
     expect(ack.status).toBe(200)
     expect(((await ack.json()) as Alarm).ack).toBe('acked')
     expect(owner.hub.safety.alarms.get(alarm.id)!.ack).toBe('acked')
+    // An incident opened and commented through that node: held by the owner, listed on the third node.
+    const opened = await get('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ park: 'vtc', hazard: 'gas', level: 3, title: 'drill through node 3' }) })
+    expect(opened.status).toBe(201)
+    const incident = (await opened.json()) as Incident
+    expect(owner.hub.safety.incidents.get(incident.id)?.title).toBe('drill through node 3')
+    expect(third.hub.safety.incidents.get(incident.id)).toBeUndefined()
+    await eventually(async () => ((await (await get('/api/v1/incidents?park=vtc&state=open')).json()) as { incidents: Incident[] }).incidents.some((i) => i.id === incident.id) || undefined, 10_000, 'the incident listed on the third node')
+    const commented = await get(`/api/v1/incidents/${incident.id}/comment`, { method: 'POST', body: JSON.stringify({ note: 'from node 3' }) })
+    expect(commented.status).toBe(200)
+    expect(owner.hub.safety.incidents.get(incident.id)!.timeline.some((e) => JSON.stringify(e).includes('from node 3'))).toBe(true)
     // A clean stop hands the park over: the next owner adopts the same alarm.
     await owner.stop()
     const rest = hubs.filter((h) => h !== owner)

@@ -1,4 +1,5 @@
 import type { Alarm } from '../model/alarm.js'
+import type { Incident } from '../model/incident.js'
 import type { Snapshot } from '../model/live-events.js'
 import type { ParkRisk } from '../model/risk.js'
 import type { LiveFeed } from '../safety-loop.js'
@@ -16,8 +17,9 @@ import type { ActionHandler } from './action-bridge.js'
  * - This node's socket snapshots, GET /alarms and /risk answer for every park: the parks it owns
  *   from its safety loop, the others from the mirror (their open alarms, open incidents, risk as
  *   their owners pushed them; live-mirror.ts).
- * - An alarm action on a park owned elsewhere goes to the owner over the action bridge (op
- *   `alarm.<action>`), runs there and answers with the owner's result; 503 while no node owns it.
+ * - An alarm or incident action on a park owned elsewhere goes to the owner over the action bridge
+ *   (op `alarm.<action>`, `incident.<action>`), runs there and answers with the owner's result;
+ *   503 while no node owns it. GET /incidents lists the other parks' open incidents (the mirror's).
  *   The owner serves its parks' actions from the moment it runs them (park-runner.ts onRunning).
  */
 export interface ClusterView {
@@ -26,6 +28,8 @@ export interface ClusterView {
   snapshot(parks: string[] | undefined): Snapshot
   /** Alarms of parks owned elsewhere (open ones: what the mirror holds), for the alarm routes. */
   readonly remoteAlarms: RemoteAlarms
+  /** Incidents of parks owned elsewhere (open ones: what the mirror holds), for the incident routes. */
+  readonly remoteIncidents: RemoteIncidents
   /** Park risk of every park: own and mirrored. */
   risk(own: ParkRisk[]): ParkRisk[]
   /** Serve a park's actions with `handler` (this node runs the park now) / stop. */
@@ -41,7 +45,17 @@ export interface RemoteAlarms {
   act(name: string, alarm: Alarm, actor: string, body: unknown): Promise<Alarm>
 }
 
+export interface RemoteIncidents {
+  /** Whether this node owns the park (its own incident manager answers). */
+  ownsHere(park: string): boolean
+  list(q: { state?: 'open' | 'closed' | 'all'; park?: string | undefined }): Incident[]
+  get(id: string): Incident | undefined
+  /** Run incident action `action` (the route's `params` and `body`) on the park's owner; its result, its error, or 503. */
+  act(action: string, park: string, actor: string, args: { params: unknown; body: unknown }): Promise<Incident>
+}
+
 export const ALARM_OP = 'alarm.'
+export const INCIDENT_OP = 'incident.'
 
 export async function startClusterView(c: ClusterNode, o: Omit<FanoutOptions, 'nc' | 'js' | 'jsm' | 'node' | 'ownedHere' | 'influx' | 'influx2Url'> & { clock: () => number; live: LiveFeed }): Promise<ClusterView> {
   const fanout = await startFanout({ ...o, nc: c.link.nc, js: c.link.js, jsm: c.link.jsm, node: c.settings.nodeId, ownedHere: (p) => c.parks.owns(p) })
@@ -51,8 +65,15 @@ export async function startClusterView(c: ClusterNode, o: Omit<FanoutOptions, 'n
     get: (id) => mirrored().find((a) => a.id === id),
     act: (name, alarm, actor, body) => fanout.actions.request<Alarm>(alarm.park, `${ALARM_OP}${name}`, { id: alarm.id, body }, actor),
   }
+  const mirroredIncidents = (): Incident[] => fanout.mirror.snapshot(undefined).incidents.filter((i) => !c.parks.owns(i.park))
+  const remoteIncidents: RemoteIncidents = {
+    ownsHere: (park) => c.parks.owns(park),
+    list: (q) => mirroredIncidents().filter((i) => (q.park === undefined || i.park === q.park) && (q.state === undefined || q.state === 'all' || i.state === q.state)),
+    get: (id) => mirroredIncidents().find((i) => i.id === id),
+    act: (action, park, actor, args) => fanout.actions.request<Incident>(park, `${INCIDENT_OP}${action}`, args, actor),
+  }
   return {
-    fanout, remoteAlarms,
+    fanout, remoteAlarms, remoteIncidents,
     snapshot: (parks) => fanout.snapshot(parks),
     risk: (own) => {
       const mirror = new Map(fanout.mirror.snapshot(undefined).risk.map((r) => [r.park, r]))

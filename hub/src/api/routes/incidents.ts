@@ -7,6 +7,7 @@ import { OPERATOR_ROLES } from '../auth.js'
 import { assertSees, namedByIdInScope, visible } from '../scope.js'
 import type { Incident } from '../../model/incident.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
+import type { RemoteIncidents } from '../../cluster/cluster-view.js'
 
 /** Emergency response (CONTRACT.md): incidents, their checklists, device commands, closing with a summary. */
 export interface IncidentServices {
@@ -14,6 +15,8 @@ export interface IncidentServices {
   incidentsDurable(): Promise<void>
   /** Where a device or an alarm named in a body is, so one beyond the user's scope reads as absent. */
   placeOf?: { device(id: string): { park: string; enterprise: string } | undefined; alarm(id: string): { park: string; enterprise: string } | undefined }
+  /** Cluster mode: incidents of parks owned by other nodes, listed here and acted on through their owner (cluster/cluster-view.ts). */
+  remote?: RemoteIncidents | undefined
 }
 
 const IdParams = Type.Object({ id: Type.String({ maxLength: 80 }) })
@@ -39,7 +42,7 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     const sec = [{ bearer: [] }]
     // Users within their parks (scope.ts): another park's incident is absent, to read and to act on.
     app.addHook('preHandler', async (req) => {
-      namedByIdInScope(req.user, req.params, (id) => s.incidents.get(id), 'incident')
+      namedByIdInScope(req.user, req.params, (id) => s.incidents.get(id) ?? s.remote?.get(id), 'incident')
       const id = (req.params as { id?: string } | undefined)?.id
       const body = req.method === 'POST' && id === undefined ? (req.body as { park?: string; enterprise?: string } | null) : null
       if (body?.park !== undefined) assertSees(req.user, { park: body.park, enterprise: body.enterprise }, `park ${body.park} not found`)
@@ -52,7 +55,15 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
         if (place) assertSees(req.user, place, `alarm ${a} not found`)
       }
     })
-    const act = async (req: { user: { name: string }; ip: string; log: { info(o: object, m: string): void } }, action: string, fn: () => Incident): Promise<Incident> => {
+    const act = async (req: { user: { name: string }; ip: string; log: { info(o: object, m: string): void }; params?: unknown; body?: unknown }, action: string, fn: () => Incident): Promise<Incident> => {
+      // Cluster mode: an incident (or a new one's park) another node owns is acted on there, its answer returned.
+      const id = (req.params as { id?: string } | undefined)?.id
+      const park = id === undefined ? (req.body as { park?: string } | undefined)?.park : (s.incidents.get(id) ? undefined : s.remote?.get(id)?.park)
+      if (s.remote && park !== undefined && !s.remote.ownsHere(park)) {
+        const done = await s.remote.act(action, park, req.user.name, { params: req.params, body: req.body ?? null })
+        req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `incident.${action}`, incident: done.id, owner: 'remote' }, 'operator action')
+        return done
+      }
       try {
         const incident = fn()
         await s.incidentsDurable()
@@ -68,7 +79,9 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: `Incidents (default: open ones first, then the rest). Paged: limit ${PAGE_SIZES.incidents.default} by default, at most ${PAGE_SIZES.incidents.max}; next is the following page's cursor`, security: sec, querystring: Type.Object({ state: Type.Optional(Type.Enum(['open', 'closed', 'all'])), park: Type.Optional(Type.String({ maxLength: 64 })), ...PagingQuery }, { additionalProperties: false }) },
     }, async (req) => {
-      const page = pageOf(visible(req.user, s.incidents.list({ state: req.query.state ?? 'all', park: req.query.park })), req.query, PAGE_SIZES.incidents)
+      const query = { state: req.query.state ?? 'all', park: req.query.park }
+      const own = s.incidents.list(query)
+      const page = pageOf(visible(req.user, s.remote ? [...own, ...s.remote.list(query)] : own), req.query, PAGE_SIZES.incidents)
       return { incidents: page.items, total: page.total, next: page.next, limit: page.limit }
     })
 
@@ -76,7 +89,7 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: 'One incident with steps, commands and timeline', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
-      const i = s.incidents.get(req.params.id)
+      const i = s.incidents.get(req.params.id) ?? s.remote?.get(req.params.id)
       if (!i) throw new HttpError(404, `incident ${req.params.id} not found`)
       return i
     })

@@ -53,14 +53,14 @@ describe('generateZone: the demo zone (240 devices, seed 1)', () => {
       const park = parks.get(d.park)
       expect(park, d.id).toBeDefined()
       expect(park!.enterprises.some((e) => e.id === d.enterprise), d.id).toBe(true)
-      expect(inside(d.position, { x: 0, y: 0, w: park!.site.width, h: park!.site.height }), d.id).toBe(true)
+      expect(inside(d.position!, { x: 0, y: 0, w: park!.site.width, h: park!.site.height }), d.id).toBe(true)
       // A weather station serves the whole park, in no area.
       if (d.kind === 'weather') continue
       const area = park!.areas.find((a) => a.id === d.area)
       expect(area, d.id).toBeDefined()
       expect(area!.enterprise).toBe(d.enterprise)
-      expect(inside(d.position, { x: 0, y: 0, w: park!.site.width, h: park!.site.height }), d.id).toBe(true)
-      expect(inside(d.position, area!.rect), d.id).toBe(true)
+      expect(inside(d.position!, { x: 0, y: 0, w: park!.site.width, h: park!.site.height }), d.id).toBe(true)
+      expect(inside(d.position!, area!.rect), d.id).toBe(true)
     }
     for (const park of zone.parks) {
       for (const a of park.areas) expect(inSite(a.rect, park), a.id).toBe(true)
@@ -224,7 +224,7 @@ describe('generateZone: large scale', () => {
     expect(unique(big.parks.flatMap((p) => p.enterprises.map((e) => e.name)))).toBe(true)
     expect(Value.Check(Zone, big)).toBe(true)
     const areas = new Map(big.parks.flatMap((p) => p.areas.map((a) => [a.id, a.rect] as const)))
-    for (const d of big.devices) if (d.kind !== 'weather') expect(inside(d.position, areas.get(d.area!)!)).toBe(true)
+    for (const d of big.devices) if (d.kind !== 'weather') expect(inside(d.position!, areas.get(d.area!)!)).toBe(true)
     expect(Object.keys(credentials.devices).length).toBe(big.devices.filter((d) => !d.gateway).length)
   })
 })

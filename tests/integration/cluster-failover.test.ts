@@ -10,6 +10,8 @@ import { startTestNats, type TestNats } from '../support/cluster-harness.js'
 import type { HealthReport } from '../../hub/src/api/services.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+import { InfluxdSupervisor } from '../../hub/src/store/influxd-supervisor.js'
+import { freePort } from '../../hub/src/cluster/nats-servers.js'
 
 /**
  * Failover of a park whose owner is killed (three hub processes, three real nats-servers, the
@@ -17,7 +19,8 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
  * evaluates the park within 10 s (a CO reading past its set point sent after the kill raises
  * its alarm), the gas alarm active before the kill is the same alarm after it (one alarm id
  * for the condition across the cluster), and every reading acknowledged before, during and
- * after the kill is in InfluxDB.
+ * after the kill is in InfluxDB. The second run has InfluxDB (its own influxd) down from just
+ * before the kill until the park runs on another node: written once it is back.
  */
 const secrets = credentials.devices as Record<string, string>
 const ADMIN = 'failover-admin-pw'
@@ -43,9 +46,19 @@ function connect(url: string, id: string): Promise<MqttClient> {
   })
 }
 
-describe('cluster failover: a park owner killed under QoS 1 load', () => {
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined }
+
+describe.each([{ influxDown: false }, { influxDown: true }])('cluster failover: a park owner killed under QoS 1 load (InfluxDB down: $influxDown)', ({ influxDown }) => {
   let nats: TestNats
   let dir: string
+  let influxUrl: string
+  let influxd: InfluxdSupervisor | undefined
+  let influxPort = 0
+  const startInfluxd = async (): Promise<InfluxdSupervisor> => {
+    const sup = new InfluxdSupervisor({ binary: process.env.INFLUXD_PATH ?? 'influxd', dataDir: join(dir, 'influxd'), httpPort: influxPort, log: quiet, ownProcessGroup: true })
+    await sup.start()
+    return sup
+  }
   const nodes: Node[] = []
   const clients: MqttClient[] = []
   const db = `t_${randomBytes(6).toString('hex')}`
@@ -53,14 +66,21 @@ describe('cluster failover: a park owner killed under QoS 1 load', () => {
   beforeAll(async () => {
     nats = await startTestNats()
     dir = await mkdtemp(join(tmpdir(), 'smartpark-failover-'))
+    influxUrl = inject('influxUrl')
+    if (influxDown) {
+      influxPort = await freePort()
+      influxd = await startInfluxd()
+      influxUrl = influxd.url
+    }
     const hubs = await Promise.all([0, 1, 2].map((i) => startHubProcess({
-      HUB_NATS_URL: nats.urls, HUB_NODE_ID: `fo-${i}`, HUB_DATA_DIR: join(dir, `n${i}`), INFLUX_URL: inject('influxUrl'), INFLUX_DB: db, HUB_ADMIN_PASSWORD: ADMIN,
+      HUB_NATS_URL: nats.urls, HUB_NODE_ID: `fo-${i}`, HUB_DATA_DIR: join(dir, `n${i}`), INFLUX_URL: influxUrl, INFLUX_DB: db, HUB_ADMIN_PASSWORD: ADMIN,
     })))
     for (const [i, hub] of hubs.entries()) nodes.push({ id: `fo-${i}`, hub })
   }, 120_000)
   afterAll(async () => {
     for (const c of clients) c.end(true)
     for (const n of nodes) await n.hub.kill9()
+    await influxd?.stop()
     await nats?.stop()
     await rm(dir, { recursive: true, force: true })
   })
@@ -104,6 +124,10 @@ describe('cluster failover: a park owner killed under QoS 1 load', () => {
       })() }
     }))
     await eventually(() => acked.get('vtc-ti01-gas-009')!.length >= 500, 30_000, '500 acknowledged by the owner')
+    if (influxDown) {
+      await influxd!.stop()
+      phase('InfluxDB stopped')
+    }
     phase('500 acknowledged: kill -9')
     const killedAt = Date.now()
     await owner.hub.kill9()
@@ -122,6 +146,10 @@ describe('cluster failover: a park owner killed under QoS 1 load', () => {
     stop = true
     await Promise.all(senders.map((s) => s.done))
     phase('load stopped')
+    if (influxDown) {
+      influxd = await startInfluxd()
+      phase('InfluxDB back')
+    }
     const newOwner = (await ownerOf(alive))[0]!
     // The alarm active before the kill: the same one on the new owner, none raised again.
     await alarmDev.publishAsync(topicOf('vtc-ti01-gas-010'), JSON.stringify({ values: { lel: 62 } }), { qos: 1 })
@@ -135,13 +163,13 @@ describe('cluster failover: a park owner killed under QoS 1 load', () => {
     for (const [d, times] of acked) {
       total += times.length
       const rows = await eventually(async () => {
-        const s = await influxQuery(inject('influxUrl'), db, `SELECT "lel" FROM "gas" WHERE "device" = '${d}' AND time >= ${base}ms AND time < ${base + 3_600_000}ms`)
+        const s = await influxQuery(influxUrl, db, `SELECT "lel" FROM "gas" WHERE "device" = '${d}' AND time >= ${base}ms AND time < ${base + 3_600_000}ms`)
         const got = new Set((s[0]?.values ?? []).map((r) => r[0] as number))
         return times.every((t) => got.has(t)) ? got : undefined
       }, 60_000, `${d}'s acknowledged readings in InfluxDB`).catch(() => undefined)
       lost += rows ? 0 : times.length
     }
-    console.log(`cluster failover: owner ${owner.id} killed, park ${PARK} evaluated on ${newOwner.id} ${seconds.toFixed(1)} s after; acknowledged ${total}, lost ${lost}; gas alarm ids ${gasIds.size} (before ${before.id}), CO alarm ids ${coIds.size}`)
+    console.log(`cluster failover${influxDown ? ' (InfluxDB down from before the kill until after the failover)' : ''}: owner ${owner.id} killed, park ${PARK} evaluated on ${newOwner.id} ${seconds.toFixed(1)} s after; acknowledged ${total}, lost ${lost}; gas alarm ids ${gasIds.size} (before ${before.id}), CO alarm ids ${coIds.size}`)
     expect(seconds).toBeLessThanOrEqual(10)
     expect([...gasIds]).toEqual([before.id])
     expect(coIds.size).toBe(1)

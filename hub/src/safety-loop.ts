@@ -19,7 +19,7 @@ import { CommunicationsGrouper } from './rules/communications-alarm.js'
 import { msg } from './model/messages/index.js'
 import { renderMessage } from './model/messages/render.js'
 import { mergeAlarmRecords, mergeIncidentRecords, type AlarmRecord } from './safety-restore.js'
-import type { ParkRecord, ParkSnapshot } from './cluster/park-state.js'
+import { parkRulesOf, type ParkRecord, type ParkRules, type ParkSnapshot } from './cluster/park-state.js'
 import { adoptPark, parkSnapshotOf } from './cluster/park-adoption.js'
 
 /** How long park risk may lag the alarms and device states behind it. */
@@ -410,9 +410,13 @@ export class SafetyLoop {
     this.scheduleRisk()
   }
 
-  /** Cluster mode: the park's whole part of this loop, for its fenced log's snapshot. */
+  /** Cluster mode: the park's whole part of this loop, for its fenced log's snapshot; its rules' part for some devices. */
   parkSnapshot(park: string): ParkSnapshot {
     return parkSnapshotOf(this, this.d.registry, park)
+  }
+
+  parkRules(park: string, devices: ReadonlySet<string>): ParkRules {
+    return parkRulesOf(this.rules.state(), park, devices)
   }
 
   /** Resolves when every alarm change so far is on disk. */

@@ -2,7 +2,7 @@ import type { NatsLink } from './nats-link.js'
 import { ensureStateStream, FencedError, FencedParkLog } from './fenced-park-log.js'
 import { startParkFeed, startPositionAt, type ParkFeed } from './park-feed.js'
 import { startParkOwnership, type OwnershipLossReason, type ParkOwnership } from './park-ownership.js'
-import { parkStateOf, type ParkRecord, type ParkSnapshot } from './park-state.js'
+import { parkStateOf, type ParkRecord, type ParkRules, type ParkSnapshot } from './park-state.js'
 import type { ReadingsMessage } from './readings-codec.js'
 
 /**
@@ -45,6 +45,8 @@ const FIRST_OWNER_LOOKBACK_MS = 60_000
 export interface ParkTarget {
   adoptPark(park: string, state: ParkSnapshot | undefined): void
   parkSnapshot(park: string): ParkSnapshot
+  /** The rules' state of these devices of the park (and its correlation areas). */
+  parkRules(park: string, devices: ReadonlySet<string>): ParkRules
 }
 
 export interface ParkRunnerOptions {
@@ -189,6 +191,10 @@ export class ParkRunner {
   private write(park: string, r: Running, at?: number): Promise<unknown> {
     const records = r.pending
     r.pending = []
+    // The conditions behind the alarms that changed, as they are now: the next owner continues them.
+    const devices = new Set<string>()
+    for (const x of records) if ('a' in x) devices.add(x.a.alarm.device)
+    if (devices.size > 0) records.push({ c: { devices: [...devices], rules: this.o.target().parkRules(park, devices) } })
     const position = at ?? r.unwritten
     r.unwritten = undefined
     if (position !== undefined) r.positionAt = Date.now()

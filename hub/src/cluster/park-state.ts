@@ -11,13 +11,11 @@ import type { LoadedPark } from './fenced-park-log.js'
  * part of the safety loop (alarms, incidents, and the rules' conditions of its devices).
  *
  * The rules' part lets a condition active when the owner died clear when its readings return
- * to normal on the next owner. It is written with snapshots only (each is the whole park), not
- * with every turn: a condition that went active after the last snapshot is active again on the
- * next owner with the next reading past its set point (the alarm book then finds the alarm live
- * and records no new one); if the readings were back to normal by then, that alarm waits for
- * the condition's next change (or an operator) to clear — the gap is one snapshot period.
+ * to normal on the next owner: the whole park's with each snapshot, and with each turn whose
+ * alarms changed, the conditions of those alarms' devices (`c` records), so the next owner
+ * holds every condition behind an alarm as the last owner left it.
  */
-export type ParkRecord = { a: { key: string; alarm: Alarm } } | { i: Incident }
+export type ParkRecord = { a: { key: string; alarm: Alarm } } | { i: Incident } | { c: { devices: string[]; rules: ParkRules } }
 
 export interface ParkRules {
   setpoints: ConditionMap
@@ -44,12 +42,28 @@ export function parkStateOf(park: string, loaded: LoadedPark): ParkSnapshot {
   if (snap !== undefined && snap.v !== 1) throw new Error(`park ${park}: state snapshot of unknown version ${JSON.stringify(snap.v)}`)
   const alarms = new Map((snap?.alarms ?? []).map((e) => [e.alarm.id, e]))
   const incidents = new Map((snap?.incidents ?? []).map((i) => [i.id, i]))
+  let rules = snap?.rules
   for (const r of loaded.records as ParkRecord[]) {
     if ('a' in r) alarms.set(r.a.alarm.id, r.a)
     else if ('i' in r) incidents.set(r.i.id, r.i)
+    else if ('c' in r) rules = withDeviceRules(rules, new Set(r.c.devices), r.c.rules)
     else throw new Error(`park ${park}: state record of unknown shape ${JSON.stringify(r).slice(0, 80)}`)
   }
-  return { v: 1, alarms: [...alarms.values()], activations: snap?.activations ?? {}, incidents: [...incidents.values()], ...(snap?.rules ? { rules: snap.rules } : {}) }
+  return { v: 1, alarms: [...alarms.values()], activations: snap?.activations ?? {}, incidents: [...incidents.values()], ...(rules ? { rules } : {}) }
+}
+
+/** `base` (a park's rules part) with the entries of `devices` replaced by `part`'s (the park's correlation areas too). */
+function withDeviceRules(base: ParkRules | undefined, devices: ReadonlySet<string>, part: ParkRules): ParkRules {
+  const b = base ?? { setpoints: {}, rateOfRise: { windows: {}, conds: {} }, events: {}, quality: {}, correlation: {}, offline: {} }
+  const keep = <T>(m: Record<string, T>, deviceOf: (k: string, v: T) => string): Record<string, T> => pick(m, (k, v) => !devices.has(deviceOf(k, v)))
+  return {
+    setpoints: { ...keep(b.setpoints, (_k, c) => c.d), ...part.setpoints },
+    rateOfRise: { windows: { ...keep(b.rateOfRise.windows, deviceOfKey), ...part.rateOfRise.windows }, conds: { ...keep(b.rateOfRise.conds, (_k, c) => c.d), ...part.rateOfRise.conds } },
+    events: { ...keep(b.events, deviceOfKey), ...part.events },
+    quality: { ...keep(b.quality, (k) => k), ...part.quality },
+    correlation: part.correlation,
+    offline: { ...keep(b.offline, (k) => k), ...part.offline },
+  }
 }
 
 const pick = <T>(m: Record<string, T>, keep: (key: string, v: T) => boolean): Record<string, T> => {

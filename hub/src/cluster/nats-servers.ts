@@ -71,7 +71,14 @@ export async function startNatsCluster(o: NatsClusterOptions): Promise<NatsClust
   }
   const routes = specs.map((s) => `nats://127.0.0.1:${s.clusterPort}`).join(',')
   const servers = specs.map((s) => new LocalNatsServer(binary, s, join(o.dir, s.name), size > 1 ? { clusterName, routes } : undefined, o.onLog))
-  await Promise.all(servers.map((s) => s.start()))
+  // One server that does not come up (a port taken meanwhile) takes the others down with it:
+  // a caller that tries again must not leave this attempt's servers running.
+  const started = await Promise.allSettled(servers.map((s) => s.start()))
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+  if (failed) {
+    await Promise.all(servers.map((s) => s.kill9()))
+    throw failed.reason
+  }
   return {
     servers,
     urls: servers.map((s) => s.url).join(','),

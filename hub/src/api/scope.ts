@@ -1,4 +1,5 @@
 import type { ParkRisk } from '../model/risk.js'
+import { parkReasons } from '../risk/index.js'
 import type { User } from '../config/users.js'
 import { badRequest, notFound } from './errors.js'
 
@@ -60,7 +61,7 @@ export function riskView(user: Viewer, risk: ParkRisk): ParkRisk | undefined {
   if (!seesPark(user, risk.park)) return undefined
   const enterprises = risk.enterprises.filter((e) => sees(user, e.park, e.enterprise))
   const levels = enterprises.map((e) => e.level).filter((l): l is NonNullable<typeof l> => l !== null)
-  return { ...risk, enterprises, reasons: enterprises.flatMap((e) => e.reasons), level: levels.length > 0 ? (Math.min(...levels) as ParkRisk['level']) : null }
+  return { ...risk, enterprises, reasons: parkReasons(enterprises.flatMap((e) => e.reasons)), level: levels.length > 0 ? (Math.min(...levels) as ParkRisk['level']) : null }
 }
 
 /** The parks a `park=` filter may name for `user`: undefined for any, else the ones in scope. */

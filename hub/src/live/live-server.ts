@@ -6,6 +6,7 @@ import type { ParkFootprint } from '../model/footprint.js'
 import type { ParkRisk } from '../model/risk.js'
 import type { ClientToServerEvents, DeviceStateUpdate, ServerToClientEvents, SessionEndReason, Snapshot, SocketData, TelemetryUpdate } from '../model/live-events.js'
 import { riskView, sees, seesPark, seesWholePark } from '../api/scope.js'
+import { liveRisk } from '../risk/index.js'
 import { EventLimiter } from './event-limiter.js'
 import { RiskPacer } from './risk-pacer.js'
 import { TelemetryBatcher } from './telemetry-batcher.js'
@@ -182,7 +183,7 @@ export class LiveServer {
     const s = this.sources.snapshot([...parks, ...(n?.parks ?? [])])
     return {
       alarms: s.alarms.filter((a) => sees(user, a.park, a.enterprise)),
-      risk: s.risk.map((r) => riskView(user, r)).filter((r): r is ParkRisk => r !== undefined),
+      risk: s.risk.map((r) => riskView(user, r)).filter((r): r is ParkRisk => r !== undefined).map(liveRisk),
       incidents: s.incidents.filter((i) => sees(user, i.park, i.enterprise)),
       serverTime: s.serverTime,
     }
@@ -247,10 +248,10 @@ export class LiveServer {
   }
 
   private sendRisk(risk: ParkRisk): void {
-    this.io.to([ALL, parkRoom(risk.park)]).emit('risk', risk)
+    this.io.to([ALL, parkRoom(risk.park)]).emit('risk', liveRisk(risk))
     this.toNarrow(risk.park, (n) => {
       const view = riskView(n.socket.data.user, risk)
-      if (view) n.socket.emit('risk', view)
+      if (view) n.socket.emit('risk', liveRisk(view))
     })
   }
 

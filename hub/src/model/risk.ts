@@ -28,6 +28,8 @@ export interface EnterpriseRisk {
   park: string
   level: RiskLevel
   reasons: RiskReason[]
+  /** In the live `risk` event and snapshot: how many of its reasons are left out there (risk/live-risk.ts; `GET /api/v1/risk` lists them). */
+  more?: number
 }
 
 export interface ParkRisk {

@@ -94,6 +94,11 @@ export function moreAlarmsText(count: number, where: LocalName | string): Biling
   return said(msg('risk.more_alarms', { count, where }))
 }
 
+/** The park's reasons of one level it does not list one by one (risk-model.ts `parkReasonsListed`). */
+export function moreReasonsText(count: number): Bilingual {
+  return said(msg('risk.more_reasons', { count }))
+}
+
 export function blindSpotText(offline: number, total: number, where: LocalName | string): Bilingual {
   const pct = Math.round((offline / total) * 100)
   return said(msg('risk.blind_spot', { offline, total, pct, where }))

@@ -21,7 +21,7 @@ function manyAlarms(): Alarm[] {
 describe('alarm reasons listed per enterprise (alarmsListed)', () => {
   it('keeps the level of 5,000 alarms and lists the ten most severe, counting the rest per level', () => {
     const alarms = manyAlarms()
-    const all = computeParkRisk(VTC, alarms, devices(), NOW, { alarmsListed: Number.POSITIVE_INFINITY })
+    const all = computeParkRisk(VTC, alarms, devices(), NOW, { alarmsListed: Number.POSITIVE_INFINITY, parkReasonsListed: Number.POSITIVE_INFINITY })
     const capped = computeParkRisk(VTC, alarms, devices(), NOW)
 
     expect(all.reasons).toHaveLength(5_000)

@@ -67,6 +67,7 @@ export const en: Readonly<Record<MessageCode, string>> = {
   'risk.device_offline': 'Safety device offline · {device}',
   'risk.more_offline': '{count} more safety devices offline · {where}',
   'risk.more_alarms': '{count} more alarms · {where}',
+  'risk.more_reasons': '{count} more reasons of this level',
   'risk.blind_spot': 'Monitoring blind spot: {offline} of {total} safety devices offline ({pct} %) · {where}',
 
   'alarmNote.text': '{text}',

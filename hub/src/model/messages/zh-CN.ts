@@ -73,6 +73,7 @@ export const zhCN = {
   'risk.device_offline': '安全监测设备离线 · {device}',
   'risk.more_offline': '另有 {count} 台安全监测设备离线 · {where}',
   'risk.more_alarms': '另有 {count} 条报警 · {where}',
+  'risk.more_reasons': '另有 {count} 项同级原因',
   'risk.blind_spot': '监测盲区：{offline}/{total} 台安全设备离线（{pct}%） · {where}',
 
   // ── alarm history notes (ISA-18.2 / IEC 62682 lifecycle) ──

@@ -64,6 +64,13 @@ export class DeadmanRule {
   private seen: Record<string, number> = Object.create(null) as Record<string, number>
   private offline: Record<string, OfflineCause> = Object.create(null) as Record<string, OfflineCause>
   private heard: Record<string, true> = Object.create(null) as Record<string, true>
+  /**
+   * The last-seen times of the offline devices, kept as they go offline and come back (an
+   * offline device's time does not move until it is back): `restartState` hands it over as it
+   * is instead of walking 82,000 offline devices (65 ms of the event loop in a 100,000-device
+   * zone, many-connections bench CPU profile).
+   */
+  private offlineSeen: Record<string, number> = Object.create(null) as Record<string, number>
   private readonly heap = new DeadlineHeap()
   /** The live heap entry per device; other entries for it are stale and skipped. */
   private readonly scheduled = new Map<string, number>()
@@ -79,7 +86,10 @@ export class DeadmanRule {
   /** Start (or re-schedule after an interval change) watching a device; baseline = now. */
   watch(entry: DeviceEntry, now: number): void {
     const id = entry.place.device
-    this.seen[id] ??= now
+    if (this.seen[id] === undefined) {
+      this.seen[id] = now
+      if (id in this.offline) this.offlineSeen[id] = now
+    }
     if (!(id in this.offline) && this.timed(entry)) this.schedule(id, (this.seen[id] as number) + this.timeout(entry))
   }
 
@@ -89,6 +99,7 @@ export class DeadmanRule {
     if (id in this.offline) out.push(this.toTransition(entry, 'clear', now, this.offline[id] as OfflineCause))
     if (id in this.offline || id in this.heard) this.changes++
     delete this.offline[id]
+    delete this.offlineSeen[id]
     delete this.seen[id]
     delete this.heard[id]
     this.scheduled.delete(id)
@@ -101,6 +112,7 @@ export class DeadmanRule {
     if (cause !== undefined) {
       out.push(this.toTransition(entry, 'clear', now, cause))
       delete this.offline[id]
+      delete this.offlineSeen[id]
       this.changes++
     }
     const prev = this.seen[id]
@@ -115,6 +127,7 @@ export class DeadmanRule {
     if (eventsOnly(entry)) this.hear(id)
     if (id in this.offline) return
     this.offline[id] = 'status'
+    this.markSeen(id)
     this.changes++
     this.scheduled.delete(id)
     out.push(this.toTransition(entry, 'activate', now, 'status'))
@@ -140,6 +153,7 @@ export class DeadmanRule {
       const deadline = last + this.timeout(entry)
       if (deadline <= now) {
         this.offline[id] = 'timeout'
+        this.markSeen(id)
         this.changes++
         out.push(this.toTransition(entry, 'activate', now, 'timeout'))
         timedOut++
@@ -167,12 +181,12 @@ export class DeadmanRule {
    * when a device goes offline or comes back (`version`). Not for an exact restore.
    */
   restartState(): DeadmanState {
-    const seen = Object.create(null) as Record<string, number>
-    for (const id in this.offline) {
-      const t = this.seen[id]
-      if (t !== undefined) seen[id] = t
-    }
-    return { seen, offline: this.offline, heard: this.heard }
+    return { seen: this.offlineSeen, offline: this.offline, heard: this.heard }
+  }
+
+  private markSeen(id: string): void {
+    const t = this.seen[id]
+    if (t !== undefined) this.offlineSeen[id] = t
   }
 
   private hear(id: string): void {
@@ -189,6 +203,7 @@ export class DeadmanRule {
     const baseline = this.seen
     this.seen = Object.create(null) as Record<string, number>
     this.offline = Object.create(null) as Record<string, OfflineCause>
+    this.offlineSeen = Object.create(null) as Record<string, number>
     this.heard = Object.create(null) as Record<string, true>
     this.heap.clear()
     this.scheduled.clear()
@@ -202,6 +217,7 @@ export class DeadmanRule {
       else if (graceFrom !== undefined) seen = Math.max(seen ?? graceFrom, graceFrom)
       if (seen === undefined) continue
       this.seen[id] = seen
+      if (cause !== undefined) this.offlineSeen[id] = seen
       if (cause === undefined && this.timed(entry)) this.schedule(id, seen + this.timeout(entry))
     }
   }

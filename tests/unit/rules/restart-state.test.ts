@@ -49,11 +49,14 @@ describe('the rules state a restart needs', () => {
     // gas-3 back: cleared.
     engine.onReading(reading(gas[2]!, s(95), { h2s: 1 }), s(95))
     expect(engine.deadmanVersion).toBeGreaterThan(v)
+    expect(engine.deadmanForRestart().seen).toEqual({ 'gas-4': s(10) })
     const w = engine.deadmanVersion
     // gas-1 silent past 3 × 10 s: timed out.
     engine.tick(s(125))
     expect(engine.isOffline('gas-1')).toBe(true)
     expect(engine.deadmanVersion).toBeGreaterThan(w)
+    // The offline devices' last-seen times follow them: all four timed out or said so, each with its last reading's time.
+    expect(engine.deadmanForRestart().seen).toEqual({ 'gas-1': s(90), 'gas-2': s(90), 'gas-3': s(95), 'gas-4': s(10) })
   })
 
   it('a restart from it with a grace time goes on as one from the whole state', () => {

@@ -252,9 +252,8 @@ export class SafetyLoop {
   private tick(): void {
     const now = this.d.clock()
     try {
-      const due = this.rules.tick(now)
-      if (due.length > TICK_SLICE_AT || this.backlogHead < this.backlog.length) this.applyInSlices(due)
-      else this.apply(due)
+      this.applyDue(this.rules.tick(now))
+      this.catchUpDeadman(now)
       this.communicationsTick(now)
       this.alarms.tick(now)
       this.incidents.tick()
@@ -264,6 +263,27 @@ export class SafetyLoop {
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'safety tick failed')
     }
+  }
+
+  private applyDue(due: Transition[]): void {
+    if (due.length > TICK_SLICE_AT || this.backlogHead < this.backlog.length) this.applyInSlices(due)
+    else this.apply(due)
+  }
+
+  /** While silent devices are due past one deadman pass (a mass timeout), a pass every 100 ms until none is. */
+  private catchUpTimer: NodeJS.Timeout | undefined
+  private catchUpDeadman(now: number): void {
+    if (this.catchUpTimer || !this.rules.deadmanBehind(now)) return
+    this.catchUpTimer = setTimeout(() => {
+      this.catchUpTimer = undefined
+      try {
+        const at = this.d.clock()
+        this.applyDue(this.rules.tickDeadman(at))
+        this.catchUpDeadman(at)
+      } catch (err) {
+        this.d.log.error({ err: (err as Error).message }, 'safety tick failed')
+      }
+    }, 100)
   }
 
   /**
@@ -472,6 +492,7 @@ export class SafetyLoop {
   close(): void {
     for (const t of this.timers) clearInterval(t)
     clearTimeout(this.riskTimer)
+    clearTimeout(this.catchUpTimer)
     this.persistRules()
     this.alarmLog.compact(this.alarms.snapshot())
     this.alarmLog.close()

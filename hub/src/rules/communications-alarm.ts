@@ -15,7 +15,7 @@
  *   once may be a fire, not a network, so it colours the park's risk like a blind spot; blue
  *   otherwise) lists the devices; the device alarms raised in the window are suppressed by
  *   design with a note naming it. Later offline devices of the group join its list (the list
- *   is republished at most once a tick) and raise nothing of their own.
+ *   is restated at most every `refreshMs`, 5 s) and raise nothing of their own.
  * - The devices stay offline everywhere else: the registry, the sockets and park risk (each
  *   offline safety device still counts, and the blind-spot rule applies): the monitoring gap
  *   stays visible, only the alarm flood is gone.
@@ -48,9 +48,16 @@ export interface CommunicationsOptions {
   otherLevel?: AlarmLevel
   /** Devices named in the alarm's text (all are in `devices`). */
   named?: number
+  /**
+   * Least time between two restatements of one alarm's changed list (default 5 s). During a
+   * mass timeout its list grows every second; each restatement is the whole list (26,000 ids
+   * in a park of a 100,000-device zone) journaled, sent to every socket and noted in its
+   * history: 15 – 20 ms of the event loop a park each second (many-connections bench profile).
+   */
+  refreshMs?: number
 }
 
-export const COMMUNICATIONS_DEFAULTS = { windowMs: 60_000, minDevices: 3, maxDevices: 10, parkGroups: 3, named: 20 } as const
+export const COMMUNICATIONS_DEFAULTS = { windowMs: 60_000, minDevices: 3, maxDevices: 10, parkGroups: 3, named: 20, refreshMs: 5000 } as const
 
 /** What the safety loop does with an offline transition and after it. */
 export interface CommunicationsOutcome {
@@ -81,6 +88,8 @@ interface Group {
   /** Members changed since the alarm last said them. */
   changed: boolean
   reported: number
+  /** When the alarm last said its list (raised or restated). */
+  saidAt: number
 }
 
 export class CommunicationsGrouper {
@@ -103,7 +112,7 @@ export class CommunicationsGrouper {
     const key = groupKey(d)
     let g = this.groups.get(key)
     if (!g) {
-      g = { key, park: d.park, area: d.gateway ? undefined : d.area, size: 0, safety: false, recent: [], tripped: false, takenBy: undefined, members: new Set(), anchor: undefined, changed: false, reported: 0 }
+      g = { key, park: d.park, area: d.gateway ? undefined : d.area, size: 0, safety: false, recent: [], tripped: false, takenBy: undefined, members: new Set(), anchor: undefined, changed: false, reported: 0, saidAt: 0 }
       this.groups.set(key, g)
     }
     g.size++
@@ -115,7 +124,7 @@ export class CommunicationsGrouper {
     const key = `park:${park}`
     let g = this.groups.get(key)
     if (!g) {
-      g = { key, park, area: undefined, size: 0, safety: false, recent: [], tripped: false, takenBy: undefined, members: new Set(), anchor: undefined, changed: false, reported: 0 }
+      g = { key, park, area: undefined, size: 0, safety: false, recent: [], tripped: false, takenBy: undefined, members: new Set(), anchor: undefined, changed: false, reported: 0, saidAt: 0 }
       this.groups.set(key, g)
     }
     return g
@@ -168,6 +177,7 @@ export class CommunicationsGrouper {
     else {
       own.reported = own.members.size
       own.changed = false
+      own.saidAt = t.ts
       out.transitions.push(this.transition(own, 'activate', t.ts))
     }
     return out
@@ -194,6 +204,7 @@ export class CommunicationsGrouper {
     p.size = [...this.groups.values()].filter((g) => g.park === park && g !== p).reduce((s, g) => s + g.size, 0)
     p.reported = p.members.size
     p.changed = false
+    p.saidAt = ts
     out.transitions.push(this.transition(p, 'activate', ts))
   }
 
@@ -211,7 +222,8 @@ export class CommunicationsGrouper {
 
   /**
    * Once a tick: the alarms whose lists changed say them again (a same-level activation with
-   * the whole list), with how many devices each holds now, for a note in its history.
+   * the whole list), with how many devices each holds now, for a note in its history — each
+   * at most once in `refreshMs`.
    */
   tick(now: number): { transitions: Transition[]; changed: { key: string; count: number; group: string }[] } {
     const transitions: Transition[] = []
@@ -222,8 +234,9 @@ export class CommunicationsGrouper {
         this.reset(g)
         continue
       }
-      if (!g.changed) continue
+      if (!g.changed || now - g.saidAt < this.o.refreshMs) continue
       g.changed = false
+      g.saidAt = now
       g.reported = g.members.size
       transitions.push(this.transition(g, 'activate', now))
       changed.push({ key: KEY_PREFIX + g.key, count: g.members.size, group: g.key })

@@ -33,14 +33,14 @@ import { toLevel, transition } from './transition.js'
 export const DEADMAN_RULE = 'deadman'
 
 /**
- * Most devices one tick times out. A zone loaded before its devices are installed times all
+ * Most devices one pass times out. A zone loaded before its devices are installed times all
  * of them out in the same second: 34,000 in one tick held the event loop 122 ms (CPU profile,
- * many-connections bench, 6,000 connections in a 40,000-device zone), ≈ 3.6 µs each, and every
- * reading and alarm waited. 5,000 is ≈ 18 ms; applying each transition costs more than making
- * it and is sliced by the safety loop anyway, so the cap delays no alarm past what applying
- * them would.
+ * many-connections bench, 6,000 connections in a 40,000-device zone), and 5,000 a tick still
+ * 35 – 60 ms with what follows each tick (18,000 connections, 100,000-device zone, 82,000
+ * never connected). 1,000 is ≈ 7 ms; while more are due the hub runs a pass every 100 ms
+ * (safety-loop.ts), 10,000 devices a second, earliest deadline first.
  */
-export const TIMEOUTS_PER_TICK = 5000
+export const TIMEOUTS_PER_PASS = 1000
 
 export type OfflineCause = 'timeout' | 'status'
 
@@ -133,17 +133,23 @@ export class DeadmanRule {
     out.push(this.toTransition(entry, 'activate', now, 'status'))
   }
 
+  /** Whether devices are due by `now` that a pass has not reached yet. */
+  behind(now: number): boolean {
+    const next = this.heap.peek()
+    return next !== undefined && next <= now
+  }
+
   isOffline(id: string): boolean {
     return id in this.offline
   }
 
   /**
-   * Times out the devices due by `now`, at most `TIMEOUTS_PER_TICK` of them: the rest stay due
-   * and go at the next tick (the hub ticks every second), earliest deadline first.
+   * Times out the devices due by `now`, at most `TIMEOUTS_PER_PASS` of them: the rest stay due
+   * (`behind`) and go at the next pass, earliest deadline first.
    */
   tick(now: number, out: Transition[]): void {
     let timedOut = 0
-    for (let next = this.heap.peek(); next !== undefined && next <= now && timedOut < TIMEOUTS_PER_TICK; next = this.heap.peek()) {
+    for (let next = this.heap.peek(); next !== undefined && next <= now && timedOut < TIMEOUTS_PER_PASS; next = this.heap.peek()) {
       const { at, id } = this.heap.pop() as { at: number; id: string }
       if (this.scheduled.get(id) !== at) continue // stale entry
       this.scheduled.delete(id)

@@ -178,6 +178,18 @@ export class RulesEngine {
     return out
   }
 
+  /** Only the deadman's pass (`tick` runs it too): the hub catches up with it while `deadmanBehind`. */
+  tickDeadman(now: number): Transition[] {
+    const out: Transition[] = []
+    this.deadman.tick(now, out)
+    return out
+  }
+
+  /** Silent devices due that the last pass did not reach (deadman.ts `TIMEOUTS_PER_PASS`). */
+  deadmanBehind(now: number): boolean {
+    return this.deadman.behind(now)
+  }
+
   /**
    * Provision a device at run time, or update one. An update in the same place keeps its
    * conditions (re-judged on the next reading with the new set points) and clears only those

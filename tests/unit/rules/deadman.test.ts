@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { TIMEOUTS_PER_TICK } from '../../../hub/src/rules/deadman.js'
+import { TIMEOUTS_PER_PASS } from '../../../hub/src/rules/deadman.js'
 import { RulesEngine } from '../../../hub/src/rules/engine.js'
 import { demoZone, device, engineWith, event, reading, s, status, T0 } from './fixtures.js'
 
@@ -117,18 +117,20 @@ describe('deadman', () => {
     const offline = devices.filter((d) => engine.isOffline(d.id)).map((d) => d.id)
     expect(offline).toHaveLength(10)
   })
-  it('a mass timeout goes out at most TIMEOUTS_PER_TICK a tick, earliest deadline first, none lost', () => {
-    const n = TIMEOUTS_PER_TICK * 2 + 123
+  it('a mass timeout goes out at most TIMEOUTS_PER_PASS a pass, earliest deadline first, none lost, saying when it is behind', () => {
+    const n = TIMEOUTS_PER_PASS * 2 + 123
     // Two intervals: the 10 s devices are due before the 11 s ones.
-    const devices = Array.from({ length: n }, (_, i) => device(`m-${i}`, 'gas', ['lel'], { interval: i < TIMEOUTS_PER_TICK + 50 ? 10 : 11 }))
+    const devices = Array.from({ length: n }, (_, i) => device(`m-${i}`, 'gas', ['lel'], { interval: i < TIMEOUTS_PER_PASS + 50 ? 10 : 11 }))
     const engine = new RulesEngine({ zone: demoZone({}, devices), now: T0 })
     const first = engine.tick(s(60))
-    expect(first).toHaveLength(TIMEOUTS_PER_TICK)
-    expect(first.every((t) => Number(t.device.slice(2)) < TIMEOUTS_PER_TICK + 50)).toBe(true)
-    const second = engine.tick(s(61))
-    expect(second).toHaveLength(TIMEOUTS_PER_TICK)
+    expect(first).toHaveLength(TIMEOUTS_PER_PASS)
+    expect(first.every((t) => Number(t.device.slice(2)) < TIMEOUTS_PER_PASS + 50)).toBe(true)
+    expect(engine.deadmanBehind(s(60))).toBe(true)
+    const second = engine.tickDeadman(s(60))
+    expect(second).toHaveLength(TIMEOUTS_PER_PASS)
     const third = engine.tick(s(62))
     expect(third).toHaveLength(123)
+    expect(engine.deadmanBehind(s(62))).toBe(false)
     expect(engine.tick(s(63))).toEqual([])
     expect(new Set([...first, ...second, ...third].map((t) => t.device)).size).toBe(n)
     expect(devices.every((d) => engine.isOffline(d.id))).toBe(true)

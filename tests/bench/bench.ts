@@ -335,7 +335,16 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: Error) => {
-  process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`)
-  process.exit(1)
-})
+main().then(
+  () => {
+    // Every process the bench started is stopped by now; a client or timer left open would keep
+    // this one waiting with nothing to do (seen after the many-connections bench): say so and end.
+    const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap')
+    if (left.length > 0) process.stderr.write(`[bench] done; ending with ${left.length} handles still open (${[...new Set(left)].join(', ')})\n`)
+    process.exit(0)
+  },
+  (err: Error) => {
+    process.stderr.write(`bench failed: ${err.stack ?? err.message}\n`)
+    process.exit(1)
+  },
+)

@@ -25,7 +25,14 @@ function hubMain(): string {
   return main
 }
 
-export interface HubProc { child: ChildProcess; http: string; mqtt: string; pid: number }
+export interface HubProc {
+  child: ChildProcess
+  http: string
+  mqtt: string
+  pid: number
+  /** Date.now() when the process was started: what a CPU profile's times count from (within the runtime's start-up). */
+  startedAt: number
+}
 
 export function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
@@ -33,6 +40,7 @@ export function startHub(env: Record<string, string>): Promise<HubProc> {
     const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
     const flags = process.argv.includes('--hub-flags') ? process.argv[process.argv.indexOf('--hub-flags') + 1]!.split(' ').filter(Boolean) : []
     // As `npm start` runs it (scripts/start.mjs): one V8 helper thread.
+    const startedAt = Date.now()
     const child = spawn(process.execPath, ['--v8-pool-size=1', ...(heap > 0 ? [`--max-old-space-size=${heap}`] : []), ...profile, ...flags, hubMain()], {
       cwd: root, env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'inherit'],
     })
@@ -41,7 +49,7 @@ export function startHub(env: Record<string, string>): Promise<HubProc> {
       out += d.toString()
       if (process.env.BENCH_HUB_STDOUT) void appendFile(process.env.BENCH_HUB_STDOUT, d)
       const m = /ready: http:\/\/localhost:(\d+)\/\s+mqtt:\/\/localhost:(\d+)/.exec(out)
-      if (m) resolve({ child, http: `http://127.0.0.1:${m[1]}`, mqtt: `mqtt://127.0.0.1:${m[2]}`, pid: child.pid! })
+      if (m) resolve({ child, http: `http://127.0.0.1:${m[1]}`, mqtt: `mqtt://127.0.0.1:${m[2]}`, pid: child.pid!, startedAt })
     })
     child.once('exit', (c) => reject(new Error(`hub exited ${c}: ${out.slice(-1000)}`)))
   })

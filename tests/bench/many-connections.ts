@@ -177,9 +177,10 @@ const steal = (from: CpuTimes | undefined): string => {
 }
 
 /** Health every 2 s while `until` runs: the worst of each figure. */
-async function watch<T>(hub: HubProc, until: Promise<T>): Promise<{ result: T; healthMaxMs: number; loopP99: number; loopP999: number; loopMax: number; gcMaxMs: number; samples: number }> {
+async function watch<T>(hub: HubProc, until: Promise<T>): Promise<{ result: T; healthMaxMs: number; loopP99: number; loopP999: number; loopMax: number; gcMaxMs: number; samples: number; worstAt: number }> {
   let done = false
-  const w = { healthMaxMs: 0, loopP99: 0, loopP999: 0, loopMax: 0, gcMaxMs: 0, samples: 0 }
+  /** worstAt: seconds of the hub's life at the end of the window with the longest delay (to find it in a `--profile`). */
+  const w = { healthMaxMs: 0, loopP99: 0, loopP999: 0, loopMax: 0, gcMaxMs: 0, samples: 0, worstAt: 0 }
   const sampler = (async () => {
     while (!done) {
       const asked = performance.now()
@@ -189,6 +190,7 @@ async function watch<T>(hub: HubProc, until: Promise<T>): Promise<{ result: T; h
         const l = h.process.eventLoopDelayMs
         w.loopP99 = Math.max(w.loopP99, l.p99)
         w.loopP999 = Math.max(w.loopP999, l.p999 ?? l.max)
+        if (l.max > w.loopMax) w.worstAt = (Date.now() - hub.startedAt) / 1000
         w.loopMax = Math.max(w.loopMax, l.max)
         w.gcMaxMs = Math.max(w.gcMaxMs, h.process.gc?.maxMs ?? 0)
         w.samples++
@@ -292,7 +294,7 @@ export async function manyConnections(): Promise<void> {
     const gcText = gc0 && gc1 ? `${gc1.collections - gc0.collections} collections, ${f1(gc1.totalMs - gc0.totalMs)} ms paused (${f1(((gc1.totalMs - gc0.totalMs) / (loadWall * 1000)) * 100)} %; major ${f1(gc1.majorMs - gc0.majorMs)} ms), longest ${f1(loadWatch.gcMaxMs)} ms` : 'n/a'
     say(`  hub CPU ${(cpu * 100).toFixed(0)} %, RSS peak ${Math.round(rssPeak)} MB; event-loop delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms; health within ${Math.round(loadWatch.healthMaxMs)} ms; GC ${gcText}; alarm p50 ${f1(pct(lat, 50))} p99 ${f1(pct(lat, 99))} max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount}); ${loadStealText}`)
     rows.push(['load', `${Math.round(N / period)} msgs/s for ${seconds} s; hub CPU ${(cpu * 100).toFixed(0)} % of a core; RSS peak ${Math.round(rssPeak)} MB; ${loadStealText}`])
-    rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}); health answered within ${Math.round(loadWatch.healthMaxMs)} ms; ${loadStealText}`])
+    rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}, ending ${loadWatch.worstAt.toFixed(0)} s after the hub started); health answered within ${Math.round(loadWatch.healthMaxMs)} ms; ${loadStealText}`])
     rows.push(['garbage collector', `${gcText}; ${loadStealText}`])
     rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up; slowest, ms = to ingest + after: ${slowLoad}); ${loadStealText}`])
     Object.assign(figures, {
@@ -331,7 +333,7 @@ export async function manyConnections(): Promise<void> {
       const pacing = h3.connections?.pacing
       const pacingText = pacing ? `; the hub's connect pacing: ${pacing.started} started, ${pacing.refusedBusy} refused at once, longest wait ${pacing.longestWaitMs} ms` : ''
       rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
-      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms; health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
+      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
       Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }

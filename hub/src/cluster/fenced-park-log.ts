@@ -146,6 +146,20 @@ export class FencedParkLog {
     return this.state === 'fenced'
   }
 
+  /** An earlier write failed or was given up (`fail`): every later write throws; take the park over again. */
+  get failed(): boolean {
+    return this.state === 'failed'
+  }
+
+  /**
+   * The owner gives this log up (a turn's write did not settle in time): every later write on
+   * it throws, and a write still in flight that is then refused does not report a fence — the
+   * owner's next takeover is what made it stale.
+   */
+  fail(): void {
+    if (this.state === 'open') this.state = 'failed'
+  }
+
   /** READINGS sequence processed through, as last written. */
   get position(): number | undefined {
     return this.pos
@@ -200,11 +214,12 @@ export class FencedParkLog {
         return this.lastSeq
       } catch (err) {
         if (isWrongLastSequence(err)) {
+          const was = this.state
           this.state = 'fenced'
-          this.o.onFenced?.(this.o.park)
+          if (was === 'open') this.o.onFenced?.(this.o.park)
           throw new FencedError(this.o.park, `its log moved past sequence ${this.lastSeq}: ${(err as Error).message}`)
         }
-        this.state = 'failed'
+        if (this.state === 'open') this.state = 'failed'
         throw err
       }
     })

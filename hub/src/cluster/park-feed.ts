@@ -27,13 +27,33 @@ import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
  * write of what it processed is refused by the fence. No per-message ack is sent either.
  *
  * `onBatch` gets up to `maxBatch` messages (what arrived while the previous batch ran, so the
- * batch grows under load and is a single message when idle); if it throws, the feed stops
- * where it was (the error in `done` and `onError`). A message that does not decode is skipped
+ * batch grows under load and is a single message when idle); if it throws, or does not settle
+ * within `turnDeadlineMs` (TurnDeadlineError), the feed stops where it was (the error in `done`
+ * and `onError`). A message that does not decode is skipped
  * and reported through `onError`; the position still passes it.
  */
 
 /** No delivery for this long while the consumer says messages wait: it is replaced. */
 const STALL_MS = 6000
+/**
+ * A turn (`onBatch`) not settled in this long ends the feed with a TurnDeadlineError. The
+ * owner's fenced write is retried for at most 15 s (fenced-park-log.ts, a new PARK_STATE
+ * leader took 4 – 5 s here): a turn past 20 s is stuck, and waiting on it would leave the park
+ * unevaluated for good. The owner then takes the park over again from its log (park-runner.ts).
+ */
+export const TURN_DEADLINE_MS = 20_000
+
+/** A turn that did not settle within the feed's deadline: the feed ended, the turn's effects are unknown. */
+export class TurnDeadlineError extends Error {
+  constructor(
+    readonly park: string,
+    readonly through: number,
+    readonly ms: number,
+  ) {
+    super(`park ${park}: the turn through READINGS ${through} did not settle in ${ms / 1000} s`)
+    this.name = 'TurnDeadlineError'
+  }
+}
 
 export interface FeedMessage {
   /** READINGS stream sequence. */
@@ -50,6 +70,8 @@ export interface ParkFeedOptions {
   onBatch: (batch: FeedMessage[], position: number) => Promise<void> | void
   /** 256 by default. */
   maxBatch?: number
+  /** How long a turn may take before the feed ends with a TurnDeadlineError; TURN_DEADLINE_MS by default. */
+  turnDeadlineMs?: number
   onError?: (err: Error) => void
 }
 
@@ -66,6 +88,7 @@ export interface ParkFeed {
 export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed {
   if (!Number.isInteger(o.after) || o.after < 0) throw new Error(`park ${o.park}: feed position must be a stream sequence (integer ≥ 0), got ${o.after}`)
   const maxBatch = o.maxBatch ?? 256
+  const turnDeadlineMs = o.turnDeadlineMs ?? TURN_DEADLINE_MS
   let position = o.after
   let stopped = false
   let close: (() => Promise<unknown>) | undefined
@@ -85,18 +108,48 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       // a new consumer itself, from the position processed through; what was delivered but not
       // handed over comes again.
       let silent: string | undefined
+      // The messages delivered and not handed over yet: the client's iterator is drained into
+      // this queue as it yields, and each turn takes what is queued (up to maxBatch), so a
+      // message is handed over in the first turn after it arrived. Batching on the iterator's
+      // `getPending()` instead held deliveries back: the client's queue also carries the pull
+      // requests it sends (a refill every 128 messages here), and `getPending()` counts one
+      // met in the same chunk as a message still to come (@nats-io/nats-core 3.4
+      // QueuedIteratorImpl: `inflight` is not decremented for it). A burst delivered while a turn
+      // was slow — its write waiting for a PARK_STATE election after a NATS server kill — was
+      // held whole, waiting for one more reading: 101 of 200 applied in 1 run of ~15 of
+      // tests/integration/cluster-leases-feed's kill test, 4 of 201 in its burst test, every run.
+      const queue: JsMsg[] = []
+      let ended = false
+      let wake: (() => void) | undefined
+      let moved = performance.now()
+      let inTurn = false
+      let unanswered = 0
       const replace = (why: string): void => {
         silent ??= why
         messages.stop()
+        wake?.()
       }
       void (async () => {
         for await (const st of messages.status()) {
           if (st.type === 'heartbeats_missed' && st.count >= 2) return replace('heartbeats missed')
         }
       })().catch(() => undefined)
-      let moved = performance.now()
-      let inTurn = false
-      let unanswered = 0
+      const pump = (async (): Promise<Error | undefined> => {
+        try {
+          for await (const m of messages) {
+            if (stopped || silent) break
+            queue.push(m)
+            moved = performance.now()
+            wake?.()
+          }
+          return undefined
+        } catch (err) {
+          return err as Error
+        } finally {
+          ended = true
+          wake?.()
+        }
+      })()
       const watchdog = setInterval(() => {
         if (inTurn || silent || stopped || performance.now() - moved < STALL_MS) return
         void within(consumer.info(), 2000).then(
@@ -110,20 +163,20 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         )
       }, STALL_MS / 2)
       watchdog.unref()
-      let batch: FeedMessage[] = []
-      let through = position
       try {
-        for await (const m of messages) {
-          if (stopped || silent) break
-          moved = performance.now()
-          through = m.seq
-          const fm = decode(o.park, m, o.onError)
-          if (fm) batch.push(fm)
-          if (batch.length < maxBatch && messages.getPending() > 0) continue
-          const turn = batch
-          batch = []
+        for (;;) {
+          while (queue.length === 0 && !ended && !stopped && !silent) await new Promise<void>((r) => (wake = r))
+          wake = undefined
+          if (stopped || silent || queue.length === 0) break
+          const taken = queue.splice(0, maxBatch)
+          const through = taken[taken.length - 1]!.seq
+          const turn: FeedMessage[] = []
+          for (const m of taken) {
+            const fm = decode(o.park, m, o.onError)
+            if (fm) turn.push(fm)
+          }
           inTurn = true
-          await o.onBatch(turn, through)
+          await turnWithin(o.onBatch(turn, through), turnDeadlineMs, o.park, through)
           inTurn = false
           moved = performance.now()
           position = through
@@ -133,6 +186,8 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       }
       if (!silent) {
         await messages.close().catch(() => undefined)
+        const err = await pump
+        if (err && !stopped) throw err
         break
       }
       // Deleting the silent consumer may wait for a server that is gone: not waited for (an
@@ -194,6 +249,19 @@ async function open(js: JetStreamClient, park: string, start: number, maxBatch: 
     }
     if (stopped()) return undefined
     await new Promise((r) => setTimeout(r, wait))
+  }
+}
+
+/** The turn, or a TurnDeadlineError once `ms` passed (the turn itself is left to settle on its own). */
+async function turnWithin(turn: Promise<void> | void, ms: number, park: string, through: number): Promise<void> {
+  if (!(turn instanceof Promise)) return
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new TurnDeadlineError(park, through, ms)), ms)))
+  turn.catch(() => undefined)
+  try {
+    await Promise.race([turn, late])
+  } finally {
+    clearTimeout(timer)
   }
 }
 

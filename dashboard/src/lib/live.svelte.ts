@@ -91,7 +91,7 @@ class LiveStore {
     socket.on('risk', (r) => this.#touch(() => this.risk.set(r.park, r)))
     socket.on('incident', (i) => this.#touch(() => this.upsertIncident(i)))
     socket.on('telemetry', (batch) => this.#touch(() => this.applyTelemetry(batch)))
-    socket.on('device', (u) => this.#touch(() => this.applyDevice(u)))
+    socket.on('device', (batch) => this.#touch(() => this.applyDevices(batch)))
     socket.on('footprint', (f) => this.#touch(() => this.setFootprint(f)))
   }
 
@@ -218,8 +218,15 @@ class LiveStore {
   }
 
   applyDevice(u: DeviceStateUpdate): void {
-    const d = this.devices.get(u.device)
-    this.devices.set(u.device, { online: u.online, lastSeen: d?.lastSeen ?? null })
+    this.applyDevices([u])
+  }
+
+  /** A batch of presence changes (the `device` event), one notification for all of them. */
+  applyDevices(batch: readonly DeviceStateUpdate[]): void {
+    this.devices.batch((devices) => {
+      for (const u of batch) devices.set(u.device, { online: u.online, lastSeen: devices.get(u.device)?.lastSeen ?? null })
+      return batch.length > 0
+    })
   }
 
   /** Online states from GET /devices (the snapshot does not carry them). */

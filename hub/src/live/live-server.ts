@@ -10,6 +10,7 @@ import { liveRisk } from '../risk/index.js'
 import { EventLimiter } from './event-limiter.js'
 import { RiskPacer } from './risk-pacer.js'
 import { TelemetryBatcher } from './telemetry-batcher.js'
+import { DeviceStateBatcher } from './device-state-batcher.js'
 
 /**
  * socket.io (CONTRACT.md): token auth in the handshake, `snapshot` on connect, rooms per park
@@ -63,10 +64,14 @@ const parkRoom = (p: string): string => `park:${p}`
 const parkList = (v: unknown): string[] => (Array.isArray(v) ? [...new Set(v.filter((p): p is string => typeof p === 'string').slice(0, 10_000))] : [])
 /** setTimeout's longest delay (2^31 − 1 ms); a later expiry is re-armed. */
 const MAX_TIMER_MS = 2_147_483_647
+/** Device presence changes gathered this long before they go to the sockets (device-state-batcher.ts). */
+const DEVICE_BATCH_MS = 250
 
 export class LiveServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
   private readonly batcher: TelemetryBatcher
+  /** Device presence, batched per park every DEVICE_BATCH_MS (device-state-batcher.ts). */
+  private readonly deviceBatcher: DeviceStateBatcher
   private readonly riskPacer = new RiskPacer((risk) => this.sendRisk(risk))
   /** Sockets that see only some enterprises of a park: socket id → those enterprises and their parks. */
   private readonly narrow = new Map<string, { socket: LiveSocket; enterprises: Set<string>; parks: Set<string> }>()
@@ -100,6 +105,13 @@ export class LiveServer {
       this.toNarrow(park, (n) => {
         const mine = batch.filter((u) => n.enterprises.has(this.sources.deviceEnterprise(u.device) ?? ''))
         if (mine.length > 0) n.socket.emit('telemetry', mine)
+      })
+    })
+    this.deviceBatcher = new DeviceStateBatcher(DEVICE_BATCH_MS, (park, batch) => {
+      this.io.to([ALL, parkRoom(park)]).emit('device', batch)
+      this.toNarrow(park, (n) => {
+        const mine = batch.filter((u) => n.enterprises.has(this.sources.deviceEnterprise(u.device) ?? ''))
+        if (mine.length > 0) n.socket.emit('device', mine)
       })
     })
   }
@@ -266,8 +278,7 @@ export class LiveServer {
   }
 
   device(update: DeviceStateUpdate): void {
-    this.io.to([ALL, parkRoom(update.park)]).emit('device', update)
-    this.toNarrow(update.park, (n) => n.enterprises.has(this.sources.deviceEnterprise(update.device) ?? '') && n.socket.emit('device', update))
+    this.deviceBatcher.add(update)
   }
 
   telemetry(update: TelemetryUpdate): void {
@@ -276,6 +287,7 @@ export class LiveServer {
 
   async close(): Promise<void> {
     this.batcher.stop()
+    this.deviceBatcher.stop()
     this.riskPacer.stop()
     for (const t of this.expiryTimers.values()) clearTimeout(t)
     this.io.disconnectSockets(true)

@@ -36,7 +36,8 @@ export interface ServerToClientEvents {
   alarm: (alarm: Alarm) => void
   risk: (risk: ParkRisk) => void
   telemetry: (batch: TelemetryUpdate[]) => void
-  device: (update: DeviceStateUpdate) => void
+  /** Devices gone online or offline since the last batch (their latest state), per park, every 250 ms at most. */
+  device: (batch: DeviceStateUpdate[]) => void
   incident: (incident: Incident) => void
   /** A park's estimated gas hazard footprint when it changes (docs/hazard.md); `state: 'none'` once it is gone. Whole-park sockets only. */
   footprint: (footprint: ParkFootprint) => void

@@ -12,6 +12,10 @@ export const STATE_STREAM = 'PARK_STATE'
 export const LEASE_BUCKET = 'park_leases'
 export const NODES_BUCKET = 'hub_nodes'
 export const MOVES_BUCKET = 'park_moves'
+/** The devices' run-time changes, one key per device (shared-registry.ts). */
+export const REGISTRY_BUCKET = 'hub_registry'
+/** Notification rosters, policies and channel secrets edited at run time (shared-settings.ts). */
+export const SETTINGS_BUCKET = 'hub_settings'
 /** The shared durable consumers that write InfluxDB (one per target). */
 export const INFLUX_CONSUMER = 'influx'
 export const INFLUX2_CONSUMER = 'influx2'

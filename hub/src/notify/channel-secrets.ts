@@ -41,7 +41,14 @@ function checked(field: string, value: unknown): string | undefined {
   return value
 }
 
+/**
+ * Cluster mode (cluster/shared-settings.ts): a channel's new key and secret are written to the
+ * cluster's bucket, which applies them on every node (`applyStored`) before the write resolves.
+ */
+export type SecretsShare = (channelId: string, given: { key?: string; secret?: string }) => Promise<void>
+
 export class ChannelSecrets implements SecretSource {
+  private share: SecretsShare | undefined
   private readonly stored = new Map<string, ChannelSecret>()
   private readonly env = new Map<string, ChannelSecret>()
   private writing: Promise<void> = Promise.resolve()
@@ -98,10 +105,38 @@ export class ChannelSecrets implements SecretSource {
     const key = checked('key', input.key)
     const secret = checked('secret', input.secret)
     const before = this.stored.get(channelId) ?? {}
+    // A field left out keeps its value (the cluster's, merged there); both left out remove the entry.
+    if (this.share) return this.share(channelId, { ...(key ? { key } : {}), ...(secret ? { secret } : {}) })
     if (key === undefined && secret === undefined) this.stored.delete(channelId)
     else this.stored.set(channelId, { ...before, ...(key ? { key } : {}), ...(secret ? { secret } : {}) })
     await this.save()
     for (const l of this.listeners) l(channelId)
+  }
+
+  /** Cluster mode: `set` goes through `share`. */
+  shareWith(share: SecretsShare): void {
+    this.share = share
+  }
+
+  /** A channel's stored key and secret as the cluster holds them (undefined: none), kept here; listeners told. */
+  async applyStored(channelId: string, entry: ChannelSecret | undefined): Promise<void> {
+    const key = checked('key', entry?.key)
+    const secret = checked('secret', entry?.secret)
+    if (key === undefined && secret === undefined) this.stored.delete(channelId)
+    else this.stored.set(channelId, { ...(key ? { key } : {}), ...(secret ? { secret } : {}) })
+    for (const l of this.listeners) l(channelId)
+    await this.save()
+  }
+
+  /** The channels with a stored key or secret (a cluster's bucket never seeded takes them). */
+  storedIds(): string[] {
+    return [...this.stored.keys()]
+  }
+
+  /** A channel's stored entry (not the environment's): for seeding a cluster's bucket only. */
+  storedEntry(channelId: string): ChannelSecret | undefined {
+    const s = this.stored.get(channelId)
+    return s ? { ...s } : undefined
   }
 
   onChange(listener: (channelId: string) => void): () => void {

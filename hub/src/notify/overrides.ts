@@ -30,9 +30,19 @@ export class NotifyEditError extends Error {
   }
 }
 
+/**
+ * Cluster mode (cluster/shared-settings.ts): edits are written to the cluster's bucket, which
+ * applies them on every node (`applyRoster`, `applyPolicies`) before the write resolves.
+ */
+export interface OverridesShare {
+  roster(roster: Roster): Promise<void>
+  policies(policies: Policy[]): Promise<void>
+}
+
 export class NotifyOverrides {
   private data: OverridesFile = { version: 1, rosters: [] }
   private readonly file: string
+  private share: OverridesShare | undefined
 
   constructor(dataDir: string, private readonly base: NotifySettings, private readonly parkIds: ReadonlySet<string>) {
     this.file = join(dataDir, 'notify', 'overrides.json')
@@ -74,23 +84,81 @@ export class NotifyOverrides {
 
   /** Checks and keeps an edited roster of `scope`; throws NotifyEditError with the path of the problem. */
   setRoster(scope: string, input: unknown): Roster {
+    const roster = this.checkedRoster(scope, input)
+    this.save({ ...this.data, rosters: [...this.data.rosters.filter((r) => r.scope !== scope), roster] })
+    return roster
+  }
+
+  /** As setRoster; in cluster mode kept by the cluster first and applied on every node from there. */
+  async editRoster(scope: string, input: unknown): Promise<Roster> {
+    if (!this.share) return this.setRoster(scope, input)
+    const roster = this.checkedRoster(scope, input)
+    await this.share.roster(roster)
+    return roster
+  }
+
+  /** As setPolicies; in cluster mode kept by the cluster first and applied on every node from there. */
+  async editPolicies(input: unknown): Promise<Policy[]> {
+    if (!this.share) return this.setPolicies(input)
+    const policies = this.checkedPolicies(input)
+    await this.share.policies(policies)
+    return policies
+  }
+
+  /** Cluster mode: edits go through `share` (editRoster, editPolicies). */
+  shareWith(share: OverridesShare): void {
+    this.share = share
+  }
+
+  /** A roster as the cluster holds it (checked against this node's zone), kept here; a problem is returned, not kept. */
+  applyRoster(roster: Roster): NotifyProblem | undefined {
+    const p = rosterProblem(roster, this.parkIds)
+    if (p) return p
+    this.save({ ...this.data, rosters: [...this.data.rosters.filter((r) => r.scope !== roster.scope), roster] })
+    return undefined
+  }
+
+  /** The policies as the cluster holds them; undefined: the zone file's. */
+  applyPolicies(policies: Policy[] | undefined): NotifyProblem | undefined {
+    const p = policies ? policiesProblem(policies, this.parkIds, this.channelIds()) : undefined
+    if (p) return p
+    const { policies: _old, ...rest } = this.data
+    this.save(policies ? { ...rest, policies } : rest)
+    return undefined
+  }
+
+  /** The edits kept here (a cluster's bucket never seeded takes them). */
+  edits(): OverridesFile {
+    return structuredClone(this.data)
+  }
+
+  /** Cluster mode at start: the cluster's edits replace whatever this node's file held. */
+  replaceEdits(rosters: Roster[], policies: Policy[] | undefined): void {
+    this.save({ version: 1, rosters, ...(policies ? { policies } : {}) })
+  }
+
+  private checkedRoster(scope: string, input: unknown): Roster {
     const bad = firstSchemaError(Roster, input)
     if (bad) throw new NotifyEditError(bad.path, bad.problem)
     const roster = input as Roster
     if (roster.scope !== scope) throw new NotifyEditError('/scope', `the body's scope ${roster.scope} is not ${scope}`)
     const p = rosterProblem(roster, this.parkIds)
     if (p) throw new NotifyEditError(p.path, p.problem)
-    this.save({ ...this.data, rosters: [...this.data.rosters.filter((r) => r.scope !== scope), roster] })
     return roster
   }
 
   setPolicies(input: unknown): Policy[] {
+    const policies = this.checkedPolicies(input)
+    this.save({ ...this.data, policies })
+    return policies
+  }
+
+  private checkedPolicies(input: unknown): Policy[] {
     const bad = firstSchemaError(Type.Array(Policy, { maxItems: 200 }), input)
     if (bad) throw new NotifyEditError(bad.path, bad.problem)
     const policies = input as Policy[]
     const p = policiesProblem(policies, this.parkIds, this.channelIds()) ?? unheldRoleProblem(policies, this.rosters())
     if (p) throw new NotifyEditError(p.path, p.problem)
-    this.save({ ...this.data, policies })
     return policies
   }
 

@@ -26,6 +26,29 @@ export type RegistryListener = (event: { type: 'added' | 'removed'; device: Devi
 /** A device's credentials no longer hold: it was retired, or its secret was replaced. */
 export type RevocationListener = (deviceId: string) => void
 
+/**
+ * A device's run-time state as cluster mode shares it (cluster/shared-registry.ts): a device
+ * provisioned at run time (`runtime`), a zone-file device's replaced secret and position (`zone`),
+ * or a retired device (`retired`). Undefined: nothing changed at run time (a zone device as the
+ * zone file has it, any other id unknown).
+ */
+export type SharedDeviceState =
+  | { kind: 'runtime'; device: Device; secretHash: string; hj212Pw?: string }
+  | { kind: 'zone'; secretHash?: string; position?: { x: number; y: number } }
+  | { kind: 'retired' }
+
+/**
+ * Cluster mode: where run-time changes are written before any node applies them. Each call
+ * resolves once the change is held by the cluster and applied here (`applyShared`), or throws
+ * (RegistryError, or the cluster's refusal) with nothing changed on this node.
+ */
+export interface SharedRegistryWrites {
+  provision(device: Device, secretHash: string, hj212Pw: string | undefined): Promise<void>
+  retire(id: string): Promise<void>
+  replaceSecret(id: string, secretHash: string): Promise<void>
+  place(id: string, position: { x: number; y: number }): Promise<void>
+}
+
 export class RegistryError extends Error {
   constructor(readonly code: 'exists' | 'not_found' | 'invalid', message: string) {
     super(message)
@@ -47,6 +70,11 @@ export class DeviceRegistry {
   private changes = 0
   /** Devices online, kept as their state changes: health asks often, and a walk of 100,000 devices held the loop. */
   private onlineCount = 0
+  /** Cluster mode: run-time changes go through the cluster (`share`); undefined on a single node. */
+  private shared: SharedRegistryWrites | undefined
+  /** Saves of the local copy, one at a time (cluster mode writes it after every applied change). */
+  private saving: Promise<void> = Promise.resolve()
+  private saveQueued = false
 
   /**
    * `keepHj212Pw`: where an HJ 212 logger's PW goes (a secret kept in the data dir, 0600): a
@@ -128,6 +156,10 @@ export class DeviceRegistry {
     if (device.gateway !== undefined && !this.gateways.has(device.gateway)) throw new RegistryError('invalid', `unknown gateway ${device.gateway}`)
     const secret = generateSecret()
     const secretHash = hashSecret(secret)
+    if (this.shared) {
+      await this.shared.provision(device, secretHash, given.hj212?.pw)
+      return { device: this.devices.get(device.id)?.device ?? device, secret }
+    }
     this.put(device, secretHash, 'runtime')
     this.saved.devices.push({ device, secretHash })
     this.saved.retired = this.saved.retired.filter((id) => id !== device.id)
@@ -140,6 +172,10 @@ export class DeviceRegistry {
   async retire(id: string): Promise<Device> {
     const rec = this.devices.get(id)
     if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
+    if (this.shared) {
+      await this.shared.retire(id)
+      return rec.device
+    }
     this.drop(id)
     this.saved.devices = this.saved.devices.filter((r) => r.device.id !== id)
     if (this.saved.secrets) this.saved.secrets = this.saved.secrets.filter((r) => r.id !== id)
@@ -156,6 +192,10 @@ export class DeviceRegistry {
     if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
     const secret = generateSecret()
     const secretHash = hashSecret(secret)
+    if (this.shared) {
+      await this.shared.replaceSecret(id, secretHash)
+      return { device: this.devices.get(id)?.device ?? rec.device, secret }
+    }
     rec.secretHash = secretHash
     const saved = this.saved.devices.find((r) => r.device.id === id)
     if (saved) saved.secretHash = secretHash
@@ -173,12 +213,103 @@ export class DeviceRegistry {
   async place(id: string, position: { x: number; y: number }): Promise<Device> {
     const rec = this.devices.get(id)
     if (!rec) throw new RegistryError('not_found', `device ${id} not found`)
+    if (this.shared) {
+      await this.shared.place(id, position)
+      return this.devices.get(id)?.device ?? { ...rec.device, position }
+    }
     rec.device = { ...rec.device, position }
     const saved = this.saved.devices.find((r) => r.device.id === id)
     if (saved) saved.device = { ...saved.device, position }
     else this.saved.positions = [...(this.saved.positions ?? []).filter((r) => r.id !== id), { id, position }]
     await this.store.save(this.saved)
     return rec.device
+  }
+
+  /**
+   * Cluster mode: from now on provision, retire, replaceSecret and place write through `writes`
+   * (the cluster's bucket) and are applied by `applyShared`; the local store is then a copy.
+   */
+  share(writes: SharedRegistryWrites): void {
+    this.shared = writes
+  }
+
+  /** Is `id` a device of the zone file (retired or not)? */
+  inZone(id: string): boolean {
+    return this.zone.devices.some((d) => d.id === id)
+  }
+
+  /**
+   * Cluster mode: a device's state as the cluster holds it, applied here — the same effects as
+   * the local change had (listeners told of added and removed devices; a retired device or a
+   * replaced secret revoked, so the broker ends its sessions) — and kept in the local copy.
+   * Returns the local copy's save (errors are the caller's to log).
+   */
+  applyShared(id: string, state: SharedDeviceState | undefined): Promise<void> {
+    const rec = this.devices.get(id)
+    const zoneDevice = this.zone.devices.find((d) => d.id === id)
+    let next: { device: Device; secretHash: string | undefined; source: 'zone' | 'runtime' } | undefined
+    if (state?.kind === 'runtime') {
+      if (state.hj212Pw !== undefined) this.keepHj212Pw?.(id, state.hj212Pw)
+      next = { device: state.device, secretHash: state.secretHash, source: 'runtime' }
+    } else if (state?.kind !== 'retired' && zoneDevice) {
+      const { secretHash, ...device } = zoneDevice
+      next = { device: state?.position ? { ...device, position: state.position } : device, secretHash: state?.secretHash ?? secretHash, source: 'zone' }
+    }
+    if (!next) {
+      if (rec) {
+        this.drop(id)
+        this.emit({ type: 'removed', device: rec.device })
+        for (const l of this.revocationListeners) l(id)
+      }
+    } else if (rec && rec.prefix === topicPrefix(next.device) && rec.device.gateway === next.device.gateway) {
+      // The same device in the same place: its connection state stays; a new secret revokes the old one.
+      const revoked = rec.secretHash !== next.secretHash
+      rec.device = next.device
+      rec.secretHash = next.secretHash
+      rec.source = next.source
+      if (revoked) for (const l of this.revocationListeners) l(id)
+    } else {
+      if (rec) {
+        this.drop(id)
+        for (const l of this.revocationListeners) l(id)
+      }
+      this.put(next.device, next.secretHash, next.source)
+      this.emit({ type: 'added', device: this.devices.get(id)!.device })
+    }
+    this.keepShared(id, state)
+    return this.saveCopy()
+  }
+
+  /** The run-time changes as the local store holds them (a cluster seeds an empty bucket from them). */
+  savedChanges(): RegistryFile {
+    return structuredClone(this.saved)
+  }
+
+  /** `this.saved` follows the cluster's state of one device. */
+  private keepShared(id: string, state: SharedDeviceState | undefined): void {
+    const s = this.saved
+    s.devices = s.devices.filter((r) => r.device.id !== id)
+    s.retired = s.retired.filter((r) => r !== id)
+    if (s.secrets) s.secrets = s.secrets.filter((r) => r.id !== id)
+    if (s.positions) s.positions = s.positions.filter((r) => r.id !== id)
+    if (state?.kind === 'runtime') s.devices.push({ device: state.device, secretHash: state.secretHash })
+    else if (state?.kind === 'retired') {
+      if (this.inZone(id)) s.retired.push(id)
+    } else if (state?.kind === 'zone') {
+      if (state.secretHash) (s.secrets ??= []).push({ id, secretHash: state.secretHash })
+      if (state.position) (s.positions ??= []).push({ id, position: state.position })
+    }
+  }
+
+  /** One save at a time; changes made while one runs go with the next (the last state is what is kept). */
+  private saveCopy(): Promise<void> {
+    if (this.saveQueued) return this.saving
+    this.saveQueued = true
+    this.saving = this.saving.catch(() => undefined).then(() => {
+      this.saveQueued = false
+      return this.store.save(this.saved)
+    })
+    return this.saving
   }
 
   /** Mark a device heard from at `ts` (a reading or event arrived). Returns true when it came back online. */

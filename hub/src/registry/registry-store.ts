@@ -52,3 +52,12 @@ export class JsonRegistryStore implements RegistryStore {
     await rename(tmp, this.path)
   }
 }
+
+/**
+ * Cluster mode: the cluster's bucket is the registry's truth (cluster/shared-registry.ts) and
+ * `registry.json` its copy — written after every change applied, never read (a stale copy must
+ * not bring back a device retired meanwhile on another node).
+ */
+export function copyOnly(store: RegistryStore): RegistryStore {
+  return { load: async () => ({ version: 1, devices: [], retired: [] }), save: (file) => store.save(file) }
+}

@@ -104,7 +104,7 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
     }, async (req) => {
       const n = configured()
       try {
-        const roster = n.overrides.setRoster(req.params.scope, req.body)
+        const roster = await n.overrides.editRoster(req.params.scope, req.body)
         s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'notify.roster', target: roster.scope, ok: true, detail: `${roster.people.length} people, ${roster.shifts.length} shifts${roster.rotation ? ', rotation' : ''}` })
         return { roster }
       } catch (err) {
@@ -124,7 +124,7 @@ export function notifyRoutes(s: NotifyRouteServices): FastifyPluginAsync {
     }, async (req) => {
       const n = configured()
       try {
-        const policies = n.overrides.setPolicies(req.body.policies)
+        const policies = await n.overrides.editPolicies(req.body.policies)
         s.audit.record({ ts: Date.now(), user: req.user.name, ip: req.ip, action: 'notify.policies', target: 'policies', ok: true, detail: `${policies.length} policies` })
         return { policies }
       } catch (err) {

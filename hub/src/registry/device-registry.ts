@@ -151,7 +151,8 @@ export class DeviceRegistry {
 
   /** Provision a device at run time; returns the secret, shown once. */
   async provision(given: Device): Promise<{ device: Device; secret: string }> {
-    const device = this.withoutPw(given)
+    // Shared: the PW is kept when the cluster's record is applied (applyShared), not before it is written.
+    const device = this.shared ? stripPw(given) : this.withoutPw(given)
     if (this.devices.has(device.id) || this.gateways.has(device.id)) throw new RegistryError('exists', `device ${device.id} already exists`)
     if (device.gateway !== undefined && !this.gateways.has(device.gateway)) throw new RegistryError('invalid', `unknown gateway ${device.gateway}`)
     const secret = generateSecret()
@@ -344,8 +345,7 @@ export class DeviceRegistry {
     const pw = device.hj212?.pw
     if (pw === undefined || !this.keepHj212Pw) return device
     this.keepHj212Pw(device.id, pw)
-    const { pw: _kept, ...identity } = device.hj212!
-    return { ...device, hj212: identity }
+    return stripPw(device)
   }
 
   private put(given: Device, secretHash: string | undefined, source: 'zone' | 'runtime'): void {
@@ -372,4 +372,10 @@ export class DeviceRegistry {
   private emit(event: { type: 'added' | 'removed'; device: Device }): void {
     for (const l of this.listeners) l(event)
   }
+}
+
+function stripPw(device: Device): Device {
+  if (device.hj212?.pw === undefined) return device
+  const { pw: _kept, ...identity } = device.hj212
+  return { ...device, hj212: identity }
 }

@@ -81,6 +81,27 @@ describe('shared registry: states applied to a node\'s registry', () => {
     expect(r.get('z1')!.device.position).toBeUndefined()
   })
 
+  it('an HJ 212 logger\'s PW goes with the shared record: kept where it is applied, never before the write', async () => {
+    const kept: string[] = []
+    const zone = { devices: [], gateways: [] } as unknown as Zone
+    const r = new DeviceRegistry(zone, { load: async () => ({ version: 1, devices: [], retired: [] }), save: async () => undefined }, (id, pw) => kept.push(`${id}:${pw}`))
+    await r.open()
+    const written: { device: Device; pw: string | undefined }[] = []
+    r.share({
+      provision: async (device, secretHash, pw) => {
+        written.push({ device, pw })
+        expect(kept).toEqual([])
+        await r.applyShared(device.id, { kind: 'runtime', device, secretHash, ...(pw ? { hj212Pw: pw } : {}) })
+      },
+      retire: async () => undefined, replaceSecret: async () => undefined, place: async () => undefined,
+    })
+    const made = await r.provision(device('l1', { kind: 'emission', metrics: ['so2'], hj212: { mn: 'MN-l1', pw: 'pw-1' } }))
+    expect(made.device.hj212).toEqual({ mn: 'MN-l1' })
+    expect(written[0]!.device.hj212).toEqual({ mn: 'MN-l1' })
+    expect(written[0]!.pw).toBe('pw-1')
+    expect(kept).toEqual(['l1:pw-1'])
+  })
+
   it('keys: ids travel as KV tokens and come back', () => {
     for (const id of ['a.b', 'x_y-z', 'a..b', '.lead']) {
       expect(keyToken(id)).toMatch(/^[A-Za-z0-9_=-]+$/)

@@ -10,7 +10,7 @@ import { UserDirectory } from './config/users.js'
 import type { Zone } from './model/zone.js'
 import { METRICS_BY_KIND, DEVICE_KINDS } from './model/vocabulary.js'
 import { DeviceRegistry } from './registry/device-registry.js'
-import { JsonRegistryStore } from './registry/registry-store.js'
+import { copyOnly, JsonRegistryStore } from './registry/registry-store.js'
 import { Ingest, type IngestSink, type Refusal } from './ingest/pipeline.js'
 import { createBroker, type Broker } from './broker/broker.js'
 import { ConnectionScheduler } from './broker/loop-turns.js'
@@ -121,7 +121,10 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   const tightened = tightenDataDir(settings.dataDir)
   // HJ 212 loggers' PWs (hj212/logger-secrets.ts): the registry hands each device's PW here, 0600.
   const hj212Secrets = new LoggerSecrets(join(settings.dataDir, 'hj212', 'logger-secrets.json'))
-  const registry = new DeviceRegistry(zone, new JsonRegistryStore(join(settings.dataDir, 'registry.json')), (id, pw) => hj212Secrets.set(id, pw))
+  // Cluster mode: the cluster's bucket is the registry's truth and registry.json its copy (cluster/shared-registry.ts).
+  if (settings.cluster && settings.adminPassword === undefined) throw new Error('HUB_ADMIN_PASSWORD: cluster mode needs it set, the same on every node (a node would otherwise generate an admin password of its own); docs/cluster.md')
+  const registryFile = new JsonRegistryStore(join(settings.dataDir, 'registry.json'))
+  const registry = new DeviceRegistry(zone, settings.cluster ? copyOnly(registryFile) : registryFile, (id, pw) => hj212Secrets.set(id, pw))
   // A retired device's PW goes with it.
   registry.onChange((e) => {
     if (e.type === 'removed') hj212Secrets.delete(e.device.id)
@@ -149,9 +152,11 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   // journal alone (journal/durable-log.ts); the safety loop gets them from the readings log.
   // The cluster's modules (and the NATS clients, 13.5 MB of memory) are loaded in cluster mode only.
   const clustered = settings.cluster
-    ? { node: await import('./cluster/cluster-node.js'), view: await import('./cluster/cluster-view.js'), actions: await import('./cluster/park-actions.js') }
+    ? { node: await import('./cluster/cluster-node.js'), view: await import('./cluster/cluster-view.js'), actions: await import('./cluster/park-actions.js'), registry: await import('./cluster/shared-registry.js'), settings: await import('./cluster/shared-settings.js') }
     : undefined
   const cluster = settings.cluster && clustered ? await clustered.node.startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
+  // The registry's run-time changes from the cluster's bucket, loaded before any device is taken; changes go through it.
+  const sharedRegistry = cluster && clustered ? await clustered.registry.startSharedRegistry({ js: cluster.link.js, jsm: cluster.link.jsm, replicas: cluster.settings.replicas, node: cluster.settings.nodeId, registry, file: registryFile, log }) : undefined
   const connections = gateFromSettings(settings, log)
   connections.guard(api.server, 'http')
   const audit = new AuditLog(join(settings.dataDir, 'audit.jsonl'))
@@ -287,6 +292,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     })
     : undefined
   if (notify) safety.addListener(notify)
+  // Rosters, policies and channel secrets edited through any node, from the cluster's bucket (cluster/shared-settings.ts).
+  const sharedSettings = cluster && clustered && notify ? await clustered.settings.startSharedSettings({ js: cluster.link.js, jsm: cluster.link.jsm, replicas: cluster.settings.replicas, node: cluster.settings.nodeId, notify, log }) : undefined
   // Gas hazard footprints (docs/hazard.md): recomputed every few seconds off the readings' path, pushed live.
   const footprints = new FootprintService({ zone, devices: () => [...registry.all()].map((r) => r.device), latest: (id) => latest.get(id), activeAlarms: () => safety.alarms.list({ state: 'active' }), push: (f) => live.footprint(f), clock, log })
   registry.onChange(() => footprints.devicesChanged())
@@ -409,6 +416,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         footprints.close()
         safety.close()
         await view?.close()
+        sharedSettings?.close()
+        sharedRegistry?.close()
         await cluster?.close()
         await writer.close(10_000)
         journal.close()

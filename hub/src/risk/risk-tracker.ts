@@ -9,6 +9,7 @@ import type { Device } from '../model/device.js'
 import type { ParkRisk, RiskReason } from '../model/risk.js'
 import type { Park, Zone } from '../model/zone.js'
 import { computeParkRisk, type DeviceState, type RiskOptions } from './risk-model.js'
+import { DeviceTally } from './device-tally.js'
 
 export interface RiskTrackerDeps {
   zone: Pick<Zone, 'parks'>
@@ -23,6 +24,8 @@ interface ParkSlot {
   park: Park
   alarms: Map<string, Alarm>
   devices: Map<string, DeviceState>
+  /** `devices` counted as they change (device-tally.ts). */
+  tally: DeviceTally
   risk: ParkRisk
   /** Whether `risk` was computed from the park's state (false: the placeholder until the first recomputation). */
   computed: boolean
@@ -83,7 +86,7 @@ export class RiskTracker {
     this.#slots = new Map()
     for (const park of zone.parks) {
       const placeholder = computeParkRisk(park, [], [], now, this.#options)
-      this.#slots.set(park.id, { park, alarms: new Map(), devices: new Map(), risk: placeholder, computed: false, shelfEnds: Infinity })
+      this.#slots.set(park.id, { park, alarms: new Map(), devices: new Map(), tally: new DeviceTally(park), risk: placeholder, computed: false, shelfEnds: Infinity })
     }
     this.#alarmPark.clear()
     this.#devicePark.clear()
@@ -177,7 +180,7 @@ export class RiskTracker {
   removeDevice(id: string): ParkRisk[] {
     const before = this.#devicePark.get(id)
     if (before === undefined) return []
-    this.#slots.get(before)?.devices.delete(id)
+    this.#dropDevice(before, id)
     this.#devicePark.delete(id)
     return this.#recomputeParks([before])
   }
@@ -221,12 +224,21 @@ export class RiskTracker {
   #putDevice(state: DeviceState): void {
     const id = state.device.id
     const before = this.#devicePark.get(id)
-    if (before !== undefined) this.#slots.get(before)?.devices.delete(id)
+    if (before !== undefined) this.#dropDevice(before, id)
     this.#devicePark.delete(id)
     const slot = this.#slots.get(state.device.park)
     if (!slot) return
     slot.devices.set(id, state)
+    slot.tally.add(state)
     this.#devicePark.set(id, state.device.park)
+  }
+
+  #dropDevice(park: string, id: string): void {
+    const slot = this.#slots.get(park)
+    const held = slot?.devices.get(id)
+    if (!slot || !held) return
+    slot.devices.delete(id)
+    slot.tally.remove(held)
   }
 
   #recomputeParks(parks: Array<string | undefined>): ParkRisk[] {
@@ -243,7 +255,7 @@ export class RiskTracker {
   #recompute(slot: ParkSlot, now: number): boolean {
     slot.shelfEnds = Infinity
     for (const a of slot.alarms.values()) if (a.shelvedUntil !== undefined && a.shelvedUntil > now && a.shelvedUntil < slot.shelfEnds) slot.shelfEnds = a.shelvedUntil
-    const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options, slot.devices)
+    const risk = computeParkRisk(slot.park, slot.alarms.values(), slot.devices.values(), now, this.#options, slot.devices, slot.tally)
     if (slot.computed && sameRisk(risk, slot.risk)) return false
     slot.risk = risk
     slot.computed = true

@@ -75,6 +75,10 @@ export class DeviceRegistry {
   /** Saves of the local copy, one at a time (cluster mode writes it after every applied change). */
   private saving: Promise<void> = Promise.resolve()
   private saveQueued = false
+  /** Cluster mode: each device's state as the cluster holds it (the local copy is written from it). */
+  private readonly sharedStates = new Map<string, SharedDeviceState>()
+  /** The zone file's devices by id, made at the first cluster change (a lookup per record, not a walk of the zone). */
+  private zoneById: Map<string, Zone['devices'][number]> | undefined
 
   /**
    * `keepHj212Pw`: where an HJ 212 logger's PW goes (a secret kept in the data dir, 0600): a
@@ -236,7 +240,12 @@ export class DeviceRegistry {
 
   /** Is `id` a device of the zone file (retired or not)? */
   inZone(id: string): boolean {
-    return this.zone.devices.some((d) => d.id === id)
+    return this.zoneDevice(id) !== undefined
+  }
+
+  private zoneDevice(id: string): Zone['devices'][number] | undefined {
+    this.zoneById ??= new Map(this.zone.devices.map((d) => [d.id, d]))
+    return this.zoneById.get(id)
   }
 
   /**
@@ -247,7 +256,7 @@ export class DeviceRegistry {
    */
   applyShared(id: string, state: SharedDeviceState | undefined): Promise<void> {
     const rec = this.devices.get(id)
-    const zoneDevice = this.zone.devices.find((d) => d.id === id)
+    const zoneDevice = this.zoneDevice(id)
     let next: { device: Device; secretHash: string | undefined; source: 'zone' | 'runtime' } | undefined
     if (state?.kind === 'runtime') {
       if (state.hj212Pw !== undefined) this.keepHj212Pw?.(id, state.hj212Pw)
@@ -281,25 +290,25 @@ export class DeviceRegistry {
     return this.saveCopy()
   }
 
-  /** The run-time changes as the local store holds them (a cluster seeds an empty bucket from them). */
-  savedChanges(): RegistryFile {
-    return structuredClone(this.saved)
+  /** The local copy follows the cluster's state of one device (the file is made from the states when saved). */
+  private keepShared(id: string, state: SharedDeviceState | undefined): void {
+    if (state) this.sharedStates.set(id, state)
+    else this.sharedStates.delete(id)
   }
 
-  /** `this.saved` follows the cluster's state of one device. */
-  private keepShared(id: string, state: SharedDeviceState | undefined): void {
-    const s = this.saved
-    s.devices = s.devices.filter((r) => r.device.id !== id)
-    s.retired = s.retired.filter((r) => r !== id)
-    if (s.secrets) s.secrets = s.secrets.filter((r) => r.id !== id)
-    if (s.positions) s.positions = s.positions.filter((r) => r.id !== id)
-    if (state?.kind === 'runtime') s.devices.push({ device: state.device, secretHash: state.secretHash })
-    else if (state?.kind === 'retired') {
-      if (this.inZone(id)) s.retired.push(id)
-    } else if (state?.kind === 'zone') {
-      if (state.secretHash) (s.secrets ??= []).push({ id, secretHash: state.secretHash })
-      if (state.position) (s.positions ??= []).push({ id, position: state.position })
+  /** The cluster's states as a registry file (what a single node would have kept for the same changes). */
+  private sharedFile(): RegistryFile {
+    const file: RegistryFile = { version: 1, devices: [], retired: [] }
+    for (const [id, state] of this.sharedStates) {
+      if (state.kind === 'runtime') file.devices.push({ device: state.device, secretHash: state.secretHash })
+      else if (state.kind === 'retired') {
+        if (this.inZone(id)) file.retired.push(id)
+      } else {
+        if (state.secretHash) (file.secrets ??= []).push({ id, secretHash: state.secretHash })
+        if (state.position) (file.positions ??= []).push({ id, position: state.position })
+      }
     }
+    return file
   }
 
   /** One save at a time; changes made while one runs go with the next (the last state is what is kept). */
@@ -308,6 +317,7 @@ export class DeviceRegistry {
     this.saveQueued = true
     this.saving = this.saving.catch(() => undefined).then(() => {
       this.saveQueued = false
+      this.saved = this.sharedFile()
       return this.store.save(this.saved)
     })
     return this.saving

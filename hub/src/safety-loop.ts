@@ -154,6 +154,7 @@ export class SafetyLoop {
         this.presence.set(e.device.id, 'offline')
         this.apply(this.rules.addDevice(e.device, t))
         this.risk.markDevice(e.device, false)
+        this.risk.promoteDevices()
         this.scheduleRisk()
       } else {
         this.apply(this.rules.removeDevice(e.device.id, t))
@@ -239,10 +240,10 @@ export class SafetyLoop {
     return presence
   }
 
+  /** Park risk follows at the next tick (risk-tracker.ts `promoteDevices`). */
   private deviceOnline(device: Device, online: boolean, ts: number): void {
     this.live.device({ device: device.id, park: device.park, online, ts })
     this.risk.markDevice(device, online)
-    this.scheduleRisk()
   }
 
   /** Transitions of earlier ticks still to apply (`applyInSlices`). */
@@ -258,6 +259,7 @@ export class SafetyLoop {
       this.alarms.tick(now)
       this.incidents.tick()
       this.risk.markDue()
+      this.risk.promoteDevices()
       if (this.risk.pending) this.scheduleRisk()
       if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
     } catch (err) {
@@ -385,8 +387,8 @@ export class SafetyLoop {
   }
 
   /**
-   * Park risk follows alarms and device states within RISK_SETTLE_MS: the parks marked
-   * meanwhile are recomputed once each (a storm of alarms or reconnects costs one
+   * Park risk follows alarms within RISK_SETTLE_MS and device states at the next tick (within a
+   * second): the parks marked meanwhile are recomputed once each (a storm of alarms or reconnects costs one
    * recomputation per park, not one per change).
    */
   private scheduleRisk(): void {

@@ -72,8 +72,15 @@ export class RiskTracker {
   /** Where each alarm and device sits now, to recompute the old park when one moves. */
   readonly #alarmPark = new Map<string, string>()
   readonly #devicePark = new Map<string, string>()
-  /** Parks marked by markAlarm / markDevice, recomputed by the next flush. */
+  /** Parks marked by markAlarm, recomputed by the next flush. */
   readonly #pending = new Set<string>()
+  /**
+   * Parks marked by markDevice only: recomputed once `promoteDevices` moves them to `#pending`
+   * (the hub does at each one-second tick), or with an alarm of theirs. While thousands of
+   * devices time out or reconnect, a park was otherwise recomputed ten times a second, each time
+   * making its whole risk anew (most of the hub's garbage in the many-connections bench).
+   */
+  readonly #pendingDevices = new Set<string>()
 
   constructor(deps: RiskTrackerDeps) {
     this.#clock = deps.clock
@@ -136,9 +143,16 @@ export class RiskTracker {
   }
 
   markDevice(device: Device, online: boolean): void {
-    this.#dirty(this.#devicePark.get(device.id))
+    const before = this.#devicePark.get(device.id)
+    if (before !== undefined) this.#pendingDevices.add(before)
     this.#putDevice({ device, online })
-    this.#dirty(device.park)
+    this.#pendingDevices.add(device.park)
+  }
+
+  /** The parks whose devices changed are due for recomputation with the next flush. */
+  promoteDevices(): void {
+    for (const p of this.#pendingDevices) this.#pending.add(p)
+    this.#pendingDevices.clear()
   }
 
   /** Whether parks were marked and not yet recomputed. */
@@ -166,8 +180,9 @@ export class RiskTracker {
     for (const [id, slot] of this.#slots) if (slot.shelfEnds <= now) this.#pending.add(id)
   }
 
-  /** Recomputes the parks marked since the last flush. Returns the parks that changed. */
+  /** Recomputes the parks marked since the last flush (devices' marks too). Returns the parks that changed. */
   flush(): ParkRisk[] {
+    this.promoteDevices()
     const parks = [...this.#pending]
     this.#pending.clear()
     return this.#recomputeParks(parks)
@@ -245,6 +260,7 @@ export class RiskTracker {
     const now = this.#clock()
     const changed: ParkRisk[] = []
     for (const id of new Set(parks)) {
+      if (id !== undefined) this.#pendingDevices.delete(id)
       const slot = id === undefined ? undefined : this.#slots.get(id)
       if (slot && this.#recompute(slot, now)) changed.push(slot.risk)
     }

@@ -85,4 +85,22 @@ describe('RiskTracker: incremental, per park', () => {
     const { t } = tracker()
     expect(t.updateAlarm(alarm({ park: 'elsewhere' }))).toEqual([])
   })
+
+  it("takes device changes at the next promotion (the hub's tick), alarm changes at the next flush", () => {
+    const { t } = tracker()
+    const gl = devices().find((d) => d.device.id === 'gl-gas-1')!.device
+    t.markDevice(gl, false)
+    expect(t.pending).toBe(false)
+    expect(t.flushSome(7)).toEqual([])
+    expect(t.get('glp')?.level).toBeNull()
+    t.promoteDevices()
+    expect(t.pending).toBe(true)
+    expect(t.flushSome(7).map((r) => [r.park, r.level])).toEqual([['glp', 2]])
+    // An alarm of the park takes its device changes with it.
+    t.markDevice(gl, true)
+    t.markAlarm(alarm({ park: 'glp', enterprise: 'glp-gas', device: 'gl-gas-2', area: undefined, level: 3 }))
+    expect(t.flushSome(7).map((r) => [r.park, r.level, r.devicesOnline])).toEqual([['glp', 3, 2]])
+    t.promoteDevices()
+    expect(t.pending).toBe(false)
+  })
 })

@@ -53,6 +53,10 @@ export interface LeaseValue {
   holder: string
   /** Holder's wall clock when written (informational; no decision reads it). */
   at: number
+  /** Holder's wall clock when it acquired the lease (informational, for GET /api/v1/cluster). */
+  since?: number
+  /** The revision that acquired the lease (the fencing token); absent until the first renewal. */
+  token?: number
 }
 
 export type LeaseLossReason = 'taken' | 'expired' | 'released'
@@ -67,6 +71,7 @@ export interface ParkLeasesOptions {
 
 interface Held {
   readonly holder: string
+  readonly since: number
   /** Revision written by acquire: the fencing token. */
   readonly token: number
   /** Revision of our last write (what the next update must name). */
@@ -160,8 +165,8 @@ export class ParkLeases {
     this.timer.unref()
   }
 
-  private value(holder: string): Uint8Array {
-    return encoder.encode(JSON.stringify({ node: this.node, holder, at: Date.now() } satisfies LeaseValue))
+  private value(holder: string, since: number, token?: number): Uint8Array {
+    return encoder.encode(JSON.stringify({ node: this.node, holder, at: Date.now(), since, ...(token === undefined ? {} : { token }) } satisfies LeaseValue))
   }
 
   /** Take a free park's lease: its revision (the fencing token), or undefined when another node holds it. */
@@ -171,14 +176,15 @@ export class ParkLeases {
     if (held) return held.token
     const sent = performance.now()
     const holder = randomUUID()
+    const since = Date.now()
     let revision: number
     try {
-      revision = await this.kv.create(park, this.value(holder))
+      revision = await this.kv.create(park, this.value(holder, since))
     } catch (err) {
       if (isWrongLastSequence(err)) return undefined
       throw err
     }
-    this.leases.set(park, { holder, token: revision, revision, validUntil: sent + this.leaseMs, renewing: false })
+    this.leases.set(park, { holder, since, token: revision, revision, validUntil: sent + this.leaseMs, renewing: false })
     return revision
   }
 
@@ -197,6 +203,15 @@ export class ParkLeases {
     const e = await this.kv.get(park)
     if (!e || e.operation !== 'PUT') return undefined
     return { node: e.json<LeaseValue>().node, revision: e.revision }
+  }
+
+  /** The lease as the bucket holds it: its node, fencing token and since when, or undefined when free. */
+  async lease(park: string): Promise<{ node: string; token: number; since: number | undefined } | undefined> {
+    const e = await this.kv.get(park)
+    if (!e || e.operation !== 'PUT') return undefined
+    const v = e.json<LeaseValue>()
+    // Before its first renewal the value carries no token: the revision read is the acquiring one.
+    return { node: v.node, token: v.token ?? e.revision, since: v.since }
   }
 
   /** Give a park up: delete its key if it is still our revision (another holder's is never touched). */
@@ -232,7 +247,7 @@ export class ParkLeases {
     const sent = performance.now()
     try {
       // Wait no longer than a renewal period, so a request lost in a reconnection is retried.
-      const revision = await this.kv.update(park, this.value(h.holder), h.revision, Math.max(100, Math.min(this.renewMs, h.validUntil - sent)))
+      const revision = await this.kv.update(park, this.value(h.holder, h.since, h.token), h.revision, Math.max(100, Math.min(this.renewMs, h.validUntil - sent)))
       if (this.leases.get(park) !== h) return
       h.revision = revision
       h.validUntil = sent + this.leaseMs

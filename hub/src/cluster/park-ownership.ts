@@ -43,7 +43,31 @@ import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
  * by the fenced park log, which is what makes a lost lease harmless.
  */
 
-export type OwnershipLossReason = LeaseLossReason | 'moved' | 'stopped' | 'fenced'
+export type OwnershipLossReason = LeaseLossReason | 'moved' | 'stopped' | 'fenced' | 'retaken'
+
+/** Why an operator's move was refused; the API answers 409 with the message. */
+export class MoveRefused extends Error {
+  constructor(
+    readonly reason: 'node not alive' | 'already there',
+    message: string,
+  ) {
+    super(message)
+    this.name = 'MoveRefused'
+  }
+}
+
+/** A park as the lease bucket says now (GET /api/v1/cluster). */
+export interface ParkLeaseView {
+  park: string
+  /** Undefined while the park is free (its owner gone, not claimed yet). */
+  owner: string | undefined
+  /** The lease's fencing token: the revision that acquired it. */
+  token: number | undefined
+  /** When the owner acquired the lease (its wall clock, ms). */
+  since: number | undefined
+  /** An operator's move waiting to be carried out. */
+  movingTo: string | undefined
+}
 
 export interface ParkOwnershipOptions {
   node: string
@@ -149,8 +173,54 @@ export class ParkOwnership {
   /** An operator's move of a park to a live node; the owner hands it over at its next check. */
   async move(park: string, to: string): Promise<void> {
     const alive = await this.o.roster.alive()
-    if (!alive.includes(to)) throw new Error(`cannot move park ${park} to ${to}: no such live node (alive: ${alive.join(', ') || 'none'})`)
+    if (!alive.includes(to)) throw new MoveRefused('node not alive', `cannot move park ${park} to ${to}: no such live node (alive: ${alive.join(', ') || 'none'})`)
+    const holder = await this.leases.holder(park)
+    if (holder?.node === to) throw new MoveRefused('already there', `park ${park} is already on ${to}`)
     await this.o.moves.put(park, encoder.encode(JSON.stringify({ to, by: this.node, at: Date.now() } satisfies MoveRecord)))
+  }
+
+  /** The park's lease as the bucket says now (any node's), or undefined when free. */
+  lease(park: string): Promise<{ node: string; token: number; since: number | undefined } | undefined> {
+    return this.leases.lease(park)
+  }
+
+  /** Every park's lease and pending move as the buckets say now, read from their streams' leaders. */
+  async view(): Promise<ParkLeaseView[]> {
+    const moving = new Set(await presentKeys(this.o.jsm, MOVES_BUCKET))
+    const parks = [...new Set(this.o.parks())].sort()
+    return Promise.all(parks.map(async (park): Promise<ParkLeaseView> => {
+      const [lease, move] = await Promise.all([this.leases.lease(park), moving.has(park) ? this.moveOf(park) : undefined])
+      return { park, owner: lease?.node, token: lease?.token, since: lease?.since, movingTo: move?.to }
+    }))
+  }
+
+  /**
+   * Take a park this node holds over again, keeping its lease (the same fencing token): the
+   * caller's state of it is dropped (`onLost(park, 'retaken')`) and read back from its log
+   * (`onAcquired`), when a write's fate is unknown. If taking over fails, the lease is released.
+   */
+  async retake(park: string): Promise<void> {
+    const token = this.leases.held().get(park)
+    if (token === undefined || !this.leases.holds(park) || this.stopped) return
+    this.busy.add(park)
+    let failed: Error | undefined
+    try {
+      await this.inTurn(park, async () => {
+        await this.o.onLost(park, 'retaken')
+        if (this.leases.held().get(park) !== token) return
+        try {
+          await this.o.onAcquired(park, token, this.epoch)
+        } catch (err) {
+          failed = err as Error
+        }
+      })
+      if (failed) {
+        this.o.onError?.(new Error(`park ${park}: taking over again failed, lease released: ${failed.message}`, { cause: failed }))
+        await this.leases.release(park).catch(() => undefined)
+      }
+    } finally {
+      this.busy.delete(park)
+    }
   }
 
   private lost(park: string, reason: LeaseLossReason): void {

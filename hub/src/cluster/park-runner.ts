@@ -1,7 +1,7 @@
 import type { NatsLink } from './nats-link.js'
 import { ensureStateStream, FencedError, FencedParkLog } from './fenced-park-log.js'
-import { startParkFeed, startPositionAt, type ParkFeed } from './park-feed.js'
-import { startParkOwnership, type OwnershipLossReason, type ParkOwnership } from './park-ownership.js'
+import { startParkFeed, startPositionAt, TurnDeadlineError, type ParkFeed } from './park-feed.js'
+import { startParkOwnership, type OwnershipLossReason, type ParkLeaseView, type ParkOwnership } from './park-ownership.js'
 import { parkStateOf, type ParkRecord, type ParkRules, type ParkSnapshot } from './park-state.js'
 import type { ReadingsMessage } from './readings-codec.js'
 
@@ -18,8 +18,13 @@ import type { ReadingsMessage } from './readings-codec.js'
  *
  * `owns(park)` is what the safety loop asks before it evaluates anything of a park. Records
  * produced outside a turn (the deadman, off-delays, an operator's action) are written within
- * FLUSH_MS. A write the log refuses (a newer owner took over, or the write's fate is unknown)
- * stops the park at once (`ownership.fenced`): the node may take it over again, reading what landed.
+ * FLUSH_MS. A write the log refuses because a newer owner took over stops the park at once
+ * (`ownership.fenced`, the lease given up). A write whose fate is unknown — it failed, or the
+ * turn waiting on it did not settle within the feed's deadline (park-feed.ts TURN_DEADLINE_MS)
+ * — makes the node take the park over again under the same lease (`ownership.retake`): its
+ * state is dropped and read back from the log, with what did land, and the feed resumes from
+ * the log's position (no reading applied twice, none skipped). Counted in health as `retakes`
+ * (`turnDeadlines` of them after a turn past its deadline).
  */
 
 /** Records of changes outside a feed turn (timers, operator actions) wait at most this long for their write. */
@@ -74,6 +79,8 @@ interface Running {
   /** Processed through, not written yet (turns without records), and when a position was last written. */
   unwritten: number | undefined
   positionAt: number
+  /** A write or turn failed: the park is being stopped or taken over again. */
+  failed: boolean
 }
 
 export interface ParkRunnerStats {
@@ -83,6 +90,10 @@ export interface ParkRunnerStats {
   lost: Record<string, number>
   recordsWritten: number
   fenced: number
+  /** Parks taken over again from their log after a write whose fate was unknown. */
+  retakes: number
+  /** Of those, turns whose write did not settle within the feed's deadline. */
+  turnDeadlines: number
   lastError: string | undefined
 }
 
@@ -91,7 +102,7 @@ export class ParkRunner {
   private ownership: ParkOwnership | undefined
   private stopOwnership: ((o?: { release?: boolean }) => Promise<void>) | undefined
   private timer: NodeJS.Timeout | undefined
-  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, lastError: undefined }
+  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, retakes: 0, turnDeadlines: 0, lastError: undefined }
 
   constructor(private readonly o: ParkRunnerOptions) {}
 
@@ -124,6 +135,28 @@ export class ParkRunner {
     await this.ownership.move(park, to)
   }
 
+  get leaseMs(): number {
+    return this.o.leaseMs
+  }
+
+  /** The park's lease holder as the bucket says now (undefined: free). */
+  async leaseHolder(park: string): Promise<string | undefined> {
+    if (!this.ownership) throw new Error('cluster ownership not started')
+    return (await this.ownership.lease(park))?.node
+  }
+
+  /** Whether ownership has started (the API answers 503 before). */
+  get started(): boolean {
+    return this.ownership !== undefined
+  }
+
+  /** Live nodes (the roster) and every park's lease, as the buckets say now. */
+  async view(): Promise<{ node: string; alive: string[]; parks: ParkLeaseView[] }> {
+    if (!this.ownership) throw new Error('cluster ownership not started')
+    const [alive, parks] = await Promise.all([this.ownership.alive(), this.ownership.view()])
+    return { node: this.o.node, alive: [...alive].sort(), parks }
+  }
+
   async start(): Promise<void> {
     const { link, log } = this.o
     await ensureStateStream(link.jsm, { replicas: this.o.replicas })
@@ -148,15 +181,18 @@ export class ParkRunner {
   private async acquired(park: string, token: number, epoch: string): Promise<void> {
     const { link } = this.o
     const started = performance.now()
-    const log = await FencedParkLog.takeover(link.js, link.jsm, {
+    const log: FencedParkLog = await FencedParkLog.takeover(link.js, link.jsm, {
       park, node: this.o.node, token, epoch,
       initialPosition: () => startPositionAt(link.js, link.jsm, park, new Date(Date.now() - FIRST_OWNER_LOOKBACK_MS)),
-      onFenced: () => void this.ownership?.fenced(park),
+      // Only this log's fence stops the park: a log given up before (a retake) may still see its last write refused.
+      onFenced: () => {
+        if (this.running.get(park)?.log === log) void this.ownership?.fenced(park)
+      },
     })
     const state = parkStateOf(park, log.loaded)
     const target = this.o.target()
     target.adoptPark(park, state)
-    const r: Running = { log, feed: undefined, pending: [], sinceSnapshot: 0, snapshotAt: Date.now(), writing: Promise.resolve(), unwritten: undefined, positionAt: Date.now() }
+    const r: Running = { log, feed: undefined, pending: [], sinceSnapshot: 0, snapshotAt: Date.now(), writing: Promise.resolve(), unwritten: undefined, positionAt: Date.now(), failed: false }
     this.running.set(park, r)
     try {
       // The log starts again from what this node now holds (and the takeover's position).
@@ -179,7 +215,7 @@ export class ParkRunner {
       onError: (err) => this.o.log.warn({ park, err: err.message }, 'park feed'),
     })
     void r.feed.done.then((err) => {
-      if (err && this.running.get(park) === r) this.stopPark(park, err)
+      if (err) this.failed(park, r, err)
     })
     this.s.takeovers++
     this.s.owned = [...this.running.keys()].sort()
@@ -209,9 +245,7 @@ export class ParkRunner {
       }
     })
     r.writing = run.catch(() => undefined)
-    run.catch((err: Error) => {
-      if (this.running.get(park) === r) this.stopPark(park, err)
-    })
+    run.catch((err: Error) => this.failed(park, r, err))
     return run
   }
 
@@ -222,12 +256,27 @@ export class ParkRunner {
     }
   }
 
-  /** A write was refused or failed: stop evaluating the park now; ownership gives the lease up. */
-  private stopPark(park: string, err: Error): void {
-    if (err instanceof FencedError) this.s.fenced++
+  /**
+   * A write or a turn of the running park `r` failed (once per run of a park: later failures of
+   * the same run are the same cause). Fenced: stop now, the lease given up. Anything else leaves
+   * the log's state unknown: give this log up and take the park over again from what landed.
+   */
+  private failed(park: string, r: Running, err: Error): void {
+    if (this.running.get(park) !== r || r.failed) return
+    r.failed = true
     this.s.lastError = err.message
-    this.o.log.warn({ park, err: err.message }, 'park stopped: its state log refused a write')
-    void this.ownership?.fenced(park)
+    // A lease no longer valid here is never taken again by this node on its own: it may have moved.
+    if (err instanceof FencedError || r.log.fenced || !this.owns(park)) {
+      if (err instanceof FencedError || r.log.fenced) this.s.fenced++
+      this.o.log.warn({ park, err: err.message }, 'park stopped: its state log refused a write, or its lease is no longer valid here')
+      void this.ownership?.fenced(park)
+      return
+    }
+    r.log.fail()
+    this.s.retakes++
+    if (err instanceof TurnDeadlineError) this.s.turnDeadlines++
+    this.o.log.error({ park, err: err.message, position: r.log.position, retakes: this.s.retakes, turnDeadlines: this.s.turnDeadlines }, 'park state write not settled: taking the park over again from its log')
+    void this.ownership?.retake(park)
   }
 
   private async lost(park: string, reason: OwnershipLossReason): Promise<void> {

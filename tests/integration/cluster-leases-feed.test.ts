@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedError, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
-import { startParkFeed, startPositionAt, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
+import { startParkFeed, startPositionAt, TurnDeadlineError, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
 import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
 import { READINGS_STREAM, readingsSubject, STATE_STREAM, stateSubject } from '../../hub/src/cluster/subjects.js'
 import { connectNats, jetStreamReady, startTestNats, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
@@ -145,6 +145,19 @@ describe('park feed and fenced park log', () => {
     })
     await feed.stop()
     expect(applied).toEqual((await streamMessages(nc, READINGS_STREAM, 'readings.feed-burst.>')).map((m) => m.seq))
+  })
+
+  it('a turn that never settles ends the feed at its deadline, where it was', async () => {
+    const park = 'feed-stuck'
+    await publish(park, 'd', 3)
+    const after = await startPositionAt(js, jsm, park, new Date(0))
+    const started = performance.now()
+    const feed = startParkFeed(js, { park, after, turnDeadlineMs: 500, onBatch: () => new Promise<void>(() => undefined) })
+    const err = await feed.done
+    expect(err).toBeInstanceOf(TurnDeadlineError)
+    expect(err?.message).toMatch(new RegExp(`park ${park}: the turn through READINGS \\d+ did not settle in 0.5 s`))
+    expect(performance.now() - started).toBeLessThan(5000)
+    expect(feed.position).toBe(after)
   })
 
   it('the feed and the log go on through a NATS server kill: nothing skipped, nothing twice', async () => {

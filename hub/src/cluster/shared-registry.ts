@@ -61,7 +61,7 @@ const record = (s: SharedDeviceState): SharedDeviceRecord => ({ v: 1, ...s })
 
 export async function startSharedRegistry(o: SharedRegistryOptions): Promise<SharedRegistry> {
   const started = Date.now()
-  const bucket = await SharedBucket.open({ js: o.js, jsm: o.jsm, name: REGISTRY_BUCKET, replicas: o.replicas, log: o.log })
+  const bucket = await SharedBucket.open({ js: o.js, jsm: o.jsm, name: REGISTRY_BUCKET, replicas: o.replicas, log: o.log, deadlineMs: 60_000 })
   const { registry } = o
   await seedOnce(bucket, o)
   let applied = 0

@@ -73,7 +73,7 @@ export async function startSharedSettings(o: SharedSettingsOptions): Promise<Sha
         secrets.applyStored(id, given).catch((err: Error) => o.log.warn({ err: err.message, channel: id }, 'channel secret not kept'))
       }
     }
-  }, 60_000)
+  })
   loading = false
   // Each checked against this node's zone file as it is applied; one that does not fit is left out and logged.
   const fitting = [...rosters.values()].filter((r) => {

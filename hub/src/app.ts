@@ -59,6 +59,7 @@ import { PlanStore } from './plans/plan-store.js'
 import { hubReports } from './reports/hub-sources.js'
 import { FootprintService } from './hazard/footprint-service.js'
 import { hazardRoutes } from './api/routes/hazard.js'
+import { clusterRoutes } from './api/routes/cluster.js'
 
 /**
  * Composes the hub (ARCHITECTURE.md): config → registry → store → ingest → broker → api.
@@ -350,6 +351,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
       planRoutes({ plans: new PlanStore(settings.dataDir, new Set(zone.parks.map((p) => p.id))), audit }),
       hazardRoutes((park) => footprints.footprint(park)),
       hj212Routes({ status: () => forwarder?.status() ?? [], skipped: () => forwarder?.skipped() ?? {}, has: (id) => forwarder?.has(id) ?? false, setPw: async (id, pw) => (await forwarder?.setPw(id, pw)) ?? false, audit: (e) => audit.record(e) }),
+      // Cluster mode: nodes, park leases and an operator's park move (single-node: 404, not clustered).
+      clusterRoutes({ control: cluster?.parks, parks: () => zone.parks.map((p) => p.id), audit }),
     ],
   })
 

@@ -24,6 +24,9 @@ import { adoptPark, parkSnapshotOf } from './cluster/park-adoption.js'
 
 /** How long park risk may lag the alarms and device states behind it. */
 const RISK_SETTLE_MS = 100
+/** A deadman state this large (JSON characters; ≈ 10,000 devices offline) is rewritten at most every DEADMAN_LARGE_EVERY_MS. */
+const DEADMAN_LARGE_CHARS = 1_000_000
+const DEADMAN_LARGE_EVERY_MS = 60_000
 /**
  * A tick's transitions past this many are applied in slices of the event loop's time
  * (SLICE_MS each, the loop's other work between them). When 80,000 devices of a freshly
@@ -468,13 +471,20 @@ export class SafetyLoop {
    * (the constructor restores it with a grace time): the deadman's part without the last-seen
    * times of devices not offline, and kept as text until it changes (rules/deadman.ts
    * `restartState`). A whole 100,000-device zone's state took 160 – 200 ms of CPU to write in
-   * slices every 10 s; nothing is written when nothing changed.
+   * slices every 10 s; nothing is written when nothing changed. A large deadman part (tens of
+   * thousands of devices offline) is written again at most once a minute while it keeps
+   * changing: during a mass timeout of 82,000 devices its 4.5 MB were rewritten every 10 s, the
+   * most garbage the hub made (allocation profile) and the collector's pauses after it. After a
+   * crash (a clean stop writes everything) such a state may then be up to a minute old: a
+   * device gone offline in that minute times out again after the restart's grace time (its
+   * alarm is the one still open), one back in that minute clears with its next reading.
    */
   private async persistRulesAsync(): Promise<void> {
     if (this.saving) return
     this.saving = true
     try {
-      const deadman = await this.deadmanJson.of(this.rules.deadmanVersion, () => this.rules.deadmanForRestart())
+      const large = this.deadmanJson.length > DEADMAN_LARGE_CHARS
+      const deadman = await this.deadmanJson.of(this.rules.deadmanVersion, () => this.rules.deadmanForRestart(), large ? DEADMAN_LARGE_EVERY_MS : 0)
       await this.rulesLog.snapshotAsync({ ...this.rules.state(), deadman })
     } catch (err) {
       this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')

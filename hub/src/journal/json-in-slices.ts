@@ -33,15 +33,23 @@ export type WithJsonText<S> = { [K in keyof S]: S[K] | JsonText }
  * when a device goes offline or comes back, and it was written every 10 s.
  */
 export class CachedJson {
-  private cached: { version: number; text: JsonText } | undefined
+  private cached: { version: number; text: JsonText; at: number } | undefined
 
-  /** The text of `value()` at `version`: the one kept when the version is the same. */
-  async of(version: number, value: () => unknown): Promise<JsonText> {
-    if (this.cached?.version === version) return this.cached.text
+  /**
+   * The text of `value()` at `version`: the one kept when the version is the same, or — with
+   * `staleForMs` — when the kept one was written less than that long ago.
+   */
+  async of(version: number, value: () => unknown, staleForMs = 0): Promise<JsonText> {
+    if (this.cached && (this.cached.version === version || performance.now() - this.cached.at < staleForMs)) return this.cached.text
     // The version is taken before writing: a change while it is written makes the next call write again.
     const text = new JsonText(await jsonInSlices(value()))
-    this.cached = { version, text }
+    this.cached = { version, text, at: performance.now() }
     return text
+  }
+
+  /** Length of the text kept, 0 before the first. */
+  get length(): number {
+    return this.cached?.text.text.length ?? 0
   }
 }
 

@@ -72,4 +72,16 @@ describe('CachedJson', () => {
     expect((await cache.of(2, value)).text).toBe('{"offline":{"GAS-1":"timeout","GAS-2":"status"}}')
     expect(built).toBe(2)
   })
+
+  it('keeps a text written less than staleForMs ago even when the version changed', async () => {
+    const cache = new CachedJson()
+    const part = { n: 1 }
+    expect(cache.length).toBe(0)
+    expect((await cache.of(1, () => part, 60_000)).text).toBe('{"n":1}')
+    part.n = 2
+    expect((await cache.of(2, () => part, 60_000)).text).toBe('{"n":1}')
+    expect(cache.length).toBe(7)
+    // Without the allowance the change is written at once.
+    expect((await cache.of(2, () => part)).text).toBe('{"n":2}')
+  })
 })

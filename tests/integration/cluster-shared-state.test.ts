@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -11,6 +11,8 @@ import { ACCOUNTS, notifySection, notifyZone, PEOPLE } from '../support/notify-z
 import { FakePlatforms, type RecordedRequest } from '../../simulators/src/channels/fake-platforms.js'
 import type { HealthReport } from '../../hub/src/api/services.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
+import { hashSecret } from '../../hub/src/config/credentials.js'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 
 /**
  * The registry, rosters and channel secrets shared by the nodes of a cluster (three hub
@@ -25,6 +27,8 @@ import type { Alarm } from '../../hub/src/model/alarm.js'
  */
 const ADMIN = 'shared-state-admin-pw'
 const gasDevice = (id: string) => ({ id, kind: 'gas', type: 'toxic', park: 'vtc', enterprise: 'vtc-ti01', name: `氯气探测器 ${id}`, metrics: ['cl2'], position: { x: 1, y: 2 }, interval: 5 })
+const FILE_SECRET = 'provisioned-on-a-single-hub'
+const RETIRED_IN_FILE = 'vtc-ti01-gas-001'
 const topicOf = (id: string) => `parks/vtc/vtc-ti01/${id}/telemetry`
 
 interface Node { id: string; hub: HubProcess; token?: string }
@@ -97,7 +101,9 @@ describe('cluster: shared registry, rosters and channel secrets', () => {
     const z = await notifyZone(notifySection(fake, { tier1Min: 60, tier2Min: 120 }))
     zoneFile = z.zoneFile
     dir = await mkdtemp(join(tmpdir(), 'smartpark-shared-'))
-    // Node 0 starts alone with the channels' secrets in its data dir: it seeds the settings bucket with them.
+    // Node 0 starts alone with the channels' secrets and a single hub's registry.json in its data
+    // dir (a device provisioned, a zone device retired): it seeds the buckets with them.
+    await writeFile(join(z.dataDir, 'registry.json'), JSON.stringify({ version: 1, devices: [{ device: gasDevice('sh-from-file'), secretHash: hashSecret(FILE_SECRET) }], retired: [RETIRED_IN_FILE] }), { mode: 0o600 })
     nodes.push({ id: 'shared-0', hub: await startHubProcess(envOf(0, z.dataDir)) })
     const rest = await Promise.all([1, 2].map((i) => startHubProcess(envOf(i, join(dir, `n${i}`)))))
     for (const [k, hub] of rest.entries()) nodes.push({ id: `shared-${k + 1}`, hub })
@@ -133,6 +139,11 @@ describe('cluster: shared registry, rosters and channel secrets', () => {
     for (const n of nodes) expect((await call<{ devices: { id: string }[] }>(n, 'GET', '/api/v1/devices?park=vtc&limit=500')).body.devices.map((d) => d.id)).toContain(id)
   }, 60_000)
 
+  it('a single hub\'s registry.json, on the first node, seeds the registry: its device connects to another node, its retired device is refused', async () => {
+    ;(await connectedSoon(nodes[C]!.hub.mqttUrl, 'sh-from-file', FILE_SECRET)).client.end(true)
+    await refusedSoon(nodes[B]!.hub.mqttUrl, RETIRED_IN_FILE, (credentials.devices as Record<string, string>)[RETIRED_IN_FILE]!)
+  }, 60_000)
+
   it('one id provisioned through two nodes at once is created once: 201 and 409', async () => {
     const id = 'sh-cl2-race'
     const answers = await Promise.all([A, B].map((i) => call<{ secret?: string; code?: string }>(nodes[i]!, 'POST', '/api/v1/devices', gasDevice(id))))
@@ -142,6 +153,11 @@ describe('cluster: shared registry, rosters and channel secrets', () => {
     secrets.set(id, winner)
     // The secret of the one created works on the third node.
     ;(await connectedSoon(nodes[C]!.hub.mqttUrl, id, winner)).client.end(true)
+    // Placed through the third node: every node shows it there.
+    expect((await call(nodes[C]!, 'PUT', `/api/v1/devices/${id}/position`, { x: 7, y: 8 })).status).toBe(200)
+    for (const n of nodes) {
+      await eventually(async () => (await call<{ devices: { id: string; position?: { x: number; y: number } }[] }>(n, 'GET', '/api/v1/devices?park=vtc&limit=500')).body.devices.find((d) => d.id === id)?.position?.x === 7 || undefined, 5000, `the position on ${n.id}`)
+    }
   }, 60_000)
 
   it('retired through node C: its session on node B ends and every node refuses it', async () => {
@@ -192,8 +208,7 @@ describe('cluster: shared registry, rosters and channel secrets', () => {
     }
     // An alarm of vtc sent to the editor's broker: the owner raises it and texts the duty officer of the edited roster.
     const device = 'vtc-ti01-gas-009'
-    const { default: creds } = await import('../../simulators/credentials/demo-zone.json', { with: { type: 'json' } })
-    const c = await connect(nodes[editor]!.hub.mqttUrl, device, (creds.devices as Record<string, string>)[device]!)
+    const c = await connect(nodes[editor]!.hub.mqttUrl, device, (credentials.devices as Record<string, string>)[device]!)
     clients.push(c)
     await c.publishAsync(topicOf(device), JSON.stringify({ values: { lel: 30 } }), { qos: 1 })
     const alarm = await eventually(async () => (await call<{ alarms: Alarm[] }>(nodes[owner]!, 'GET', `/api/v1/alarms?state=open&device=${device}`)).body.alarms[0], 15_000, 'the alarm on the owner')

@@ -1,6 +1,6 @@
 import type { Device } from '../model/device.js'
 import type { Park } from '../model/zone.js'
-import { isSafetyDevice, type DeviceState } from './risk-model.js'
+import { isSafetyDevice, type CountedDevices, type DeviceState } from './risk-model.js'
 
 /** One group's safety devices: an enterprise of the park, or '' for devices of enterprises the park does not list. */
 export interface TallyGroup {
@@ -16,7 +16,7 @@ export interface TallyGroup {
  * reconnect storm, recomputed about once a second per park, that was most of the garbage
  * collector's work that held the loop (many-connections bench, CPU profile).
  */
-export class DeviceTally {
+export class DeviceTally implements CountedDevices {
   total = 0
   online = 0
   readonly groups = new Map<string, TallyGroup>()

@@ -49,7 +49,13 @@ import type { Park, Zone } from '../model/zone.js'
 import type { Message } from '../model/messages/index.js'
 import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, latchedText, moreAlarmsText, moreOfflineText, moreReasonsText, placeOf } from './risk-text.js'
 import { selectTop } from './select-top.js'
-import type { DeviceTally } from './device-tally.js'
+
+/** A park's devices already counted (device-tally.ts keeps them so): per group, its safety devices and the offline ones. */
+export interface CountedDevices {
+  total: number
+  online: number
+  groups: ReadonlyMap<string, { safetyTotal: number; offline: ReadonlyMap<string, Device> }>
+}
 
 export interface DeviceState {
   device: Device
@@ -263,7 +269,7 @@ export function computeParkRisk(
    */
   devicesById?: ReadonlyMap<string, DeviceState>,
   /** The park's devices counted as they change (device-tally.ts): then `devices` is not walked. */
-  tally?: DeviceTally,
+  tally?: CountedDevices,
 ): ParkRisk {
   const share = options.blindSpotShare ?? RISK_DEFAULTS.blindSpotShare
   const listedMax = options.offlineListed ?? RISK_DEFAULTS.offlineListed

@@ -129,7 +129,8 @@ export class SafetyLoop {
     const incidentState = mergeIncidentRecords(saved.snapshot, saved.records)
     this.incidents = IncidentManager.restore(incidentState, {
       zone: d.zone,
-      devices: () => [...d.registry.all()].map((r) => r.device),
+      devices: () => registryDevices(d.registry),
+      device: (id) => d.registry.get(id)?.device,
       clock: d.clock,
       alarms: (id) => this.alarms.get(id),
       // A command to a device the registry holds offline fails visibly instead of being published.
@@ -512,4 +513,9 @@ export class SafetyLoop {
     this.incidentLog.compact(this.incidents.snapshot())
     this.incidentLog.close()
   }
+}
+
+/** The registry's devices, one at a time (a 100,000-device zone is not copied into an array). */
+function* registryDevices(registry: DeviceRegistry): Generator<Device> {
+  for (const r of registry.all()) yield r.device
 }

@@ -20,9 +20,11 @@ export class CommandDesk {
     private readonly devices: () => Iterable<Device>,
     private readonly online: (deviceId: string) => boolean,
     private readonly plans: readonly ResponsePlan[],
+    private readonly lookup?: (id: string) => Device | undefined,
   ) {}
 
   device(id: string): Device | undefined {
+    if (this.lookup) return this.lookup(id)
     for (const d of this.devices()) if (d.id === id) return d
     return undefined
   }
@@ -41,12 +43,12 @@ export class CommandDesk {
    */
   adopt(ch: Change, plan: ResponsePlan): void {
     const inc = ch.incident
-    const devices = [...this.devices()]
     const timing = life.timingOf(plan)
     for (const c of plan.commands) {
       const mode = commandMode(c)
       if (mode === 'offer') continue
-      const targets = devicesInScope(devices, inc, c.actuator, c.scope)
+      // Walked once per command of the plan (a plan is adopted once per incident and level), not copied.
+      const targets = devicesInScope(this.devices(), inc, c.actuator, c.scope)
       if (targets.length === 0) {
         ch.say(SYSTEM_ACTOR, 'command_skipped', msg('incidentNote.commandSkipped', { command: c.command, actuator: c.actuator, scope: c.scope }))
         continue

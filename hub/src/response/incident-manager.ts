@@ -66,7 +66,7 @@ export class IncidentManager {
   constructor(deps: IncidentManagerDeps) {
     this.#zone = deps.zone
     this.#plans = checkPlans(deps.plans ?? resolvePlans(deps.zone))
-    this.#desk = new CommandDesk(deps.devices, deps.online ?? (() => true), this.#plans)
+    this.#desk = new CommandDesk(deps.devices, deps.online ?? (() => true), this.#plans, deps.device)
     this.#setpoints = deps.setpoints
     this.#clock = deps.clock
     this.#newId = deps.newId ?? (() => globalThis.crypto.randomUUID())

@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type Je
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedError, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
 import { startParkFeed, startPositionAt, TurnDeadlineError, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
+import { MoveRefused, startParkOwnership } from '../../hub/src/cluster/park-ownership.js'
 import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
 import { READINGS_STREAM, readingsSubject, STATE_STREAM, stateSubject } from '../../hub/src/cluster/subjects.js'
 import { connectNats, jetStreamReady, startTestNats, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
@@ -11,7 +12,9 @@ import { eventually } from '../support/hub-harness.js'
 /**
  * The fenced park log and the park feed on a real three-server NATS cluster: an owner that dies
  * between processing a batch and writing it, a new owner resuming from the written position
- * (every reading applied once, in order), the old owner's late write refused, snapshots.
+ * (every reading applied once, in order), the old owner's late write refused, snapshots; a park
+ * taken over again by its own owner (ParkOwnership.retake, what park-runner.ts does when a
+ * write's fate is unknown) read back from its log under the same lease.
  */
 
 let nats: TestNats
@@ -242,6 +245,49 @@ describe('park feed and fenced park log', () => {
     expect(again.loaded.position).toBe(1)
     await expect(again.append([{ n: 3 }], { position: 3 })).resolves.toBeGreaterThan(0)
     expect(reported).toBe(0)
+  })
+
+  it('a park taken over again by its owner (retake) is read back from its log under the same lease; the view lists the lease', async () => {
+    const park = 'rt1'
+    const events: string[] = []
+    const logs: FencedParkLog[] = []
+    const started = Date.now()
+    const { ownership, stop } = await startParkOwnership(nc, {
+      node: 'rt-a', leaseMs: 2000, settleMs: 200, replicas: 3, parks: () => [park],
+      onAcquired: async (p, token, epoch) => {
+        const log = await FencedParkLog.takeover(js, jsm, { park: p, node: 'rt-a', token, epoch, initialPosition: async () => 0 })
+        logs.push(log)
+        events.push(`acquired ${token} ${JSON.stringify(log.loaded.records)}`)
+      },
+      onLost: (p, reason) => void events.push(`lost ${reason}`),
+    })
+    try {
+      await eventually(() => logs.length === 1, 15_000, 'the park acquired')
+      const token = ownership.token(park)!
+      await logs[0]!.append([{ n: 1 }], { position: 1 })
+      // A write whose fate the owner does not know: it gives the log up and takes the park again.
+      logs[0]!.fail()
+      await ownership.retake(park)
+      expect(events).toEqual([`acquired ${token} []`, 'lost retaken', `acquired ${token} [{"n":1}]`])
+      expect(ownership.token(park)).toBe(token)
+      expect(logs[1]!.loaded.position).toBe(1)
+      await expect(logs[1]!.append([{ n: 2 }], { position: 2 })).resolves.toBeGreaterThan(0)
+
+      // The buckets' view, read from their leaders: owner, token and since when.
+      const [view] = await ownership.view()
+      expect(view).toMatchObject({ park, owner: 'rt-a', token, movingTo: undefined })
+      expect(view!.since).toBeGreaterThanOrEqual(started)
+      expect(view!.since).toBeLessThanOrEqual(Date.now())
+      // Still the acquiring revision after renewals rewrote the key.
+      await new Promise((r) => setTimeout(r, 1500))
+      expect((await ownership.lease(park))?.token).toBe(token)
+
+      await expect(ownership.move(park, 'nobody')).rejects.toThrow(MoveRefused)
+      await expect(ownership.move(park, 'nobody')).rejects.toThrow(/no such live node \(alive: rt-a\)/)
+      await expect(ownership.move(park, 'rt-a')).rejects.toThrow(`park ${park} is already on rt-a`)
+    } finally {
+      await stop({ release: true })
+    }
   })
 
   it('a park never owned starts after the last message when it has none since then', async () => {

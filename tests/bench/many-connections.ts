@@ -111,9 +111,11 @@ class Generators {
 class Probes {
   private readonly sentAt = new Map<string, number>()
   private readonly sentWall = new Map<string, number>()
+  /** When mqtt.js said the probe's PUBLISH was written to its socket (ms after the publish call). */
+  private readonly written = new Map<string, number>()
   readonly latencies: number[] = []
-  /** Where each probe's time went: publish → the hub's ingest (the alarm's raisedAt), then → the client (ms). */
-  readonly split: { total: number; toIngest: number; afterIngest: number }[] = []
+  /** Where each probe's time went: publish → written to the probe's socket → the hub's ingest (the alarm's raisedAt), then → the client (ms). */
+  readonly split: { total: number; toIngest: number; afterIngest: number; written: number | undefined }[] = []
   readonly raisedByType: Record<string, number> = {}
   /** Times a probe's own connection was lost (its readings then wait in mqtt.js's queue until it is back). */
   dropped = 0
@@ -130,7 +132,7 @@ class Probes {
         const total = performance.now() - t
         this.latencies.push(total)
         const wall = this.sentWall.get(a.device) ?? a.raisedAt
-        this.split.push({ total, toIngest: a.raisedAt - wall, afterIngest: Date.now() - a.raisedAt })
+        this.split.push({ total, toIngest: a.raisedAt - wall, afterIngest: Date.now() - a.raisedAt, written: this.written.get(a.device) })
         this.sentAt.delete(a.device)
       }
     })
@@ -145,9 +147,11 @@ class Probes {
   async run(from: number, count: number, ms: number): Promise<number> {
     for (let i = from; i < Math.min(from + count, this.devices.length); i++) {
       const d = this.devices[i]!
-      this.sentAt.set(d.id, performance.now())
+      const at = performance.now()
+      this.sentAt.set(d.id, at)
       this.sentWall.set(d.id, Date.now())
-      this.clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: d.value } }), { qos: 0 })
+      this.written.delete(d.id)
+      this.clients[i]!.publish(d.topic, JSON.stringify({ values: { [d.metric]: d.value } }), { qos: 0 }, () => this.written.set(d.id, Math.round(performance.now() - at)))
       await sleep(ms / count)
     }
     return from + count
@@ -158,10 +162,10 @@ class Probes {
     return xs
   }
 
-  /** The slowest probes since the last call: total = to ingest + after ingest, ms. */
+  /** The slowest probes since the last call: total = to ingest (of which until written to the probe's socket) + after ingest, ms. */
   slowest(n: number): string {
     const xs = this.split.splice(0).sort((a, b) => b.total - a.total).slice(0, n)
-    return xs.map((x) => `${x.total.toFixed(0)} = ${x.toIngest} + ${x.afterIngest}`).join(', ')
+    return xs.map((x) => `${x.total.toFixed(0)} = ${x.toIngest} (written ${x.written ?? '?'}) + ${x.afterIngest}`).join(', ')
   }
 
   async close(): Promise<void> {

@@ -150,6 +150,36 @@ describe('park feed and fenced park log', () => {
     expect(applied).toEqual((await streamMessages(nc, READINGS_STREAM, 'readings.feed-burst.>')).map((m) => m.seq))
   })
 
+  it('a slow owner with small turns gets every reading once, in order, while the feed stops taking from the client past four turns queued', async () => {
+    const park = 'feed-bounded'
+    await publish(park, 'd', 1)
+    const log = await FencedParkLog.takeover(js, jsm, { park, node: 'q', token: 71, initialPosition: () => startPositionAt(js, jsm, park, new Date(0)) })
+    const applied: number[] = []
+    let release: () => void = () => undefined
+    const slow = new Promise<void>((r) => (release = r))
+    const batches: number[] = []
+    const feed = startParkFeed(js, {
+      park,
+      after: log.position!,
+      maxBatch: 8,
+      onBatch: async (batch, position) => {
+        if (applied.length === 0) await slow
+        batches.push(batch.length)
+        await log.append(batch.map((m) => m.seq), { position })
+        applied.push(...batch.map((m) => m.seq))
+      },
+    })
+    await publish(park, 'd', 300)
+    await new Promise((r) => setTimeout(r, 500))
+    release()
+    await eventually(() => applied.length >= 301, 15_000, 'every reading').catch((err: Error) => {
+      throw new Error(`${err.message}: ${applied.length} of 301 applied`)
+    })
+    await feed.stop()
+    expect(Math.max(...batches)).toBeLessThanOrEqual(8)
+    expect(applied).toEqual((await streamMessages(nc, READINGS_STREAM, 'readings.feed-bounded.>')).map((m) => m.seq))
+  })
+
   it('a turn that never settles ends the feed at its deadline, where it was', async () => {
     const park = 'feed-stuck'
     await publish(park, 'd', 3)

@@ -42,6 +42,8 @@ const STALL_MS = 6000
  * unevaluated for good. The owner then takes the park over again from its log (park-runner.ts).
  */
 export const TURN_DEADLINE_MS = 20_000
+/** Turns' worth of delivered messages the feed queues before it stops taking more from the client. */
+const QUEUED_TURNS = 4
 
 /** A turn that did not settle within the feed's deadline: the feed ended, the turn's effects are unknown. */
 export class TurnDeadlineError extends Error {
@@ -121,6 +123,14 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       const queue: JsMsg[] = []
       let ended = false
       let wake: (() => void) | undefined
+      // At most QUEUED_TURNS turns' worth queued: past it the pump waits for the turns, so the
+      // client pulls no more (a slow owner holds a bounded backlog, the rest stays in the stream).
+      const queueMax = maxBatch * QUEUED_TURNS
+      let room: (() => void) | undefined
+      const makeRoom = (): void => {
+        room?.()
+        room = undefined
+      }
       let moved = performance.now()
       let inTurn = false
       let unanswered = 0
@@ -128,6 +138,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         silent ??= why
         messages.stop()
         wake?.()
+        makeRoom()
       }
       void (async () => {
         for await (const st of messages.status()) {
@@ -141,6 +152,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
             queue.push(m)
             moved = performance.now()
             wake?.()
+            if (queue.length >= queueMax) await new Promise<void>((r) => (room = r))
           }
           return undefined
         } catch (err) {
@@ -169,6 +181,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
           wake = undefined
           if (stopped || silent || queue.length === 0) break
           const taken = queue.splice(0, maxBatch)
+          if (queue.length < queueMax) makeRoom()
           const through = taken[taken.length - 1]!.seq
           const turn: FeedMessage[] = []
           for (const m of taken) {
@@ -183,6 +196,8 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         }
       } finally {
         clearInterval(watchdog)
+        // A pump waiting for room goes on to see the feed stopped (or its consumer replaced).
+        makeRoom()
       }
       if (!silent) {
         await messages.close().catch(() => undefined)

@@ -28,7 +28,7 @@ import { io, type Socket as IoSocket } from 'socket.io-client'
 import mqtt, { type MqttClient } from 'mqtt'
 import { generateZone } from '../../simulators/src/zone/zone-generator.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
-import { cpuTimes, stealPercent, type CpuTimes } from './machine.js'
+import { cpuTimes, netCounters, netText, stealPercent, type CpuTimes } from './machine.js'
 import { cpuSeconds, health as healthOf, peakRssMb, resetPeakRss, startHub, type HubProc } from './hub-proc.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -282,6 +282,7 @@ export async function manyConnections(): Promise<void> {
     const warm = await probes.run(0, 10, 2000)
     probes.take()
     probes.slowest(0)
+    const loadNet = netCounters()
     const loadWatch = await watch(hub, (async () => {
       await probes.run(warm, probeCount, Math.max(1000, (seconds - 6) * 1000))
       const left = seconds * 1000 - (Date.now() - loadStart)
@@ -300,7 +301,7 @@ export async function manyConnections(): Promise<void> {
     rows.push(['load', `${Math.round(N / period)} msgs/s for ${seconds} s; hub CPU ${(cpu * 100).toFixed(0)} % of a core; RSS peak ${Math.round(rssPeak)} MB; ${loadStealText}`])
     rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}, ending ${loadWatch.worstAt.toFixed(0)} s after the hub started); health answered within ${Math.round(loadWatch.healthMaxMs)} ms; ${loadStealText}`])
     rows.push(['garbage collector', `${gcText}; ${loadStealText}`])
-    rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up; slowest, ms = to ingest + after: ${slowLoad}); ${loadStealText}`])
+    rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up; slowest, ms = to ingest + after: ${slowLoad}); ${loadStealText}; ${netText(loadNet, netCounters())}`])
     Object.assign(figures, {
       hubCpu: Number(cpu.toFixed(2)), rssPeakMb: Math.round(rssPeak), loopP99Ms: loadWatch.loopP99, loopP999Ms: loadWatch.loopP999, loopMaxMs: loadWatch.loopMax, healthMaxMs: Math.round(loadWatch.healthMaxMs),
       gcPauseMs: gc0 && gc1 ? Number((gc1.totalMs - gc0.totalMs).toFixed(1)) : null, gcMaxMs: loadWatch.gcMaxMs,
@@ -310,6 +311,7 @@ export async function manyConnections(): Promise<void> {
     if (storm) {
       say(`storm: every connection dropped${outage > 0 ? ` for ${outage} s` : ''}, every device back at once…`)
       const stormSteal = cpuTimes()
+      const stormNet = netCounters()
       const raisedBefore = { ...probes.raisedByType }
       const droppedBefore = probes.dropped
       await resetPeakRss(hub.pid)
@@ -337,7 +339,7 @@ export async function manyConnections(): Promise<void> {
       const pacing = h3.connections?.pacing
       const pacingText = pacing ? `; the hub's connect pacing: ${pacing.started} started, ${pacing.refusedBusy} refused at once, longest wait ${pacing.longestWaitMs} ms` : ''
       rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
-      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}`])
+      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}; ${netText(stormNet, netCounters())}`])
       Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }

@@ -119,6 +119,17 @@ export class ParkOwnership {
   private readonly startedAt = performance.now()
   private readonly turns = new Map<string, Promise<void>>()
   private lastAlive: readonly string[] = []
+  /**
+   * The roster as last read in steady times, and when its reads last came back from failing or
+   * stalling (a NATS election): for a lease time after that, nodes of the steady roster that are
+   * missing count as present when parks are ranked. Their heartbeats lapsed with everyone's
+   * during the election, and the first node back otherwise ranked first for every park and took
+   * them all (tests/integration/cluster-leases-spread, the leases' leader killed on a busy
+   * machine: 12 parks on one node instead of their owners).
+   */
+  private steadyAlive: readonly string[] = []
+  private troubled = false
+  private troubleEndedAt = Number.NEGATIVE_INFINITY
   private lastCheckAt: number | undefined
   private lastError: string | undefined
   private rosterSeen = ''
@@ -266,6 +277,7 @@ export class ParkOwnership {
       })
       .catch((err: Error) => {
         this.lastError = err.message
+        this.troubled = true
         this.o.onError?.(err)
       })
       .finally(() => (this.checking = undefined))
@@ -274,12 +286,18 @@ export class ParkOwnership {
 
   private async checkOnce(): Promise<void> {
     if (this.stopped) return
+    const readFrom = performance.now()
     const [alive, moving] = await Promise.all([this.o.roster.alive(), presentKeys(this.o.jsm, MOVES_BUCKET)])
     this.lastAlive = alive
     const moved = new Set(moving)
     const parks = [...new Set(this.o.parks())]
     const held = this.leases.held()
     const now = performance.now()
+    if (this.troubled || now - readFrom > this.o.leaseMs / 2) {
+      this.troubled = false
+      this.troubleEndedAt = now
+    }
+    const ranked = this.present(alive, now)
     const settled = this.settle(alive, now)
     await Promise.all(
       parks.map(async (park) => {
@@ -306,10 +324,19 @@ export class ParkOwnership {
           if (move.to === this.node) return this.claim(park, move.revision)
           if (freeFor < this.o.leaseMs) return
         }
-        const rank = rankNodes(park, alive).indexOf(this.node)
+        const rank = rankNodes(park, ranked).indexOf(this.node)
         if (rank === 0 || (rank > 0 && freeFor >= rank * this.o.leaseMs)) await this.claim(park)
       }),
     )
+  }
+
+  /** The nodes parks are ranked over: the roster read, and within a lease time after trouble the steady roster's too. */
+  private present(alive: readonly string[], now: number): readonly string[] {
+    if (now - this.troubleEndedAt >= this.o.leaseMs) {
+      this.steadyAlive = alive
+      return alive
+    }
+    return [...new Set([...alive, ...this.steadyAlive])].sort()
   }
 
   /**

@@ -16,7 +16,8 @@ const made = new WeakMap<ParkRisk, ParkRisk>()
 export function liveRisk(risk: ParkRisk): ParkRisk {
   let live = made.get(risk)
   if (!live) {
-    live = { ...risk, enterprises: risk.enterprises.map(liveEnterprise) }
+    // A risk relayed from another node is taken as it came (one without enterprises is passed on so).
+    live = risk.enterprises === undefined ? risk : { ...risk, enterprises: risk.enterprises.map(liveEnterprise) }
     made.set(risk, live)
   }
   return live

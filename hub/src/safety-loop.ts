@@ -6,9 +6,9 @@ import type { Zone } from './model/zone.js'
 import type { Snapshot } from './model/live-events.js'
 import { RulesEngine, type RulesState } from './rules/index.js'
 import { AlarmBook, type AlarmBookState } from './alarms/index.js'
-import { RiskTracker } from './risk/index.js'
+import { RiskSchedule, RiskTracker } from './risk/index.js'
 import { StateLog } from './journal/state-log.js'
-import { CachedJson } from './journal/json-in-slices.js'
+import { RulesStateSaver } from './rules-state-saver.js'
 import type { DeviceRegistry } from './registry/device-registry.js'
 import type { LiveServer } from './live/live-server.js'
 import { alarmEventLine } from './store/points.js'
@@ -23,10 +23,6 @@ import { parkRulesOf, type ParkRecord, type ParkRules, type ParkSnapshot } from 
 import { adoptPark, parkSnapshotOf } from './cluster/park-adoption.js'
 
 /** How long park risk may lag the alarms and device states behind it. */
-const RISK_SETTLE_MS = 100
-/** A deadman state this large (JSON characters; ≈ 10,000 devices offline) is rewritten at most every DEADMAN_LARGE_EVERY_MS. */
-const DEADMAN_LARGE_CHARS = 1_000_000
-const DEADMAN_LARGE_EVERY_MS = 60_000
 /**
  * A tick's transitions past this many are applied in slices of the event loop's time
  * (SLICE_MS each, the loop's other work between them). When 80,000 devices of a freshly
@@ -89,8 +85,9 @@ export class SafetyLoop {
   private readonly listeners: AlarmListener[] = []
   private readonly alarmLog: StateLog<AlarmBookState, AlarmRecord>
   private readonly rulesLog: StateLog<RulesState, never>
+  private readonly rulesSaver: RulesStateSaver
+  private readonly riskSchedule: RiskSchedule
   private timers: NodeJS.Timeout[] = []
-  private riskTimer: NodeJS.Timeout | undefined
   /** Each device's presence, written only by setOnline (and decided once at start). */
   private readonly presence = new Map<string, Presence>()
   transitions = 0
@@ -101,6 +98,7 @@ export class SafetyLoop {
     const devices = [...d.registry.all()].map((r) => r.device)
     this.rules = new RulesEngine({ zone: d.zone, devices, now, options: { deadmanIntervals: d.deadmanIntervals, liveWindowSec: d.liveWindowSec } })
     this.rulesLog = new StateLog(join(d.dataDir, 'state', 'rules'))
+    this.rulesSaver = new RulesStateSaver(this.rules, this.rulesLog, (err) => d.log.warn({ err: err.message }, 'rules state not saved'))
     const savedRules = this.rulesLog.load().snapshot
     if (savedRules) {
       try {
@@ -124,6 +122,7 @@ export class SafetyLoop {
       alarms: this.alarms.active(),
       devices: [...d.registry.all()].map((r) => ({ device: r.device, online: this.decideAtStart(r.device.id, r.state.online) !== 'offline' })),
     })
+    this.riskSchedule = new RiskSchedule(this.risk, (changed) => this.emitRisk(changed), (err) => d.log.error({ err: err.message }, 'park risk not recomputed'))
     this.incidentLog = new StateLog(join(d.dataDir, 'state', 'incidents'))
     const saved = this.incidentLog.load()
     const incidentState = mergeIncidentRecords(saved.snapshot, saved.records)
@@ -159,7 +158,7 @@ export class SafetyLoop {
         this.apply(this.rules.addDevice(e.device, t))
         this.risk.markDevice(e.device, false)
         this.risk.promoteDevices()
-        this.scheduleRisk()
+        this.riskSchedule.schedule()
       } else {
         this.apply(this.rules.removeDevice(e.device.id, t))
         this.presence.delete(e.device.id)
@@ -182,7 +181,7 @@ export class SafetyLoop {
 
   start(): void {
     this.timers.push(setInterval(() => this.tick(), 1000))
-    this.timers.push(setInterval(() => void this.persistRulesAsync(), 10_000))
+    this.timers.push(setInterval(() => void this.rulesSaver.saveAsync(), 10_000))
     for (const t of this.timers) t.unref()
   }
 
@@ -264,7 +263,7 @@ export class SafetyLoop {
       this.incidents.tick()
       this.risk.markDue()
       this.risk.promoteDevices()
-      if (this.risk.pending) this.scheduleRisk()
+      if (this.risk.pending) this.riskSchedule.schedule()
       if (this.alarmLog.records > 5000) this.alarmLog.compact(this.alarms.snapshot())
     } catch (err) {
       this.d.log.error({ err: (err as Error).message }, 'safety tick failed')
@@ -380,7 +379,7 @@ export class SafetyLoop {
     this.d.writeLines([alarmEventLine(alarm, step)])
     this.live.alarm(alarm)
     this.risk.markAlarm(alarm)
-    this.scheduleRisk()
+    this.riskSchedule.schedule()
     for (const l of this.listeners) {
       try {
         l.onAlarm(alarm, step)
@@ -389,39 +388,6 @@ export class SafetyLoop {
       }
     }
   }
-
-  /**
-   * Park risk follows alarms within RISK_SETTLE_MS and device states at the next tick (within a
-   * second): the parks marked meanwhile are recomputed once each (a storm of alarms or reconnects costs one
-   * recomputation per park, not one per change).
-   */
-  private scheduleRisk(): void {
-    if (this.riskTimer) return
-    // Recomputing a park of tens of thousands of devices takes milliseconds: while a storm
-    // keeps marking it, risk takes at most a tenth of the loop (the next flush waits ten times
-    // as long as the last one took, all its parks together), and never lags more than a second.
-    const wait = Math.min(1000, Math.max(RISK_SETTLE_MS, 10 * this.lastRiskFlushMs))
-    this.riskTimer = setTimeout(() => {
-      this.riskTimer = undefined
-      this.lastRiskFlushMs = 0
-      this.flushRiskParks()
-    }, wait)
-    this.riskTimer.unref()
-  }
-
-  /** One park per task (recomputed and sent), the loop's other work between parks. */
-  private flushRiskParks(): void {
-    const started = performance.now()
-    try {
-      this.emitRisk(this.risk.flushSome(1))
-    } catch (err) {
-      this.d.log.error({ err: (err as Error).message }, 'park risk not recomputed')
-    }
-    this.lastRiskFlushMs += performance.now() - started
-    if (this.risk.pending && this.riskTimer === undefined) setImmediate(() => this.flushRiskParks())
-  }
-
-  private lastRiskFlushMs = 0
 
   private emitRisk(changed: { park: string }[]): void {
     for (const r of changed) if (!this.d.owns || this.d.owns(r.park)) this.live.risk(r as never)
@@ -433,7 +399,7 @@ export class SafetyLoop {
    */
   adoptPark(park: string, state: ParkSnapshot | undefined): void {
     adoptPark(this, this.d.registry, park, state, this.d.clock())
-    this.scheduleRisk()
+    this.riskSchedule.schedule()
   }
 
   /** Cluster mode: the park's whole part of this loop, for its fenced log's snapshot; its rules' part for some devices. */
@@ -464,49 +430,11 @@ export class SafetyLoop {
     }
   }
 
-  private saving = false
-  /** The deadman's part of the rules state, written again only when a device went offline or came back. */
-  private readonly deadmanJson = new CachedJson()
-  /**
-   * Rules state every 10 s without blocking the event loop on the disk, as a restart needs it
-   * (the constructor restores it with a grace time): the deadman's part without the last-seen
-   * times of devices not offline, and kept as text until it changes (rules/deadman.ts
-   * `restartState`). A whole 100,000-device zone's state took 160 – 200 ms of CPU to write in
-   * slices every 10 s; nothing is written when nothing changed. A large deadman part (tens of
-   * thousands of devices offline) is written again at most once a minute while it keeps
-   * changing: during a mass timeout of 82,000 devices its 4.5 MB were rewritten every 10 s, the
-   * most garbage the hub made (allocation profile) and the collector's pauses after it. After a
-   * crash (a clean stop writes everything) such a state may then be up to a minute old: a
-   * device gone offline in that minute times out again after the restart's grace time (its
-   * alarm is the one still open), one back in that minute clears with its next reading.
-   */
-  private async persistRulesAsync(): Promise<void> {
-    if (this.saving) return
-    this.saving = true
-    try {
-      const large = this.deadmanJson.length > DEADMAN_LARGE_CHARS
-      const deadman = await this.deadmanJson.of(this.rules.deadmanVersion, () => this.rules.deadmanForRestart(), large ? DEADMAN_LARGE_EVERY_MS : 0)
-      await this.rulesLog.snapshotAsync({ ...this.rules.state(), deadman })
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')
-    } finally {
-      this.saving = false
-    }
-  }
-
-  private persistRules(): void {
-    try {
-      this.rulesLog.compact(this.rules.snapshot())
-    } catch (err) {
-      this.d.log.warn({ err: (err as Error).message }, 'rules state not saved')
-    }
-  }
-
   close(): void {
     for (const t of this.timers) clearInterval(t)
-    clearTimeout(this.riskTimer)
+    this.riskSchedule.close()
     clearTimeout(this.catchUpTimer)
-    this.persistRules()
+    this.rulesSaver.save()
     this.alarmLog.compact(this.alarms.snapshot())
     this.alarmLog.close()
     this.rulesLog.close()

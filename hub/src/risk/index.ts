@@ -6,3 +6,4 @@ export {
 export { RiskTracker, type RiskTrackerDeps } from './risk-tracker.js'
 export { describeAlarmKind, type Bilingual } from './risk-text.js'
 export { liveRisk } from './live-risk.js'
+export { RiskSchedule } from './risk-schedule.js'

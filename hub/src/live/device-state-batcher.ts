@@ -1,4 +1,5 @@
 import type { DeviceStateUpdate } from '../model/live-events.js'
+import { byPark } from './by-park.js'
 
 /**
  * Devices going online and offline, to the sockets in batches per park: the latest state of
@@ -25,14 +26,9 @@ export class DeviceStateBatcher {
 
   flush(): void {
     if (this.pending.size === 0) return
-    const byPark = new Map<string, DeviceStateUpdate[]>()
-    for (const u of this.pending.values()) {
-      let list = byPark.get(u.park)
-      if (!list) byPark.set(u.park, (list = []))
-      list.push(u)
-    }
+    const batches = byPark(this.pending.values())
     this.pending = new Map()
-    for (const [park, batch] of byPark) this.emit(park, batch)
+    for (const [park, batch] of batches) this.emit(park, batch)
   }
 
   stop(): void {

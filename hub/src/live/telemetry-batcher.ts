@@ -1,4 +1,5 @@
 import type { TelemetryUpdate } from '../model/live-events.js'
+import { byPark } from './by-park.js'
 
 /**
  * Keeps only the latest values per device between flushes and sends them grouped by park:
@@ -25,14 +26,9 @@ export class TelemetryBatcher {
 
   flush(): void {
     if (this.pending.size === 0) return
-    const byPark = new Map<string, TelemetryUpdate[]>()
-    for (const u of this.pending.values()) {
-      let list = byPark.get(u.park)
-      if (!list) byPark.set(u.park, (list = []))
-      list.push(u)
-    }
+    const batches = byPark(this.pending.values())
     this.pending = new Map()
-    for (const [park, batch] of byPark) this.emit(park, batch)
+    for (const [park, batch] of batches) this.emit(park, batch)
   }
 
   stop(): void {

@@ -47,7 +47,8 @@ import type { Device } from '../model/device.js'
 import type { EnterpriseRisk, ParkRisk, RiskLevel, RiskReason } from '../model/risk.js'
 import type { Park, Zone } from '../model/zone.js'
 import type { Message } from '../model/messages/index.js'
-import { blindSpotText, describeAlarmKind, deviceOfflineText, joinPlace, latchedText, moreAlarmsText, moreOfflineText, moreReasonsText, placeOf } from './risk-text.js'
+import { blindSpotText, moreAlarmsText, moreOfflineText, moreReasonsText } from './risk-text.js'
+import { alarmReason, countedReason, groupPlace, LATCHED_REASON, offlineReason } from './risk-reasons.js'
 import { selectTop } from './select-top.js'
 
 /** A park's devices already counted (device-tally.ts keeps them so): per group, its safety devices and the offline ones. */
@@ -114,8 +115,7 @@ export const MORE_ALARMS_REASON = 'more_alarms'
 /** The reason code of the park's reasons of one level it does not list one by one. */
 export const MORE_REASONS_REASON = 'more_reasons'
 
-/** The reason code of a latched alarm (cleared, awaiting reset). */
-export const LATCHED_REASON = 'latched_alarm'
+export { LATCHED_REASON }
 
 export function isSafetyDevice(d: Device): boolean {
   return d.safety ?? (d.kind === 'gas' || d.kind === 'fire')
@@ -162,81 +162,10 @@ interface Group {
   /** Every counted alarm's reason; the most severe are listed, the rest counted. */
   alarmReasons: RiskReason[]
   safetyTotal: number
-  /** Offline safety devices, and how many. */
-  offline: Iterable<Device>
-  offlineCount: number
-  /** Whether `offline` holds a device (a tally's map; undefined for a list walked here). */
-  isOffline: ((id: string) => boolean) | undefined
+  /** Offline safety devices by id, in the order they changed (a tally's own map, only read; or one made by walking the devices). */
+  offline: ReadonlyMap<string, Device>
   /** Devices already reported offline by a counted alarm. */
   offlineAlarmed: Set<string>
-}
-
-/**
- * The reason an offline safety device gives, made once per device (a park with thousands of
- * devices offline recomputes without rebuilding thousands of texts). A changed device is a
- * new object, so its reason is made afresh.
- */
-const offlineReasons = new WeakMap<Device, RiskReason>()
-function offlineReason(d: Device): RiskReason {
-  let r = offlineReasons.get(d)
-  if (!r) offlineReasons.set(d, (r = { level: 3, code: 'safety_device_offline', ...deviceOfflineText(d), alarm: undefined, device: d.id }))
-  return r
-}
-
-/**
- * A group's reason that depends only on its counts (offline devices not listed, a blind spot),
- * made once per park, group and counts: a park of 438 enterprises rendered 876 texts in two
- * languages at each recomputation, a third of its time (CPU profile).
- */
-const counted = new WeakMap<Park, Map<string, RiskReason>>()
-const COUNTED_KEPT = 20_000
-function countedReason(park: Park, group: string, code: string, a: number, b: number, make: () => RiskReason): RiskReason {
-  let byKey = counted.get(park)
-  if (!byKey) counted.set(park, (byKey = new Map()))
-  const key = `${group}\u0000${code}\u0000${a}\u0000${b}`
-  let r = byKey.get(key)
-  if (!r) {
-    if (byKey.size >= COUNTED_KEPT) byKey.clear()
-    byKey.set(key, (r = make()))
-  }
-  return r
-}
-
-/** Where a group's reasons are: its enterprise, or the park for park-wide ones (id ''). */
-function groupPlace(park: Park, id: string): ReturnType<typeof placeOf> {
-  return id === '' ? { name: park.name, nameEn: park.nameEn } : placeOf(park, { enterprise: id }, undefined)
-}
-
-/**
- * An alarm's reason, made once per alarm while what its text and order depend on stays the
- * same (alarms change in place, so those are checked at each use): a park with 5,000 alarms
- * recomputes without rendering 5,000 texts. A custom `describeAlarm` may read anything of
- * the alarm, so its reasons are made afresh.
- */
-interface MadeReason {
-  reason: RiskReason
-  park: Park
-  device: Device | undefined
-  type: string
-  level: AlarmLevel
-  metric: string | undefined
-  area: string | undefined
-  enterprise: string
-  deviceId: string
-}
-const alarmReasons = new WeakMap<Alarm, MadeReason>()
-function alarmReason(park: Park, a: Alarm, device: Device | undefined, level: AlarmLevel, code: string, describe: RiskOptions['describeAlarm']): RiskReason {
-  const made = describe ? undefined : alarmReasons.get(a)
-  if (made && made.park === park && made.device === device && made.type === a.type && made.level === a.level && made.metric === a.metric
-    && made.area === a.area && made.enterprise === a.enterprise && made.deviceId === a.device && made.reason.level === level
-    && made.reason.code === code && made.reason.alarm === a.id) return made.reason
-  const described = describe ? describe(a) : describeAlarmKind(a)
-  const what = code === LATCHED_REASON ? latchedText(described) : described
-  const reason: RiskReason = { level, code, ...joinPlace(what, placeOf(park, a, device)), alarm: a.id, device: a.device }
-  if (!describe) {
-    alarmReasons.set(a, { reason, park, device, type: a.type, level: a.level, metric: a.metric, area: a.area, enterprise: a.enterprise, deviceId: a.device })
-  }
-  return reason
 }
 
 /**
@@ -280,7 +209,7 @@ export function computeParkRisk(
     const id = listed.has(enterprise) ? enterprise : ''
     let g = groups.get(id)
     if (!g) {
-      g = { reasons: [], alarmReasons: [], safetyTotal: 0, offline: [], offlineCount: 0, isOffline: undefined, offlineAlarmed: new Set() }
+      g = { reasons: [], alarmReasons: [], safetyTotal: 0, offline: new Map(), offlineAlarmed: new Set() }
       groups.set(id, g)
     }
     return g
@@ -296,9 +225,7 @@ export function computeParkRisk(
     for (const [id, t] of tally.groups) {
       const g = groupOf(id)
       g.safetyTotal = t.safetyTotal
-      g.offline = t.offline.values()
-      g.offlineCount = t.offline.size
-      g.isOffline = (d) => t.offline.has(d)
+      g.offline = t.offline
     }
   } else {
     for (const { device, online } of devices) {
@@ -309,10 +236,7 @@ export function computeParkRisk(
       if (!isSafetyDevice(device)) continue
       const g = groupOf(device.enterprise)
       g.safetyTotal++
-      if (!online) {
-        ;(g.offline as Device[]).push(device)
-        g.offlineCount++
-      }
+      if (!online) (g.offline as Map<string, Device>).set(device.id, device)
     }
   }
 
@@ -334,34 +258,26 @@ export function computeParkRisk(
   const alarmsMax = options.alarmsListed ?? RISK_DEFAULTS.alarmsListed
   for (const [id, g] of groups) {
     listAlarms(g, alarmsMax, park, id)
-    // The first `listedMax` offline devices no counted alarm reports are listed, the rest counted.
+    // The first `listedMax` offline devices no counted alarm reports are listed, the rest
+    // counted: the walk stops at the listed ones, the rest is counted from the map's size.
+    let alarmed = 0
+    for (const id of g.offlineAlarmed) if (g.offline.has(id)) alarmed++
     let shown = 0
-    let unlisted = 0
-    if (g.isOffline) {
-      // A tally: walked only as far as the listed ones, the rest counted from its size.
-      let alarmed = 0
-      for (const id of g.offlineAlarmed) if (g.isOffline(id)) alarmed++
-      for (const d of g.offline) {
-        if (shown >= listedMax) break
-        if (g.offlineAlarmed.has(d.id)) continue
-        g.reasons.push(offlineReason(d))
-        shown++
-      }
-      unlisted = g.offlineCount - alarmed - shown
-    } else {
-      for (const d of g.offline) {
-        if (g.offlineAlarmed.has(d.id)) continue
-        if (shown++ < listedMax) g.reasons.push(offlineReason(d))
-        else unlisted++
-      }
+    for (const d of g.offline.values()) {
+      if (shown >= listedMax) break
+      if (g.offlineAlarmed.has(d.id)) continue
+      g.reasons.push(offlineReason(d))
+      shown++
     }
+    const unlisted = g.offline.size - alarmed - shown
     if (unlisted > 0) {
       g.reasons.push(countedReason(park, id, 'safety_device_offline', unlisted, 0, () => ({
         level: 3, code: 'safety_device_offline', ...moreOfflineText(unlisted, groupPlace(park, id)), alarm: undefined, device: undefined, count: unlisted,
       })))
     }
-    if (g.safetyTotal > 0 && g.offlineCount > 0 && g.offlineCount >= g.safetyTotal * share - 1e-9) {
-      const { offlineCount, safetyTotal } = g
+    const offlineCount = g.offline.size
+    if (g.safetyTotal > 0 && offlineCount > 0 && offlineCount >= g.safetyTotal * share - 1e-9) {
+      const { safetyTotal } = g
       g.reasons.push(countedReason(park, id, 'monitoring_blind_spot', offlineCount, safetyTotal, () => ({
         level: 2, code: 'monitoring_blind_spot', ...blindSpotText(offlineCount, safetyTotal, groupPlace(park, id)),
         alarm: undefined, device: undefined,

@@ -121,7 +121,7 @@ export class ParkOwnership {
   private lastAlive: readonly string[] = []
   /**
    * The roster as last read in steady times, and when its reads last came back from failing or
-   * stalling (a NATS election): for two lease times after that, nodes of the steady roster that
+   * stalling or one of its leases lapsed (a NATS election): for two lease times after that, nodes of the steady roster that
    * are missing count as present when parks are ranked. Their heartbeats lapsed with everyone's
    * during the election, and the first node back otherwise ranked first for every park and took
    * them all (tests/integration/cluster-leases-spread, the leases' leader killed on a busy
@@ -238,6 +238,9 @@ export class ParkOwnership {
 
   private lost(park: string, reason: LeaseLossReason): void {
     if (reason === 'released') return // we gave it up ourselves and said so
+    // A lease of ours lapsed with nobody taking it: NATS did not take our renewals (an election),
+    // and every other node's heartbeats may have lapsed likewise — the same trouble as failing reads.
+    if (reason === 'expired') this.troubled = true
     void this.inTurn(park, () => this.o.onLost(park, reason))
   }
 

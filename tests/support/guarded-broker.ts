@@ -1,7 +1,7 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import mqttPacket from 'mqtt-packet'
 import { Aedes } from 'aedes'
-import { guardedConnection, InboundBacklog } from '../../hub/src/broker/guarded-connection.js'
+import { guardedConnection, InboundBacklog, MQTT_SERVER_OPTIONS } from '../../hub/src/broker/guarded-connection.js'
 import { ConnectionScheduler } from '../../hub/src/broker/loop-turns.js'
 import { FastPathCounters, fastPublishFor } from '../../hub/src/broker/publish-fast-path.js'
 
@@ -21,14 +21,15 @@ export interface GuardedBroker {
  * A real aedes behind the guard on a real socket, as broker.ts wires them; `authorize` decides
  * when each publish is done, and with what error. With `fast`, telemetry takes the fast path.
  */
-export async function guardedBroker(authorize: (done: (err?: Error) => void, topic: string) => void, o: { fast?: boolean } = {}): Promise<GuardedBroker> {
+export async function guardedBroker(authorize: (done: (err?: Error) => void, topic: string) => void, o: { fast?: boolean; onDisconnect?: () => void } = {}): Promise<GuardedBroker> {
   const aedes = await Aedes.createBroker({
     authorizePublish: (_client, packet, done) => {
       b.handled.push(String(packet.payload))
       authorize((err) => done(err ?? null), packet.topic)
     },
   })
-  const server: Server = createServer((socket) => {
+  if (o.onDisconnect) aedes.on('clientDisconnect', o.onDisconnect)
+  const server: Server = createServer(MQTT_SERVER_OPTIONS, (socket) => {
     const conn = guardedConnection(socket, { maxPacketBytes: 1 << 20, sliceBytes: 16 * 1024, onTooLarge() {}, scheduler: b.scheduler, backlog: b.backlog })
     const client = aedes.handle(conn)
     if (!o.fast) return

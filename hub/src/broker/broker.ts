@@ -11,7 +11,7 @@ import { makeAuthenticate } from './authenticate.js'
 import { HeldPublishes, makeAuthorizePublish } from './authorize-publish.js'
 import { makeAuthorizeSubscribe } from './authorize-subscribe.js'
 import { identityOf, setCertificateName } from './identity.js'
-import { guardedConnection, InboundBacklog, type GuardOptions } from './guarded-connection.js'
+import { guardedConnection, InboundBacklog, MQTT_SERVER_OPTIONS, type GuardOptions } from './guarded-connection.js'
 import { ConnectionScheduler, type SchedulerStats } from './loop-turns.js'
 import { FastPathCounters, fastPublishFor } from './publish-fast-path.js'
 import { ConnectPacer, type PacingStats } from './connect-pacing.js'
@@ -175,7 +175,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
   return {
     aedes,
     async listen(host, port, tlsPort) {
-      const tcp = createTcpServer((socket) => {
+      const tcp = createTcpServer(MQTT_SERVER_OPTIONS, (socket) => {
         track(socket)
         handle(guard(socket, clientAddressOf(socket)))
       })

@@ -138,7 +138,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     adminPassword: settings.adminPassword,
     announce: options.announceAdminPassword ?? ((p) => process.stdout.write(`\n  First start: the admin password is ${p}\n  (printed once; set HUB_ADMIN_PASSWORD to choose it)\n\n`)),
   })
-  const jwtSecret = settings.jwtSecret ?? (await persistentSecret(join(settings.dataDir, 'jwt-secret')))
 
   const loginLimiter = new LoginLimiter({ ...settings.login, windowMs: settings.login.windowSec * 1000, knownGoodMs: DEFAULT_LOGIN_LIMITS.knownGoodMs })
   // The logger first, then the HTTP shell that logs with it; its routes come last, handed services that exist.
@@ -153,11 +152,15 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
   // journal alone (journal/durable-log.ts); the safety loop gets them from the readings log.
   // The cluster's modules (and the NATS clients, 13.5 MB of memory) are loaded in cluster mode only.
   const clustered = settings.cluster
-    ? { node: await import('./cluster/cluster-node.js'), view: await import('./cluster/cluster-view.js'), actions: await import('./cluster/park-actions.js'), registry: await import('./cluster/shared-registry.js'), settings: await import('./cluster/shared-settings.js') }
+    ? { node: await import('./cluster/cluster-node.js'), view: await import('./cluster/cluster-view.js'), actions: await import('./cluster/park-actions.js'), registry: await import('./cluster/shared-registry.js'), settings: await import('./cluster/shared-settings.js'), signing: await import('./cluster/signing-key.js') }
     : undefined
   const cluster = settings.cluster && clustered ? await clustered.node.startClusterNode({ settings: settings.cluster, dataDir: settings.dataDir, maxBytes: settings.journalMaxBytes, target: () => safety, log }) : undefined
   // The registry's run-time changes from the cluster's bucket, loaded before any device is taken; changes go through it.
   const sharedRegistry = cluster && clustered ? await clustered.registry.startSharedRegistry({ js: cluster.link.js, jsm: cluster.link.jsm, replicas: cluster.settings.replicas, node: cluster.settings.nodeId, registry, file: registryFile, log }) : undefined
+  const settingsBucket = cluster && clustered ? await clustered.settings.openSettingsBucket({ js: cluster.link.js, jsm: cluster.link.jsm, replicas: cluster.settings.replicas, node: cluster.settings.nodeId, log }) : undefined
+  // Tokens and ack links: HUB_JWT_SECRET, else in cluster mode the cluster's one key (cluster/signing-key.ts), else this node's own.
+  const ownJwtSecret = settings.jwtSecret ?? (await persistentSecret(join(settings.dataDir, 'jwt-secret')))
+  const jwtSecret = settings.jwtSecret === undefined && settingsBucket && cluster && clustered ? await clustered.signing.sharedSigningKey(settingsBucket, ownJwtSecret, cluster.settings.nodeId) : ownJwtSecret
   const connections = gateFromSettings(settings, log)
   connections.guard(api.server, 'http')
   const audit = new AuditLog(join(settings.dataDir, 'audit.jsonl'))
@@ -294,7 +297,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     : undefined
   if (notify) safety.addListener(notify)
   // Rosters, policies and channel secrets edited through any node, from the cluster's bucket (cluster/shared-settings.ts).
-  const sharedSettings = cluster && clustered && notify ? await clustered.settings.startSharedSettings({ js: cluster.link.js, jsm: cluster.link.jsm, replicas: cluster.settings.replicas, node: cluster.settings.nodeId, notify, log }) : undefined
+  const sharedSettings = cluster && clustered && settingsBucket && notify ? await clustered.settings.startSharedSettings({ bucket: settingsBucket, node: cluster.settings.nodeId, notify, log }) : undefined
   // Gas hazard footprints (docs/hazard.md): recomputed every few seconds off the readings' path, pushed live.
   const footprints = new FootprintService({ zone, devices: () => [...registry.all()].map((r) => r.device), latest: (id) => latest.get(id), activeAlarms: () => safety.alarms.list({ state: 'active' }), push: (f) => live.footprint(f), clock, log })
   registry.onChange(() => footprints.devicesChanged())
@@ -420,6 +423,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         safety.close()
         await view?.close()
         sharedSettings?.close()
+        settingsBucket?.stop()
         sharedRegistry?.close()
         await cluster?.close()
         await writer.close(10_000)

@@ -12,7 +12,8 @@ import { SETTINGS_BUCKET } from './subjects.js'
  * the secret set through any node.
  *
  * Keys: `roster.<scope>` (a Roster), `policies` (`{ policies }`, the whole ordered list),
- * `secret.<channel>` (`{ key?, secret? }`; `{}` when removed), `meta.seeded`.
+ * `secret.<channel>` (`{ key?, secret? }`; `{}` when removed), `meta.seeded`, and the cluster's
+ * signing key `meta.signing-key` (signing-key.ts).
  *
  * A roster or the policies are written whole (the last writer wins, as two admins' edits on
  * one node); a channel's key and secret are merged with the bucket's present entry by
@@ -28,7 +29,11 @@ export interface SharedSettings {
   close(): void
 }
 
-export interface SharedSettingsOptions extends SharedStateOptions {
+export interface SharedSettingsOptions {
+  /** `hub_settings`, opened by `openSettingsBucket`. */
+  bucket: SharedBucket
+  node: string
+  log: SharedStateOptions['log']
   notify: NotifyService
 }
 
@@ -40,8 +45,16 @@ const SEEDED = 'meta.seeded'
 interface PoliciesRecord { v: 1; policies: Policy[] }
 type SecretRecord = { v: 1 } & ChannelSecret
 
+/**
+ * The bucket `hub_settings`, opened at start before anything signs: it also holds the cluster's
+ * signing key (`meta.signing-key`, signing-key.ts). Waited for up to 60 s, else the node refuses to start.
+ */
+export function openSettingsBucket(o: SharedStateOptions): Promise<SharedBucket> {
+  return SharedBucket.open({ js: o.js, jsm: o.jsm, name: SETTINGS_BUCKET, replicas: o.replicas, log: o.log, deadlineMs: 60_000 })
+}
+
 export async function startSharedSettings(o: SharedSettingsOptions): Promise<SharedSettings> {
-  const bucket = await SharedBucket.open({ js: o.js, jsm: o.jsm, name: SETTINGS_BUCKET, replicas: o.replicas, log: o.log, deadlineMs: 60_000 })
+  const { bucket } = o
   const { overrides, secrets } = o.notify
   await seedOnce(bucket, o)
   // While loading, the bucket's values are gathered and replace the files' whole at the end.

@@ -296,8 +296,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     })
     : undefined
   if (notify) safety.addListener(notify)
-  // Rosters, policies and channel secrets edited through any node, from the cluster's bucket (cluster/shared-settings.ts).
-  const sharedSettings = cluster && clustered && settingsBucket && notify ? await clustered.settings.startSharedSettings({ bucket: settingsBucket, node: cluster.settings.nodeId, notify, log }) : undefined
+  // Rosters, policies, channel secrets and HJ 212 upstream PWs edited through any node, from the cluster's bucket (cluster/shared-settings.ts).
+  const sharedSettings = cluster && clustered && settingsBucket ? await clustered.settings.startSharedSettings({ bucket: settingsBucket, node: cluster.settings.nodeId, notify, upstreams: forwarder, log }) : undefined
   // Gas hazard footprints (docs/hazard.md): recomputed every few seconds off the readings' path, pushed live.
   const footprints = new FootprintService({ zone, devices: () => [...registry.all()].map((r) => r.device), latest: (id) => latest.get(id), activeAlarms: () => safety.alarms.list({ state: 'active' }), push: (f) => live.footprint(f), clock, log })
   registry.onChange(() => footprints.devicesChanged())

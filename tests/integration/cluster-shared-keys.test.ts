@@ -1,35 +1,52 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import YAML from 'yaml'
-import { login } from '../support/hub-harness.js'
+import type { MqttClient } from 'mqtt'
+import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
+import { connectMqtt, eventually, login } from '../support/hub-harness.js'
 import { startHubProcess, type HubProcess } from '../support/hub-process.js'
 import { startTestNats, type TestNats } from '../support/cluster-harness.js'
+import { FakeHj212Platform } from '../support/fake-hj212-platform.js'
 
 /**
  * What a cluster's nodes share besides the registry and the notification settings (three hub
  * processes, three real nats-servers, the suite's influxd; docs/cluster.md, "Shared registry
  * and settings"): with no HUB_JWT_SECRET on any node, each node's own jwt-secret differs, yet a
  * token from signing in on one node is accepted by the others (one signing key, the
- * hub_settings bucket's), and by a node started again.
+ * hub_settings bucket's), and by a node started again. An HJ 212 upstream's PW set through one
+ * node is what another node sends to a real upstream listener; the PW only the first node's
+ * data dir held at start reaches every node; without a NATS quorum setting one answers 503.
  */
 const ADMIN = 'shared-keys-admin-pw'
+/** A stack reporting over MQTT (no logger): its readings go up as 2011 packets under the upstream's PW. */
+const STACK = 'vtc-ti01-cems-001'
+const PW = 'cluster-up-pw-7'
+const FILE_PW = 'pw-in-node-0-file'
 
 interface Node { id: string; hub: HubProcess; dataDir: string }
+type Upstream = { id: string; pwSet: boolean; backlog: number; missingPw: string | null }
 
-async function get(n: Node, path: string, token: string): Promise<{ status: number; body: unknown }> {
-  const r = await fetch(`${n.hub.http}${path}`, { headers: { authorization: `Bearer ${token}` } })
+async function call(n: Node, method: string, path: string, token: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(`${n.hub.http}${path}`, {
+    method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body !== undefined ? JSON.stringify(body) : null,
+  })
   const text = await r.text()
   return { status: r.status, body: text ? JSON.parse(text) : undefined }
 }
+const get = (n: Node, path: string, token: string): Promise<{ status: number; body: unknown }> => call(n, 'GET', path, token)
 
-describe('cluster: one signing key', () => {
+describe('cluster: one signing key, shared HJ 212 upstream PWs', () => {
   let nats: TestNats
   let dir: string
   let zoneFile: string
+  let mqtt: MqttClient | undefined
   const nodes: Node[] = []
+  const platform = new FakeHj212Platform()
+  const city = new FakeHj212Platform()
   const db = `t_${randomBytes(6).toString('hex')}`
   const envOf = (i: number, dataDir: string): Record<string, string | undefined> => ({
     HUB_NATS_URL: nats.urls, HUB_NODE_ID: `keys-${i}`, HUB_DATA_DIR: dataDir, HUB_CONFIG: zoneFile,
@@ -45,15 +62,32 @@ describe('cluster: one signing key', () => {
 
   beforeAll(async () => {
     nats = await startTestNats()
+    await platform.start()
+    await city.start()
     dir = await mkdtemp(join(tmpdir(), 'smartpark-keys-'))
-    const zone = YAML.parse(await readFile(new URL('../../hub/zones/demo-zone.yaml', import.meta.url), 'utf8')) as Record<string, unknown>
+    const zone = YAML.parse(await readFile(new URL('../../hub/zones/demo-zone.yaml', import.meta.url), 'utf8')) as { devices: { id: string; hj212?: unknown }[]; hj212?: object }
+    delete zone.devices.find((d) => d.id === STACK)!.hj212
+    zone.hj212 = {
+      ...zone.hj212,
+      upstreams: [
+        { id: 'sepb', host: '127.0.0.1', port: platform.port, mn: 'PARK0000000001', devices: [STACK], answerTimeoutSec: 1, retries: 1 },
+        { id: 'city', host: '127.0.0.1', port: city.port, mn: 'PARK0000000002', devices: [STACK], commands: ['2061'], answerTimeoutSec: 1 },
+      ],
+    }
     zoneFile = join(dir, 'zone.yaml')
     await writeFile(zoneFile, YAML.stringify(zone))
-    nodes.push(...(await Promise.all([0, 1, 2].map(start))))
+    // Node 0 starts alone with a PW a single hub had set: it seeds the never-seeded bucket with it.
+    await mkdir(join(dir, 'n0', 'hj212'), { recursive: true })
+    await writeFile(join(dir, 'n0', 'hj212', 'upstream-secrets.json'), JSON.stringify({ city: FILE_PW }), { mode: 0o600 })
+    nodes.push(await start(0))
+    nodes.push(...(await Promise.all([1, 2].map(start))))
   }, 180_000)
   afterAll(async () => {
+    await mqtt?.endAsync()
     await Promise.all(nodes.map((n) => n.hub.stop()))
     await nats?.stop()
+    await platform.stop()
+    await city.stop()
     if (dir) await rm(dir, { recursive: true, force: true })
   })
 
@@ -77,4 +111,51 @@ describe('cluster: one signing key', () => {
     expect((await get(nodes[1], '/api/v1/devices?park=vtc&limit=1', token)).status).toBe(200)
     expect((await get(nodes[0]!, '/api/v1/devices?park=vtc&limit=1', await login(nodes[1].hub.http, 'admin', ADMIN))).status).toBe(200)
   }, 90_000)
+
+  const upstream = async (n: Node, token: string, id: string): Promise<Upstream> => ((await get(n, '/api/v1/hj212/upstreams', token)).body as { upstreams: Upstream[] }).upstreams.find((u) => u.id === id)!
+
+  it('an upstream PW set through node A is the one node B sends to the upstream platform', async () => {
+    const [A, B] = [nodes[0]!, nodes[1]!]
+    const token = await login(A.hub.http, 'admin', ADMIN)
+    // B holds its stack's readings: no PW for sepb anywhere yet.
+    expect((await upstream(B, token, 'sepb')).pwSet).toBe(false)
+    mqtt = await connectMqtt(B.hub.mqttUrl, { username: STACK, password: (credentials.devices as Record<string, string>)[STACK]!, clientId: STACK })
+    for (let i = 0; i < 3; i++) await mqtt.publishAsync(`parks/vtc/vtc-ti01/${STACK}/telemetry`, JSON.stringify({ ts: Date.now() - (10 - i) * 60_000, values: { so2: 12.5 + i } }), { qos: 1 })
+    await eventually(async () => (await upstream(B, token, 'sepb')).backlog === 3 || undefined, 10_000, 'three packets held on B')
+    expect(platform.packets).toHaveLength(0)
+    // Refused before anything is written: B still has none.
+    expect((await call(A, 'PUT', '/api/v1/hj212/upstreams/sepb/pw', token, { pw: 'bad;pw' })).status).toBe(400)
+    const sent = Date.now()
+    expect((await call(A, 'PUT', '/api/v1/hj212/upstreams/sepb/pw', token, { pw: PW })).status).toBe(204)
+    // A answered once it used the PW and kept its copy (0600).
+    expect((await upstream(A, token, 'sepb')).pwSet).toBe(true)
+    expect(JSON.parse(await readFile(join(A.dataDir, 'hj212', 'upstream-secrets.json'), 'utf8')).sepb).toBe(PW)
+    await eventually(() => platform.packets.filter((p) => p.cn === '2011').length >= 3 || undefined, 20_000, 'B\'s three packets at the platform')
+    console.log(`PW set through A: B's three packets at the platform ${Date.now() - sent} ms after the request`)
+    expect(platform.packets.filter((p) => p.cn === '2011').map((p) => [p.mn, p.pw])).toEqual([['PARK0000000001', PW], ['PARK0000000001', PW], ['PARK0000000001', PW]])
+    await eventually(async () => (await upstream(B, token, 'sepb')).backlog === 0 || undefined, 10_000, 'B\'s backlog empty')
+    // B keeps its own copy, private.
+    const file = join(B.dataDir, 'hj212', 'upstream-secrets.json')
+    expect(JSON.parse(await readFile(file, 'utf8')).sepb).toBe(PW)
+    expect((await stat(file)).mode & 0o777).toBe(0o600)
+  }, 60_000)
+
+  it('the PW only node 0\'s data dir held at start is every node\'s', async () => {
+    const token = await login(nodes[0]!.hub.http, 'admin', ADMIN)
+    for (const n of nodes) expect((await upstream(n, token, 'city')).pwSet, n.id).toBe(true)
+    expect(JSON.parse(await readFile(join(nodes[2]!.dataDir, 'hj212', 'upstream-secrets.json'), 'utf8')).city).toBe(FILE_PW)
+  }, 30_000)
+
+  it('without a NATS quorum setting an upstream PW answers 503 and changes nothing on the node', async () => {
+    const C = nodes[2]!
+    const token = await login(C.hub.http, 'admin', ADMIN)
+    await Promise.all([nats.cluster.servers[1]!.kill9(), nats.cluster.servers[2]!.kill9()])
+    const r = await call(C, 'PUT', '/api/v1/hj212/upstreams/sepb/pw', token, { pw: 'not-stored-pw' })
+    expect(r.status).toBe(503)
+    expect((r.body as { code: string }).code).toBe('UNAVAILABLE')
+    expect(JSON.parse(await readFile(join(C.dataDir, 'hj212', 'upstream-secrets.json'), 'utf8')).sepb).toBe(PW)
+    expect((await upstream(C, token, 'sepb')).pwSet).toBe(true)
+    // Back, so the nodes stop as they would.
+    await Promise.all([nats.cluster.servers[1]!.start(), nats.cluster.servers[2]!.start()])
+  }, 60_000)
 })

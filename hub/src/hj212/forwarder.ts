@@ -54,9 +54,17 @@ export interface ForwarderStats {
   skipped: Record<string, number>
 }
 
+/**
+ * Cluster mode (cluster/shared-settings.ts): an upstream's PW set through the API is written to
+ * the cluster's bucket, which applies it on every node (`applyPw`) before the write resolves.
+ */
+export type PwShare = (upstreamId: string, pw: string) => Promise<void>
+
 export class Forwarder {
   private readonly links: Link[] = []
   private secrets: Record<string, string> = {}
+  private share: PwShare | undefined
+  private writing: Promise<void> = Promise.resolve()
   readonly stats: ForwarderStats = { skipped: {} }
   private readonly secretsFile: string
 
@@ -145,15 +153,45 @@ export class Forwarder {
     return this.links.some((l) => l.upstream.id === id)
   }
 
-  /** Sets an upstream's PW (kept in the data dir, 0600); false for a PW a packet cannot carry. */
+  /**
+   * Sets an upstream's PW (kept in the data dir, 0600); false for a PW a packet cannot carry.
+   * Cluster mode: through the cluster's bucket, resolved once it holds the PW and this node
+   * uses it and has its copy on disk.
+   */
   async setPw(id: string, pw: string): Promise<boolean> {
     if (!PW_PATTERN.test(pw)) return false
-    this.secrets = { ...this.secrets, [id]: pw }
-    const tmp = `${this.secretsFile}.tmp`
-    await writeFile(tmp, JSON.stringify(this.secrets), { mode: PRIVATE_FILE_MODE })
-    await rename(tmp, this.secretsFile)
-    for (const l of this.links) if (l.upstream.id === id) l.client.poke()
+    if (this.share) {
+      await this.share(id, pw)
+      await this.writing
+      return true
+    }
+    await this.applyPw(id, pw)
     return true
+  }
+
+  /** Cluster mode: `setPw` goes through `share`. */
+  shareWith(share: PwShare): void {
+    this.share = share
+  }
+
+  /** An upstream's PW as the cluster holds it: used from now on, kept in the data dir (0600) as its copy. */
+  async applyPw(id: string, pw: string): Promise<void> {
+    if (!PW_PATTERN.test(pw)) throw new Error(`upstream ${id}: not a PW a packet can carry (1–32 characters without ; , = & or spaces)`)
+    this.secrets = { ...this.secrets, [id]: pw }
+    for (const l of this.links) if (l.upstream.id === id) l.client.poke()
+    const text = JSON.stringify(this.secrets)
+    // One write at a time, in the order applied: the file ends as the newest PWs.
+    this.writing = this.writing.catch(() => undefined).then(async () => {
+      const tmp = `${this.secretsFile}.tmp`
+      await writeFile(tmp, text, { mode: PRIVATE_FILE_MODE })
+      await rename(tmp, this.secretsFile)
+    })
+    return this.writing
+  }
+
+  /** The upstreams' PWs this node holds (a cluster's bucket never seeded takes them). */
+  storedPws(): Record<string, string> {
+    return { ...this.secrets }
   }
 
   async close(): Promise<void> {

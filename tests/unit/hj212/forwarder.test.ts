@@ -95,3 +95,26 @@ describe('forwarder', () => {
     expect(platform.packets).toHaveLength(0)
   })
 })
+
+describe('forwarder: a PW shared by a cluster', () => {
+  it('setPw goes through the share only for a PW a packet can carry, resolves with it applied and kept, and the packets carry it', async () => {
+    const { f, platform } = await setUp({})
+    const shared: [string, string][] = []
+    // The share stands for the cluster's bucket: it applies the PW on this node before it resolves.
+    f.shareWith(async (id, pw) => {
+      shared.push([id, pw])
+      await f.applyPw(id, pw)
+    })
+    expect(await f.setPw('up', 'bad;pw')).toBe(false)
+    expect(shared).toEqual([])
+    expect(await f.setPw('up', 'pw-shared')).toBe(true)
+    expect(shared).toEqual([['up', 'pw-shared']])
+    expect(f.storedPws()).toEqual({ up: 'pw-shared' })
+    f.readings([reading(0)])
+    await eventually(() => platform.packets.length >= 1, 10_000, 'the packet')
+    expect(platform.packets[0]!.pw).toBe('pw-shared')
+    // A value no packet can carry, from another node's bucket, is refused rather than used.
+    await expect(f.applyPw('up', 'two words')).rejects.toThrow(/not a PW a packet can carry/)
+    expect(f.storedPws()).toEqual({ up: 'pw-shared' })
+  })
+})

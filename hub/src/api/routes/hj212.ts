@@ -40,9 +40,9 @@ export function hj212Routes(upstreams: UpstreamService): FastifyPluginAsync {
     app.put('/api/v1/hj212/upstreams/:id/pw', {
       onRequest: app.requireRole(),
       schema: {
-        tags: ['hj212'], summary: 'Set an upstream platform\'s PW (kept in the data dir, 0600; never returned)', security,
+        tags: ['hj212'], summary: 'Set an upstream platform\'s PW (kept in the data dir, 0600; never returned). Cluster mode: every node\'s, 503 without a NATS quorum', security,
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }), body: UpstreamPwBody,
-        response: { 204: Type.Null(), 400: ErrorSchema, 404: ErrorSchema },
+        response: { 204: Type.Null(), 400: ErrorSchema, 404: ErrorSchema, 503: ErrorSchema },
       },
     }, async (req, reply) => {
       if (!upstreams.has(req.params.id)) throw notFound(`upstream ${req.params.id} not found`)

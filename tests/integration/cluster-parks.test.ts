@@ -95,4 +95,46 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
     await eventually(() => next.hub.safety.alarms.get(alarm.id)?.currentLevel === undefined || undefined, 10_000, 'the alarm cleared on the new owner')
     expect(next.hub.safety.alarms.list({}).filter((a) => a.device === device).map((a) => a.id)).toEqual([alarm.id])
   }, 120_000)
+
+  it('lists and finds a park\'s closed alarms and incidents through a node that does not own it (asked of the owner)', async () => {
+    const owner = ownerOf('vtc')[0]!
+    const other = hubs.find((h) => h !== owner)!
+    const token = await login(other.http, 'admin', ADMIN_PASSWORD)
+    const call = async (path: string, init: RequestInit = {}): Promise<Response> => fetch(`${other.http}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } })
+    const post = async (path: string, body: object): Promise<string> => {
+      const r = await call(path, { method: 'POST', body: JSON.stringify(body) })
+      return r.status === 200 ? 'ok' : `${r.status} ${await r.text()}`
+    }
+    const alarm = owner.hub.safety.alarms.list({}).find((a) => a.device === device)!
+    // The LEL alarm latches (GB/T 50493): released on site, then resolved and closed.
+    expect(await post(`/api/v1/alarms/${alarm.id}/reset`, { note: 'checked on site' })).toBe('ok')
+    expect(await post(`/api/v1/alarms/${alarm.id}/resolve`, { cause: 'drill', action: 'none needed' })).toBe('ok')
+    expect(await post(`/api/v1/alarms/${alarm.id}/close`, { note: 'drill reviewed' })).toBe('ok')
+    expect(owner.hub.safety.alarms.get(alarm.id)!.workflow).toBe('closed')
+    // The mirror holds open alarms only: the closed one is asked of the owner.
+    const openThere = async (): Promise<Alarm[]> => ((await (await call(`/api/v1/alarms?state=open&device=${device}`)).json()) as { alarms: Alarm[] }).alarms
+    await eventually(async () => !(await openThere()).some((a) => a.id === alarm.id) || undefined, 10_000, 'the closed alarm gone from the mirror')
+    const closed = (await (await call(`/api/v1/alarms?state=closed&device=${device}`)).json()) as { alarms: Alarm[]; total: number; missing?: string[] }
+    expect(closed.alarms.map((a) => [a.id, a.workflow])).toEqual([[alarm.id, 'closed']])
+    expect(closed.total).toBe(1)
+    expect(closed.missing).toBeUndefined()
+    const all = (await (await call('/api/v1/alarms?state=all&park=vtc&limit=1')).json()) as { alarms: Alarm[]; total: number; next: string | null }
+    expect(all.total).toBe(owner.hub.safety.alarms.list({ state: 'all', park: 'vtc' }).length)
+    expect(all.alarms).toHaveLength(1)
+    const one = await call(`/api/v1/alarms/${alarm.id}`)
+    expect(one.status).toBe(200)
+    expect(((await one.json()) as Alarm).workflow).toBe('closed')
+    // An action on it reaches the owner, whose answer it is (a closed alarm takes none: 409, not a 404 from this node).
+    expect(await post(`/api/v1/alarms/${alarm.id}/comment`, { note: 'after the close' })).toMatch(/^409 /)
+    // An incident closed through the node that does not own its park: listed there with the closed ones, and found by id.
+    const incident = owner.hub.safety.incidents.list({ park: 'vtc', state: 'open' }).find((i) => i.title === 'drill through node 3')!
+    expect(await post(`/api/v1/incidents/${incident.id}/close`, { summary: 'drill over' })).toBe('ok')
+    const closedIncidents = (await (await call('/api/v1/incidents?state=closed&park=vtc')).json()) as { incidents: Incident[]; missing?: string[] }
+    expect(closedIncidents.incidents.map((i) => i.id)).toContain(incident.id)
+    expect(closedIncidents.missing).toBeUndefined()
+    const found = await call(`/api/v1/incidents/${incident.id}`)
+    expect(found.status).toBe(200)
+    expect(((await found.json()) as Incident).state).toBe('closed')
+    expect((await call('/api/v1/alarms/00000000-0000-4000-8000-000000000000')).status).toBe(404)
+  }, 60_000)
 })

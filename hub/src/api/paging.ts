@@ -28,10 +28,22 @@ export function clampLimit(limit: number | undefined, size: PageSize): number {
   return Math.min(Math.floor(limit), size.max)
 }
 
+type PageQuery = { limit?: number | undefined; cursor?: string | undefined }
+
+/** Where a page starts in the list and how many items it holds at most. */
+export function pageWindow(q: PageQuery, size: PageSize): { start: number; limit: number } {
+  return { start: q.cursor !== undefined ? Number(q.cursor) : 0, limit: clampLimit(q.limit, size) }
+}
+
+/** The cursor of the page after the one of `limit` items starting at `start` in a list of `total`, or null. */
+export function nextCursor(start: number, limit: number, total: number): string | null {
+  return start + limit < total ? String(start + limit) : null
+}
+
 /** One page of an already ordered list (the list holds references, the page copies none of the rest). */
-export function pageOf<T>(all: readonly T[], q: { limit?: number | undefined; cursor?: string | undefined }, size: PageSize): Page<T> {
-  const limit = clampLimit(q.limit, size)
-  const start = Math.min(q.cursor !== undefined ? Number(q.cursor) : 0, all.length)
-  const end = Math.min(start + limit, all.length)
-  return { items: all.slice(start, end), total: all.length, next: end < all.length ? String(end) : null, limit }
+export function pageOf<T>(all: readonly T[], q: PageQuery, size: PageSize): Page<T> {
+  const w = pageWindow(q, size)
+  const start = Math.min(w.start, all.length)
+  const end = Math.min(start + w.limit, all.length)
+  return { items: all.slice(start, end), total: all.length, next: nextCursor(start, w.limit, all.length), limit: w.limit }
 }

@@ -6,16 +6,19 @@ import type { ActionHandler } from './action-bridge.js'
 import { ALARM_OP, INCIDENT_OP } from './cluster-view.js'
 import { isIncidentError, type IncidentManager } from '../response/index.js'
 import type { Incident } from '../model/incident.js'
+import { parkReads, READ_OP } from './remote-history.js'
 
 /**
  * The owner's side of operator actions from other nodes (cluster-view.ts): `alarm.<action>` with
  * `{ id, body }` runs the alarm action as the API does on the owner's own alarm book;
  * `incident.<action>` with the route's `{ params, body }` (checked by the route on the node the
  * operator spoke to) the incident action on its incident manager. Answered once the change is
- * durable (this node's logs and the park's fenced log), as the API answers.
+ * durable (this node's logs and the park's fenced log), as the API answers. `read.<what>`: the
+ * park's closed alarms and incidents for the other nodes' lists (remote-history.ts).
  */
 export function parkActions(park: string, o: { alarms: AlarmBook; incidents: IncidentManager; durable: (park: string) => Promise<void> }): ActionHandler {
   return async (a) => {
+    if (a.op.startsWith(READ_OP)) return parkReads(park, o, a.op, a.body)
     if (a.op.startsWith(INCIDENT_OP)) return incidentAction(park, o, a.op.slice(INCIDENT_OP.length), a.user, a.body)
     if (!a.op.startsWith(ALARM_OP)) throw new HttpError(400, `unknown action ${a.op}`, 'BAD_REQUEST')
     const name = a.op.slice(ALARM_OP.length) as ActionName

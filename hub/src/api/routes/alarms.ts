@@ -8,9 +8,10 @@ import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import type { KpiReply } from '../replies.js'
 import { OPERATOR_ROLES } from '../auth.js'
-import { namedByIdInScope, visible } from '../scope.js'
-import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
+import { assertSees, namedByIdInScope, sees, seesPark, visible } from '../scope.js'
+import { PAGE_SIZES, PagingQuery, nextCursor, pageOf, pageWindow } from '../paging.js'
 import type { RemoteAlarms } from '../../cluster/cluster-view.js'
+import { mirrorCovers } from '../../cluster/remote-history.js'
 import { byNewest } from '../../alarms/query.js'
 
 /** Alarms (CONTRACT.md): list, one with its history, the closed-loop actions, and EEMUA 191 KPIs. */
@@ -90,6 +91,13 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
         to: q.to !== undefined ? parseTime(q.to, 'to') : undefined,
       }
       const own = services.alarms.list(query)
+      // Cluster mode: closed alarms of parks owned elsewhere are asked of their owners; `missing` names any that did not answer.
+      if (services.remote && !mirrorCovers(query.state)) {
+        const w = pageWindow(q, PAGE_SIZES.alarms)
+        const user = req.user
+        const r = await services.remote.page(visible(user, own), query, { park: (p) => seesPark(user, p), item: (p, e) => sees(user, p, e) }, w)
+        return { alarms: r.alarms, total: r.total, next: nextCursor(w.start, w.limit, r.total), limit: w.limit, ...(r.missing.length ? { missing: r.missing } : {}) }
+      }
       const alarms = services.remote ? [...own, ...services.remote.list(query)].sort(byNewest) : own
       const page = pageOf(visible(req.user, alarms), q, PAGE_SIZES.alarms)
       return { alarms: page.items, total: page.total, next: page.next, limit: page.limit }
@@ -108,8 +116,9 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       onRequest: app.signedIn,
       schema: { tags: ['alarms'], summary: 'One alarm with its full history', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
-      const a = services.alarms.get(req.params.id) ?? services.remote?.get(req.params.id)
+      const a = services.alarms.get(req.params.id) ?? (await services.remote?.find(req.params.id))
       if (!a) throw new HttpError(404, `alarm ${req.params.id} not found`)
+      assertSees(req.user, a, `alarm ${req.params.id} not found`)
       return a
     })
 
@@ -126,8 +135,9 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
           const body: Body = req.body ?? {}
           if (name === 'ack' && body.channel === undefined) body.channel = fromBrowser(req.headers) ? 'dashboard' : 'api'
           // Cluster mode: an alarm of a park another node owns is acted on there (its answer, or 503 without an owner).
-          const remote = services.alarms.get(req.params.id) ? undefined : services.remote?.get(req.params.id)
+          const remote = services.alarms.get(req.params.id) ? undefined : await services.remote?.find(req.params.id)
           if (remote) {
+            assertSees(req.user, remote, `alarm ${req.params.id} not found`)
             const done = await services.remote!.act(name, remote, req.user.name, body)
             req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `alarm.${name}`, alarm: done.id, owner: 'remote' }, 'operator action')
             return done

@@ -6,6 +6,7 @@ import { ErrorSchema, HttpError } from '../errors.js'
 import { OPERATOR_ROLES } from '../auth.js'
 import { assertSees, namedByIdInScope, visible } from '../scope.js'
 import type { Incident } from '../../model/incident.js'
+import type { User } from '../../config/users.js'
 import { PAGE_SIZES, PagingQuery, pageOf } from '../paging.js'
 import type { RemoteIncidents } from '../../cluster/cluster-view.js'
 
@@ -55,10 +56,12 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
         if (place) assertSees(req.user, place, `alarm ${a} not found`)
       }
     })
-    const act = async (req: { user: { name: string }; ip: string; log: { info(o: object, m: string): void }; params?: unknown; body?: unknown }, action: string, fn: () => Incident): Promise<Incident> => {
+    const act = async (req: { user: { name: string } & Pick<User, 'scope'>; ip: string; log: { info(o: object, m: string): void }; params?: unknown; body?: unknown }, action: string, fn: () => Incident): Promise<Incident> => {
       // Cluster mode: an incident (or a new one's park) another node owns is acted on there, its answer returned.
       const id = (req.params as { id?: string } | undefined)?.id
-      const park = id === undefined ? (req.body as { park?: string } | undefined)?.park : (s.incidents.get(id) ? undefined : s.remote?.get(id)?.park)
+      const remote = id === undefined || s.incidents.get(id) ? undefined : await s.remote?.find(id)
+      if (remote) assertSees(req.user, remote, `incident ${id} not found`)
+      const park = id === undefined ? (req.body as { park?: string } | undefined)?.park : remote?.park
       if (s.remote && park !== undefined && !s.remote.ownsHere(park)) {
         const done = await s.remote.act(action, park, req.user.name, { params: req.params, body: req.body ?? null })
         req.log.info({ audit: true, user: req.user.name, ip: req.ip, action: `incident.${action}`, incident: done.id, owner: 'remote' }, 'operator action')
@@ -81,16 +84,20 @@ export function incidentRoutes(s: IncidentServices): FastifyPluginAsync {
     }, async (req) => {
       const query = { state: req.query.state ?? 'all', park: req.query.park }
       const own = s.incidents.list(query)
-      const page = pageOf(visible(req.user, s.remote ? [...own, ...s.remote.list(query)] : own), req.query, PAGE_SIZES.incidents)
-      return { incidents: page.items, total: page.total, next: page.next, limit: page.limit }
+      // Cluster mode: closed incidents of parks owned elsewhere are asked of their owners; `missing` names any that did not answer.
+      const remote = s.remote ? await s.remote.listAll(query) : undefined
+      const all = remote ? [...own, ...remote.incidents].sort((a, b) => b.openedAt - a.openedAt) : own
+      const page = pageOf(visible(req.user, all), req.query, PAGE_SIZES.incidents)
+      return { incidents: page.items, total: page.total, next: page.next, limit: page.limit, ...(remote?.missing.length ? { missing: remote.missing } : {}) }
     })
 
     app.get('/api/v1/incidents/:id', {
       onRequest: app.signedIn,
       schema: { tags: ['incidents'], summary: 'One incident with steps, commands and timeline', security: sec, params: IdParams, response: { 404: ErrorSchema } },
     }, async (req) => {
-      const i = s.incidents.get(req.params.id) ?? s.remote?.get(req.params.id)
+      const i = s.incidents.get(req.params.id) ?? (await s.remote?.find(req.params.id))
       if (!i) throw new HttpError(404, `incident ${req.params.id} not found`)
+      assertSees(req.user, i, `incident ${req.params.id} not found`)
       return i
     })
 

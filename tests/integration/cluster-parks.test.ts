@@ -136,5 +136,14 @@ describe('cluster parks: owned once, handed over with their alarms', () => {
     expect(found.status).toBe(200)
     expect(((await found.json()) as Incident).state).toBe('closed')
     expect((await call('/api/v1/alarms/00000000-0000-4000-8000-000000000000')).status).toBe(404)
+    // Alarm KPIs cover every park on every node: the owner's park's alarm counted through the other node too.
+    const kpi = async (h: TestHub): Promise<{ annunciations: number; top: { device: string }[]; missing?: string[] }> => {
+      const t = h === other ? token : await login(h.http, 'admin', ADMIN_PASSWORD)
+      return (await fetch(`${h.http}/api/v1/alarms/kpi?window=24h`, { headers: { authorization: `Bearer ${t}` } })).json() as never
+    }
+    const [there, onOwner] = [await kpi(other), await kpi(owner)]
+    expect(there.top.map((t) => t.device)).toContain(device)
+    expect(there.annunciations).toBe(onOwner.annunciations)
+    expect(there.missing).toBeUndefined()
   }, 60_000)
 })

@@ -7,4 +7,5 @@ import type { AlarmKpis } from '../alarms/kpi.js'
 export type { ErrorCode, ErrorReply } from './error-codes.js'
 
 /** `GET /api/v1/alarms/kpi`: ISA-18.2 / EEMUA 191 figures over the window asked for. */
-export type KpiReply = AlarmKpis & { windowName: string }
+/** `missing` (cluster mode): parks whose owning node did not answer, left out of the figures. */
+export type KpiReply = AlarmKpis & { windowName: string; missing?: string[] }

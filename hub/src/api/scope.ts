@@ -35,6 +35,11 @@ export function seesWholePark(user: Viewer, park: string): boolean {
   return !s || s.parks.includes(park)
 }
 
+/** What `user` sees, as questions: any of a park, and an item of a park and enterprise (for lists gathered across nodes). */
+export function scopeOf(user: Viewer): { park(park: string): boolean; item(park: string, enterprise: string | undefined): boolean } {
+  return { park: (p) => seesPark(user, p), item: (p, e) => sees(user, p, e) }
+}
+
 /** Only the items `user` sees. */
 export function visible<T extends { park: string; enterprise?: string | undefined }>(user: Viewer, items: readonly T[]): T[] {
   return user?.scope ? items.filter((i) => sees(user, i.park, i.enterprise)) : [...items]

@@ -8,7 +8,7 @@ import { ErrorSchema, HttpError } from '../errors.js'
 import { parseTime } from '../time.js'
 import type { KpiReply } from '../replies.js'
 import { OPERATOR_ROLES } from '../auth.js'
-import { assertSees, namedByIdInScope, sees, seesPark, visible } from '../scope.js'
+import { assertSees, namedByIdInScope, scopeOf, visible } from '../scope.js'
 import { PAGE_SIZES, PagingQuery, nextCursor, pageOf, pageWindow } from '../paging.js'
 import type { RemoteAlarms } from '../../cluster/cluster-view.js'
 import { mirrorCovers } from '../../cluster/remote-history.js'
@@ -94,8 +94,7 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
       // Cluster mode: closed alarms of parks owned elsewhere are asked of their owners; `missing` names any that did not answer.
       if (services.remote && !mirrorCovers(query.state)) {
         const w = pageWindow(q, PAGE_SIZES.alarms)
-        const user = req.user
-        const r = await services.remote.page(visible(user, own), query, { park: (p) => seesPark(user, p), item: (p, e) => sees(user, p, e) }, w)
+        const r = await services.remote.page(visible(req.user, own), query, scopeOf(req.user), w)
         return { alarms: r.alarms, total: r.total, next: nextCursor(w.start, w.limit, r.total), limit: w.limit, ...(r.missing.length ? { missing: r.missing } : {}) }
       }
       const alarms = services.remote ? [...own, ...services.remote.list(query)].sort(byNewest) : own
@@ -109,7 +108,14 @@ export function alarmRoutes(services: AlarmServices): FastifyPluginAsync {
     }, async (req): Promise<KpiReply> => {
       const w = req.query.window ?? '24h'
       const ms = Number(w.slice(0, -1)) * (w.endsWith('d') ? 86_400_000 : 3_600_000)
-      return { windowName: w, ...computeKpis(visible(req.user, services.alarms.list({ state: 'all' })), Date.now(), ms) }
+      const now = Date.now()
+      // Every alarm the window can count: open ones, and closed ones closed within it.
+      const query = { state: 'all' as const, from: now - ms }
+      const own = visible(req.user, services.alarms.list(query))
+      if (!services.remote) return { windowName: w, ...computeKpis(own, now, ms) }
+      // Cluster mode: the other parks' alarms of the window asked of their owners.
+      const r = await services.remote.page(own, query, scopeOf(req.user), { start: 0, limit: Number.MAX_SAFE_INTEGER })
+      return { windowName: w, ...computeKpis(r.alarms, now, ms), ...(r.missing.length ? { missing: r.missing } : {}) }
     })
 
     app.get('/api/v1/alarms/:id', {

@@ -308,7 +308,7 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     influxReachable = await ping(influxUrl)
     // Counted by the registry as devices change: a walk of a 100,000-device zone held the loop.
     const online = registry.online
-    const clusterHealth = cluster?.health()
+    const clusterHealth = cluster ? { ...cluster.health(), shared: Object.fromEntries([sharedRegistry?.bucket, settingsBucket].flatMap((b) => (b ? [[b.name, b.stats()]] : []))) } : undefined
     const degraded = !influxReachable || !writer.healthy || clusterHealth?.quorum === 'lost'
     return {
       status: degraded ? 'degraded' : 'ok',

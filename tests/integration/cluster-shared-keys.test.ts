@@ -10,6 +10,8 @@ import { connectMqtt, eventually, login } from '../support/hub-harness.js'
 import { startHubProcess, type HubProcess } from '../support/hub-process.js'
 import { startTestNats, type TestNats } from '../support/cluster-harness.js'
 import { FakeHj212Platform } from '../support/fake-hj212-platform.js'
+import type { HealthReport } from '../../hub/src/api/services.js'
+import type { SharedBucketStats } from '../../hub/src/cluster/shared-bucket.js'
 
 /**
  * What a cluster's nodes share besides the registry and the notification settings (three hub
@@ -19,6 +21,7 @@ import { FakeHj212Platform } from '../support/fake-hj212-platform.js'
  * hub_settings bucket's), and by a node started again. An HJ 212 upstream's PW set through one
  * node is what another node sends to a real upstream listener; the PW only the first node's
  * data dir held at start reaches every node; without a NATS quorum setting one answers 503.
+ * Health shows each shared bucket's figures on each node, moving as changes are applied.
  */
 const ADMIN = 'shared-keys-admin-pw'
 /** A stack reporting over MQTT (no logger): its readings go up as 2011 packets under the upstream's PW. */
@@ -144,6 +147,32 @@ describe('cluster: one signing key, shared HJ 212 upstream PWs', () => {
     const token = await login(nodes[0]!.hub.http, 'admin', ADMIN)
     for (const n of nodes) expect((await upstream(n, token, 'city')).pwSet, n.id).toBe(true)
     expect(JSON.parse(await readFile(join(nodes[2]!.dataDir, 'hj212', 'upstream-secrets.json'), 'utf8')).city).toBe(FILE_PW)
+  }, 30_000)
+
+  it('health shows each shared bucket as this node applied it: a provisioning through A moves B\'s hub_registry figures', async () => {
+    const [A, B] = [nodes[0]!, nodes[1]!]
+    const token = await login(A.hub.http, 'admin', ADMIN)
+    const shared = async (n: Node): Promise<Record<string, SharedBucketStats>> => ((await get(n, '/api/v1/health', token)).body as HealthReport).cluster!.shared!
+    const before = await shared(B)
+    expect(Object.keys(before).sort()).toEqual(['hub_registry', 'hub_settings'])
+    // hub_settings: the signing key, meta.seeded and both upstreams' PWs at least, loaded at start or applied since.
+    expect(before.hub_settings!.applied).toBeGreaterThanOrEqual(4)
+    expect(before.hub_settings!.revision).toBeGreaterThanOrEqual(4)
+    expect(before.hub_settings!.lastAppliedMsAgo).not.toBeNull()
+    const device = { id: 'keys-cl2-001', kind: 'gas', type: 'toxic', park: 'vtc', enterprise: 'vtc-ti01', name: '氯气探测器', metrics: ['cl2'], position: { x: 1, y: 2 }, interval: 5 }
+    expect((await call(A, 'POST', '/api/v1/devices', token, device)).status).toBe(201)
+    const after = await eventually(async () => {
+      const s = await shared(B)
+      return s.hub_registry!.revision > before.hub_registry!.revision ? s : undefined
+    }, 5000, 'B\'s hub_registry revision moved')
+    console.log(`B's hub_registry before ${JSON.stringify(before.hub_registry)}, after ${JSON.stringify(after.hub_registry)}`)
+    expect(after.hub_registry!.applied).toBe(before.hub_registry!.applied + 1)
+    expect(after.hub_registry!.lastAppliedMsAgo).toBeLessThan(5000)
+    expect(after.hub_registry!.watcherRestarts).toBe(0)
+    // The node that wrote it applied it too, at the same revision.
+    expect((await shared(A)).hub_registry!.revision).toBe(after.hub_registry!.revision)
+    const metrics = await (await fetch(`${B.hub.http}/metrics`)).text()
+    expect(metrics).toContain(`smartpark_cluster_shared_revision{node="keys-1",bucket="hub_registry"} ${after.hub_registry!.revision}`)
   }, 30_000)
 
   it('without a NATS quorum setting an upstream PW answers 503 and changes nothing on the node', async () => {

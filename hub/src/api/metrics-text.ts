@@ -104,6 +104,10 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     metric('smartpark_cluster_outbox_backlog', 'Device messages in the local outbox not yet acknowledged by JetStream', 'gauge', [[{ node: cl.node }, cl.outboxBacklog]])
     metric('smartpark_cluster_storage_points_total', 'Points this node wrote to InfluxDB from the readings log, by shared consumer', 'counter', cl.storage.map((x) => [{ node: cl.node, consumer: x.consumer }, x.written]))
     metric('smartpark_cluster_storage_pending', 'Readings-log messages a shared InfluxDB consumer has not yet written (all nodes)', 'gauge', cl.storage.map((x) => [{ consumer: x.consumer }, x.pending]))
+    const shared = Object.entries(cl.shared ?? {})
+    metric('smartpark_cluster_shared_revision', 'Newest revision of a shared bucket (hub_registry, hub_settings) this node applied', 'gauge', shared.map(([bucket, b]) => [{ node: cl.node, bucket }, b.revision]))
+    metric('smartpark_cluster_shared_applied_total', 'Values of a shared bucket this node applied since start', 'counter', shared.map(([bucket, b]) => [{ node: cl.node, bucket }, b.applied]))
+    metric('smartpark_cluster_shared_watcher_restarts_total', 'Times a shared bucket\'s watcher was started again after it ended unasked', 'counter', shared.map(([bucket, b]) => [{ node: cl.node, bucket }, b.watcherRestarts]))
   }
   for (const e of extra) metric(e.name, e.help, e.type, [[e.labels, e.value]])
   return `${out.join('\n')}\n`

@@ -9,6 +9,7 @@ import { INFLUX2_CONSUMER, INFLUX_CONSUMER, nodeSubject } from './subjects.js'
 import { InfluxConsumer, type InfluxConsumerStats } from './influx-consumer.js'
 import type { InfluxConnection } from '../store/influx-client.js'
 import { ParkRunner, type ParkRunnerOptions, type ParkRunnerStats, type ParkTarget } from './park-runner.js'
+import type { SharedBucketStats } from './shared-bucket.js'
 
 /**
  * Cluster mode's composition (docs/cluster.md), started by app.ts when HUB_NATS_URL is set: the
@@ -36,6 +37,8 @@ export interface ClusterHealth {
   storage: InfluxConsumerStats[]
   /** The parks this node evaluates (cluster/park-runner.ts), once started. */
   parks?: ParkRunnerStats
+  /** The shared buckets (`hub_registry`, `hub_settings`) as this node applied them, by name; added by app.ts, which starts them. */
+  shared?: Record<string, SharedBucketStats>
 }
 
 /** What the readings log's messages are handed to: the safety loop. */

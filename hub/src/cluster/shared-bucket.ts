@@ -69,6 +69,18 @@ export function decodeJson<T>(b: Uint8Array): T {
   return JSON.parse(decoder.decode(b)) as T
 }
 
+/** What health shows of a bucket on this node (docs/contract.md, health `cluster.shared`). */
+export interface SharedBucketStats {
+  /** The newest revision this node applied (its own writes and the watcher's); 0 before any. A value its apply refused (logged) is not counted. */
+  revision: number
+  /** Values applied since start: those loaded at start, then every change. */
+  applied: number
+  /** Times the watcher was started again after it ended unasked (a lost consumer, a NATS server gone). */
+  watcherRestarts: number
+  /** How long ago the last value was applied; null before any. */
+  lastAppliedMsAgo: number | null
+}
+
 /** How many times a compare-and-set is tried again after a concurrent write to the same key. */
 const CAS_ATTEMPTS = 10
 /** After the watcher ends unasked (a lost consumer), it is started again after this pause. */
@@ -81,6 +93,7 @@ export class SharedBucket {
   private apply: Apply | undefined
   private watcher: { stop(): void } | undefined
   private closed = false
+  private readonly counts = { revision: 0, applied: 0, watcherRestarts: 0, lastAppliedAt: 0 }
 
   private constructor(readonly kv: KV, private readonly jsm: JetStreamManager, readonly name: string, private readonly log: SharedBucketLog) {}
 
@@ -115,7 +128,8 @@ export class SharedBucket {
   }
 
   private async watch(onEntry: () => void): Promise<void> {
-    while (!this.closed) {
+    for (let round = 0; !this.closed; round++) {
+      if (round > 0) this.counts.watcherRestarts++
       try {
         const it = await this.kv.watch({ key: '>', ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}) })
         this.watcher = it
@@ -140,6 +154,9 @@ export class SharedBucket {
     this.applied.set(key, revision)
     try {
       this.apply?.(key, value, revision)
+      if (revision > this.counts.revision) this.counts.revision = revision
+      this.counts.applied++
+      this.counts.lastAppliedAt = Date.now()
     } catch (err) {
       this.log.warn({ err: (err as Error).message, bucket: this.name, key }, 'shared value not applied')
     }
@@ -205,6 +222,11 @@ export class SharedBucket {
     const out: string[] = []
     for await (const k of await this.kv.keys(`${prefix}>`)) out.push(k)
     return out
+  }
+
+  stats(): SharedBucketStats {
+    const { revision, applied, watcherRestarts, lastAppliedAt } = this.counts
+    return { revision, applied, watcherRestarts, lastAppliedMsAgo: lastAppliedAt === 0 ? null : Date.now() - lastAppliedAt }
   }
 
   stop(): void {

@@ -423,7 +423,6 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
         safety.close()
         await view?.close()
         sharedSettings?.close()
-        settingsBucket?.stop()
         sharedRegistry?.close()
         await cluster?.close()
         await writer.close(10_000)

@@ -8,7 +8,9 @@ import type { MqttClient } from 'mqtt'
 import credentials from '../../simulators/credentials/demo-zone.json' with { type: 'json' }
 import { connectMqtt, eventually, login } from '../support/hub-harness.js'
 import { startHubProcess, type HubProcess } from '../support/hub-process.js'
-import { startTestNats, type TestNats } from '../support/cluster-harness.js'
+import { connectNats, startTestNats, type TestNats } from '../support/cluster-harness.js'
+import { Kvm } from '@nats-io/kv'
+import { AckLinks } from '../../hub/src/notify/ack-links.js'
 import { FakeHj212Platform } from '../support/fake-hj212-platform.js'
 import type { HealthReport } from '../../hub/src/api/services.js'
 import type { SharedBucketStats } from '../../hub/src/cluster/shared-bucket.js'
@@ -18,7 +20,7 @@ import type { SharedBucketStats } from '../../hub/src/cluster/shared-bucket.js'
  * processes, three real nats-servers, the suite's influxd; docs/cluster.md, "Shared registry
  * and settings"): with no HUB_JWT_SECRET on any node, each node's own jwt-secret differs, yet a
  * token from signing in on one node is accepted by the others (one signing key, the
- * hub_settings bucket's), and by a node started again. An HJ 212 upstream's PW set through one
+ * hub_settings bucket's), and by a node started again; so is a notification's ack link. An HJ 212 upstream's PW set through one
  * node is what another node sends to a real upstream listener; the PW only the first node's
  * data dir held at start reaches every node; without a NATS quorum setting one answers 503.
  * Health shows each shared bucket's figures on each node, moving as changes are applied.
@@ -114,6 +116,21 @@ describe('cluster: one signing key, shared HJ 212 upstream PWs', () => {
     expect((await get(nodes[1], '/api/v1/devices?park=vtc&limit=1', token)).status).toBe(200)
     expect((await get(nodes[0]!, '/api/v1/devices?park=vtc&limit=1', await login(nodes[1].hub.http, 'admin', ADMIN))).status).toBe(200)
   }, 90_000)
+
+  it('a notification\'s ack link signed with the cluster\'s key is taken by every node; one signed with a node\'s own key is not', async () => {
+    // The key as the bucket holds it: node 0 started first, so it is node 0's own.
+    const nc = await connectNats(nats.urls)
+    const held = await (await new Kvm(nc).open('hub_settings')).get('meta.signing-key')
+    await nc.close()
+    const key = (JSON.parse(new TextDecoder().decode(held!.value)) as { key: string }).key
+    expect(key).toBe((await readFile(join(nodes[0]!.dataDir, 'jwt-secret'), 'utf8')).trim())
+    const open = async (n: Node, token: string): Promise<string> => ((await (await fetch(`${n.hub.http}/api/v1/ack/${token}`)).json()) as { message: string }).message
+    const link = new AckLinks(key).token('wang', 'no-such-alarm', Date.now())
+    // Signature taken: what is missing is the alarm, not the link.
+    for (const n of nodes) expect(await open(n, link), n.id).toMatch(/alarm no-such-alarm not found/)
+    const own = (await readFile(join(nodes[1]!.dataDir, 'jwt-secret'), 'utf8')).trim()
+    expect(await open(nodes[1]!, new AckLinks(own).token('wang', 'no-such-alarm', Date.now()))).toMatch(/no such link/)
+  }, 30_000)
 
   const upstream = async (n: Node, token: string, id: string): Promise<Upstream> => ((await get(n, '/api/v1/hj212/upstreams', token)).body as { upstreams: Upstream[] }).upstreams.find((u) => u.id === id)!
 

@@ -5,6 +5,7 @@ import { BothDurable, type DeviceEntry, type DurableLog } from '../journal/durab
 import { messageId, type ReadingsMessage } from './readings-codec.js'
 import { readingsSubject } from './subjects.js'
 import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
+import { DUPLICATE_WINDOW_MS } from './readings-stream.js'
 
 /**
  * The durable log in cluster mode: the local outbox journal plus the READINGS stream on JetStream.
@@ -24,8 +25,9 @@ import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
  * not acknowledged (the device retries later or on another node), new messages go on into the
  * outbox on disk (bounded by `maxBytes`, then refused), and one message is retried at a growing
  * interval; once it is acknowledged the rest follow in order and the waiting acknowledgements go
- * out. The outbox frees what JetStream acknowledged; what a crash leaves in it is published again
- * at the next start. Within the stream's dedup window (2 min) the same Msg-Id is stored once;
+ * out. The outbox frees a segment KEEP_ACKED_MS after JetStream acknowledged all of it; what a
+ * stop or crash leaves in it is published again at the next start. Within the stream's dedup
+ * window (2 min) the same Msg-Id is stored once;
  * beyond it a message acknowledged before the crash can be stored twice — harmless: InfluxDB
  * overwrites a point with the same series and timestamp, and the park owner's rules take a
  * repeated reading as the same value again (an alarm is raised on a change of state, not twice).
@@ -52,6 +54,8 @@ export interface ClusterLogOptions {
   /** Publishes awaiting JetStream's acknowledgement at most (default MAX_IN_FLIGHT). */
   maxInFlight?: number
   segmentBytes?: number
+  /** How long acknowledged outbox segments are kept (default KEEP_ACKED_MS). */
+  keepAckedMs?: number
 }
 
 /**
@@ -67,6 +71,14 @@ const ACK_TIMEOUT_MS = 3000
  * keep that, and the duplicates beyond the dedup window, to about a second of full load.
  */
 const OUTBOX_SEGMENT_BYTES = 4 * 1024 * 1024
+/**
+ * Acknowledged segments stay this long before they are freed (journal/kept-segments.ts): NATS 2.9
+ * writes what it acknowledged to disk within its sync interval, two minutes by default, so a power
+ * cut of a majority of the NATS machines loses at most that much — which this node's next start
+ * publishes again. The same as the stream's dedup window: a restart republishes nothing JetStream
+ * would store twice.
+ */
+const KEEP_ACKED_MS = DUPLICATE_WINDOW_MS
 /** Retry of a failed publish: from 250 ms, doubling, at most every 2 s. */
 const RETRY_FIRST_MS = 250
 const RETRY_MAX_MS = 2000
@@ -100,8 +112,10 @@ export interface ClusterLogStats {
   inFlight: number
   /** Messages in the outbox not yet acknowledged by JetStream. */
   outboxBacklog: number
-  /** Messages left in the outbox by the previous run, published again at start. */
+  /** Messages left in the outbox by the previous run, published again at start (what was kept after JetStream's acknowledgement included). */
   replayed: number
+  /** Bytes of acknowledged outbox segments kept for JetStream's sync interval (KEEP_ACKED_MS). */
+  keptBytes: number
   lastError: string | undefined
 }
 
@@ -149,7 +163,7 @@ export class ClusterLog implements DurableLog {
   constructor(private readonly o: ClusterLogOptions) {
     this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT
     this.linePrefix = `{"v":1,"node":${JSON.stringify(o.node)},"seq":`
-    this.outbox = new Journal({ dir: o.dir, maxBytes: o.maxBytes, segmentBytes: o.segmentBytes ?? OUTBOX_SEGMENT_BYTES })
+    this.outbox = new Journal({ dir: o.dir, maxBytes: o.maxBytes, segmentBytes: o.segmentBytes ?? OUTBOX_SEGMENT_BYTES, keepWrittenMs: o.keepAckedMs ?? KEEP_ACKED_MS })
     this.cursor = new JournalCursor(this.outbox)
   }
 
@@ -194,7 +208,7 @@ export class ClusterLog implements DurableLog {
   }
 
   stats(): ClusterLogStats {
-    return { published: this.published, pendingAcks: this.waiters.size, inFlight: this.unacked, outboxBacklog: this.outbox.backlog, replayed: this.replayed, lastError: this.lastError }
+    return { published: this.published, pendingAcks: this.waiters.size, inFlight: this.unacked, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
   }
 
   /** Publish JetStream again at once (the link saw the quorum come back). */

@@ -32,6 +32,8 @@ export interface ClusterHealth {
   pendingAcks: number
   /** Messages in the local outbox not yet acknowledged by JetStream. */
   outboxBacklog: number
+  /** Bytes of acknowledged outbox segments kept for JetStream's sync interval (cluster-log.ts). */
+  outboxKeptBytes: number
   lastError: string | undefined
   /** The shared InfluxDB consumers' pullers on this node (`influx`, and `influx2` with HUB_INFLUX2_URL). */
   storage: InfluxConsumerStats[]
@@ -156,7 +158,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     health() {
       const s = link.status()
       const l = log.stats()
-      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()), ...(parksOptions ? { parks: parks.stats() } : {}) }
+      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, outboxKeptBytes: l.keptBytes, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()), ...(parksOptions ? { parks: parks.stats() } : {}) }
     },
     close() {
       closing ??= (async () => {

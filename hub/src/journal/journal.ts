@@ -1,6 +1,7 @@
 import { closeSync, fdatasync, fdatasyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlink, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../config/private-files.js'
+import { KeptSegments } from './kept-segments.js'
 
 /**
  * The durable journal in front of the store: every accepted point (readings, events, alarm
@@ -64,6 +65,8 @@ export interface JournalOptions {
   segmentBytes?: number
   /** Called after every group commit: there are new bytes to read. */
   onCommit?: () => void
+  /** A segment whose lines were all confirmed stays on disk this long before it is deleted (kept-segments.ts); default 0. */
+  keepWrittenMs?: number
 }
 
 /** A segment file: committed bytes and lines, and how much of it InfluxDB has confirmed. */
@@ -111,9 +114,17 @@ export class Journal {
   onCommit: (() => void) | undefined
   private readonly segmentBytes: number
 
+  private readonly kept: KeptSegments | undefined
+
   constructor(private readonly o: JournalOptions) {
     this.segmentBytes = o.segmentBytes ?? 64 * 1024 * 1024
     this.onCommit = o.onCommit
+    this.kept = o.keepWrittenMs ? new KeptSegments({ keepMs: o.keepWrittenMs, maxBytes: o.maxBytes }) : undefined
+  }
+
+  /** Bytes of confirmed segments kept on disk for a while (`keepWrittenMs`), not counted in `usage()`. */
+  get keptBytes(): number {
+    return this.kept?.keptBytes ?? 0
   }
 
   /** Open the journal; returns what was left from before (the store writes it again first). */
@@ -134,7 +145,7 @@ export class Journal {
       this.segments.set(id, seg)
       this.bytes += bytes
       this.committedLines += lines
-      if (lines === 0) this.drop(seg)
+      if (lines === 0) this.drop(seg, false)
       else left++
       this.stats.replayed += lines
     }
@@ -336,9 +347,14 @@ export class Journal {
     for (const resolve of w) resolve()
   }
 
-  private drop(seg: Segment): void {
+  /** Done with a segment: deleted, or first kept a while (`keepWrittenMs`; an empty one never is). */
+  private drop(seg: Segment, keep = true): void {
     this.segments.delete(seg.id)
     this.bytes -= seg.bytes
+    if (keep && this.kept) {
+      this.kept.keep(this.segmentPath(seg.id), seg.bytes)
+      return
+    }
     // On the thread pool: deleting a 64 MB file takes ≈ 23 ms on an idle ext4 mounted with
     // `discard`, and far longer under load; on the event loop it delayed alarms. A segment
     // left behind by a stop before the deletion is replayed at start, as an overwrite.
@@ -361,6 +377,8 @@ export class Journal {
     this.fd = undefined
     this.active.sealed = true
     if (this.active.writtenBytes >= this.active.bytes) this.drop(this.active)
+    // What is kept stays for the next start.
+    this.kept?.close()
   }
 }
 

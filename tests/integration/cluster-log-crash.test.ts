@@ -133,7 +133,7 @@ describe('cluster log: a hub process killed with kill -9', () => {
     for (const ts of times) c.publish(topicOf(devices[0]!), JSON.stringify({ ts, values: { lel: 1 } }), { qos: 1 })
     const h = await eventually(async () => {
       const x = await clusterHealth(hub!)
-      return x.quorum === 'lost' && x.outboxBacklog >= 50 ? x : undefined
+      return x.quorum === 'lost' && x.pendingAcks >= 50 && x.outboxBacklog >= 1 ? x : undefined
     }, 30_000, 'the 50 readings in the outbox with the quorum lost')
     expect(h.pendingAcks).toBe(50)
     await hub!.kill9()

@@ -3,17 +3,19 @@ import { Journal, type Durable } from '../journal/journal.js'
 import { JournalCursor } from '../journal/journal-cursor.js'
 import { BothDurable, type DeviceEntry, type DurableLog } from '../journal/durable-log.js'
 import { messageId, type ReadingsMessage } from './readings-codec.js'
-import { readingsSubject } from './subjects.js'
+import { batchBody, batchSubject, subjectOf, TurnBatches, type TurnBatch } from './turn-batches.js'
 import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
 import { DUPLICATE_WINDOW_MS } from './readings-stream.js'
 
 /**
  * The durable log in cluster mode: the local outbox journal plus the READINGS stream on JetStream.
  *
- * An accepted device message becomes one ReadingsMessage (its node and sequence make the
- * `Nats-Msg-Id`), appended as a JSON line to the outbox (`<dataDir>/journal-cluster/`, a Journal of
- * its own, so the local InfluxDB writer never sees readings: the shared consumer writes them), read
- * back in order and published to `readings.<park>.<device>`, many publishes in flight. A QoS 1
+ * The device messages of one park accepted in one turn of the event loop become one
+ * ReadingsMessage (turn-batches.ts; its node and sequence make the `Nats-Msg-Id`), appended as a
+ * JSON line to the outbox (`<dataDir>/journal-cluster/`, a Journal of its own, so the local
+ * InfluxDB writer never sees readings: the shared consumer writes them), read back in order and
+ * published to `readings.<park>.<device>` (one device's) or `readings.<park>.=many`, many
+ * publishes in flight. A QoS 1
  * publisher is acknowledged only once both hold it: the outbox's fdatasync returned AND JetStream
  * acknowledged the publish. JetStream 2.9 acknowledges once a majority of the stream's servers
  * hold the message (in memory; written to disk at its sync interval, not configurable before 2.10).
@@ -106,7 +108,7 @@ interface Entry {
 export interface ClusterLogStats {
   /** Messages JetStream acknowledged since start. */
   published: number
-  /** QoS 1 messages whose publisher still waits. */
+  /** QoS 1 device messages whose publisher still waits. */
   pendingAcks: number
   /** Publishes awaiting JetStream's answer now. */
   inFlight: number
@@ -157,6 +159,9 @@ export class ClusterLog implements DurableLog {
   /** How every line this node writes starts, up to its sequence. */
   private readonly linePrefix: string
   private readonly sent = new Map<number, Entry>()
+  private readonly turns = new TurnBatches((b) => this.appendTurn(b))
+  /** QoS 1 publishers (device messages, HJ 212 packets) waiting for their message: outbox on disk and JetStream's acknowledgement. */
+  private waitingPublishers = 0
   private replies: Subscription | undefined
   private sweep: NodeJS.Timeout | undefined
 
@@ -188,19 +193,37 @@ export class ClusterLog implements DurableLog {
     return { replayed: left.lines }
   }
 
+  /** One device's entry joins its park's message of this turn (turn-batches.ts); 'full' when the outbox has no room for it. */
   append(entry: DeviceEntry, qos: number): Durable | undefined | 'full' {
-    const m: ReadingsMessage = { v: 1, node: this.o.node, seq: ++this.seq, ...entry }
-    const j = this.outbox.append([JSON.stringify(m)], qos >= 1)
-    if (!j) return 'full'
-    if (this.subjects.size < MAX_REMEMBERED_SUBJECTS) {
-      const first = entry.readings?.[0] ?? entry.events?.[0] ?? entry.statuses?.[0]
-      if (first) this.subjects.set(m.seq, readingsSubject(first.park, first.device))
+    const b = this.turns.add(entry, qos, (chars) => this.outbox.hasRoom(chars))
+    if (!b) return 'full'
+    if (qos < 1 || !b.durable) return undefined
+    this.waitingPublishers++
+    b.durable.whenDurable(this.publisherReleased)
+    return b.durable
+  }
+
+  private readonly publisherReleased = (): void => {
+    this.waitingPublishers--
+  }
+
+  /** The turn's messages into the outbox, one line each. */
+  private appendTurn(batches: TurnBatch[]): void {
+    for (const b of batches) {
+      const seq = ++this.seq
+      const j = this.outbox.append([this.linePrefix + batchBody(seq, b)], b.durable !== undefined)
+      if (!j) {
+        // Cannot happen: each item was checked against the outbox's room as it came, this turn's included.
+        this.o.log.warn({ park: b.park, readings: b.readings.length }, 'cluster outbox: a turn\'s message refused after its room was checked')
+        continue
+      }
+      if (this.subjects.size < MAX_REMEMBERED_SUBJECTS) this.subjects.set(seq, batchSubject(b))
+      if (b.durable && j.durable) {
+        const both = b.durable
+        j.durable.whenDurable(() => both.step())
+        this.waiters.set(seq, both)
+      }
     }
-    if (qos < 1 || !j.durable) return undefined
-    const both = new BothDurable()
-    j.durable.whenDurable(() => both.step())
-    this.waiters.set(m.seq, both)
-    return both
   }
 
   usage(): number {
@@ -208,7 +231,7 @@ export class ClusterLog implements DurableLog {
   }
 
   stats(): ClusterLogStats {
-    return { published: this.published, pendingAcks: this.waiters.size, inFlight: this.unacked, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
+    return { published: this.published, pendingAcks: this.waitingPublishers, inFlight: this.unacked, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
   }
 
   /** Publish JetStream again at once (the link saw the quorum come back). */
@@ -254,10 +277,9 @@ export class ClusterLog implements DurableLog {
       if (seq !== undefined && subject !== undefined) this.subjects.delete(seq)
       else {
         const m = JSON.parse(body.toString('utf8', start, end)) as ReadingsMessage
-        const first = m.readings?.[0] ?? m.events?.[0] ?? m.statuses?.[0]
-        if (!first || typeof m.seq !== 'number') throw new Error('an empty message')
+        subject = subjectOf(m)
+        if (subject === undefined || typeof m.seq !== 'number') throw new Error('an empty message')
         seq = m.seq
-        subject = readingsSubject(first.park, first.device)
       }
     } catch (err) {
       // Only this hub writes the outbox; a line it cannot read is reported and skipped, never retried forever.
@@ -403,6 +425,7 @@ export class ClusterLog implements DurableLog {
   /** Stop publishing: the acknowledgements in flight are waited for up to `timeoutMs`, the rest stays in the outbox for the next start. */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.closed) return
+    this.turns.flush()
     const until = Date.now() + timeoutMs
     while (this.unacked > this.failedCount && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
     this.closed = true

@@ -34,6 +34,15 @@ export function readingsSubject(park: string, device: string): string {
   return `readings.${token(park)}.${token(device)}`
 }
 
+/**
+ * `readings.<park>.=many`: readings of several devices of one park that arrived in one turn of
+ * the event loop, in one message (cluster-log.ts). `=` never appears in an id, so no device's
+ * subject is this one.
+ */
+export function parkBatchSubject(park: string): string {
+  return `readings.${token(park)}.=many`
+}
+
 /** Every reading of one park (a park owner's feed). */
 export function parkReadingsFilter(park: string): string {
   return `readings.${token(park)}.>`

@@ -187,11 +187,16 @@ export class Journal {
     return this.bytes
   }
 
+  /** Whether `chars` more characters of lines (newlines included) fit under the bound now. */
+  hasRoom(chars: number): boolean {
+    return this.bytes + this.pendingBytes + chars <= this.o.maxBytes
+  }
+
   /** Append lines; returns the segment they belong to, and (with `durable`) a promise of durability. `undefined` when full. */
   append(lines: string[], durable = true): { segment: number; durable: Durable | undefined } | undefined {
     let chars = 0
     for (const l of lines) chars += l.length + 1
-    if (this.bytes + this.pendingBytes + chars > this.o.maxBytes) {
+    if (!this.hasRoom(chars)) {
       this.stats.refused += lines.length
       return undefined
     }

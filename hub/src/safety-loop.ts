@@ -9,6 +9,7 @@ import { AlarmBook, type AlarmBookState } from './alarms/index.js'
 import { RiskSchedule, RiskTracker } from './risk/index.js'
 import { StateLog } from './journal/state-log.js'
 import { RulesStateSaver } from './rules-state-saver.js'
+import { ActuatorIndex } from './registry/actuator-index.js'
 import type { DeviceRegistry } from './registry/device-registry.js'
 import type { LiveServer } from './live/live-server.js'
 import { alarmEventLine } from './store/points.js'
@@ -126,9 +127,11 @@ export class SafetyLoop {
     this.incidentLog = new StateLog(join(d.dataDir, 'state', 'incidents'))
     const saved = this.incidentLog.load()
     const incidentState = mergeIncidentRecords(saved.snapshot, saved.records)
+    // Plan commands reach only devices that drive an actuator: those, not the whole zone.
+    const actuators = new ActuatorIndex(d.registry)
     this.incidents = IncidentManager.restore(incidentState, {
       zone: d.zone,
-      devices: () => registryDevices(d.registry),
+      devices: () => actuators.devices(),
       device: (id) => d.registry.get(id)?.device,
       clock: d.clock,
       alarms: (id) => this.alarms.get(id),
@@ -443,7 +446,3 @@ export class SafetyLoop {
   }
 }
 
-/** The registry's devices, one at a time (a 100,000-device zone is not copied into an array). */
-function* registryDevices(registry: DeviceRegistry): Generator<Device> {
-  for (const r of registry.all()) yield r.device
-}

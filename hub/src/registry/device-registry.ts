@@ -277,6 +277,8 @@ export class DeviceRegistry {
     } else if (rec && rec.prefix === topicPrefix(next.device) && rec.device.gateway === next.device.gateway) {
       // The same device in the same place: its connection state stays; a new secret revokes the old one.
       const revoked = rec.secretHash !== next.secretHash
+      // What the device drives is part of who it is (actuator-index.ts).
+      if (String(rec.device.actuators) !== String(next.device.actuators)) this.changes++
       rec.device = next.device
       rec.secretHash = next.secretHash
       rec.source = next.source

@@ -1,4 +1,4 @@
-import { createInbox, headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { Journal, type Durable } from '../journal/journal.js'
 import { JournalCursor } from '../journal/journal-cursor.js'
 import { BothDurable, type DeviceEntry, type DurableLog } from '../journal/durable-log.js'
@@ -6,6 +6,7 @@ import { messageId, type ReadingsMessage } from './readings-codec.js'
 import { batchBody, batchSubject, subjectOf, TurnBatches, type TurnBatch } from './turn-batches.js'
 import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
 import { DUPLICATE_WINDOW_MS } from './readings-stream.js'
+import { JetStreamWindow, type Publication } from './jetstream-window.js'
 
 /**
  * The durable log in cluster mode: the local outbox journal plus the READINGS stream on JetStream.
@@ -15,7 +16,7 @@ import { DUPLICATE_WINDOW_MS } from './readings-stream.js'
  * JSON line to the outbox (`<dataDir>/journal-cluster/`, a Journal of its own, so the local
  * InfluxDB writer never sees readings: the shared consumer writes them), read back in order and
  * published to `readings.<park>.<device>` (one device's) or `readings.<park>.=many`, many
- * publishes in flight. A QoS 1
+ * publishes in flight (cluster/jetstream-window.ts). A QoS 1
  * publisher is acknowledged only once both hold it: the outbox's fdatasync returned AND JetStream
  * acknowledged the publish. JetStream 2.9 acknowledges once a majority of the stream's servers
  * hold the message (in memory; written to disk at its sync interval, not configurable before 2.10).
@@ -53,20 +54,13 @@ export interface ClusterLogOptions {
   /** Resolves once the READINGS stream exists: nothing is published before. */
   ready: Promise<void>
   log: { warn(o: object, m: string): void; info(o: object, m: string): void }
-  /** Publishes awaiting JetStream's acknowledgement at most (default MAX_IN_FLIGHT). */
+  /** Publishes awaiting JetStream's acknowledgement at most (default MAX_IN_FLIGHT, jetstream-window.ts). */
   maxInFlight?: number
   segmentBytes?: number
   /** How long acknowledged outbox segments are kept (default KEEP_ACKED_MS). */
   keepAckedMs?: number
 }
 
-/**
- * Publishes in flight: a bounded window keeps the client's and the servers' buffers small while
- * JetStream's acknowledgements stream back.
- */
-const MAX_IN_FLIGHT = 1024
-/** A publish not acknowledged within this long failed (JetStream answers in ms; a lost quorum never). */
-const ACK_TIMEOUT_MS = 3000
 /**
  * Outbox segments of 4 MiB (≈ 20,000 messages of 200 B): the outbox frees a segment once every
  * message in it is acknowledged, and a restart republishes the segments left — small segments
@@ -81,29 +75,8 @@ const OUTBOX_SEGMENT_BYTES = 4 * 1024 * 1024
  * would store twice.
  */
 const KEEP_ACKED_MS = DUPLICATE_WINDOW_MS
-/** Retry of a failed publish: from 250 ms, doubling, at most every 2 s. */
-const RETRY_FIRST_MS = 250
-const RETRY_MAX_MS = 2000
-
-const decoder = new TextDecoder()
-
 /** Subjects remembered for reading back (≈ 100 B each): 200,000 is 20 MB at most. */
 const MAX_REMEMBERED_SUBJECTS = 200_000
-
-const SENT = 0
-const ACKED = 1
-const FAILED = 2
-
-interface Entry {
-  seq: number
-  subject: string
-  msgId: string
-  data: Uint8Array
-  segment: number
-  bytes: number
-  state: typeof SENT | typeof ACKED | typeof FAILED
-  sentAt: number
-}
 
 export interface ClusterLogStats {
   /** Messages JetStream acknowledged since start. */
@@ -127,28 +100,12 @@ export class ClusterLog implements DurableLog {
   private readonly cursor: JournalCursor
   private seq = 0
   private readonly waiters = new Map<number, BothDurable>()
-  /** Read from the outbox and not yet acknowledged, in outbox order (acknowledged ones trimmed from the front). */
-  private queue: Entry[] = []
-  private head = 0
-  private unacked = 0
-  private failedCount = 0
-  private failing = false
-  private retryMs = RETRY_FIRST_MS
-  private retryTimer: NodeJS.Timeout | undefined
+  private readonly window: JetStreamWindow
   private pumping = false
   private isReady = false
   private closed = false
-  private published = 0
   private replayed = 0
   private lastError: string | undefined
-  private readonly maxInFlight: number
-  /**
-   * Publishes go out as plain NATS publishes with a reply subject `<inbox>.<seq>` and their answers
-   * (JetStream's PubAck) come back on one subscription, timed out by one sweep: measured here,
-   * a request per publish (js.publish: a promise, a timer and a reply mapping each) took ≈ 70 µs
-   * of the hub's CPU per message.
-   */
-  private readonly inbox = createInbox()
   /**
    * Subjects of the messages appended by this run and not yet read back, so reading back does not
    * parse each line again (JSON.parse of every line was the largest cost of reading back, CPU
@@ -158,15 +115,12 @@ export class ClusterLog implements DurableLog {
   private readonly subjects = new Map<number, string>()
   /** How every line this node writes starts, up to its sequence. */
   private readonly linePrefix: string
-  private readonly sent = new Map<number, Entry>()
   private readonly turns = new TurnBatches((b) => this.appendTurn(b))
   /** QoS 1 publishers (device messages, HJ 212 packets) waiting for their message: outbox on disk and JetStream's acknowledgement. */
   private waitingPublishers = 0
-  private replies: Subscription | undefined
-  private sweep: NodeJS.Timeout | undefined
 
   constructor(private readonly o: ClusterLogOptions) {
-    this.maxInFlight = o.maxInFlight ?? MAX_IN_FLIGHT
+    this.window = new JetStreamWindow({ nc: o.link.nc, maxInFlight: o.maxInFlight, acked: this.acked, failed: this.failed, room: this.room })
     this.linePrefix = `{"v":1,"node":${JSON.stringify(o.node)},"seq":`
     this.outbox = new Journal({ dir: o.dir, maxBytes: o.maxBytes, segmentBytes: o.segmentBytes ?? OUTBOX_SEGMENT_BYTES, keepWrittenMs: o.keepAckedMs ?? KEEP_ACKED_MS })
     this.cursor = new JournalCursor(this.outbox)
@@ -183,9 +137,7 @@ export class ClusterLog implements DurableLog {
     // covers a clock set back meanwhile.
     this.seq = Math.max(Date.now() * 1000, lastSeq + 1)
     this.outbox.onCommit = () => void this.pump()
-    this.replies = this.o.link.nc.subscribe(`${this.inbox}.*`, { callback: (err, msg) => err ? undefined : this.answer(msg) })
-    this.sweep = setInterval(() => this.timeouts(), 250)
-    this.sweep.unref()
+    this.window.open()
     void this.o.ready.then(() => {
       this.isReady = true
       void this.pump()
@@ -231,24 +183,23 @@ export class ClusterLog implements DurableLog {
   }
 
   stats(): ClusterLogStats {
-    return { published: this.published, pendingAcks: this.waitingPublishers, inFlight: this.unacked, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
+    return { published: this.window.published, pendingAcks: this.waitingPublishers, inFlight: this.window.inFlight, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
   }
 
   /** Publish JetStream again at once (the link saw the quorum come back). */
   retryNow(): void {
-    if (!this.failing) return
-    clearTimeout(this.retryTimer)
-    this.retryTimer = undefined
-    this.retry()
+    this.window.retryNow()
   }
 
   /** Read committed outbox lines and publish them while the window has room. */
   private async pump(): Promise<void> {
-    if (this.pumping || this.closed || !this.isReady || this.failing) return
+    if (this.pumping || this.closed || !this.isReady || this.window.room <= 0) return
     this.pumping = true
     try {
-      while (!this.closed && !this.failing && this.unacked < this.maxInFlight) {
-        const b = await this.cursor.next(this.maxInFlight - this.unacked)
+      while (!this.closed) {
+        const room = this.window.room
+        if (room <= 0) break
+        const b = await this.cursor.next(room)
         if (!b) break
         if (b.lines === 0) {
           // A torn line left by a crash: never acknowledged to anyone; its bytes are done.
@@ -287,10 +238,7 @@ export class ClusterLog implements DurableLog {
       this.outbox.written(segment, bytes, 1)
       return
     }
-    const e: Entry = { seq, subject, msgId: messageId({ node: this.o.node, seq }), data: body.subarray(start, end), segment, bytes, state: SENT, sentAt: 0 }
-    this.queue.push(e)
-    this.unacked++
-    this.send(e)
+    this.window.add(seq, subject, messageId({ node: this.o.node, seq }), body.subarray(start, end), segment, bytes)
   }
 
   /** The sequence of a line this node wrote (its known prefix, then digits), read without parsing the line. */
@@ -305,60 +253,8 @@ export class ClusterLog implements DurableLog {
     }
   }
 
-  private send(e: Entry): void {
-    e.state = SENT
-    e.sentAt = performance.now()
-    this.sent.set(e.seq, e)
-    const h = headers()
-    h.set('Nats-Msg-Id', e.msgId)
-    try {
-      this.o.link.nc.publish(e.subject, e.data, { reply: `${this.inbox}.${e.seq}`, headers: h })
-    } catch (err) {
-      // The connection is closed or draining: a failure like any other, retried.
-      this.failed(e, err as Error)
-    }
-  }
-
-  /** JetStream's answer to one publish: a PubAck `{stream, seq, duplicate?}` or `{error}`, or a 503 when no stream listens. */
-  private answer(msg: Msg): void {
-    const seq = Number(msg.subject.slice(this.inbox.length + 1))
-    const e = this.sent.get(seq)
-    if (!e) return
-    if (msg.data.length === 0) {
-      this.failed(e, new Error(`JetStream: ${msg.headers?.code ?? ''} ${msg.headers?.description || 'no answer'}`.trim()))
-      return
-    }
-    // A PubAck starts {"stream": — an error {"error":; only errors are parsed.
-    if (msg.data[2] === 115 && msg.data[3] === 116) {
-      this.acked(e)
-      return
-    }
-    let ack: { stream?: string; error?: { description?: string; code?: number } }
-    try {
-      ack = JSON.parse(decoder.decode(msg.data)) as typeof ack
-    } catch {
-      ack = { error: { description: 'an answer that is not JSON' } }
-    }
-    if (ack.error || !ack.stream) this.failed(e, new Error(`JetStream: ${ack.error?.description ?? 'no stream in the answer'}`))
-    else this.acked(e)
-  }
-
-  /** Publishes unanswered for ACK_TIMEOUT_MS failed. */
-  private timeouts(): void {
-    const before = performance.now() - ACK_TIMEOUT_MS
-    for (const e of this.sent.values()) {
-      // The map keeps send order: the first young one ends the scan.
-      if (e.sentAt > before) break
-      this.failed(e, new Error(`JetStream did not acknowledge within ${ACK_TIMEOUT_MS} ms`))
-    }
-  }
-
-  private acked(e: Entry): void {
-    if (e.state !== SENT) return
-    this.sent.delete(e.seq)
-    e.state = ACKED
-    this.unacked--
-    this.published++
+  /** JetStream acknowledged a message: its outbox bytes are done and its QoS 1 publishers take one step. */
+  private readonly acked = (e: Publication): void => {
     this.outbox.written(e.segment, e.bytes, 1)
     const w = this.waiters.get(e.seq)
     if (w) {
@@ -366,72 +262,24 @@ export class ClusterLog implements DurableLog {
       w.step()
     }
     this.o.link.publishOk()
-    this.trim()
-    if (this.failing) {
-      // The probe got through: the rest of what failed goes again, in order, and reading resumes.
-      this.failing = false
-      this.retryMs = RETRY_FIRST_MS
-      for (let i = this.head; i < this.queue.length; i++) {
-        const q = this.queue[i]!
-        if (q.state === FAILED) {
-          this.failedCount--
-          this.send(q)
-        }
-      }
-    }
-    // Read back once a quarter of the window is free, not at each answer: reads of one or two lines
-    // each were most of the cost (CPU profile: socket writes and file reads per message).
-    if (this.unacked <= this.maxInFlight * 0.75) void this.pump()
   }
 
-  private failed(e: Entry, err: Error): void {
-    if (e.state !== SENT) return
-    this.sent.delete(e.seq)
-    e.state = FAILED
-    this.failedCount++
+  /** A publish failed: health shows the error (stats().lastError) and the link counts it. */
+  private readonly failed = (err: Error): void => {
     this.lastError = err.message
     this.o.link.publishFailed(err)
-    if (this.closed) return
-    this.failing = true
-    this.retryTimer ??= setTimeout(() => this.retry(), this.retryMs)
   }
 
-  /** One failed message, the oldest, is published again as a probe; the others wait for its answer. */
-  private retry(): void {
-    this.retryTimer = undefined
-    if (this.closed || !this.failing) return
-    this.retryMs = Math.min(RETRY_MAX_MS, this.retryMs * 2)
-    for (let i = this.head; i < this.queue.length; i++) {
-      const q = this.queue[i]!
-      if (q.state === FAILED) {
-        this.failedCount--
-        this.send(q)
-        return
-      }
-    }
-    // Nothing failed is left (every failure was answered meanwhile): carry on.
-    this.failing = false
-    void this.pump()
-  }
-
-  private trim(): void {
-    while (this.head < this.queue.length && this.queue[this.head]!.state === ACKED) this.head++
-    if (this.head > 4096 && this.head * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.head)
-      this.head = 0
-    }
-  }
+  private readonly room = (): void => void this.pump()
 
   /** Stop publishing: the acknowledgements in flight are waited for up to `timeoutMs`, the rest stays in the outbox for the next start. */
   async close(timeoutMs = 5000): Promise<void> {
     if (this.closed) return
     this.turns.flush()
     const until = Date.now() + timeoutMs
-    while (this.unacked > this.failedCount && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+    while (this.window.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
     this.closed = true
-    clearTimeout(this.retryTimer)
-    clearInterval(this.sweep)
-    this.replies?.unsubscribe()
+    this.window.close()
     await this.cursor.close()
     this.outbox.close()
     saveSequence(this.o.dir, this.seq)

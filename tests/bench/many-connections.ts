@@ -173,6 +173,7 @@ class Probes {
   }
 }
 
+const failedText = (failed: string[]): string => (failed.length ? ` (${failed.length} health requests unanswered, their windows not counted: ${[...new Set(failed)].slice(0, 2).join('; ')})` : '')
 const pct = (xs: number[], p: number): number => (xs.length ? xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]! : NaN)
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : 'n/a')
 const steal = (from: CpuTimes | undefined): string => {
@@ -181,14 +182,18 @@ const steal = (from: CpuTimes | undefined): string => {
 }
 
 /** Health every 2 s while `until` runs: the worst of each figure. */
-async function watch<T>(hub: HubProc, until: Promise<T>): Promise<{ result: T; healthMaxMs: number; loopP99: number; loopP999: number; loopMax: number; gcMaxMs: number; samples: number; worstAt: number }> {
+async function watch<T>(hub: HubProc, until: Promise<T>): Promise<{ result: T; healthMaxMs: number; loopP99: number; loopP999: number; loopMax: number; gcMaxMs: number; samples: number; worstAt: number; failed: string[] }> {
   let done = false
-  /** worstAt: seconds of the hub's life at the end of the window with the longest delay (to find it in a `--profile`). */
-  const w = { healthMaxMs: 0, loopP99: 0, loopP999: 0, loopMax: 0, gcMaxMs: 0, samples: 0, worstAt: 0 }
+  /**
+   * worstAt: seconds of the hub's life at the end of the window with the longest delay (to find it
+   * in a `--profile`). failed: health requests that got no answer — their window's delays are not
+   * in the figures (the hub may have read and reset its histogram), so they are printed.
+   */
+  const w = { healthMaxMs: 0, loopP99: 0, loopP999: 0, loopMax: 0, gcMaxMs: 0, samples: 0, worstAt: 0, failed: [] as string[] }
   const sampler = (async () => {
     while (!done) {
       const asked = performance.now()
-      const h = await health(hub.http).catch(() => undefined)
+      const h = await health(hub.http).catch((err: Error) => void w.failed.push(err.message))
       w.healthMaxMs = Math.max(w.healthMaxMs, performance.now() - asked)
       if (h) {
         const l = h.process.eventLoopDelayMs
@@ -299,7 +304,7 @@ export async function manyConnections(): Promise<void> {
     const gcText = gc0 && gc1 ? `${gc1.collections - gc0.collections} collections, ${f1(gc1.totalMs - gc0.totalMs)} ms paused (${f1(((gc1.totalMs - gc0.totalMs) / (loadWall * 1000)) * 100)} %; major ${f1(gc1.majorMs - gc0.majorMs)} ms), longest ${f1(loadWatch.gcMaxMs)} ms` : 'n/a'
     say(`  hub CPU ${(cpu * 100).toFixed(0)} %, RSS peak ${Math.round(rssPeak)} MB; event-loop delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms; health within ${Math.round(loadWatch.healthMaxMs)} ms; GC ${gcText}; alarm p50 ${f1(pct(lat, 50))} p99 ${f1(pct(lat, 99))} max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount}); ${loadStealText}`)
     rows.push(['load', `${Math.round(N / period)} msgs/s for ${seconds} s; hub CPU ${(cpu * 100).toFixed(0)} % of a core; RSS peak ${Math.round(rssPeak)} MB; ${loadStealText}`])
-    rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}, ending ${loadWatch.worstAt.toFixed(0)} s after the hub started); health answered within ${Math.round(loadWatch.healthMaxMs)} ms; ${loadStealText}`])
+    rows.push(['event loop under load', `delay p99 ${loadWatch.loopP99} ms, p99.9 ${loadWatch.loopP999} ms, max ${loadWatch.loopMax} ms (worst 2 s window of ${loadWatch.samples}, ending ${loadWatch.worstAt.toFixed(0)} s after the hub started); health answered within ${Math.round(loadWatch.healthMaxMs)} ms${failedText(loadWatch.failed)}; ${loadStealText}`])
     rows.push(['garbage collector', `${gcText}; ${loadStealText}`])
     rows.push(['alarm latency under load', `p50 ${f1(pct(lat, 50))} ms, p99 ${f1(pct(lat, 99))} ms, max ${f1(lat.at(-1) ?? NaN)} ms (${lat.length}/${probeCount} probes after 10 warm-up; slowest, ms = to ingest + after: ${slowLoad}); ${loadStealText}; ${netText(loadNet, netCounters())}`])
     Object.assign(figures, {
@@ -339,7 +344,7 @@ export async function manyConnections(): Promise<void> {
       const pacing = h3.connections?.pacing
       const pacingText = pacing ? `; the hub's connect pacing: ${pacing.started} started, ${pacing.refusedBusy} refused at once, longest wait ${pacing.longestWaitMs} ms` : ''
       rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
-      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms; alarms raised ${JSON.stringify(raised)}; ${stormStealText}; ${netText(stormNet, netCounters())}`])
+      rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms${failedText(stormWatch.failed)}; alarms raised ${JSON.stringify(raised)}; ${stormStealText}; ${netText(stormNet, netCounters())}`])
       Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }

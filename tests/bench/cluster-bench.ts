@@ -5,7 +5,8 @@
  * (load-generator.ts). Printed:
  *
  * - QoS 1 throughput and hub CPU per message: one single-node hub, then clusters of 1, 2 and 3
- *   hub nodes, the same offered rate spread over their MQTT ports (nats-server CPU apart);
+ *   hub nodes, the same offered rate spread over their MQTT ports (nats-server CPU apart), and
+ *   each hub's CPU idle before the load;
  * - alarm latency, an alarm published to node A → socket.io `alarm` on node B (owner anywhere),
  *   p50 / p99 beside 5,000 and 20,000 msgs/s of QoS 0 readings;
  * - a hub killed with kill -9 under QoS 1 load: acknowledged readings missing from InfluxDB, seconds
@@ -35,6 +36,8 @@ const arg = (name: string, dflt: number): number => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt
 }
 const SECONDS = arg('seconds', 10)
+/** How long each hub's idle CPU is measured before the load. */
+const IDLE_SECONDS = 5
 const RATE = arg('rate', 3000)
 const ADMIN = 'bench-admin-password'
 const say = (s: string): void => console.log(s)
@@ -120,15 +123,19 @@ export async function clusterBench(): Promise<void> {
       }
       const nodes = await startHubs(Math.max(n, 1), n > 0, db)
       if (n > 0) await until(async () => ((await Promise.all(nodes.map(ownedBy))).flat().length >= zone.parks.length ? true : undefined), 30_000, 'every park owned')
+      // Each hub's CPU with no load (its leases, feeds, consumers and timers): what each node adds whatever the rate.
+      const idle0 = await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))
+      await sleep(IDLE_SECONDS * 1000)
+      const idleMsPerSec = (await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))).map((c, i) => Math.round(((c - idle0[i]!) * 1000) / IDLE_SECONDS))
       const cpu0 = await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))
       const nats0 = nats ? await Promise.all(nats.servers.map((s) => cpuSeconds(natsPid(s.storeDir)))) : []
       const r = await generate(load, { urls: nodes.map((h) => h.mqttUrl), rate: RATE, seconds: SECONDS, qos: 1, tsBase: Date.now() - 3_600_000 })
       const hubCpu = (await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))).reduce((s, c, i) => s + c - cpu0[i]!, 0)
       const natsCpu = nats ? (await Promise.all(nats.servers.map((s) => cpuSeconds(natsPid(s.storeDir))))).reduce((s, c, i) => s + c - nats0[i]!, 0) : 0
       const label = n === 0 ? 'single node' : `cluster, ${n} node${n > 1 ? 's' : ''}`
-      const row = { mode: label, offered: RATE, acked: r.acked, ackedPerSec: Math.round(r.acked / r.elapsed), hubUsPerMsg: Math.round((hubCpu * 1e6) / Math.max(1, r.acked)), natsUsPerMsg: Math.round((natsCpu * 1e6) / Math.max(1, r.acked)) }
+      const row = { mode: label, offered: RATE, acked: r.acked, ackedPerSec: Math.round(r.acked / r.elapsed), hubUsPerMsg: Math.round((hubCpu * 1e6) / Math.max(1, r.acked)), natsUsPerMsg: Math.round((natsCpu * 1e6) / Math.max(1, r.acked)), hubIdleMsPerSec: idleMsPerSec.join(' / ') }
       rows.push(row)
-      say(`${label}: QoS 1 ${row.ackedPerSec} msgs/s acknowledged of ${RATE} offered; hub CPU ${row.hubUsPerMsg} µs/msg, nats-server ${row.natsUsPerMsg} µs/msg`)
+      say(`${label}: QoS 1 ${row.ackedPerSec} msgs/s acknowledged of ${RATE} offered; hub CPU ${row.hubUsPerMsg} µs/msg, nats-server ${row.natsUsPerMsg} µs/msg; idle before the load ${row.hubIdleMsPerSec} ms of CPU a second a hub`)
       if (n < 3) {
         await stopHubs()
         await nats?.stop()

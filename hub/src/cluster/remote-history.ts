@@ -96,7 +96,12 @@ export async function alarmPageAcrossParks(r: RemoteReads, own: Alarm[], q: Alar
   entries.sort((a, b) => b.at - a.at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
   const page = entries.slice(paging.start, paging.start + paging.limit)
   const wanted = new Map<string, string[]>()
-  for (const e of page) if (!e.alarm && e.park) wanted.set(e.park, [...(wanted.get(e.park) ?? []), e.id])
+  for (const e of page) {
+    if (e.alarm || !e.park) continue
+    const ids = wanted.get(e.park)
+    if (ids) ids.push(e.id)
+    else wanted.set(e.park, [e.id])
+  }
   const fetched = new Map<string, Alarm>()
   await Promise.all([...wanted].map(async ([park, ids]) => {
     for (let i = 0; i < ids.length; i += ALARMS_A_REQUEST) {

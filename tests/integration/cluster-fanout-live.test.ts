@@ -78,8 +78,34 @@ describe('live relay', () => {
     a.nc.publish('live.vtc.alarm', enc.encode(JSON.stringify({ n: 'node-x', t: Date.now(), d: alarm({ id: 'al-wrong-park', park: 'park.two' }) })))
     a.nc.publish('live.vtc.alarm', enc.encode('not json'))
     a.nc.publish('live.vtc.unknown', enc.encode('{}'))
-    await eventually(() => b.relay.stats().malformed === 3, 5000, 'three malformed messages counted')
+    // One that begins as node A's own messages do: A skips it undecoded, B counts it.
+    a.nc.publish('live.vtc.alarm', enc.encode('{"n":"node-a",not json'))
+    await eventually(() => b.relay.stats().malformed === 4, 5000, 'four malformed messages counted')
     expect(got.alarmsB.map((x) => x.id)).not.toContain('al-wrong-park')
+    await eventually(() => a.relay.stats().malformed === 3, 5000, 'node A: the three of others counted')
+    await a.nc.flush()
+    await new Promise((r) => setTimeout(r, 200))
+    expect(a.relay.stats().malformed).toBe(3)
+  })
+
+  it('telemetry goes out paced: a device\'s updates between two flushes are one message with its latest values', async () => {
+    // A pace no test waits for: everything pushed goes out once, when the relay stops.
+    const a = await startLiveRelayNode({ name: 'node-pace-a', servers: nats.urls.split(','), parks: PARKS, telemetryMs: 3_600_000 })
+    const b = await startNode('node-pace-b')
+    const onB = await b.client()
+    const got: TelemetryUpdate[] = []
+    onB.on('telemetry', (batch) => got.push(...batch))
+    for (let i = 1; i <= 20; i++) {
+      a.relay.telemetry({ device: 'd1', park: 'vtc', ts: i, values: { lel: i } })
+      if (i === 5) a.relay.telemetry({ device: 'd1', park: 'vtc', ts: i, values: { co: 7 } })
+      await new Promise((r) => setImmediate(r))
+    }
+    a.relay.telemetry({ device: 'd9', park: 'park.two', ts: 1, values: { lel: 1 } })
+    expect(a.relay.stats().published).toBe(0)
+    await a.close()
+    await eventually(() => got.length === 2, 5000, 'both parks\' telemetry on node B')
+    expect(b.relay.stats().relayed).toBe(2)
+    expect(got.find((u) => u.device === 'd1')).toMatchObject({ ts: 20, values: { lel: 20, co: 7 } })
   })
 
   it('publish on node A → socket.io delivery on node B at 1,000 and 5,000 alarms/s: every alarm arrives (latency printed)', async () => {

@@ -33,6 +33,7 @@ export async function startLiveRelayNode(o: {
   snapshot?: (parks: string[] | undefined) => Snapshot
   /** Other nodes' pushes are mirrored here too. */
   mirror?: LiveRelayOptions['mirror']
+  telemetryMs?: number
 }): Promise<LiveRelayNode> {
   const nc = await connect({ servers: o.servers, name: o.name, noRandomize: true })
   const http = createServer()
@@ -45,7 +46,7 @@ export async function startLiveRelayNode(o: {
     deviceEnterprise: () => undefined,
   }, { limits: { eventRate: 1000, eventBurst: 1000 } })
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
-  const relay = new LiveRelay({ nc, node: o.name, local: live, mirror: o.mirror, log: { warn() {} } })
+  const relay = new LiveRelay({ nc, node: o.name, local: live, mirror: o.mirror, log: { warn() {} }, ...(o.telemetryMs ? { telemetryMs: o.telemetryMs } : {}) })
   relay.start()
   // The subscription is registered with the server before anyone publishes.
   await nc.flush()

@@ -4,6 +4,7 @@ import type { Incident } from '../model/incident.js'
 import type { DeviceStateUpdate, TelemetryUpdate } from '../model/live-events.js'
 import type { ParkRisk } from '../model/risk.js'
 import { RiskPacer } from '../live/risk-pacer.js'
+import { TELEMETRY_HZ, TelemetryBatcher } from '../live/telemetry-batcher.js'
 import type { LiveFeed } from '../safety-loop.js'
 import type { LiveMirror } from './live-mirror.js'
 import { fromToken, liveSubject } from './subjects.js'
@@ -17,11 +18,12 @@ import { fromToken, liveSubject } from './subjects.js'
  * single-node mode). Core NATS, not JetStream: a socket that misses a push while its node is cut
  * off gets the truth from the snapshot on reconnect, as in single-node mode.
  *
- * Telemetry is gathered per park within one event-loop turn and goes as one message (the
- * LiveServer then keeps the latest per device for its own pacing); risk is paced before it is
- * published as the LiveServer paces it (live/risk-pacer.ts: a level change at once, the same
- * level at most once a second), so a park recomputed many times a second is not copied to every
- * node each time.
+ * Telemetry and risk are paced before they are published as the LiveServer paces them for its
+ * sockets, so what no dashboard would see is not copied to every node: telemetry keeps the latest
+ * values per device and goes as one message per park TELEMETRY_HZ times a second
+ * (live/telemetry-batcher.ts); risk goes at once when a level changes, the same level at most once
+ * a second (live/risk-pacer.ts). A node hears its own messages back from NATS and skips them by
+ * their first bytes, before decoding them.
  *
  *   const relay = new LiveRelay({ nc, node, local: liveServer, log })
  *   relay.start()                            // subscribes live.>
@@ -36,6 +38,8 @@ export interface LiveRelayOptions {
   /** Kept current with other nodes' alarms, incidents and risk, for this node's snapshots (live-mirror.ts). */
   mirror?: Pick<LiveMirror, 'alarm' | 'incident' | 'risk'> | undefined
   log: { warn(o: object, m: string): void }
+  /** How often the latest telemetry goes out, per park (ms); the LiveServer's pace by default. */
+  telemetryMs?: number
 }
 
 type LiveEvent = 'telemetry' | 'alarm' | 'risk' | 'incident' | 'device'
@@ -64,9 +68,10 @@ const decoder = new TextDecoder()
 
 export class LiveRelay implements LiveFeed {
   private sub: Subscription | undefined
-  private telemetryByPark = new Map<string, TelemetryUpdate[]>()
-  private telemetryQueued = false
+  private readonly telemetryPacer: TelemetryBatcher
   private readonly riskPacer = new RiskPacer((r) => this.publish(r.park, 'risk', r))
+  /** How this node's own messages begin (`publish` writes the envelope's `n` first): heard back, they are skipped undecoded. */
+  private readonly ownPrefix: Uint8Array
   private readonly s: LiveRelayStats = { published: 0, relayed: 0, malformed: 0, lastLagMs: 0, maxLagMs: 0 }
 
   /** What another node published, to this node's sockets. */
@@ -86,7 +91,10 @@ export class LiveRelay implements LiveFeed {
     device: (d) => this.o.local.device(d as DeviceStateUpdate),
   }
 
-  constructor(private readonly o: LiveRelayOptions) {}
+  constructor(private readonly o: LiveRelayOptions) {
+    this.ownPrefix = encoder.encode(`{"n":${JSON.stringify(o.node)},`)
+    this.telemetryPacer = new TelemetryBatcher(o.telemetryMs ?? 1000 / TELEMETRY_HZ, (park, batch) => this.publish(park, 'telemetry', batch))
+  }
 
   /** Subscribe to every park's live subjects; what this node published itself is skipped (delivered locally already). */
   start(): void {
@@ -100,13 +108,7 @@ export class LiveRelay implements LiveFeed {
 
   telemetry(update: TelemetryUpdate): void {
     this.o.local.telemetry(update)
-    let list = this.telemetryByPark.get(update.park)
-    if (!list) this.telemetryByPark.set(update.park, (list = []))
-    list.push(update)
-    if (!this.telemetryQueued) {
-      this.telemetryQueued = true
-      setImmediate(() => this.flushTelemetry())
-    }
+    this.telemetryPacer.add(update)
   }
 
   alarm(alarm: Alarm): void {
@@ -129,13 +131,6 @@ export class LiveRelay implements LiveFeed {
     this.publish(update.park, 'device', update)
   }
 
-  private flushTelemetry(): void {
-    this.telemetryQueued = false
-    const byPark = this.telemetryByPark
-    this.telemetryByPark = new Map()
-    for (const [park, batch] of byPark) this.publish(park, 'telemetry', batch)
-  }
-
   private publish(park: string, event: LiveEvent, d: unknown): void {
     const env: Envelope = { n: this.o.node, t: Date.now(), d }
     try {
@@ -147,7 +142,15 @@ export class LiveRelay implements LiveFeed {
     }
   }
 
+  private isOwn(data: Uint8Array): boolean {
+    const p = this.ownPrefix
+    if (data.length < p.length) return false
+    for (let i = 0; i < p.length; i++) if (data[i] !== p[i]) return false
+    return true
+  }
+
   private receive(subject: string, data: Uint8Array): void {
+    if (this.isOwn(data)) return
     const parts = subject.split('.')
     const event = parts[2]
     if (parts.length !== 3 || event === undefined || !EVENTS.has(event)) {
@@ -165,7 +168,7 @@ export class LiveRelay implements LiveFeed {
       this.s.malformed++
       return
     }
-    if (env.n === this.o.node) return
+    if (env.n === this.o.node) return // written otherwise than `publish` writes it: still this node's own
     const lag = Date.now() - env.t
     this.s.lastLagMs = lag
     if (lag > this.s.maxLagMs) this.s.maxLagMs = lag
@@ -183,7 +186,8 @@ export class LiveRelay implements LiveFeed {
 
   async stop(): Promise<void> {
     this.riskPacer.stop()
-    if (this.telemetryQueued) this.flushTelemetry()
+    this.telemetryPacer.flush()
+    this.telemetryPacer.stop()
     this.sub?.unsubscribe()
     this.sub = undefined
   }

@@ -9,7 +9,7 @@ import { riskView, sees, seesPark, seesWholePark } from '../api/scope.js'
 import { liveRisk } from '../risk/index.js'
 import { EventLimiter } from './event-limiter.js'
 import { RiskPacer } from './risk-pacer.js'
-import { TelemetryBatcher } from './telemetry-batcher.js'
+import { TELEMETRY_HZ, TelemetryBatcher } from './telemetry-batcher.js'
 import { DeviceStateBatcher } from './device-state-batcher.js'
 
 /**
@@ -100,7 +100,7 @@ export class LiveServer {
       next()
     })
     this.io.on('connection', (socket) => this.onConnection(socket))
-    this.batcher = new TelemetryBatcher(1000 / (o.telemetryHz ?? 4), (park, batch) => {
+    this.batcher = new TelemetryBatcher(1000 / (o.telemetryHz ?? TELEMETRY_HZ), (park, batch) => {
       this.io.to([ALL, parkRoom(park)]).emit('telemetry', batch)
       this.toNarrow(park, (n) => {
         const mine = batch.filter((u) => n.enterprises.has(this.sources.deviceEnterprise(u.device) ?? ''))

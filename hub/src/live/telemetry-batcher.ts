@@ -1,6 +1,9 @@
 import type { TelemetryUpdate } from '../model/live-events.js'
 import { byPark } from './by-park.js'
 
+/** Telemetry reaches a dashboard at most this often per device (the LiveServer's default, and the cluster relay's pace). */
+export const TELEMETRY_HZ = 4
+
 /**
  * Keeps only the latest values per device between flushes and sends them grouped by park:
  * a device publishing at 100 Hz reaches the dashboard at most once per flush period.

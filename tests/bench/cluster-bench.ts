@@ -6,7 +6,8 @@
  *
  * - QoS 1 throughput and hub CPU per message: one single-node hub, then clusters of 1, 2 and 3
  *   hub nodes, the same offered rate spread over their MQTT ports (nats-server CPU apart), and
- *   each hub's CPU idle before the load;
+ *   each hub's CPU idle before the load; beside them single nodes offered a half and a third of
+ *   the rate (what one node of 2 and of 3 carries), and each cluster's ratio to both;
  * - alarm latency, an alarm published to node A → socket.io `alarm` on node B (owner anywhere),
  *   p50 / p99 beside 5,000 and 20,000 msgs/s of QoS 0 readings;
  * - a hub killed with kill -9 under QoS 1 load: acknowledged readings missing from InfluxDB, seconds
@@ -115,8 +116,12 @@ export async function clusterBench(): Promise<void> {
     for (const h of hubs.splice(0)) await h.stop()
   }
   try {
-    // Throughput and CPU per message: single node, then 1, 2, 3 cluster nodes.
-    for (const n of [0, 1, 2, 3]) {
+    // Throughput and CPU per message: single node, then 1, 2, 3 cluster nodes. And single nodes
+    // offered what one node of 2 and of 3 carries: a node's costs per turn of its loop (a group
+    // commit's fsync, a JetStream message per park) spread over the messages of that turn, fewer
+    // when a rate is split.
+    const phases = [{ n: 0, rate: RATE }, { n: 0, rate: Math.round(RATE / 2) }, { n: 0, rate: Math.round(RATE / 3) }, { n: 1, rate: RATE }, { n: 2, rate: RATE }, { n: 3, rate: RATE }]
+    for (const { n, rate } of phases) {
       db = `b${n}_${randomBytes(3).toString('hex')}`
       if (n > 0) {
         nats = await startNats(join(dir, `nats-${n}`))
@@ -129,22 +134,28 @@ export async function clusterBench(): Promise<void> {
       const idleMsPerSec = (await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))).map((c, i) => Math.round(((c - idle0[i]!) * 1000) / IDLE_SECONDS))
       const cpu0 = await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))
       const nats0 = nats ? await Promise.all(nats.servers.map((s) => cpuSeconds(natsPid(s.storeDir)))) : []
-      const r = await generate(load, { urls: nodes.map((h) => h.mqttUrl), rate: RATE, seconds: SECONDS, qos: 1, tsBase: Date.now() - 3_600_000 })
+      const r = await generate(load, { urls: nodes.map((h) => h.mqttUrl), rate, seconds: SECONDS, qos: 1, tsBase: Date.now() - 3_600_000 })
       const hubCpu = (await Promise.all(nodes.map((h) => cpuSeconds(h.child.pid!)))).reduce((s, c, i) => s + c - cpu0[i]!, 0)
       const natsCpu = nats ? (await Promise.all(nats.servers.map((s) => cpuSeconds(natsPid(s.storeDir))))).reduce((s, c, i) => s + c - nats0[i]!, 0) : 0
       const label = n === 0 ? 'single node' : `cluster, ${n} node${n > 1 ? 's' : ''}`
-      const row = { mode: label, offered: RATE, acked: r.acked, ackedPerSec: Math.round(r.acked / r.elapsed), hubUsPerMsg: Math.round((hubCpu * 1e6) / Math.max(1, r.acked)), natsUsPerMsg: Math.round((natsCpu * 1e6) / Math.max(1, r.acked)), hubIdleMsPerSec: idleMsPerSec.join(' / ') }
+      const row = { mode: label, offered: rate, acked: r.acked, ackedPerSec: Math.round(r.acked / r.elapsed), hubUsPerMsg: Math.round((hubCpu * 1e6) / Math.max(1, r.acked)), natsUsPerMsg: Math.round((natsCpu * 1e6) / Math.max(1, r.acked)), hubIdleMsPerSec: idleMsPerSec.join(' / ') }
       rows.push(row)
-      say(`${label}: QoS 1 ${row.ackedPerSec} msgs/s acknowledged of ${RATE} offered; hub CPU ${row.hubUsPerMsg} µs/msg, nats-server ${row.natsUsPerMsg} µs/msg; idle before the load ${row.hubIdleMsPerSec} ms of CPU a second a hub`)
+      const perNode = n > 1 ? rows.find((x) => x.mode === 'single node' && x.offered === Math.round(RATE / n)) : undefined
+      const ratios = n > 0 ? `; ${(row.hubUsPerMsg / (rows[0]!.hubUsPerMsg as number)).toFixed(2)}× a single node at the same rate${perNode ? `, ${(row.hubUsPerMsg / (perNode.hubUsPerMsg as number)).toFixed(2)}× one offered a node's share (${perNode.offered} msgs/s)` : ''}` : ''
+      say(`${label}: QoS 1 ${row.ackedPerSec} msgs/s acknowledged of ${rate} offered; hub CPU ${row.hubUsPerMsg} µs/msg, nats-server ${row.natsUsPerMsg} µs/msg${ratios}; idle before the load ${row.hubIdleMsPerSec} ms of CPU a second a hub`)
       if (n < 3) {
         await stopHubs()
         await nats?.stop()
         nats = undefined
       }
     }
-    const single = rows[0]!.hubUsPerMsg as number
-    figures.cpuRatio3Nodes = Number(((rows[3]!.hubUsPerMsg as number) / single).toFixed(2))
-    figures.cpuRatio1Node = Number(((rows[1]!.hubUsPerMsg as number) / single).toFixed(2))
+    const us = (mode: string, offered = RATE): number => rows.find((x) => x.mode === mode && x.offered === offered)!.hubUsPerMsg as number
+    const single = us('single node')
+    figures.cpuRatio1Node = Number((us('cluster, 1 node') / single).toFixed(2))
+    figures.cpuRatio2Nodes = Number((us('cluster, 2 nodes') / single).toFixed(2))
+    figures.cpuRatio3Nodes = Number((us('cluster, 3 nodes') / single).toFixed(2))
+    figures.cpuRatio2NodesPerNodeRate = Number((us('cluster, 2 nodes') / us('single node', Math.round(RATE / 2))).toFixed(2))
+    figures.cpuRatio3NodesPerNodeRate = Number((us('cluster, 3 nodes') / us('single node', Math.round(RATE / 3))).toFixed(2))
     const [a, b, c] = hubs as [HubProcess, HubProcess, HubProcess]
     // Alarm latency: published to node A, seen on a socket of node B.
     const tok = await token(b)

@@ -14,8 +14,11 @@ import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
  *   wait until the roster has not changed for `settleMs` (one lease time by default; at most
  *   three) so each sees the others before claiming.
  * - Failover: a park whose lease expired is free; the best-ranked live node claims it at its
- *   next check. If that node does not (it is stuck but still heartbeating), the node ranked
- *   i-th claims after the park stayed free i lease times. Killed owner at t: its lease is gone
+ *   next check — its last owner first, when that one is live (`preferLastOwner`: after a NATS
+ *   election every park goes back where it was). If that node does not (it is stuck but still heartbeating), the node ranked
+ *   i-th claims after the park stayed free i lease times — after a NATS election, not while
+ *   a better-ranked node whose heartbeat lapsed in it may still come back (two lease times at
+ *   most, `present`). Killed owner at t: its lease is gone
  *   by t + lease (5 s), its roster entry too, the next check (lease/5 = 1 s) claims: measured
  *   in tests/integration/cluster-leases.test.ts against the 10 s target.
  * - No automatic move back: a node claims only free parks, so a returning node (even the one a
@@ -105,6 +108,16 @@ export function rankNodes(park: string, nodes: readonly string[]): string[] {
     .map((x) => x.n)
 }
 
+/**
+ * A free park's order of claim: its last owner first when it is among the nodes ranked, then
+ * the rendezvous ranking. When a NATS election lets every lease lapse at once, each park goes
+ * back to the node that held it, not to the node it ranks first for (which it may not have been
+ * on: a node that joined later, an operator's move, a failover) — no churn (docs/cluster.md).
+ */
+export function preferLastOwner(ranked: readonly string[], last: string | undefined): string[] {
+  return last !== undefined && ranked.includes(last) ? [last, ...ranked.filter((n) => n !== last)] : [...ranked]
+}
+
 const encoder = new TextEncoder()
 
 export class ParkOwnership {
@@ -113,6 +126,8 @@ export class ParkOwnership {
   readonly epoch: string
   private readonly leases: ParkLeases
   private readonly owners = new Map<string, string>()
+  /** Who held each park last, as this node saw it: kept when the lease lapses, for `preferLastOwner`. */
+  private readonly lastOwners = new Map<string, string>()
   private readonly freeSince = new Map<string, number>()
   /** Parks between a claim and the end of onAcquired, or being given up: not touched by checks. */
   private readonly busy = new Set<string>()
@@ -316,6 +331,7 @@ export class ParkOwnership {
         const holder = await this.leases.holder(park)
         if (holder) {
           this.owners.set(park, holder.node)
+          this.lastOwners.set(park, holder.node)
           this.freeSince.delete(park)
           return
         }
@@ -324,12 +340,19 @@ export class ParkOwnership {
         if (!settled || !alive.includes(this.node)) return void this.freeSince.delete(park)
         const since = this.freeSince.get(park) ?? now
         this.freeSince.set(park, since)
-        const freeFor = now - since
+        // Time free before this node's last trouble ended (a NATS election) does not count: the
+        // better-ranked nodes get their lease time from then on, as after a start.
+        const freeFor = now - Math.max(since, this.troubleEndedAt)
         if (move && alive.includes(move.to)) {
           if (move.to === this.node) return this.claim(park, move.revision)
           if (freeFor < this.o.leaseMs) return
         }
-        const rank = rankNodes(park, ranked).indexOf(this.node)
+        const order = preferLastOwner(rankNodes(park, ranked), this.lastOwners.get(park))
+        const rank = order.indexOf(this.node)
+        // A better-ranked node of the steady roster missing from this read (its heartbeat lapsed in
+        // the election, its reconnection slower than this node's) is waited for, not passed over:
+        // the countdown starts again once it is back, or once the ranking leaves it out.
+        if (rank > 0 && order.slice(0, rank).some((n) => !alive.includes(n))) return void this.freeSince.set(park, now)
         if (rank === 0 || (rank > 0 && freeFor >= rank * this.o.leaseMs)) await this.claim(park)
       }),
     )
@@ -373,6 +396,7 @@ export class ParkOwnership {
       if (token === undefined) return
       this.freeSince.delete(park)
       this.owners.delete(park)
+      this.lastOwners.set(park, this.node)
       if (moveRevision !== undefined) await this.o.moves.delete(park, { previousSeq: moveRevision }).catch((err) => {
         if (!isWrongLastSequence(err)) throw err
       })

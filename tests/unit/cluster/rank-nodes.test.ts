@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { rankNodes } from '../../../hub/src/cluster/park-ownership.js'
+import { preferLastOwner, rankNodes } from '../../../hub/src/cluster/park-ownership.js'
 
 /** Rendezvous ranking (park-ownership.ts): what spreads parks over nodes and picks who takes over. */
 describe('rankNodes', () => {
@@ -30,5 +30,15 @@ describe('rankNodes', () => {
       if (all[0] !== 'hub-c') expect(without[0], p).toBe(all[0])
       else expect(without[0], p).toBe(all[1])
     }
+  })
+
+  it('a free park goes to its last owner first when that one is ranked, else by rank', () => {
+    const ranked = rankNodes('park-7', nodes)
+    const last = ranked[2]!
+    expect(preferLastOwner(ranked, last)).toEqual([last, ranked[0], ranked[1]])
+    expect(preferLastOwner(ranked, ranked[0])).toEqual(ranked)
+    // The last owner is gone from the roster (killed): the ranking as it is.
+    expect(preferLastOwner(ranked, 'hub-z')).toEqual(ranked)
+    expect(preferLastOwner(ranked, undefined)).toEqual(ranked)
   })
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { preferLastOwner, rankNodes } from '../../../hub/src/cluster/park-ownership.js'
+import { preferLastOwner, rankNodes } from '../../../hub/src/cluster/park-ranking.js'
 
 /** Rendezvous ranking (park-ownership.ts): what spreads parks over nodes and picks who takes over. */
 describe('rankNodes', () => {

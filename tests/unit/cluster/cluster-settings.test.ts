@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadSettings, SettingsError } from '../../../hub/src/config/settings.js'
@@ -50,6 +50,7 @@ describe('cluster settings', () => {
     expect(refusal({ HUB_NATS_URL: URLS, HUB_NATS_CREDS: join(dir, 'missing.creds') })).toBe('HUB_NATS_CREDS')
     expect(refusal({ HUB_NATS_URL: URLS, HUB_NATS_USER: 'hub' })).toBe('HUB_NATS_PASSWORD')
     expect(refusal({ HUB_NATS_URL: URLS, HUB_NATS_TOKEN: 't', HUB_NATS_CREDS: creds })).toBe('HUB_NATS_CREDS')
+    rmSync(dir, { recursive: true, force: true })
   })
 
   it('refuses bad values naming the variable', () => {

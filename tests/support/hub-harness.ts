@@ -19,9 +19,16 @@ export interface TestHub {
 
 export const ADMIN_PASSWORD = 'test-admin-password'
 
+/**
+ * Data directories this harness made: removed by the last stop without `keepData`, whichever hub
+ * stops there (a test that restarts a hub on the same directory passes it as `dataDir`).
+ */
+const madeDirs = new Set<string>()
+
 /** `dashboard`: true serves dashboard/dist; a path serves that build instead (a test's own). */
 export async function startTestHub(o: { env?: Record<string, string>; dataDir?: string; managedInflux?: boolean; db?: string; dashboard?: boolean | string } = {}): Promise<TestHub> {
-  const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'smartpark-hub-')))
+  let dataDir = o.dataDir
+  if (dataDir === undefined) madeDirs.add((dataDir = await mkdtemp(join(tmpdir(), 'smartpark-hub-'))))
   const env: Record<string, string> = {
     HUB_HOST: '127.0.0.1',
     HUB_HTTP_PORT: '0',
@@ -43,7 +50,7 @@ export async function startTestHub(o: { env?: Record<string, string>; dataDir?: 
     hub, dataDir, http, mqttUrl: `mqtt://127.0.0.1:${hub.addresses.mqttPort}`, adminToken,
     async stop(opts) {
       await hub.close()
-      if (!opts?.keepData && !o.dataDir) await rm(dataDir, { recursive: true, force: true })
+      if (!opts?.keepData && madeDirs.delete(dataDir)) await rm(dataDir, { recursive: true, force: true })
     },
   }
 }

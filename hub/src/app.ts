@@ -309,7 +309,8 @@ export async function startHub(settings: Settings, options: HubOptions = {}): Pr
     // Counted by the registry as devices change: a walk of a 100,000-device zone held the loop.
     const online = registry.online
     const clusterHealth = cluster ? { ...cluster.health(), shared: Object.fromEntries([sharedRegistry?.bucket, settingsBucket].flatMap((b) => (b ? [[b.name, b.stats()]] : []))) } : undefined
-    const degraded = !influxReachable || !writer.healthy || clusterHealth?.quorum === 'lost'
+    // A park that READINGS fell behind (cluster/park-feed.ts StreamBehindError) is not evaluated: degraded.
+    const degraded = !influxReachable || !writer.healthy || clusterHealth?.quorum === 'lost' || Object.keys(clusterHealth?.parks?.behind ?? {}).length > 0
     return {
       status: degraded ? 'degraded' : 'ok',
       uptimeSec: Math.round((clock() - started) / 1000),

@@ -98,6 +98,8 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
 
   const run = async (): Promise<Error | undefined> => {
     while (!stopped) {
+      const last = await streamBehind(js, position)
+      if (last !== undefined) o.onError?.(new StreamBehindError(o.park, position, last))
       const opened = await open(js, o.park, position + 1, maxBatch, () => stopped)
       if (!opened) break
       const { consumer, messages } = opened
@@ -234,6 +236,31 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       await close?.().catch(() => undefined)
       await done
     },
+  }
+}
+
+/**
+ * READINGS ends before a feed's position: the stream was made again (deleted, or the NATS
+ * cluster rebuilt on empty disks) or lost its tail with a majority of the NATS machines. Its
+ * new messages have sequences at or below the position, and the feed, which reads on from the
+ * position, does not hand them over until the stream passes it: the park is not evaluated
+ * meanwhile. Said at each opening of the feed's consumer (park-runner.ts: an error in the log,
+ * `behind` in health), never silently.
+ */
+export class StreamBehindError extends Error {
+  constructor(readonly park: string, readonly position: number, readonly lastSeq: number) {
+    super(`park ${park}: ${READINGS_STREAM} ends at sequence ${lastSeq}, before this park's position ${position} (the stream was made again, or lost its tail with a majority of the NATS machines): the park's readings up to sequence ${position} are not evaluated`)
+  }
+}
+
+/** READINGS's last sequence when it is behind `position`; undefined when it is not, or when JetStream does not answer within 2 s (checked again at the next opening). */
+async function streamBehind(js: JetStreamClient, position: number): Promise<number | undefined> {
+  if (position === 0) return undefined
+  try {
+    const info = await within(js.streams.get(READINGS_STREAM).then((st) => st.info()), 2000)
+    return info.state.last_seq < position ? info.state.last_seq : undefined
+  } catch {
+    return undefined
   }
 }
 

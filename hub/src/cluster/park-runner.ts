@@ -1,6 +1,6 @@
 import type { NatsLink } from './nats-link.js'
 import { ensureStateStream, FencedError, FencedParkLog } from './fenced-park-log.js'
-import { startParkFeed, startPositionAt, TurnDeadlineError, type ParkFeed } from './park-feed.js'
+import { startParkFeed, startPositionAt, StreamBehindError, TurnDeadlineError, type ParkFeed } from './park-feed.js'
 import { startParkOwnership, type OwnershipLossReason, type ParkLeaseView, type ParkOwnership } from './park-ownership.js'
 import { parkStateOf, type ParkRecord, type ParkRules, type ParkSnapshot } from './park-state.js'
 import type { ReadingsMessage } from './readings-codec.js'
@@ -94,6 +94,11 @@ export interface ParkRunnerStats {
   retakes: number
   /** Of those, turns whose write did not settle within the feed's deadline. */
   turnDeadlines: number
+  /**
+   * Parks whose feed found READINGS ending before their position (park-feed.ts StreamBehindError):
+   * not evaluated until the stream passes it. Cleared by the park's next turn or its loss.
+   */
+  behind: Record<string, { position: number; lastSeq: number }>
   lastError: string | undefined
 }
 
@@ -102,7 +107,7 @@ export class ParkRunner {
   private ownership: ParkOwnership | undefined
   private stopOwnership: ((o?: { release?: boolean }) => Promise<void>) | undefined
   private timer: NodeJS.Timeout | undefined
-  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, retakes: 0, turnDeadlines: 0, lastError: undefined }
+  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, retakes: 0, turnDeadlines: 0, behind: {}, lastError: undefined }
 
   constructor(private readonly o: ParkRunnerOptions) {}
 
@@ -208,11 +213,17 @@ export class ParkRunner {
       park, after,
       onBatch: async (batch, position) => {
         if (!this.owns(park)) throw new Error(`park ${park}: lease no longer valid here, ${batch.length} messages left to the next owner`)
+        delete this.s.behind[park]
         for (const m of batch) this.o.feed(m.message)
         if (r.pending.length === 0 && Date.now() - r.positionAt < POSITION_MS) r.unwritten = position
         else await this.write(park, r, position)
       },
-      onError: (err) => this.o.log.warn({ park, err: err.message }, 'park feed'),
+      onError: (err) => {
+        if (!(err instanceof StreamBehindError)) return this.o.log.warn({ park, err: err.message }, 'park feed')
+        this.s.behind[park] = { position: err.position, lastSeq: err.lastSeq }
+        this.s.lastError = err.message
+        this.o.log.error({ park, err: err.message, position: err.position, lastSeq: err.lastSeq }, 'park feed: READINGS is behind the park\'s position; the park is not evaluated')
+      },
     })
     void r.feed.done.then((err) => {
       if (err) this.failed(park, r, err)
@@ -299,7 +310,8 @@ export class ParkRunner {
 
   stats(): ParkRunnerStats {
     const o = this.ownership?.stats()
-    return { ...this.s, owned: [...this.running.keys()].sort(), alive: o?.alive ?? [], lost: { ...this.s.lost } }
+    const behind = Object.fromEntries(Object.entries(this.s.behind).filter(([park]) => this.running.has(park)))
+    return { ...this.s, owned: [...this.running.keys()].sort(), alive: o?.alive ?? [], lost: { ...this.s.lost }, behind }
   }
 
   /** Stop claiming; with `release` (a clean shutdown) every park is handed over at once, else left to expire. */

@@ -162,4 +162,18 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     expect(got).toEqual([-1, ...Array.from({ length: 20 }, (_, i) => i), 100])
     await eventually(async () => (await health(t)).cluster!.outboxBacklog === 0, 10_000, 'the outbox freed')
   })
+
+  it('makes READINGS again when it was deleted while the hub ran, and publishes the readings that waited', async () => {
+    const d = await provision(t, 'cl-gas-004')
+    const c = await connectMqtt(t.mqttUrl, { username: d.id, password: d.secret, clientId: d.id })
+    clients.push(c)
+    await c.publishAsync(d.topic, JSON.stringify({ values: { lel: -1 } }), { qos: 1 })
+    const { jetstreamManager } = await import('@nats-io/jetstream')
+    await (await jetstreamManager(nc)).streams.delete('READINGS')
+    const acked: number[] = []
+    await Promise.all(Array.from({ length: 5 }, (_, i) => c.publishAsync(d.topic, JSON.stringify({ values: { lel: i } }), { qos: 1 }).then(() => void acked.push(i))))
+    expect(acked.sort()).toEqual([0, 1, 2, 3, 4])
+    expect(values(await streamMessages(nc, 'READINGS', 'readings.vtc.cl-gas-004'))).toEqual([0, 1, 2, 3, 4])
+    await eventually(async () => (await health(t)).cluster!.outboxBacklog === 0, 10_000, 'the outbox freed')
+  }, 60_000)
 })

@@ -3,6 +3,7 @@ import type { DeviceEvent, DeviceStatus, Reading } from '../model/reading.js'
 import type { ClusterSettings } from './cluster-settings.js'
 import { NatsLink } from './nats-link.js'
 import { ensureReadingsStream } from './readings-stream.js'
+import { NoStreamListens } from './jetstream-window.js'
 import { ClusterLog } from './cluster-log.js'
 import type { ReadingsMessage } from './readings-codec.js'
 import { INFLUX2_CONSUMER, INFLUX_CONSUMER, nodeSubject } from './subjects.js'
@@ -100,6 +101,8 @@ async function claimNodeId(link: NatsLink, node: string): Promise<void> {
 
 /** How long start-up waits for the READINGS stream before going on (publishing starts when it exists). */
 const STREAM_WAIT_MS = 15_000
+/** Failed publishes check READINGS at most this often. */
+const STREAM_CHECK_MS = 5_000
 
 export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNode> {
   const c = o.settings
@@ -108,13 +111,36 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     await link.close()
     throw err
   })
-  const ready = ensureReadingsStream(link.jsm, { replicas: c.replicas, maxAgeH: c.readingsMaxAgeH }, Number.POSITIVE_INFINITY, (err) => o.log.warn({ err: err.message }, 'waiting for JetStream to create the READINGS stream'))
+  const streamOptions = { replicas: c.replicas, maxAgeH: c.readingsMaxAgeH }
+  const ready = ensureReadingsStream(link.jsm, streamOptions, Number.POSITIVE_INFINITY, (err) => o.log.warn({ err: err.message }, 'waiting for JetStream to create the READINGS stream'))
     .then(() => undefined)
   ready.catch((err: Error) => o.log.error({ err: err.message }, 'the READINGS stream cannot be used: readings stay in the outbox'))
   const log = new ClusterLog({ link, node: c.nodeId, dir: join(o.dataDir, 'journal-cluster'), maxBytes: o.maxBytes, ready, log: o.log })
   const { replayed } = log.open()
   if (replayed > 0) o.log.warn({ messages: replayed }, 'publishing what the cluster outbox kept from the last run')
-  link.onQuorum = () => log.retryNow()
+  // READINGS deleted, or gone with a NATS cluster rebuilt on empty disks, while this node ran:
+  // every publish failed (no responders) until a restart, the readings waiting in the outbox.
+  // Such a failure, or the quorum coming back, ensures the stream (at most every
+  // STREAM_CHECK_MS), then the outbox goes out at once.
+  let ensuring: Promise<void> | undefined
+  let ensuredAt = 0
+  const ensureStream = (): void => {
+    if (ensuring || Date.now() - ensuredAt < STREAM_CHECK_MS) return
+    ensuredAt = Date.now()
+    ensuring = ensureReadingsStream(link.jsm, streamOptions, STREAM_WAIT_MS, undefined, () => o.log.error({ node: c.nodeId }, 'the READINGS stream was missing: made again; parks whose position is past its end are reported behind'))
+      .then(() => undefined, (err: Error) => o.log.warn({ err: err.message }, 'READINGS not ensured'))
+      .finally(() => {
+        ensuring = undefined
+        log.retryNow()
+      })
+  }
+  link.onQuorum = () => {
+    ensuredAt = 0
+    ensureStream()
+  }
+  link.onPublishFailed = (err) => {
+    if (err instanceof NoStreamListens) ensureStream()
+  }
   await Promise.race([ready.catch(() => undefined), new Promise((r) => setTimeout(r, STREAM_WAIT_MS).unref())])
   const consumers: InfluxConsumer[] = []
   let closing: Promise<void> | undefined

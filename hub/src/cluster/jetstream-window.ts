@@ -141,7 +141,8 @@ export class JetStreamWindow {
     const e = this.sent.get(seq)
     if (!e) return
     if (msg.data.length === 0) {
-      this.failed(e, new Error(`JetStream: ${msg.headers?.code ?? ''} ${msg.headers?.description || 'no answer'}`.trim()))
+      const text = `JetStream: ${msg.headers?.code ?? ''} ${msg.headers?.description || 'no answer'}`.trim()
+      this.failed(e, msg.headers?.code === 503 ? new NoStreamListens(text) : new Error(text))
       return
     }
     // A PubAck starts {"stream": — an error {"error":; only errors are parsed.
@@ -239,3 +240,6 @@ export class JetStreamWindow {
     this.replies?.unsubscribe()
   }
 }
+
+/** A publish that no stream listened to (NATS's 503, no responders): the stream does not exist, or its leader is being elected. */
+export class NoStreamListens extends Error {}

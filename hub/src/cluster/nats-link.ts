@@ -51,6 +51,8 @@ export class NatsLink {
   private closed = false
   /** Called when the quorum comes back: the readings log resumes publishing at once. */
   onQuorum: (() => void) | undefined
+  /** Called with every failed publish (cluster-node.ts: a stream that no longer exists is made again). */
+  onPublishFailed: ((err: Error) => void) | undefined
 
   private constructor(readonly nc: NatsConnection, readonly jsm: JetStreamManager, private readonly c: ClusterSettings, private readonly log: NatsLogger) {
     this.js = jetstream(nc, { timeout: JS_TIMEOUT_MS })
@@ -98,6 +100,7 @@ export class NatsLink {
   publishFailed(err: Error): void {
     this.lastVerdictAt = Date.now()
     this.lastError = err.message
+    this.onPublishFailed?.(err)
     if (this.quorum === 'lost') return
     this.quorum = 'lost'
     this.log.warn({ err: err.message, node: this.c.nodeId }, 'JetStream does not answer: quorum lost, QoS 1 not acknowledged, readings kept in the outbox')

@@ -38,12 +38,12 @@ export function readingsStreamConfig(o: ReadingsStreamOptions): Partial<StreamCo
  * Create or update the stream, retrying until `deadlineMs` passes: while the JetStream meta leader
  * is being elected (≈ 0.7 s after the servers start) or the quorum is lost, the API does not answer.
  */
-export async function ensureReadingsStream(jsm: JetStreamManager, o: ReadingsStreamOptions, deadlineMs = 60_000, onRetry?: (err: Error) => void): Promise<StreamInfo> {
+export async function ensureReadingsStream(jsm: JetStreamManager, o: ReadingsStreamOptions, deadlineMs = 60_000, onRetry?: (err: Error) => void, onCreated?: () => void): Promise<StreamInfo> {
   const want = readingsStreamConfig(o)
   const until = Date.now() + deadlineMs
   for (let attempt = 0; ; attempt++) {
     try {
-      return await ensureOnce(jsm, want)
+      return await ensureOnce(jsm, want, onCreated)
     } catch (err) {
       if (Date.now() > until || isConfigError(err)) throw err
       if (attempt % 10 === 0) onRetry?.(err as Error)
@@ -52,13 +52,15 @@ export async function ensureReadingsStream(jsm: JetStreamManager, o: ReadingsStr
   }
 }
 
-async function ensureOnce(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }): Promise<StreamInfo> {
+async function ensureOnce(jsm: JetStreamManager, want: Partial<StreamConfig> & { name: string }, onCreated?: () => void): Promise<StreamInfo> {
   let info: StreamInfo
   try {
     info = await jsm.streams.info(want.name)
   } catch (err) {
     if (!isNotFound(err)) throw err
-    return await jsm.streams.add(want)
+    const made = await jsm.streams.add(want)
+    onCreated?.()
+    return made
   }
   const c = info.config
   const differs = c.num_replicas !== want.num_replicas || c.max_age !== want.max_age || c.duplicate_window !== want.duplicate_window

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jetstreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
-import { rankNodes, startParkOwnership, type OwnershipLossReason, type ParkOwnership } from '../../hub/src/cluster/park-ownership.js'
+import { startParkOwnership, type OwnershipLossReason, type ParkOwnership } from '../../hub/src/cluster/park-ownership.js'
+import { rankNodes } from '../../hub/src/cluster/park-ranking.js'
 import { connectNats, jetStreamReady, startTestNats, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 

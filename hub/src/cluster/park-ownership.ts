@@ -15,8 +15,8 @@ import { LEASE_BUCKET, MOVES_BUCKET, NODES_BUCKET } from './subjects.js'
  *   three) so each sees the others before claiming.
  * - Failover: a park whose lease expired is free; the best-ranked live node claims it at its
  *   next check — its last owner first, when that one is live (`preferLastOwner`: after a NATS
- *   election every park goes back where it was). If that node does not (it is stuck but still heartbeating), the node ranked
- *   i-th claims after the park stayed free i lease times — after a NATS election, not while
+ *   election every park goes back where it was). If that node does not (it is stuck but still
+ *   heartbeating), the node ranked i-th claims after the park stayed free i lease times — after a NATS election, not while
  *   a better-ranked node whose heartbeat lapsed in it may still come back (two lease times at
  *   most, `present`). Killed owner at t: its lease is gone
  *   by t + lease (5 s), its roster entry too, the next check (lease/5 = 1 s) claims: measured
@@ -100,8 +100,6 @@ interface MoveRecord {
 }
 
 const encoder = new TextEncoder()
-
-export { preferLastOwner, rankNodes }
 
 export class ParkOwnership {
   readonly node: string

@@ -167,6 +167,12 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     const d = await provision(t, 'cl-gas-004')
     const c = await connectMqtt(t.mqttUrl, { username: d.id, password: d.secret, clientId: d.id })
     clients.push(c)
+    // The park is owned and has evaluated a reading (its alarm raised): its position is in the stream.
+    const w = await provision(t, 'cl-gas-005')
+    const cw = await connectMqtt(t.mqttUrl, { username: w.id, password: w.secret, clientId: w.id })
+    clients.push(cw)
+    await cw.publishAsync(w.topic, JSON.stringify({ values: { lel: 60 } }), { qos: 1 })
+    await eventually(async () => (await api<{ alarms: { device: string }[] }>(t, 'GET', '/api/v1/alarms?state=active&park=vtc')).body.alarms.some((a) => a.device === w.id), 30_000, 'the park evaluating')
     await c.publishAsync(d.topic, JSON.stringify({ values: { lel: -1 } }), { qos: 1 })
     const { jetstreamManager } = await import('@nats-io/jetstream')
     await (await jetstreamManager(nc)).streams.delete('READINGS')
@@ -175,5 +181,13 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     expect(acked.sort()).toEqual([0, 1, 2, 3, 4])
     expect(values(await streamMessages(nc, 'READINGS', 'readings.vtc.cl-gas-004'))).toEqual([0, 1, 2, 3, 4])
     await eventually(async () => (await health(t)).cluster!.outboxBacklog === 0, 10_000, 'the outbox freed')
-  }, 60_000)
+    // The park, whose position was past the new stream's end, reads on from its new messages: a
+    // reading over the set points raises its alarm, and health names the move.
+    await c.publishAsync(d.topic, JSON.stringify({ values: { lel: 60 } }), { qos: 1 })
+    await eventually(async () => (await api<{ alarms: { device: string }[] }>(t, 'GET', '/api/v1/alarms?state=active&park=vtc')).body.alarms.some((a) => a.device === d.id), 30_000, 'the alarm of the reading after the stream was made again')
+    const parks = (await health(t)).cluster!.parks!
+    expect(parks.rebased.vtc?.from).toBeGreaterThan(0)
+    expect(parks.rebased.vtc?.to).toBe(0)
+    expect(parks.behind).toEqual({})
+  }, 90_000)
 })

@@ -35,7 +35,10 @@ import { STATE_STREAM, stateSubject } from './subjects.js'
  * reading applied twice, none skipped, even when the old owner died between processing and
  * writing (its unwritten turn is processed again, and only once). A park never owned before has
  * no position: `initialPosition()` gives one and the takeover record stores it, so every later
- * owner starts from the same place.
+ * owner starts from the same place. With the position goes `positionTime`, when READINGS stored
+ * the message at it: if the stream is made again or loses its tail, the owner reads on from
+ * the first message stored later and writes that move with `rebase` — the one write that may
+ * take the position back (park-feed.ts `onRebase`).
  *
  * A write that fails otherwise (no answer for `writeTimeoutMs`) leaves it unknown whether it
  * landed: the log refuses further writes too (`failed`), and the owner must stop the park and
@@ -54,6 +57,10 @@ export interface StateMessage {
   epoch?: string
   /** READINGS sequence processed through. */
   position?: number
+  /** When READINGS stored the message at `position` (ms since 1970): where the park reads on from if the stream is made again or loses its tail. */
+  positionTime?: number
+  /** The position moved back to where READINGS's messages newer than `positionTime` start (the stream ended at `lastSeq`, before `from`). */
+  rebase?: { from: number; lastSeq: number }
   records?: unknown[]
   state?: unknown
 }
@@ -65,6 +72,8 @@ export interface LoadedPark {
   records: unknown[]
   /** READINGS sequence processed through, undefined for a park never owned before. */
   position: number | undefined
+  /** When READINGS stored the message at `position`, when known (written with the position since the turns carry it). */
+  positionTime: number | undefined
   /** The writer of the subject's last message before this takeover. */
   previous: { node: string; token: number } | undefined
 }
@@ -87,6 +96,8 @@ export interface TakeoverOptions {
   epoch?: string
   /** Where a park never owned before starts reading (park-feed.ts startPositionAt). */
   initialPosition?: () => Promise<number>
+  /** Every message after the initial position was stored after this time (ms): the lookback's start, less 1 ms. */
+  initialPositionTime?: number
   /** Called once when a write is refused because a newer owner took over. */
   onFenced?: (park: string) => void
   /**
@@ -124,6 +135,7 @@ export class FencedParkLog {
   private chain: Promise<unknown> = Promise.resolve()
   private state: 'open' | 'fenced' | 'failed' = 'open'
   private pos: number | undefined
+  private posTime: number | undefined
   readonly subject: string
 
   private constructor(
@@ -136,6 +148,7 @@ export class FencedParkLog {
     this.subject = stateSubject(o.park)
     this.lastSeq = takeoverSeq
     this.pos = loaded.position
+    this.posTime = loaded.positionTime
   }
 
   get park(): string {
@@ -165,14 +178,22 @@ export class FencedParkLog {
     return this.pos
   }
 
+  /** When READINGS stored the message at `position`, as last written; undefined when not known. */
+  get positionTime(): number | undefined {
+    return this.posTime
+  }
+
   /** Read the park's log and write a takeover record after its last message (the fence). */
   static async takeover(js: JetStreamClient, jsm: JetStreamManager, o: TakeoverOptions): Promise<FencedParkLog> {
     const subject = stateSubject(o.park)
     for (let attempt = 1; ; attempt++) {
       const { loaded, lastSeq, newestToken } = await readLog(js, jsm, subject, o.epoch)
       if (newestToken > o.token) throw new FencedError(o.park, `its log holds lease ${newestToken}, newer than ours (${o.token})`)
-      if (loaded.position === undefined && o.initialPosition) loaded.position = await o.initialPosition()
-      const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...epochOf(o), ...(loaded.position !== undefined ? { position: loaded.position } : {}) }
+      if (loaded.position === undefined && o.initialPosition) {
+        loaded.position = await o.initialPosition()
+        loaded.positionTime = o.initialPositionTime
+      }
+      const msg: StateMessage = { v: 1, kind: 'takeover', node: o.node, token: o.token, ...epochOf(o), ...positionFields(loaded.position, loaded.positionTime) }
       try {
         const seq = await publishFenced(js, subject, msg, lastSeq, `${o.park}:${o.node}:${randomUUID()}`, o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
         return new FencedParkLog(js, jsm, o, loaded, seq)
@@ -184,23 +205,32 @@ export class FencedParkLog {
   }
 
   /** One turn's records (may be empty: the position alone), in one message. */
-  async append(records: readonly unknown[], o: { position?: number } = {}): Promise<number> {
-    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, ...epochOf(this.o), records: [...records], ...this.positionOf(o.position) })
+  async append(records: readonly unknown[], o: { position?: number; positionTime?: number } = {}): Promise<number> {
+    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, ...epochOf(this.o), records: [...records], ...this.positionOf(o.position, o.positionTime) })
+  }
+
+  /**
+   * The position moved back, the only way it may: READINGS ended at `lastSeq`, before the
+   * position `from` (the stream made again, or its tail lost with a majority of the NATS
+   * machines), and the park reads on from `position`, where the messages stored after
+   * `positionTime` start (park-feed.ts). Written as an empty turn that names the move.
+   */
+  async rebase(position: number, o: { from: number; lastSeq: number }): Promise<number> {
+    return this.write({ v: 1, kind: 'records', node: this.o.node, token: this.o.token, ...epochOf(this.o), records: [], ...positionFields(position, this.posTime), rebase: { from: o.from, lastSeq: o.lastSeq } })
   }
 
   /** A snapshot of the whole state: `load` starts from the newest one; the subject's older messages are purged. */
-  async snapshot(state: unknown, o: { position?: number } = {}): Promise<number> {
-    const seq = await this.write({ v: 1, kind: 'snapshot', node: this.o.node, token: this.o.token, ...epochOf(this.o), state, ...this.positionOf(o.position) })
+  async snapshot(state: unknown, o: { position?: number; positionTime?: number } = {}): Promise<number> {
+    const seq = await this.write({ v: 1, kind: 'snapshot', node: this.o.node, token: this.o.token, ...epochOf(this.o), state, ...this.positionOf(o.position, o.positionTime) })
     // Purging what precedes the snapshot on this subject leaves the snapshot (and anything
     // after it) in place, so the subject's last sequence, hence the fence, is unchanged.
     await this.jsm.streams.purge(STATE_STREAM, { filter: this.subject, seq })
     return seq
   }
 
-  private positionOf(p: number | undefined): { position?: number } {
+  private positionOf(p: number | undefined, time: number | undefined): { position?: number; positionTime?: number } {
     if (p !== undefined && this.pos !== undefined && p < this.pos) throw new Error(`park ${this.o.park}: position ${p} is before ${this.pos}, already written`)
-    const position = p ?? this.pos
-    return position === undefined ? {} : { position }
+    return p === undefined ? positionFields(this.pos, this.posTime) : positionFields(p, time)
   }
 
   private write(msg: StateMessage): Promise<number> {
@@ -210,7 +240,10 @@ export class FencedParkLog {
       const id = `${this.o.park}:${this.o.node}:${this.instance}:${++this.writes}`
       try {
         this.lastSeq = await publishFenced(this.js, this.subject, msg, this.lastSeq, id, this.o.writeTimeoutMs ?? WRITE_TIMEOUT_MS)
-        if (msg.position !== undefined) this.pos = msg.position
+        if (msg.position !== undefined) {
+          this.pos = msg.position
+          this.posTime = msg.positionTime
+        }
         return this.lastSeq
       } catch (err) {
         if (isWrongLastSequence(err)) {
@@ -226,6 +259,11 @@ export class FencedParkLog {
     this.chain = run.catch(() => undefined)
     return run
   }
+}
+
+function positionFields(position: number | undefined, time: number | undefined): { position?: number; positionTime?: number } {
+  if (position === undefined) return {}
+  return time === undefined ? { position } : { position, positionTime: time }
 }
 
 function epochOf(o: { epoch?: string }): { epoch?: string } {
@@ -253,7 +291,7 @@ async function publishFenced(js: JetStreamClient, subject: string, msg: StateMes
  * READ_TIMEOUT_MS without reaching it.
  */
 async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: string, epoch: string | undefined): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
-  const loaded: LoadedPark = { snapshot: undefined, records: [], position: undefined, previous: undefined }
+  const loaded: LoadedPark = { snapshot: undefined, records: [], position: undefined, positionTime: undefined, previous: undefined }
   const last = await jsm.streams.getMessage(STATE_STREAM, { last_by_subj: subject })
   if (!last) return { loaded, lastSeq: 0, newestToken: 0 }
   let newestToken = 0
@@ -272,7 +310,10 @@ async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: stri
       } else if (s.kind === 'records' && s.records) {
         for (const r of s.records) loaded.records.push(r)
       }
-      if (s.position !== undefined) loaded.position = s.position
+      if (s.position !== undefined) {
+        loaded.position = s.position
+        loaded.positionTime = s.positionTime
+      }
       if (s.epoch === epoch) newestToken = Math.max(newestToken, s.token)
       loaded.previous = { node: s.node, token: s.token }
       if (m.seq >= last.seq) break

@@ -1,5 +1,6 @@
-import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
+import { DeliverPolicy, type Consumer, type ConsumerMessages, type JetStreamClient, type JsMsg } from '@nats-io/jetstream'
 import { decodeReadings, type ReadingsMessage } from './readings-codec.js'
+import { positionAfter, readingsMark, within } from './readings-positions.js'
 import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
 
 /**
@@ -14,7 +15,7 @@ import { fromToken, parkReadingsFilter, READINGS_STREAM } from './subjects.js'
  *   } })
  *   feed.position          // stream sequence of the last batch onBatch returned from
  *   await feed.stop()      // waits for a batch in progress; nothing is delivered after
- *   await startPositionAt(js, jsm, park, since)   // where a park never owned before starts
+ *   await startPositionAt(js, jsm, park, since)   // where a park never owned before starts (readings-positions.ts)
  *
  * Where a new owner resumes is NOT kept by the feed: it is the `position` the owner wrote with
  * its state in the fenced park log (fenced-park-log.ts), so it moves only when the turn's
@@ -60,6 +61,8 @@ export class TurnDeadlineError extends Error {
 export interface FeedMessage {
   /** READINGS stream sequence. */
   seq: number
+  /** When READINGS stored it (ms since 1970, the NATS server's clock). */
+  time: number
   park: string
   device: string
   message: ReadingsMessage
@@ -69,7 +72,18 @@ export interface ParkFeedOptions {
   park: string
   /** Stream sequence processed through: delivery starts at after + 1. */
   after: number
-  onBatch: (batch: FeedMessage[], position: number) => Promise<void> | void
+  /** When READINGS stored the message at `after` (FeedMessage `time`), when known: what lets the feed read on if the stream ends before `after`. */
+  afterTime?: number
+  /** A turn: the messages, and the sequence (and its stored time) processed through once it settles. */
+  onBatch: (batch: FeedMessage[], position: number, positionTime: number) => Promise<void> | void
+  /**
+   * READINGS ends before the position (StreamBehindError) and `afterTime` is known: the feed
+   * reads on from `position`, just before the park's first message stored after that time (the
+   * messages stored since are new to the park: a stream made again holds only those; one that
+   * lost its tail reuses the lost sequences for them). The feed waits for this to settle (the
+   * owner writes the move to its log) before it reads on; if it throws, the feed ends with it.
+   */
+  onRebase?: (position: number, behind: StreamBehindError) => Promise<void> | void
   /** 256 by default. */
   maxBatch?: number
   /** How long a turn may take before the feed ends with a TurnDeadlineError; TURN_DEADLINE_MS by default. */
@@ -92,19 +106,38 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
   const maxBatch = o.maxBatch ?? 256
   const turnDeadlineMs = o.turnDeadlineMs ?? TURN_DEADLINE_MS
   let position = o.after
+  let positionTime = o.afterTime
+  /** READINGS's creation time when the feed last opened: another one means it was made again. */
+  let seenCreated: number | undefined
   let stopped = false
   let close: (() => Promise<unknown>) | undefined
   let restarts = 0
 
   const run = async (): Promise<Error | undefined> => {
     while (!stopped) {
-      const last = await streamBehind(js, position)
-      if (last !== undefined) o.onError?.(new StreamBehindError(o.park, position, last))
+      // READINGS ending before the position, or made again since this feed last opened or since
+      // the message at the position was stored: the sequences up to the position are new messages.
+      const stream = await readingsMark(js)
+      if (stream) {
+        const remade = (seenCreated !== undefined && stream.created !== seenCreated) || (positionTime !== undefined && stream.created > positionTime)
+        seenCreated = stream.created
+        if (position > 0 && (position > stream.lastSeq || remade)) {
+          const behind = new StreamBehindError(o.park, position, stream.lastSeq)
+          if (positionTime !== undefined && o.onRebase) {
+            const to = await positionAfter(js, o.park, positionTime, stream.lastSeq)
+            // The same place (a stream made again since a park's first lookback, nothing of the park in it yet): nothing to move.
+            if (to !== position) {
+              await o.onRebase(to, behind)
+              position = to
+            }
+          } else o.onError?.(behind)
+        }
+      }
       const opened = await open(js, o.park, position + 1, maxBatch, () => stopped)
       if (!opened) break
       const { consumer, messages } = opened
-      close = () => messages.close()
-      if (stopped) await messages.close()
+      close = () => closeWithin(messages)
+      if (stopped) await closeWithin(messages)
       // The client's own recovery of an ordered consumer whose server died did not always come
       // back (heartbeats missed, counted up for 30 s and more, nothing delivered — seen 1 run of 4
       // killing a NATS server): after two missed heartbeats (≈ 3 s), or when the consumer has
@@ -134,6 +167,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         room = undefined
       }
       let moved = performance.now()
+      let consumerName: string | undefined
       let inTurn = false
       let unanswered = 0
       const replace = (why: string): void => {
@@ -165,7 +199,12 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         }
       })()
       const watchdog = setInterval(() => {
-        if (inTurn || silent || stopped || performance.now() - moved < STALL_MS) return
+        if (inTurn || silent || stopped) return
+        // The client's ordered consumer reads on in a stream made again, from the old position: looked for here.
+        void readingsMark(js).then((m) => {
+          if (m && seenCreated !== undefined && m.created !== seenCreated && !inTurn) replace(`${READINGS_STREAM} made again`)
+        })
+        if (performance.now() - moved < STALL_MS) return
         void within(consumer.info(), 2000).then(
           (info) => {
             unanswered = 0
@@ -182,19 +221,33 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
           while (queue.length === 0 && !ended && !stopped && !silent) await new Promise<void>((r) => (wake = r))
           wake = undefined
           if (stopped || silent || queue.length === 0) break
+          // The client made its ordered consumer again (a NATS server gone, or the stream made
+          // again: then it reads on from the old position in the new stream). Which one is
+          // asked before anything of the new consumer is handed over.
+          const by = queue[0]!.info.consumer
+          if (consumerName !== undefined && by !== consumerName) {
+            const m = await readingsMark(js)
+            if (m && seenCreated !== undefined && m.created !== seenCreated) {
+              replace(`${READINGS_STREAM} made again`)
+              break
+            }
+          }
+          consumerName = by
           const taken = queue.splice(0, maxBatch)
           if (queue.length < queueMax) makeRoom()
           const through = taken[taken.length - 1]!.seq
+          const throughTime = storedAt(taken[taken.length - 1]!)
           const turn: FeedMessage[] = []
           for (const m of taken) {
             const fm = decode(o.park, m, o.onError)
             if (fm) turn.push(fm)
           }
           inTurn = true
-          await turnWithin(o.onBatch(turn, through), turnDeadlineMs, o.park, through)
+          await turnWithin(o.onBatch(turn, through, throughTime), turnDeadlineMs, o.park, through)
           inTurn = false
           moved = performance.now()
           position = through
+          positionTime = throughTime
         }
       } finally {
         clearInterval(watchdog)
@@ -202,7 +255,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
         makeRoom()
       }
       if (!silent) {
-        await messages.close().catch(() => undefined)
+        await closeWithin(messages)
         const err = await pump
         if (err && !stopped) throw err
         break
@@ -240,28 +293,24 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
 }
 
 /**
- * READINGS ends before a feed's position: the stream was made again (deleted, or the NATS
- * cluster rebuilt on empty disks) or lost its tail with a majority of the NATS machines. Its
- * new messages have sequences at or below the position, and the feed, which reads on from the
- * position, does not hand them over until the stream passes it: the park is not evaluated
- * meanwhile. Said at each opening of the feed's consumer (park-runner.ts: an error in the log,
- * `behind` in health), never silently.
+ * READINGS was made again (deleted, or the NATS cluster rebuilt on empty disks: its creation
+ * time is later than the feed saw, or than the message at the position was stored) or lost its
+ * tail with a majority of the NATS machines (it ends before the position). Its new messages
+ * have sequences at or below the position. When the feed knows when the message
+ * at its position was stored, it reads on from the first message stored later (`onRebase`);
+ * otherwise it reads on from the position and hands nothing over until the stream passes it,
+ * the park not evaluated meanwhile — said at each opening of the feed's consumer
+ * (park-runner.ts: an error in the log, `behind` in health), never silently.
  */
 export class StreamBehindError extends Error {
   constructor(readonly park: string, readonly position: number, readonly lastSeq: number) {
-    super(`park ${park}: ${READINGS_STREAM} ends at sequence ${lastSeq}, before this park's position ${position} (the stream was made again, or lost its tail with a majority of the NATS machines): the park's readings up to sequence ${position} are not evaluated`)
+    super(`park ${park}: ${READINGS_STREAM} was made again, or lost its tail with a majority of the NATS machines (it ends at sequence ${lastSeq}; this park's position is ${position})`)
   }
 }
 
-/** READINGS's last sequence when it is behind `position`; undefined when it is not, or when JetStream does not answer within 2 s (checked again at the next opening). */
-async function streamBehind(js: JetStreamClient, position: number): Promise<number | undefined> {
-  if (position === 0) return undefined
-  try {
-    const info = await within(js.streams.get(READINGS_STREAM).then((st) => st.info()), 2000)
-    return info.state.last_seq < position ? info.state.last_seq : undefined
-  } catch {
-    return undefined
-  }
+/** When READINGS stored a message, in ms since 1970. */
+function storedAt(m: JsMsg): number {
+  return Math.floor(m.info.timestampNanos / 1e6)
 }
 
 /**
@@ -307,36 +356,22 @@ async function turnWithin(turn: Promise<void> | void, ms: number, park: string, 
   }
 }
 
-function within<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  return Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)))]).finally(() => clearTimeout(timer))
+/**
+ * The consumer's messages ended at once (the feed's iterator sees no more), its removal from
+ * the server waited for at most 2 s: `close()` of a consumer opened a moment before, in a
+ * stream made again, was seen never to settle, which held the feed's stop and the hub's.
+ */
+async function closeWithin(messages: ConsumerMessages): Promise<void> {
+  messages.stop()
+  await within(messages.close(), 2000).catch(() => undefined)
 }
 
 function decode(park: string, m: JsMsg, onError: ((err: Error) => void) | undefined): FeedMessage | undefined {
   try {
     const device = fromToken(m.subject.split('.')[2] ?? '')
-    return { seq: m.seq, park, device, message: decodeReadings(m.data) }
+    return { seq: m.seq, time: storedAt(m), park, device, message: decodeReadings(m.data) }
   } catch (err) {
     onError?.(new Error(`park ${park}: READINGS message ${m.seq} on ${m.subject} skipped: ${(err as Error).message}`))
     return undefined
   }
-}
-
-/**
- * Where a park never owned before starts: just before its first message at or after `since`,
- * or the stream's last sequence when it has none since then (only later messages are read).
- * Written into the takeover record, so every later owner starts from the same place.
- */
-export async function startPositionAt(js: JetStreamClient, jsm: JetStreamManager, park: string, since: Date): Promise<number> {
-  const last = (await jsm.streams.info(READINGS_STREAM)).state.last_seq
-  const consumer = await js.consumers.get(READINGS_STREAM, { filter_subjects: parkReadingsFilter(park), deliver_policy: DeliverPolicy.StartTime, opt_start_time: since.toISOString() })
-  const info = await consumer.info(true)
-  if (info.num_pending === 0) {
-    await consumer.delete().catch(() => undefined)
-    return last
-  }
-  const first = await consumer.next({ expires: 5000 })
-  await consumer.delete().catch(() => undefined)
-  if (!first) throw new Error(`park ${park}: no answer from ${READINGS_STREAM} for its first message since ${since.toISOString()}`)
-  return first.seq - 1
 }

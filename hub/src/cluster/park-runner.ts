@@ -1,6 +1,7 @@
 import type { NatsLink } from './nats-link.js'
 import { ensureStateStream, FencedError, FencedParkLog } from './fenced-park-log.js'
-import { startParkFeed, startPositionAt, StreamBehindError, TurnDeadlineError, type ParkFeed } from './park-feed.js'
+import { startParkFeed, StreamBehindError, TurnDeadlineError, type ParkFeed } from './park-feed.js'
+import { startPositionAt } from './readings-positions.js'
 import { startParkOwnership, type OwnershipLossReason, type ParkLeaseView, type ParkOwnership } from './park-ownership.js'
 import { parkStateOf, type ParkRecord, type ParkRules, type ParkSnapshot } from './park-state.js'
 import type { ReadingsMessage } from './readings-codec.js'
@@ -69,6 +70,12 @@ export interface ParkRunnerOptions {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void; error(o: object, m: string): void }
 }
 
+/** A READINGS sequence processed through, and when READINGS stored that message. */
+interface Position {
+  seq: number
+  time: number
+}
+
 interface Running {
   log: FencedParkLog
   feed: ParkFeed | undefined
@@ -76,8 +83,8 @@ interface Running {
   sinceSnapshot: number
   snapshotAt: number
   writing: Promise<unknown>
-  /** Processed through, not written yet (turns without records), and when a position was last written. */
-  unwritten: number | undefined
+  /** Processed through (with its stored time), not written yet (turns without records), and when a position was last written. */
+  unwritten: Position | undefined
   positionAt: number
   /** A write or turn failed: the park is being stopped or taken over again. */
   failed: boolean
@@ -99,6 +106,11 @@ export interface ParkRunnerStats {
    * not evaluated until the stream passes it. Cleared by the park's next turn or its loss.
    */
   behind: Record<string, { position: number; lastSeq: number }>
+  /**
+   * Parks whose feed found READINGS ending before their position and read on from the
+   * messages stored after it (park-feed.ts onRebase): each one's last move.
+   */
+  rebased: Record<string, { from: number; to: number; lastSeq: number }>
   lastError: string | undefined
 }
 
@@ -107,7 +119,7 @@ export class ParkRunner {
   private ownership: ParkOwnership | undefined
   private stopOwnership: ((o?: { release?: boolean }) => Promise<void>) | undefined
   private timer: NodeJS.Timeout | undefined
-  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, retakes: 0, turnDeadlines: 0, behind: {}, lastError: undefined }
+  private readonly s: ParkRunnerStats = { owned: [], alive: [], takeovers: 0, lost: {}, recordsWritten: 0, fenced: 0, retakes: 0, turnDeadlines: 0, behind: {}, rebased: {}, lastError: undefined }
 
   constructor(private readonly o: ParkRunnerOptions) {}
 
@@ -186,9 +198,11 @@ export class ParkRunner {
   private async acquired(park: string, token: number, epoch: string): Promise<void> {
     const { link } = this.o
     const started = performance.now()
+    const since = Date.now() - FIRST_OWNER_LOOKBACK_MS
     const log: FencedParkLog = await FencedParkLog.takeover(link.js, link.jsm, {
       park, node: this.o.node, token, epoch,
-      initialPosition: () => startPositionAt(link.js, link.jsm, park, new Date(Date.now() - FIRST_OWNER_LOOKBACK_MS)),
+      initialPosition: () => startPositionAt(link.js, link.jsm, park, new Date(since)),
+      initialPositionTime: since - 1,
       // Only this log's fence stops the park: a log given up before (a retake) may still see its last write refused.
       onFenced: () => {
         if (this.running.get(park)?.log === log) void this.ownership?.fenced(park)
@@ -210,19 +224,30 @@ export class ParkRunner {
     }
     const after = log.position ?? 0
     r.feed = startParkFeed(link.js, {
-      park, after,
-      onBatch: async (batch, position) => {
+      park, after, afterTime: log.positionTime,
+      onBatch: async (batch, seq, time) => {
         if (!this.owns(park)) throw new Error(`park ${park}: lease no longer valid here, ${batch.length} messages left to the next owner`)
         delete this.s.behind[park]
         for (const m of batch) this.o.feed(m.message)
-        if (r.pending.length === 0 && Date.now() - r.positionAt < POSITION_MS) r.unwritten = position
-        else await this.write(park, r, position)
+        if (r.pending.length === 0 && Date.now() - r.positionAt < POSITION_MS) r.unwritten = { seq, time }
+        else await this.write(park, r, { seq, time })
+      },
+      onRebase: async (to, behind) => {
+        if (!this.owns(park)) throw new Error(`park ${park}: lease no longer valid here, not moved back to READINGS ${to}`)
+        // A position of the old stream not written yet is meaningless in the new one.
+        r.unwritten = undefined
+        await r.writing
+        await r.log.rebase(to, { from: behind.position, lastSeq: behind.lastSeq })
+        delete this.s.behind[park]
+        this.s.rebased[park] = { from: behind.position, to, lastSeq: behind.lastSeq }
+        this.s.lastError = behind.message
+        this.o.log.error({ park, from: behind.position, to, lastSeq: behind.lastSeq, since: new Date(log.positionTime ?? 0).toISOString() }, `park feed: ${behind.message}; the park reads on from READINGS ${to + 1}, its messages stored after the last one it processed`)
       },
       onError: (err) => {
         if (!(err instanceof StreamBehindError)) return this.o.log.warn({ park, err: err.message }, 'park feed')
         this.s.behind[park] = { position: err.position, lastSeq: err.lastSeq }
         this.s.lastError = err.message
-        this.o.log.error({ park, err: err.message, position: err.position, lastSeq: err.lastSeq }, 'park feed: READINGS is behind the park\'s position; the park is not evaluated')
+        this.o.log.error({ park, err: err.message, position: err.position, lastSeq: err.lastSeq }, 'park feed: READINGS is behind the park\'s position and the position\'s time is not known; the park is not evaluated until the stream passes it')
       },
     })
     void r.feed.done.then((err) => {
@@ -235,7 +260,7 @@ export class ParkRunner {
   }
 
   /** The park's pending records (with `position` when a turn ends) in one fenced write; a snapshot when due. */
-  private write(park: string, r: Running, at?: number): Promise<unknown> {
+  private write(park: string, r: Running, at?: Position): Promise<unknown> {
     const records = r.pending
     r.pending = []
     // The conditions behind the alarms that changed, as they are now: the next owner continues them.
@@ -246,7 +271,7 @@ export class ParkRunner {
     r.unwritten = undefined
     if (position !== undefined) r.positionAt = Date.now()
     const run = r.writing.then(async () => {
-      if (records.length > 0 || position !== undefined) await r.log.append(records, position === undefined ? {} : { position })
+      if (records.length > 0 || position !== undefined) await r.log.append(records, position === undefined ? {} : { position: position.seq, positionTime: position.time })
       this.s.recordsWritten += records.length
       r.sinceSnapshot += records.length
       if (r.sinceSnapshot >= SNAPSHOT_RECORDS || (r.sinceSnapshot > 0 && Date.now() - r.snapshotAt >= SNAPSHOT_MS)) {
@@ -311,7 +336,7 @@ export class ParkRunner {
   stats(): ParkRunnerStats {
     const o = this.ownership?.stats()
     const behind = Object.fromEntries(Object.entries(this.s.behind).filter(([park]) => this.running.has(park)))
-    return { ...this.s, owned: [...this.running.keys()].sort(), alive: o?.alive ?? [], lost: { ...this.s.lost }, behind }
+    return { ...this.s, owned: [...this.running.keys()].sort(), alive: o?.alive ?? [], lost: { ...this.s.lost }, behind, rebased: { ...this.s.rebased } }
   }
 
   /** Stop claiming; with `release` (a clean shutdown) every park is handed over at once, else left to expire. */

@@ -1,3 +1,4 @@
+import { jetstream } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { Journal, type Durable } from '../journal/journal.js'
 import { JournalCursor } from '../journal/journal-cursor.js'
@@ -7,6 +8,7 @@ import { batchBody, batchSubject, subjectOf, TurnBatches, type TurnBatch } from 
 import { lastSequence, savedSequence, saveSequence } from './outbox-sequence.js'
 import { DUPLICATE_WINDOW_MS } from './readings-stream.js'
 import { JetStreamWindow, type Publication } from './jetstream-window.js'
+import { republishOutbox, type Republished } from './outbox-republish.js'
 
 /**
  * The durable log in cluster mode: the local outbox journal plus the READINGS stream on JetStream.
@@ -91,6 +93,8 @@ export interface ClusterLogStats {
   replayed: number
   /** Bytes of acknowledged outbox segments kept for JetStream's sync interval (KEEP_ACKED_MS). */
   keptBytes: number
+  /** The last time the outbox was published again while the node ran (READINGS lost what it had acknowledged), with what JetStream did with it. */
+  republished: (Republished & { at: string }) | undefined
   lastError: string | undefined
 }
 
@@ -118,6 +122,8 @@ export class ClusterLog implements DurableLog {
   private readonly turns = new TurnBatches((b) => this.appendTurn(b))
   /** QoS 1 publishers (device messages, HJ 212 packets) waiting for their message: outbox on disk and JetStream's acknowledgement. */
   private waitingPublishers = 0
+  private republishing: Promise<Republished> | undefined
+  private republished: (Republished & { at: string }) | undefined
 
   constructor(private readonly o: ClusterLogOptions) {
     this.window = new JetStreamWindow({ nc: o.link.nc, maxInFlight: o.maxInFlight, acked: this.acked, failed: this.failed, room: this.room })
@@ -183,12 +189,29 @@ export class ClusterLog implements DurableLog {
   }
 
   stats(): ClusterLogStats {
-    return { published: this.window.published, pendingAcks: this.waitingPublishers, inFlight: this.window.inFlight, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, lastError: this.lastError }
+    return { published: this.window.published, pendingAcks: this.waitingPublishers, inFlight: this.window.inFlight, outboxBacklog: this.outbox.backlog, replayed: this.replayed, keptBytes: this.outbox.keptBytes, republished: this.republished, lastError: this.lastError }
   }
 
   /** Publish JetStream again at once (the link saw the quorum come back). */
   retryNow(): void {
     this.window.retryNow()
+  }
+
+  /** The highest READINGS sequence JetStream acknowledged for this node's messages (0 before any). */
+  get highestStreamSeq(): number {
+    return this.window.highestStreamSeq
+  }
+
+  /**
+   * READINGS lost what this node had acknowledged (made again, or its tail lost): the outbox's
+   * files — the segments kept for JetStream's sync interval included — published again
+   * (outbox-republish.ts). One run at a time; a call during one joins it.
+   */
+  republish(): Promise<Republished> {
+    this.republishing ??= republishOutbox(jetstream(this.o.link.nc), this.o.node, this.outbox.onDisk())
+      .then((r) => (this.republished = { ...r, at: new Date().toISOString() }))
+      .finally(() => (this.republishing = undefined))
+    return this.republishing
   }
 
   /** Read committed outbox lines and publish them while the window has room. */

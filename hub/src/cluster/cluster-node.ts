@@ -4,7 +4,8 @@ import type { ClusterSettings } from './cluster-settings.js'
 import { NatsLink } from './nats-link.js'
 import { ensureReadingsStream } from './readings-stream.js'
 import { NoStreamListens } from './jetstream-window.js'
-import { ClusterLog } from './cluster-log.js'
+import type { StreamInfo } from '@nats-io/jetstream'
+import { ClusterLog, type ClusterLogStats } from './cluster-log.js'
 import type { ReadingsMessage } from './readings-codec.js'
 import { INFLUX2_CONSUMER, INFLUX_CONSUMER, nodeSubject } from './subjects.js'
 import { InfluxConsumer, type InfluxConsumerStats } from './influx-consumer.js'
@@ -35,6 +36,8 @@ export interface ClusterHealth {
   outboxBacklog: number
   /** Bytes of acknowledged outbox segments kept for JetStream's sync interval (cluster-log.ts). */
   outboxKeptBytes: number
+  /** The last time the outbox was published again while the node ran (READINGS lost what this node had acknowledged; outbox-republish.ts). */
+  outboxRepublished: ClusterLogStats['republished']
   lastError: string | undefined
   /** The shared InfluxDB consumers' pullers on this node (`influx`, and `influx2` with HUB_INFLUX2_URL). */
   storage: InfluxConsumerStats[]
@@ -112,8 +115,10 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     throw err
   })
   const streamOptions = { replicas: c.replicas, maxAgeH: c.readingsMaxAgeH }
+  // The stream as this node knows it: another creation time later means it was made again.
+  let streamCreated: string | undefined
   const ready = ensureReadingsStream(link.jsm, streamOptions, Number.POSITIVE_INFINITY, (err) => o.log.warn({ err: err.message }, 'waiting for JetStream to create the READINGS stream'))
-    .then(() => undefined)
+    .then((info) => void (streamCreated = info.created))
   ready.catch((err: Error) => o.log.error({ err: err.message }, 'the READINGS stream cannot be used: readings stay in the outbox'))
   const log = new ClusterLog({ link, node: c.nodeId, dir: join(o.dataDir, 'journal-cluster'), maxBytes: o.maxBytes, ready, log: o.log })
   const { replayed } = log.open()
@@ -127,12 +132,26 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   const ensureStream = (): void => {
     if (ensuring || Date.now() - ensuredAt < STREAM_CHECK_MS) return
     ensuredAt = Date.now()
-    ensuring = ensureReadingsStream(link.jsm, streamOptions, STREAM_WAIT_MS, undefined, () => o.log.error({ node: c.nodeId }, 'the READINGS stream was missing: made again; parks whose position is past its end are reported behind'))
-      .then(() => undefined, (err: Error) => o.log.warn({ err: err.message }, 'READINGS not ensured'))
+    ensuring = ensureReadingsStream(link.jsm, streamOptions, STREAM_WAIT_MS, undefined, () => o.log.error({ node: c.nodeId }, 'the READINGS stream was missing: made again; parks read on from its new messages'))
+      .then((info) => lostSince(info), (err: Error) => o.log.warn({ err: err.message }, 'READINGS not ensured'))
       .finally(() => {
         ensuring = undefined
         log.retryNow()
       })
+  }
+  // READINGS without what this node had acknowledged — made again (a later creation time), or
+  // its tail lost with a majority of the NATS machines (it ends before the highest sequence
+  // JetStream gave this node) — gets the outbox's kept segments again, as a restart would give.
+  const lostSince = (info: StreamInfo): void => {
+    const remade = streamCreated !== undefined && info.created !== streamCreated
+    const tailLost = info.state.last_seq < log.highestStreamSeq
+    streamCreated = info.created
+    if (!remade && !tailLost) return
+    o.log.error({ node: c.nodeId, remade, lastSeq: info.state.last_seq, acknowledgedUpTo: log.highestStreamSeq }, 'READINGS lost messages this node had acknowledged: publishing the outbox\'s kept segments again')
+    void log.republish().then(
+      (r) => o.log.warn({ node: c.nodeId, ...r }, 'the outbox published again'),
+      (err: Error) => o.log.error({ err: err.message }, 'the outbox not published again'),
+    )
   }
   link.onQuorum = () => {
     ensuredAt = 0
@@ -184,7 +203,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
     health() {
       const s = link.status()
       const l = log.stats()
-      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, outboxKeptBytes: l.keptBytes, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()), ...(parksOptions ? { parks: parks.stats() } : {}) }
+      return { node: c.nodeId, servers: s.servers, connectedTo: s.connectedTo, reconnects: s.reconnects, quorum: s.quorum, published: l.published, pendingAcks: l.pendingAcks, outboxBacklog: l.outboxBacklog, outboxKeptBytes: l.keptBytes, outboxRepublished: l.republished, lastError: l.lastError ?? s.lastError, storage: consumers.map((x) => x.stats()), ...(parksOptions ? { parks: parks.stats() } : {}) }
     },
     close() {
       closing ??= (async () => {

@@ -62,6 +62,8 @@ export class JetStreamWindow {
   private retryTimer: NodeJS.Timeout | undefined
   private closed = false
   private acknowledged = 0
+  /** The highest READINGS sequence JetStream gave this node's messages (its PubAcks' `seq`). */
+  private streamSeq = 0
   private readonly maxInFlight: number
   /**
    * Publishes go out as plain NATS publishes with a reply subject `<inbox>.<seq>` and their answers
@@ -88,6 +90,11 @@ export class JetStreamWindow {
   /** How many more messages may be published now: 0 while full or failing. */
   get room(): number {
     return this.failing ? 0 : this.maxInFlight - this.unacked
+  }
+
+  /** The highest READINGS sequence of a message of this node JetStream acknowledged (0 before any): below it after a majority's power cut, the stream lost its tail. */
+  get highestStreamSeq(): number {
+    return this.streamSeq
   }
 
   /** Messages JetStream acknowledged since start. */
@@ -147,6 +154,8 @@ export class JetStreamWindow {
     }
     // A PubAck starts {"stream": — an error {"error":; only errors are parsed.
     if (msg.data[2] === 115 && msg.data[3] === 116) {
+      const at = ackedSequence(msg.data)
+      if (at > this.streamSeq) this.streamSeq = at
       this.acked(e)
       return
     }
@@ -239,6 +248,21 @@ export class JetStreamWindow {
     clearInterval(this.sweep)
     this.replies?.unsubscribe()
   }
+}
+
+const SEQ_KEY = Buffer.from('"seq":')
+
+/** A PubAck's `seq` (`{"stream":"READINGS","seq":123,…}`), read without parsing it; 0 when not found. */
+export function ackedSequence(data: Uint8Array): number {
+  const at = Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(SEQ_KEY, 10)
+  if (at < 0) return 0
+  let n = 0
+  for (let i = at + SEQ_KEY.length; i < data.length; i++) {
+    const c = data[i]!
+    if (c < 48 || c > 57) break
+    n = n * 10 + (c - 48)
+  }
+  return n
 }
 
 /** A publish that no stream listened to (NATS's 503, no responders): the stream does not exist, or its leader is being elected. */

@@ -153,6 +153,11 @@ export class Journal {
     return { segments: left, lines: this.stats.replayed }
   }
 
+  /** Every file of the journal, oldest first: the kept segments (`keepWrittenMs`), then the others with their committed bytes. */
+  onDisk(): { path: string; bytes: number }[] {
+    return [...(this.kept?.files ?? []), ...[...this.segments.values()].map((s) => ({ path: this.segmentPath(s.id), bytes: s.bytes }))]
+  }
+
   /** The segment with this id, if it is still on disk. */
   segment(id: number): Segment | undefined {
     return this.segments.get(id)

@@ -31,6 +31,11 @@ export class KeptSegments {
     this.schedule()
   }
 
+  /** The files kept now, oldest first (any may be deleted from here on). */
+  get files(): { path: string; bytes: number }[] {
+    return this.kept.map((k) => ({ path: k.path, bytes: k.bytes }))
+  }
+
   /** Bytes kept now. */
   get keptBytes(): number {
     return this.bytes

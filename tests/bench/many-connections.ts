@@ -48,7 +48,7 @@ const PROBE_VALUE = 15
 const CONNECTIONS_PER_ADDRESS = 20_000
 
 interface Health {
-  ingest: { accepted: number }
+  ingest: { accepted: number; rejectsByReason: Record<string, number> }
   store: { queueDepth: number }
   influx: { url: string }
   devices: { online: number }
@@ -363,9 +363,15 @@ export async function manyConnections(): Promise<void> {
     const res = await fetch(`${h0.influx.url}/query?${new URLSearchParams({ db: 'smartpark', q })}`)
     const j = (await res.json()) as { results: { series?: { values: (string | number)[][] }[] }[] }
     const stored = (j.results[0]?.series?.[0]?.values[0]?.slice(1) ?? []).reduce<number>((s, v) => s + Number(v), 0)
+    // Where a loss comes from: readings the hub refused (by reason), connections the hub ended
+    // under the generators, and readings sent with the time their device's previous one had
+    // (a generator behind by a whole period): InfluxDB keeps one point for the two.
+    const sameTs = results.reduce((s, r) => s + Number(r.sameTs ?? 0), 0)
+    const closedByHub = results.reduce((s, r) => s + Number(r.closedByHub ?? 0), 0)
+    const rejects = JSON.stringify(h.ingest.rejectsByReason)
     say(`  sent ${sent}, stored ${stored}, lost ${sent - stored}`)
-    rows.push(['loss', `sent ${sent}, stored ${stored} (counted in InfluxDB), lost ${sent - stored}`])
-    Object.assign(figures, { sent, stored, lost: sent - stored })
+    rows.push(['loss', `sent ${sent}, stored ${stored} (counted in InfluxDB), lost ${sent - stored}; of those sent, ${sameTs} with the time of their device's previous reading (one point in InfluxDB); connections the hub ended under the load ${closedByHub}; the hub's rejects ${rejects}`])
+    Object.assign(figures, { sent, stored, lost: sent - stored, sameTs, closedByHub })
   } finally {
     gens?.kill()
     socket?.close()

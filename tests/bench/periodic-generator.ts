@@ -34,11 +34,14 @@ interface Conn {
   up: boolean
   /** Connection attempts (1 for a device that got in at once). */
   attempts: number
+  /** The time of the last reading sent. */
+  lastTs?: number
 }
 
 const conns: Conn[] = spec.devices.map(() => ({ socket: undefined, up: false, attempts: 0 }))
 /** failed: closed before a CONNACK; timedOut: no CONNACK within CONNACK_TIMEOUT_MS of the attempt (TCP connect included). */
-const counters = { sent: 0, skippedDown: 0, refused: 0, failed: 0, timedOut: 0, closedByHub: 0 }
+/** sameTs: readings sent with the time the device's previous reading had (a generator behind by a period sends `now` for both): InfluxDB keeps one point of the two. */
+const counters = { sent: 0, skippedDown: 0, refused: 0, failed: 0, timedOut: 0, closedByHub: 0, sameTs: 0 }
 let stopping = false
 
 /** One connection attempt; resolves true on CONNACK 0. */
@@ -125,7 +128,10 @@ function startSending(): void {
       const d = spec.devices[cursor]!
       if (c.up && c.socket) {
         counters.sent++
-        c.socket.write(mqttPacket.generate({ cmd: 'publish', topic: d.topic, payload: `{"ts":${Math.max(now, Math.round(due))},"values":{"${d.metric}":${d.value}}}`, qos: 0, retain: false, dup: false }))
+        const ts = Math.max(now, Math.round(due))
+        if (ts === c.lastTs) counters.sameTs++
+        c.lastTs = ts
+        c.socket.write(mqttPacket.generate({ cmd: 'publish', topic: d.topic, payload: `{"ts":${ts},"values":{"${d.metric}":${d.value}}}`, qos: 0, retain: false, dup: false }))
       } else counters.skippedDown++
       if (++cursor === n) {
         cursor = 0
@@ -158,7 +164,13 @@ async function main(): Promise<void> {
     else if (line === 'drop' || line === 'drop-hold') {
       // A network blip: every connection gone at once (a reset, no DISCONNECT), then every device back at once.
       dropping = true
-      for (const c of conns) c.socket?.destroy()
+      for (const c of conns) {
+        const socket = c.socket
+        // Down before the close event, which comes a turn later: not counted as ended by the hub.
+        c.socket = undefined
+        c.up = false
+        socket?.destroy()
+      }
       await new Promise((r) => setImmediate(r))
       dropping = false
       if (line === 'drop-hold') continue

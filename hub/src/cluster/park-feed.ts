@@ -201,7 +201,7 @@ export function startParkFeed(js: JetStreamClient, o: ParkFeedOptions): ParkFeed
       const watchdog = setInterval(() => {
         if (inTurn || silent || stopped) return
         // The client's ordered consumer reads on in a stream made again, from the old position: looked for here.
-        void readingsMark(js).then((m) => {
+        void readingsMark(js, STALL_MS / 2 - 500).then((m) => {
           if (m && seenCreated !== undefined && m.created !== seenCreated && !inTurn) replace(`${READINGS_STREAM} made again`)
         })
         if (performance.now() - moved < STALL_MS) return

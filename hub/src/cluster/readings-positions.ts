@@ -7,14 +7,31 @@ import { parkReadingsFilter, READINGS_STREAM } from './subjects.js'
  * messages, which the NATS servers' clocks give.
  */
 
-/** READINGS's last sequence and creation time (ms); undefined when JetStream does not answer within 2 s (looked at again at the next opening). */
-export async function readingsMark(js: JetStreamClient): Promise<{ lastSeq: number; created: number } | undefined> {
-  try {
-    const info = await within(js.streams.get(READINGS_STREAM).then((st) => st.info()), 2000)
-    return { lastSeq: info.state.last_seq, created: Date.parse(info.created) }
-  } catch {
-    return undefined
-  }
+export interface ReadingsMark {
+  lastSeq: number
+  /** The stream's creation time, ms: another one means it was made again. */
+  created: number
+}
+
+/** The latest look at READINGS per client, shared by its feeds' periodic looks. */
+const looks = new WeakMap<JetStreamClient, { at: number; mark: Promise<ReadingsMark | undefined> }>()
+
+/**
+ * READINGS's last sequence and creation time; undefined when JetStream does not answer within
+ * 2 s (looked at again later). One stream-info request; with `maxAgeMs`, a look of the same
+ * client that recent is shared (a node's park feeds look every few seconds: one request for all
+ * of them, not one each).
+ */
+export function readingsMark(js: JetStreamClient, maxAgeMs = 0): Promise<ReadingsMark | undefined> {
+  const now = performance.now()
+  const last = looks.get(js)
+  if (maxAgeMs > 0 && last && now - last.at <= maxAgeMs) return last.mark
+  const mark = within(js.streams.get(READINGS_STREAM), 2000)
+    .then((st) => st.info(true))
+    .then((info) => ({ lastSeq: info.state.last_seq, created: Date.parse(info.created) }))
+    .catch(() => undefined)
+  looks.set(js, { at: now, mark })
+  return mark
 }
 
 /**

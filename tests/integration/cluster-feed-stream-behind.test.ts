@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
 import { startParkFeed, StreamBehindError } from '../../hub/src/cluster/park-feed.js'
 import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
 import { READINGS_STREAM, readingsSubject } from '../../hub/src/cluster/subjects.js'
-import { connectNats, jetStreamReady, startTestNats, untilJetStream, type TestNats } from '../support/cluster-harness.js'
+import { startJetStream, untilJetStream, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 
 /**
@@ -54,11 +54,7 @@ function feedFrom(after: number, afterTime?: number, log?: FencedParkLog) {
 }
 
 beforeAll(async () => {
-  nats = await startTestNats()
-  nc = await connectNats(nats.urls)
-  await jetStreamReady(nc)
-  js = jetstream(nc)
-  jsm = await jetstreamManager(nc)
+  ;({ nats, nc, js, jsm } = await startJetStream())
   await untilJetStream(() => jsm.streams.add(stream))
   await untilJetStream(() => ensureStateStream(jsm, { replicas: 3 }))
 })

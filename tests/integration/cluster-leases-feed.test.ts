@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jetstream, jetstreamManager, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedError, FencedParkLog } from '../../hub/src/cluster/fenced-park-log.js'
 import { startParkFeed, TurnDeadlineError, type FeedMessage } from '../../hub/src/cluster/park-feed.js'
@@ -7,7 +7,7 @@ import { startPositionAt } from '../../hub/src/cluster/readings-positions.js'
 import { MoveRefused, startParkOwnership } from '../../hub/src/cluster/park-ownership.js'
 import { encodeReadings, messageId } from '../../hub/src/cluster/readings-codec.js'
 import { READINGS_STREAM, readingsSubject, STATE_STREAM, stateSubject } from '../../hub/src/cluster/subjects.js'
-import { connectNats, jetStreamReady, startTestNats, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
+import { startJetStream, streamMessages, untilJetStream, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 
 /**
@@ -35,11 +35,7 @@ async function publish(park: string, device: string, n: number): Promise<void> {
 type Rec = { seq: number; device: string }
 
 beforeAll(async () => {
-  nats = await startTestNats()
-  nc = await connectNats(nats.urls)
-  await jetStreamReady(nc)
-  js = jetstream(nc)
-  jsm = await jetstreamManager(nc)
+  ;({ nats, nc, js, jsm } = await startJetStream())
   await untilJetStream(() => jsm.streams.add({ name: READINGS_STREAM, subjects: ['readings.>'], storage: StorageType.File, num_replicas: 3 }))
   await ensureStateStream(jsm, { replicas: 3 })
 })

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ensureStateStream, FencedParkLog, type StateMessage } from '../../hub/src/cluster/fenced-park-log.js'
 import { startParkOwnership } from '../../hub/src/cluster/park-ownership.js'
 import { stateSubject, STATE_STREAM } from '../../hub/src/cluster/subjects.js'
-import { connectNats, jetStreamReady, startTestNats, streamMessages, type TestNats } from '../support/cluster-harness.js'
+import { startJetStream, streamMessages, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 
 /**
@@ -72,11 +72,7 @@ async function stateOf(park: string): Promise<{ seq: number; m: StateMessage }[]
 }
 
 beforeAll(async () => {
-  nats = await startTestNats()
-  nc = await connectNats(nats.urls)
-  await jetStreamReady(nc)
-  js = jetstream(nc)
-  jsm = await jetstreamManager(nc)
+  ;({ nats, nc, js, jsm } = await startJetStream())
   await ensureStateStream(jsm, { replicas: 3 })
 })
 

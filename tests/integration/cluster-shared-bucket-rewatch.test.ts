@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jetstream, jetstreamManager } from '@nats-io/jetstream'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { SharedBucket } from '../../hub/src/cluster/shared-bucket.js'
-import { connectNats, jetStreamReady, startTestNats, type TestNats } from '../support/cluster-harness.js'
+import { startJetStream, type TestNats } from '../support/cluster-harness.js'
 import { eventually } from '../support/hub-harness.js'
 
 /**
@@ -13,14 +13,14 @@ import { eventually } from '../support/hub-harness.js'
  */
 let nats: TestNats
 let nc: NatsConnection
+let js: JetStreamClient
+let jsm: JetStreamManager
 const log = { warn: () => undefined, info: () => undefined, error: () => undefined }
 const text = (v: Uint8Array | undefined): string | undefined => (v === undefined ? undefined : new TextDecoder().decode(v))
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 
 beforeAll(async () => {
-  nats = await startTestNats()
-  nc = await connectNats(nats.urls)
-  await jetStreamReady(nc)
+  ;({ nats, nc, js, jsm } = await startJetStream())
 })
 
 afterAll(async () => {
@@ -30,8 +30,6 @@ afterAll(async () => {
 
 describe('shared bucket: the watcher started again', () => {
   it('applies what changed while its watcher was gone, once each, and counts the restart', async () => {
-    const js = jetstream(nc)
-    const jsm = await jetstreamManager(nc)
     const writer = await SharedBucket.open({ js, jsm, name: 'rewatch', replicas: 3, log })
     const reader = await SharedBucket.open({ js, jsm, name: 'rewatch', replicas: 3, log })
     const applied: [string, string | undefined, number][] = []

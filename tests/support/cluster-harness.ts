@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node'
-import { jetstream, jetstreamManager, DeliverPolicy, type JsMsg } from '@nats-io/jetstream'
+import { jetstream, jetstreamManager, DeliverPolicy, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { startNatsCluster, type NatsCluster } from '../../hub/src/cluster/nats-servers.js'
 
 /**
@@ -92,6 +92,14 @@ export async function untilJetStream<T>(fn: () => Promise<T>, timeoutMs = 20_000
 export async function jetStreamReady(nc: NatsConnection, timeoutMs = 20_000): Promise<void> {
   const jsm = await jetstreamManager(nc)
   await untilJetStream(() => jsm.getAccountInfo(), timeoutMs)
+}
+
+/** Three nats-servers on random loopback ports, a client connected and JetStream answering: what a test of the JetStream parts starts from. */
+export async function startJetStream(): Promise<{ nats: TestNats; nc: NatsConnection; js: JetStreamClient; jsm: JetStreamManager }> {
+  const nats = await startTestNats()
+  const nc = await connectNats(nats.urls)
+  await jetStreamReady(nc)
+  return { nats, nc, js: jetstream(nc), jsm: await jetstreamManager(nc) }
 }
 
 export interface StreamMessage {

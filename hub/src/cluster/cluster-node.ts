@@ -123,6 +123,20 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
   const log = new ClusterLog({ link, node: c.nodeId, dir: join(o.dataDir, 'journal-cluster'), maxBytes: o.maxBytes, ready, log: o.log })
   const { replayed } = log.open()
   if (replayed > 0) o.log.warn({ messages: replayed }, 'publishing what the cluster outbox kept from the last run')
+  // READINGS without what this node had acknowledged — made again (a later creation time), or
+  // its tail lost with a majority of the NATS machines (it ends before the highest sequence
+  // JetStream gave this node) — gets the outbox's kept segments again, as a restart would give.
+  const lostSince = (info: StreamInfo): void => {
+    const remade = streamCreated !== undefined && info.created !== streamCreated
+    const tailLost = info.state.last_seq < log.highestStreamSeq
+    streamCreated = info.created
+    if (!remade && !tailLost) return
+    o.log.error({ node: c.nodeId, remade, lastSeq: info.state.last_seq, acknowledgedUpTo: log.highestStreamSeq }, 'READINGS lost messages this node had acknowledged: publishing the outbox\'s kept segments again')
+    void log.republish().then(
+      (r) => o.log.warn({ node: c.nodeId, ...r }, 'the outbox published again'),
+      (err: Error) => o.log.error({ err: err.message }, 'the outbox not published again'),
+    )
+  }
   // READINGS deleted, or gone with a NATS cluster rebuilt on empty disks, while this node ran:
   // every publish failed (no responders) until a restart, the readings waiting in the outbox.
   // Such a failure, or the quorum coming back, ensures the stream (at most every
@@ -138,20 +152,6 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
         ensuring = undefined
         log.retryNow()
       })
-  }
-  // READINGS without what this node had acknowledged — made again (a later creation time), or
-  // its tail lost with a majority of the NATS machines (it ends before the highest sequence
-  // JetStream gave this node) — gets the outbox's kept segments again, as a restart would give.
-  const lostSince = (info: StreamInfo): void => {
-    const remade = streamCreated !== undefined && info.created !== streamCreated
-    const tailLost = info.state.last_seq < log.highestStreamSeq
-    streamCreated = info.created
-    if (!remade && !tailLost) return
-    o.log.error({ node: c.nodeId, remade, lastSeq: info.state.last_seq, acknowledgedUpTo: log.highestStreamSeq }, 'READINGS lost messages this node had acknowledged: publishing the outbox\'s kept segments again')
-    void log.republish().then(
-      (r) => o.log.warn({ node: c.nodeId, ...r }, 'the outbox published again'),
-      (err: Error) => o.log.error({ err: err.message }, 'the outbox not published again'),
-    )
   }
   link.onQuorum = () => {
     ensuredAt = 0

@@ -250,19 +250,21 @@ export class JetStreamWindow {
   }
 }
 
-const SEQ_KEY = Buffer.from('"seq":')
+const SEQ_KEY = [34, 115, 101, 113, 34, 58] // "seq":
 
-/** A PubAck's `seq` (`{"stream":"READINGS","seq":123,…}`), read without parsing it; 0 when not found. */
+/** A PubAck's `seq` (`{"stream":"READINGS","seq":123,…}`), read without parsing or copying it; 0 when not found. */
 export function ackedSequence(data: Uint8Array): number {
-  const at = Buffer.from(data.buffer, data.byteOffset, data.byteLength).indexOf(SEQ_KEY, 10)
-  if (at < 0) return 0
-  let n = 0
-  for (let i = at + SEQ_KEY.length; i < data.length; i++) {
-    const c = data[i]!
-    if (c < 48 || c > 57) break
-    n = n * 10 + (c - 48)
+  search: for (let at = 10; at + SEQ_KEY.length <= data.length; at++) {
+    for (let k = 0; k < SEQ_KEY.length; k++) if (data[at + k] !== SEQ_KEY[k]) continue search
+    let n = 0
+    for (let i = at + SEQ_KEY.length; i < data.length; i++) {
+      const c = data[i]!
+      if (c < 48 || c > 57) break
+      n = n * 10 + (c - 48)
+    }
+    return n
   }
-  return n
+  return 0
 }
 
 /** A publish that no stream listened to (NATS's 503, no responders): the stream does not exist, or its leader is being elected. */

@@ -11,7 +11,7 @@ import credentials from '../../simulators/credentials/demo-zone.json' with { typ
  */
 const secrets = credentials.devices as Record<string, string>
 
-interface Pacing { waiting: number; ratePerSecond: number; started: number; refusedBusy: number; admittedLastSecond: number; oldestWaitMs: number; longestWaitMs: number }
+interface Pacing { waiting: number; ratePerSecond: number; started: number; refusedBusy: number; refusing: number; admittedLastSecond: number; oldestWaitMs: number; longestWaitMs: number }
 
 /** A raw MQTT 3.1.1 CONNECT; resolves with the CONNACK's return code (undefined: closed without one). */
 function mqttConnect(port: number, id: string, sockets: Socket[]): Promise<number | undefined> {
@@ -45,7 +45,7 @@ describe('connect pacing in health and /metrics', () => {
       return ((await res.json()) as { connections: { pacing: Pacing } }).connections.pacing
     }
     const before = await health()
-    expect(before).toMatchObject({ waiting: 0, started: 0, refusedBusy: 0, oldestWaitMs: 0 })
+    expect(before).toMatchObject({ waiting: 0, started: 0, refusedBusy: 0, refusing: 0, oldestWaitMs: 0 })
     // 200 devices connecting at once.
     const ids = Object.keys(secrets).filter((id) => t.hub.registry.get(id) !== undefined).slice(0, 200)
     expect(ids.length).toBe(200)
@@ -61,6 +61,7 @@ describe('connect pacing in health and /metrics', () => {
     const metrics = await (await fetch(`${t.http}/metrics`)).text()
     expect(metrics).toContain('smartpark_mqtt_connect_started_total 200')
     expect(metrics).toContain('smartpark_mqtt_connect_waiting 0')
+    expect(metrics).toContain('smartpark_mqtt_connect_refusing 0')
     expect(metrics).toContain('smartpark_mqtt_connect_refused_busy_total 0')
     expect(metrics).toMatch(/smartpark_mqtt_connect_rate \d+/)
     expect(metrics).toMatch(/smartpark_mqtt_connect_admitted_last_second \d+/)

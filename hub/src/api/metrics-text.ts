@@ -49,10 +49,11 @@ export function prometheusText(h: HealthReport, extra: { name: string; help: str
     const pacing = conn.pacing
     if (pacing) {
       metric('smartpark_mqtt_connect_waiting', 'MQTT connections waiting for their start (connect pacing)', 'gauge', [[undefined, pacing.waiting]])
+      metric('smartpark_mqtt_connect_refusing', 'MQTT connections to be answered CONNACK "server unavailable" at the pacing\'s next ticks', 'gauge', [[undefined, pacing.refusing]])
       metric('smartpark_mqtt_connect_rate', 'MQTT connections the pacing lets start a second now', 'gauge', [[undefined, pacing.ratePerSecond]])
       metric('smartpark_mqtt_connect_admitted_last_second', 'MQTT connections started in the last whole second', 'gauge', [[undefined, pacing.admittedLastSecond]])
       metric('smartpark_mqtt_connect_started_total', 'MQTT connections the pacing started', 'counter', [[undefined, pacing.started]])
-      metric('smartpark_mqtt_connect_refused_busy_total', 'MQTT connections answered CONNACK "server unavailable" at once because their wait would pass the longest wait', 'counter', [[undefined, pacing.refusedBusy]])
+      metric('smartpark_mqtt_connect_refused_busy_total', 'MQTT connections answered CONNACK "server unavailable" because their wait would pass the longest wait', 'counter', [[undefined, pacing.refusedBusy]])
       metric('smartpark_mqtt_connect_wait_seconds', 'The wait for a start: of the first connection waiting now, and the longest since start', 'gauge', [[{ of: 'oldest_waiting' }, pacing.oldestWaitMs / 1000], [{ of: 'longest' }, pacing.longestWaitMs / 1000]])
     }
     const files = conn.limits.openFiles

@@ -11,8 +11,15 @@
  * lag, measured by the pacer's own timer: above LAG_HIGH_MS it falls by a quarter, below
  * LAG_LOW_MS, with connections waiting, it rises; never under MIN_RATE, so 18,000 devices are
  * back within a minute even on a loaded machine. A connection that would wait longer than
- * MAX_WAIT_MS is refused at once with CONNACK "server unavailable" (the caller's `refuse`), and
- * the client backs off and retries — never left to wait out its CONNACK timeout.
+ * MAX_WAIT_MS is refused with CONNACK "server unavailable" (the caller's `refuse`), and the
+ * client backs off and retries — never left to wait out its CONNACK timeout.
+ *
+ * Refusals are paced too, by time: at most REFUSE_BUDGET_MS of each tick. A refusal is a
+ * CONNACK written and a socket closed (on loopback the kernel runs the peer's side inline), and
+ * they came in thousands at once: in the accept callbacks of a reconnect wave, and in one tick
+ * when the rate fell below what the queue had been promised and its connections passed their
+ * longest wait together (a profiled storm: 227 ms of one tick refusing while the loop's timers
+ * waited). A connection to refuse waits in its own queue meanwhile, costing its socket.
  */
 
 /** Connections started a second at least, however slow the loop: 18,000 in 51 s. */
@@ -29,6 +36,8 @@ const LAG_HIGH_MS = 40
 const LAG_LOW_MS = 15
 /** The rate changes at most this often. */
 const ADJUST_EVERY_MS = 250
+/** Of each tick, refusing connections takes at most this long (a fifth of the tick). */
+const REFUSE_BUDGET_MS = 4
 
 export interface PacingStats {
   /** Connections waiting for their start. */
@@ -39,6 +48,8 @@ export interface PacingStats {
   started: number
   /** Refused with CONNACK "server unavailable": their wait would have been over MAX_WAIT_MS. */
   refusedBusy: number
+  /** Connections to refuse, waiting for the refusals' share of a tick. */
+  refusing: number
   /** Connections started in the last whole second (what the rate let through, not the rate allowed). */
   admittedLastSecond: number
   /** How long the first connection in the queue has waited so far (0: none waits), ms. */
@@ -56,6 +67,9 @@ interface Waiting {
 export class ConnectPacer {
   private readonly queue: Waiting[] = []
   private head = 0
+  /** Connections to refuse (their `refuse`), oldest first. */
+  private toRefuse: (() => void)[] = []
+  private refuseHead = 0
   private rate = START_RATE
   private tokens = 0
   private lastRefill: number
@@ -87,8 +101,8 @@ export class ConnectPacer {
     }
     // Its wait: everyone ahead of it at the current rate.
     if (((waiting + 1) / this.rate) * 1000 > MAX_WAIT_MS) {
-      this.refusedBusy++
-      refuse()
+      this.toRefuse.push(refuse)
+      this.schedule()
       return
     }
     this.queue.push({ start, refuse, since: this.now() })
@@ -104,6 +118,7 @@ export class ConnectPacer {
       ratePerSecond: Math.round(this.rate),
       started: this.started,
       refusedBusy: this.refusedBusy,
+      refusing: this.toRefuse.length - this.refuseHead,
       admittedLastSecond: this.perSecond.last,
       oldestWaitMs: first ? Math.round(now - first.since) : 0,
       longestWaitMs: Math.round(this.longestWait),
@@ -162,8 +177,7 @@ export class ConnectPacer {
       const w = this.queue[this.head++]!
       this.longestWait = Math.max(this.longestWait, now - w.since)
       if (now - w.since > MAX_WAIT_MS) {
-        this.refusedBusy++
-        w.refuse()
+        this.toRefuse.push(w.refuse)
         continue
       }
       this.tokens--
@@ -178,6 +192,28 @@ export class ConnectPacer {
     else {
       this.queue.length = 0
       this.head = 0
+    }
+    this.refuseSome()
+  }
+
+  /** Refuse the oldest connections to refuse for at most REFUSE_BUDGET_MS (at least one a tick). */
+  private refuseSome(): void {
+    const until = this.now() + REFUSE_BUDGET_MS
+    const q = this.toRefuse
+    do {
+      if (this.refuseHead >= q.length) break
+      this.refusedBusy++
+      q[this.refuseHead++]!()
+    } while (this.now() < until)
+    if (this.refuseHead < q.length) {
+      if (this.refuseHead >= 1024 && this.refuseHead * 2 >= q.length) {
+        q.splice(0, this.refuseHead)
+        this.refuseHead = 0
+      }
+      this.schedule()
+    } else {
+      this.toRefuse = []
+      this.refuseHead = 0
     }
   }
 }

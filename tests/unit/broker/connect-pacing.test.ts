@@ -38,15 +38,35 @@ describe('connect pacing', () => {
     expect(pacer.stats().waiting).toBe(0)
   })
 
-  it('refuses at once the connections that would wait longer than the longest wait', () => {
+  it('refuses within a tick the connections that would wait longer than the longest wait', () => {
     const s = storm(60_000)
-    // Refused as they are offered, before any time passes: the client hears CONNACK 3 at once.
+    // Not in the accept callbacks that offered them, but at the pacer's next tick: the client hears CONNACK 3 within 20 ms.
+    expect(s.refused()).toBe(0)
+    expect(pacer.stats().refusing).toBeGreaterThan(0)
+    vi.advanceTimersByTime(20)
+    expect(s.refused()).toBe(pacer.stats().refusedBusy)
     expect(s.refused()).toBeGreaterThan(0)
+    expect(pacer.stats().refusing).toBe(0)
     const waiting = pacer.stats().waiting
     expect(waiting / pacer.stats().ratePerSecond).toBeLessThanOrEqual(MAX_WAIT_MS / 1000)
     vi.advanceTimersByTime(MAX_WAIT_MS + 1000)
     expect(s.startedAt.length + s.refused()).toBe(60_000)
     expect(pacer.stats().refusedBusy).toBe(s.refused())
+  })
+
+  it('spends at most a few milliseconds of a tick refusing, and refuses every one in the end', () => {
+    // Each refusal takes 1 ms of the loop (a CONNACK written, a socket closed).
+    const s = { refused: 0 }
+    for (let i = 0; i < 40_000; i++) pacer.offer(() => undefined, () => { s.refused++; skew += 1 })
+    const toRefuse = pacer.stats().refusing
+    expect(toRefuse).toBeGreaterThan(1000)
+    vi.advanceTimersByTime(20)
+    // One tick's share: REFUSE_BUDGET_MS (4 ms), not the thousands waiting.
+    expect(s.refused).toBeGreaterThanOrEqual(1)
+    expect(s.refused).toBeLessThanOrEqual(5)
+    vi.advanceTimersByTime(20 * toRefuse)
+    expect(s.refused).toBeGreaterThanOrEqual(toRefuse)
+    expect(pacer.stats().refusing).toBe(0)
   })
 
   it('slows down to its floor while the event loop lags, and speeds up again once it does not', () => {

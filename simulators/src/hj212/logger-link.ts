@@ -116,7 +116,14 @@ export class LoggerLink {
     this.heldUntil = Date.now() + ms
     this.socket?.destroy()
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
-    this.reconnectTimer = setTimeout(() => this.open(), ms)
+    // The timer ends the hold: it may fire a millisecond before Date.now() reaches heldUntil
+    // (timers count from the loop's cached time), and open() would then refuse and the link
+    // stay down for good, its backlog never sent.
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined
+      this.heldUntil = 0
+      this.open()
+    }, ms)
     this.reconnectTimer.unref?.()
   }
 

@@ -2,6 +2,7 @@ import type { Device } from '../model/device.js'
 import type { Gateway, Zone } from '../model/zone.js'
 import { generateSecret, hashSecret, verifySecret } from '../config/credentials.js'
 import type { RegistryFile, RegistryStore } from './registry-store.js'
+import { flatJoin } from '../model/flat-join.js'
 
 /**
  * Devices and gateways: those of the zone file plus those provisioned at run time.
@@ -60,7 +61,7 @@ export class RegistryError extends Error {
 }
 
 export function topicPrefix(d: Pick<Device, 'park' | 'enterprise' | 'id'>): string {
-  return `parks/${d.park}/${d.enterprise}/${d.id}/`
+  return flatJoin('/', 'parks', d.park, d.enterprise, d.id, '')
 }
 
 export class DeviceRegistry {
@@ -82,6 +83,8 @@ export class DeviceRegistry {
   private readonly sharedStates = new Map<string, SharedDeviceState>()
   /** The zone file's devices by id, made at the first cluster change (a lookup per record, not a walk of the zone). */
   private zoneById: Map<string, Zone['devices'][number]> | undefined
+  /** The zone file's secret hashes (its devices keep none once the registry is open). */
+  private readonly zoneSecrets = new Map<string, string>()
 
   /**
    * `keepHj212Pw`: where an HJ 212 logger's PW goes (a secret kept in the data dir, 0600): a
@@ -93,7 +96,13 @@ export class DeviceRegistry {
   /** Load the zone's devices, then the run-time changes on top. */
   async open(): Promise<void> {
     for (const g of this.zone.gateways) this.gateways.set(g.id, g)
-    for (const { secretHash, ...device } of this.zone.devices) this.put(device, secretHash, 'zone')
+    // The zone the hub holds keeps no secret hashes: each zone device becomes the registry's
+    // own (one object a device, not the zone file's and a copy), its hash kept here.
+    this.zone.devices.forEach(({ secretHash, ...device }, i) => {
+      if (secretHash !== undefined) this.zoneSecrets.set(device.id, secretHash)
+      this.zone.devices[i] = device
+      this.put(device, secretHash, 'zone')
+    })
     // The zone the hub holds keeps no HJ 212 PW either (the keeper has it).
     if (this.keepHj212Pw) for (const d of this.zone.devices) if (d.hj212) delete d.hj212.pw
     this.saved = await this.store.load()
@@ -265,8 +274,7 @@ export class DeviceRegistry {
       if (state.hj212Pw !== undefined) this.keepHj212Pw?.(id, state.hj212Pw)
       next = { device: state.device, secretHash: state.secretHash, source: 'runtime' }
     } else if (state?.kind !== 'retired' && zoneDevice) {
-      const { secretHash, ...device } = zoneDevice
-      next = { device: state?.position ? { ...device, position: state.position } : device, secretHash: state?.secretHash ?? secretHash, source: 'zone' }
+      next = { device: state?.position ? { ...zoneDevice, position: state.position } : zoneDevice, secretHash: state?.secretHash ?? this.zoneSecrets.get(id), source: 'zone' }
     }
     if (!next) {
       if (rec) {

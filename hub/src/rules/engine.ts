@@ -25,7 +25,7 @@ import type { ConditionMap } from './condition-book.js'
 import { CorrelationRule, type CorrelationInput, type CorrelationState } from './correlation.js'
 import { DataQualityRule, flagClass, type DataQualityState } from './data-quality.js'
 import { DeadmanRule, type DeadmanState } from './deadman.js'
-import { compileDevice, type DeviceEntry } from './device-entry.js'
+import { compileDevice, compiledMetric, type DeviceEntry } from './device-entry.js'
 import { EVENT_RULE, EventRule, fireInputOf, type EventState } from './events.js'
 import { LiveWindow, type LateEvidence } from './live-window.js'
 import { resolveOptions, type RulesOptions, type RulesOptionsInput } from './options.js'
@@ -200,8 +200,8 @@ export class RulesEngine {
     const entry = compileDevice(device, this.layers.layersFor(device), this.options)
     const old = this.entries.get(device.id)
     if (old && samePlace(old.place, entry.place)) {
-      this.setpoints.clearDevice(old, now, out, (m, dir) => entry.metrics.get(m)?.[dir] !== undefined)
-      this.ror.clearDevice(old, now, out, (m) => entry.metrics.get(m)?.ror !== undefined)
+      this.setpoints.clearDevice(old, now, out, (m, dir) => compiledMetric(entry, m)?.[dir] !== undefined)
+      this.ror.clearDevice(old, now, out, (m) => compiledMetric(entry, m)?.ror !== undefined)
       this.correlate(out, 0)
     } else if (old) {
       this.clearAll(old, now, out)
@@ -233,7 +233,7 @@ export class RulesEngine {
   /** The effective set points of a device, per metric (for the API and the dashboard). */
   effectiveSetpoints(id: string): ReadonlyMap<string, ResolvedSetpoints> | undefined {
     const entry = this.entries.get(id)
-    return entry && new Map([...entry.metrics].map(([m, c]) => [m, c.setpoints]))
+    return entry && new Map(entry.metrics.map((c) => [c.metric, c.setpoints]))
   }
 
   hasDevice(id: string): boolean {

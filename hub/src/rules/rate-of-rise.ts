@@ -14,7 +14,7 @@ import type { AlarmLevel, Transition } from '../model/alarm.js'
 import { msg } from '../model/messages/index.js'
 import { UNITS } from '../model/vocabulary.js'
 import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
-import type { DeviceEntry } from './device-entry.js'
+import { compiledMetric, type DeviceEntry } from './device-entry.js'
 import type { RateOfRiseOptions } from './options.js'
 import { toLevel, transition } from './transition.js'
 
@@ -73,7 +73,7 @@ export class RateOfRiseRule {
   ) {}
 
   evaluate(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[]): void {
-    const cfg = entry.metrics.get(metric)?.ror
+    const cfg = compiledMetric(entry, metric)?.ror
     if (!cfg) return
     const id = entry.place.device
     const rate = this.push(`${id}:${metric}`, value, at)
@@ -84,11 +84,11 @@ export class RateOfRiseRule {
 
   /** The metric's data cannot be trusted now (data-quality.ts): an active trip stays, its clear timer stopped. */
   hold(entry: DeviceEntry, metric: string): void {
-    if (entry.metrics.get(metric)?.ror) this.book.holdClear(rorKey(entry.place.device, metric))
+    if (compiledMetric(entry, metric)?.ror) this.book.holdClear(rorKey(entry.place.device, metric))
   }
 
   tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {
-    const changes = this.book.tick(now, (c) => lookup(c.d)?.metrics.get(c.m)?.ror)
+    const changes = this.book.tick(now, (c) => compiledMetric(lookup(c.d), c.m)?.ror)
     for (const change of changes) {
       const entry = lookup(change.device)
       if (entry) out.push(this.toTransition(entry, change))
@@ -96,7 +96,8 @@ export class RateOfRiseRule {
   }
 
   clearDevice(entry: DeviceEntry, at: number, out: Transition[], keep?: (metric: string) => boolean): void {
-    for (const [metric, cm] of entry.metrics) {
+    for (const cm of entry.metrics) {
+      const metric = cm.metric
       if (!cm.ror || keep?.(metric)) continue
       delete this.windows[`${entry.place.device}:${metric}`]
       const key = rorKey(entry.place.device, metric)
@@ -115,9 +116,9 @@ export class RateOfRiseRule {
     this.windows = Object.create(null) as Record<string, SampleWindow>
     for (const [key, w] of Object.entries(state.windows)) {
       const sep = key.indexOf(':')
-      if (lookup(key.slice(0, sep))?.metrics.get(key.slice(sep + 1))?.ror) this.windows[key] = { t: [...w.t], v: [...w.v] }
+      if (compiledMetric(lookup(key.slice(0, sep)), key.slice(sep + 1))?.ror) this.windows[key] = { t: [...w.t], v: [...w.v] }
     }
-    this.book.restore(state.conds, (c) => lookup(c.d)?.metrics.get(c.m)?.ror !== undefined)
+    this.book.restore(state.conds, (c) => compiledMetric(lookup(c.d), c.m)?.ror !== undefined)
   }
 
   /** Add a sample to the window and return the slope, when the window can give one. */
@@ -147,7 +148,7 @@ export class RateOfRiseRule {
   }
 
   private toTransition(entry: DeviceEntry, change: ConditionChange): Transition {
-    const trip = entry.metrics.get(change.metric)?.setpoints.rateOfRisePerMin
+    const trip = compiledMetric(entry, change.metric)?.setpoints.rateOfRisePerMin
     const active = change.to >= 0
     return transition(entry.place, {
       key: change.key,

@@ -12,7 +12,7 @@ import type { Transition } from '../model/alarm.js'
 import { msg, type MessageCode, type MessageParam } from '../model/messages/index.js'
 import { UNITS, type DeviceKind } from '../model/vocabulary.js'
 import { ConditionBook, type ConditionChange, type ConditionMap } from './condition-book.js'
-import type { CompiledMetric, DeviceEntry } from './device-entry.js'
+import { compiledMetric, type CompiledMetric, type DeviceEntry } from './device-entry.js'
 import type { Stage } from './setpoint-resolver.js'
 import { setpointKey } from './setpoint-key.js'
 import type { Direction, StageConfig } from './stages.js'
@@ -56,7 +56,7 @@ export class SetpointRule {
 
   /** Feed one value of one metric; transitions are appended to `out`. */
   evaluate(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[]): void {
-    const cm = entry.metrics.get(metric)
+    const cm = compiledMetric(entry, metric)
     if (!cm) return
     for (const dir of DIRECTIONS) {
       const cfg = configOf(cm, dir)
@@ -76,7 +76,7 @@ export class SetpointRule {
    * judged as usual.
    */
   overRange(entry: DeviceEntry, metric: string, value: number, at: number, out: Transition[]): void {
-    const cm = entry.metrics.get(metric)
+    const cm = compiledMetric(entry, metric)
     if (!cm?.high) return this.evaluate(entry, metric, value, at, out)
     const { change, wasOver } = this.book.force(cm.keys.high, entry.place.device, metric, cm.high.thresholds.length - 1, value, at)
     if (change.from !== change.to || !wasOver) out.push(this.toTransition(entry, cm, 'high', change, true))
@@ -88,7 +88,7 @@ export class SetpointRule {
 
   /** The metric's data cannot be trusted now: its conditions stay as they are, their clear timers stopped. */
   hold(entry: DeviceEntry, metric: string): void {
-    const cm = entry.metrics.get(metric)
+    const cm = compiledMetric(entry, metric)
     if (!cm) return
     if (cm.high) this.book.holdClear(cm.keys.high)
     if (cm.low) this.book.holdClear(cm.keys.low)
@@ -97,12 +97,12 @@ export class SetpointRule {
   /** Run out on-delays and off-delays at `now`. */
   tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {
     const changes = this.book.tick(now, (c, key) => {
-      const cm = lookup(c.d)?.metrics.get(c.m)
+      const cm = compiledMetric(lookup(c.d), c.m)
       return cm && configOf(cm, dirOf(key))
     })
     for (const change of changes) {
       const entry = lookup(change.device)
-      const cm = entry?.metrics.get(change.metric)
+      const cm = compiledMetric(entry, change.metric)
       if (entry && cm) out.push(this.toTransition(entry, cm, dirOf(change.key), change))
     }
   }
@@ -112,7 +112,8 @@ export class SetpointRule {
    * one emits `clear`; timers are dropped. `keep(metric, dir)` spares a condition.
    */
   clearDevice(entry: DeviceEntry, at: number, out: Transition[], keep?: (metric: string, dir: Direction) => boolean): void {
-    for (const [metric, cm] of entry.metrics) {
+    for (const cm of entry.metrics) {
+      const metric = cm.metric
       for (const dir of DIRECTIONS) {
         if (!configOf(cm, dir) || keep?.(metric, dir)) continue
         const key = setpointKey(entry.place.device, metric, dir)
@@ -131,7 +132,7 @@ export class SetpointRule {
 
   restore(state: ConditionMap, lookup: (id: string) => DeviceEntry | undefined): void {
     this.book.restore(state, (c, key) => {
-      const cm = lookup(c.d)?.metrics.get(c.m)
+      const cm = compiledMetric(lookup(c.d), c.m)
       return cm !== undefined && configOf(cm, dirOf(key)) !== undefined
     })
   }

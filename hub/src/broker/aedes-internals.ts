@@ -73,6 +73,31 @@ export function skipFanOutFor(aedes: Aedes, skip: (packet: PublishPacket) => boo
   }
 }
 
+/** mqtt-packet as aedes loads it, and the `bl` its parser loads. */
+const aedesRequire = createRequire(createRequire(import.meta.url).resolve('aedes'))
+const parserRequire = createRequire(aedesRequire.resolve('mqtt-packet'))
+const { BufferList } = parserRequire('bl') as { BufferList: new () => { length: number } }
+
+/** The parts of mqtt-packet's parser (parser.js) the hub touches. */
+interface ParserInternals {
+  /** The bytes read and not yet parsed. */
+  _list: { length: number }
+}
+
+/**
+ * mqtt-packet's parser keeps a client's unparsed bytes in `bl()`: a BufferListStream, which is a
+ * whole readable-stream Duplex — ≈ 1,000 B of heap and a pair of stream states a connection, of
+ * 12.8 KB (heap snapshots at 3,000 connections, docs/performance.md) — of which the parser uses
+ * only the buffer list's methods (append, consume, length, readUInt8 / 16BE / 32BE, slice,
+ * toString). The same package's plain BufferList has them all and no stream: ≈ 70 B. Swapped
+ * while it holds nothing, as aedes has just made the client; after a parse error the parser
+ * makes a `bl()` again, and its client is closed.
+ */
+export function lightenParser(client: Client): void {
+  const parser = (client as unknown as { _parser?: ParserInternals })._parser
+  if (parser?._list?.length === 0) parser._list = new BufferList()
+}
+
 /** aedes-persistence's in-memory store, which its package's entry point does not export (pinned by aedes's lock entry). */
 export function aedesMemoryStore<T>(): new () => T {
   return createRequire(import.meta.url)('aedes-persistence/asyncPersistence.js') as new () => T

@@ -15,7 +15,7 @@ import { guardedConnection, InboundBacklog, MQTT_SERVER_OPTIONS, type GuardOptio
 import { ConnectionScheduler, type SchedulerStats } from './loop-turns.js'
 import { FastPathCounters, fastPublishFor } from './publish-fast-path.js'
 import { ConnectPacer, type PacingStats } from './connect-pacing.js'
-import { skipFanOutFor } from './aedes-internals.js'
+import { lightenParser, skipFanOutFor } from './aedes-internals.js'
 import { BrokerSessions } from './sessions.js'
 import { DEFAULT_SESSION_LIMITS, type SessionLimits, type SessionStats } from './session-book.js'
 import type { ConnectionGate } from '../net/connection-gate.js'
@@ -147,7 +147,10 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
     // aedes makes its client in the connection's first turn among the connecting ones (loop-turns.ts).
     pacer.offer(
       () => scheduler.inTurn(() => {
-        if (!conn.destroyed) conn.fast = fastPublishFor(aedes, aedes.handle(conn, req), consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
+        if (conn.destroyed) return
+        const client = aedes.handle(conn, req)
+        lightenParser(client)
+        conn.fast = fastPublishFor(aedes, client, consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
       }, false, true),
       () => conn.refuseBusy(),
     )

@@ -3,7 +3,9 @@ import { createServer, type AddressInfo, type Server } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import mqtt from 'mqtt'
 import { Aedes, type Client } from 'aedes'
-import { AEDES_VERSION, aedesMemoryStore, clientConnection, clientIdle, connectedClients, refreshKeepalive, skipFanOutFor } from '../../../hub/src/broker/aedes-internals.js'
+import { AEDES_VERSION, aedesMemoryStore, clientConnection, clientIdle, connectedClients, lightenParser, refreshKeepalive, skipFanOutFor } from '../../../hub/src/broker/aedes-internals.js'
+import { Socket as RawSocket } from 'node:net'
+import mqttPacket from 'mqtt-packet'
 
 /**
  * The contract between the hub and aedes's private parts (broker/aedes-internals.ts): each
@@ -116,6 +118,42 @@ describe('aedes internals the hub touches', () => {
     await new Promise<void>((r, j) => aedes!.publish({ cmd: 'publish', topic: 'd/telemetry', payload: Buffer.from('z'), qos: 0, retain: false, dup: false }, (e) => (e ? j(e) : r())))
     await waitFor(() => got.length > 1)
     expect(got).toEqual(['d/cmd', 'd/telemetry'])
+  })
+
+  it("lightenParser gives mqtt-packet's parser a plain BufferList, with which packets split across reads still parse", async () => {
+    aedes = await Aedes.createBroker()
+    const lists: unknown[] = []
+    server = createServer((socket) => {
+      const client = aedes!.handle(socket)
+      const parser = (client as unknown as { _parser: { _list: { length: number; append: unknown; consume: unknown; readUInt8: unknown; readUInt16BE: unknown; readUInt32BE: unknown; slice: unknown; toString: unknown; pipe?: unknown } } })._parser
+      // What aedes made: a bl() stream, empty, with every method the parser calls.
+      expect(parser._list.length).toBe(0)
+      expect(typeof parser._list.pipe).toBe('function')
+      lightenParser(client)
+      lists.push(parser._list)
+      for (const m of ['append', 'consume', 'readUInt8', 'readUInt16BE', 'readUInt32BE', 'slice', 'toString'] as const) expect(typeof parser._list[m], m).toBe('function')
+    })
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
+    const port = (server.address() as AddressInfo).port
+    const got: string[] = []
+    aedes.on('publish', (p, c) => c && got.push(`${p.topic}=${p.payload.toString()}`))
+    // A CONNECT and two PUBLISHes written a few bytes at a time: headers, lengths and payloads cut across reads.
+    const bytes = Buffer.concat([
+      mqttPacket.generate({ cmd: 'connect', protocolId: 'MQTT', protocolVersion: 4, clean: true, clientId: 'split', keepalive: 30 }),
+      mqttPacket.generate({ cmd: 'publish', topic: 'a/b', payload: Buffer.from('x'.repeat(300)), qos: 0, retain: false, dup: false }),
+      mqttPacket.generate({ cmd: 'publish', topic: 'a/c', payload: Buffer.from('yz'), qos: 0, retain: false, dup: false }),
+    ])
+    const raw = new RawSocket()
+    await new Promise<void>((r) => raw.connect(port, '127.0.0.1', r))
+    for (let i = 0; i < bytes.length; i += 7) {
+      raw.write(bytes.subarray(i, i + 7))
+      await new Promise((r) => setTimeout(r, 1))
+    }
+    await waitFor(() => got.length === 2)
+    raw.destroy()
+    expect(got).toEqual([`a/b=${'x'.repeat(300)}`, 'a/c=yz'])
+    expect(lists).toHaveLength(1)
+    expect(typeof (lists[0] as { pipe?: unknown }).pipe).toBe('undefined')
   })
 
   it("aedes-persistence's memory store is there, with the promise API bounded-persistence.ts calls", () => {

@@ -25,8 +25,11 @@ export const ADMIN_PASSWORD = 'test-admin-password'
  */
 const madeDirs = new Set<string>()
 
-/** `dashboard`: true serves dashboard/dist; a path serves that build instead (a test's own). */
-export async function startTestHub(o: { env?: Record<string, string>; dataDir?: string; managedInflux?: boolean; db?: string; dashboard?: boolean | string } = {}): Promise<TestHub> {
+/**
+ * `dashboard`: true serves dashboard/dist; a path serves that build instead (a test's own).
+ * `clock`: the hub's clock (startHub's `clock`), e.g. one a test moves past a minute's end.
+ */
+export async function startTestHub(o: { env?: Record<string, string>; dataDir?: string; managedInflux?: boolean; db?: string; dashboard?: boolean | string; clock?: () => number } = {}): Promise<TestHub> {
   let dataDir = o.dataDir
   if (dataDir === undefined) madeDirs.add((dataDir = await mkdtemp(join(tmpdir(), 'smartpark-hub-'))))
   const env: Record<string, string> = {
@@ -43,7 +46,7 @@ export async function startTestHub(o: { env?: Record<string, string>; dataDir?: 
   }
   const settings: Settings = loadSettings(env)
   const dashboardDir = typeof o.dashboard === 'string' ? o.dashboard : o.dashboard ? new URL('../../dashboard/dist', import.meta.url).pathname : undefined
-  const hub = await startHub(settings, { announceAdminPassword: () => undefined, ...(dashboardDir ? { dashboardDir } : {}) })
+  const hub = await startHub(settings, { announceAdminPassword: () => undefined, ...(dashboardDir ? { dashboardDir } : {}), ...(o.clock ? { clock: o.clock } : {}) })
   const http = `http://127.0.0.1:${hub.addresses.httpPort}`
   const adminToken = await login(http, 'admin', ADMIN_PASSWORD)
   return {

@@ -41,7 +41,7 @@ describe('simulated scenarios against a real hub', () => {
   afterAll(async () => t.stop())
 
   it('a normal day raises nothing above blue', async () => {
-    const out = await sim(t, ['--scenario', 'normal-day', '--speed', '60', '--duration', '20s', '--seed', '3'])
+    const out = await sim(t, ['--scenario', 'normal-day', '--speed', '120', '--duration', '10s', '--seed', '3'])
     expect(out).toMatch(/sent/i)
     const alarms = (await api<{ alarms: Alarm[] }>(t, 'GET', '/api/v1/alarms?state=all')).body.alarms
     // At its end the simulator takes its devices offline (retained `offline`): those alarms (one per device, or one communications alarm for many) are the stop, not the day.
@@ -52,7 +52,7 @@ describe('simulated scenarios against a real hub', () => {
   })
 
   it('a leak that ignites gives gas and fire alarms, an incident, and the valve command — confirmed by the operator — reaches the valves', async () => {
-    const run = sim(t, ['--scenario', 'leak-ignites', '--speed', '20', '--seed', '1'])
+    const run = sim(t, ['--scenario', 'leak-ignites', '--speed', '40', '--seed', '1'])
     // The operator in the control room confirms the plan's valve proposals as they appear
     // (GB/T 50493 §3.0.8: the hub proposes, a person confirms); polled until the run ends.
     let running = true
@@ -87,13 +87,13 @@ describe('simulated scenarios against a real hub', () => {
 
   it('detectors flagging D and C raise device_fault (cleared when valid values return) and out_of_service, a spike one latched orange alarm, never red; an inert-gas purge raises o2_low, never gas_confirmed', async () => {
     // Two parks at once, each its own simulator (their devices apart): the faults in nsc, the
-    // purge by mbi's hydrogen-station oxygen detector. 25 s at ×20 is 500 simulated seconds:
+    // purge by mbi's hydrogen-station oxygen detector. 12.5 s at ×40 is 500 simulated seconds:
     // the fault (D, 90–390 s) and the calibration (C, 150–390 s) end inside it, and oxygen is
     // below 19.5 %VOL from about 80 s.
     const started = Date.now()
     await Promise.all([
-      sim(t, ['--scenario', 'sensor-faults', '--parks', 'nsc', '--speed', '20', '--duration', '25s', '--seed', '1']),
-      sim(t, ['--scenario', 'oxygen-deficiency', '--parks', 'mbi', '--speed', '20', '--duration', '25s', '--seed', '1']),
+      sim(t, ['--scenario', 'sensor-faults', '--parks', 'nsc', '--speed', '40', '--duration', '12.5s', '--seed', '1']),
+      sim(t, ['--scenario', 'oxygen-deficiency', '--parks', 'mbi', '--speed', '40', '--duration', '12.5s', '--seed', '1']),
     ])
     const alarmsOf = async (park: string) => (await api<{ alarms: Alarm[] }>(t, 'GET', `/api/v1/alarms?state=all&park=${park}`)).body.alarms
     const nsc = await alarmsOf('nsc')

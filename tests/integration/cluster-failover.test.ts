@@ -74,6 +74,8 @@ describe.each([{ influxDown: false }, { influxDown: true }])('cluster failover: 
     }
     const hubs = await Promise.all([0, 1, 2].map((i) => startHubProcess({
       HUB_NATS_URL: nats.urls, HUB_NODE_ID: `fo-${i}`, HUB_DATA_DIR: join(dir, `n${i}`), INFLUX_URL: influxUrl, INFLUX_DB: db, HUB_ADMIN_PASSWORD: ADMIN,
+      // What the killed owner had pulled and not acked comes back to another node after 3 s, not JetStream's 30 s.
+      HUB_INFLUX_ACK_WAIT_SEC: '3',
     })))
     for (const [i, hub] of hubs.entries()) nodes.push({ id: `fo-${i}`, hub })
   }, 120_000)

@@ -193,7 +193,7 @@ export async function startClusterNode(o: ClusterNodeOptions): Promise<ClusterNo
       const targets: [string, InfluxConnection][] = [[INFLUX_CONSUMER, influx]]
       if (c.influx2Url) targets.push([INFLUX2_CONSUMER, { ...influx, url: c.influx2Url }])
       for (const [name, target] of targets) {
-        const consumer = new InfluxConsumer({ js: link.js, jsm: link.jsm, node: c.nodeId, name, target, log: o.log })
+        const consumer = new InfluxConsumer({ js: link.js, jsm: link.jsm, node: c.nodeId, name, target, ackWaitMs: c.influxAckWaitSec * 1000, log: o.log })
         consumers.push(consumer)
         // Not awaited: it waits for the READINGS stream on its own and pulls once it exists.
         void consumer.start().catch((err: Error) => o.log.warn({ err: err.message, consumer: name }, 'influx consumer did not start'))

@@ -22,6 +22,8 @@ export interface ClusterSettings {
   leaseSec: number
   /** How long the READINGS stream keeps a message (hours). */
   readingsMaxAgeH: number
+  /** The InfluxDB pullers' ack wait (s): what a node took and did not ack (it died) goes to another node after this long. */
+  influxAckWaitSec: number
   /** A second, independent InfluxDB that gets the same readings (InfluxDB OSS has no clustering). */
   influx2Url: string | undefined
 }
@@ -93,7 +95,7 @@ function safeNodeId(s: string): string {
 export function loadClusterSettings(env: Env, httpPort: number): ClusterSettings | undefined {
   const raw = str(env, 'HUB_NATS_URL')
   if (raw === undefined) {
-    for (const name of ['HUB_NATS_CREDS', 'HUB_NATS_NKEY', 'HUB_NATS_USER', 'HUB_NATS_TOKEN', 'HUB_NATS_REPLICAS', 'HUB_NODE_ID', 'HUB_INFLUX2_URL']) {
+    for (const name of ['HUB_NATS_CREDS', 'HUB_NATS_NKEY', 'HUB_NATS_USER', 'HUB_NATS_TOKEN', 'HUB_NATS_REPLICAS', 'HUB_NODE_ID', 'HUB_INFLUX2_URL', 'HUB_INFLUX_ACK_WAIT_SEC']) {
       if (str(env, name) !== undefined) throw new SettingsError(name, 'is a cluster setting: it needs HUB_NATS_URL (the NATS servers)')
     }
     return undefined
@@ -112,6 +114,7 @@ export function loadClusterSettings(env: Env, httpPort: number): ClusterSettings
     nodeId,
     leaseSec: int(env, 'HUB_LEASE_SEC', 5, 2, 600),
     readingsMaxAgeH: int(env, 'HUB_READINGS_MAX_AGE_H', 7 * 24, 1, 10 * 365 * 24),
+    influxAckWaitSec: int(env, 'HUB_INFLUX_ACK_WAIT_SEC', 30, 1, 3600),
     influx2Url: influx2,
   }
 }

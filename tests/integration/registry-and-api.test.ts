@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import { api, connectMqtt, login, startTestHub, type TestHub } from '../support/hub-harness.js'
+import { connectedClients } from '../../hub/src/broker/aedes-internals.js'
 
 const gasDevice = (id: string) => ({ id, kind: 'gas', type: 'toxic', park: 'vtc', enterprise: 'vtc-ti01', name: `氯气探测器 ${id}`, metrics: ['cl2'], position: { x: 1, y: 2 }, interval: 5 })
 
@@ -16,7 +17,7 @@ describe('device registry: run-time changes survive a restart', () => {
     await rm(dataDir, { recursive: true, force: true })
   })
 
-  it('keeps a provisioned device and a retirement across a restart; the secret is shown once and stored only as a hash', async () => {
+  it('keeps a provisioned device and a retirement across a restart; the secret is shown once, stored only as a hash, and not kept in memory once checked', async () => {
     const db = `reg_${Date.now()}`
     let t = await startTestHub({ dataDir, db })
     const created = await api<{ secret: string }>(t, 'POST', '/api/v1/devices', gasDevice('rt-cl2-001'))
@@ -40,6 +41,12 @@ describe('device registry: run-time changes survive a restart', () => {
       expect(ids).toContain('rt-cl2-001')
       expect(ids).not.toContain('vtc-ti01-gas-009')
       const c = await connectMqtt(t.mqttUrl, { username: 'rt-cl2-001', password: secret })
+      // Nor in memory once checked: the CONNECT packet aedes's parser keeps holds no secret.
+      const kept = Object.values(connectedClients(t.hub.broker.aedes)).map((cl) => (cl as unknown as { _parser: { settings: { username?: string; password?: Buffer } } })._parser.settings)
+      const connect = kept.find((p) => p.username === 'rt-cl2-001')!
+      expect(connect.password!.length).toBe(Buffer.byteLength(secret))
+      expect(connect.password!.toString()).not.toContain(secret)
+      expect([...connect.password!].every((b) => b === 0)).toBe(true)
       c.end(true)
       const dup = await api(t, 'POST', '/api/v1/devices', gasDevice('rt-cl2-001'))
       expect(dup.status).toBe(409)

@@ -21,6 +21,10 @@ export function makeAuthenticate(registry: DeviceRegistry, sessions: BrokerSessi
     }
     if (!username || !password) return fail(4, 'username and password required')
     const role = registry.authenticate(username, password)
+    // The hub keeps secrets as hashes only: the CONNECT packet stays referenced for the life of
+    // the connection (mqtt-packet's parser keeps it for its protocol version), so its password —
+    // the device's secret in plain — is wiped once checked, not left in the heap of every client.
+    password.fill(0)
     if (!role) return fail(4, 'bad username or password')
     const certName = certificateNameOf(client.conn)
     if (certName !== undefined && certName !== username) return fail(5, `client certificate is for ${certName.slice(0, 64) || 'no name'}, not ${username}`)

@@ -167,6 +167,13 @@ describe('park ownership over three nodes', () => {
       const m = ownersByNode(live)
       return m.size === PARKS.length && m
     }, 20_000, 'every park owned')
+    // An operator's move first: one park on its second-ranked node, where it must stay.
+    const moved = PARKS[0]!
+    const second = rankNodes(moved, ids)[1]!
+    const owner = live.find((n) => n.ownership.owned().includes(moved))!
+    await owner.ownership.move(moved, second)
+    await eventually(() => live.find((n) => n.id === second)!.ownership.owned().includes(moved), 10_000, 'the moved park on its second-ranked node')
+    before.set(moved, second)
     const nc = await connectNats(nats.urls)
     const jsm = await jetstreamManager(nc)
     const leader = async (stream: string) => (await jsm.streams.info(stream)).cluster?.leader

@@ -303,12 +303,16 @@ export class ParkOwnership {
     await Promise.all(
       parks.map(async (park) => {
         if (this.busy.has(park) || this.stopped) return
-        const move = moved.has(park) ? await this.moveOf(park) : undefined
         if (held.has(park)) {
-          if (move && move.to !== this.node && alive.includes(move.to)) await this.handOver(park)
+          const move = moved.has(park) ? await this.moveOf(park) : undefined
+          if (move && move.to !== this.node && alive.includes(move.to)) await this.handOver(park, move.to)
           else if (move && move.to === this.node) await this.o.moves.delete(park, { previousSeq: move.revision }).catch(() => undefined)
           return
         }
+        // Who holds it first, the move only for a free park: a move record that cannot be read
+        // (its bucket's leader being elected) must not keep this node from seeing who holds the
+        // park now — else its last owner stayed the one before the move, and after a NATS
+        // election this node took the moved park back (tests/integration/cluster-leases-spread).
         const holder = await this.leases.holder(park)
         if (holder) {
           this.owners.set(park, holder.node)
@@ -316,6 +320,7 @@ export class ParkOwnership {
           this.freeSince.delete(park)
           return
         }
+        const move = moved.has(park) ? await this.moveOf(park) : undefined
         this.owners.delete(park)
         // How long a park has been free counts only once this node is settled and in the roster.
         if (!settled || !alive.includes(this.node)) return void this.freeSince.delete(park)
@@ -398,11 +403,13 @@ export class ParkOwnership {
     }
   }
 
-  private async handOver(park: string): Promise<void> {
+  private async handOver(park: string, to: string): Promise<void> {
     this.busy.add(park)
     try {
       await this.inTurn(park, () => this.o.onLost(park, 'moved'))
       await this.leases.release(park)
+      // Until this node reads the new holder, the park's last owner is where it was moved.
+      this.lastOwners.set(park, to)
     } finally {
       this.busy.delete(park)
     }

@@ -30,6 +30,7 @@ import { generateZone } from '../../simulators/src/zone/zone-generator.js'
 import type { Alarm } from '../../hub/src/model/alarm.js'
 import { cpuTimes, netCounters, netText, stealPercent, type CpuTimes } from './machine.js'
 import { cpuSeconds, health as healthOf, peakRssMb, resetPeakRss, startHub, type HubProc } from './hub-proc.js'
+import { judgeTargets, type ManyConnectionFigures, type ZoneSize } from './many-connections-targets.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const arg = (name: string, dflt: number): number => {
@@ -227,10 +228,12 @@ export async function manyConnections(): Promise<void> {
   let gens: Generators | undefined
   let socket: IoSocket | undefined
   const rows: [string, string][] = []
-  const figures: Record<string, unknown> = { connections: N, zoneDevices: M, periodSec: period, seconds, generators: parts }
+  const figures: Record<string, unknown> & ManyConnectionFigures = { connections: N, zoneDevices: M, periodSec: period, seconds, generators: parts }
+  let zoneSize: ZoneSize = { parks: 0, gateways: 0 }
   try {
     say(`generating the ${M.toLocaleString('en')}-device zone…`)
     const { zone, credentials } = generateZone({ devices: M, seed: 7 })
+    zoneSize = { parks: zone.parks.length, gateways: zone.gateways.length }
     await writeFile(join(dir, 'zone.json'), JSON.stringify(zone))
     const withSecret = zone.devices.filter((d) => credentials.devices[d.id])
     const asLoad = (d: (typeof zone.devices)[number], metric: string, value: number): LoadDevice => ({ id: d.id, secret: credentials.devices[d.id]!, topic: `parks/${d.park}/${d.enterprise}/${d.id}/telemetry`, metric, value })
@@ -342,10 +345,11 @@ export async function manyConnections(): Promise<void> {
       const h3 = await health(hub.http)
       say(`  all ${h3.broker.clients} back in ${f1(backSec)} s (${stormAttempts} attempts, ${stormRefused} refused, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout); alarm p99 ${f1(pct(lat2, 99))} ms; loop max ${stormWatch.loopMax} ms; raised ${JSON.stringify(raised)}; ${stormStealText}`)
       const pacing = h3.connections?.pacing
+      const stormRss = Math.round(await peakRssMb(hub.pid))
       const pacingText = pacing ? `; the hub's connect pacing: ${pacing.started} started, ${pacing.refusedBusy} refused (CONNACK 3, paced), longest wait ${pacing.longestWaitMs} ms` : ''
-      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${Math.round(await peakRssMb(hub.pid))} MB; ${stormStealText}`])
+      rows.push(['reconnect storm', `${N} back within ${f1(backSec)} s of the drop${outage > 0 ? ` (after ${outage} s away)` : ''} (${stormAttempts} attempts, ${stormRefused} refused with CONNACK 3, ${stormFailed} closed before a CONNACK, ${stormTimedOut} past the 30 s CONNACK timeout${pacingText}); peak RSS ${stormRss} MB; ${stormStealText}`])
       rows.push(['during the storm', `alarm p50 ${f1(pct(lat2, 50))} ms, p99 ${f1(pct(lat2, 99))} ms, max ${f1(lat2.at(-1) ?? NaN)} ms (${lat2.length}/${probeCount}; slowest, ms = to ingest + after: ${slowStorm}; probe connections lost ${probes.dropped - droppedBefore}); event-loop delay p99 ${stormWatch.loopP99} ms, max ${stormWatch.loopMax} ms (window ending ${stormWatch.worstAt.toFixed(0)} s after the hub started); health within ${Math.round(stormWatch.healthMaxMs)} ms${failedText(stormWatch.failed)}; alarms raised ${JSON.stringify(raised)}; ${stormStealText}; ${netText(stormNet, netCounters())}`])
-      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
+      Object.assign(figures, { stormBackSec: Number(backSec.toFixed(1)), stormAttempts, stormRefused, stormFailed, stormTimedOut, stormAlarmP99Ms: Number(f1(pct(lat2, 99))), stormLoopMaxMs: stormWatch.loopMax, stormProbeDrops: probes.dropped - droppedBefore, stormRaised: raised, stormRssPeakMb: stormRss, stormLongestWaitMs: pacing?.longestWaitMs ?? null, stealStorm: stormStealText, outageSec: outage })
       void stormStart
     }
 
@@ -381,6 +385,8 @@ export async function manyConnections(): Promise<void> {
     }
     await rm(dir, { recursive: true, force: true })
   }
-  const w = Math.max(...rows.map((r) => r[0].length))
-  process.stdout.write(`\n${rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')}\n\n${JSON.stringify(figures)}\n`)
+  const targets = judgeTargets(figures, zoneSize)
+  const w = Math.max(...rows.map((r) => r[0].length), ...targets.map((r) => r[0].length))
+  const lines = (rs: [string, string][]) => rs.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n')
+  process.stdout.write(`\n${lines(rows)}\n\ntargets (docs/performance.md: set for 18,000 connections in a 100,000-device zone on 2 cores)\n${lines(targets)}\n\n${JSON.stringify(figures)}\n`)
 }

@@ -5,7 +5,7 @@
  * aedes's parser (publish-fast-path.ts).
  */
 import { Duplex } from 'node:stream'
-import type { ConnectionScheduler } from './loop-turns.js'
+import { SETTLED_MS, type ConnectionScheduler } from './loop-turns.js'
 import { PacketSizeCheck } from './packet-size-check.js'
 import { refuseWithConnack } from '../net/connack-refusal.js'
 import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './publish-fast-path.js'
@@ -73,6 +73,8 @@ class GuardedConnection extends Duplex {
   private readonly toBroker = new PacketSizeCheck(Infinity)
   /** Its first bytes (the CONNECT) handed to the broker: connected ones go ahead of connecting ones (loop-turns.ts). */
   private greeted = false
+  /** When they were (performance.now()): a quiet connection this old is settled (loop-turns.ts SETTLED_MS). */
+  private greetedAt = 0
   /** Takes a device's QoS 0 and 1 telemetry past the broker's parser; set once the broker has the client. */
   fast: FastPublish | undefined
 
@@ -158,7 +160,8 @@ class GuardedConnection extends Duplex {
   private queueDelivery(wasQuiet = false, ending = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet, ending || !this.greeted)
+    const settled = wasQuiet && this.greeted && performance.now() - this.greetedAt >= SETTLED_MS
+    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet, ending || !this.greeted, settled)
   }
 
   /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */
@@ -168,6 +171,7 @@ class GuardedConnection extends Duplex {
 
   private readonly queuedDelivery = (): void => {
     this.deliverQueued = false
+    if (!this.greeted) this.greetedAt = performance.now()
     this.greeted = true
     if (!this.destroyed) this.deliver()
   }

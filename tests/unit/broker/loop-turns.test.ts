@@ -63,4 +63,19 @@ describe('connection turns (loop-turns.ts)', () => {
     expect(turns).toBe(10)
     expect(s.stats().passBudgetMs).toBe(10)
   })
+
+  it('serves settled quiet connections before quiet ones connected since, those before busy ones', async () => {
+    const s = new ConnectionScheduler()
+    const order: string[] = []
+    // Queued in the order a storm brings them: the busy, then thousands of reconnected devices' first readings, then a detector that never dropped.
+    for (let i = 0; i < 3; i++) s.inTurn(() => void order.push(`busy-${i}`))
+    for (let i = 0; i < 3; i++) s.inTurn(() => void order.push(`back-${i}`), true)
+    s.inTurn(() => void order.push('settled-0'), true, false, true)
+    s.inTurn(() => void order.push('settled-1'), true, false, true)
+    // Settled but not quiet: a busy connection keeps its place.
+    s.inTurn(() => void order.push('busy-settled'), false, false, true)
+    await new Promise((r) => setTimeout(r, 20))
+    expect(order).toEqual(['settled-0', 'settled-1', 'back-0', 'back-1', 'back-2', 'busy-0', 'busy-1', 'busy-2', 'busy-settled'])
+    expect(s.stats().waiting).toBe(0)
+  })
 })

@@ -85,7 +85,7 @@ describe('notifications end to end: duty, escalation, test message, acknowledgem
     browser = await launchBrowser()
     const ctx = await browser.newContext({ viewport: DESK, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
     page = await ctx.newPage()
-    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    page.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}\n${err.stack ?? ""}`))
   }, 120_000)
   afterAll(async () => {
     mq?.end(true)
@@ -179,7 +179,7 @@ describe('notifications end to end: duty, escalation, test message, acknowledgem
     }, 10_000, 'an SMS with an acknowledgement link')
     const ctx = await browser.newContext({ viewport: { width: 412, height: 915 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
     const phone = await ctx.newPage()
-    phone.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    phone.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}\n${err.stack ?? ""}`))
     try {
       // Opened (as a chat's link preview would fetch it): shown, not acknowledged.
       await phone.goto(`${t.http}/#/ack/${encodeURIComponent(token)}`)

@@ -114,6 +114,21 @@ describe('data quality through a real hub: over range, per-metric rejection, fau
     expect((await api<Latest>(t, 'GET', `/api/v1/devices/${device}/latest`)).body.values.co!.flag).toBeUndefined()
   })
 
+  it('a reading sent before the alarm’s, arriving after it (a gateway’s buffer), starts no clear; the next live one does', async () => {
+    const device = 'vtc-ti01-gas-008' // Cl2, no actuator
+    const topic = topicOf('vtc', 'vtc-ti01', device)
+    const c = await publisher(device)
+    const at = Date.now()
+    await c.publishAsync(topic, JSON.stringify({ ts: at, values: { cl2: 3 } }), { qos: 1 })
+    const gas = await eventually(() => latestOf(device, (a) => a.type === 'gas_high'), 5000, 'the Cl2 alarm')
+    await c.publishAsync(topic, JSON.stringify({ ts: at - 3000, values: { cl2: 0 } }), { qos: 1 })
+    await new Promise((r) => setTimeout(r, 6500)) // past the 5 s off-delay plus a tick of the safety loop
+    expect((await api<Alarm>(t, 'GET', `/api/v1/alarms/${gas.id}`)).body.condition).toBe('active')
+
+    await c.publishAsync(topic, JSON.stringify({ values: { cl2: 0 } }), { qos: 1 })
+    await eventually(() => latestOf(device, (a) => a.id === gas.id && a.condition === 'cleared'), 10_000, 'the alarm to clear on the live reading')
+  })
+
   it('flag M puts the detector out of service (blue, a visible gap), never a red or orange alarm', async () => {
     const device = 'vtc-ti01-gas-010'
     const c = await publisher(device)

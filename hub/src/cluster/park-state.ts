@@ -22,6 +22,8 @@ export interface ParkRules {
   rateOfRise: { windows: RulesState['rateOfRise']['windows']; conds: ConditionMap }
   events: RulesState['events']
   quality: NonNullable<RulesState['quality']>
+  /** The quality flags' newest sample times; absent in parks' logs written before they were kept. */
+  qualityAt?: NonNullable<RulesState['qualityAt']>
   /** Correlation's areas of the park (keys `<park>:<area>`). */
   correlation: RulesState['correlation']
   /** Devices the deadman held offline, with their cause and last-seen time. */
@@ -61,6 +63,7 @@ function withDeviceRules(base: ParkRules | undefined, devices: ReadonlySet<strin
     rateOfRise: { windows: { ...keep(b.rateOfRise.windows, deviceOfKey), ...part.rateOfRise.windows }, conds: { ...keep(b.rateOfRise.conds, (_k, c) => c.d), ...part.rateOfRise.conds } },
     events: { ...keep(b.events, deviceOfKey), ...part.events },
     quality: { ...keep(b.quality, (k) => k), ...part.quality },
+    qualityAt: { ...keep(b.qualityAt ?? {}, (k) => k), ...part.qualityAt },
     correlation: part.correlation,
     offline: { ...keep(b.offline, (k) => k), ...part.offline },
   }
@@ -82,6 +85,7 @@ export function parkRulesOf(state: RulesState, park: string, devices: ReadonlySe
     rateOfRise: { windows: pick(state.rateOfRise.windows, (k) => devices.has(deviceOfKey(k))), conds: pick(state.rateOfRise.conds, (_k, c) => devices.has(c.d)) },
     events: pick(state.events, (k) => devices.has(deviceOfKey(k))),
     quality: pick(state.quality ?? {}, (k) => devices.has(k)),
+    qualityAt: pick(state.qualityAt ?? {}, (k) => devices.has(k)),
     correlation: pick(state.correlation, (k) => k.startsWith(`${park}:`)),
     offline,
   })
@@ -110,6 +114,7 @@ export function withParkRules(current: RulesState, park: string, devices: Readon
     },
     events: { ...other(current.events, deviceOfKey), ...part?.events },
     quality: { ...other(current.quality ?? {}, (k) => k), ...part?.quality },
+    qualityAt: { ...other(current.qualityAt ?? {}, (k) => k), ...part?.qualityAt },
     correlation: { ...pick(current.correlation, (k) => !k.startsWith(`${park}:`)), ...part?.correlation },
     deadman: { ...current.deadman, seen, offline },
   }

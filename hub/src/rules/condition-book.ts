@@ -54,7 +54,10 @@ export class ConditionBook {
     const from = prev ? prev.s : -1
     const t = prev ? Math.max(at, prev.t) : at
     const none = new Array<number | null>(top + 1).fill(null)
-    this.conds[key] = { s: top, on: none, off: [...none], t, v: value, d: device, m: metric, o: 1 }
+    // An older sample raises only (stages.ts): the condition keeps the newest sample's value and mark.
+    const older = prev?.n !== undefined && at < prev.n
+    const n = older ? prev.n : at
+    this.conds[key] = { s: top, on: none, off: [...none], t, v: older ? prev.v : value, n, d: device, m: metric, o: older ? prev.o : 1 }
     this.pending.delete(key)
     return { change: { key, device, metric, from, to: top, t, v: value }, wasOver: prev?.o === 1 }
   }

@@ -28,7 +28,10 @@
  * and spanned daily) and need nobody to act, so they raise no alarm (ISA-18.2: an alarm needs
  * an operator's response); the emission validity counts those minutes invalid with their flag.
  *
- * State (plain JSON): per device, the metrics whose latest flag is a fault or out of service.
+ * State (plain JSON): per device, the metrics whose latest flag is a fault or out of service,
+ * and the sample time of that flag's newest sample. A valid sample older than it (a gateway's
+ * buffer, a reading published again) says nothing of the detector now: it clears nothing
+ * (stages.ts: an older sample raises only).
  */
 import type { Transition } from '../model/alarm.js'
 import { msg } from '../model/messages/index.js'
@@ -65,12 +68,16 @@ function flagsOf(metrics: Readonly<Record<string, DataFlag>>, held: Held): strin
 /** Per device: metric → its latest flag, for metrics whose flag is a fault or out of service. */
 export type DataQualityState = Record<string, Record<string, DataFlag>>
 
+/** Per device: metric → the sample time (ms) of its flag's newest sample, for the metrics in `DataQualityState`. */
+export type DataQualityTimes = Record<string, Record<string, number>>
+
 export function qualityKey(device: string, cls: Held): string {
   return `${device}:${cls}`
 }
 
 export class DataQualityRule {
   private flagged: DataQualityState = Object.create(null) as DataQualityState
+  private times: DataQualityTimes = Object.create(null) as DataQualityTimes
 
   constructor(private readonly levels: AlarmLevels) {}
 
@@ -80,16 +87,24 @@ export class DataQualityRule {
     const id = entry.place.device
     const metrics = this.flagged[id]
     const prev = metrics?.[metric]
+    const newest = this.times[id]?.[metric]
     if (cls === 'valid') {
-      if (prev === undefined) return
+      if (prev === undefined || (newest !== undefined && at < newest)) return
     } else if (cls !== 'fault' && cls !== 'out_of_service') return
     else if (cls === 'out_of_service' && !entry.safety) return
-    else if (prev === flag) return
+    else if (prev === flag) {
+      if (newest === undefined || at > newest) (this.times[id] ??= {})[metric] = at
+      return
+    }
     const before = { fault: this.first(id, 'fault'), out_of_service: this.first(id, 'out_of_service') }
     if (cls === 'valid') {
       delete (metrics as Record<string, DataFlag>)[metric]
       if (Object.keys(metrics as object).length === 0) delete this.flagged[id]
-    } else (this.flagged[id] ??= {})[metric] = flag as DataFlag
+      this.forgetTime(id, metric)
+    } else {
+      ;(this.flagged[id] ??= {})[metric] = flag as DataFlag
+      ;(this.times[id] ??= {})[metric] = Math.max(at, newest ?? at)
+    }
     for (const held of ['fault', 'out_of_service'] as const) {
       const was = before[held] !== undefined
       const now = this.first(id, held)
@@ -115,6 +130,7 @@ export class DataQualityRule {
       if (this.first(id, held) !== undefined) out.push(this.toTransition(entry, held, 'clear', at, undefined, undefined))
     }
     delete this.flagged[id]
+    delete this.times[id]
   }
 
   /** The live state, not a copy. */
@@ -122,10 +138,27 @@ export class DataQualityRule {
     return this.flagged
   }
 
-  /** Absent in states written before data quality drove the rules: nothing flagged. */
-  restore(state: DataQualityState | undefined, known: (id: string) => boolean): void {
+  /** The flags' newest sample times, live, not a copy. */
+  stateTimes(): DataQualityTimes {
+    return this.times
+  }
+
+  /**
+   * `state` absent in states written before data quality drove the rules: nothing flagged;
+   * `times` absent in those written before the flags' times were kept: any valid sample clears.
+   */
+  restore(state: DataQualityState | undefined, known: (id: string) => boolean, times?: DataQualityTimes): void {
     this.flagged = Object.create(null) as DataQualityState
+    this.times = Object.create(null) as DataQualityTimes
     for (const [id, metrics] of Object.entries(state ?? {})) if (known(id)) this.flagged[id] = { ...metrics }
+    for (const [id, metrics] of Object.entries(times ?? {})) if (id in this.flagged) this.times[id] = { ...metrics }
+  }
+
+  private forgetTime(id: string, metric: string): void {
+    const metrics = this.times[id]
+    if (!metrics) return
+    delete metrics[metric]
+    if (Object.keys(metrics).length === 0) delete this.times[id]
   }
 
   /** The first metric of the device whose flag is of class `held`. */

@@ -23,7 +23,7 @@ import type { DataFlag, EventType } from '../model/vocabulary.js'
 import type { Zone } from '../model/zone.js'
 import type { ConditionMap } from './condition-book.js'
 import { CorrelationRule, type CorrelationInput, type CorrelationState } from './correlation.js'
-import { DataQualityRule, flagClass, type DataQualityState } from './data-quality.js'
+import { DataQualityRule, flagClass, type DataQualityState, type DataQualityTimes } from './data-quality.js'
 import { DeadmanRule, type DeadmanState } from './deadman.js'
 import { compileDevice, compiledMetric, type DeviceEntry } from './device-entry.js'
 import { EVENT_RULE, EventRule, fireInputOf, type EventState } from './events.js'
@@ -45,6 +45,8 @@ export interface RulesState {
   correlation: CorrelationState
   /** Metrics flagged fault or out of service (data-quality.ts); absent in older states. */
   quality?: DataQualityState
+  /** The sample times of those flags' newest samples (data-quality.ts); absent in older states. */
+  qualityAt?: DataQualityTimes
 }
 
 export interface RulesEngineInit {
@@ -262,6 +264,7 @@ export class RulesEngine {
       deadman: this.deadman.state(),
       correlation: this.correlation.state(),
       quality: this.quality.state(),
+      qualityAt: this.quality.stateTimes(),
     }
   }
 
@@ -287,7 +290,7 @@ export class RulesEngine {
     this.events.restore(state.events, (id) => this.entries.has(id))
     this.deadman.restore(state.deadman, this.entries.values(), graceFrom)
     this.correlation.restore(state.correlation)
-    this.quality.restore(state.quality, (id) => this.entries.has(id))
+    this.quality.restore(state.quality, (id) => this.entries.has(id), state.qualityAt)
   }
 
   private clearAll(entry: DeviceEntry, now: number, out: Transition[]): void {

@@ -1,7 +1,9 @@
 /**
  * Discrete fire-panel events (CONTRACT.md event payload). `on` activates, `off` clears;
  * key `${device}:event:${type}`. A repeated `on` while active, or an `off` while normal,
- * changes nothing (ISA-18.2: one alarm per condition).
+ * changes nothing (ISA-18.2: one alarm per condition). An `off` older than the newest `on` it
+ * would clear (a panel's buffer sent late, an event published again) clears nothing: the panel said
+ * `on` after it (rules/stages.ts: an older sample raises only).
  *
  * | event               | alarm type     | level (DOMAIN.md)                         |
  * |---------------------|----------------|-------------------------------------------|
@@ -21,7 +23,7 @@ import { toLevel, transition } from './transition.js'
 
 export const EVENT_RULE = 'event'
 
-/** Active events: key → since (ms). Plain JSON. */
+/** Active events: key → the time of its newest `on` (ms): since when, unless repeated. Plain JSON. */
 export type EventState = Record<string, number>
 
 export function eventKey(device: string, type: EventType): string {
@@ -48,7 +50,9 @@ export class EventRule {
     if (event.state === 'on' && !was) {
       this.active[key] = event.ts
       out.push(this.toTransition(entry, event.type, 'activate', event.ts))
-    } else if (event.state === 'off' && was) {
+    } else if (event.state === 'on') {
+      this.active[key] = Math.max(event.ts, this.active[key] as number)
+    } else if (event.state === 'off' && was && event.ts >= (this.active[key] as number)) {
       delete this.active[key]
       out.push(this.toTransition(entry, event.type, 'clear', event.ts))
     }

@@ -13,6 +13,14 @@
  * The active stage is the highest entered-or-held one; −1 is normal. A low condition is the
  * mirror image (value ≤ vk enters, value > vk + d releases). Times are milliseconds; the
  * machine's clock never runs backwards (an older sample is evaluated at the latest time).
+ *
+ * A sample older than the condition's latest (a gateway's buffer flushed after newer readings,
+ * a reading published again after a restart or a fail-over) can raise but never lower: it may
+ * start an on-delay, and so raise or escalate the alarm (an older dangerous reading is never
+ * passed over in silence), but it resets no running on-delay and starts or stops no clear
+ * timer. Whether the value is back to normal is for the newest samples to say: an older
+ * normal one after a newer one at 60 %LEL would otherwise start the clear, and with the
+ * detector silent after it (burnt, or its link lost in the fire) the alarm would clear itself.
  */
 
 export type Direction = 'high' | 'low'
@@ -34,10 +42,12 @@ export interface StageState {
   on: (number | null)[]
   /** Per stage up to the active one: since when the value has been back past its clear point. */
   off: (number | null)[]
-  /** Latest evaluation time, ms. */
+  /** Latest evaluation time, ms: the newest sample's, or later when time ran on (`advance`). */
   t: number
   /** Latest value. */
   v: number
+  /** The newest sample's own time, ms; absent in states written before it was kept. */
+  n?: number
 }
 
 export interface StageStep {
@@ -71,6 +81,7 @@ export function observe(prev: StageState | undefined, value: number, at: number,
   if (!prev && !starts(value, cfg)) return { state: undefined, from: -1, to: -1, t: at, v: value }
   const from = prev ? Math.min(prev.s, n - 1) : -1
   const t = prev ? Math.max(at, prev.t) : at
+  if (prev?.n !== undefined && at < prev.n) return older(prev, from, value, t, cfg)
   const on: (number | null)[] = new Array<number | null>(n)
   const off: (number | null)[] = new Array<number | null>(n)
   for (let k = 0; k < n; k++) {
@@ -78,13 +89,29 @@ export function observe(prev: StageState | undefined, value: number, at: number,
     on[k] = beyond(cfg, value, th) ? (prev?.on[k] ?? t) : null
     off[k] = k <= from && backPast(cfg, value, th) ? (prev?.off[k] ?? t) : null
   }
-  return settle({ s: from, on, off, t, v: value }, from, cfg)
+  return settle({ s: from, on, off, t, v: value, n: Math.max(at, prev?.n ?? at) }, from, cfg)
+}
+
+/**
+ * A sample older than the condition's latest: raise only (see the top of this file). The state
+ * keeps the newest sample's value; a stage it raises reports the older sample's own value.
+ */
+function older(prev: StageState, from: number, value: number, t: number, cfg: StageConfig): StageStep {
+  const n = cfg.thresholds.length
+  const on: (number | null)[] = new Array<number | null>(n)
+  const off: (number | null)[] = new Array<number | null>(n)
+  for (let k = 0; k < n; k++) {
+    on[k] = k > from && beyond(cfg, value, cfg.thresholds[k] as number) ? (prev.on[k] ?? t) : (prev.on[k] ?? null)
+    off[k] = prev.off[k] ?? null
+  }
+  const step = settle({ s: from, on, off, t, v: prev.v, n: prev.n }, from, cfg)
+  return step.to !== step.from ? { ...step, v: value } : step
 }
 
 /** Let time pass to `now` without a new sample (on-delays and off-delays run out). */
 export function advance(prev: StageState, now: number, cfg: StageConfig): StageStep {
   const from = Math.min(prev.s, cfg.thresholds.length - 1)
-  const state: StageState = { s: from, on: [...prev.on], off: [...prev.off], t: Math.max(now, prev.t), v: prev.v }
+  const state: StageState = { s: from, on: [...prev.on], off: [...prev.off], t: Math.max(now, prev.t), v: prev.v, n: prev.n }
   return settle(state, from, cfg)
 }
 

@@ -25,7 +25,7 @@ import type { ConditionMap } from './condition-book.js'
 import { CorrelationRule, type CorrelationInput, type CorrelationState } from './correlation.js'
 import { DataQualityRule, flagClass, type DataQualityState, type DataQualityTimes } from './data-quality.js'
 import { DeadmanRule, type DeadmanState } from './deadman.js'
-import { compileDevice, compiledMetric, type DeviceEntry } from './device-entry.js'
+import { compiledMetric, DeviceCompiler, type DeviceEntry } from './device-entry.js'
 import { EVENT_RULE, EventRule, fireInputOf, type EventState } from './events.js'
 import { LiveWindow, type LateEvidence } from './live-window.js'
 import { resolveOptions, type RulesOptions, type RulesOptionsInput } from './options.js'
@@ -65,7 +65,7 @@ function samePlace(a: Place, b: Place): boolean {
 
 export class RulesEngine {
   readonly options: RulesOptions
-  private layers: SetpointLayerIndex
+  private compiler: DeviceCompiler
   private readonly entries = new Map<string, DeviceEntry>()
   private readonly setpoints = new SetpointRule()
   private readonly ror: RateOfRiseRule
@@ -79,7 +79,7 @@ export class RulesEngine {
   constructor(init: RulesEngineInit) {
     this.options = resolveOptions(init.options)
     const o = this.options
-    this.layers = new SetpointLayerIndex(init.zone)
+    this.compiler = new DeviceCompiler(new SetpointLayerIndex(init.zone), o)
     this.ror = new RateOfRiseRule(o.rateOfRise, o.levels.fire)
     this.events = new EventRule(o.levels)
     this.deadman = new DeadmanRule(o.deadmanIntervals, o.levels, this.lookup)
@@ -199,7 +199,7 @@ export class RulesEngine {
    */
   addDevice(device: Device, now: number): Transition[] {
     const out: Transition[] = []
-    const entry = compileDevice(device, this.layers.layersFor(device), this.options)
+    const entry = this.compiler.compile(device)
     const old = this.entries.get(device.id)
     if (old && samePlace(old.place, entry.place)) {
       this.setpoints.clearDevice(old, now, out, (m, dir) => compiledMetric(entry, m)?.[dir] !== undefined)
@@ -226,7 +226,7 @@ export class RulesEngine {
 
   /** New zone configuration (set-point layers): every device's set points are resolved again. */
   setZone(zone: Pick<Zone, 'setpoints' | 'parks'>, now: number): Transition[] {
-    this.layers = new SetpointLayerIndex(zone)
+    this.compiler = new DeviceCompiler(new SetpointLayerIndex(zone), this.options)
     const out: Transition[] = []
     for (const entry of [...this.entries.values()]) out.push(...this.addDevice(entry.device, now))
     return out

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { mergeSetpoints } from '../../../hub/src/rules/setpoint-resolver.js'
-import { brief, device, engineWith, feed } from './fixtures.js'
+import { RulesEngine } from '../../../hub/src/rules/engine.js'
+import { mergeSetpoints, resolveDevice, SetpointLayerIndex } from '../../../hub/src/rules/setpoint-resolver.js'
+import { brief, demoZone, device, engineWith, feed, T0 } from './fixtures.js'
 
 describe('set-point layers: defaults ← zone ← park ← area ← device, per field', () => {
   const layers = {
@@ -59,5 +60,49 @@ describe('set-point layers: defaults ← zone ← park ← area ← device, per 
       high: [{ value: 2, level: 1 }],
       deadband: 0.1,
     })
+  })
+})
+
+describe('devices compiled once per kind, metric and layers (device-entry.ts DeviceCompiler)', () => {
+  const layers = {
+    zone: { h2s: { offDelaySec: 7 } },
+    park: { lel: { high: [{ value: 20, level: 2 }, { value: 40, level: 1 }] } },
+    area: { h2s: { high: [{ value: 6, level: 2 }, { value: 12, level: 1 }], deadband: 1 } },
+  }
+  // Alike and not: two areas (one with a layer of its own), kinds sharing metric names, own set points, own ranges, no area.
+  const devices = [
+    device('h2s-a', 'gas', ['h2s']),
+    device('h2s-b', 'gas', ['h2s']),
+    device('h2s-roast', 'gas', ['h2s'], { area: 'roasting' }),
+    device('h2s-own', 'gas', ['h2s'], { setpoints: { h2s: { high: [{ value: 5, level: 2 }] } } }),
+    // A range that cannot reach the OEL: set points from the IDLH instead.
+    device('h2s-range', 'gas', ['h2s'], { area: 'roasting', ranges: { h2s: [0, 5] } }),
+    device('multi', 'gas', ['lel', 'h2s', 'o2', 'co']),
+    device('multi-roast', 'gas', ['lel', 'h2s', 'o2', 'co'], { area: 'roasting' }),
+    device('lel-noarea', 'gas', ['lel'], { area: undefined }),
+    device('lel-extra', 'gas', ['lel'], { setpoints: { h2s: { high: [{ value: 8, level: 2 }] } } }),
+    device('heat', 'fire', ['temp']),
+    device('heat-roast', 'fire', ['temp'], { area: 'roasting' }),
+    device('stack', 'emission', ['so2'], { setpoints: { so2: { high: [{ value: 100, level: 3 }] } } }),
+    device('stack-plain', 'emission', ['so2']),
+  ]
+
+  it('every device’s effective set points are what resolving it alone gives', () => {
+    const zone = demoZone(layers, devices)
+    const engine = new RulesEngine({ zone, now: T0 })
+    const index = new SetpointLayerIndex(zone)
+    for (const d of devices) {
+      expect([...(engine.effectiveSetpoints(d.id) ?? new Map())], d.id).toEqual([...resolveDevice(d, index.layersFor(d))])
+    }
+    // Not all alike: the area's own layer, the device's own set points and range each tell.
+    const high = (id: string) => engine.effectiveSetpoints(id)?.get('h2s')?.high.map((s) => s.value)
+    expect([high('h2s-a'), high('h2s-roast'), high('h2s-own'), high('h2s-range')]).toEqual([[6, 12], [10, 20], [5], [21.5, 43]])
+  })
+
+  it('new layers (setZone) are resolved anew', () => {
+    const engine = new RulesEngine({ zone: demoZone(layers, devices), now: T0 })
+    engine.setZone(demoZone({ ...layers, area: { h2s: { high: [{ value: 4, level: 2 }, { value: 8, level: 1 }] } } }, devices), T0)
+    expect(engine.effectiveSetpoints('h2s-b')?.get('h2s')?.high.map((s) => s.value)).toEqual([4, 8])
+    expect(engine.effectiveSetpoints('h2s-roast')?.get('h2s')?.high.map((s) => s.value)).toEqual([10, 20])
   })
 })

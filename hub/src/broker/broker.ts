@@ -151,7 +151,7 @@ export async function createBroker(o: BrokerOptions): Promise<Broker> {
         const client = aedes.handle(conn, req)
         lightenParser(client)
         conn.fast = fastPublishFor(aedes, client, consumedByIngest, MAX_TOPIC_LEVELS, fastPath)
-      }, false, true),
+      }, 'connecting'),
       () => conn.refuseBusy(),
     )
   }

@@ -109,7 +109,7 @@ class GuardedConnection extends Duplex {
   private closeInTurn(): void {
     if (this.destroyed || this.closeQueued) return
     this.closeQueued = true
-    this.o.scheduler.inTurn(this.destroyNow, false, true)
+    this.o.scheduler.inTurn(this.destroyNow, 'connecting')
   }
 
   private readonly destroyNow = (): void => {
@@ -160,8 +160,7 @@ class GuardedConnection extends Duplex {
   private queueDelivery(wasQuiet = false, ending = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    const settled = wasQuiet && this.greeted && performance.now() - this.greetedAt >= SETTLED_MS
-    this.o.scheduler.inTurn(this.queuedDelivery, wasQuiet, ending || !this.greeted, settled)
+    this.o.scheduler.inTurn(this.queuedDelivery, ending || !this.greeted ? 'connecting' : !wasQuiet ? 'busy' : performance.now() - this.greetedAt >= SETTLED_MS ? 'settled' : 'quiet')
   }
 
   /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */

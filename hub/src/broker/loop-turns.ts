@@ -63,6 +63,14 @@ const SATURATED_MS_PER_SECOND = 500
  */
 export const SETTLED_MS = 60_000
 
+/**
+ * Which queue a connection's turn waits in: `settled`, a connection connected for SETTLED_MS
+ * that had been quiet; `quiet`, one whose bytes came after QUIET_MS without any (guarded-
+ * connection.ts); `busy`, a sender's stream; `connecting`, one not yet connected (its CONNECT),
+ * or ending.
+ */
+export type TurnQueue = 'settled' | 'quiet' | 'busy' | 'connecting'
+
 export interface SchedulerStats {
   /** Connections' turns given since start. */
   turns: number
@@ -80,13 +88,13 @@ export class ConnectionScheduler {
   /** Connections waiting for their turn, first come first served. */
   private queue: (() => void)[] = []
   private head = 0
-  /** Connections that had been quiet and are settled (`inTurn(fn, true, false, true)`): served first. */
+  /** Connections that had been quiet and are settled (`inTurn(fn, 'settled')`): served first. */
   private settled: (() => void)[] = []
   private settledHead = 0
-  /** Connections that had been quiet (`inTurn(fn, true)`): served before the queue. */
+  /** Connections that had been quiet (`inTurn(fn, 'quiet')`): served before the queue. */
   private quiet: (() => void)[] = []
   private quietHead = 0
-  /** Connections not yet connected (`inTurn(fn, …, true)`): CONNECT_BUDGET_MS of a pass, then behind the busy ones. */
+  /** Connections not yet connected, or ending (`inTurn(fn, 'connecting')`): CONNECT_BUDGET_MS of a pass, then behind the busy ones. */
   private connecting: (() => void)[] = []
   private connectingHead = 0
   private passScheduled = false
@@ -104,15 +112,15 @@ export class ConnectionScheduler {
   private fullPasses = 0
 
   /**
-   * Hand `fn` its turn: in the loop's check phase, after every connection queued before it. A
-   * connection that had been quiet goes ahead of the busy ones (`wasQuiet`): a detector's one
-   * alarm reading waits for the pass, not behind every bulk sender's backlog; a quiet one
-   * connected for SETTLED_MS (`settled`) ahead of those connected since.
+   * Hand `fn` its turn in the loop's check phase, after every connection queued before it in
+   * its queue (`TurnQueue`): settled ones first, then quiet ones (a detector's one alarm reading
+   * waits for the pass, not behind every bulk sender's backlog), then busy ones; connecting
+   * ones have CONNECT_BUDGET_MS of a pass before the busy ones.
    */
-  inTurn(fn: () => void, wasQuiet = false, connecting = false, settled = false): void {
-    if (connecting) this.connecting.push(fn)
-    else if (wasQuiet && settled) this.settled.push(fn)
-    else if (wasQuiet) this.quiet.push(fn)
+  inTurn(fn: () => void, queue: TurnQueue = 'busy'): void {
+    if (queue === 'connecting') this.connecting.push(fn)
+    else if (queue === 'settled') this.settled.push(fn)
+    else if (queue === 'quiet') this.quiet.push(fn)
     else this.queue.push(fn)
     this.schedulePass()
   }

@@ -34,7 +34,7 @@ describe('connection turns (loop-turns.ts)', () => {
         s.inTurn(() => {
           work(0.02)
           if (++done === n) resolve()
-        }, true)
+        }, 'quiet')
       }
     })
     hogging = false
@@ -58,7 +58,7 @@ describe('connection turns (loop-turns.ts)', () => {
     // A flood first, with 60 ms of other work between passes: passes of 30 ms and more.
     expect(Math.max(...(await budgets(60, s)))).toBeGreaterThanOrEqual(30)
     let turns = 0
-    for (let i = 0; i < 10; i++) s.inTurn(() => void turns++, true)
+    for (let i = 0; i < 10; i++) s.inTurn(() => void turns++, 'quiet')
     await new Promise((r) => setTimeout(r, 20))
     expect(turns).toBe(10)
     expect(s.stats().passBudgetMs).toBe(10)
@@ -69,13 +69,12 @@ describe('connection turns (loop-turns.ts)', () => {
     const order: string[] = []
     // Queued in the order a storm brings them: the busy, then thousands of reconnected devices' first readings, then a detector that never dropped.
     for (let i = 0; i < 3; i++) s.inTurn(() => void order.push(`busy-${i}`))
-    for (let i = 0; i < 3; i++) s.inTurn(() => void order.push(`back-${i}`), true)
-    s.inTurn(() => void order.push('settled-0'), true, false, true)
-    s.inTurn(() => void order.push('settled-1'), true, false, true)
-    // Settled but not quiet: a busy connection keeps its place.
-    s.inTurn(() => void order.push('busy-settled'), false, false, true)
+    for (let i = 0; i < 3; i++) s.inTurn(() => void order.push(`back-${i}`), 'quiet')
+    s.inTurn(() => void order.push('settled-0'), 'settled')
+    s.inTurn(() => void order.push('settled-1'), 'settled')
+    s.inTurn(() => void order.push('busy-3'), 'busy')
     await new Promise((r) => setTimeout(r, 20))
-    expect(order).toEqual(['settled-0', 'settled-1', 'back-0', 'back-1', 'back-2', 'busy-0', 'busy-1', 'busy-2', 'busy-settled'])
+    expect(order).toEqual(['settled-0', 'settled-1', 'back-0', 'back-1', 'back-2', 'busy-0', 'busy-1', 'busy-2', 'busy-3'])
     expect(s.stats().waiting).toBe(0)
   })
 })

@@ -1,5 +1,6 @@
 /**
- * `npm run bench -- --cluster [--seconds N] [--rate N]`: cluster mode on this machine (docs/cluster.md).
+ * `npm run bench -- --cluster [--seconds N] [--rate N] [--profile DIR]`: cluster mode on this
+ * machine (docs/cluster.md); with `--profile`, each hub writes a CPU profile to DIR when it stops.
  * Three real nats-server processes clustered on loopback, one influxd, hub processes in cluster
  * mode (HUB_NATS_URL) on a generated zone; load from the bench's lean MQTT generators
  * (load-generator.ts). Printed:

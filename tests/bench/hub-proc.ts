@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { appendFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { profileFlags } from '../support/profile-flags.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 /** A numeric option `--name N` of the bench command line. */
@@ -37,7 +38,7 @@ export interface HubProc {
 export function startHub(env: Record<string, string>): Promise<HubProc> {
   return new Promise((resolve, reject) => {
     const heap = arg('heap-mb', 0)
-    const profile = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${process.argv[process.argv.indexOf('--profile') + 1]}`] : []
+    const profile = profileFlags()
     const flags = process.argv.includes('--hub-flags') ? process.argv[process.argv.indexOf('--hub-flags') + 1]!.split(' ').filter(Boolean) : []
     // As `npm start` runs it (scripts/start.mjs): one V8 helper thread.
     const startedAt = Date.now()

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { profileFlags } from './profile-flags.js'
 import { fileURLToPath } from 'node:url'
 
 /**
@@ -25,7 +26,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
  */
 export function startHubProcess(env: Record<string, string | undefined>, o: { ownGroup?: boolean } = {}): Promise<HubProcess> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', `${root}hub/src/main.ts`], {
+    const child = spawn(process.execPath, [...profileFlags(), '--import', 'tsx', `${root}hub/src/main.ts`], {
       cwd: root,
       env: { ...process.env, HUB_HOST: '127.0.0.1', HUB_HTTP_PORT: '0', HUB_MQTT_PORT: '0', HUB_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

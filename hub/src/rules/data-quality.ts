@@ -87,9 +87,11 @@ export class DataQualityRule {
     const id = entry.place.device
     const metrics = this.flagged[id]
     const prev = metrics?.[metric]
+    // Hot path: a valid value of a metric not flagged, looked up no further.
+    if (cls === 'valid' && prev === undefined) return
     const newest = this.times[id]?.[metric]
     if (cls === 'valid') {
-      if (prev === undefined || (newest !== undefined && at < newest)) return
+      if (newest !== undefined && at < newest) return
     } else if (cls !== 'fault' && cls !== 'out_of_service') return
     else if (cls === 'out_of_service' && !entry.safety) return
     else if (prev === flag) {

@@ -66,10 +66,12 @@ export class ConditionBook {
    * Stop the clear timers of an active condition: its metric's data cannot be trusted now
    * (a fault, maintenance), so the condition must not run out to normal on the strength of
    * samples before (data-quality.ts). On-delays keep running: an alarm is never held back.
+   * A flagged sample older than the condition's newest (`at`) says nothing of now: the newest
+   * samples' clear goes on (stages.ts, an older sample).
    */
-  holdClear(key: string): void {
+  holdClear(key: string, at: number): void {
     const cond = this.conds[key]
-    if (!cond || cond.s < 0 || !cond.off.some((x) => x !== null)) return
+    if (!cond || cond.s < 0 || (cond.n !== undefined && at < cond.n) || !cond.off.some((x) => x !== null)) return
     cond.off = cond.off.map(() => null)
     if (!isPending(cond)) this.pending.delete(key)
   }

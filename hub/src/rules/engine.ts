@@ -123,8 +123,8 @@ export class RulesEngine {
     const cls = flagClass(flag)
     this.quality.observe(entry, metric, flag, value, ts, out)
     if (cls === 'fault' || cls === 'out_of_service') {
-      this.setpoints.hold(entry, metric)
-      this.ror.hold(entry, metric)
+      this.setpoints.hold(entry, metric, ts)
+      this.ror.hold(entry, metric, ts)
       return
     }
     if (cls === 'manual' || (cls === 'over_range' && !entry.safety)) return

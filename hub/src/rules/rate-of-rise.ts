@@ -83,8 +83,8 @@ export class RateOfRiseRule {
   }
 
   /** The metric's data cannot be trusted now (data-quality.ts): an active trip stays, its clear timer stopped. */
-  hold(entry: DeviceEntry, metric: string): void {
-    if (compiledMetric(entry, metric)?.ror) this.book.holdClear(rorKey(entry.place.device, metric))
+  hold(entry: DeviceEntry, metric: string, at: number): void {
+    if (compiledMetric(entry, metric)?.ror) this.book.holdClear(rorKey(entry.place.device, metric), at)
   }
 
   tick(now: number, lookup: (id: string) => DeviceEntry | undefined, out: Transition[]): void {

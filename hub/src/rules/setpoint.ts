@@ -86,12 +86,16 @@ export class SetpointRule {
     }
   }
 
-  /** The metric's data cannot be trusted now: its conditions stay as they are, their clear timers stopped. */
-  hold(entry: DeviceEntry, metric: string): void {
+  /**
+   * The metric's data cannot be trusted now: its conditions stay as they are, their clear timers
+   * stopped. `at` is the flagged sample's own time: one older than a condition's newest sample
+   * holds nothing (an older sample, stages.ts).
+   */
+  hold(entry: DeviceEntry, metric: string, at: number): void {
     const cm = compiledMetric(entry, metric)
     if (!cm) return
-    if (cm.high) this.book.holdClear(cm.keys.high)
-    if (cm.low) this.book.holdClear(cm.keys.low)
+    if (cm.high) this.book.holdClear(cm.keys.high, at)
+    if (cm.low) this.book.holdClear(cm.keys.low, at)
   }
 
   /** Run out on-delays and off-delays at `now`. */

@@ -104,6 +104,25 @@ describe('data quality: an older valid reading clears no fault', () => {
   })
 })
 
+describe('an older fault-flagged reading stops no clear', () => {
+  const lel = device('lel-1', 'gas', ['lel'])
+  const fault = (sec: number, now: number) => engineOf.onReading(reading(lel, s(sec), { lel: 0 }, { lel: 'D' }), s(now))
+  let engineOf = engineWith([lel])
+
+  it('a D older than the newest valid reading leaves the clear running; a newer D holds it', () => {
+    engineOf = engineWith([lel])
+    feed(engineOf, lel, [[10, 60], [12, 2]], 'lel')
+    // Sent at 11 s, arriving at 13 s: its own fault alarm is raised, the clear started at 12 s goes on.
+    expect(fault(11, 13).map((t) => [t.key, t.kind])).toEqual([['lel-1:fault', 'activate']])
+    expect(engineOf.tick(s(17)).filter((t) => t.key === key).map((t) => t.kind)).toEqual(['clear'])
+
+    engineOf = engineWith([lel])
+    feed(engineOf, lel, [[10, 60], [12, 2]], 'lel')
+    fault(13, 13)
+    expect(engineOf.tick(s(30)).filter((t) => t.key === key)).toEqual([])
+  })
+})
+
 describe('fire-panel events: an older off clears nothing', () => {
   const panel = device('panel-1', 'fire', [], { area: undefined })
   const ev = 'panel-1:event:smoke_alarm'

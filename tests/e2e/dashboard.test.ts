@@ -68,7 +68,7 @@ describe('dashboard end to end: the command screen against a live hub', () => {
       }
     })
     const p = await ctx.newPage()
-    p.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}`))
+    p.on('pageerror', (err) => pageErrors.push(`${err.name}: ${err.message}\n${err.stack ?? ''}`))
     p.on('console', (msg) => {
       if (msg.type() !== 'error') return
       // Failed loads (the page's own requests and the browser's, e.g. the icon) name their address.
@@ -440,6 +440,39 @@ describe('dashboard end to end: the command screen against a live hub', () => {
     const viewerToken = await login(t.http, 'viewer', 'viewer-demo')
     const id = (await r.getAttribute('data-alarm'))!
     expect((await api(t, 'POST', `/api/v1/alarms/${id}/ack`, {}, viewerToken)).status).toBe(403)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('07 a device’s details closed while its trend, set points and history are on their way: the late answers change nothing and throw nothing', async () => {
+    // The answers are held until the panel has closed (a slow hub, a slow link). Before, each
+    // late answer read the closed panel's device and threw: "Cannot read properties of
+    // undefined (reading 'id')", seen now and then in the notifications test under load.
+    const { context: ctx, page: p } = await newPage(DESK)
+    extraContexts.push(ctx)
+    await signIn(p, t.http, 'safety', 'safety-demo')
+    let release!: () => void
+    const released = new Promise<void>((r) => (release = r))
+    const held: string[] = []
+    const done: string[] = []
+    const late = /\/api\/v1\/(devices\/[^/?]+\/(series|setpoints)|alarms\?.*device=)/
+    await p.route(late, async (route) => {
+      held.push(new URL(route.request().url()).pathname)
+      await released
+      await route.continue()
+    })
+    p.on('requestfinished', (r) => {
+      if (late.test(r.url())) done.push(new URL(r.url()).pathname)
+    })
+    await p.locator('[data-testid=park-tile][data-park=vtc]').click()
+    await selectPlanDevice(p, 'vtc-ti01-gas-011')
+    await expect.poll(() => held.length, { message: 'series, set points and history asked for' }).toBeGreaterThanOrEqual(3)
+    await p.locator('[data-testid=detail-close]').click()
+    await p.locator('[data-testid=detail-close]').waitFor({ state: 'detached' })
+    release()
+    await expect.poll(() => done.length, { message: 'the held answers delivered' }).toBeGreaterThanOrEqual(held.length)
+    // A turn of the page's loop for the answers' callbacks.
+    await p.evaluate(() => new Promise((r) => setTimeout(r, 100)))
+    expect(await p.locator('[data-testid=detail-close]').count()).toBe(0)
     expect(pageErrors).toEqual([])
   })
 })

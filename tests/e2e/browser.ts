@@ -6,8 +6,9 @@
  * The DOM library (referenced above) types the functions that run inside the page.
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { mkdir, rmdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { eventually } from '../support/hub-harness.js'
@@ -29,31 +30,60 @@ export function launchBrowser(): Promise<Browser> {
 }
 
 /**
- * Build the dashboard when dashboard/dist has no index.html (`npm test` builds it first).
- * A lock directory keeps two test files from building into the same folder at once.
+ * Build the dashboard when dashboard/dist has no index.html, or one older than its sources
+ * (`npm test` builds it first). A lock directory keeps two test files from building into the
+ * same folder at once; one left by a run killed while building (older than LOCK_STALE_MS) is
+ * taken over.
  */
 export async function ensureDashboardBuilt(): Promise<void> {
-  if (existsSync(DIST_INDEX)) return
+  if (builtFresh()) return
   await mkdir(RESULTS, { recursive: true })
   const lock = `${RESULTS}.dashboard-build.lock`
   let mine = false
   try {
+    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) await rmdir(lock)
     await mkdir(lock)
     mine = true
   } catch {
     // Someone else is building: wait for the result.
   }
   if (!mine) {
-    await eventually(() => existsSync(DIST_INDEX), 120_000, 'the dashboard build of another test file')
+    await eventually(() => builtFresh(), 120_000, 'the dashboard build of another test file')
     return
   }
   try {
-    if (existsSync(DIST_INDEX)) return
-    const r = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' })
+    if (builtFresh()) return
+    // Built as `npm run build` builds it: without the test runner's NODE_ENV=test, which makes vite build another bundle.
+    const { NODE_ENV: _testEnv, ...env } = process.env
+    const r = spawnSync('npx', ['vite', 'build', '--config', 'dashboard/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8', env })
     if (r.status !== 0 || !existsSync(DIST_INDEX)) throw new Error(`dashboard build failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`)
   } finally {
     await rmdir(lock).catch(() => undefined)
   }
+}
+
+/**
+ * What the dashboard's build is made of: a build older than any of them is built again, so a
+ * local run never tests yesterday's bundle (a fresh clone has none and builds it anyway).
+ */
+/** A build takes well under this; a lock older than it was left by a run that died building. */
+const LOCK_STALE_MS = 10 * 60_000
+
+const DASHBOARD_SOURCES = ['dashboard/src', 'dashboard/index.html', 'dashboard/vite.config.ts', 'hub/src/model', 'hub/src/api', 'hub/src/emissions', 'hub/src/energy'].map((p) => join(ROOT, p))
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0
+  const s = statSync(path)
+  if (!s.isDirectory()) return s.mtimeMs
+  let newest = s.mtimeMs
+  for (const name of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, name)))
+  return newest
+}
+
+function builtFresh(): boolean {
+  if (!existsSync(DIST_INDEX)) return false
+  const built = statSync(DIST_INDEX).mtimeMs
+  return DASHBOARD_SOURCES.every((p) => newestMtime(p) <= built)
 }
 
 /** Save a full-viewport screenshot as test-results/<name>.png and return its path. */

@@ -3,7 +3,7 @@
  * running timer so that `tick` visits only those (not every device). Only conditions that
  * are active or timing are kept: a normal condition has no entry.
  */
-import { advance, isPending, observe, starts, type StageConfig, type StageState, type StageStep } from './stages.js'
+import { advance, isOlder, isPending, observe, starts, type StageConfig, type StageState, type StageStep } from './stages.js'
 
 /** A stage state with the device and metric it belongs to (plain JSON). */
 export interface Condition extends StageState {
@@ -55,9 +55,8 @@ export class ConditionBook {
     const t = prev ? Math.max(at, prev.t) : at
     const none = new Array<number | null>(top + 1).fill(null)
     // An older sample raises only (stages.ts): the condition keeps the newest sample's value and mark.
-    const older = prev?.n !== undefined && at < prev.n
-    const n = older ? prev.n : at
-    this.conds[key] = { s: top, on: none, off: [...none], t, v: older ? prev.v : value, n, d: device, m: metric, o: older ? prev.o : 1 }
+    const older = prev !== undefined && isOlder(prev, at)
+    this.conds[key] = { s: top, on: none, off: [...none], t, v: older ? prev.v : value, n: older ? prev.n : at, d: device, m: metric, o: older ? prev.o : 1 }
     this.pending.delete(key)
     return { change: { key, device, metric, from, to: top, t, v: value }, wasOver: prev?.o === 1 }
   }
@@ -71,7 +70,7 @@ export class ConditionBook {
    */
   holdClear(key: string, at: number): void {
     const cond = this.conds[key]
-    if (!cond || cond.s < 0 || (cond.n !== undefined && at < cond.n) || !cond.off.some((x) => x !== null)) return
+    if (!cond || cond.s < 0 || isOlder(cond, at) || !cond.off.some((x) => x !== null)) return
     cond.off = cond.off.map(() => null)
     if (!isPending(cond)) this.pending.delete(key)
   }

@@ -14,7 +14,7 @@
  * mirror image (value ≤ vk enters, value > vk + d releases). Times are milliseconds; the
  * machine's clock never runs backwards (an older sample is evaluated at the latest time).
  *
- * A sample older than the condition's latest (a gateway's buffer flushed after newer readings,
+ * A sample older than the condition's newest (a gateway's buffer flushed after newer readings,
  * a reading published again after a restart or a fail-over) can raise but never lower: it may
  * start an on-delay, and so raise or escalate the alarm (an older dangerous reading is never
  * passed over in silence), but it resets no running on-delay and starts or stops no clear
@@ -68,6 +68,11 @@ function backPast(cfg: StageConfig, value: number, th: number): boolean {
   return cfg.direction === 'high' ? value < th - cfg.deadband : value > th + cfg.deadband
 }
 
+/** Whether a sample taken at `at` is older than the newest the condition has seen: it raises only (see the top of this file). */
+export function isOlder(state: Pick<StageState, 'n'>, at: number): boolean {
+  return state.n !== undefined && at < state.n
+}
+
 /** A normal condition with this sample would start timing (at or beyond the mildest set point). */
 export function starts(value: number, cfg: StageConfig): boolean {
   const first = cfg.thresholds[0]
@@ -81,7 +86,7 @@ export function observe(prev: StageState | undefined, value: number, at: number,
   if (!prev && !starts(value, cfg)) return { state: undefined, from: -1, to: -1, t: at, v: value }
   const from = prev ? Math.min(prev.s, n - 1) : -1
   const t = prev ? Math.max(at, prev.t) : at
-  if (prev?.n !== undefined && at < prev.n) return older(prev, from, value, t, cfg)
+  if (prev && isOlder(prev, at)) return older(prev, from, value, t, cfg)
   const on: (number | null)[] = new Array<number | null>(n)
   const off: (number | null)[] = new Array<number | null>(n)
   for (let k = 0; k < n; k++) {
@@ -93,7 +98,7 @@ export function observe(prev: StageState | undefined, value: number, at: number,
 }
 
 /**
- * A sample older than the condition's latest: raise only (see the top of this file). The state
+ * A sample older than the condition's newest: raise only (see the top of this file). The state
  * keeps the newest sample's value; a stage it raises reports the older sample's own value.
  */
 function older(prev: StageState, from: number, value: number, t: number, cfg: StageConfig): StageStep {

@@ -106,20 +106,23 @@ describe('data quality: an older valid reading clears no fault', () => {
 
 describe('an older fault-flagged reading stops no clear', () => {
   const lel = device('lel-1', 'gas', ['lel'])
-  const fault = (sec: number, now: number) => engineOf.onReading(reading(lel, s(sec), { lel: 0 }, { lel: 'D' }), s(now))
-  let engineOf = engineWith([lel])
+  /** An alarm at 10 s, then a valid normal reading at 12 s: its clear runs out at 17 s. */
+  function clearing(): RulesEngine {
+    const engine = engineWith([lel])
+    feed(engine, lel, [[10, 60], [12, 2]], 'lel')
+    return engine
+  }
+  const fault = (engine: RulesEngine, sec: number, now: number) => engine.onReading(reading(lel, s(sec), { lel: 0 }, { lel: 'D' }), s(now))
 
   it('a D older than the newest valid reading leaves the clear running; a newer D holds it', () => {
-    engineOf = engineWith([lel])
-    feed(engineOf, lel, [[10, 60], [12, 2]], 'lel')
+    const older = clearing()
     // Sent at 11 s, arriving at 13 s: its own fault alarm is raised, the clear started at 12 s goes on.
-    expect(fault(11, 13).map((t) => [t.key, t.kind])).toEqual([['lel-1:fault', 'activate']])
-    expect(engineOf.tick(s(17)).filter((t) => t.key === key).map((t) => t.kind)).toEqual(['clear'])
+    expect(fault(older, 11, 13).map((t) => [t.key, t.kind])).toEqual([['lel-1:fault', 'activate']])
+    expect(older.tick(s(17)).filter((t) => t.key === key).map((t) => t.kind)).toEqual(['clear'])
 
-    engineOf = engineWith([lel])
-    feed(engineOf, lel, [[10, 60], [12, 2]], 'lel')
-    fault(13, 13)
-    expect(engineOf.tick(s(30)).filter((t) => t.key === key)).toEqual([])
+    const newer = clearing()
+    fault(newer, 13, 13)
+    expect(newer.tick(s(30)).filter((t) => t.key === key)).toEqual([])
   })
 })
 

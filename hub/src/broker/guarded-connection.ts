@@ -5,7 +5,7 @@
  * aedes's parser (publish-fast-path.ts).
  */
 import { Duplex } from 'node:stream'
-import { SETTLED_MS, type ConnectionScheduler } from './loop-turns.js'
+import { SETTLED_MS, type ConnectionScheduler, type TurnQueue } from './loop-turns.js'
 import { PacketSizeCheck } from './packet-size-check.js'
 import { refuseWithConnack } from '../net/connack-refusal.js'
 import { isFastPublish, packetLengthAt, publishAt, type FastPublish } from './publish-fast-path.js'
@@ -160,7 +160,14 @@ class GuardedConnection extends Duplex {
   private queueDelivery(wasQuiet = false, ending = false): void {
     if (this.deliverQueued) return
     this.deliverQueued = true
-    this.o.scheduler.inTurn(this.queuedDelivery, ending || !this.greeted ? 'connecting' : !wasQuiet ? 'busy' : performance.now() - this.greetedAt >= SETTLED_MS ? 'settled' : 'quiet')
+    this.o.scheduler.inTurn(this.queuedDelivery, this.turnQueue(wasQuiet, ending))
+  }
+
+  /** Its CONNECT or its end among the connecting ones; else busy, or quiet, settled once connected for SETTLED_MS. */
+  private turnQueue(wasQuiet: boolean, ending: boolean): TurnQueue {
+    if (ending || !this.greeted) return 'connecting'
+    if (!wasQuiet) return 'busy'
+    return performance.now() - this.greetedAt >= SETTLED_MS ? 'settled' : 'quiet'
   }
 
   /** The last QoS 1 publish the fast path held is acknowledged: the next bytes may come. */

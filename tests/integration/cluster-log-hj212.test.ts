@@ -68,5 +68,5 @@ describe('cluster log: HJ 212 answers after JetStream', () => {
     await eventually(() => logger!.answers === 2, 30_000, 'the second 9014 once JetStream is back')
     const all = (await streamMessages(nc, 'READINGS', `readings.vtc.${STACK}`)).map((m) => m.json<ReadingsMessage>().readings![0]!.ts)
     expect(all).toEqual([ts, ts + 30_000])
-  })
+  }, 150_000)
 })

@@ -131,7 +131,7 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     expect([...new Set(got)].sort((a, b) => a - b)).toEqual(acked)
     expect(got).toHaveLength(400)
     await victim.start()
-  })
+  }, 150_000)
 
   it('withholds QoS 1 PUBACKs while two of three NATS servers are down, keeps the readings in the outbox, and sends both once they are back', async () => {
     const d = await provision(t, 'cl-gas-003')
@@ -161,7 +161,7 @@ describe('cluster log: readings on JetStream (3 nats-servers, one hub)', () => {
     const got = values(await streamMessages(nc, 'READINGS', 'readings.vtc.cl-gas-003'))
     expect(got).toEqual([-1, ...Array.from({ length: 20 }, (_, i) => i), 100])
     await eventually(async () => (await health(t)).cluster!.outboxBacklog === 0, 10_000, 'the outbox freed')
-  })
+  }, 150_000)
 
   it('makes READINGS again when it was deleted while the hub ran, and publishes the readings that waited', async () => {
     const d = await provision(t, 'cl-gas-004')

@@ -60,6 +60,13 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
+/**
+ * How long a server is given to answer its health check. A server started again must first
+ * catch up every stream and consumer it holds a replica of; with another server still down and
+ * a busy machine that took more than 30 s once (its PARK_STATE "not current").
+ */
+const HEALTHY_WITHIN_MS = 60_000
+
 /** Start a cluster of `size` servers and wait until each answers its health endpoint with JetStream ready. */
 export async function startNatsCluster(o: NatsClusterOptions): Promise<NatsCluster> {
   const size = o.size ?? 3
@@ -131,16 +138,20 @@ class LocalNatsServer implements NatsServer {
       tail = (tail + text).slice(-4000)
       if (this.onLog) for (const line of text.split('\n')) if (line) this.onLog(this.name, line)
     })
-    const until = Date.now() + 30_000
+    const until = Date.now() + HEALTHY_WITHIN_MS
     for (;;) {
       if (!this.running) throw new Error(`nats-server ${this.name} exited: ${tail}`)
       if (await this.healthy()) return
-      if (Date.now() > until) throw new Error(`nats-server ${this.name} not healthy in 30 s: ${tail}`)
+      if (Date.now() > until) throw new Error(`nats-server ${this.name} not healthy in ${HEALTHY_WITHIN_MS / 1000} s: ${tail}`)
       await new Promise((r) => setTimeout(r, 100))
     }
   }
 
-  /** The server's own health check: accepting clients (JetStream's meta group may still be electing). */
+  /**
+   * The server's own health check: accepting clients, and every stream and consumer it holds a
+   * replica of current (for a new cluster there is none yet, and the meta group may still be
+   * electing). A test reading a stream right after a server came back reads what every replica has.
+   */
   private async healthy(): Promise<boolean> {
     try {
       const r = await fetch(`http://127.0.0.1:${this.monitorPort}/healthz`, { signal: AbortSignal.timeout(1000) })

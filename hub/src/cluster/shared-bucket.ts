@@ -85,6 +85,16 @@ export interface SharedBucketStats {
 const CAS_ATTEMPTS = 10
 /** After the watcher ends unasked (a lost consumer), it is started again after this pause. */
 const REWATCH_MS = 500
+/**
+ * How often the watcher's progress is held against the bucket's stream. The client's ordered
+ * consumer notices its consumer gone (the NATS server holding it stopped) only after two missed
+ * idle heartbeats 30 s apart (@nats-io/jetstream `getOrderedPushConsumer`): for a minute or more
+ * the node would apply nothing another node changed. Measured before this check: a reader whose
+ * watcher's consumer sat on the killed server had applied nothing 55 s after the write.
+ */
+const PROGRESS_CHECK_MS = 1000
+/** The most revisions a stalled watcher's catch-up reads at one check: the watcher started again brings the rest. */
+const READ_MISSED_MAX = 1000
 
 export class SharedBucket {
   private readonly applied = new Map<string, number>()
@@ -92,6 +102,8 @@ export class SharedBucket {
   private lastRevision = 0
   private apply: Apply | undefined
   private watcher: { stop(): void } | undefined
+  /** Counts the watchers started: progress is judged only over the life of one. */
+  private watcherCount = 0
   private closed = false
   private readonly counts = { revision: 0, applied: 0, watcherRestarts: 0, lastAppliedAt: 0 }
 
@@ -125,6 +137,62 @@ export class SharedBucket {
       if (Date.now() > until) throw new Error(`bucket ${this.name}: ${this.lastRevision} of ${target} revisions read after ${deadlineMs} ms`)
       await Promise.race([ready, new Promise((r) => setTimeout(r, 200))])
     }
+    void this.checkProgress()
+  }
+
+  /**
+   * Every PROGRESS_CHECK_MS, the stream's last sequence: a watcher that stayed behind the last
+   * sequence seen at the previous check and delivered nothing since is stalled (its consumer is
+   * gone with a NATS server). What it missed is read straight from the stream, and it is stopped:
+   * watch() starts it again from the revision after the last one delivered, so nothing is
+   * skipped and nothing applied twice. (A new watcher's consumer can be placed on the server
+   * just lost, which JetStream still counts as a peer for some seconds: reading from the stream
+   * does not wait for that.) A watcher that is behind but moving (a burst of changes), or one
+   * started since the previous check, is left alone; without a quorum the stream cannot be read
+   * and nothing is judged.
+   */
+  private async checkProgress(): Promise<void> {
+    let previous: { last: number; delivered: number; watcher: number } | undefined
+    while (!this.closed) {
+      await new Promise((r) => setTimeout(r, PROGRESS_CHECK_MS).unref())
+      if (this.closed) return
+      let last: number
+      try {
+        last = (await this.jsm.streams.info(`KV_${this.name}`)).state.last_seq
+      } catch {
+        previous = undefined
+        continue
+      }
+      const now = { last, delivered: this.lastRevision, watcher: this.watcherCount }
+      if (previous && previous.watcher === now.watcher && now.delivered === previous.delivered && now.delivered < previous.last) {
+        const read = await this.readMissed(previous.last).catch((err: Error) => err.message)
+        this.log.warn({ bucket: this.name, delivered: now.delivered, last, read }, 'shared bucket watcher stalled: missed changes read from the stream, watching again')
+        this.watcher?.stop()
+        previous = undefined
+        continue
+      }
+      previous = now
+    }
+  }
+
+  /**
+   * Revisions after the last delivered, up to `until` (at most READ_MISSED_MAX), read one by one
+   * from the stream's leader and delivered in order; how many held a value. A sequence that is
+   * gone was replaced by a newer revision of its key (history 1).
+   */
+  private async readMissed(until: number): Promise<number> {
+    const prefix = `$KV.${this.name}.`
+    let read = 0
+    const end = Math.min(until, this.lastRevision + READ_MISSED_MAX)
+    for (let seq = this.lastRevision + 1; seq <= end && !this.closed; seq++) {
+      const m = await this.jsm.streams.getMessage(`KV_${this.name}`, { seq })
+      if (seq > this.lastRevision) this.lastRevision = seq
+      if (!m) continue
+      const op = m.header?.get('KV-Operation')
+      this.deliver(m.subject.slice(prefix.length), seq, op === 'DEL' || op === 'PURGE' ? undefined : m.data)
+      read++
+    }
+    return read
   }
 
   private async watch(onEntry: () => void): Promise<void> {
@@ -133,6 +201,7 @@ export class SharedBucket {
       try {
         const it = await this.kv.watch({ key: '>', ...(this.lastRevision > 0 ? { resumeFromRevision: this.lastRevision + 1 } : {}) })
         this.watcher = it
+        this.watcherCount++
         if (this.closed) it.stop()
         for await (const e of it) {
           if (e.revision > this.lastRevision) this.lastRevision = e.revision

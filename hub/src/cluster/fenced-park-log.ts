@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { DeliverPolicy, JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream'
+import { JetStreamApiError, StorageType, type JetStreamClient, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream'
 import { isWrongLastSequence, retrying } from './park-leases.js'
 import { STATE_STREAM, stateSubject } from './subjects.js'
 
@@ -187,7 +187,7 @@ export class FencedParkLog {
   static async takeover(js: JetStreamClient, jsm: JetStreamManager, o: TakeoverOptions): Promise<FencedParkLog> {
     const subject = stateSubject(o.park)
     for (let attempt = 1; ; attempt++) {
-      const { loaded, lastSeq, newestToken } = await readLog(js, jsm, subject, o.epoch)
+      const { loaded, lastSeq, newestToken } = await readLog(jsm, subject, o.epoch)
       if (newestToken > o.token) throw new FencedError(o.park, `its log holds lease ${newestToken}, newer than ours (${o.token})`)
       if (loaded.position === undefined && o.initialPosition) {
         loaded.position = await o.initialPosition()
@@ -287,41 +287,39 @@ async function publishFenced(js: JetStreamClient, subject: string, msg: StateMes
 
 /**
  * Everything on the subject after its last snapshot, with the subject's last sequence and the
- * newest lease seen of bucket `epoch`. Reading stops at that last sequence, or fails after
- * READ_TIMEOUT_MS without reaching it.
+ * newest lease seen of bucket `epoch`. Read message by message from the stream's leader
+ * (`next_by_subj` from the sequence after the previous one), not through a consumer: a new
+ * consumer of one replica can be placed on a NATS server that just died, which JetStream still
+ * counts as a peer for some seconds, and a takeover after a machine's loss then waited for its
+ * whole READ_TIMEOUT_MS (measured: a park's takeover failed after 15 s, taken at the next try
+ * 1 s later). Reading stops at that last sequence, or fails after READ_TIMEOUT_MS without it.
  */
-async function readLog(js: JetStreamClient, jsm: JetStreamManager, subject: string, epoch: string | undefined): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
+async function readLog(jsm: JetStreamManager, subject: string, epoch: string | undefined): Promise<{ loaded: LoadedPark; lastSeq: number; newestToken: number }> {
   const loaded: LoadedPark = { snapshot: undefined, records: [], position: undefined, positionTime: undefined, previous: undefined }
   const last = await jsm.streams.getMessage(STATE_STREAM, { last_by_subj: subject })
   if (!last) return { loaded, lastSeq: 0, newestToken: 0 }
   let newestToken = 0
-  let reached = 0
-  const consumer = await js.consumers.get(STATE_STREAM, { filter_subjects: subject, deliver_policy: DeliverPolicy.All })
-  const messages = await consumer.consume({ max_messages: 256 })
-  const timer = setTimeout(() => void messages.close(), READ_TIMEOUT_MS)
-  try {
-    for await (const m of messages) {
-      reached = m.seq
-      const s = JSON.parse(decoder.decode(m.data)) as StateMessage
-      if (s.v !== 1) throw new Error(`${subject}: state message ${m.seq} of unknown version ${JSON.stringify(s.v)}`)
-      if (s.kind === 'snapshot') {
-        loaded.snapshot = s.state
-        loaded.records = []
-      } else if (s.kind === 'records' && s.records) {
-        for (const r of s.records) loaded.records.push(r)
-      }
-      if (s.position !== undefined) {
-        loaded.position = s.position
-        loaded.positionTime = s.positionTime
-      }
-      if (s.epoch === epoch) newestToken = Math.max(newestToken, s.token)
-      loaded.previous = { node: s.node, token: s.token }
-      if (m.seq >= last.seq) break
+  const until = Date.now() + READ_TIMEOUT_MS
+  for (let from = 1; from <= last.seq; ) {
+    if (Date.now() > until) throw new Error(`${subject}: read up to sequence ${from - 1} of ${last.seq} in ${READ_TIMEOUT_MS / 1000} s`)
+    // STREAM.MSG.GET takes `next_by_subj` (nats-server 2.9); the client's type names it only for direct gets.
+    const m = await jsm.streams.getMessage(STATE_STREAM, { seq: from, next_by_subj: subject } as unknown as MsgRequest)
+    if (!m) throw new Error(`${subject}: sequence ${from} to ${last.seq} gone while reading (purged by a snapshot of another owner?)`)
+    const s = JSON.parse(decoder.decode(m.data)) as StateMessage
+    if (s.v !== 1) throw new Error(`${subject}: state message ${m.seq} of unknown version ${JSON.stringify(s.v)}`)
+    if (s.kind === 'snapshot') {
+      loaded.snapshot = s.state
+      loaded.records = []
+    } else if (s.kind === 'records' && s.records) {
+      for (const r of s.records) loaded.records.push(r)
     }
-  } finally {
-    clearTimeout(timer)
-    await messages.close()
+    if (s.position !== undefined) {
+      loaded.position = s.position
+      loaded.positionTime = s.positionTime
+    }
+    if (s.epoch === epoch) newestToken = Math.max(newestToken, s.token)
+    loaded.previous = { node: s.node, token: s.token }
+    from = m.seq + 1
   }
-  if (reached < last.seq) throw new Error(`${subject}: read up to sequence ${reached} of ${last.seq} in ${READ_TIMEOUT_MS / 1000} s`)
   return { loaded, lastSeq: last.seq, newestToken }
 }

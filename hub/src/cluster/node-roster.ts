@@ -1,7 +1,8 @@
 import type { JetStreamManager } from '@nats-io/jetstream'
 import type { KV } from '@nats-io/kv'
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { isWrongLastSequence, presentKeys, retrying } from './park-leases.js'
-import { NODES_BUCKET } from './subjects.js'
+import { NODES_BUCKET, rosterProbeSubject } from './subjects.js'
 
 /**
  * Which hub nodes are alive: each node heartbeats its own key `hub_nodes/<node>` every
@@ -19,6 +20,12 @@ import { NODES_BUCKET } from './subjects.js'
  * Heartbeats after the first are compare-and-set on our last revision: if one fails because
  * another process wrote our key, two processes run with one HUB_NODE_ID — `onConflict` says so
  * (and we write again so the roster keeps us), since both would claim parks as one node.
+ *
+ * Probes (with `nc`): a node also answers on `hub.roster.<node>` over core NATS, which keeps
+ * working while JetStream elects leaders — when every heartbeat in the bucket lapses at once.
+ *   roster.probe(['b', 'c'])      // ask them; answers are noted as they come
+ *   roster.silentFor('b')         // ms since b last answered; undefined if it never did
+ * A node whose heartbeat lapsed in an election still answers; one that died does not.
  */
 
 export interface NodeEntry {
@@ -31,7 +38,12 @@ export interface NodeRosterOptions {
   leaseMs: number
   /** Another process wrote this node's key: two processes share one node id. */
   onConflict?: (node: string) => void
+  /** For probes: this node answers on its probe subject and asks others on theirs. */
+  nc?: NatsConnection
 }
+
+/** How long a probe waits for its answer. */
+const PROBE_TIMEOUT_MS = 1000
 
 const encoder = new TextEncoder()
 
@@ -39,6 +51,10 @@ export class NodeRoster {
   private revision = 0
   private timer: NodeJS.Timeout | undefined
   private beating = false
+  private probes: Subscription | undefined
+  /** When each probed node last answered (performance.now()). */
+  private readonly answeredAt = new Map<string, number>()
+  private readonly probing = new Set<string>()
   readonly node: string
 
   constructor(
@@ -60,6 +76,26 @@ export class NodeRoster {
     this.revision = await retrying(`heartbeat of ${this.node}`, () => this.kv.put(this.node, this.value()), 10_000)
     this.timer = setInterval(() => void this.beat(), Math.round(this.o.leaseMs / 3))
     this.timer.unref()
+    this.probes = this.o.nc?.subscribe(rosterProbeSubject(this.node), { callback: (_err, m) => void m.respond('alive') })
+  }
+
+  /** Ask each node (one probe in flight per node) whether it runs; answers are noted for silentFor. */
+  probe(nodes: readonly string[]): void {
+    const nc = this.o.nc
+    if (!nc || nc.isClosed()) return
+    for (const n of nodes) {
+      if (n === this.node || this.probing.has(n)) continue
+      this.probing.add(n)
+      nc.request(rosterProbeSubject(n), '', { timeout: PROBE_TIMEOUT_MS })
+        .then(() => void this.answeredAt.set(n, performance.now()), () => undefined)
+        .finally(() => this.probing.delete(n))
+    }
+  }
+
+  /** Milliseconds since `node` last answered a probe; undefined when it never did (not probed yet, or a node without probes). */
+  silentFor(node: string): number | undefined {
+    const at = this.answeredAt.get(node)
+    return at === undefined ? undefined : performance.now() - at
   }
 
   private async beat(): Promise<void> {
@@ -93,6 +129,8 @@ export class NodeRoster {
   async stop(o: { leave?: boolean } = {}): Promise<void> {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
+    this.probes?.unsubscribe()
+    this.probes = undefined
     if (o.leave && this.revision > 0) {
       await this.kv.delete(this.node, { previousSeq: this.revision }).catch(() => undefined)
     }

@@ -118,7 +118,7 @@ export class ParkOwnership {
   /**
    * The roster as last read in steady times, and when its reads last came back from failing or
    * stalling or one of its leases lapsed (a NATS election): for two lease times after that, nodes of the steady roster that
-   * are missing count as present when parks are ranked. Their heartbeats lapsed with everyone's
+   * are missing count as present when parks are ranked (unless silent to probes: present()). Their heartbeats lapsed with everyone's
    * during the election, and the first node back otherwise ranked first for every park and took
    * them all (tests/integration/cluster-leases-spread, the leases' leader killed on a busy
    * machine: 12 parks on one node instead of their owners); with one lease time, a node whose
@@ -287,6 +287,8 @@ export class ParkOwnership {
 
   private async checkOnce(): Promise<void> {
     if (this.stopped) return
+    // Before the roster read, which fails while JetStream elects: the probes go over core NATS.
+    this.o.roster.probe([...new Set([...this.steadyAlive, ...this.lastAlive])])
     const readFrom = performance.now()
     const [alive, moving] = await Promise.all([this.o.roster.alive(), presentKeys(this.o.jsm, MOVES_BUCKET)])
     this.lastAlive = alive
@@ -344,13 +346,20 @@ export class ParkOwnership {
     )
   }
 
-  /** The nodes parks are ranked over: the roster read, and within two lease times after trouble the steady roster's too. */
+  /**
+   * The nodes parks are ranked over: the roster read, and within two lease times after trouble
+   * the steady roster's too — except a node silent to probes for a lease time (node-roster.ts):
+   * its heartbeat did not just lapse in an election, it is gone (its machine lost with the NATS
+   * server it talked to), and its parks are not kept waiting for it. A node that never answered
+   * a probe (one without them, during an upgrade) is waited for as before.
+   */
   private present(alive: readonly string[], now: number): readonly string[] {
     if (now - this.troubleEndedAt >= 2 * this.o.leaseMs) {
       this.steadyAlive = alive
       return alive
     }
-    return [...new Set([...alive, ...this.steadyAlive])].sort()
+    const waitedFor = this.steadyAlive.filter((n) => alive.includes(n) || (this.o.roster.silentFor(n) ?? 0) < this.o.leaseMs)
+    return [...new Set([...alive, ...waitedFor])].sort()
   }
 
   /**
@@ -453,7 +462,7 @@ export async function startParkOwnership(
     // A move not carried out within 12 leases (1 min at 5 s) is forgotten.
     openTtlBucket(js, MOVES_BUCKET, { ttlMs: 12 * o.leaseMs, replicas: o.replicas }),
   ])
-  const roster = new NodeRoster(nodes, jsm, { node: o.node, leaseMs: o.leaseMs, onConflict: o.onConflict })
+  const roster = new NodeRoster(nodes, jsm, { node: o.node, leaseMs: o.leaseMs, onConflict: o.onConflict, nc })
   await roster.start()
   const epoch = (await retrying('status of the lease bucket', () => leases.status())).streamInfo.created
   const ownership = new ParkOwnership({ ...o, leases, moves, roster, jsm, epoch })

@@ -72,3 +72,8 @@ export function commandSubject(device: string): string {
 export function nodeSubject(node: string): string {
   return `hub.node.${token(node)}`
 }
+
+/** `hub.roster.<node>`: a node taking part in park ownership answers here over core NATS, which works while JetStream elects (node-roster.ts). */
+export function rosterProbeSubject(node: string): string {
+  return `hub.roster.${token(node)}`
+}

@@ -358,7 +358,7 @@ export class ParkOwnership {
       this.steadyAlive = alive
       return alive
     }
-    const waitedFor = this.steadyAlive.filter((n) => alive.includes(n) || (this.o.roster.silentFor(n) ?? 0) < this.o.leaseMs)
+    const waitedFor = this.steadyAlive.filter((n) => (this.o.roster.silentFor(n) ?? 0) < this.o.leaseMs)
     return [...new Set([...alive, ...waitedFor])].sort()
   }
 
